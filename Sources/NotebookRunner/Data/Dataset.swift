@@ -1,0 +1,74 @@
+/// A labelled image data set held in memory as bytes: a train and/or a test split.
+///
+/// Pixels stay `UInt8` (one byte each, row-major, image after image) so that
+/// 60,000 MNIST-sized images take 47 MB; numeric code converts on the fly.
+public struct Dataset: Sendable {
+    /// `mnist`, `fashion-mnist`, or the name a `{load}` cell gave explicit files.
+    public var name: String
+    /// Class names by label; digits "0"…"9" when the data set has none.
+    public var classNames: [String]
+    public var train: DataSplit?
+    public var test: DataSplit?
+
+    public init(name: String, classNames: [String], train: DataSplit?, test: DataSplit?) {
+        self.name = name
+        self.classNames = classNames
+        self.train = train
+        self.test = test
+    }
+
+    /// The split called `name` (`train` or `test`).
+    public func split(_ name: String) -> DataSplit? {
+        switch name {
+        case "train": return train
+        case "test": return test
+        default: return nil
+        }
+    }
+
+    /// The loaded splits, train first.
+    public var splits: [DataSplit] { [train, test].compactMap { $0 } }
+
+    /// The caption for label `label`: its class name, or the number.
+    public func className(_ label: Int) -> String {
+        classNames.indices.contains(label) ? classNames[label] : String(label)
+    }
+}
+
+/// One split of a data set: `count` images of `rows × cols` bytes and their labels.
+public struct DataSplit: Sendable {
+    public var name: String
+    public var images: [UInt8]
+    public var labels: [UInt8]
+    public var count: Int
+    public var rows: Int
+    public var cols: Int
+    /// The files it was read from, as given or found.
+    public var sources: [String]
+
+    public init(name: String, images: [UInt8], labels: [UInt8], count: Int, rows: Int, cols: Int, sources: [String]) {
+        precondition(images.count == count * rows * cols && labels.count == count)
+        self.name = name
+        self.images = images
+        self.labels = labels
+        self.count = count
+        self.rows = rows
+        self.cols = cols
+        self.sources = sources
+    }
+
+    /// Pixels per image.
+    public var pixelCount: Int { rows * cols }
+
+    /// The bytes of image `index`.
+    public func image(_ index: Int) -> ArraySlice<UInt8> {
+        images[index * pixelCount ..< (index + 1) * pixelCount]
+    }
+
+    /// The rows `range` as a split of their own (copies the bytes).
+    public func subset(_ range: Range<Int>, name: String? = nil) -> DataSplit {
+        DataSplit(name: name ?? self.name,
+                  images: Array(images[range.lowerBound * pixelCount ..< range.upperBound * pixelCount]),
+                  labels: Array(labels[range]), count: range.count, rows: rows, cols: cols, sources: sources)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Everything a running directive may use: the shared state, the run's settings,
+/// where to write files and how to report progress.
+public final class ExecutionContext {
+    public let state: NotebookState
+    public let cell: Cell
+    public let settings: RunSettings
+    /// The notebook's name without extension, e.g. `softmax-regression`.
+    public let notebookName: String
+    /// `<out>/<notebook>/`: files a cell writes go here (created on demand).
+    public let assetDirectory: URL
+    /// Reports progress lines (throttled by the reporter, not by the caller).
+    public let progress: (String) -> Void
+    /// Set when the run must stop (a timeout or Ctrl-C); long loops call `checkCancelled()`.
+    public let cancellation: Cancellation
+
+    public init(state: NotebookState, cell: Cell, settings: RunSettings, notebookName: String,
+                assetDirectory: URL, cancellation: Cancellation, progress: @escaping (String) -> Void) {
+        self.state = state
+        self.cell = cell
+        self.settings = settings
+        self.notebookName = notebookName
+        self.assetDirectory = assetDirectory
+        self.cancellation = cancellation
+        self.progress = progress
+    }
+
+    /// Throws the cancellation reason once the run has been cancelled.
+    public func checkCancelled() throws {
+        if let reason = cancellation.reason {
+            throw Diagnostic.error(reason, at: cell.location)
+        }
+    }
+
+    /// The seed for this cell: the cell's `:seed:` option handled by the directive,
+    /// otherwise the notebook's.
+    public var seed: UInt64 { settings.defaults.seed }
+
+    /// Creates the asset directory and returns the URL of `fileName` in it.
+    public func assetURL(_ fileName: String) throws -> URL {
+        try FileManager.default.createDirectory(at: assetDirectory, withIntermediateDirectories: true)
+        return assetDirectory.appendingPathComponent(fileName)
+    }
+}

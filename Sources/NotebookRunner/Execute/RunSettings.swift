@@ -1,0 +1,24 @@
+import Foundation
+
+/// How a notebook is run: where data and outputs live and what to do on errors.
+public struct RunSettings: Sendable {
+    /// The folder reports are written to (`output/` by default).
+    public var outputDirectory: URL
+    /// A root holding `mnist/`, `fashion-mnist/` (from `--data-dir` or `NBRUN_DATA_DIR`).
+    public var dataDirectory: URL?
+    /// Keep running after a failed cell.
+    public var keepGoing: Bool
+    /// Front matter merged with `-p` parameters.
+    public var defaults: Defaults
+    /// Leave out everything that changes from run to run (times, absolute paths).
+    public var reproducible: Bool
+
+    public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
+                defaults: Defaults = Defaults(), reproducible: Bool = false) {
+        self.outputDirectory = outputDirectory
+        self.dataDirectory = dataDirectory
+        self.keepGoing = keepGoing
+        self.defaults = defaults
+        self.reproducible = reproducible
+    }
+}

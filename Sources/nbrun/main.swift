@@ -1,0 +1,2 @@
+import NotebookRunner
+print("nbrun")

@@ -1,0 +1,3 @@
+import Testing
+@testable import TeXMath
+@Test func builds() { #expect(Bool(true)) }
