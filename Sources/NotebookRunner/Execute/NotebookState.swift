@@ -9,6 +9,8 @@ public final class NotebookState {
     public var dataset: Dataset?
     /// Metrics of every finished cell, by cell label.
     public var metrics: [String: [Metric]] = [:]
+    /// The most recently trained (or restored) model.
+    public var model: SoftmaxModel?
 
     public init() {}
 }
