@@ -43,6 +43,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Times the training kernel on Fashion-MNIST (bench/run.sh).
+        .executableTarget(name: "nbrun-bench", dependencies: ["NotebookRunner"]),
         .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner", "CZlib"]),
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     ]
