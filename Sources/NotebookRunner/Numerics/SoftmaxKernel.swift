@@ -91,6 +91,17 @@ final class SoftmaxKernel: @unchecked Sendable {
         return lanes
     }
 
+    /// acc + a·b: one fused instruction when built with `FUSED_MULTIPLY_ADD` (for CPUs
+    /// that have it; elsewhere `addingProduct` would call the scalar `fmaf` per lane).
+    @inline(__always)
+    private static func multiplyAdd(_ acc: Lanes, _ a: Lanes, _ b: Lanes) -> Lanes {
+        #if FUSED_MULTIPLY_ADD
+        return acc.addingProduct(a, b)
+        #else
+        return acc + a * b
+        #endif
+    }
+
     @inline(__always)
     private static func load(_ p: UnsafePointer<Float>) -> Lanes {
         UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
@@ -101,12 +112,20 @@ final class SoftmaxKernel: @unchecked Sendable {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
     }
 
-    /// Writes row `pixels`' pixels as floats into `x` (`stride` entries, zero-padded).
+    /// Writes one row's pixels as floats into `x` (`stride` entries, zero-padded).
     @inline(__always)
     private func widen(_ pixels: UnsafePointer<UInt8>, into x: UnsafeMutablePointer<Float>) {
         for k in 0..<chunks {
             let offset = k * Self.width
             Self.store(Self.pixels(pixels + offset, count: inputs - offset), x + offset)
+        }
+    }
+
+    /// Writes one row of a chunk-major packed batch (chunk k at `pixels + k·chunkStep`) into `x`.
+    @inline(__always)
+    private func widen(packed pixels: UnsafePointer<UInt8>, chunkStep: Int, into x: UnsafeMutablePointer<Float>) {
+        for k in 0..<chunks {
+            Self.store(Self.pixels(pixels + k &* chunkStep, count: Self.width), x + k * Self.width)
         }
     }
 
@@ -121,11 +140,11 @@ final class SoftmaxKernel: @unchecked Sendable {
             var offset = 0
             while offset < stride {
                 let xv = Self.load(x + offset)
-                a0 += xv * Self.load(w0 + offset)
-                a1 += xv * Self.load(w1 + offset)
-                a2 += xv * Self.load(w2 + offset)
-                a3 += xv * Self.load(w3 + offset)
-                a4 += xv * Self.load(w4 + offset)
+                a0 = Self.multiplyAdd(a0, xv, Self.load(w0 + offset))
+                a1 = Self.multiplyAdd(a1, xv, Self.load(w1 + offset))
+                a2 = Self.multiplyAdd(a2, xv, Self.load(w2 + offset))
+                a3 = Self.multiplyAdd(a3, xv, Self.load(w3 + offset))
+                a4 = Self.multiplyAdd(a4, xv, Self.load(w4 + offset))
                 offset += Self.width
             }
             z[c] = a0.sum() * scale + bias[c]
@@ -140,7 +159,7 @@ final class SoftmaxKernel: @unchecked Sendable {
             var a0 = Lanes()
             var offset = 0
             while offset < stride {
-                a0 += Self.load(x + offset) * Self.load(w0 + offset)
+                a0 = Self.multiplyAdd(a0, Self.load(x + offset), Self.load(w0 + offset))
                 offset += Self.width
             }
             z[c] = a0.sum() * scale + bias[c]
@@ -187,24 +206,62 @@ final class SoftmaxKernel: @unchecked Sendable {
         var correct: UnsafeMutablePointer<UInt8>
     }
 
+    /// Where phase 2 finds the batch's pixels: chunk k of the row at position p starts at
+    /// `base + p·rowStep + k·chunkStep`, with `paddedChunks` when every chunk has 16 bytes.
+    struct RowLayout: @unchecked Sendable {
+        var base: UnsafePointer<UInt8>
+        var rowStep: Int
+        var chunkStep: Int
+        var count: Int
+        var paddedChunks: Bool
+    }
+
+    /// The chunk-major layout `pack` writes for a batch of `count` rows: for each 16-pixel
+    /// chunk, the rows' 16 bytes one after another (`chunks × count × 16` bytes).
+    func packedLayout(_ base: UnsafePointer<UInt8>, count: Int) -> RowLayout {
+        RowLayout(base: base, rowStep: Self.width, chunkStep: count * Self.width, count: count, paddedChunks: true)
+    }
+
+    /// Rows stored one after another (a data set in its own order).
+    func rowMajorLayout(_ base: UnsafePointer<UInt8>, count: Int) -> RowLayout {
+        RowLayout(base: base, rowStep: inputs, chunkStep: Self.width, count: count, paddedChunks: false)
+    }
+
     /// Phase 1 for positions `range` of `batch`.
     ///
-    /// With `packed` (`count × inputs` bytes), the rows are first copied there in batch
-    /// order: the copies of many rows overlap their cache misses, and phase 2 then reads
-    /// one contiguous block instead of rows scattered over the data set.
+    /// With `packed`, the rows are first gathered into it in the chunk-major layout of
+    /// `packedLayout` (zero-padded to 16-byte chunks). The gathering loop does no
+    /// arithmetic, so the cache misses of many scattered rows overlap; phase 2 then
+    /// reads each chunk of the batch as one contiguous run.
     func forward(_ batch: Batch, _ range: Range<Int>, into results: RowResults, packing packed: Shared<UInt8>? = nil) {
-        let classes = self.classes, inputs = self.inputs
+        let classes = self.classes, inputs = self.inputs, width = Self.width
         let inverseCount = 1 / Float(batch.count)
+        let chunkStep = batch.count * width
         if let packed {
+            let fullChunks = inputs / width
             for position in range {
-                (packed.base + position &* inputs).update(from: batch.row(position), count: inputs)
+                let source = batch.row(position)
+                let target = packed.base + position &* width
+                for k in 0..<fullChunks {
+                    let bytes = UnsafeRawPointer(source + k * width).loadUnaligned(as: SIMD16<UInt8>.self)
+                    UnsafeMutableRawPointer(target + k &* chunkStep).storeBytes(of: bytes, as: SIMD16<UInt8>.self)
+                }
+                if fullChunks < chunks {
+                    var bytes = SIMD16<UInt8>()
+                    for i in 0 ..< inputs - fullChunks * width { bytes[i] = source[fullChunks * width + i] }
+                    UnsafeMutableRawPointer(target + fullChunks &* chunkStep).storeBytes(of: bytes, as: SIMD16<UInt8>.self)
+                }
             }
         }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: stride + classes) { scratch in
             let x = scratch.baseAddress!
             let z = x + stride
             for position in range {
-                widen(packed.map { UnsafePointer($0.base + position &* inputs) } ?? batch.row(position), into: x)
+                if let packed {
+                    widen(packed: packed.base + position &* width, chunkStep: chunkStep, into: x)
+                } else {
+                    widen(batch.row(position), into: x)
+                }
                 logits(x, into: z)
                 let label = batch.label(position)
                 let best = Self.argmax(z, classes)
@@ -231,17 +288,19 @@ final class SoftmaxKernel: @unchecked Sendable {
     ///
     /// `accumulator` (classes × stride) holds partial sums between row blocks when the
     /// batch is longer than `rowBlock`; each call touches only its own chunks of it.
-    func update(_ batch: Batch, gradient: UnsafePointer<Float>, chunks chunkRange: Range<Int>,
+    func update(_ rows: RowLayout, gradient: UnsafePointer<Float>, chunks chunkRange: Range<Int>,
                 learningRate: Float, decay: Float, accumulator: UnsafeMutablePointer<Float>) {
         let classes = self.classes, stride = self.stride, inputs = self.inputs
+        let rowStep = rows.rowStep
         let rate = Lanes(repeating: learningRate), decayLanes = Lanes(repeating: decay), scaleLanes = Lanes(repeating: scale)
         var blockStart = 0
-        while blockStart < batch.count {
-            let blockEnd = min(batch.count, blockStart + Self.rowBlock)
-            let first = blockStart == 0, last = blockEnd == batch.count
+        while blockStart < rows.count {
+            let blockEnd = min(rows.count, blockStart + Self.rowBlock)
+            let first = blockStart == 0, last = blockEnd == rows.count
             for k in chunkRange {
                 let offset = k * Self.width
-                let width = inputs - offset
+                let width = rows.paddedChunks ? Self.width : min(Self.width, inputs - offset)
+                let chunk = rows.base + k &* rows.chunkStep
                 var c = 0
                 while c < classes {
                     let group = min(5, classes - c)
@@ -255,24 +314,25 @@ final class SoftmaxKernel: @unchecked Sendable {
                         if group > 3 { a3 = Self.load(acc + 3 * stride) }
                         if group > 4 { a4 = Self.load(acc + 4 * stride) }
                     }
-                    if group == 5 {
+                    if group == 5 && width == Self.width {
                         for position in blockStart..<blockEnd {
-                            let xv = Self.pixels(batch.row(position) + offset, count: width)
+                            let xv = Self.pixels(chunk + position &* rowStep, count: Self.width)
                             let g = gradient + position &* classes + c
-                            a0 += Lanes(repeating: g[0]) * xv
-                            a1 += Lanes(repeating: g[1]) * xv
-                            a2 += Lanes(repeating: g[2]) * xv
-                            a3 += Lanes(repeating: g[3]) * xv
-                            a4 += Lanes(repeating: g[4]) * xv
+                            a0 = Self.multiplyAdd(a0, Lanes(repeating: g[0]), xv)
+                            a1 = Self.multiplyAdd(a1, Lanes(repeating: g[1]), xv)
+                            a2 = Self.multiplyAdd(a2, Lanes(repeating: g[2]), xv)
+                            a3 = Self.multiplyAdd(a3, Lanes(repeating: g[3]), xv)
+                            a4 = Self.multiplyAdd(a4, Lanes(repeating: g[4]), xv)
                         }
                     } else {
                         for position in blockStart..<blockEnd {
-                            let xv = Self.pixels(batch.row(position) + offset, count: width)
+                            let xv = Self.pixels(chunk + position &* rowStep, count: width)
                             let g = gradient + position &* classes + c
-                            a0 += Lanes(repeating: g[0]) * xv
-                            if group > 1 { a1 += Lanes(repeating: g[1]) * xv }
-                            if group > 2 { a2 += Lanes(repeating: g[2]) * xv }
-                            if group > 3 { a3 += Lanes(repeating: g[3]) * xv }
+                            a0 = Self.multiplyAdd(a0, Lanes(repeating: g[0]), xv)
+                            if group > 1 { a1 = Self.multiplyAdd(a1, Lanes(repeating: g[1]), xv) }
+                            if group > 2 { a2 = Self.multiplyAdd(a2, Lanes(repeating: g[2]), xv) }
+                            if group > 3 { a3 = Self.multiplyAdd(a3, Lanes(repeating: g[3]), xv) }
+                            if group > 4 { a4 = Self.multiplyAdd(a4, Lanes(repeating: g[4]), xv) }
                         }
                     }
                     let base = c * stride + offset

@@ -79,9 +79,9 @@ public struct SoftmaxTrainer: Sendable {
         let losses = SoftmaxKernel.allocate(batchSize)
         let accumulator = SoftmaxKernel.allocate(batchSize > SoftmaxKernel.rowBlock ? classes * kernel.stride : 0)
         let correct = UnsafeMutablePointer<UInt8>.allocate(capacity: batchSize)
-        // Shuffled minibatches are gathered into `packed` (batch × inputs bytes) in phase 1.
-        let packed = UnsafeMutablePointer<UInt8>.allocate(capacity: shuffles ? batchSize * train.pixelCount : 1)
-        let identity = [Int32](0 ..< Int32(batchSize))
+        // Shuffled minibatches are gathered into `packed` (batch × stride bytes) in phase 1;
+        // full batches are read where they are.
+        let packed = UnsafeMutablePointer<UInt8>.allocate(capacity: shuffles ? batchSize * kernel.stride : 1)
         defer {
             packed.deallocate()
             gradient.deallocate()
@@ -103,8 +103,6 @@ public struct SoftmaxTrainer: Sendable {
                     if shuffles { generator.shuffle(&order) }
                     var lossSum = 0.0, correctCount = 0, epochRows = 0, epochSteps = 0
                     try order.withUnsafeBufferPointer { orderBuffer in
-                      try identity.withUnsafeBufferPointer { identityPointer in
-                        let identityBuffer = identityPointer.baseAddress!
                         var start = 0
                         while start < rows && stepsDone < totalSteps {
                             try checkCancelled()
@@ -118,12 +116,9 @@ public struct SoftmaxTrainer: Sendable {
                                 kernel.forward(batch, SoftmaxKernel.range(part, of: parts, count: count), into: results,
                                                packing: packing)
                             }
-                            var packedBatch = batch
-                            if shuffles {
-                                packedBatch.pixels = UnsafePointer(packed)
-                                packedBatch.order = identityBuffer
-                            }
-                            let rowsForUpdate = packedBatch
+                            let rowsForUpdate = shuffles
+                                ? kernel.packedLayout(packed, count: count)
+                                : kernel.rowMajorLayout(pixels.baseAddress! + start * train.pixelCount, count: count)
                             var batchLoss = 0.0
                             for r in 0..<count {
                                 batchLoss += Double(losses[r])
@@ -146,7 +141,6 @@ public struct SoftmaxTrainer: Sendable {
                             epochSteps += 1
                             stepsDone += 1
                         }
-                      }
                     }
                     let seconds = Self.seconds(since: started)
                     let evaluated = DispatchTime.now()
