@@ -33,7 +33,7 @@ public struct Executor {
     }
 
     /// Runs `notebook` and returns every cell's result.
-    public func run(_ notebook: Notebook, progress: ProgressReporter = ProgressReporter(mode: .quiet),
+    public func run(_ notebook: Notebook, progress: ProgressReporter = ProgressReporter(mode: .silent),
                     cancellation: Cancellation = Cancellation()) -> RunResult {
         let started = Date()
         let state = NotebookState()
