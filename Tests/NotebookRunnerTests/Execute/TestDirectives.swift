@@ -43,3 +43,16 @@ func testSettings(keepGoing: Bool = false) -> RunSettings {
     RunSettings(outputDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("nbrun-tests-\(UUID().uuidString)"),
                 keepGoing: keepGoing)
 }
+
+/// `{spin}`: loops until cancelled, as a long training cell would.
+struct SpinDirective: Directive {
+    static let spec = DirectiveSpec(name: "spin", arguments: "", summary: "Runs until cancelled.", options: [])
+    init(cell: Cell, defaults: Defaults) throws {}
+
+    func run(in context: ExecutionContext) throws -> CellOutputs {
+        while true {
+            try context.checkCancelled()
+            usleep(1_000)
+        }
+    }
+}
