@@ -12,6 +12,9 @@ public struct RunSettings: Sendable {
     public var defaults: Defaults
     /// Leave out everything that changes from run to run (times, absolute paths).
     public var reproducible: Bool
+    /// The notebook's folder: relative paths in cells (`:images:`, `:dir:`) start here
+    /// (the current directory when nil).
+    public var notebookDirectory: URL? = nil
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false) {
