@@ -149,7 +149,8 @@ public struct LoadDirective: Directive {
                                 classCount: catalogClasses?.count, at: images.location)
             data.sources = [images.path, labels.path]
             splits.append(data)
-            classNames = catalogClasses ?? (0 ... Int(data.labels.max() ?? 0)).map(String.init)
+            // Unknown files: digit names, at least 0…9 so that a few rows do not shrink the classes.
+            classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
             origin = "Read \(images.path) and \(labels.path)."
         }
         let dataset = Dataset(name: name, classNames: classNames,
