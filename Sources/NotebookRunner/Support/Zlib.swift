@@ -148,7 +148,7 @@ public enum Zlib {
                 if atMemberEnd {
                     // More bytes after a complete member: another gzip member must follow.
                     guard format != .zlib else {
-                        throw Failure(kind: .corrupt, message: "corrupt compressed data: \(stream.pointee.avail_in) bytes after the end of the zlib stream")
+                        throw Failure(kind: .corrupt, message: "invalid compressed data: \(stream.pointee.avail_in) bytes after the end of the zlib stream")
                     }
                     try check(inflateReset(stream), "inflateReset", stream: stream)
                     atMemberEnd = false
@@ -167,7 +167,7 @@ public enum Zlib {
                 if status == .streamEnd {
                     atMemberEnd = true
                 } else if before == (stream.pointee.avail_in, produced) {
-                    throw Failure(kind: .corrupt, message: "corrupt compressed data: zlib made no progress")
+                    throw Failure(kind: .corrupt, message: "invalid compressed data: zlib made no progress")
                 }
             }
         }
@@ -175,10 +175,10 @@ public enum Zlib {
         /// The decompressed bytes; throws when the input ended inside a stream.
         public func finish() throws -> [UInt8] {
             guard sawInput else {
-                throw Failure(kind: .truncated, message: "truncated compressed data: the input is empty")
+                throw Failure(kind: .truncated, message: "compressed data is empty")
             }
             guard atMemberEnd else {
-                throw Failure(kind: .truncated, message: "truncated compressed data: the input ends after \(produced) decompressed bytes, before the end of the stream")
+                throw Failure(kind: .truncated, message: "compressed data ends early (after \(produced) decompressed bytes)")
             }
             output.removeLast(output.count - produced)
             return output
@@ -204,8 +204,8 @@ public enum Zlib {
         case Z_STREAM_END: return .streamEnd
         // No progress was possible: more input or more output space is needed.
         case Z_BUF_ERROR: return .noProgress
-        case Z_NEED_DICT: throw failure(.corrupt, "corrupt compressed data: a preset dictionary is required")
-        case Z_DATA_ERROR: throw failure(.corrupt, "corrupt compressed data")
+        case Z_NEED_DICT: throw failure(.corrupt, "invalid compressed data: a preset dictionary is required")
+        case Z_DATA_ERROR: throw failure(.corrupt, "invalid compressed data")
         case Z_MEM_ERROR: throw failure(.memory, "zlib: out of memory in \(operation)")
         case Z_VERSION_ERROR: throw failure(.library, "zlib: incompatible library version \(String(cString: zlibVersion()))")
         case Z_STREAM_ERROR: throw failure(.library, "zlib: invalid stream state in \(operation)")

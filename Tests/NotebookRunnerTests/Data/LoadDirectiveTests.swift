@@ -70,6 +70,16 @@ import Testing
     }
 
     @Test(.enabled(if: DataFixtures.hasMNIST, "MNIST test set not found at ../shared/data/mnist"))
+    func cellDirectoryResolvesAgainstTheNotebookFolder() throws {
+        let state = NotebookState()
+        let cell = DataFixtures.cell("load", ["mnist"], [("dir", "mnist"), ("split", "test"), ("limit", "3")])
+        let outputs = try DataFixtures.run(LoadDirective.self, cell, state: state, output: output,
+                                           dataDirectory: nil, notebookDirectory: DataFixtures.sharedData)
+        #expect(state.dataset?.test?.labels == [7, 2, 1])
+        #expect(outputs.items.last == .text("Read from \(DataFixtures.mnist.path) (:dir:). Kept rows 0..2 of each split."))
+    }
+
+    @Test(.enabled(if: DataFixtures.hasMNIST, "MNIST test set not found at ../shared/data/mnist"))
     func missingTrainingImagesListEveryPlace() throws {
         let cell = DataFixtures.cell("load", ["mnist"])
         let diagnostic = DataFixtures.diagnostic {
@@ -92,6 +102,7 @@ import Testing
                                      notebookDirectory: folder)
         }
         #expect(diagnostic?.hint == "a labels file was given as images?")
+        #expect(diagnostic?.message.hasPrefix("images file 'a' has magic 2049") == true)
         #expect(diagnostic?.location == cell.options[0].valueLocation)
         #expect(diagnostic.map { String(describing: $0) }?.hasPrefix("notebook.md:2:") == true)
     }

@@ -144,10 +144,11 @@ public struct LoadDirective: Directive {
         case let .files(images, labels, split):
             context.progress("reading \(split) split")
             let catalogClasses = DatasetCatalog.entry(named: name)?.classNames
-            var data = try read(split, images: Self.resolve(images.path, against: base),
-                                labels: Self.resolve(labels.path, against: base),
-                                classCount: catalogClasses?.count, at: images.location)
-            data.sources = [images.path, labels.path]
+            let imagesURL = Self.resolve(images.path, against: base)
+            // Messages name the files as the cell wrote them.
+            let data = try read(split, images: imagesURL, labels: Self.resolve(labels.path, against: base),
+                                classCount: catalogClasses?.count, at: images.location,
+                                displayName: { $0 == imagesURL ? images.path : labels.path })
             splits.append(data)
             // Unknown files: digit names, at least 0…9 so that a few rows do not shrink the classes.
             classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
@@ -161,9 +162,11 @@ public struct LoadDirective: Directive {
         return Self.summary(of: dataset, origin: origin)
     }
 
-    private func read(_ split: String, images: URL, labels: URL, classCount: Int?, at location: SourceLocation) throws -> DataSplit {
+    private func read(_ split: String, images: URL, labels: URL, classCount: Int?, at location: SourceLocation,
+                      displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
         do {
-            return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows, classCount: classCount)
+            return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
+                                               classCount: classCount, displayName: displayName)
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: location)
         }
