@@ -34,6 +34,7 @@ public struct Pipeline {
             let notebook = try NotebookParser.parse(contentsOf: url, file: file)
             var settings = self.settings
             settings.defaults = mergedDefaults(notebook)
+            settings.notebookDirectory = url.deletingLastPathComponent()
             let executor = Executor(registry: registry, settings: settings)
             return notebook.warnings + executor.validate(notebook)
         } catch {
@@ -66,6 +67,7 @@ public struct Pipeline {
 
         var settings = self.settings
         settings.defaults = mergedDefaults(notebook)
+        settings.notebookDirectory = url.deletingLastPathComponent()
         let executor = Executor(registry: registry, settings: settings, inlineEvaluator: InlineEvaluation.evaluate)
         let journal = RunJournal()
         let watchdog = Watchdog(journal: journal, run: cancellation, runTimeout: settings.runTimeout) { [settings] reason in
