@@ -140,4 +140,34 @@ import Testing
         #expect(help.stdout.contains(":per-class:"))
         #expect(help.stdout.contains("EXIT STATUS"))
     }
+
+    @Test func parametersOverrideFrontMatterAndUnknownOnesAreUsageErrors() throws {
+        let folder = try workspace()
+        _ = try write("---\ncount: 2\n---\n\n```{echo-free}\n```\n", "unused.md", in: folder)
+        _ = try write("---\nlimit: 5\n---\n\n```{load}\n:images: d/images\n:labels: d/labels\n```\n", "params.md", in: folder)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("d"), withIntermediateDirectories: true)
+        _ = try DataFixtures.write(DataFixtures.imagesFile(count: 20), to: folder.appendingPathComponent("d/images"))
+        _ = try DataFixtures.write(DataFixtures.labelsFile((0..<20).map { UInt8($0 % 10) }), to: folder.appendingPathComponent("d/labels"))
+
+        let unknown = try NBRunProcess.run(["render", "params.md", "-o", "out", "-p", "limt=3"], in: folder)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("error: unknown parameter 'limt' (-p limt=3)"))
+        #expect(unknown.stderr.contains("did you mean 'limit'?"))
+
+        let fromFrontMatter = try NBRunProcess.run(["render", "params.md", "-o", "out"], in: folder)
+        #expect(fromFrontMatter.status == 0, "\(fromFrontMatter.stderr)")
+        #expect(try metric("train_count", in: folder.appendingPathComponent("out/params.json")) == 5)
+
+        let overridden = try NBRunProcess.run(["render", "params.md", "-o", "out", "-p", "limit=3"], in: folder)
+        #expect(overridden.status == 0, "\(overridden.stderr)")
+        #expect(try metric("train_count", in: folder.appendingPathComponent("out/params.json")) == 3)
+        let html = try String(contentsOf: folder.appendingPathComponent("out/params.html"), encoding: .utf8)
+        #expect(html.contains("<code>limit=3</code>"))
+    }
+
+    func metric(_ name: String, in record: URL) throws -> Double? {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: record)) as? [String: Any]
+        let cells = json?["cells"] as? [[String: Any]]
+        return (cells?.first?["metrics"] as? [String: Any])?[name] as? Double
+    }
 }
