@@ -59,7 +59,11 @@ let package = Package(
         ),
         // Times the training kernel on Fashion-MNIST (bench/run.sh).
         .executableTarget(name: "nbrun-bench", dependencies: ["NotebookRunner"]),
-        .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner", "CZlib"]),
+        .testTarget(
+            name: "NotebookRunnerTests",
+            dependencies: ["NotebookRunner", "CZlib"],
+            exclude: ["Fixtures", "Render/Snapshots"]
+        ),
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     ]
 )
