@@ -168,7 +168,12 @@ public struct SoftmaxTrainer: Sendable {
         let smaller = learningRate / 10
         return Diagnostic.error(
             "training diverged in epoch \(epoch) (step \(step)): the loss became \(loss.isNaN ? "NaN" : "infinite")",
-            hint: "the learning rate \(learningRate) is too large for this data; try a smaller one, e.g. :lr: \(smaller)")
+            hint: "the learning rate \(Self.format(learningRate)) is too large for this data; try a smaller one, e.g. :lr: \(Self.format(smaller))")
+    }
+
+    /// A learning rate as people write it: 0.01, 1e-05, 1e+30.
+    static func format(_ value: Double) -> String {
+        String(format: "%g", value)
     }
 
     /// The fraction of `split` that `kernel`'s current weights classify correctly.
