@@ -1,0 +1,45 @@
+/// Images of a split with the model's predictions: captions "true → predicted", wrong ones flagged.
+public enum PredictionGrid {
+    /// One prediction: the row, its true label and the predicted one.
+    public struct Entry: Sendable, Hashable {
+        public var index: Int
+        public var label: Int
+        public var prediction: Int
+        public var isCorrect: Bool { label == prediction }
+    }
+
+    /// The model's predictions for `indices` of `split`.
+    public static func entries(of model: SoftmaxModel, on split: DataSplit, indices: [Int]) -> [Entry] {
+        let chosen = DataSplit(name: split.name, images: indices.flatMap { split.image($0) },
+                               labels: indices.map { split.labels[$0] }, count: indices.count,
+                               rows: split.rows, cols: split.cols, sources: split.sources)
+        let predictions = Predictor.predictions(of: model, on: chosen, threads: 1)
+        return indices.enumerated().map { Entry(index: $1, label: Int(split.labels[$1]), prediction: Int(predictions[$0])) }
+    }
+
+    /// The first `count` rows from `start` the model gets wrong (or every row, with `onlyWrong` false).
+    public static func indices(of model: SoftmaxModel, on split: DataSplit, start: Int = 0, count: Int, onlyWrong: Bool) -> [Int] {
+        guard onlyWrong else { return Array(start ..< min(split.count, start + count)) }
+        let predictions = Predictor.predictions(of: model, on: split)
+        var wrong: [Int] = []
+        for index in start ..< split.count where predictions[index] != split.labels[index] {
+            wrong.append(index)
+            if wrong.count == count { break }
+        }
+        return wrong
+    }
+
+    /// Figures for `{show} predictions`: gray images captioned "true → predicted", wrong ones flagged.
+    public static func figures(of model: SoftmaxModel, on split: DataSplit, indices: [Int], dataset: Dataset,
+                               displayScale: Int = 3) throws -> [Figure] {
+        try entries(of: model, on: split, indices: indices).map { entry in
+            let image = Bitmap.gray(width: split.cols, height: split.rows, split.image(entry.index))
+            let truth = dataset.className(entry.label), predicted = dataset.className(entry.prediction)
+            let verdict = entry.isCorrect ? "correct" : "wrong"
+            return Figure(png: try PNGEncoder.encode(image), width: split.cols, height: split.rows, displayScale: displayScale,
+                          caption: "\(truth) → \(predicted)",
+                          alt: "\(split.name) image \(entry.index): \(truth), predicted \(predicted) (\(verdict))",
+                          flagged: !entry.isCorrect)
+        }
+    }
+}
