@@ -60,9 +60,9 @@ public struct EvaluateDirective: Directive {
     static func outputs(_ matrix: ConfusionMatrix, dataset: Dataset, split: DataSplit) -> CellOutputs {
         var outputs = CellOutputs()
         let names = (0..<matrix.classes).map { dataset.className($0) }
-        outputs.append(.text("Accuracy on the \(split.name) split: \(String(format: "%.4f", matrix.accuracy)) (\(matrix.correct) of \(matrix.total) images)."))
+        outputs.append(.text("Accuracy on the \(split.name) split: \(String(format: "%.4f", matrix.accuracy)) (\(LoadDirective.grouped(matrix.correct)) of \(LoadDirective.grouped(matrix.total)) images)."))
         let rows = (0..<matrix.classes).map { label -> [String] in
-            [names[label], String(matrix.support(label)), String(matrix.counts[label][label]),
+            [names[label], LoadDirective.grouped(matrix.support(label)), LoadDirective.grouped(matrix.counts[label][label]),
              matrix.accuracy(ofClass: label).map { String(format: "%.4f", $0) } ?? "–"]
         }
         outputs.append(.table(.numeric(caption: "Accuracy by class (\(split.name) split)",

@@ -48,7 +48,7 @@ public struct TrainDirective: Directive {
                                    at: cell.directiveLocation, hint: "write {train} softmax")
         }
         var configuration = TrainingConfiguration()
-        configuration.learningRate = try options.double("lr", default: 0.1, range: Double.leastNonzeroMagnitude...1e6)
+        configuration.learningRate = try options.double("lr", default: 0.1, range: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude)
         configuration.batchSize = try Self.batchSize(options)
         configuration.length = try Self.length(options, cell: cell)
         configuration.initialization = try Self.initialization(options)
@@ -163,11 +163,11 @@ public struct TrainDirective: Directive {
         case .full: method = "full-batch gradient descent"
         case .rows(let size): method = "minibatch SGD (batch \(min(size, train.count)))"
         }
-        var summary = "Trained softmax regression (\(train.pixelCount) → \(result.model.classes)) on \(train.count) \(dataset.name) images: "
+        var summary = "Trained softmax regression (\(train.pixelCount) → \(result.model.classes)) on \(LoadDirective.grouped(train.count)) \(dataset.name) images:\n"
         summary += "\(result.epochs.count) epoch\(result.epochs.count == 1 ? "" : "s") (\(result.epochs.reduce(0) { $0 + $1.steps }) steps) of \(method), lr \(SoftmaxTrainer.format(configuration.learningRate))"
         if !reproducible { summary += ", in \(String(format: "%.2f", result.trainingSeconds)) s" }
-        summary += ". Final train loss \(String(format: "%.4f", last.trainLoss))"
-        if let accuracy = last.testAccuracy, let test { summary += ", test accuracy \(String(format: "%.4f", accuracy)) on \(test.count) images" }
+        summary += ".\nFinal train loss \(String(format: "%.4f", last.trainLoss))"
+        if let accuracy = last.testAccuracy, let test { summary += ", test accuracy \(String(format: "%.4f", accuracy)) on \(LoadDirective.grouped(test.count)) test images" }
         outputs.append(.text(summary + "."))
 
         outputs.record("train_loss", last.trainLoss)

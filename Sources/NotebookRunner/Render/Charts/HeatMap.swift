@@ -28,7 +28,7 @@ public struct HeatMap: Sendable {
         let longestColumn = columnLabels.map(\.count).max() ?? 1
         // Room for row labels on the left and rotated column labels on top.
         let left = 30 + Double(longestRow) * 6.5, top = 30 + Double(longestColumn) * 5.2
-        let width = left + cellSize * Double(columnLabels.count) + 10
+        let width = left + cellSize * Double(columnLabels.count) + 10 + Double(longestColumn) * 5.2
         let height = top + cellSize * Double(rowLabels.count) + 10
         func c(_ v: Double) -> String { SVGText.coordinate(v) }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(c(width)) \(c(height))\" width=\"\(c(width))\" height=\"\(c(height))\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\">"

@@ -17,15 +17,16 @@ enum SVGText {
     static func ticks(from low: Double, to high: Double, count: Int = 5) -> [Double] {
         guard high > low, low.isFinite, high.isFinite else { return [low] }
         let raw = (high - low) / Double(max(1, count))
-        let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        var values: [Double] = []
-        var value = (low / step).rounded(.up) * step
-        while value <= high + step * 1e-9 {
-            values.append(abs(value) < step * 1e-9 ? 0 : value)
-            value += step
+        let exponent = floor(log10(raw))
+        let magnitude = pow(10, exponent)
+        let mantissa = [1.0, 2, 5, 10].first { $0 * magnitude >= raw } ?? 10
+        let step = mantissa * magnitude
+        // k · mantissa / 10ⁿ: exact decimal ticks such as 0.6, not 6 × 0.1 = 0.6000000000000001.
+        let first = Int((low / step - 1e-9).rounded(.up)), last = Int((high / step + 1e-9).rounded(.down))
+        guard first <= last else { return [low] }
+        return (first...last).map { k in
+            exponent < 0 ? Double(k) * mantissa / pow(10, -exponent) : Double(k) * step
         }
-        return values
     }
 
     /// A tick label: as few decimals as the step needs.

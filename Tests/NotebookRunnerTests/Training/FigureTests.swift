@@ -1,0 +1,58 @@
+import Testing
+@testable import NotebookRunner
+
+@Suite struct FigureTests {
+    @Test func divergingMapIsWhiteAtZeroAndSymmetric() {
+        #expect(ColorMap.diverging(0) == ColorMap.RGB(255, 255, 255))
+        #expect(ColorMap.diverging(-1) == ColorMap.RGB(33, 102, 172))
+        #expect(ColorMap.diverging(1) == ColorMap.RGB(178, 24, 43))
+        #expect(ColorMap.diverging(7) == ColorMap.diverging(1))
+        #expect(ColorMap.diverging(1).hex == "#b2182b")
+    }
+
+    @Test func weightTemplatesUseOneSymmetricScale() throws {
+        // 2×2 images, 2 classes: class 0 has weights −2, 0, 1, 2; class 1 all 0.5.
+        let model = SoftmaxModel(inputs: 4, classes: 2, weights: [-2, 0.5, 0, 0.5, 1, 0.5, 2, 0.5], bias: [0, 0])
+        let (images, scale) = WeightImages.bitmaps(of: model, rows: 2, cols: 2)
+        #expect(scale == 2)
+        #expect(Array(images[0].pixels[0..<3]) == [33, 102, 172])        // −2: full blue
+        #expect(Array(images[0].pixels[3..<6]) == [255, 255, 255])       // 0: white
+        #expect(Array(images[0].pixels[9..<12]) == [178, 24, 43])        // +2: full red
+        let half = ColorMap.diverging(0.25)
+        #expect(Array(images[1].pixels[0..<3]) == [half.red, half.green, half.blue])
+        let figures = try WeightImages.figures(of: model, rows: 2, cols: 2, classNames: ["a", "b"])
+        #expect(figures.map(\.caption) == ["a", "b"])
+        #expect(Array(figures[0].png.prefix(8)) == PNGEncoder.signature)
+    }
+
+    @Test func predictionGridFlagsWrongPredictions() throws {
+        // One pixel; class 1 wins when the pixel is bright.
+        let model = SoftmaxModel(inputs: 1, classes: 2, weights: [-1, 1], bias: [0.5, -0.5], inputScale: 1 / 255)
+        let split = DataSplit(name: "test", images: [0, 255, 255], labels: [0, 1, 0], count: 3, rows: 1, cols: 1, sources: [])
+        let dataset = Dataset(name: "toy", classNames: ["dark", "bright"], train: nil, test: split)
+        let figures = try PredictionGrid.figures(of: model, on: split, indices: [0, 1, 2], dataset: dataset)
+        #expect(figures.map(\.caption) == ["dark → dark", "bright → bright", "dark → bright"])
+        #expect(figures.map(\.flagged) == [false, false, true])
+        #expect(PredictionGrid.indices(of: model, on: split, count: 5, onlyWrong: true) == [2])
+    }
+
+    @Test func lineChartHasTitleAxesAndLegend() {
+        let chart = LineChart(title: "Loss <by> epoch", panels: [
+            .init(title: "Loss", xLabel: "epoch", yLabel: "cross-entropy",
+                  series: [.init(name: "train", points: [(1, 0.8), (2, 0.6), (3, 0.5)], color: "#b2182b")]),
+        ])
+        let svg = chart.svg
+        #expect(svg.contains("<title>Loss &lt;by&gt; epoch</title>"))
+        #expect(svg.contains(">epoch</text>") && svg.contains(">cross-entropy</text>") && svg.contains(">train</text>"))
+        #expect(svg.components(separatedBy: "<circle").count == 4)
+        #expect(SVGText.ticks(from: 0.42, to: 0.81, count: 4) == [0.5, 0.6, 0.7, 0.8])
+    }
+
+    @Test func confusionMatrixCounts() {
+        let matrix = ConfusionMatrix(labels: [0, 0, 1, 2, 2, 2], predictions: [0, 1, 1, 2, 2, 0], classes: 3)
+        #expect(matrix.counts == [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+        #expect(matrix.correct == 4 && matrix.total == 6)
+        #expect(matrix.accuracy(ofClass: 2) == 2.0 / 3)
+        #expect(ConfusionMatrix(labels: [], predictions: [], classes: 2).accuracy(ofClass: 0) == nil)
+    }
+}
