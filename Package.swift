@@ -26,7 +26,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         // TeX math to MathML Core, with no dependencies of its own.
-        .target(name: "TeXMath"),
+        .target(name: "TeXMath", dependencies: ["CZlib"]),
         // The pipeline: Parse → Execute → Render.
         .target(
             name: "NotebookRunner",
@@ -44,6 +44,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner", "CZlib"]),
-        .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
+        .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),
     ]
 )

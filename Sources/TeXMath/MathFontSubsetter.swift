@@ -1,0 +1,248 @@
+/// Chooses the glyphs a report needs (characters used, their italic and stretchy variants) and
+/// blanks all other outlines of a CFF math font.
+struct MathFontSubsetter {
+    private var font: SFNTFont
+    private let cmap: [UInt32: Int]
+    private let blanker: CFFCharStringBlanker
+
+    init?(font: SFNTFont) {
+        guard let cff = font.table("CFF "), let blanker = CFFCharStringBlanker(cff: cff),
+              let cmapTable = font.table("cmap") else { return nil }
+        let cmap = MathFontSubsetter.parseCmap(cmapTable)
+        guard !cmap.isEmpty else { return nil }
+        self.font = font
+        self.cmap = cmap
+        self.blanker = blanker
+    }
+
+    /// The font with outlines only for the glyphs needed to show `text`, or nil on failure.
+    func subset(keeping text: String) -> SFNTFont? {
+        var glyphs: Set<Int> = [0]
+        for scalar in MathFontSubsetter.characters(for: text) {
+            if let gid = cmap[scalar] { glyphs.insert(gid) }
+        }
+        // Stretchy variants and assembly parts (MATH), script-style and other alternates (GSUB),
+        // until nothing new is added.
+        let math = font.table("MATH") ?? []
+        let gsub = font.table("GSUB") ?? []
+        for _ in 0..<8 {
+            let before = glyphs.count
+            MathFontSubsetter.addMathVariants(math, to: &glyphs)
+            MathFontSubsetter.addSubstitutions(gsub, to: &glyphs)
+            if glyphs.count == before { break }
+        }
+        var result = font
+        result.replace("CFF ", with: blanker.blank(keeping: glyphs))
+        return result
+    }
+
+    // MARK: - Characters
+
+    /// Characters of `text`, plus a base set so that TeX-only input and browser-drawn glyphs (√) work.
+    static func characters(for text: String) -> Set<UInt32> {
+        var set = baseCharacters
+        for scalar in text.unicodeScalars {
+            set.insert(scalar.value)
+            // `<mi>x</mi>` is drawn with the italic code point.
+            if let italic = MathAlphabet.italic.map(scalar) { set.insert(italic.value) }
+        }
+        for (trigger, alphabet) in alphabetTriggers where text.contains(trigger) {
+            for scalar in alphabetSource {
+                if let mapped = alphabet.map(scalar) { set.insert(mapped.value) }
+            }
+        }
+        return set
+    }
+
+    private static let alphabetSource: [Unicode.Scalar] = {
+        var scalars: [Unicode.Scalar] = []
+        for v in UInt32(0x30)...0x39 { scalars.append(Unicode.Scalar(v)!) }
+        for v in UInt32(0x41)...0x5A { scalars.append(Unicode.Scalar(v)!) }
+        for v in UInt32(0x61)...0x7A { scalars.append(Unicode.Scalar(v)!) }
+        for v in UInt32(0x391)...0x3C9 { if let s = Unicode.Scalar(v) { scalars.append(s) } }
+        return scalars
+    }()
+
+    private static let alphabetTriggers: [(String, MathAlphabet)] = [
+        ("mathbf", .bold), ("boldsymbol", .boldItalic), ("\\bm", .boldItalic), ("mathbb", .doubleStruck),
+        ("mathcal", .script), ("mathscr", .script), ("mathfrak", .fraktur), ("mathsf", .sansSerif),
+        ("mathtt", .monospace), ("mathit", .italic),
+    ]
+
+    private static let baseCharacters: Set<UInt32> = {
+        var set = Set<UInt32>()
+        for v in UInt32(0x20)...0x7E { set.insert(v) }
+        for v in UInt32(0xA0)...0xFF { set.insert(v) }
+        for v in UInt32(0x391)...0x3C9 { set.insert(v) }
+        for v: UInt32 in [0x3D1, 0x3D5, 0x3D6, 0x3F0, 0x3F1, 0x3F5, 0x3DD, 0x210E] { set.insert(v) }
+        for v in UInt32(0x1D434)...0x1D467 { set.insert(v) }
+        for v in UInt32(0x1D6E2)...0x1D71B { set.insert(v) }
+        for v: UInt32 in [0x221A, 0x221B, 0x221C, 0x2212, 0x2032, 0x2033, 0x2034, 0x2057, 0x203E, 0x23DE,
+                          0x23DF, 0x23B4, 0x23B5, 0x2061, 0x2062, 0x2026, 0x22EF] { set.insert(v) }
+        let tables: [[String]] = [
+            Array(SymbolTable.greekLower.values), Array(SymbolTable.greekUpper.values),
+            Array(SymbolTable.ordinary.values), SymbolTable.operators.values.map(\.0),
+            SymbolTable.largeOperators.values.map(\.0), Array(SymbolTable.delimiters.values),
+            SymbolTable.accents.values.map(\.0),
+        ]
+        for table in tables {
+            for symbol in table { for scalar in symbol.unicodeScalars { set.insert(scalar.value) } }
+        }
+        return set
+    }()
+
+    // MARK: - cmap
+
+    /// Code point → glyph id from the best Unicode subtable (format 12, else format 4).
+    static func parseCmap(_ t: [UInt8]) -> [UInt32: Int] {
+        let count = Int(t.readUInt16(2))
+        var format4: Int?
+        var format12: Int?
+        for i in 0..<count {
+            let record = 4 + 8 * i
+            let platform = t.readUInt16(record), encoding = t.readUInt16(record + 2)
+            let offset = Int(t.readUInt32(record + 4))
+            guard platform == 0 || (platform == 3 && (encoding == 1 || encoding == 10)) else { continue }
+            switch t.readUInt16(offset) {
+            case 12: format12 = offset
+            case 4: format4 = format4 ?? offset
+            default: break
+            }
+        }
+        var map: [UInt32: Int] = [:]
+        if let offset = format12 {
+            let groups = Int(t.readUInt32(offset + 12))
+            for g in 0..<groups {
+                let p = offset + 16 + 12 * g
+                let start = t.readUInt32(p), end = t.readUInt32(p + 4), glyph = Int(t.readUInt32(p + 8))
+                guard end >= start, end - start < 0x110000 else { continue }
+                for c in start...end { map[c] = glyph + Int(c - start) }
+            }
+        } else if let offset = format4 {
+            let segments = Int(t.readUInt16(offset + 6)) / 2
+            let ends = offset + 14, starts = ends + 2 * segments + 2
+            let deltas = starts + 2 * segments, ranges = deltas + 2 * segments
+            for s in 0..<segments {
+                let end = UInt32(t.readUInt16(ends + 2 * s)), start = UInt32(t.readUInt16(starts + 2 * s))
+                let delta = Int(t.readUInt16(deltas + 2 * s)), rangeOffset = Int(t.readUInt16(ranges + 2 * s))
+                guard start <= end, start != 0xFFFF else { continue }
+                for c in start...end {
+                    var glyph: Int
+                    if rangeOffset == 0 {
+                        glyph = (Int(c) + delta) & 0xFFFF
+                    } else {
+                        let p = ranges + 2 * s + rangeOffset + 2 * Int(c - start)
+                        glyph = Int(t.readUInt16(p))
+                        if glyph != 0 { glyph = (glyph + delta) & 0xFFFF }
+                    }
+                    if glyph != 0 { map[c] = glyph }
+                }
+            }
+        }
+        return map
+    }
+
+    // MARK: - MATH and GSUB closure
+
+    /// Glyph ids of a Coverage table, in coverage-index order.
+    static func coverage(_ t: [UInt8], at offset: Int) -> [Int] {
+        var glyphs: [Int] = []
+        switch t.readUInt16(offset) {
+        case 1:
+            let count = Int(t.readUInt16(offset + 2))
+            for i in 0..<count { glyphs.append(Int(t.readUInt16(offset + 4 + 2 * i))) }
+        case 2:
+            let count = Int(t.readUInt16(offset + 2))
+            for i in 0..<count {
+                let p = offset + 4 + 6 * i
+                let start = Int(t.readUInt16(p)), end = Int(t.readUInt16(p + 2))
+                if start <= end { glyphs.append(contentsOf: start...end) }
+            }
+        default: break
+        }
+        return glyphs
+    }
+
+    static func addMathVariants(_ t: [UInt8], to glyphs: inout Set<Int>) {
+        guard t.count > 10 else { return }
+        let variants = Int(t.readUInt16(8))
+        guard variants > 0 else { return }
+        let vertical = coverage(t, at: variants + Int(t.readUInt16(variants + 2)))
+        let horizontal = coverage(t, at: variants + Int(t.readUInt16(variants + 4)))
+        let vertCount = Int(t.readUInt16(variants + 6))
+        let horizCount = Int(t.readUInt16(variants + 8))
+        func visit(_ covered: [Int], count: Int, firstOffset: Int) {
+            for (index, glyph) in covered.enumerated() where index < count && glyphs.contains(glyph) {
+                let construction = variants + Int(t.readUInt16(firstOffset + 2 * index))
+                let assembly = Int(t.readUInt16(construction))
+                let variantCount = Int(t.readUInt16(construction + 2))
+                for v in 0..<variantCount {
+                    glyphs.insert(Int(t.readUInt16(construction + 4 + 4 * v)))
+                }
+                if assembly != 0 {
+                    let a = construction + assembly
+                    let parts = Int(t.readUInt16(a + 4))
+                    for p in 0..<parts { glyphs.insert(Int(t.readUInt16(a + 6 + 10 * p))) }
+                }
+            }
+        }
+        visit(vertical, count: vertCount, firstOffset: variants + 10)
+        visit(horizontal, count: horizCount, firstOffset: variants + 10 + 2 * vertCount)
+    }
+
+    static func addSubstitutions(_ t: [UInt8], to glyphs: inout Set<Int>) {
+        guard t.count > 10 else { return }
+        let lookupList = Int(t.readUInt16(8))
+        let lookups = Int(t.readUInt16(lookupList))
+        for l in 0..<lookups {
+            let lookup = lookupList + Int(t.readUInt16(lookupList + 2 + 2 * l))
+            var type = Int(t.readUInt16(lookup))
+            let subtables = Int(t.readUInt16(lookup + 4))
+            for s in 0..<subtables {
+                var sub = lookup + Int(t.readUInt16(lookup + 6 + 2 * s))
+                if type == 7 {
+                    type = Int(t.readUInt16(sub + 2))
+                    sub += Int(t.readUInt32(sub + 4))
+                }
+                addSubstitution(t, type: type, at: sub, to: &glyphs)
+            }
+        }
+    }
+
+    private static func addSubstitution(_ t: [UInt8], type: Int, at sub: Int, to glyphs: inout Set<Int>) {
+        let format = t.readUInt16(sub)
+        let covered = coverage(t, at: sub + Int(t.readUInt16(sub + 2)))
+        switch type {
+        case 1:
+            for (index, glyph) in covered.enumerated() where glyphs.contains(glyph) {
+                if format == 1 {
+                    glyphs.insert((glyph + Int(Int16(bitPattern: t.readUInt16(sub + 4)))) & 0xFFFF)
+                } else {
+                    glyphs.insert(Int(t.readUInt16(sub + 6 + 2 * index)))
+                }
+            }
+        case 2, 3:
+            // Multiple substitution (sequences) and alternates share one layout.
+            for (index, glyph) in covered.enumerated() where glyphs.contains(glyph) {
+                let set = sub + Int(t.readUInt16(sub + 6 + 2 * index))
+                let count = Int(t.readUInt16(set))
+                for k in 0..<count { glyphs.insert(Int(t.readUInt16(set + 2 + 2 * k))) }
+            }
+        case 4:
+            for (index, glyph) in covered.enumerated() where glyphs.contains(glyph) {
+                let set = sub + Int(t.readUInt16(sub + 6 + 2 * index))
+                let count = Int(t.readUInt16(set))
+                for k in 0..<count {
+                    let ligature = set + Int(t.readUInt16(set + 2 + 2 * k))
+                    let components = Int(t.readUInt16(ligature + 2))
+                    let all = (0..<max(0, components - 1)).allSatisfy {
+                        glyphs.contains(Int(t.readUInt16(ligature + 4 + 2 * $0)))
+                    }
+                    if all { glyphs.insert(Int(t.readUInt16(ligature))) }
+                }
+            }
+        default:
+            break
+        }
+    }
+}
