@@ -30,7 +30,11 @@ public struct MathMLConverter: Sendable {
         var out = "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\""
         out += display ? "block" : "inline"
         out += parser.hasTaggedRows ? "\" style=\"position:relative\"><semantics>" : "\"><semantics>"
-        body.write(to: &out)
+        var truncated = false
+        body.write(to: &out, truncated: &truncated)
+        if truncated {
+            parser.warn("formula nested too deeply to display in full", at: 0)
+        }
         out += "<annotation encoding=\"application/x-tex\">"
         MathNode.escape(tex, into: &out)
         out += "</annotation></semantics></math>"

@@ -69,8 +69,16 @@ struct MathNode {
         }
     }
 
-    /// Appends this element as HTML-escaped markup.
-    func write(to out: inout String) {
+    /// Deepest element nesting written; deeper subtrees become `…` (HTML parsers flatten very deep trees).
+    static let maxWriteDepth = 240
+
+    /// Appends this element as HTML-escaped markup; sets `truncated` if a subtree was cut at `maxWriteDepth`.
+    func write(to out: inout String, depth: Int = 0, truncated: inout Bool) {
+        if depth >= MathNode.maxWriteDepth {
+            out += "<mtext>…</mtext>"
+            truncated = true
+            return
+        }
         out += "<"
         out += tag
         for (name, value) in attributes {
@@ -89,7 +97,7 @@ struct MathNode {
             MathNode.escape(text, into: &out)
         }
         for child in children {
-            child.write(to: &out)
+            child.write(to: &out, depth: depth + 1, truncated: &truncated)
         }
         out += "</"
         out += tag

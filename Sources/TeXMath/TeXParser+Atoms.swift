@@ -32,8 +32,10 @@ extension TeXParser {
         case .command(let name):
             pos += 1
             return parseCommand(name, offset: token.offset)
-        case .space, .endGroup, .alignment, .end:
+        case .space, .endGroup, .alignment:
             pos += 1
+            return MathNode.row([])
+        case .end:
             return MathNode.row([])
         }
     }

@@ -13,6 +13,7 @@ final class TeXParser {
         static let end = Stops(rawValue: 16)
     }
 
+    /// Nesting levels allowed; a braced group costs two (the atom and its list).
     static let maxDepth = 200
 
     let tokens: [TeXToken]
@@ -53,7 +54,7 @@ final class TeXParser {
         if depth >= TeXParser.maxDepth {
             if !reportedDepth {
                 reportedDepth = true
-                warn("formula nested more than \(TeXParser.maxDepth) levels deep", at: current.offset)
+                warn("formula nested too deeply (more than \(TeXParser.maxDepth / 2) groups)", at: current.offset)
             }
             return false
         }
