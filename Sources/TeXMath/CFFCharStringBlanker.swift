@@ -54,6 +54,9 @@ struct CFFCharStringBlanker {
 
     var glyphCount: Int { charStrings.count }
 
+    /// The Type 2 charstring of one glyph.
+    func charString(_ glyph: Int) -> [UInt8] { charStrings[glyph] }
+
     /// The CFF table with every glyph not in `keep` (glyph 0 is always kept) reduced to `endchar`.
     func blank(keeping keep: Set<Int>) -> [UInt8] {
         var strings = charStrings

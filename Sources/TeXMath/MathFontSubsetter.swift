@@ -38,14 +38,37 @@ struct MathFontSubsetter {
 
     // MARK: - Characters
 
-    /// Characters of `text`, plus a base set so that TeX-only input and browser-drawn glyphs (√) work.
+    /// Characters of `text` and their italic forms, the symbols of any TeX commands in it (so TeX
+    /// source works as well as MathML), ASCII, and glyphs browsers draw on their own (√).
     static func characters(for text: String) -> Set<UInt32> {
         var set = baseCharacters
+        var command = ""
+        var inCommand = false
+        func addSymbols(of name: String) {
+            guard !name.isEmpty else { return }
+            let symbol = SymbolTable.greekLower[name] ?? SymbolTable.greekUpper[name] ?? SymbolTable.ordinary[name]
+                ?? SymbolTable.operators[name]?.0 ?? SymbolTable.largeOperators[name]?.0
+                ?? SymbolTable.accents[name]?.0 ?? SymbolTable.delimiters[name] ?? SymbolTable.textSymbol(name)
+            for scalar in (symbol ?? "").unicodeScalars {
+                set.insert(scalar.value)
+                if let italic = MathAlphabet.italic.map(scalar) { set.insert(italic.value) }
+            }
+        }
         for scalar in text.unicodeScalars {
             set.insert(scalar.value)
             // `<mi>x</mi>` is drawn with the italic code point.
             if let italic = MathAlphabet.italic.map(scalar) { set.insert(italic.value) }
+            if inCommand, TeXTokenizer.isLetter(scalar) {
+                command.unicodeScalars.append(scalar)
+                continue
+            }
+            if inCommand {
+                addSymbols(of: command)
+                command = ""
+            }
+            inCommand = scalar == "\\"
         }
+        if inCommand { addSymbols(of: command) }
         for (trigger, alphabet) in alphabetTriggers where text.contains(trigger) {
             for scalar in alphabetSource {
                 if let mapped = alphabet.map(scalar) { set.insert(mapped.value) }
@@ -54,6 +77,7 @@ struct MathFontSubsetter {
         return set
     }
 
+    /// Letters, digits and Greek, the inputs a `\\mathbb`-style command may restyle.
     private static let alphabetSource: [Unicode.Scalar] = {
         var scalars: [Unicode.Scalar] = []
         for v in UInt32(0x30)...0x39 { scalars.append(Unicode.Scalar(v)!) }
@@ -63,31 +87,17 @@ struct MathFontSubsetter {
         return scalars
     }()
 
+    /// TeX alphabet commands: TeX source naming one gets the whole styled alphabet.
     private static let alphabetTriggers: [(String, MathAlphabet)] = [
-        ("mathbf", .bold), ("boldsymbol", .boldItalic), ("\\bm", .boldItalic), ("mathbb", .doubleStruck),
-        ("mathcal", .script), ("mathscr", .script), ("mathfrak", .fraktur), ("mathsf", .sansSerif),
-        ("mathtt", .monospace), ("mathit", .italic),
+        ("\\mathbf", .bold), ("\\boldsymbol", .boldItalic), ("\\bm", .boldItalic), ("\\mathbb", .doubleStruck),
+        ("\\mathcal", .script), ("\\mathscr", .script), ("\\mathfrak", .fraktur), ("\\mathsf", .sansSerif),
+        ("\\mathtt", .monospace), ("\\mathit", .italic),
     ]
 
     private static let baseCharacters: Set<UInt32> = {
         var set = Set<UInt32>()
         for v in UInt32(0x20)...0x7E { set.insert(v) }
-        for v in UInt32(0xA0)...0xFF { set.insert(v) }
-        for v in UInt32(0x391)...0x3C9 { set.insert(v) }
-        for v: UInt32 in [0x3D1, 0x3D5, 0x3D6, 0x3F0, 0x3F1, 0x3F5, 0x3DD, 0x210E] { set.insert(v) }
-        for v in UInt32(0x1D434)...0x1D467 { set.insert(v) }
-        for v in UInt32(0x1D6E2)...0x1D71B { set.insert(v) }
-        for v: UInt32 in [0x221A, 0x221B, 0x221C, 0x2212, 0x2032, 0x2033, 0x2034, 0x2057, 0x203E, 0x23DE,
-                          0x23DF, 0x23B4, 0x23B5, 0x2061, 0x2062, 0x2026, 0x22EF] { set.insert(v) }
-        let tables: [[String]] = [
-            Array(SymbolTable.greekLower.values), Array(SymbolTable.greekUpper.values),
-            Array(SymbolTable.ordinary.values), SymbolTable.operators.values.map(\.0),
-            SymbolTable.largeOperators.values.map(\.0), Array(SymbolTable.delimiters.values),
-            SymbolTable.accents.values.map(\.0),
-        ]
-        for table in tables {
-            for symbol in table { for scalar in symbol.unicodeScalars { set.insert(scalar.value) } }
-        }
+        for v: UInt32 in [0xA0, 0x2212, 0x221A, 0x2032] { set.insert(v) }
         return set
     }()
 

@@ -57,3 +57,44 @@ enum WOFFEncoder {
         return out
     }
 }
+
+extension WOFFEncoder {
+    /// Unwraps WOFF 1.0 back into its tables (used to verify encoding); nil on malformed input.
+    static func decode(_ woff: [UInt8]) -> SFNTFont? {
+        guard woff.count >= 44, woff.readUInt32(0) == 0x774F_4646 else { return nil }
+        let count = Int(woff.readUInt16(12))
+        var bytes: [UInt8] = []
+        bytes.appendUInt32(woff.readUInt32(4))
+        bytes.appendUInt16(UInt16(count))
+        bytes += [0, 0, 0, 0, 0, 0]
+        var tables: [(tag: [UInt8], checksum: UInt32, data: [UInt8])] = []
+        for i in 0..<count {
+            let entry = 44 + 20 * i
+            let offset = Int(woff.readUInt32(entry + 4)), stored = Int(woff.readUInt32(entry + 8))
+            let original = Int(woff.readUInt32(entry + 12))
+            guard offset + stored <= woff.count else { return nil }
+            var data = Array(woff[offset..<offset + stored])
+            if stored < original {
+                var length = uLong(original)
+                var out = [UInt8](repeating: 0, count: original)
+                let status = out.withUnsafeMutableBufferPointer { dest in
+                    data.withUnsafeBufferPointer { uncompress(dest.baseAddress, &length, $0.baseAddress, uLong(stored)) }
+                }
+                guard status == Z_OK, Int(length) == original else { return nil }
+                data = out
+            }
+            tables.append((Array(woff[entry..<entry + 4]), woff.readUInt32(entry + 16), data))
+        }
+        var offset = 12 + 16 * count
+        var body: [UInt8] = []
+        for table in tables {
+            bytes += table.tag
+            bytes.appendUInt32(table.checksum)
+            bytes.appendUInt32(UInt32(offset + body.count))
+            bytes.appendUInt32(UInt32(table.data.count))
+            body += table.data
+            while body.count % 4 != 0 { body.append(0) }
+        }
+        return SFNTFont(bytes: bytes + body)
+    }
+}
