@@ -6,13 +6,19 @@ struct CFFCharStringBlanker {
     private let cff: [UInt8]
     private let headerSize: Int
     private let topDictIndexRange: Range<Int>
-    private let prefixAfterTopDict: Range<Int>   // String INDEX + Global Subr INDEX
+    private let strings: [[UInt8]]
+    private let globalSubrIndex: Range<Int>
+    private let hasGlobalSubrs: Bool
     private let nameIndex: Range<Int>
     private let topDict: [UInt8]
     private let charStrings: [[UInt8]]
     private let charsetRange: Range<Int>
     private let privateRange: Range<Int>   // Private DICT plus its local Subrs
     private let privateSize: Int
+    /// Local subroutines, when their INDEX directly follows the Private DICT (so it can be rebuilt).
+    private let localSubrs: [[UInt8]]?
+    /// Glyph id → string id of its name.
+    private let glyphNames: [Int]
 
     init?(cff: [UInt8]) {
         guard cff.count > 4 else { return nil }
@@ -20,11 +26,13 @@ struct CFFCharStringBlanker {
         headerSize = Int(cff[2])
         guard let (_, nameEnd) = CFFCharStringBlanker.readIndex(cff, at: headerSize),
               let (tops, topEnd) = CFFCharStringBlanker.readIndex(cff, at: nameEnd), tops.count == 1,
-              let (_, stringEnd) = CFFCharStringBlanker.readIndex(cff, at: topEnd),
-              let (_, gsubrEnd) = CFFCharStringBlanker.readIndex(cff, at: stringEnd) else { return nil }
+              let (stringItems, stringEnd) = CFFCharStringBlanker.readIndex(cff, at: topEnd),
+              let (globalSubrs, gsubrEnd) = CFFCharStringBlanker.readIndex(cff, at: stringEnd) else { return nil }
         nameIndex = headerSize..<nameEnd
         topDictIndexRange = nameEnd..<topEnd
-        prefixAfterTopDict = topEnd..<gsubrEnd
+        strings = stringItems
+        globalSubrIndex = stringEnd..<gsubrEnd
+        hasGlobalSubrs = !globalSubrs.isEmpty
         topDict = tops[0]
         let entries = CFFCharStringBlanker.parseDict(topDict)
         // CID-keyed fonts (FDArray, FDSelect) and custom encodings are left alone.
@@ -41,15 +49,19 @@ struct CFFCharStringBlanker {
         guard privateOffset >= 0, privateOffset + privateSize <= cff.count else { return nil }
         var privateEnd = privateOffset + privateSize
         let privateEntries = CFFCharStringBlanker.parseDict(Array(cff[privateOffset..<privateEnd]))
+        var localSubrs: [[UInt8]]?
         if let subrs = privateEntries.first(where: { $0.op == [19] })?.numbers.first {
-            guard subrs >= privateSize, let (_, subrsEnd) = CFFCharStringBlanker.readIndex(cff, at: privateOffset + subrs)
+            guard subrs >= privateSize, let (items, subrsEnd) = CFFCharStringBlanker.readIndex(cff, at: privateOffset + subrs)
             else { return nil }
             privateEnd = subrsEnd
+            if subrs == privateSize { localSubrs = items }
         }
+        self.localSubrs = localSubrs
         privateRange = privateOffset..<privateEnd
         guard let charsetLength = CFFCharStringBlanker.charsetLength(cff, at: charsetOffset, glyphs: strings.count)
         else { return nil }
         charsetRange = charsetOffset..<charsetOffset + charsetLength
+        glyphNames = CFFCharStringBlanker.charsetNames(cff, at: charsetOffset, glyphs: strings.count)
     }
 
     var glyphCount: Int { charStrings.count }
@@ -57,19 +69,36 @@ struct CFFCharStringBlanker {
     /// The Type 2 charstring of one glyph.
     func charString(_ glyph: Int) -> [UInt8] { charStrings[glyph] }
 
-    /// The CFF table with every glyph not in `keep` (glyph 0 is always kept) reduced to `endchar`.
+    /// The CFF table with every glyph not in `keep` (glyph 0 is always kept) reduced to `endchar`,
+    /// local subroutines no kept glyph calls reduced to `return`, and names of dropped glyphs emptied.
     func blank(keeping keep: Set<Int>) -> [UInt8] {
-        var strings = charStrings
-        for gid in 1..<strings.count where !keep.contains(gid) {
-            strings[gid] = [14]
+        var glyphStrings = charStrings
+        for gid in 1..<glyphStrings.count where !keep.contains(gid) {
+            glyphStrings[gid] = [14]
         }
-        let charStringIndex = CFFCharStringBlanker.writeIndex(strings)
+        var names = strings
+        for (gid, sid) in glyphNames.enumerated() where gid > 0 && !keep.contains(gid) && sid >= 391 && sid - 391 < names.count {
+            names[sid - 391] = []
+        }
+        var privateBlock = Array(cff[privateRange])
+        if let localSubrs, !hasGlobalSubrs {
+            var used = Set<Int>()
+            for gid in 0..<glyphStrings.count where gid == 0 || keep.contains(gid) {
+                var scan = CharStringScan(subrs: localSubrs)
+                scan.run(glyphStrings[gid], depth: 0)
+                used.formUnion(scan.used)
+            }
+            let reduced = localSubrs.enumerated().map { used.contains($0.offset) ? $0.element : [11] }
+            privateBlock = Array(cff[privateRange.lowerBound..<privateRange.lowerBound + privateSize])
+                + CFFCharStringBlanker.writeIndex(reduced)
+        }
+        let charStringIndex = CFFCharStringBlanker.writeIndex(glyphStrings)
+        let stringIndex = CFFCharStringBlanker.writeIndex(names)
         let charset = Array(cff[charsetRange])
-        let privateBlock = Array(cff[privateRange])
         // Top DICT with 5-byte offsets has a fixed size, so lay it out once with placeholders.
         let placeholderTop = rewriteTopDict(charset: 0, charStrings: 0, privateOffset: 0)
         let topIndexSize = CFFCharStringBlanker.writeIndex([placeholderTop]).count
-        let dataStart = headerSize + nameIndex.count + topIndexSize + prefixAfterTopDict.count
+        let dataStart = headerSize + nameIndex.count + topIndexSize + stringIndex.count + globalSubrIndex.count
         let charsetOffset = dataStart
         let charStringsOffset = charsetOffset + charset.count
         let privateOffset = charStringsOffset + charStringIndex.count
@@ -77,7 +106,8 @@ struct CFFCharStringBlanker {
         var out = Array(cff[0..<headerSize])
         out += cff[nameIndex]
         out += CFFCharStringBlanker.writeIndex([top])
-        out += cff[prefixAfterTopDict]
+        out += stringIndex
+        out += cff[globalSubrIndex]
         out += charset
         out += charStringIndex
         out += privateBlock
@@ -204,6 +234,28 @@ struct CFFCharStringBlanker {
         }
         for item in items { out += item }
         return out
+    }
+
+    /// String id of each glyph's name (glyph 0, .notdef, is 0).
+    static func charsetNames(_ data: [UInt8], at offset: Int, glyphs: Int) -> [Int] {
+        var names = [0]
+        var p = offset + 1
+        switch data[offset] {
+        case 0:
+            for _ in 1..<max(glyphs, 1) {
+                names.append(Int(data.readUInt16(p)))
+                p += 2
+            }
+        default:
+            let wide = data[offset] == 2
+            while names.count < glyphs, p + (wide ? 4 : 3) <= data.count {
+                let first = Int(data.readUInt16(p))
+                let left = wide ? Int(data.readUInt16(p + 2)) : Int(data[p + 2])
+                for k in 0...left where names.count < glyphs { names.append(first + k) }
+                p += wide ? 4 : 3
+            }
+        }
+        return names
     }
 
     static func charsetLength(_ data: [UInt8], at offset: Int, glyphs: Int) -> Int? {

@@ -33,7 +33,77 @@ struct MathFontSubsetter {
         }
         var result = font
         result.replace("CFF ", with: blanker.blank(keeping: glyphs))
+        // Characters whose glyphs were dropped leave the cmap, so browsers fall back to another font
+        // instead of drawing nothing; dropped glyphs get zero metrics, which compress to nothing.
+        result.replace("cmap", with: MathFontSubsetter.writeCmap(cmap.filter { glyphs.contains($0.value) }))
+        if let hhea = font.table("hhea"), var hmtx = font.table("hmtx") {
+            let metrics = Int(hhea.readUInt16(34))
+            for gid in 0..<blanker.glyphCount where !glyphs.contains(gid) {
+                let range = gid < metrics ? gid * 4..<gid * 4 + 4
+                    : metrics * 4 + (gid - metrics) * 2..<metrics * 4 + (gid - metrics) * 2 + 2
+                guard range.upperBound <= hmtx.count else { continue }
+                for i in range { hmtx[i] = 0 }
+            }
+            result.replace("hmtx", with: hmtx)
+        }
         return result
+    }
+
+    /// A cmap with a format 4 (BMP) and a format 12 (all planes) Unicode subtable.
+    static func writeCmap(_ map: [UInt32: Int]) -> [UInt8] {
+        let codes = map.keys.sorted()
+        // Runs of consecutive code points mapped to consecutive glyphs.
+        var runs: [(start: UInt32, end: UInt32, glyph: Int)] = []
+        for code in codes {
+            let glyph = map[code]!
+            if let last = runs.last, last.end + 1 == code, last.glyph + Int(code - last.start) == glyph {
+                runs[runs.count - 1].end = code
+            } else {
+                runs.append((code, code, glyph))
+            }
+        }
+        var format4: [UInt8] = []
+        var segments = runs.filter { $0.start <= 0xFFFE }.map { run in
+            (start: run.start, end: min(run.end, 0xFFFE), glyph: run.glyph)
+        }
+        segments.append((0xFFFF, 0xFFFF, 0))
+        let segCount = segments.count
+        var searchRange = 1, entrySelector = 0
+        while searchRange * 2 <= segCount { searchRange *= 2; entrySelector += 1 }
+        format4.appendUInt16(4)
+        format4.appendUInt16(UInt16(truncatingIfNeeded: 16 + 8 * segCount))
+        format4.appendUInt16(0)
+        format4.appendUInt16(UInt16(segCount * 2))
+        format4.appendUInt16(UInt16(searchRange * 2))
+        format4.appendUInt16(UInt16(entrySelector))
+        format4.appendUInt16(UInt16(segCount * 2 - searchRange * 2))
+        for segment in segments { format4.appendUInt16(UInt16(segment.end)) }
+        format4.appendUInt16(0)
+        for segment in segments { format4.appendUInt16(UInt16(segment.start)) }
+        for segment in segments {
+            let delta = segment.start == 0xFFFF ? 1 : (segment.glyph - Int(segment.start)) & 0xFFFF
+            format4.appendUInt16(UInt16(delta))
+        }
+        for _ in segments { format4.appendUInt16(0) }
+        var format12: [UInt8] = []
+        format12.appendUInt16(12)
+        format12.appendUInt16(0)
+        format12.appendUInt32(UInt32(16 + 12 * runs.count))
+        format12.appendUInt32(0)
+        format12.appendUInt32(UInt32(runs.count))
+        for run in runs {
+            format12.appendUInt32(run.start)
+            format12.appendUInt32(run.end)
+            format12.appendUInt32(UInt32(run.glyph))
+        }
+        var out: [UInt8] = []
+        out.appendUInt16(0)
+        out.appendUInt16(2)
+        out += [0, 3, 0, 1]
+        out.appendUInt32(20)
+        out += [0, 3, 0, 10]
+        out.appendUInt32(UInt32(20 + format4.count))
+        return out + format4 + format12
     }
 
     // MARK: - Characters
@@ -69,25 +139,69 @@ struct MathFontSubsetter {
             inCommand = scalar == "\\"
         }
         if inCommand { addSymbols(of: command) }
-        for (trigger, alphabet) in alphabetTriggers where text.contains(trigger) {
-            for scalar in alphabetSource {
-                if let mapped = alphabet.map(scalar) { set.insert(mapped.value) }
+        for (trigger, alphabet) in alphabetTriggers {
+            for argument in arguments(of: trigger, in: text) {
+                var symbols = String.UnicodeScalarView()
+                for scalar in argument.unicodeScalars { symbols.append(scalar) }
+                for name in commandNames(in: argument) {
+                    symbols.append(contentsOf: (SymbolTable.greekLower[name] ?? SymbolTable.greekUpper[name]
+                        ?? SymbolTable.ordinary[name] ?? "").unicodeScalars)
+                }
+                for scalar in symbols {
+                    for style in [alphabet, .bold, .boldItalic] {
+                        if let mapped = style.map(scalar) { set.insert(mapped.value) }
+                    }
+                }
             }
         }
         return set
     }
 
-    /// Letters, digits and Greek, the inputs a `\\mathbb`-style command may restyle.
-    private static let alphabetSource: [Unicode.Scalar] = {
-        var scalars: [Unicode.Scalar] = []
-        for v in UInt32(0x30)...0x39 { scalars.append(Unicode.Scalar(v)!) }
-        for v in UInt32(0x41)...0x5A { scalars.append(Unicode.Scalar(v)!) }
-        for v in UInt32(0x61)...0x7A { scalars.append(Unicode.Scalar(v)!) }
-        for v in UInt32(0x391)...0x3C9 { if let s = Unicode.Scalar(v) { scalars.append(s) } }
-        return scalars
-    }()
+    /// The braced (or single-character) arguments following each occurrence of `command` in `text`.
+    static func arguments(of command: String, in text: String) -> [String] {
+        var result: [String] = []
+        var rest = Substring(text)
+        while let range = rest.range(of: command) {
+            rest = rest[range.upperBound...]
+            if let next = rest.unicodeScalars.first, TeXTokenizer.isLetter(next) { continue }
+            let trimmed = rest.drop { $0 == " " }
+            guard let first = trimmed.first else { break }
+            if first != "{" {
+                result.append(String(first))
+                continue
+            }
+            var level = 0
+            var argument = ""
+            for character in trimmed.dropFirst() {
+                if character == "{" { level += 1 }
+                if character == "}" {
+                    if level == 0 { break }
+                    level -= 1
+                }
+                argument.append(character)
+                if argument.count > 200 { break }
+            }
+            result.append(argument)
+        }
+        return result
+    }
 
-    /// TeX alphabet commands: TeX source naming one gets the whole styled alphabet.
+    private static func commandNames(in text: String) -> [String] {
+        var names: [String] = []
+        var current: String?
+        for scalar in text.unicodeScalars {
+            if current != nil, TeXTokenizer.isLetter(scalar) {
+                current!.unicodeScalars.append(scalar)
+                continue
+            }
+            if let name = current, !name.isEmpty { names.append(name) }
+            current = scalar == "\\" ? "" : nil
+        }
+        if let name = current, !name.isEmpty { names.append(name) }
+        return names
+    }
+
+    /// TeX alphabet commands: the letters of their arguments are needed in the styled alphabet.
     private static let alphabetTriggers: [(String, MathAlphabet)] = [
         ("\\mathbf", .bold), ("\\boldsymbol", .boldItalic), ("\\bm", .boldItalic), ("\\mathbb", .doubleStruck),
         ("\\mathcal", .script), ("\\mathscr", .script), ("\\mathfrak", .fraktur), ("\\mathsf", .sansSerif),
