@@ -493,7 +493,7 @@ extension TeXParser {
     }
 
     private func explicitSpace(_ name: String, offset: Int) -> MathNode {
-        let raw = (readRawGroup() ?? "").trimmingSpaces().replacingOccurrencesOfSpaces()
+        let raw = (readRawGroup() ?? readUnbracedLength()).trimmingSpaces().replacingOccurrencesOfSpaces()
         var number = ""
         var unit = ""
         for scalar in raw.unicodeScalars {
@@ -512,6 +512,21 @@ extension TeXParser {
         }
         let em = (value * factor * 10000).rounded() / 10000
         return MathNode.space("\(em)em")
+    }
+
+    /// Reads a length written without braces, as in `\kern2pt` or `\mkern-3mu`.
+    private func readUnbracedLength() -> String {
+        var text = ""
+        while case .char(let c) = current.kind, (c >= "0" && c <= "9") || c == "." || c == "-" {
+            text.unicodeScalars.append(c)
+            pos += 1
+        }
+        var unit = ""
+        while unit.unicodeScalars.count < 2, case .char(let c) = current.kind, TeXTokenizer.isLetter(c) {
+            unit.unicodeScalars.append(c)
+            pos += 1
+        }
+        return text + unit
     }
 
     private func modulo(_ name: String, offset: Int) -> MathNode {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TeXMath
 
@@ -78,5 +79,34 @@ import TeXMath
         #expect(block.hasSuffix("</semantics></math>"))
         let inline = converter.convert("x", display: false).mathML
         #expect(inline.hasPrefix("<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"inline\">"))
+    }
+}
+
+/// Details of single constructs that the golden table does not pin down.
+@Suite struct ConstructTests {
+    let converter = MathMLConverter()
+
+    @Test func explicitLengths() {
+        let result = converter.convert("a\\kern2pt b\\mkern-3mu c\\hspace{1em}d", display: false)
+        #expect(result.warnings.isEmpty)
+        #expect(result.mathML.contains("<mspace width=\"0.2em\"/>"))
+        #expect(result.mathML.contains("<mspace style=\"margin-left:-0.1667em\"/>"))
+        #expect(result.mathML.contains("<mspace width=\"1.0em\"/>"))
+    }
+
+    @Test func displayStyleDecidesLimits() {
+        let inline = converter.convert("\\lim_{n} a_n", display: false).mathML
+        let block = converter.convert("\\lim_{n} a_n", display: true).mathML
+        #expect(inline.contains("<msub><mi>lim</mi>"))
+        #expect(block.contains("<munder><mi>lim</mi>"))
+        // Inside a fraction in display math the style is text style again.
+        #expect(converter.convert("\\frac{\\sum_i x}{2}", display: true).mathML.contains("<msub><mo>∑</mo>"))
+    }
+
+    @Test func topLevelAlignmentWithoutEnvironment() {
+        let result = converter.convert("a &= b \\\\ c &= d", display: true)
+        #expect(result.warnings.isEmpty)
+        #expect(result.mathML.contains("<mtable displaystyle=\"true\"><mtr>"))
+        #expect(result.mathML.components(separatedBy: "<mtr>").count == 3)
     }
 }
