@@ -67,7 +67,20 @@ public struct Pipeline {
         var settings = self.settings
         settings.defaults = mergedDefaults(notebook)
         let executor = Executor(registry: registry, settings: settings, inlineEvaluator: InlineEvaluation.evaluate)
-        let run = executor.run(notebook, progress: progress, cancellation: cancellation)
+        let journal = RunJournal()
+        let watchdog = Watchdog(journal: journal, run: cancellation, runTimeout: settings.runTimeout) { [settings] reason in
+            // The running cell ignores cancellation: write what there is, then leave.
+            let cells = journal.partialResults(of: notebook, reason: reason + " (the cell did not stop; partial report)")
+            let partial = RunResult(notebook: notebook, cells: cells, inlineValues: [:], warnings: notebook.warnings,
+                                    seconds: 0, parameters: Self.parameters(settings.defaults))
+            try? AtomicFile.write(renderer.render(partial).html, to: reportURL)
+            try? AtomicFile.write(RunRecord(partial, reproducible: settings.reproducible).encoded(), to: recordURL)
+            FileHandle.standardError.write(Data("\(file): error: \(reason); wrote the partial report \(reportURL.path)\n".utf8))
+            exit(reason.hasPrefix("interrupted") ? 130 : 1)
+        }
+        watchdog.start()
+        let run = executor.run(notebook, progress: progress, cancellation: cancellation, journal: journal)
+        watchdog.stop()
         let (html, renderWarnings) = renderer.render(run)
         renderWarnings.forEach(progress.report)
 
@@ -81,6 +94,10 @@ public struct Pipeline {
             diagnostics.append(diagnostic)
         }
         return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics)
+    }
+
+    static func parameters(_ defaults: Defaults) -> [(key: String, value: String)] {
+        defaults.entries.keys.sorted().map { ($0, defaults.entries[$0]!.value) }
     }
 
     /// Front matter overridden by the run's parameters (`-p key=value`).

@@ -73,7 +73,7 @@ enum DataFixtures {
         settings.notebookDirectory = notebookDirectory
         return ExecutionContext(state: state, cell: cell, settings: settings, notebookName: "notebook",
                                 assetDirectory: output.appendingPathComponent("notebook"),
-                                cancellation: Cancellation(), progress: { _ in })
+                                cancellation: CellCancellation(run: Cancellation()), progress: { _ in })
     }
 
     /// Builds and runs a directive cell.
