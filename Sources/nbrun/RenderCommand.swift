@@ -36,6 +36,7 @@ struct RenderCommand: ParsableCommand {
         var failed = false
         for notebook in notebooks {
             let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)
+            if outcome.isUsageError { throw ExitCode(2) }
             failed = failed || outcome.failed
             if !quiet {
                 let status = outcome.failed ? "with errors" : "ok"
