@@ -25,7 +25,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // TeX math to MathML Core, with no dependencies of its own.
+        // TeX math to MathML Core; CZlib only compresses the embedded font as WOFF.
         .target(name: "TeXMath", dependencies: ["CZlib"]),
         // The pipeline: Parse → Execute → Render.
         .target(
