@@ -29,6 +29,9 @@ public enum MathFont {
         return nil
     }()
 
+    /// The installed font, parsed for subsetting once per process.
+    static let subsetter: MathFontSubsetter? = installedFont.flatMap { MathFontSubsetter(font: $0.font) }
+
     /// Path of the font file that gets embedded, or nil when none is installed.
     public static var sourcePath: String? { installedFont?.path }
 
@@ -46,7 +49,7 @@ public enum MathFont {
     /// The embedded WOFF bytes for `text`; nil when the font file is not installed.
     static func woffData(forText text: String, subset: Bool = true) -> [UInt8]? {
         guard var font = installedFont?.font else { return nil }
-        if subset, let reduced = MathFontSubsetter(font: font)?.subset(keeping: text) {
+        if subset, let reduced = subsetter?.subset(keeping: text) {
             font = reduced
         }
         return WOFFEncoder.encode(font)

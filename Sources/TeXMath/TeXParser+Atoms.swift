@@ -454,13 +454,16 @@ extension TeXParser {
             if case .char("]") = current.kind { pos += 1 }
         }
         let above = scriptStyle { parseArgument(for: name, offset: offset) }
-        let arrow = MathNode("mo", [("stretchy", "true"), ("minsize", "1.8em")], text: arrows[name] ?? "→", atom: .rel)
-        let padded = MathNode("mpadded", [("width", "+0.6em"), ("lspace", "0.3em")], children: [above])
+        let arrow = MathNode("mo", [("stretchy", "true")], text: arrows[name] ?? "→", atom: .rel)
+        // The arrow stretches to the widest label; pad labels so it overhangs them a little.
+        func padded(_ label: MathNode) -> MathNode {
+            MathNode.row([MathNode.space("0.4em"), label, MathNode.space("0.4em")])
+        }
         var node: MathNode
         if let below {
-            node = MathNode("munderover", children: [arrow, below, padded])
+            node = MathNode("munderover", children: [arrow, padded(below), padded(above)])
         } else {
-            node = MathNode("mover", children: [arrow, padded])
+            node = MathNode("mover", children: [arrow, padded(above)])
         }
         node.atom = .rel
         return node
