@@ -51,3 +51,13 @@ let package = Package(
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),
     ]
 )
+
+// Fuzzing harnesses (libFuzzer), built only on request:
+//   NBRUN_FUZZ=1 swift build --sanitize=fuzzer --sanitize=address --product fuzz-notebook-parser
+// (make fuzz runs each harness; see the README)
+if Context.environment["NBRUN_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "fuzz-notebook-parser", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/NotebookParser"),
+        .executableTarget(name: "fuzz-idx-reader", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/IDXReader"),
+    ]
+}
