@@ -14,7 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // C libraries, each wrapped by exactly one Swift file in NotebookRunner.
+        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift).
         .systemLibrary(
             name: "CCmark",
             pkgConfig: "libcmark",
@@ -25,13 +25,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // TeX math to MathML Core; CZlib only compresses the embedded font as WOFF.
-        .target(name: "TeXMath", dependencies: ["CZlib"]),
+        // The one Swift wrapper around zlib: inflate (gzip, zlib), deflate, checksums.
+        .target(name: "ZlibBindings", dependencies: ["CZlib"]),
+        // TeX math to MathML Core (zlib compresses the embedded font as WOFF).
+        .target(name: "TeXMath", dependencies: ["ZlibBindings"]),
         // The pipeline: Parse → Execute → Render.
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "CZlib", "TeXMath",
+                "CCmark", "ZlibBindings", "TeXMath",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -45,7 +47,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "CZlib"],
+            dependencies: ["NotebookRunner", "ZlibBindings", "TeXMath"],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),

@@ -1,4 +1,4 @@
-import CZlib
+import ZlibBindings
 
 /// Wraps an sfnt font as WOFF 1.0: the same tables, each zlib-compressed when that makes it smaller.
 enum WOFFEncoder {
@@ -42,19 +42,10 @@ enum WOFFEncoder {
         return out
     }
 
-    /// zlib-format compression at the best level; empty on failure, so the caller stores the table as is.
+    /// zlib-format compression at the best level; the input itself on failure, so the table is stored as is.
     static func deflate(_ data: [UInt8]) -> [UInt8] {
         guard !data.isEmpty else { return [] }
-        var length = compressBound(uLong(data.count))
-        var out = [UInt8](repeating: 0, count: Int(length))
-        let status = out.withUnsafeMutableBufferPointer { dest in
-            data.withUnsafeBufferPointer { src in
-                compress2(dest.baseAddress, &length, src.baseAddress, uLong(data.count), 9)
-            }
-        }
-        guard status == Z_OK else { return data }
-        out.removeSubrange(Int(length)...)
-        return out
+        return (try? Zlib.deflate(data, format: .zlib, level: 9)) ?? data
     }
 }
 
@@ -75,17 +66,12 @@ extension WOFFEncoder {
             guard offset + stored <= woff.count else { return nil }
             var data = Array(woff[offset..<offset + stored])
             if stored < original {
-                var length = uLong(original)
-                var out = [UInt8](repeating: 0, count: original)
-                let status = out.withUnsafeMutableBufferPointer { dest in
-                    data.withUnsafeBufferPointer { uncompress(dest.baseAddress, &length, $0.baseAddress, uLong(stored)) }
-                }
-                guard status == Z_OK, Int(length) == original else { return nil }
+                guard let out = try? Zlib.inflate(data, format: .zlib, sizeHint: original), out.count == original else { return nil }
                 data = out
             }
             tables.append((Array(woff[entry..<entry + 4]), woff.readUInt32(entry + 16), data))
         }
-        var offset = 12 + 16 * count
+        let offset = 12 + 16 * count
         var body: [UInt8] = []
         for table in tables {
             bytes += table.tag

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+import ZlibBindings
 
 /// Every kind of bad input fails cleanly: `file:line:col: error:` naming the file,
 /// exit status 1 (2 for usage), a report still written, no signal, no hang.

@@ -1,4 +1,5 @@
 import Foundation
+import ZlibBindings
 
 /// One cached cell on disk: its result and its effect on the state.
 ///
