@@ -61,5 +61,6 @@ if Context.environment["NBRUN_FUZZ"] != nil {
     package.targets += [
         .executableTarget(name: "fuzz-notebook-parser", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/NotebookParser"),
         .executableTarget(name: "fuzz-idx-reader", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/IDXReader"),
+        .executableTarget(name: "fuzz-tex", dependencies: ["TeXMath"], path: "Sources/Fuzz/TeXMath"),
     ]
 }
