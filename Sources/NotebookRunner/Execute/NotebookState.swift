@@ -11,6 +11,8 @@ public final class NotebookState {
     public var metrics: [String: [Metric]] = [:]
     /// The most recently trained (or restored) model.
     public var model: SoftmaxModel?
+    /// Names bound by `{eval}` lines (`name = expr`), visible to later expressions.
+    public var expressionBindings: [String: Tensor] = [:]
 
     public init() {}
 }
