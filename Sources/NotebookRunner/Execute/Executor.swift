@@ -1,0 +1,138 @@
+import Foundation
+
+/// Runs a notebook's cells in order against one shared state.
+///
+/// Every cell is validated first (unknown directives and options, bad values), so a
+/// typo at the end of a notebook fails before an expensive cell at its start runs.
+/// Then cells run in document order; inline `{eval}` roles are evaluated once the
+/// cells before them have finished. A failing cell stops the run (the rest are
+/// `skipped`) unless `keepGoing` is set; the report shows everything up to there.
+public struct Executor {
+    public var registry: DirectiveRegistry
+    public var settings: RunSettings
+    /// Evaluates an inline role against the state; nil leaves roles unevaluated.
+    public var inlineEvaluator: ((InlineRole, NotebookState) throws -> String)?
+
+    public init(registry: DirectiveRegistry = .standard, settings: RunSettings,
+                inlineEvaluator: ((InlineRole, NotebookState) throws -> String)? = nil) {
+        self.registry = registry
+        self.settings = settings
+        self.inlineEvaluator = inlineEvaluator
+    }
+
+    /// Checks every cell without running any: the diagnostics of `nbrun check`.
+    public func validate(_ notebook: Notebook) -> [Diagnostic] {
+        notebook.cells.compactMap { cell in
+            do {
+                _ = try registry.instantiate(cell, defaults: settings.defaults)
+                return nil
+            } catch {
+                return Self.diagnostic(from: error, cell: cell)
+            }
+        }
+    }
+
+    /// Runs `notebook` and returns every cell's result.
+    public func run(_ notebook: Notebook, progress: ProgressReporter = ProgressReporter(mode: .quiet),
+                    cancellation: Cancellation = Cancellation()) -> RunResult {
+        let started = Date()
+        let state = NotebookState()
+        var results: [CellResult] = []
+        var inlineValues: [Int: InlineValue] = [:]
+
+        // Validate everything up front.
+        var directives: [Int: any Directive] = [:]
+        var invalid: [Int: Diagnostic] = [:]
+        for cell in notebook.cells {
+            do {
+                directives[cell.index] = try registry.instantiate(cell, defaults: settings.defaults)
+            } catch {
+                invalid[cell.index] = Self.diagnostic(from: error, cell: cell)
+            }
+        }
+        var stopped = !invalid.isEmpty && !settings.keepGoing
+
+        let assets = settings.outputDirectory.appendingPathComponent(notebook.name, isDirectory: true)
+        var nextRole = 0
+        func evaluateRoles(before cellCount: Int) {
+            while nextRole < notebook.roles.count, notebook.roles[nextRole].cellsBefore <= cellCount {
+                defer { nextRole += 1 }
+                guard !stopped || settings.keepGoing, let inlineEvaluator else { continue }
+                let role = notebook.roles[nextRole]
+                do {
+                    inlineValues[nextRole] = .value(try inlineEvaluator(role, state))
+                } catch {
+                    let diagnostic = Self.diagnostic(from: error, location: role.expressionLocation)
+                    inlineValues[nextRole] = .error(diagnostic)
+                    progress.report(diagnostic)
+                }
+            }
+        }
+
+        for cell in notebook.cells {
+            evaluateRoles(before: cell.index - 1)
+            if let diagnostic = invalid[cell.index] {
+                progress.report(diagnostic)
+                results.append(CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], error: diagnostic))
+                continue
+            }
+            guard !stopped, let directive = directives[cell.index] else {
+                results.append(CellResult(cell: cell, status: .skipped))
+                continue
+            }
+            if let reason = cancellation.reason {
+                let diagnostic = Diagnostic.error(reason, at: cell.location)
+                results.append(CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], error: diagnostic))
+                stopped = true
+                continue
+            }
+            progress.cellStarted(cell, of: notebook.cells.count)
+            let context = ExecutionContext(state: state, cell: cell, settings: settings, notebookName: notebook.name,
+                                           assetDirectory: assets, cancellation: cancellation, progress: progress.message)
+            let result = Self.execute(directive, cell: cell, in: context)
+            if result.status == .ok { state.metrics[cell.label] = result.metrics }
+            if let error = result.error {
+                progress.report(error)
+                if !settings.keepGoing { stopped = true }
+            }
+            progress.cellFinished(result)
+            results.append(result)
+        }
+        evaluateRoles(before: notebook.cells.count)
+
+        let parameters = settings.defaults.entries.keys.sorted().map { ($0, settings.defaults.entries[$0]!.value) }
+        return RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: notebook.warnings,
+                         seconds: Date().timeIntervalSince(started), parameters: parameters)
+    }
+
+    /// Runs one directive, turning whatever it throws into an error result at the cell.
+    static func execute(_ directive: any Directive, cell: Cell, in context: ExecutionContext) -> CellResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        func seconds() -> Double {
+            let elapsed = clock.now - start
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        do {
+            let outputs = try directive.run(in: context)
+            return CellResult(cell: cell, status: .ok, outputs: outputs.items, metrics: outputs.metrics, seconds: seconds())
+        } catch let failure as CellFailure {
+            let diagnostic = failure.diagnostic.located(at: cell.location)
+            return CellResult(cell: cell, status: .error, outputs: failure.outputs.items + [.error(diagnostic)],
+                              metrics: failure.outputs.metrics, seconds: seconds(), error: diagnostic)
+        } catch {
+            let diagnostic = diagnostic(from: error, cell: cell)
+            return CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], seconds: seconds(), error: diagnostic)
+        }
+    }
+
+    static func diagnostic(from error: any Error, cell: Cell) -> Diagnostic {
+        diagnostic(from: error, location: cell.location)
+    }
+
+    static func diagnostic(from error: any Error, location: SourceLocation) -> Diagnostic {
+        if let diagnostic = error as? Diagnostic { return diagnostic.located(at: location) }
+        if let failure = error as? CellFailure { return failure.diagnostic.located(at: location) }
+        return Diagnostic.error("\(error.localizedDescription)", at: location)
+    }
+}

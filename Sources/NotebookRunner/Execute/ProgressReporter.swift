@@ -1,0 +1,70 @@
+import Foundation
+
+/// Prints run progress on stderr: one live line on a terminal, plain lines otherwise.
+///
+/// Directive messages are throttled: at most ten updates a second on a terminal,
+/// and at most one line every `plainInterval` seconds when stderr is a file or pipe.
+public final class ProgressReporter {
+    public enum Mode: Sendable { case live, plain, quiet }
+
+    private let mode: Mode
+    private let plainInterval: Double
+    private var lastMessage = 0.0
+    private var prefix = ""
+
+    public init(mode: Mode? = nil, plainInterval: Double = 5) {
+        self.mode = mode ?? (isatty(FileHandle.standardError.fileDescriptor) != 0 ? .live : .plain)
+        self.plainInterval = plainInterval
+    }
+
+    public func cellStarted(_ cell: Cell, of total: Int) {
+        prefix = "[\(cell.index)/\(total)] {\(cell.directive)} \(cell.label)"
+        lastMessage = Self.now()
+        switch mode {
+        case .live: write("\r\u{1B}[K\(prefix) …")
+        case .plain: write("\(prefix) (line \(cell.location.line)) …\n")
+        case .quiet: break
+        }
+    }
+
+    /// A progress message from the running cell, e.g. `epoch 3/10 loss 0.51`.
+    public func message(_ text: String) {
+        let now = Self.now()
+        switch mode {
+        case .live where now - lastMessage >= 0.1:
+            write("\r\u{1B}[K\(prefix) \(text)")
+        case .plain where now - lastMessage >= plainInterval:
+            write("\(prefix) \(text)\n")
+        default:
+            return
+        }
+        lastMessage = now
+    }
+
+    public func cellFinished(_ result: CellResult) {
+        let status: String
+        switch result.status {
+        case .ok: status = String(format: "ok %.2fs", result.seconds)
+        case .cached: status = "cached"
+        case .error: status = "FAILED"
+        case .skipped: status = "skipped"
+        }
+        switch mode {
+        case .live: write("\r\u{1B}[K\(prefix) \(status)\n")
+        case .plain: write("\(prefix) \(status)\n")
+        case .quiet: break
+        }
+    }
+
+    /// Diagnostics always print, whatever the mode.
+    public func report(_ diagnostic: Diagnostic) {
+        if mode == .live { write("\r\u{1B}[K") }
+        write(diagnostic.description + "\n")
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    private static func now() -> Double { Date().timeIntervalSinceReferenceDate }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import CCmark
+
+/// The one place that talks to libcmark: it walks cmark's nodes, copies what the
+/// pipeline needs into Swift values and frees the C tree before returning.
+enum CommonMark {
+    /// A block whose text must be left alone by the math scanner, or that may be a cell.
+    struct Block: Sendable, Hashable {
+        enum Kind: Sendable, Hashable { case fencedOrIndentedCode, html }
+        var kind: Kind
+        /// The info string of a fenced code block, after cmark's unescaping ("" for none).
+        var info: String
+        /// The code's text with the fence's indentation removed.
+        var literal: String
+        /// First and last source lines (1-based), fences included.
+        var startLine: Int
+        var endLine: Int
+        /// Whether the block sits directly in the document (not in a list or quote).
+        var isTopLevel: Bool
+    }
+
+    /// A heading of the rendered prose, for the table of contents.
+    struct Heading: Sendable, Hashable {
+        var level: Int
+        var text: String
+        var anchor: String
+    }
+
+    /// Every code block and HTML block of `markdown`, in document order.
+    static func blocks(in markdown: String) -> [Block] {
+        guard let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
+        defer { cmark_node_free(root) }
+        var blocks: [Block] = []
+        walk(root) { node in
+            let type = cmark_node_get_type(node)
+            guard type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_HTML_BLOCK else { return }
+            let parent = cmark_node_parent(node)
+            blocks.append(Block(
+                kind: type == CMARK_NODE_CODE_BLOCK ? .fencedOrIndentedCode : .html,
+                info: string(cmark_node_get_fence_info(node)),
+                literal: string(cmark_node_get_literal(node)),
+                startLine: Int(cmark_node_get_start_line(node)),
+                endLine: Int(cmark_node_get_end_line(node)),
+                isTopLevel: parent.map { cmark_node_get_type($0) == CMARK_NODE_DOCUMENT } ?? false))
+        }
+        return blocks
+    }
+
+    /// Renders `markdown` to HTML. Raw HTML passes through (the author is trusted);
+    /// headings get unique `id`s, returned for the table of contents.
+    static func renderHTML(_ markdown: String, smartPunctuation: Bool = true) -> (html: String, headings: [Heading]) {
+        let options = CMARK_OPT_UNSAFE | (smartPunctuation ? CMARK_OPT_SMART : 0)
+        guard let root = parse(markdown, options: options) else { return ("", []) }
+        defer { cmark_node_free(root) }
+
+        var headingNodes: [OpaquePointer] = []
+        walk(root) { node in
+            if cmark_node_get_type(node) == CMARK_NODE_HEADING { headingNodes.append(node) }
+        }
+        var slugs = SlugSet()
+        var headings: [Heading] = []
+        for node in headingNodes {
+            let level = Int(cmark_node_get_heading_level(node))
+            let text = plainText(of: node)
+            let anchor = slugs.unique(for: text)
+            headings.append(Heading(level: level, text: text, anchor: anchor))
+            // Replace the heading by a custom block that prints the same tag with an id.
+            guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            cmark_node_set_on_enter(custom, "<h\(level) id=\"\(anchor)\">")
+            cmark_node_set_on_exit(custom, "</h\(level)>")
+            while let child = cmark_node_first_child(node) {
+                cmark_node_append_child(custom, child)
+            }
+            cmark_node_insert_before(node, custom)
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+        guard let cString = cmark_render_html(root, options) else { return ("", headings) }
+        defer { free(cString) }
+        return (String(cString: cString), headings)
+    }
+
+    // MARK: - C plumbing
+
+    private static func parse(_ markdown: String, options: Int32) -> OpaquePointer? {
+        var text = markdown
+        return text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parse_document(chars.baseAddress, chars.count, options)
+            }
+        }
+    }
+
+    /// Calls `visit` on entering every node below and including `root`.
+    private static func walk(_ root: OpaquePointer, _ visit: (OpaquePointer) -> Void) {
+        guard let iterator = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) { visit(node) }
+        }
+    }
+
+    private static func plainText(of node: OpaquePointer) -> String {
+        var text = ""
+        walk(node) { child in
+            switch cmark_node_get_type(child) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE: text += string(cmark_node_get_literal(child))
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += " "
+            default: break
+            }
+        }
+        return text
+    }
+
+    private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+}

@@ -1,0 +1,190 @@
+/// Replaces math and `{eval}` roles in prose by placeholder words before cmark sees it.
+///
+/// cmark would otherwise read `$W_{i,j}$ and $a_i$` as emphasis and eat backslashes
+/// in `\{`. Recognised, outside code spans, code blocks and HTML blocks:
+///
+///     display  := "$$" tex "$$" | "\[" tex "\]"          (may span lines)
+///     inline   := "$" tex "$"  | "\(" tex "\)"
+///                 -- `$` opens only before a non-space, closes only after a
+///                 -- non-space and not before a digit; `\$` is a literal dollar;
+///                 -- inline math does not cross a blank line.
+///     role     := "{eval}" "`" expression "`"
+///
+/// Each piece becomes a word such as `NBRUNMATH12X` that cmark passes through as text,
+/// and that the renderer swaps for MathML or the role's value.
+struct ProseScanner {
+    static let mathPrefix = "NBRUNMATH"
+    static let rolePrefix = "NBRUNEVAL"
+    static let suffix = "X"
+
+    private(set) var math: [MathSpan] = []
+    private(set) var roles: [InlineRole] = []
+
+    /// Scans `lines` (1-based numbers from `firstLine`), skipping `protectedLines`, and returns them
+    /// with math and roles replaced. `cellsBefore(line)` says how many cells precede a line.
+    mutating func protect(lines: [String], firstLine: Int, file: String, protectedLines: Set<Int>,
+                          cellsBefore: (Int) -> Int) -> [String] {
+        var output: [String] = []
+        output.reserveCapacity(lines.count)
+        // Work paragraph by paragraph: a run of consecutive unprotected lines.
+        var index = 0
+        while index < lines.count {
+            let lineNumber = firstLine + index
+            if protectedLines.contains(lineNumber) {
+                output.append(lines[index])
+                index += 1
+                continue
+            }
+            var end = index
+            while end < lines.count, !protectedLines.contains(firstLine + end) { end += 1 }
+            let chunk = Array(lines[index..<end])
+            output += protectChunk(chunk, firstLine: lineNumber, file: file, cellsBefore: cellsBefore)
+            index = end
+        }
+        return output
+    }
+
+    private mutating func protectChunk(_ lines: [String], firstLine: Int, file: String, cellsBefore: (Int) -> Int) -> [String] {
+        // Scalars of the whole chunk with their line and column.
+        var scalars: [Unicode.Scalar] = []
+        var positions: [(line: Int, column: Int)] = []
+        for (offset, line) in lines.enumerated() {
+            var column = 1
+            for scalar in line.unicodeScalars {
+                scalars.append(scalar)
+                positions.append((firstLine + offset, column))
+                column += 1
+            }
+            scalars.append("\n")
+            positions.append((firstLine + offset, column))
+        }
+        var result = String.UnicodeScalarView()
+        var i = 0
+        func location(_ index: Int) -> SourceLocation {
+            SourceLocation(file: file, line: positions[index].line, column: positions[index].column)
+        }
+        func matches(_ literal: String, at index: Int) -> Bool {
+            var k = index
+            for scalar in literal.unicodeScalars {
+                guard k < scalars.count, scalars[k] == scalar else { return false }
+                k += 1
+            }
+            return true
+        }
+        func isBlankLineBreak(_ index: Int) -> Bool {
+            // A newline followed by only whitespace up to the next newline.
+            guard scalars[index] == "\n" else { return false }
+            var k = index + 1
+            while k < scalars.count, scalars[k] == " " || scalars[k] == "\t" { k += 1 }
+            return k < scalars.count && scalars[k] == "\n"
+        }
+        func find(_ closing: String, from start: Int, crossBlankLines: Bool, inlineDollar: Bool) -> Int? {
+            var k = start
+            while k < scalars.count {
+                if scalars[k] == "\\" && !(closing.hasPrefix("\\") && matches(closing, at: k)) {
+                    k += 2
+                    continue
+                }
+                if !crossBlankLines && isBlankLineBreak(k) { return nil }
+                if matches(closing, at: k) {
+                    if inlineDollar {
+                        let before = scalars[k - 1]
+                        let after = k + 1 < scalars.count ? scalars[k + 1] : " "
+                        if before == " " || before == "\t" || before == "\n" || ("0"..."9").contains(after) {
+                            k += 1
+                            continue
+                        }
+                    }
+                    return k
+                }
+                k += 1
+            }
+            return nil
+        }
+
+        while i < scalars.count {
+            let c = scalars[i]
+            // Code span: a run of n backticks up to the next run of exactly n.
+            if c == "`" {
+                var n = 0
+                while i + n < scalars.count, scalars[i + n] == "`" { n += 1 }
+                var k = i + n
+                var close: Int?
+                while k < scalars.count {
+                    if scalars[k] == "`" {
+                        var m = 0
+                        while k + m < scalars.count, scalars[k + m] == "`" { m += 1 }
+                        if m == n { close = k; break }
+                        k += m
+                    } else {
+                        k += 1
+                    }
+                }
+                let end = close.map { $0 + n } ?? i + n
+                result.append(contentsOf: scalars[i..<end])
+                i = end
+                continue
+            }
+            // {eval}`expr`
+            if c == "{", matches("{eval}`", at: i) {
+                let start = i + 7
+                if let close = scalars[start...].firstIndex(of: "`") {
+                    let expression = String(String.UnicodeScalarView(scalars[start..<close]))
+                    roles.append(InlineRole(expression: expression, location: location(i), expressionLocation: location(start),
+                                            cellsBefore: cellsBefore(positions[i].line)))
+                    result.append(contentsOf: "\(Self.rolePrefix)\(roles.count - 1)\(Self.suffix)".unicodeScalars)
+                    i = close + 1
+                    continue
+                }
+            }
+            if c == "\\" {
+                let next: Unicode.Scalar = i + 1 < scalars.count ? scalars[i + 1] : " "
+                if next == "[" || next == "(" {
+                    let display = next == "["
+                    let closing = display ? "\\]" : "\\)"
+                    if let close = find(closing, from: i + 2, crossBlankLines: display, inlineDollar: false) {
+                        appendMath(scalars: scalars, from: i + 2, to: close, opening: display ? "\\[" : "\\(", closing: closing,
+                                   display: display, at: location(i), texAt: location(i + 2), into: &result)
+                        i = close + 2
+                        continue
+                    }
+                }
+                // Any other backslash escape (including \$) passes through untouched, with its character.
+                result.append(c)
+                if i + 1 < scalars.count { result.append(scalars[i + 1]) }
+                i += 2
+                continue
+            }
+            if c == "$" {
+                if matches("$$", at: i) {
+                    if let close = find("$$", from: i + 2, crossBlankLines: true, inlineDollar: false) {
+                        appendMath(scalars: scalars, from: i + 2, to: close, opening: "$$", closing: "$$", display: true,
+                                   at: location(i), texAt: location(i + 2), into: &result)
+                        i = close + 2
+                        continue
+                    }
+                } else if i + 1 < scalars.count, ![" ", "\t", "\n"].contains(scalars[i + 1]),
+                          let close = find("$", from: i + 1, crossBlankLines: false, inlineDollar: true) {
+                    appendMath(scalars: scalars, from: i + 1, to: close, opening: "$", closing: "$", display: false,
+                               at: location(i), texAt: location(i + 1), into: &result)
+                    i = close + 1
+                    continue
+                }
+            }
+            result.append(c)
+            i += 1
+        }
+        var text = String(result)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    private mutating func appendMath(scalars: [Unicode.Scalar], from start: Int, to end: Int, opening: String, closing: String,
+                                     display: Bool, at location: SourceLocation, texAt texLocation: SourceLocation,
+                                     into result: inout String.UnicodeScalarView) {
+        let tex = String(String.UnicodeScalarView(scalars[start..<end]))
+        math.append(MathSpan(tex: tex, display: display, opening: opening, closing: closing,
+                             location: location, texLocation: texLocation))
+        result.append(contentsOf: "\(Self.mathPrefix)\(math.count - 1)\(Self.suffix)".unicodeScalars)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Renders a run into one self-contained HTML page: header, table of contents,
+/// prose with math, and every cell with its outputs. The page loads nothing: a
+/// Content-Security-Policy forbids any fetch, images are data URIs, CSS is inline.
+public struct HTMLRenderer {
+    /// Leave out times and anything else that changes between identical runs.
+    public var reproducible: Bool
+    public var version: String
+
+    public init(reproducible: Bool = false, version: String = NBRun.version) {
+        self.reproducible = reproducible
+        self.version = version
+    }
+
+    /// The page, and the warnings rendering produced (e.g. unknown TeX commands).
+    public func render(_ run: RunResult) -> (html: String, warnings: [Diagnostic]) {
+        let notebook = run.notebook
+        var math = MathRenderer()
+        let cells = CellRenderer(reproducible: reproducible)
+        let prose = ProseRenderer.render(notebook, math: &math, cellHTML: { index in
+            index < run.cells.count ? cells.render(run.cells[index]) : ""
+        }, roleHTML: { index in
+            switch run.inlineValues[index] {
+            case .value(let text): return "<span class=\"nb-inline-value\">\(HTML.escape(text))</span>"
+            case .error(let diagnostic):
+                return "<span class=\"nb-inline-error\" title=\"\(HTML.escape(diagnostic.description))\">⚠ \(HTML.escape(diagnostic.headline))</span>"
+            case nil:
+                return "<code class=\"nb-inline-pending\">\(HTML.escape(notebook.roles[index].expression))</code>"
+            }
+        })
+
+        let language = notebook.frontMatter.language ?? "en"
+        var page = """
+        <!DOCTYPE html>
+        <html lang="\(HTML.escape(language))">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">
+        <meta name="generator" content="nbrun \(HTML.escape(version))">
+        <title>\(HTML.escape(notebook.title))</title>
+        <style>
+        \(ReportStyle.css)
+        </style>
+        </head>
+        <body>
+        <div class="nb-page">
+
+        """
+        page += header(run)
+        page += tableOfContents(prose.headings)
+        page += "<main>\n\(prose.html)\n</main>\n"
+        page += "<footer class=\"nb-footer\">Rendered by nbrun \(HTML.escape(version)) from \(HTML.escape(notebook.file)).</footer>\n"
+        page += "</div>\n</body>\n</html>\n"
+        return (page, math.warnings)
+    }
+
+    private func header(_ run: RunResult) -> String {
+        let matter = run.notebook.frontMatter
+        var html = "<header class=\"nb-header\">\n<h1>\(HTML.escape(run.notebook.title))</h1>\n"
+        let meta = [matter.authors.joined(separator: ", "), matter.date ?? ""].filter { !$0.isEmpty }
+        if !meta.isEmpty { html += "<p class=\"nb-meta\">\(meta.map(HTML.escape).joined(separator: " · "))</p>\n" }
+        if !matter.tags.isEmpty {
+            html += "<ul class=\"nb-tags\">" + matter.tags.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
+        }
+        let counts = Dictionary(grouping: run.cells, by: \.status).mapValues(\.count)
+        var summary = ["\(run.cells.count) cell\(run.cells.count == 1 ? "" : "s")"]
+        for status in [CellStatus.ok, .cached, .skipped] where counts[status, default: 0] > 0 {
+            summary.append("\(counts[status]!) \(status.rawValue)")
+        }
+        if counts[.error, default: 0] > 0 { summary.append("<span class=\"nb-failed\">\(counts[.error]!) failed</span>") }
+        if !reproducible { summary.append(CellRenderer.duration(run.seconds)) }
+        html += "<p class=\"nb-summary\">\(summary.joined(separator: " · "))</p>\n"
+        if !run.parameters.isEmpty {
+            let items = run.parameters.map { "<code>\(HTML.escape($0.key))=\(HTML.escape($0.value))</code>" }
+            html += "<p class=\"nb-params\">Parameters: \(items.joined(separator: " "))</p>\n"
+        }
+        return html + "</header>\n"
+    }
+
+    private func tableOfContents(_ headings: [(level: Int, html: String, anchor: String)]) -> String {
+        let entries = headings.filter { $0.level == 2 || $0.level == 3 }
+        guard entries.count >= 2 else { return "" }
+        var html = "<nav class=\"nb-toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n"
+        for entry in entries {
+            html += "<li class=\"nb-toc-\(entry.level)\"><a href=\"#\(entry.anchor)\">\(entry.html)</a></li>\n"
+        }
+        return html + "</ol></nav>\n"
+    }
+}
+
+extension HTMLRenderer {
+    /// The page written when a notebook cannot even be parsed: the error, and nothing lost.
+    public func renderFailure(file: String, diagnostic: Diagnostic) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+        <title>\(HTML.escape(file)): error</title>
+        <style>
+        \(ReportStyle.css)
+        </style>
+        </head>
+        <body>
+        <div class="nb-page">
+        <header class="nb-header"><h1>\(HTML.escape(file))</h1><p class="nb-summary"><span class="nb-failed">The notebook could not be read.</span></p></header>
+        <pre class="nb-error" role="alert">\(HTML.escape(diagnostic.description))</pre>
+        </div>
+        </body>
+        </html>
+
+        """
+    }
+}

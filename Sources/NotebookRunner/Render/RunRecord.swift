@@ -1,0 +1,51 @@
+import Foundation
+
+/// The machine-readable twin of the report: `<out>/<notebook>.json`.
+///
+/// ```json
+/// {"notebook": "notebooks/intro.md", "status": "ok",
+///  "cells": [{"label": "train", "directive": "train", "line": 40, "status": "ok",
+///             "seconds": 0.61, "metrics": {"test_accuracy": 0.8312}}]}
+/// ```
+public struct RunRecord: Codable, Sendable {
+    public struct CellEntry: Codable, Sendable {
+        public var label: String
+        public var directive: String
+        public var line: Int
+        public var status: CellStatus
+        public var seconds: Double
+        public var metrics: [String: Double]
+        public var error: String?
+    }
+
+    public var notebook: String
+    public var title: String
+    public var status: String
+    public var nbrun: String
+    public var parameters: [String: String]
+    public var cells: [CellEntry]
+    public var errors: [String]
+
+    public init(_ run: RunResult, reproducible: Bool) {
+        notebook = run.notebook.file
+        title = run.notebook.title
+        status = run.failed ? "error" : "ok"
+        nbrun = NBRun.version
+        parameters = Dictionary(run.parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        cells = run.cells.map { result in
+            CellEntry(label: result.cell.label, directive: result.cell.directive, line: result.cell.location.line,
+                      status: result.status, seconds: reproducible ? 0 : result.seconds,
+                      metrics: Dictionary(result.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
+                      error: result.error?.description)
+        }
+        errors = run.errors.map(\.description)
+    }
+
+    /// Pretty, key-sorted JSON (non-finite numbers as the strings "NaN", "Infinity").
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import NotebookRunner
+
+/// `nbrun check NOTEBOOK…`: parse and validate every cell without running anything.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse notebooks and validate every directive and option without running them.")
+
+    @Argument(help: "Markdown notebooks to check.")
+    var notebooks: [String]
+
+    @OptionGroup var runOptions: RunOptions
+
+    func run() throws {
+        let pipeline = Pipeline(settings: try runOptions.settings(keepGoing: false, reproducible: true))
+        var failed = false
+        for notebook in notebooks {
+            let diagnostics = pipeline.check(URL(fileURLWithPath: notebook), file: notebook)
+            for diagnostic in diagnostics {
+                FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+            }
+            if diagnostics.contains(where: { $0.severity == .error }) {
+                failed = true
+            } else {
+                print("\(notebook): ok")
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

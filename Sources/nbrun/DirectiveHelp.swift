@@ -1,0 +1,21 @@
+import NotebookRunner
+
+/// The directive reference printed by `nbrun --help`.
+enum DirectiveHelp {
+    static func text(for registry: DirectiveRegistry) -> String {
+        var lines = ["DIRECTIVES (fenced code blocks ```{name} arguments, options as :key: value lines):"]
+        for type in registry.directives {
+            let spec = type.spec
+            lines.append("")
+            lines.append("  {\(spec.name)} \(spec.arguments)")
+            lines.append("      \(spec.summary)")
+            for option in spec.allOptions {
+                let fallback = option.defaultValue.map { " (default \($0))" } ?? ""
+                lines.append("      :\(option.name): \(option.valueType) — \(option.help)\(fallback)")
+            }
+        }
+        lines.append("")
+        lines.append("EXIT STATUS: 0 all cells ran, 1 a cell failed, 2 usage error.")
+        return lines.joined(separator: "\n")
+    }
+}

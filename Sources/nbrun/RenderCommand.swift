@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import NotebookRunner
+
+/// `nbrun render NOTEBOOK…`: run notebooks and write their reports.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Run notebooks and write <out>/<name>.html and <out>/<name>.json.")
+
+    @Argument(help: "Markdown notebooks to render.")
+    var notebooks: [String]
+
+    @OptionGroup var runOptions: RunOptions
+
+    @Flag(name: .long, help: "Run the remaining cells after a cell fails.")
+    var keepGoing = false
+
+    @Flag(name: .shortAndLong, help: "Print only errors and warnings.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Leave times out of the report so identical runs give identical bytes (also set by SOURCE_DATE_EPOCH).")
+    var reproducible = false
+
+    func run() throws {
+        let settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
+        let progress = ProgressReporter(mode: quiet ? .quiet : nil)
+        let pipeline = Pipeline(settings: settings, progress: progress)
+        var failed = false
+        for notebook in notebooks {
+            let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)
+            failed = failed || outcome.failed
+            if !quiet {
+                let status = outcome.failed ? "with errors" : "ok"
+                FileHandle.standardError.write(Data("wrote \(outcome.report.relativePath) (\(status))\n".utf8))
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import NotebookRunner
+
+/// Options shared by `render` and `check`.
+struct RunOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("output")], help: "Folder for reports, run records and image files.")
+    var output = "output"
+
+    @Option(name: .long, help: ArgumentHelp("A folder holding mnist/ and fashion-mnist/ (else $NBRUN_DATA_DIR, ./data, /usr/share/datasets).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: [.short, .customLong("param")], help: ArgumentHelp("Override a front-matter value, e.g. -p lr=0.05 (repeatable).", valueName: "key=value"))
+    var parameters: [String] = []
+
+    func settings(keepGoing: Bool, reproducible: Bool) throws -> RunSettings {
+        var defaults = Defaults()
+        for parameter in parameters {
+            guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
+                throw ValidationError("parameter '\(parameter)' must look like key=value")
+            }
+            defaults.set(String(parameter[..<equals]), String(parameter[parameter.index(after: equals)...]), at: nil)
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let dataDirectory = dataDir ?? environment["NBRUN_DATA_DIR"]
+        return RunSettings(outputDirectory: URL(fileURLWithPath: output, isDirectory: true),
+                           dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                           keepGoing: keepGoing, defaults: defaults,
+                           reproducible: reproducible || environment["SOURCE_DATE_EPOCH"] != nil)
+    }
+}

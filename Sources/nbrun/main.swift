@@ -1,2 +1,0 @@
-import NotebookRunner
-print("nbrun")
