@@ -54,6 +54,11 @@ struct ExpressionLexer {
             }
             if isIdentifierStart(c) {
                 while i < scalars.count, isIdentifierPart(scalars[i]) { i += 1 }
+                // `cell-3`, the default label of an unlabelled cell, reads as one name.
+                if string(start..<i) == "cell", i + 1 < scalars.count, scalars[i] == "-", isDigit(scalars[i + 1]) {
+                    i += 1
+                    while i < scalars.count, isDigit(scalars[i]) { i += 1 }
+                }
                 result.append(ExpressionToken(kind: .identifier(string(start..<i)), offset: start, length: i - start))
                 continue
             }
