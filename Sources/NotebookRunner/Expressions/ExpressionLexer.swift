@@ -131,8 +131,9 @@ struct ExpressionLexer {
     }
 
     private func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
+    /// Letters (Greek ones included, e.g. σ), or `_`.
     private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_"
+        ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" || (c.value > 127 && c.properties.isAlphabetic)
     }
     private func isIdentifierPart(_ c: Unicode.Scalar) -> Bool { isIdentifierStart(c) || isDigit(c) }
 }
