@@ -72,6 +72,8 @@ public struct ExpressionEvaluator {
         var hint = bound.isEmpty ? "no names are bound here" : "bound names: " + bound.joined(separator: ", ")
         if let near = Suggestion.nearest(to: name, in: known + Self.functionNames) {
             hint = "did you mean '\(near)'? " + hint
+        } else if name == "P", scope.values["X"] != nil {
+            hint = "define it on a line of its own first: P = softmax(X @ W + b); " + hint
         }
         throw Diagnostic.error("unknown name '\(name)'", at: location(offset), hint: hint)
     }

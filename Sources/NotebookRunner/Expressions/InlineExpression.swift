@@ -28,7 +28,8 @@ public enum InlineExpression {
             throw Diagnostic.error("an inline value must be a number or a short vector, but this is \(value.shapeDescription)", at: location,
                                    hint: "reduce it (mean(…), sum(…)) or pick an entry (x[0])")
         }
-        return "[" + value.data.map { format.apply($0, inList: true) }.joined(separator: ", ") + "]"
+        let integers = TensorFormatter.isIntegerValued(value)
+        return "[" + value.data.map { format.apply($0, inList: true, integers: integers) }.joined(separator: ", ") + "]"
     }
 
     /// A format suffix such as `.1%`.
@@ -37,10 +38,10 @@ public enum InlineExpression {
         var style: Style = .compact
         var digits = 3
 
-        func apply(_ value: Double, inList: Bool = false) -> String {
+        func apply(_ value: Double, inList: Bool = false, integers: Bool = false) -> String {
             if !value.isFinite { return TensorFormatter.significant(value, 3) }
             switch style {
-            case .compact: return inList ? TensorFormatter(digits: digits).format(value) : TensorFormatter.compact(value)
+            case .compact: return inList ? TensorFormatter(digits: digits).format(value, integers: integers) : TensorFormatter.compact(value)
             case .fixed: return String(format: "%.\(digits)f", value)
             case .percent: return String(format: "%.\(digits)f", value * 100) + "%"
             case .percentCompact: return TensorFormatter.compact(value * 100) + "%"
