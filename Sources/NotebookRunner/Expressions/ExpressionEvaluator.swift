@@ -70,10 +70,10 @@ public struct ExpressionEvaluator {
         let bound = scope.values.keys.sorted()
         let known = bound + scope.unavailable.keys.sorted() + scope.metrics.keys.sorted()
         var hint = bound.isEmpty ? "no names are bound here" : "bound names: " + bound.joined(separator: ", ")
-        if let near = Suggestion.nearest(to: name, in: known + Self.functionNames) {
-            hint = "did you mean '\(near)'? " + hint
-        } else if name == "P", scope.values["X"] != nil {
+        if name == "P", scope.values["X"] != nil {
             hint = "define it on a line of its own first: P = softmax(X @ W + b); " + hint
+        } else if let near = Suggestion.nearest(to: name, in: known + Self.functionNames) {
+            hint = "did you mean '\(near)'? " + hint
         }
         throw Diagnostic.error("unknown name '\(name)'", at: location(offset), hint: hint)
     }

@@ -122,6 +122,7 @@ private func evalError(_ source: String) -> Diagnostic? {
     #expect(evalError("trian.test_accuracy")?.hint?.contains("did you mean 'train'") == true)
     #expect(evalError("sofmax(A)")?.hint?.contains("did you mean 'softmax'") == true)
     #expect(evalError("exp")?.hint?.contains("call it") == true)
+    #expect(evalError("X.T @ (P - 1)")?.hint?.hasPrefix("define it on a line of its own first: P = softmax(X @ W + b)") == true)
 }
 
 @Test func unavailableNamesExplainWhy() throws {
