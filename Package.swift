@@ -43,7 +43,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner", "CZlib"]),
+        .testTarget(
+            name: "NotebookRunnerTests",
+            dependencies: ["NotebookRunner", "CZlib"],
+            exclude: ["Fixtures", "Render/Snapshots"]
+        ),
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     ]
 )

@@ -25,6 +25,8 @@ public struct Pipeline {
         public var run: RunResult?
         /// Every error and warning, in order, as printed.
         public var diagnostics: [Diagnostic]
+        /// The command line was wrong (an unknown parameter): exit status 2.
+        public var isUsageError = false
         public var failed: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
@@ -32,8 +34,7 @@ public struct Pipeline {
     public func check(_ url: URL, file: String) -> [Diagnostic] {
         do {
             let notebook = try NotebookParser.parse(contentsOf: url, file: file)
-            var settings = self.settings
-            settings.defaults = mergedDefaults(notebook)
+            let settings = try effectiveSettings(for: notebook, at: url)
             let executor = Executor(registry: registry, settings: settings)
             return notebook.warnings + executor.validate(notebook)
         } catch {
@@ -64,10 +65,30 @@ public struct Pipeline {
         }
         notebook.warnings.forEach(progress.report)
 
-        var settings = self.settings
-        settings.defaults = mergedDefaults(notebook)
+        let settings: RunSettings
+        do {
+            settings = try effectiveSettings(for: notebook, at: url)
+        } catch {
+            // A command-line mistake: no notebook location applies.
+            let diagnostic = (error as? Diagnostic) ?? Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
+            progress.report(diagnostic)
+            return Outcome(report: reportURL, record: nil, run: nil, diagnostics: [diagnostic], isUsageError: true)
+        }
         let executor = Executor(registry: registry, settings: settings, inlineEvaluator: InlineEvaluation.evaluate)
-        let run = executor.run(notebook, progress: progress, cancellation: cancellation)
+        let journal = RunJournal()
+        let watchdog = Watchdog(journal: journal, run: cancellation, runTimeout: settings.runTimeout) { [settings] reason in
+            // The running cell ignores cancellation: write what there is, then leave.
+            let cells = journal.partialResults(of: notebook, reason: reason + " (the cell did not stop; partial report)")
+            let partial = RunResult(notebook: notebook, cells: cells, inlineValues: [:], warnings: notebook.warnings,
+                                    seconds: 0, parameters: Self.parameters(settings.defaults))
+            try? AtomicFile.write(renderer.render(partial).html, to: reportURL)
+            try? AtomicFile.write(RunRecord(partial, reproducible: settings.reproducible).encoded(), to: recordURL)
+            FileHandle.standardError.write(Data("\(file): error: \(reason); wrote the partial report \(reportURL.path)\n".utf8))
+            exit(reason.hasPrefix("interrupted") ? 130 : 1)
+        }
+        watchdog.start()
+        let run = executor.run(notebook, progress: progress, cancellation: cancellation, journal: journal)
+        watchdog.stop()
         let (html, renderWarnings) = renderer.render(run)
         renderWarnings.forEach(progress.report)
 
@@ -83,10 +104,35 @@ public struct Pipeline {
         return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics)
     }
 
-    /// Front matter overridden by the run's parameters (`-p key=value`).
-    func mergedDefaults(_ notebook: Notebook) -> Defaults {
+    static func parameters(_ defaults: Defaults) -> [(key: String, value: String)] {
+        defaults.entries.keys.sorted().map { ($0, defaults.entries[$0]!.value) }
+    }
+
+    /// The run's settings for `notebook`: front matter overridden by `-p key=value`
+    /// parameters, the notebook's folder, and a `data-dir` default when `--data-dir` is not given.
+    /// A parameter must name a front-matter key or an option of some directive.
+    func effectiveSettings(for notebook: Notebook, at url: URL) throws -> RunSettings {
+        var settings = self.settings
         var defaults = notebook.frontMatter.defaults
-        for (key, entry) in settings.defaults.entries { defaults.set(key, entry.value, at: entry.location) }
-        return defaults
+        let known = Set(notebook.frontMatter.values.map(\.key) + registry.directives.flatMap { $0.spec.allOptions.map(\.name) }
+                        + ["seed", "data-dir"])
+        for key in self.settings.defaults.entries.keys.sorted() {
+            let entry = self.settings.defaults.entries[key]!
+            guard known.contains(key) else {
+                let nearest = Suggestion.nearest(to: key, in: Array(known)).map { "did you mean '\($0)'? " } ?? ""
+                throw Diagnostic.error("unknown parameter '\(key)' (-p \(key)=\(entry.value))",
+                                       hint: nearest + "parameters override front-matter keys or cell options: " + known.sorted().joined(separator: ", "))
+            }
+            defaults.set(key, entry.value, at: entry.location)
+        }
+        settings.defaults = defaults
+        let folder = url.deletingLastPathComponent()
+        settings.notebookDirectory = folder
+        if settings.dataDirectory == nil, let dataDir = defaults["data-dir"] {
+            // Front matter paths are relative to the notebook; parameters to the working directory.
+            let base = dataDir.location == nil ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath) : folder
+            settings.dataDirectory = URL(fileURLWithPath: dataDir.value, relativeTo: base).standardizedFileURL
+        }
+        return settings
     }
 }

@@ -19,16 +19,24 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors and warnings.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("Stop the run after this many seconds and write the partial report.", valueName: "seconds"))
+    var timeout: Double?
+
     @Flag(name: .long, help: "Leave times out of the report so identical runs give identical bytes (also set by SOURCE_DATE_EPOCH).")
     var reproducible = false
 
     func run() throws {
-        let settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
+        var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
+        if let timeout {
+            guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+            settings.runTimeout = timeout
+        }
         let progress = ProgressReporter(mode: quiet ? .quiet : nil)
         let pipeline = Pipeline(settings: settings, progress: progress)
         var failed = false
         for notebook in notebooks {
             let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)
+            if outcome.isUsageError { throw ExitCode(2) }
             failed = failed || outcome.failed
             if !quiet {
                 let status = outcome.failed ? "with errors" : "ok"

@@ -22,9 +22,8 @@ struct RunOptions: ParsableArguments {
             defaults.set(String(parameter[..<equals]), String(parameter[parameter.index(after: equals)...]), at: nil)
         }
         let environment = ProcessInfo.processInfo.environment
-        let dataDirectory = dataDir ?? environment["NBRUN_DATA_DIR"]
         return RunSettings(outputDirectory: URL(fileURLWithPath: output, isDirectory: true),
-                           dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                           dataDirectory: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
                            keepGoing: keepGoing, defaults: defaults,
                            reproducible: reproducible || environment["SOURCE_DATE_EPOCH"] != nil)
     }

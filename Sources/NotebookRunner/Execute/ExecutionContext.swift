@@ -12,11 +12,11 @@ public final class ExecutionContext {
     public let assetDirectory: URL
     /// Reports progress lines (throttled by the reporter, not by the caller).
     public let progress: (String) -> Void
-    /// Set when the run must stop (a timeout or Ctrl-C); long loops call `checkCancelled()`.
-    public let cancellation: Cancellation
+    /// Set when the cell must stop (a timeout or Ctrl-C); long loops call `checkCancelled()`.
+    public let cancellation: CellCancellation
 
     public init(state: NotebookState, cell: Cell, settings: RunSettings, notebookName: String,
-                assetDirectory: URL, cancellation: Cancellation, progress: @escaping (String) -> Void) {
+                assetDirectory: URL, cancellation: CellCancellation, progress: @escaping (String) -> Void) {
         self.state = state
         self.cell = cell
         self.settings = settings

@@ -25,6 +25,7 @@ public struct Executor {
         notebook.cells.compactMap { cell in
             do {
                 _ = try registry.instantiate(cell, defaults: settings.defaults)
+                _ = try Self.timeout(of: cell)
                 return nil
             } catch {
                 return Self.diagnostic(from: error, cell: cell)
@@ -33,8 +34,8 @@ public struct Executor {
     }
 
     /// Runs `notebook` and returns every cell's result.
-    public func run(_ notebook: Notebook, progress: ProgressReporter = ProgressReporter(mode: .quiet),
-                    cancellation: Cancellation = Cancellation()) -> RunResult {
+    public func run(_ notebook: Notebook, progress: ProgressReporter = ProgressReporter(mode: .silent),
+                    cancellation: Cancellation = Cancellation(), journal: RunJournal = RunJournal()) -> RunResult {
         let started = Date()
         let state = NotebookState()
         var results: [CellResult] = []
@@ -43,9 +44,11 @@ public struct Executor {
         // Validate everything up front.
         var directives: [Int: any Directive] = [:]
         var invalid: [Int: Diagnostic] = [:]
+        var timeouts: [Int: Double] = [:]
         for cell in notebook.cells {
             do {
                 directives[cell.index] = try registry.instantiate(cell, defaults: settings.defaults)
+                timeouts[cell.index] = try Self.timeout(of: cell)
             } catch {
                 invalid[cell.index] = Self.diagnostic(from: error, cell: cell)
             }
@@ -87,9 +90,12 @@ public struct Executor {
                 continue
             }
             progress.cellStarted(cell, of: notebook.cells.count)
+            let cellCancellation = CellCancellation(run: cancellation)
+            journal.started(cell, timeout: timeouts[cell.index], cancellation: cellCancellation.cell)
             let context = ExecutionContext(state: state, cell: cell, settings: settings, notebookName: notebook.name,
-                                           assetDirectory: assets, cancellation: cancellation, progress: progress.message)
+                                           assetDirectory: assets, cancellation: cellCancellation, progress: progress.message)
             let result = Self.execute(directive, cell: cell, in: context)
+            journal.finished(result)
             if result.status == .ok { state.metrics[cell.label] = result.metrics }
             if let error = result.error {
                 progress.report(error)
@@ -100,9 +106,15 @@ public struct Executor {
         }
         evaluateRoles(before: notebook.cells.count)
 
-        let parameters = settings.defaults.entries.keys.sorted().map { ($0, settings.defaults.entries[$0]!.value) }
         return RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: notebook.warnings,
-                         seconds: Date().timeIntervalSince(started), parameters: parameters)
+                         seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
+    }
+
+    /// The cell's `:timeout:` in seconds (a cell option only: front matter does not set it).
+    static func timeout(of cell: Cell) throws -> Double? {
+        guard cell.option("timeout") != nil else { return nil }
+        return try OptionReader(cell: cell, defaults: Defaults())
+            .double("timeout", default: 60, range: 0.001...86_400, inheritsDefault: false)
     }
 
     /// Runs one directive, turning whatever it throws into an error result at the cell.

@@ -50,7 +50,7 @@ public struct OptionReader {
                                    hint: "write a decimal number such as :\(name): \(fallback)")
         }
         guard range.contains(value) else {
-            throw Diagnostic.error("option :\(name): is \(text), outside \(range.lowerBound)…\(range.upperBound)", at: location,
+            throw Diagnostic.error("option :\(name): is \(text), outside \(Self.format(range.lowerBound))…\(Self.format(range.upperBound))", at: location,
                                    hint: "e.g. :\(name): \(fallback)")
         }
         return value
@@ -81,6 +81,11 @@ public struct OptionReader {
     /// The location of option `name` in the cell, or the cell's directive.
     public func location(of name: String) -> SourceLocation {
         cell.option(name)?.valueLocation ?? cell.directiveLocation
+    }
+
+    /// `86400.0` → `86400`, `0.001` → `0.001`.
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     private static func describe(_ range: ClosedRange<Int>) -> String {

@@ -5,7 +5,9 @@ import Foundation
 /// Directive messages are throttled: at most ten updates a second on a terminal,
 /// and at most one line every `plainInterval` seconds when stderr is a file or pipe.
 public final class ProgressReporter {
-    public enum Mode: Sendable { case live, plain, quiet }
+    /// `live`: one rewritten line (terminals); `plain`: one line per event; `quiet`: errors
+    /// and warnings only; `silent`: nothing (for callers that print diagnostics themselves).
+    public enum Mode: Sendable { case live, plain, quiet, silent }
 
     private let mode: Mode
     private let plainInterval: Double
@@ -23,7 +25,7 @@ public final class ProgressReporter {
         switch mode {
         case .live: write("\r\u{1B}[K\(prefix) …")
         case .plain: write("\(prefix) (line \(cell.location.line)) …\n")
-        case .quiet: break
+        case .quiet, .silent: break
         }
     }
 
@@ -52,12 +54,13 @@ public final class ProgressReporter {
         switch mode {
         case .live: write("\r\u{1B}[K\(prefix) \(status)\n")
         case .plain: write("\(prefix) \(status)\n")
-        case .quiet: break
+        case .quiet, .silent: break
         }
     }
 
-    /// Diagnostics always print, whatever the mode.
+    /// Diagnostics print in every mode but `silent`.
     public func report(_ diagnostic: Diagnostic) {
+        if mode == .silent { return }
         if mode == .live { write("\r\u{1B}[K") }
         write(diagnostic.description + "\n")
     }

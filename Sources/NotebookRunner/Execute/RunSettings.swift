@@ -12,13 +12,19 @@ public struct RunSettings: Sendable {
     public var defaults: Defaults
     /// Leave out everything that changes from run to run (times, absolute paths).
     public var reproducible: Bool
+    /// Stop the whole run after this many seconds (`--timeout`).
+    public var runTimeout: Double?
+    /// The notebook's folder: relative paths in cells (`:images:`, `:dir:`) start here
+    /// (the current directory when nil).
+    public var notebookDirectory: URL? = nil
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
-                defaults: Defaults = Defaults(), reproducible: Bool = false) {
+                defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {
         self.outputDirectory = outputDirectory
         self.dataDirectory = dataDirectory
         self.keepGoing = keepGoing
         self.defaults = defaults
         self.reproducible = reproducible
+        self.runTimeout = runTimeout
     }
 }

@@ -26,7 +26,7 @@ enum FrontMatterParser {
         }
         for (keyNode, valueNode) in mapping {
             let key = keyNode.string ?? ""
-            let location = source.location(line: (keyNode.mark?.line ?? 0) + 2, column: keyNode.mark?.column ?? 1)
+            let location = source.location(line: (keyNode.mark?.line ?? 1) + 1, column: keyNode.mark?.column ?? 1)
             switch key {
             case "title": matter.title = try scalar(valueNode, key, location)
             case "date": matter.date = try scalar(valueNode, key, location)

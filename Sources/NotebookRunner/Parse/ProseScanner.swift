@@ -38,7 +38,10 @@ struct ProseScanner {
             var end = index
             while end < lines.count, !protectedLines.contains(firstLine + end) { end += 1 }
             let chunk = Array(lines[index..<end])
-            output += protectChunk(chunk, firstLine: lineNumber, file: file, cellsBefore: cellsBefore)
+            var protected = protectChunk(chunk, firstLine: lineNumber, file: file, cellsBefore: cellsBefore)
+            // Math spanning lines became one word: pad, so every later line keeps its number.
+            while protected.count < chunk.count { protected.append("") }
+            output += protected
             index = end
         }
         return output
@@ -86,6 +89,7 @@ struct ProseScanner {
                     continue
                 }
                 if !crossBlankLines && isBlankLineBreak(k) { return nil }
+                if inlineDollar && scalars[k] == "`" { return nil }
                 if matches(closing, at: k) {
                     if inlineDollar {
                         let before = scalars[k - 1]

@@ -6,7 +6,7 @@ struct CellRenderer {
 
     func render(_ result: CellResult) -> String {
         let cell = result.cell
-        var html = "<section class=\"nb-cell nb-\(result.status.rawValue)\" id=\"cell-\(HTML.escape(SlugSet.slug(cell.label)))\" aria-label=\"cell \(HTML.escape(cell.label))\">\n"
+        var html = "<section class=\"nb-cell nb-cell-\(result.status.rawValue)\" id=\"cell-\(HTML.escape(SlugSet.slug(cell.label)))\" aria-label=\"cell \(HTML.escape(cell.label))\">\n"
         var facts = ["<span class=\"nb-directive\">{\(HTML.escape(cell.directive))}</span>"]
         if !cell.arguments.isEmpty { facts.append("<span class=\"nb-args\">\(HTML.escape(cell.arguments.joined(separator: " ")))</span>") }
         facts.append("<span class=\"nb-label\">\(HTML.escape(cell.label))</span>")

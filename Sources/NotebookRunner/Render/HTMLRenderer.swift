@@ -3,7 +3,7 @@ import Foundation
 /// Renders a run into one self-contained HTML page: header, table of contents,
 /// prose with math, and every cell with its outputs. The page loads nothing: a
 /// Content-Security-Policy forbids any fetch, images are data URIs, CSS is inline.
-public struct HTMLRenderer {
+public struct HTMLRenderer: Sendable {
     /// Leave out times and anything else that changes between identical runs.
     public var reproducible: Bool
     public var version: String

@@ -45,16 +45,16 @@ enum ReportStyle {
     .nb-toc ol { margin: .3rem 0; padding-left: 1.2rem; }
     .nb-toc .nb-toc-3 { margin-left: 1rem; list-style: circle; }
     .nb-cell { border: 1px solid var(--border); border-left: 4px solid var(--ok); border-radius: 6px; margin: 1.2rem 0; background: var(--bg); }
-    .nb-cell.nb-error { border-left-color: var(--err); }
-    .nb-cell.nb-skipped { border-left-color: var(--border); opacity: .75; }
-    .nb-cell.nb-cached { border-left-color: var(--accent); }
+    .nb-cell.nb-cell-error { border-left-color: var(--err); }
+    .nb-cell.nb-cell-skipped { border-left-color: var(--border); opacity: .75; }
+    .nb-cell.nb-cell-cached { border-left-color: var(--accent); }
     .nb-source summary { cursor: pointer; font: .8rem system-ui, sans-serif; color: var(--muted); padding: .35rem .8rem; background: var(--panel); border-radius: 6px 6px 0 0; }
     .nb-source summary span + span::before { content: "·"; margin: 0 .45rem; color: var(--border); }
     .nb-directive { font-family: "DejaVu Sans Mono", monospace; color: var(--fg); font-weight: 600; }
     .nb-source pre { margin: 0; border-radius: 0; background: var(--code); font-size: .82rem; }
     .nb-status { text-transform: uppercase; letter-spacing: .04em; font-weight: 600; }
-    .nb-ok .nb-status { color: var(--ok); }
-    .nb-error .nb-status { color: var(--err); }
+    .nb-cell-ok .nb-status { color: var(--ok); }
+    .nb-cell-error .nb-status { color: var(--err); }
     .nb-outputs { padding: .6rem .9rem; }
     .nb-outputs > :first-child { margin-top: 0; }
     .nb-outputs > :last-child { margin-bottom: 0; }

@@ -1,0 +1,234 @@
+import Foundation
+
+/// `{load}`: reads a data set's IDX files into the notebook's state and summarises them.
+///
+/// ````
+/// ```{load} fashion-mnist          ← a known data set, found by DatasetLocator
+/// :split: test
+/// :limit: 1000
+/// ```
+/// ```{load}                        ← or explicit files, relative to the notebook
+/// :images: data/t10k-images-idx3-ubyte.gz
+/// :labels: data/t10k-labels-idx1-ubyte.gz
+/// :name: digits
+/// ```
+/// ````
+public struct LoadDirective: Directive {
+    public static let spec = DirectiveSpec(
+        name: "load",
+        arguments: "[\(DatasetCatalog.names.joined(separator: "|"))]",
+        summary: "Reads a data set's IDX files (raw or .gz) and shows its splits, pixel statistics and class counts.",
+        options: [
+            OptionSpec("split", "train|test|all", "Which splits to read; explicit files are one split, guessed from the file name (t10k… is test).", default: "all"),
+            OptionSpec("dir", "folder", "Looks for the data set's files here first (relative to the notebook)."),
+            OptionSpec("images", "file", "An explicit images IDX file (with :labels:) instead of a named data set."),
+            OptionSpec("labels", "file", "The labels IDX file that goes with :images:."),
+            OptionSpec("name", "name", "The name later cells use for the data set (default: the argument, or 'data')."),
+            OptionSpec("limit", "integer ≥ 1", "Keeps the first N rows of each split (quick runs)."),
+            OptionSpec("range", "a..b", "Keeps rows a to b−1 of each split."),
+        ])
+
+    /// Where the data comes from.
+    enum Source {
+        /// A data set of the catalog, found by `DatasetLocator`.
+        case catalog(DatasetCatalog.Entry, splits: [String], directory: (path: String, location: SourceLocation)?)
+        /// One split from explicit files.
+        case files(images: (path: String, location: SourceLocation), labels: (path: String, location: SourceLocation), split: String)
+    }
+
+    let source: Source
+    let name: String
+    /// The rows kept of each split, nil for all.
+    let rows: Range<Int>?
+    let location: SourceLocation
+
+    public init(cell: Cell, defaults: Defaults) throws {
+        let options = OptionReader(cell: cell, defaults: defaults)
+        location = cell.directiveLocation
+        guard cell.arguments.count <= 1 else {
+            throw Diagnostic.error("{load} takes one data set name, got \(cell.arguments.count) words",
+                                   at: cell.directiveLocation, hint: "write {load} \(DatasetCatalog.names[0]), or give :images: and :labels:")
+        }
+        let images = options.raw("images", inheritsDefault: false)
+        let labels = options.raw("labels", inheritsDefault: false)
+        let splitChoice = try options.choice("split", ["train", "test", "all"], default: "all", inheritsDefault: false)
+
+        if let argument = cell.arguments.first {
+            guard let entry = DatasetCatalog.entry(named: argument) else {
+                let suggestion = Suggestion.nearest(to: argument, in: DatasetCatalog.names)
+                throw Diagnostic.error("unknown data set '\(argument)'", at: cell.directiveLocation,
+                                       hint: (suggestion.map { "did you mean '\($0)'? " } ?? "")
+                                           + "known data sets: \(DatasetCatalog.names.joined(separator: ", ")); for other files give :images: and :labels:")
+            }
+            if let given = images ?? labels {
+                throw Diagnostic.error("{load} \(argument) finds its own files; :images: and :labels: are for unnamed data",
+                                       at: given.location, hint: "drop the argument and use :name: to name explicit files")
+            }
+            let directory = options.raw("dir", inheritsDefault: false)
+            source = .catalog(entry, splits: splitChoice == "all" ? ["train", "test"] : [splitChoice],
+                              directory: directory.map { ($0.value.trimmingCharacters(in: .whitespaces), $0.location) })
+            name = options.string("name", inheritsDefault: false) ?? entry.name
+        } else {
+            guard let images, let labels else {
+                throw Diagnostic.error("{load} needs a data set name or both :images: and :labels:",
+                                       at: (images ?? labels)?.location ?? cell.directiveLocation,
+                                       hint: "write {load} \(DatasetCatalog.names.joined(separator: " or {load} ")), or give both files")
+            }
+            if let directory = options.raw("dir", inheritsDefault: false) {
+                throw Diagnostic.error(":dir: is where named data sets are looked for; explicit files give their own paths",
+                                       at: directory.location, hint: "drop :dir: or write the folder into :images: and :labels:")
+            }
+            let trimmedImages = images.value.trimmingCharacters(in: .whitespaces)
+            let split: String
+            switch splitChoice {
+            case "all":
+                let file = (trimmedImages as NSString).lastPathComponent.lowercased()
+                split = file.hasPrefix("t10k") || file.hasPrefix("test") ? "test" : "train"
+            default:
+                split = splitChoice
+            }
+            source = .files(images: (trimmedImages, images.location),
+                            labels: (labels.value.trimmingCharacters(in: .whitespaces), labels.location), split: split)
+            name = options.string("name", inheritsDefault: false) ?? "data"
+        }
+
+        let limit = options.raw("limit") == nil ? nil : try options.int("limit", default: 1000, range: 1...Int.max)
+        var rows: Range<Int>? = limit.map { 0 ..< $0 }
+        if let range = options.raw("range", inheritsDefault: false) {
+            if let limitOption = options.raw("limit") {
+                throw Diagnostic.error(":limit: and :range: both choose rows; give one", at: limitOption.location,
+                                       hint: ":limit: N is :range: 0..N")
+            }
+            rows = try Self.parseRange(range.value, at: range.location)
+        }
+        self.rows = rows
+    }
+
+    /// `a..b` (a < b, both ≥ 0) as the half-open range a..<b.
+    static func parseRange(_ text: String, at location: SourceLocation) throws -> Range<Int> {
+        let parts = text.trimmingCharacters(in: .whitespaces).components(separatedBy: "..")
+        guard parts.count == 2, let low = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+              let high = Int(parts[1].trimmingCharacters(in: .whitespaces)), low >= 0, low < high else {
+            throw Diagnostic.error("option :range: expects a..b with 0 ≤ a < b, got '\(text)'", at: location,
+                                   hint: "e.g. :range: 0..1000 keeps the first 1,000 rows (b itself is left out)")
+        }
+        return low ..< high
+    }
+
+    public func run(in context: ExecutionContext) throws -> CellOutputs {
+        let base = context.settings.notebookDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var splits: [DataSplit] = []
+        let classNames: [String]
+        var origin: String
+        switch source {
+        case let .catalog(entry, splitNames, directory):
+            let locator = DatasetLocator(cellDirectory: directory.map { Self.resolve($0.path, against: base) },
+                                         dataRoot: context.settings.dataDirectory)
+            let found: (place: DatasetLocator.Place, files: [String: DatasetLocator.SplitFiles])
+            do {
+                found = try locator.locate(entry, splits: splitNames)
+            } catch let diagnostic as Diagnostic {
+                throw diagnostic.located(at: directory?.location ?? location)
+            }
+            for split in splitNames {
+                let files = found.files[split]!
+                context.progress("reading \(entry.name) \(split) split")
+                try context.checkCancelled()
+                splits.append(try read(split, images: files.images, labels: files.labels,
+                                       classCount: entry.classNames.count, at: location))
+            }
+            classNames = entry.classNames
+            origin = context.settings.reproducible
+                ? "Read from the \(found.place.origin) folder."
+                : "Read from \(found.place.directory.path) (\(found.place.origin))."
+        case let .files(images, labels, split):
+            context.progress("reading \(split) split")
+            let catalogClasses = DatasetCatalog.entry(named: name)?.classNames
+            let imagesURL = Self.resolve(images.path, against: base)
+            // Messages name the files as the cell wrote them.
+            let data = try read(split, images: imagesURL, labels: Self.resolve(labels.path, against: base),
+                                classCount: catalogClasses?.count, at: images.location,
+                                displayName: { $0 == imagesURL ? images.path : labels.path })
+            splits.append(data)
+            // Unknown files: digit names, at least 0…9 so that a few rows do not shrink the classes.
+            classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
+            origin = "Read \(images.path) and \(labels.path)."
+        }
+        let dataset = Dataset(name: name, classNames: classNames,
+                              train: splits.first { $0.name == "train" }, test: splits.first { $0.name == "test" })
+        context.state.datasets[name] = dataset
+        context.state.dataset = dataset
+        if let rows { origin += " Kept rows \(rows.lowerBound)..\(rows.upperBound - 1) of each split." }
+        return Self.summary(of: dataset, origin: origin)
+    }
+
+    private func read(_ split: String, images: URL, labels: URL, classCount: Int?, at location: SourceLocation,
+                      displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
+        do {
+            return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
+                                               classCount: classCount, displayName: displayName)
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic.located(at: location)
+        }
+    }
+
+    /// `path` as a file URL, relative paths taken from `base`, `~` expanded.
+    static func resolve(_ path: String, against base: URL) -> URL {
+        let expanded = (path as NSString).expandingTildeInPath
+        return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded)
+                                        : base.appendingPathComponent(expanded).standardizedFileURL
+    }
+
+    /// The split table, the class table and the metrics of `dataset`.
+    static func summary(of dataset: Dataset, origin: String) -> CellOutputs {
+        var outputs = CellOutputs()
+        var total = [Int](repeating: 0, count: 256)
+        var rows: [[String]] = []
+        for split in dataset.splits {
+            let histogram = PixelStatistics.histogram(split.images)
+            for value in 0 ..< 256 { total[value] += histogram[value] }
+            let stats = PixelStatistics(histogram: histogram)
+            rows.append([split.name, grouped(split.count), "\(split.rows)×\(split.cols)",
+                         fixed(stats.mean), fixed(stats.standardDeviation)])
+            outputs.record("\(split.name)_count", Double(split.count))
+            outputs.record("\(split.name)_pixel_mean", stats.mean)
+            outputs.record("\(split.name)_pixel_std", stats.standardDeviation)
+        }
+        let overall = PixelStatistics(histogram: total)
+        outputs.record("pixel_mean", overall.mean)
+        outputs.record("pixel_std", overall.standardDeviation)
+        outputs.record("classes", Double(dataset.classNames.count))
+        outputs.append(.table(.numeric(caption: "\(dataset.name): splits (pixels scaled to 0…1)",
+                                       header: ["split", "images", "shape", "pixel mean", "pixel std"], rows: rows)))
+
+        let counts = dataset.splits.map { split in
+            split.labels.reduce(into: [Int](repeating: 0, count: dataset.classNames.count)) { counts, label in
+                if Int(label) < counts.count { counts[Int(label)] += 1 }
+            }
+        }
+        let classRows = dataset.classNames.indices.map { label in
+            [String(label), dataset.classNames[label]] + counts.map { grouped($0[label]) }
+        }
+        outputs.append(.table(Table(caption: "\(dataset.name): images per class",
+                                    header: ["label", "class"] + dataset.splits.map(\.name), rows: classRows,
+                                    alignments: [.right, .left] + dataset.splits.map { _ in .right })))
+        outputs.append(.text(origin))
+        return outputs
+    }
+
+    /// 10000 → "10,000".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    /// Four decimals, as the tutorials quote pixel statistics.
+    static func fixed(_ value: Double) -> String {
+        String(format: "%.4f", value)
+    }
+}

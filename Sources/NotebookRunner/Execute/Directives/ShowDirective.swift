@@ -1,0 +1,199 @@
+import Foundation
+
+/// `{show}`: a grid of images from a loaded split, also written as PGM/PPM files.
+///
+/// ````
+/// ```{show} test               ← or {show}: the test split if loaded, else train
+/// :per-class: 3                ← or :start: 0 and :count: 10
+/// :caption: class
+/// :format: ppm
+/// ```
+/// ````
+/// The report embeds each image as a PNG with its exact pixels, shown `:scale:` times
+/// larger; the netpbm files go to `<out>/<notebook>/<data set>/<label>-<split>-<index>.pgm`.
+///
+/// What is shown is a `Mode`, chosen by the argument. Further modes (a model's
+/// predictions, its weights) add a case to `Mode`, a branch to `Mode.init`, and a
+/// branch to `run(in:)`; they reuse `Captioning`, `scale` and `format`.
+public struct ShowDirective: Directive {
+    public static let spec = DirectiveSpec(
+        name: "show",
+        arguments: "[train|test]",
+        summary: "Shows images of a loaded split in a grid, captioned, and writes them as PGM or PPM files.",
+        options: [
+            OptionSpec("split", "train|test", "The split to show (same as the argument); default test if loaded, else train."),
+            OptionSpec("dataset", "name", "A data set loaded earlier by name (default: the last one loaded)."),
+            OptionSpec("start", "integer ≥ 0", "The first row shown.", default: "0"),
+            OptionSpec("count", "1…\(maxImages)", "How many rows from :start:.", default: "10"),
+            OptionSpec("per-class", "1…\(maxPerClass)", "Instead of :start:/:count:, the first N images of each class, in class order."),
+            OptionSpec("caption", "label|class|index|none", "What is written under each image.", default: "class"),
+            OptionSpec("scale", "1…16", "How many times larger the page shows the images (pixelated).", default: "3"),
+            OptionSpec("format", "pgm|ppm", "The file format written: PGM (gray) or PPM (RGB).", default: "pgm"),
+        ])
+
+    static let maxImages = 1000
+    static let maxPerClass = 100
+
+    /// What the cell shows.
+    enum Mode: Equatable {
+        /// Images of a data set split, chosen by `Selection`.
+        case samples(split: String?)
+
+        /// The mode named by the cell's arguments.
+        init(arguments: [String], options: OptionReader, at location: SourceLocation) throws {
+            guard arguments.count <= 1 else {
+                throw Diagnostic.error("{show} takes at most one argument, got \(arguments.count)", at: location,
+                                       hint: "write {show} test, or choose with options such as :per-class: 3")
+            }
+            let splitOption = try options.raw("split", inheritsDefault: false).map { _ in
+                try options.choice("split", ["train", "test"], default: "test", inheritsDefault: false)
+            }
+            switch arguments.first {
+            case nil:
+                self = .samples(split: splitOption)
+            case let word? where ["train", "test"].contains(word):
+                if let splitOption, splitOption != word {
+                    throw Diagnostic.error("{show} \(word) contradicts :split: \(splitOption)", at: options.location(of: "split"),
+                                           hint: "give the split once")
+                }
+                self = .samples(split: word)
+            case let word?:
+                let known = ["train", "test"]
+                throw Diagnostic.error("{show} does not know '\(word)'", at: location,
+                                       hint: (Suggestion.nearest(to: word, in: known).map { "did you mean '\($0)'? " } ?? "")
+                                           + "write {show} \(known.joined(separator: " or {show} "))")
+            }
+        }
+    }
+
+    /// Which rows of a split are shown.
+    enum Selection: Equatable {
+        case range(start: Int, count: Int)
+        case perClass(Int)
+    }
+
+    /// What is written under an image.
+    enum Captioning: String, CaseIterable {
+        case label, `class`, index, none
+
+        func caption(label: Int, index: Int, dataset: Dataset) -> String {
+            switch self {
+            case .label: return String(label)
+            case .class: return dataset.className(label)
+            case .index: return "#\(index)"
+            case .none: return ""
+            }
+        }
+    }
+
+    let mode: Mode
+    let selection: Selection
+    let captioning: Captioning
+    let scale: Int
+    let format: NetpbmWriter.Format
+    let datasetName: String?
+    let location: SourceLocation
+
+    public init(cell: Cell, defaults: Defaults) throws {
+        let options = OptionReader(cell: cell, defaults: defaults)
+        location = cell.directiveLocation
+        mode = try Mode(arguments: cell.arguments, options: options, at: cell.directiveLocation)
+        if options.raw("per-class", inheritsDefault: false) != nil {
+            for conflicting in ["start", "count"] where cell.option(conflicting) != nil {
+                throw Diagnostic.error(":per-class: and :\(conflicting): both choose images; give one", at: options.location(of: conflicting),
+                                       hint: ":per-class: N shows the first N of each class; :start:/:count: a run of rows")
+            }
+            selection = .perClass(try options.int("per-class", default: 3, range: 1...Self.maxPerClass, inheritsDefault: false))
+        } else {
+            selection = .range(start: try options.int("start", default: 0, range: 0...Int.max, inheritsDefault: false),
+                               count: try options.int("count", default: 10, range: 1...Self.maxImages, inheritsDefault: false))
+        }
+        captioning = Captioning(rawValue: try options.choice("caption", Captioning.allCases.map(\.rawValue), default: "class"))!
+        scale = try options.int("scale", default: 3, range: 1...16)
+        format = NetpbmWriter.Format(rawValue: try options.choice("format", NetpbmWriter.Format.allCases.map(\.rawValue), default: "pgm"))!
+        datasetName = options.string("dataset", inheritsDefault: false)
+    }
+
+    public func run(in context: ExecutionContext) throws -> CellOutputs {
+        switch mode {
+        case .samples(let splitName):
+            return try showSamples(split: splitName, in: context)
+        }
+    }
+
+    /// The data set named by `:dataset:`, or the current one.
+    func dataset(in state: NotebookState) throws -> Dataset {
+        if let datasetName {
+            guard let dataset = state.datasets[datasetName] else {
+                let loaded = state.datasets.keys.sorted()
+                throw Diagnostic.error("no data set named '\(datasetName)' has been loaded", at: location,
+                                       hint: loaded.isEmpty ? "add a {load} cell before this one"
+                                           : "loaded: \(loaded.joined(separator: ", "))")
+            }
+            return dataset
+        }
+        guard let dataset = state.dataset else {
+            throw Diagnostic.error("{show} needs a data set, and none is loaded yet", at: location,
+                                   hint: "add a cell such as {load} fashion-mnist before this one")
+        }
+        return dataset
+    }
+
+    private func showSamples(split splitName: String?, in context: ExecutionContext) throws -> CellOutputs {
+        let dataset = try dataset(in: context.state)
+        let name = splitName ?? (dataset.test != nil ? "test" : "train")
+        guard let split = dataset.split(name) else {
+            throw Diagnostic.error("data set '\(dataset.name)' has no \(name) split loaded", at: location,
+                                   hint: "load it with :split: \(name) or :split: all, or show \(dataset.splits.map(\.name).joined(separator: " or "))")
+        }
+        let indices = try rows(of: split)
+        let folder = try context.assetURL(dataset.name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let digits = max(4, String(split.count - 1).count)
+        var figures: [Figure] = []
+        for index in indices {
+            try context.checkCancelled()
+            let label = Int(split.labels[index])
+            let image = Bitmap.gray(width: split.cols, height: split.rows, split.image(index))
+            let paddedIndex = String(repeating: "0", count: max(0, digits - String(index).count)) + String(index)
+            let fileName = "\(label)-\(split.name)-\(paddedIndex).\(format.fileExtension)"
+            try Self.write(NetpbmWriter.encode(image, as: format), to: folder.appendingPathComponent(fileName), at: location)
+            figures.append(Figure(png: try PNGEncoder.encode(image), width: image.width, height: image.height,
+                                  displayScale: scale,
+                                  caption: captioning.caption(label: label, index: index, dataset: dataset),
+                                  alt: "\(dataset.name) \(split.name) image \(index): \(dataset.className(label)) (label \(label))"))
+        }
+        var outputs = CellOutputs([.images(figures)])
+        let first = "\(Int(split.labels[indices[0]]))-\(split.name)-…"
+        outputs.append(.text("Wrote \(figures.count) \(format.rawValue.uppercased()) file\(figures.count == 1 ? "" : "s") to \(context.notebookName)/\(dataset.name)/ (\(first).\(format.fileExtension))."))
+        outputs.record("images_shown", Double(figures.count))
+        return outputs
+    }
+
+    /// The rows the selection picks in `split`, in display order.
+    func rows(of split: DataSplit) throws -> [Int] {
+        switch selection {
+        case let .range(start, count):
+            guard start + count <= split.count else {
+                throw Diagnostic.error("{show} asks for rows \(start)..\(start + count - 1) but the \(split.name) split has \(split.count) (0..\(split.count - 1))",
+                                       at: location, hint: "lower :start: or :count:")
+            }
+            return Array(start ..< start + count)
+        case let .perClass(perClass):
+            var byClass: [Int: [Int]] = [:]
+            for (index, label) in split.labels.enumerated() where byClass[Int(label), default: []].count < perClass {
+                byClass[Int(label), default: []].append(index)
+            }
+            return byClass.keys.sorted().flatMap { byClass[$0]! }
+        }
+    }
+
+    static func write(_ bytes: [UInt8], to url: URL, at location: SourceLocation) throws {
+        do {
+            try Data(bytes).write(to: url)
+        } catch {
+            throw Diagnostic.error("cannot write '\(url.path)': \(error.localizedDescription)", at: location,
+                                   hint: "check that the output folder is writable")
+        }
+    }
+}
