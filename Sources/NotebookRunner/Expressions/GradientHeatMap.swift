@@ -39,7 +39,7 @@ public enum GradientHeatMap {
             for r in 0..<rows { for c in 0..<cols { cells.append((c, r, r * cols + c)) } }
             width = cols; height = rows
         }
-        let scale = max(1, min(24, 720 / max(width, 1), 360 / max(height, 1)))
+        let scale = max(1, min(24, 900 / max(width, 1), 360 / max(height, 1)))
         var paths: [String: String] = [:]
         for (x, y, index) in cells {
             let color: String

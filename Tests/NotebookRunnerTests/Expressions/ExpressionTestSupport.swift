@@ -43,7 +43,7 @@ enum ExpressionTestSupport {
     static func context(_ state: NotebookState, _ cell: Cell) -> ExecutionContext {
         ExecutionContext(state: state, cell: cell, settings: RunSettings(outputDirectory: URL(fileURLWithPath: NSTemporaryDirectory())),
                          notebookName: "t", assetDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
-                         cancellation: Cancellation(), progress: { _ in })
+                         cancellation: CellCancellation(run: Cancellation()), progress: { _ in })
     }
 
     /// Builds and runs a directive as the executor does, returning its result.

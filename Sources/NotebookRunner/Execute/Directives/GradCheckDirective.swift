@@ -24,7 +24,7 @@ public struct GradCheckDirective: Directive {
         acceptsBody: true)
 
     /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
-    public static let defaultEntryLimit = 2000
+    public static let defaultEntryLimit = 10_000
 
     enum Target {
         case formulas(GradCheckProgram)
