@@ -6,7 +6,7 @@ import Foundation
 /// wrong derivation training badly next to the right one. Each mini-batch binds
 /// `X` (batch × inputs, pixels / 255), `y`, `Y` (one-hot), `N` (batch size), the current
 /// `W` and `b`, and `P = softmax(X @ W + b)`; every formula must have its parameter's
-/// shape. A parameter without a formula keeps its initial value (zero).
+/// shape. A parameter without a formula keeps its initial value (zero unless given).
 /// Plain mini-batch gradient descent: θ ← θ − lr · formula, rows shuffled every epoch with `seed`.
 public struct ExpressionTrainer {
     /// A gradient formula for `W` or `b`, parsed at its option's location.
@@ -45,10 +45,16 @@ public struct ExpressionTrainer {
     /// Numbers for one epoch: mean batch loss and accuracy while training (at each batch's
     /// parameters before its step), and the test accuracy at the end of the epoch.
     public struct Epoch: Sendable, Hashable {
+        /// 1-based epoch number.
         public var epoch: Int
+        /// Gradient steps taken and training rows used in this epoch.
+        public var steps: Int
+        public var rows: Int
         public var loss: Double
         public var trainAccuracy: Double
         public var testAccuracy: Double?
+        /// Seconds spent in the epoch's steps (not the test pass).
+        public var seconds: Double
     }
 
     public struct Outcome: Sendable {
@@ -66,25 +72,29 @@ public struct ExpressionTrainer {
         self.configuration = configuration
     }
 
-    /// Trains on `train`, measuring on `test` after each epoch.
-    /// `epochFinished` reports progress; `checkCancelled` runs between batches and may throw.
-    public func train(on train: DataSplit, test: DataSplit?, classes: Int,
+    /// Trains on `train`, measuring on `test` after each epoch, from `initial` W and b
+    /// (zeros when nil). `epochFinished` reports progress; `checkCancelled` runs between
+    /// batches and may throw.
+    public func train(on train: DataSplit, test: DataSplit?, classes: Int, initial: (w: Tensor, b: Tensor)? = nil,
                       epochFinished: (Epoch) -> Void = { _ in },
                       checkCancelled: () throws -> Void = {}) throws -> Outcome {
         let inputs = train.pixelCount
-        var w = Tensor.filled([inputs, classes], 0)
-        var b = Tensor.filled([classes], 0)
+        var w = initial?.w ?? Tensor.filled([inputs, classes], 0)
+        var b = initial?.b ?? Tensor.filled([classes], 0)
+        precondition(w.shape == [inputs, classes] && b.shape == [classes], "initial parameters must be inputs×classes and classes")
         var generator = SeededGenerator(seed: configuration.seed)
         var history: [Epoch] = []
         var order = Array(0..<train.count)
         for epoch in 1...max(1, configuration.epochs) {
             order.shuffle(using: &generator)
-            var lossSum = 0.0, correct = 0, seen = 0
+            let started = Date()
+            var lossSum = 0.0, correct = 0, seen = 0, steps = 0
             var start = 0
             while start < order.count {
                 try checkCancelled()
                 let rows = Array(order[start ..< min(order.count, start + configuration.batchSize)])
                 start += rows.count
+                steps += 1
                 var scope = ExpressionScope(values: ExpressionBindings.batch(from: train, rows: rows, classes: classes))
                 scope.values["W"] = w
                 scope.values["b"] = b
@@ -111,9 +121,10 @@ public struct ExpressionTrainer {
                 if let g = steps["W"] { w = try Tensor.zip(w, g, "-") { $0 - rate * $1 } }
                 if let g = steps["b"] { b = try Tensor.zip(b, g, "-") { $0 - rate * $1 } }
             }
+            let seconds = Date().timeIntervalSince(started)
             let testAccuracy = try test.map { try Self.accuracy(of: w, b, on: $0, classes: classes) }
-            let record = Epoch(epoch: epoch, loss: lossSum / Double(max(seen, 1)), trainAccuracy: Double(correct) / Double(max(seen, 1)),
-                               testAccuracy: testAccuracy)
+            let record = Epoch(epoch: epoch, steps: steps, rows: seen, loss: lossSum / Double(max(seen, 1)),
+                               trainAccuracy: Double(correct) / Double(max(seen, 1)), testAccuracy: testAccuracy, seconds: seconds)
             history.append(record)
             epochFinished(record)
             if !(w.data.allSatisfy(\.isFinite) && b.data.allSatisfy(\.isFinite)) {

@@ -133,3 +133,13 @@ private func check(_ gradW: String, _ gradB: String? = nil, options: [(String, S
         #expect(error.hint?.contains("did you mean 'softmax'") == true)
     } catch { Issue.record("\(error)") }
 }
+
+@Test func trueClassOnlyBiasIsRecognisedToo() throws {
+    let result = try check("X.T @ (P - Y) / N", "sum((P - Y) * Y, axis=0) / N")
+    #expect(result.status == .error)
+    #expect(result.error?.location?.line == 5)
+    #expect(Support.notes(result).contains { $0.hasPrefix("b: the formula is zero wherever Y is 0") })
+    #expect(try #require(Support.metric(result, "W_relative_error")) < 1e-7)
+    #expect(try #require(Support.metric(result, "b_relative_error")) > 0.1)
+    #expect(Support.metric(result, "passed") == 0)
+}
