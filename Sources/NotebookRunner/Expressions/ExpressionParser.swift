@@ -153,14 +153,13 @@ public struct ExpressionParser {
         var node = try parsePrimary()
         while true {
             if isSymbol(".") {
-                let dot = advance()
+                _ = advance()
                 guard case .identifier(let name) = peek.kind else {
                     throw Diagnostic.error("expected a name after '.', found \(peek.quoted)", at: location(peek),
                                            hint: "write .T for the transpose or label.metric for a cell's metric")
                 }
                 let nameToken = advance()
                 node = ExpressionNode(.member(node, name, nameOffset: nameToken.offset), span: node.span.lowerBound..<nameToken.offset + nameToken.length)
-                _ = dot
             } else if isSymbol("[") {
                 let open = advance()
                 var items: [IndexItem] = []

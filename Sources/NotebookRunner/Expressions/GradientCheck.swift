@@ -37,8 +37,15 @@ public struct GradientCheck: Sendable {
         }
 
         public var parameterCount: Int { shape.reduce(1, *) }
+        /// The largest |a − n| over the checked entries (nan when any difference is nan).
         public var maxAbsoluteError: Double {
-            entries.reduce(0) { max($0, abs($1.difference)) }.nanPropagating(entries.contains { $0.difference.isNaN })
+            var worst = 0.0
+            for entry in entries {
+                let difference = abs(entry.difference)
+                if difference.isNaN { return .nan }
+                worst = max(worst, difference)
+            }
+            return worst
         }
         public var relativeError: Double {
             GradientCheck.relativeError(entries.map(\.analytic), entries.map(\.numeric))
@@ -131,8 +138,4 @@ public struct GradientCheck: Sendable {
         let entries = zip(indices, numeric).map { Entry(index: $0, analytic: analytic.data[$0], numeric: $1) }
         return Result(name: name, shape: parameter.shape, entries: entries, tolerance: tolerance)
     }
-}
-
-private extension Double {
-    func nanPropagating(_ hasNaN: Bool) -> Double { hasNaN ? .nan : self }
 }

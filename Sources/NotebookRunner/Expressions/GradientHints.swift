@@ -92,12 +92,13 @@ public enum GradientHints {
         values.reduce(0) { $0 + $1 * $1 }.squareRoot()
     }
 
-    /// The usual mistakes in the softmax-regression gradient, for parameter `name` of shape
-    /// `shape`, computed from `X`, `Y`, `N`, `W`, `b` in `scope` (empty when they are missing).
+    /// The usual mistakes in the softmax-regression gradient for a parameter of `shape`
+    /// (that of `W` or `b`), computed from `X`, `Y`, `N`, `W`, `b` in `scope`; empty when
+    /// those are missing or the shape is neither.
     ///
     /// The true-class-only mistake multiplies the logit gradient P − Y by Y, which keeps
     /// only −(1 − P_y) at the target class and drops the P_i of every other class.
-    public static func softmaxRegressionPatterns(for name: String, shape: [Int], in scope: ExpressionScope) -> [Pattern] {
+    public static func softmaxRegressionPatterns(shape: [Int], in scope: ExpressionScope) -> [Pattern] {
         guard let x = scope["X"], let y = scope["Y"], let n = scope["N"]?.scalar,
               let w = scope["W"], let b = scope["b"], x.rank == 2, y.rank == 2,
               w.shape == [x.cols, y.cols], b.shape == [y.cols],
@@ -111,7 +112,6 @@ public enum GradientHints {
         } else if shape == b.shape {
             values = (try? trueOnly.reduce(axis: 0) { $0.reduce(0, +) })?.map { $0 / n }
         }
-        _ = name
         return values.map { [Pattern(description: trueClassDescription, values: $0)] } ?? []
     }
 

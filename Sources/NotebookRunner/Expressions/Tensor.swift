@@ -175,14 +175,15 @@ extension Tensor {
     /// The matrix product with NumPy's rules for vectors: matrix@matrix, matrix@vector,
     /// vector@matrix and vector@vector (a dot product).
     /// `leftText`/`rightText` (the operands' source) make hints concrete.
-    public static func matmul(_ a: Tensor, _ b: Tensor, leftText: String = "A", rightText: String = "B") throws -> Tensor {
+    public static func matmul(_ a: Tensor, _ b: Tensor, leftText: @autoclosure () -> String = "A",
+                              rightText: @autoclosure () -> String = "B") throws -> Tensor {
         guard a.rank >= 1, b.rank >= 1 else {
             throw ShapeError("'@' needs vectors or matrices, got \(a.shapeDescription) @ \(b.shapeDescription)",
                              hint: "use '*' to multiply by a scalar")
         }
         let (m, k1) = a.rank == 2 ? (a.shape[0], a.shape[1]) : (1, a.shape[0])
         let (k2, n) = b.rank == 2 ? (b.shape[0], b.shape[1]) : (b.shape[0], 1)
-        guard k1 == k2 else { throw matmulError(a.shape, b.shape, leftText, rightText) }
+        guard k1 == k2 else { throw matmulError(a.shape, b.shape, leftText(), rightText()) }
         var out = [Double](repeating: 0, count: m * n)
         // 0 × inf is nan, so skipping zero entries of `a` is only exact when `b` is finite.
         let skipZeros = b.data.allSatisfy { $0.isFinite }

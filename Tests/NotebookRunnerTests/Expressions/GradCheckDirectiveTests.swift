@@ -143,3 +143,13 @@ private func check(_ gradW: String, _ gradB: String? = nil, options: [(String, S
     #expect(try #require(Support.metric(result, "b_relative_error")) > 0.1)
     #expect(Support.metric(result, "passed") == 0)
 }
+
+@Test func parameterNamesAreChecked() throws {
+    let unknown = try Support.run(GradCheckDirective.self, Support.cell("gradcheck", body: [lossLine, "grad V: X"]))
+    #expect(unknown.error?.message == "unknown parameter 'V'")
+    #expect(unknown.error?.location == SourceLocation(file: "t.md", line: 3, column: 6))
+    #expect(unknown.error?.hint?.hasPrefix("did you mean 'W'?") == true)
+    let defined = try Support.run(GradCheckDirective.self, Support.cell("gradcheck", body: ["W = X.T @ Y", lossLine, "grad W: X"]))
+    #expect(defined.error?.message.contains("'W' is defined in the cell") == true)
+    #expect(defined.error?.location?.line == 2)
+}

@@ -149,16 +149,14 @@ public struct GradCheckDirective: Directive {
                 throw Diagnostic.error("'\(gradient.name)' is defined in the cell, so it cannot be a parameter to vary", at: definition.origin,
                                        hint: "give the definition another name")
             }
-            guard let value = scope[gradient.name] else {
-                if let reason = scope.unavailable[gradient.name] {
-                    throw Diagnostic.error("'\(gradient.name)' is not available: \(reason)", at: gradient.nameLocation)
-                }
-                let names = scope.values.keys.sorted()
-                let near = Suggestion.nearest(to: gradient.name, in: names).map { "did you mean '\($0)'? " } ?? ""
-                throw Diagnostic.error("unknown parameter '\(gradient.name)'", at: gradient.nameLocation,
-                                       hint: near + "bound names: " + names.joined(separator: ", "))
+            guard scope[gradient.name] == nil else { continue }
+            if let reason = scope.unavailable[gradient.name] {
+                throw Diagnostic.error("'\(gradient.name)' is not available: \(reason)", at: gradient.nameLocation)
             }
-            _ = value
+            let names = scope.values.keys.sorted()
+            let near = Suggestion.nearest(to: gradient.name, in: names).map { "did you mean '\($0)'? " } ?? ""
+            throw Diagnostic.error("unknown parameter '\(gradient.name)'", at: gradient.nameLocation,
+                                   hint: near + "bound names: " + names.joined(separator: ", "))
         }
         let start = try scope.evaluate(loss, after: definitions)
         guard start.isScalar else {
@@ -185,7 +183,7 @@ public struct GradCheckDirective: Directive {
             let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter, loss: lossFunction,
                                                  indices: indices, epsilon: epsilon, tolerance: tolerance,
                                                  between: progress(name, total: indices.count, in: context))
-            let patterns = GradientHints.softmaxRegressionPatterns(for: name, shape: parameter.shape, in: scope)
+            let patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
             let hints = GradientHints.hints(for: result, analytic: analytic, patterns: patterns, samples: n)
             items.append(GradientCheckReport.Item(result: result, analytic: analytic, hints: hints,
                                                   location: gradient.formula.origin, metricPrefix: name))
