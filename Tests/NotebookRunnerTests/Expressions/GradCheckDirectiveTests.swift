@@ -145,8 +145,8 @@ private func check(_ gradW: String, _ gradB: String? = nil, options: [(String, S
 }
 
 @Test func parameterNamesAreChecked() throws {
-    let unknown = try Support.run(GradCheckDirective.self, Support.cell("gradcheck", body: [lossLine, "grad V: X"]))
-    #expect(unknown.error?.message == "unknown parameter 'V'")
+    let unknown = try Support.run(GradCheckDirective.self, Support.cell("gradcheck", body: [lossLine, "grad Wt: X"]))
+    #expect(unknown.error?.message == "unknown parameter 'Wt'")
     #expect(unknown.error?.location == SourceLocation(file: "t.md", line: 3, column: 6))
     #expect(unknown.error?.hint?.hasPrefix("did you mean 'W'?") == true)
     let defined = try Support.run(GradCheckDirective.self, Support.cell("gradcheck", body: ["W = X.T @ Y", lossLine, "grad W: X"]))
