@@ -25,8 +25,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // TeX math to MathML Core, with no dependencies of its own.
-        .target(name: "TeXMath"),
+        // TeX math to MathML Core; CZlib only compresses the embedded font as WOFF.
+        .target(name: "TeXMath", dependencies: ["CZlib"]),
         // The pipeline: Parse → Execute → Render.
         .target(
             name: "NotebookRunner",
@@ -48,6 +48,16 @@ let package = Package(
             dependencies: ["NotebookRunner", "CZlib"],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
-        .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
+        .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),
     ]
 )
+
+// Fuzzing harnesses (libFuzzer), built only on request:
+//   NBRUN_FUZZ=1 swift build --sanitize=fuzzer --sanitize=address --product fuzz-notebook-parser
+// (make fuzz runs each harness; see the README)
+if Context.environment["NBRUN_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "fuzz-notebook-parser", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/NotebookParser"),
+        .executableTarget(name: "fuzz-idx-reader", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/IDXReader"),
+    ]
+}

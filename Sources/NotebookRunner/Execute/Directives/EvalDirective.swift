@@ -1,3 +1,5 @@
+import Foundation
+
 /// `{eval}`: evaluates expressions line by line and shows the results.
 ///
 /// Each body line is an expression, or `name = expression` to bind a name for later
@@ -41,6 +43,16 @@ public struct EvalDirective: Directive {
                                    hint: "write one per line, e.g. softmax([1, 2, 3])")
         }
         self.lines = lines
+    }
+
+    /// A cell that binds names changes `state.expressionBindings`, which the cell cache does
+    /// not store yet; saying its inputs cannot be listed keeps it (and what follows) uncached,
+    /// so a later cell never misses a binding a cached cell would have made.
+    public func inputFiles(in context: ExecutionContext) throws -> [URL] {
+        if let binding = lines.first(where: { $0.binding != nil }) {
+            throw Diagnostic(.note, "{eval} cells that bind names are not cached", at: binding.origin)
+        }
+        return []
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
