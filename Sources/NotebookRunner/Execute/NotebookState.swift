@@ -17,6 +17,8 @@ public final class NotebookState {
     public var model: SoftmaxModel? { didSet { changes.insert(.model) } }
     /// Metrics of every finished cell, by cell label.
     public var metrics: [String: [Metric]] = [:]
+    /// Names bound by `{eval}` lines (`name = expr`), visible to later expressions.
+    public var expressionBindings: [String: Tensor] = [:]
 
     /// The parts changed since the last `resetChanges()`.
     public private(set) var changes: Set<Part> = []
