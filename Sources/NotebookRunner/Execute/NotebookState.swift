@@ -6,7 +6,7 @@
 public final class NotebookState {
     /// A part of the state a cell can change.
     public enum Part: String, Sendable, Hashable, Codable, CaseIterable {
-        case datasets, dataset, model
+        case datasets, dataset, model, expressionBindings
     }
 
     /// Loaded data sets by name; the most recent `{load}` is also `dataset`.
@@ -18,7 +18,7 @@ public final class NotebookState {
     /// Metrics of every finished cell, by cell label.
     public var metrics: [String: [Metric]] = [:]
     /// Names bound by `{eval}` lines (`name = expr`), visible to later expressions.
-    public var expressionBindings: [String: Tensor] = [:]
+    public var expressionBindings: [String: Tensor] = [:] { didSet { changes.insert(.expressionBindings) } }
 
     /// The parts changed since the last `resetChanges()`.
     public private(set) var changes: Set<Part> = []

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Values are stored row-major in `data`. Elementwise operators broadcast like NumPy:
 /// shapes are aligned on the right and a size of 1 (or a missing axis) stretches.
-public struct Tensor: Sendable, Hashable {
+public struct Tensor: Sendable, Hashable, Codable {
     public var shape: [Int]
     public var data: [Double]
 

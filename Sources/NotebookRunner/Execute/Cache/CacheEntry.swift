@@ -25,6 +25,7 @@ struct CacheEntry {
         /// Set when the cell changed the current data set: its name in `datasets`, or nil for none.
         var dataset: StoredCurrent?
         var model: StoredModel?
+        var expressionBindings: [String: Tensor]?
     }
 
     private struct StoredCurrent: Codable { var name: String? }
@@ -81,7 +82,7 @@ struct CacheEntry {
             }
         }
         let header = Header(key: key, result: result, datasets: stored, dataset: current,
-                            model: effect.model.map { StoredModel(model: $0) })
+                            model: effect.model.map { StoredModel(model: $0) }, expressionBindings: effect.expressionBindings)
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = [UInt8](try encoder.encode(header))
@@ -145,7 +146,7 @@ struct CacheEntry {
             }
         }
         let effect = StateEffect(datasets: header.datasets == nil ? nil : datasets, dataset: current,
-                                 model: header.model.map { $0.model })
+                                 model: header.model.map { $0.model }, expressionBindings: header.expressionBindings)
         return CacheEntry(result: header.result, effect: effect)
     }
 

@@ -48,13 +48,6 @@ public struct EvalDirective: Directive {
     /// A cell that binds names changes `state.expressionBindings`, which the cell cache does
     /// not store yet; saying its inputs cannot be listed keeps it (and what follows) uncached,
     /// so a later cell never misses a binding a cached cell would have made.
-    public func inputFiles(in context: ExecutionContext) throws -> [URL] {
-        if let binding = lines.first(where: { $0.binding != nil }) {
-            throw Diagnostic(.note, "{eval} cells that bind names are not cached", at: binding.origin)
-        }
-        return []
-    }
-
     public func run(in context: ExecutionContext) throws -> CellOutputs {
         var scope = ExpressionBindings(state: context.state, samples: samples, seed: seed).scope
         let formatter = TensorFormatter(digits: digits)
