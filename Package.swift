@@ -27,7 +27,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // C libraries, each wrapped by exactly one Swift file in NotebookRunner.
+        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift).
         .systemLibrary(
             name: "CCmark",
             pkgConfig: "libcmark",
@@ -38,13 +38,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // TeX math to MathML Core, with no dependencies of its own.
-        .target(name: "TeXMath"),
+        // The one Swift wrapper around zlib: inflate (gzip, zlib), deflate, checksums.
+        .target(name: "ZlibBindings", dependencies: ["CZlib"]),
+        // TeX math to MathML Core (zlib compresses the embedded font as WOFF).
+        .target(name: "TeXMath", dependencies: ["ZlibBindings"]),
         // The pipeline: Parse → Execute → Render.
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "CZlib", "TeXMath",
+                "CCmark", "ZlibBindings", "TeXMath",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: kernelSettings
@@ -61,9 +63,20 @@ let package = Package(
         .executableTarget(name: "nbrun-bench", dependencies: ["NotebookRunner"]),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "CZlib"],
+            dependencies: ["NotebookRunner", "ZlibBindings", "TeXMath"],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
-        .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
+        .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),
     ]
 )
+
+// Fuzzing harnesses (libFuzzer), built only on request:
+//   NBRUN_FUZZ=1 swift build --sanitize=fuzzer --sanitize=address --product fuzz-notebook-parser
+// (make fuzz runs each harness; see the README)
+if Context.environment["NBRUN_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "fuzz-notebook-parser", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/NotebookParser"),
+        .executableTarget(name: "fuzz-idx-reader", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/IDXReader"),
+        .executableTarget(name: "fuzz-tex", dependencies: ["TeXMath"], path: "Sources/Fuzz/TeXMath"),
+    ]
+}

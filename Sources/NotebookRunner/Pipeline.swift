@@ -9,13 +9,17 @@ public struct Pipeline {
     public var registry: DirectiveRegistry
     public var progress: ProgressReporter
     public var cancellation: Cancellation
+    /// Whether cells are restored from `<out>/.nbrun-cache/` (`--no-cache`: off, `--refresh`: rebuild).
+    public var cacheMode: CellCache.Mode
 
     public init(settings: RunSettings, registry: DirectiveRegistry = .standard,
-                progress: ProgressReporter = ProgressReporter(), cancellation: Cancellation = Cancellation()) {
+                progress: ProgressReporter = ProgressReporter(), cancellation: Cancellation = Cancellation(),
+                cacheMode: CellCache.Mode = .use) {
         self.settings = settings
         self.registry = registry
         self.progress = progress
         self.cancellation = cancellation
+        self.cacheMode = cacheMode
     }
 
     /// What rendering one notebook produced.
@@ -87,12 +91,13 @@ public struct Pipeline {
             exit(reason.hasPrefix("interrupted") ? 130 : 1)
         }
         watchdog.start()
-        let run = executor.run(notebook, progress: progress, cancellation: cancellation, journal: journal)
+        let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: notebook.name)
+        let run = executor.run(notebook, progress: progress, cancellation: cancellation, journal: journal, cache: cache)
         watchdog.stop()
         let (html, renderWarnings) = renderer.render(run)
         renderWarnings.forEach(progress.report)
 
-        var diagnostics = notebook.warnings + run.errors + renderWarnings
+        var diagnostics = run.warnings + run.errors + renderWarnings
         do {
             try AtomicFile.write(html, to: reportURL)
             try AtomicFile.write(RunRecord(run, reproducible: settings.reproducible).encoded(), to: recordURL)

@@ -19,6 +19,12 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors and warnings.")
     var quiet = false
 
+    @Flag(name: .long, help: "Run every cell; neither read nor write the cache.")
+    var noCache = false
+
+    @Flag(name: .long, help: "Run every cell and rebuild the cache.")
+    var refresh = false
+
     @Option(name: .long, help: ArgumentHelp("Stop the run after this many seconds and write the partial report.", valueName: "seconds"))
     var timeout: Double?
 
@@ -32,7 +38,8 @@ struct RenderCommand: ParsableCommand {
             settings.runTimeout = timeout
         }
         let progress = ProgressReporter(mode: quiet ? .quiet : nil)
-        let pipeline = Pipeline(settings: settings, progress: progress)
+        let pipeline = Pipeline(settings: settings, progress: progress,
+                                cacheMode: noCache ? .off : refresh ? .refresh : .use)
         var failed = false
         for notebook in notebooks {
             let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)

@@ -1,4 +1,5 @@
 import Foundation
+import ZlibBindings
 
 /// Reads a whole file into memory, decompressing it on the way when it is gzip (`1f 8b`).
 ///

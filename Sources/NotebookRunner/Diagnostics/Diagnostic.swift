@@ -3,7 +3,7 @@
 /// Diagnostics are values: parsers and directives throw them, the executor stores them
 /// with the cell, and the terminal and the HTML report print the same text,
 /// `notebook.md:42:1: error: message`, followed by an optional hint.
-public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
+public struct Diagnostic: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     public enum Severity: String, Sendable, Codable {
         case error, warning, note
     }

@@ -1,5 +1,5 @@
 /// One typed result of a cell, rendered by the report in this order of preference.
-public enum CellOutput: Sendable, Hashable {
+public enum CellOutput: Sendable, Hashable, Codable {
     /// Plain preformatted text.
     case text(String)
     /// A table of already formatted cells.
@@ -15,8 +15,8 @@ public enum CellOutput: Sendable, Hashable {
 }
 
 /// A table: a header row, body rows and an optional caption.
-public struct Table: Sendable, Hashable {
-    public enum Alignment: String, Sendable, Hashable { case left, right, center }
+public struct Table: Sendable, Hashable, Codable {
+    public enum Alignment: String, Sendable, Hashable, Codable { case left, right, center }
 
     public var caption: String?
     public var header: [String]
@@ -39,7 +39,7 @@ public struct Table: Sendable, Hashable {
 }
 
 /// An image of the report: PNG bytes, with a caption and alternative text.
-public struct Figure: Sendable, Hashable {
+public struct Figure: Sendable, Hashable, Codable {
     public var png: [UInt8]
     public var width: Int
     public var height: Int
@@ -62,7 +62,7 @@ public struct Figure: Sendable, Hashable {
 }
 
 /// An SVG chart with a title for screen readers.
-public struct SVGFigure: Sendable, Hashable {
+public struct SVGFigure: Sendable, Hashable, Codable {
     public var svg: String
     public var title: String
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A kind of directive cell: `{load}`, `{show}`, `{train}`, ….
 ///
 /// A directive is built from its cell in two steps. `init(cell:context:)` reads and
@@ -13,6 +15,13 @@ public protocol Directive {
 
     /// Runs the cell against the shared state.
     func run(in context: ExecutionContext) throws -> CellOutputs
+
+    /// The files the cell will read; their digests are part of its cache key.
+    func inputFiles(in context: ExecutionContext) throws -> [URL]
+}
+
+extension Directive {
+    public func inputFiles(in context: ExecutionContext) throws -> [URL] { [] }
 }
 
 /// Documentation and validation data for one directive.

@@ -35,11 +35,14 @@ public struct Executor {
 
     /// Runs `notebook` and returns every cell's result.
     public func run(_ notebook: Notebook, progress: ProgressReporter = ProgressReporter(mode: .silent),
-                    cancellation: Cancellation = Cancellation(), journal: RunJournal = RunJournal()) -> RunResult {
+                    cancellation: Cancellation = Cancellation(), journal: RunJournal = RunJournal(),
+                    cache: CellCache? = nil) -> RunResult {
         let started = Date()
         let state = NotebookState()
         var results: [CellResult] = []
         var inlineValues: [Int: InlineValue] = [:]
+        var warnings = notebook.warnings
+        var previousKey = ""
 
         // Validate everything up front.
         var directives: [Int: any Directive] = [:]
@@ -94,9 +97,28 @@ public struct Executor {
             journal.started(cell, timeout: timeouts[cell.index], cancellation: cellCancellation.cell)
             let context = ExecutionContext(state: state, cell: cell, settings: settings, notebookName: notebook.name,
                                            assetDirectory: assets, cancellation: cellCancellation, progress: progress.message)
-            let result = Self.execute(directive, cell: cell, in: context)
+            let key = cache.flatMap { cacheKey(for: directive, cell: cell, previous: previousKey, cache: $0, context: context) }
+            // A cell that cannot be keyed makes every later key fresh, so nothing stale is reused.
+            previousKey = key ?? UUID().uuidString
+            let result: CellResult
+            if let key, let cache, let entry = cache.load(key, report: { message in
+                let warning = Diagnostic.warning(message, at: cell.location)
+                warnings.append(warning)
+                progress.report(warning)
+            }) {
+                entry.effect.apply(to: state)
+                result = CellResult(cell: cell, status: .cached, outputs: entry.result.outputs, metrics: entry.result.metrics,
+                                    seconds: entry.result.seconds)
+            } else {
+                state.resetChanges()
+                result = Self.execute(directive, cell: cell, in: context)
+                if let key, let cache, result.status == .ok {
+                    cache.store(CacheEntry(result: .init(outputs: result.outputs, metrics: result.metrics, seconds: result.seconds),
+                                           effect: StateEffect(capturing: state)), key: key)
+                }
+            }
             journal.finished(result)
-            if result.status == .ok { state.metrics[cell.label] = result.metrics }
+            if result.status == .ok || result.status == .cached { state.metrics[cell.label] = result.metrics }
             if let error = result.error {
                 progress.report(error)
                 if !settings.keepGoing { stopped = true }
@@ -105,9 +127,22 @@ public struct Executor {
             results.append(result)
         }
         evaluateRoles(before: notebook.cells.count)
+        cache?.finish()
 
-        return RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: notebook.warnings,
+        return RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
                          seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
+    }
+
+    /// The cell's cache key, or nil when its input files cannot be listed or read.
+    private func cacheKey(for directive: any Directive, cell: Cell, previous: String, cache: CellCache,
+                          context: ExecutionContext) -> String? {
+        guard cache.mode != .off, let inputs = try? directive.inputFiles(in: context) else { return nil }
+        var digests: [(path: String, digest: String)] = []
+        for url in inputs {
+            guard let digest = try? cache.digests.digest(of: url) else { return nil }
+            digests.append((url.lastPathComponent, digest))
+        }
+        return CacheKey.compute(previous: previous, cell: cell, defaults: settings.defaults, inputDigests: digests)
     }
 
     /// The cell's `:timeout:` in seconds (a cell option only: front matter does not set it).

@@ -1,3 +1,4 @@
+import ZlibBindings
 /// Encodes `Bitmap`s as PNG: signature, IHDR, one IDAT, IEND, each chunk with its CRC.
 ///
 /// Each row gets the filter (None, Sub, Up, Average or Paeth) whose output has the

@@ -5,7 +5,7 @@
 ///
 /// `weights` is `inputs × classes`, row-major: the weight from input `j` to class `i`
 /// is `weights[j * classes + i]`, the layout of `W` in `X @ W + b`.
-public struct SoftmaxModel: Sendable, Hashable {
+public struct SoftmaxModel: Sendable, Hashable, Codable {
     public var inputs: Int
     public var classes: Int
     public var weights: [Float]

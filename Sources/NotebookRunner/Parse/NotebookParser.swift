@@ -16,6 +16,10 @@ public enum NotebookParser {
 
     /// Parses decoded notebook text.
     public static func parse(_ source: SourceText) throws -> Notebook {
+        if source.text.allSatisfy(\.isWhitespace) {
+            throw Diagnostic.error("the notebook is empty", at: source.location(line: 1),
+                                   hint: "a notebook is Markdown prose with directive cells such as ```{load} mnist")
+        }
         let frontMatter = try FrontMatterParser.parse(source)
         var lines = source.lines
         for index in 0..<min(frontMatter.lineCount, lines.count) { lines[index] = "" }

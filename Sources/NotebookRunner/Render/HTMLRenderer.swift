@@ -7,10 +7,13 @@ public struct HTMLRenderer: Sendable {
     /// Leave out times and anything else that changes between identical runs.
     public var reproducible: Bool
     public var version: String
+    /// Embed the math font (subset to the glyphs used) so formulas look like TeX anywhere.
+    public var embedsMathFont: Bool
 
-    public init(reproducible: Bool = false, version: String = NBRun.version) {
+    public init(reproducible: Bool = false, version: String = NBRun.version, embedsMathFont: Bool = true) {
         self.reproducible = reproducible
         self.version = version
+        self.embedsMathFont = embedsMathFont
     }
 
     /// The page, and the warnings rendering produced (e.g. unknown TeX commands).
@@ -42,7 +45,7 @@ public struct HTMLRenderer: Sendable {
         <title>\(HTML.escape(notebook.title))</title>
         <style>
         \(ReportStyle.css)
-        </style>
+        \(math.fontCSS(embed: embedsMathFont))</style>
         </head>
         <body>
         <div class="nb-page">

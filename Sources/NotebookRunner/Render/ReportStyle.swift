@@ -65,7 +65,7 @@ enum ReportStyle {
     .nb-skipped { font: .85rem system-ui, sans-serif; color: var(--muted); margin: .5rem .9rem; }
     .nb-table-wrap { overflow-x: auto; margin: .6rem 0; }
     .nb-table { border-collapse: collapse; font: .85rem system-ui, sans-serif; font-variant-numeric: tabular-nums; }
-    .nb-table caption { text-align: left; color: var(--muted); padding-bottom: .3rem; }
+    .nb-table caption { text-align: left; color: var(--muted); padding-bottom: .3rem; white-space: nowrap; }
     .nb-table th, .nb-table td { padding: .25rem .7rem; border-bottom: 1px solid var(--border); text-align: left; }
     .nb-table th { background: var(--panel); font-weight: 600; }
     .nb-table .nb-right { text-align: right; }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+import ZlibBindings
 
 @Suite struct IDXReaderRealDataTests {
     @Test(.enabled(if: DataFixtures.hasMNIST, "MNIST test set not found at ../shared/data/mnist"))

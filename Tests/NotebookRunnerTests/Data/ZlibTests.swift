@@ -1,5 +1,6 @@
 import Testing
 @testable import NotebookRunner
+import ZlibBindings
 
 @Suite struct ZlibTests {
     /// Bytes that compress somewhat: a repeating pattern with noise.

@@ -170,4 +170,35 @@ import Testing
         let cells = json?["cells"] as? [[String: Any]]
         return (cells?.first?["metrics"] as? [String: Any])?[name] as? Double
     }
+
+    @Test(.enabled(if: DataFixtures.hasMNIST, "needs ../shared/data/mnist"))
+    func reproducibleRendersAreByteIdentical() throws {
+        let folder = try workspace()
+        _ = try write("""
+        ---
+        title: Same bytes twice
+        seed: 1
+        ---
+        ```{load} mnist
+        :split: test
+        :limit: 50
+        ```
+
+        ```{show}
+        :per-class: 1
+        ```
+        """, "same.md", in: folder)
+        let environment = ["SOURCE_DATE_EPOCH": "0"]
+        for out in ["a", "b"] {
+            let result = try NBRunProcess.run(["render", "same.md", "-o", out, "--no-cache", "--data-dir", DataFixtures.sharedData.path],
+                                              in: folder, environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let a = try Data(contentsOf: folder.appendingPathComponent("a/same.html"))
+        let b = try Data(contentsOf: folder.appendingPathComponent("b/same.html"))
+        #expect(a == b)
+        let html = String(decoding: a, as: UTF8.self)
+        #expect(!html.contains(folder.path))
+        #expect(!html.contains(" ms<") && !html.contains(" s</span>"))
+    }
 }

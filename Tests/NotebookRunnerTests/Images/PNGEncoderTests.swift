@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+import ZlibBindings
 
 @Suite struct PNGEncoderTests {
     /// A bitmap mixing smooth gradients (where Sub/Up/Paeth win) and noise (where None wins).

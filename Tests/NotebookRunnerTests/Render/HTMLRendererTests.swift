@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+import TeXMath
 
 /// `{figure}`: one of each output kind, for the golden report.
 struct FigureDirective: Directive {
@@ -28,7 +29,7 @@ struct FigureDirective: Directive {
             let parts = role.expression.split(separator: ".").map(String.init)
             return String(state.metrics[parts[0]]?.first { $0.name == parts[1] }?.value ?? .nan)
         }
-        return HTMLRenderer(reproducible: true, version: "test").render(executor.run(notebook)).html
+        return HTMLRenderer(reproducible: true, version: "test", embedsMathFont: false).render(executor.run(notebook)).html
     }
 
     @Test func matchesTheReviewedGoldenFile() throws {
@@ -43,12 +44,35 @@ struct FigureDirective: Directive {
         #expect(!html.contains("<link"))
     }
 
-    @Test func mathReachesThePageByteForByte() throws {
+    @Test func mathIsTypesetAndItsTeXKeptByteForByte() throws {
         let html = try render()
-        #expect(html.contains("$W_{i,j}$"))
-        #expect(html.contains("$a_i$"))
-        #expect(!html.contains("<em>i,j"))
+        #expect(html.contains(#"<annotation encoding="application/x-tex">W_{i,j}</annotation>"#))
+        #expect(html.contains(#"<annotation encoding="application/x-tex">a_i</annotation>"#))
         #expect(html.contains(#"1\{i = y_n\}"#))
+        #expect(!html.contains("<em>i,j"))
+        #expect(!html.contains("$W_"))
+        #expect(html.components(separatedBy: "<math ").count - 1 == 3)
+        #expect(html.contains(#"<math xmlns="http://www.w3.org/1998/Math/MathML" display="block""#))
+    }
+
+    @Test func unknownTeXCommandsWarnAtTheirColumn() throws {
+        let notebook = try parseNotebook("Text $a + \\foo{b}$ here.\n")
+        let run = Executor(registry: DirectiveRegistry([]), settings: testSettings()).run(notebook)
+        let (html, warnings) = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run)
+        #expect(warnings.map(\.headline) == ["nb.md:1:11: warning: unknown command \\foo"])
+        #expect(html.contains("<merror>"))
+    }
+
+    @Test func mathFontIsEmbeddedOnlyWhenThereIsMath() throws {
+        let withMath = try parseNotebook("Math $x^2$.\n")
+        let plain = try parseNotebook("No math.\n")
+        let executor = Executor(registry: DirectiveRegistry([]), settings: testSettings())
+        let renderer = HTMLRenderer(reproducible: true)
+        let mathPage = renderer.render(executor.run(withMath)).html
+        #expect(!renderer.render(executor.run(plain)).html.contains("@font-face"))
+        if MathFont.sourcePath != nil {
+            #expect(mathPage.contains("@font-face{font-family:\"Latin Modern Math\";src:url(data:font/woff;base64,"))
+        }
     }
 
     @Test func computedTextIsEscapedAndAuthorHTMLIsNot() throws {

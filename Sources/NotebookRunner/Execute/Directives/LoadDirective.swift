@@ -162,6 +162,20 @@ public struct LoadDirective: Directive {
         return Self.summary(of: dataset, origin: origin)
     }
 
+    /// The IDX files the cell will read, found as `run` finds them (for the cache key).
+    public func inputFiles(in context: ExecutionContext) throws -> [URL] {
+        let base = context.settings.notebookDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        switch source {
+        case let .catalog(entry, splitNames, directory):
+            let locator = DatasetLocator(cellDirectory: directory.map { Self.resolve($0.path, against: base) },
+                                         dataRoot: context.settings.dataDirectory)
+            let found = try locator.locate(entry, splits: splitNames)
+            return splitNames.flatMap { [found.files[$0]!.images, found.files[$0]!.labels] }
+        case let .files(images, labels, _):
+            return [Self.resolve(images.path, against: base), Self.resolve(labels.path, against: base)]
+        }
+    }
+
     private func read(_ split: String, images: URL, labels: URL, classCount: Int?, at location: SourceLocation,
                       displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
         do {

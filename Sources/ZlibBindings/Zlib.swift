@@ -140,6 +140,16 @@ public enum Zlib {
         }
 
         private func push(buffer input: UnsafeBufferPointer<UInt8>) throws {
+            // zlib counts in 32 bits: feed larger buffers in pieces.
+            var offset = 0
+            while offset < input.count {
+                let end = min(input.count, offset + (1 << 30))
+                try pushPiece(UnsafeBufferPointer(rebasing: input[offset ..< end]))
+                offset = end
+            }
+        }
+
+        private func pushPiece(_ input: UnsafeBufferPointer<UInt8>) throws {
             guard let base = input.baseAddress, input.count > 0 else { return }
             sawInput = true
             stream.pointee.next_in = UnsafeMutablePointer(mutating: base)
@@ -159,9 +169,10 @@ public enum Zlib {
                 let before = (input: stream.pointee.avail_in, output: produced)
                 let status = try output.withUnsafeMutableBufferPointer { out -> Status in
                     stream.pointee.next_out = out.baseAddress! + produced
-                    stream.pointee.avail_out = uInt(out.count - produced)
+                    let space = min(out.count - produced, 1 << 30)
+                    stream.pointee.avail_out = uInt(space)
                     let status = try check(CZlib.inflate(stream, Z_NO_FLUSH), "inflate", stream: stream)
-                    produced = out.count - Int(stream.pointee.avail_out)
+                    produced += space - Int(stream.pointee.avail_out)
                     return status
                 }
                 if status == .streamEnd {

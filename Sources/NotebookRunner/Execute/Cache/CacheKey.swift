@@ -1,0 +1,20 @@
+/// The content hash that names a cell's cache entry.
+///
+/// It covers nbrun's version, the previous cell's key (so a change to any earlier cell
+/// invalidates every later one), the cell's own text (directive, arguments, options and
+/// body), every default in effect (front matter and `-p` parameters, the seed among
+/// them) and the digest of each input file the cell reads.
+enum CacheKey {
+    static func compute(previous: String, cell: Cell, defaults: Defaults, inputDigests: [(path: String, digest: String)]) -> String {
+        var hasher = SHA256()
+        func field(_ name: String, _ value: String) {
+            hasher.update("\(name)\u{1F}\(value.utf8.count)\u{1F}\(value)\u{1E}")
+        }
+        field("nbrun", NBRun.version)
+        field("previous", previous)
+        field("source", cell.source)
+        for key in defaults.entries.keys.sorted() { field("default:\(key)", defaults.entries[key]!.value) }
+        for input in inputDigests { field("input:\(input.path)", input.digest) }
+        return hasher.hexDigest()
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// The per-cell cache under `<out>/.nbrun-cache/<notebook>/`, one file per cell key.
+///
+/// `use` reads and writes entries, `refresh` only writes (rebuilding the cache),
+/// `off` does neither. A damaged entry is reported once, removed and recomputed.
+public final class CellCache {
+    public enum Mode: String, Sendable { case use, refresh, off }
+
+    public let mode: Mode
+    let folder: URL
+    let digests: FileDigests
+    private var used: Set<String> = []
+
+    public init(mode: Mode, outputDirectory: URL, notebookName: String) {
+        self.mode = mode
+        let root = outputDirectory.appendingPathComponent(".nbrun-cache", isDirectory: true)
+        folder = root.appendingPathComponent(notebookName, isDirectory: true)
+        digests = FileDigests(indexURL: root.appendingPathComponent("file-digests.json"))
+    }
+
+    private func url(for key: String) -> URL { folder.appendingPathComponent(key + ".entry") }
+
+    /// The entry stored under `key`, or nil (missing, damaged, or the mode says not to read).
+    func load(_ key: String, report: (String) -> Void) -> CacheEntry? {
+        guard mode == .use else { return nil }
+        used.insert(key)
+        let url = url(for: key)
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        do {
+            return try CacheEntry.decode(data, key: key)
+        } catch {
+            let reason = (error as? CacheEntry.Corrupt)?.reason ?? "\(error)"
+            report("cache entry \(url.lastPathComponent) is damaged (\(reason)); recomputing the cell")
+            try? FileManager.default.removeItem(at: url)
+            return nil
+        }
+    }
+
+    func store(_ entry: CacheEntry, key: String) {
+        guard mode != .off else { return }
+        used.insert(key)
+        if let data = try? entry.encoded(key: key) { try? AtomicFile.write(data, to: url(for: key)) }
+    }
+
+    /// Removes this notebook's entries that the run did not use, and saves the digest index.
+    func finish() {
+        guard mode != .off else { return }
+        digests.save()
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for file in files where file.hasSuffix(".entry") && !used.contains(String(file.dropLast(6))) {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(file))
+        }
+    }
+}

@@ -1,0 +1,297 @@
+import Foundation
+
+/// `{gradcheck}`: compares gradient formulas with central differences of a loss.
+///
+/// With a body, the author writes the loss and the derived formulas (see `GradCheckProgram`);
+/// with an argument it checks a built-in derivation: `softmax` (the Jacobian
+/// P_k(δ_ki − P_i)), `cross-entropy` (the gradient (P − Y)/N with respect to the logits)
+/// or `softmax-regression` (the model's own gradient for W and b). A failing check fails
+/// the cell after showing its tables; `:expect: fail` turns that around.
+public struct GradCheckDirective: Directive {
+    public static let spec = DirectiveSpec(
+        name: "gradcheck",
+        arguments: "[softmax|cross-entropy|softmax-regression]",
+        summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
+        options: [
+            OptionSpec("samples", "integer ≥ 1", "Rows of the training split bound to X, y, Y (N = samples).", default: "32"),
+            OptionSpec("eps", "number > 0", "Step ε of the central differences.", default: "1e-5"),
+            OptionSpec("tol", "number > 0", "Largest relative error that passes.", default: "1e-6"),
+            OptionSpec("seed", "integer", "Seed for the rows drawn, random weights and the entries checked.", default: "front matter seed or 0"),
+            OptionSpec("entries", "integer ≥ 1 | all", "How many entries of each parameter to check (drawn at random).",
+                       default: "all up to \(defaultEntryLimit), else \(defaultEntryLimit)"),
+            OptionSpec("expect", "pass|fail", "Whether the check should pass; `fail` shows a wrong derivation on purpose.", default: "pass"),
+        ],
+        acceptsBody: true)
+
+    /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
+    public static let defaultEntryLimit = 10_000
+
+    enum Target {
+        case formulas(GradCheckProgram)
+        case softmax
+        case crossEntropy
+        case softmaxRegression
+    }
+
+    let cell: Cell
+    let target: Target
+    let samples: Int
+    let epsilon: Double
+    let tolerance: Double
+    let seed: UInt64
+    let entryLimit: Int?
+    let expectFailure: Bool
+    let expectLocation: SourceLocation
+
+    public init(cell: Cell, defaults: Defaults) throws {
+        self.cell = cell
+        let options = OptionReader(cell: cell, defaults: defaults)
+        samples = try options.int("samples", default: 32, range: 1...100_000, inheritsDefault: false)
+        epsilon = try options.double("eps", default: 1e-5, range: 1e-12...1, inheritsDefault: false)
+        tolerance = try options.double("tol", default: 1e-6, range: 0...1e6, inheritsDefault: false)
+        seed = UInt64(truncatingIfNeeded: try options.int("seed", default: Int(truncatingIfNeeded: defaults.seed)))
+        if let (text, location) = options.raw("entries", inheritsDefault: false) {
+            let word = text.trimmingCharacters(in: .whitespaces)
+            if word == "all" {
+                entryLimit = nil
+            } else if let count = Int(word), count >= 1 {
+                entryLimit = count
+            } else {
+                throw Diagnostic.error("option :entries: expects a whole number ≥ 1 or 'all', got '\(text)'", at: location,
+                                       hint: "e.g. :entries: 500")
+            }
+        } else {
+            entryLimit = Self.defaultEntryLimit
+        }
+        expectFailure = try options.choice("expect", ["pass", "fail"], default: "pass", inheritsDefault: false) == "fail"
+        expectLocation = options.location(of: "expect")
+
+        let body = cell.body.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
+        switch cell.arguments.first {
+        case nil:
+            let program = try GradCheckProgram.parse(cell.body)
+            guard program.loss != nil else {
+                throw Diagnostic.error("{gradcheck} needs a 'loss:' line, or a built-in target such as {gradcheck} softmax",
+                                       at: body.first?.location ?? cell.directiveLocation,
+                                       hint: "e.g. loss: -mean(sum(Y * log(softmax(X @ W + b)), axis=1))")
+            }
+            guard !program.gradients.isEmpty else {
+                throw Diagnostic.error("{gradcheck} needs at least one 'grad NAME: FORMULA' line", at: program.lossLocation!,
+                                       hint: "e.g. grad W: X.T @ (softmax(X @ W + b) - Y) / N")
+            }
+            target = .formulas(program)
+        case let name?:
+            switch name {
+            case "softmax": target = .softmax
+            case "cross-entropy": target = .crossEntropy
+            case "softmax-regression": target = .softmaxRegression
+            default:
+                let known = ["softmax", "cross-entropy", "softmax-regression"]
+                throw Diagnostic.error("unknown gradient check target '\(name)'", at: cell.directiveLocation,
+                                       hint: (Suggestion.nearest(to: name, in: known).map { "did you mean '\($0)'? " } ?? "")
+                                           + "built-in targets: " + known.joined(separator: ", ") + "; or leave it out and write loss: and grad lines")
+            }
+            if cell.arguments.count > 1 {
+                throw Diagnostic.error("{gradcheck} takes one target, got \(cell.arguments.count)", at: cell.directiveLocation)
+            }
+            if let line = body.first {
+                throw Diagnostic.error("the built-in target '\(name)' takes no formulas", at: line.location,
+                                       hint: "leave out '\(name)' to check your own loss: and grad lines")
+            }
+        }
+    }
+
+    public func run(in context: ExecutionContext) throws -> CellOutputs {
+        let report: GradientCheckReport
+        switch target {
+        case .formulas(let program): report = try checkFormulas(program, in: context)
+        case .softmax: report = try checkSoftmaxJacobian()
+        case .crossEntropy: report = try checkCrossEntropy(in: context)
+        case .softmaxRegression: report = try checkSoftmaxRegression(in: context)
+        }
+        var outputs = report.outputs()
+        switch (report.failure(), expectFailure) {
+        case (let failure?, false):
+            throw CellFailure(outputs: outputs, diagnostic: failure)
+        case (_?, true):
+            outputs.append(.notice(Diagnostic(.note, "the check failed, as :expect: fail says it should", at: expectLocation)))
+            return outputs
+        case (nil, true):
+            let worst = report.items.map(\.result.relativeError).max() ?? 0
+            throw CellFailure(outputs: outputs, diagnostic: Diagnostic.error(
+                "the check passed (largest relative error \(GradientCheckReport.scientific(worst)) ≤ \(GradientCheckReport.scientific(tolerance))), but :expect: fail says it should fail",
+                at: expectLocation, hint: "remove :expect: fail if the formula is meant to be right"))
+        case (nil, false):
+            return outputs
+        }
+    }
+
+    private func tile(_ state: NotebookState) -> (rows: Int, cols: Int)? {
+        (state.dataset?.train ?? state.dataset?.test).map { ($0.rows, $0.cols) }
+    }
+
+    private func progress(_ name: String, total: Int, in context: ExecutionContext) -> (Int) throws -> Void {
+        { done in
+            try context.checkCancelled()
+            context.progress("\(name): \(done) of \(total) entries")
+        }
+    }
+
+    // MARK: Author's formulas
+
+    private func checkFormulas(_ program: GradCheckProgram, in context: ExecutionContext) throws -> GradientCheckReport {
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        let scope = bindings.scope
+        let definitions = program.definitions
+        let loss = program.loss!
+        for gradient in program.gradients {
+            if let definition = definitions.first(where: { $0.binding == gradient.name }) {
+                throw Diagnostic.error("'\(gradient.name)' is defined in the cell, so it cannot be a parameter to vary", at: definition.origin,
+                                       hint: "give the definition another name")
+            }
+            guard scope[gradient.name] == nil else { continue }
+            if let reason = scope.unavailable[gradient.name] {
+                throw Diagnostic.error("'\(gradient.name)' is not available: \(reason)", at: gradient.nameLocation)
+            }
+            let names = scope.values.keys.sorted()
+            let near = Suggestion.nearest(to: gradient.name, in: names).map { "did you mean '\($0)'? " } ?? ""
+            throw Diagnostic.error("unknown parameter '\(gradient.name)'", at: gradient.nameLocation,
+                                   hint: near + "bound names: " + names.joined(separator: ", "))
+        }
+        let start = try scope.evaluate(loss, after: definitions)
+        guard start.isScalar else {
+            throw Diagnostic.error("the loss must be a scalar, but it is \(start.shapeDescription)", at: loss.origin,
+                                   hint: start.rank == 2 ? "reduce it, e.g. -mean(sum(Y * log(P), axis=1))" : "reduce it with mean(…) or sum(…)")
+        }
+        guard start.data[0].isFinite else {
+            throw Diagnostic.error("the loss is \(TensorFormatter.significant(start.data[0], 3)) at the starting point", at: loss.origin,
+                                   hint: "look for log(0) or an exp that overflows; softmax(…) is computed stably")
+        }
+        var items: [GradientCheckReport.Item] = []
+        let n = scope["N"]?.scalar
+        for gradient in program.gradients {
+            let parameter = scope[gradient.name]!
+            let analytic = try scope.evaluate(gradient.formula, after: definitions)
+            try checkShape(analytic, of: gradient, parameter: parameter)
+            let indices = GradientCheck.indices(count: parameter.count, limit: entryLimit, seed: seed)
+            let name = gradient.name
+            let lossFunction: @Sendable (Tensor) throws -> Double = { value in
+                var shifted = scope
+                shifted.values[name] = value
+                return try shifted.evaluate(loss, after: definitions).data[0]
+            }
+            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter, loss: lossFunction,
+                                                 indices: indices, epsilon: epsilon, tolerance: tolerance,
+                                                 between: progress(name, total: indices.count, in: context))
+            let patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
+            let hints = GradientHints.hints(for: result, analytic: analytic, patterns: patterns, samples: n)
+            items.append(GradientCheckReport.Item(result: result, analytic: analytic, hints: hints,
+                                                  location: gradient.formula.origin, metricPrefix: name))
+        }
+        return GradientCheckReport(items: items, descriptions: bindings.descriptions, epsilon: epsilon, tile: tile(context.state))
+    }
+
+    private func checkShape(_ analytic: Tensor, of gradient: GradCheckProgram.Gradient, parameter: Tensor) throws {
+        guard analytic.shape != parameter.shape else { return }
+        let (a, p) = (analytic.shapeDescription, parameter.shapeDescription)
+        var hint = "a gradient has the shape of its parameter"
+        if analytic.rank == 2, parameter.rank == 2, analytic.shape == parameter.shape.reversed() {
+            hint = "the shape is transposed: swap the operands of '@' or add/remove a .T"
+        } else if analytic.rank == 2, parameter.rank == 1, analytic.cols == parameter.count {
+            hint = "sum over the samples: sum(…, axis=0) gives one value per column"
+        } else if analytic.isScalar {
+            hint = "the formula reduces to a single number: drop a sum/mean over all entries"
+        }
+        throw Diagnostic.error("the formula for \(gradient.name) is \(a), but \(gradient.name) is \(p)", at: gradient.formula.origin, hint: hint)
+    }
+
+    // MARK: Built-in targets
+
+    /// ∂P_k/∂A_i = P_k(δ_ki − P_i) on random logits against differences of the stable softmax.
+    private func checkSoftmaxJacobian() throws -> GradientCheckReport {
+        let classes = 10
+        var generator = SeededGenerator(seed: seed)
+        let logits = Tensor(vector: (0..<classes).map { _ in 2 * generator.normal() })
+        let p = try logits.softmax()
+        var jacobian = Tensor.filled([classes, classes], 0)
+        for k in 0..<classes {
+            for i in 0..<classes { jacobian[k, i] = p.data[k] * ((k == i ? 1 : 0) - p.data[i]) }
+        }
+        var numeric = Tensor.filled([classes, classes], 0)
+        for i in 0..<classes {
+            var up = logits, down = logits
+            up.data[i] += epsilon
+            down.data[i] -= epsilon
+            let (pu, pd) = (try up.softmax(), try down.softmax())
+            for k in 0..<classes { numeric[k, i] = (pu.data[k] - pd.data[k]) / (2 * epsilon) }
+        }
+        let entries = (0..<classes * classes).map { GradientCheck.Entry(index: $0, analytic: jacobian.data[$0], numeric: numeric.data[$0]) }
+        let result = GradientCheck.Result(name: "∂P/∂A", shape: [classes, classes], entries: entries, tolerance: tolerance)
+        let hints = GradientHints.hints(for: result, analytic: jacobian)
+        let description = "A: \(classes) random logits (normal, standard deviation 2, seed \(seed)); P = softmax(A); formula ∂P_k/∂A_i = P_k(δ_ki − P_i), row k, column i"
+        return GradientCheckReport(items: [.init(result: result, analytic: jacobian, hints: hints, location: cell.directiveLocation, metricPrefix: "jacobian")],
+                                   descriptions: [description], epsilon: epsilon)
+    }
+
+    /// The gradient of J = −(1/N) Σ ln P_{n,y_n} with respect to the logits: (P − Y)/N.
+    private func checkCrossEntropy(in context: ExecutionContext) throws -> GradientCheckReport {
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        var generator = SeededGenerator(seed: seed ^ 0xA11)
+        let classes = bindings.scope["Y"]?.cols ?? 10
+        let labels: [Int]
+        var description: String
+        if let y = bindings.scope["y"] {
+            labels = y.data.map { Int($0) }
+            description = bindings.descriptions.first ?? ""
+        } else {
+            labels = (0..<samples).map { _ in Int(generator.next() % UInt64(classes)) }
+            description = "y: \(samples) random labels (seed \(seed))"
+        }
+        let n = labels.count
+        let logits = Tensor(rows: n, cols: classes, data: (0..<n * classes).map { _ in 2 * generator.normal() })
+        description += "\nA: random logits \(logits.shapeDescription) (normal, standard deviation 2); J = −(1/N) Σ ln softmax(A)_{n,y_n}; formula ∂J/∂A = (P − Y)/N"
+        let p = try logits.softmax()
+        var analytic = p
+        for (row, label) in labels.enumerated() { analytic[row, label] -= 1 }
+        analytic = analytic.map { $0 / Double(n) }
+        let loss: @Sendable (Tensor) throws -> Double = { a in
+            let q = try a.softmax()
+            return -labels.enumerated().reduce(0) { $0 + Foundation.log(q[$1.offset, $1.element]) } / Double(n)
+        }
+        let indices = GradientCheck.indices(count: logits.count, limit: entryLimit, seed: seed)
+        let result = try GradientCheck.check(name: "A", analytic: analytic, parameter: logits, loss: loss, indices: indices,
+                                             epsilon: epsilon, tolerance: tolerance, between: progress("A", total: indices.count, in: context))
+        let hints = GradientHints.hints(for: result, analytic: analytic, samples: Double(n))
+        return GradientCheckReport(items: [.init(result: result, analytic: analytic, hints: hints, location: cell.directiveLocation, metricPrefix: "A")],
+                                   descriptions: [description], epsilon: epsilon)
+    }
+
+    /// The model's gradient Xᵀ(P − Y)/N and Σ(P − Y)/N on a batch of the training split.
+    private func checkSoftmaxRegression(in context: ExecutionContext) throws -> GradientCheckReport {
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        guard let x = bindings.scope["X"], let y = bindings.scope["y"], let w = bindings.scope["W"], let b = bindings.scope["b"] else {
+            throw Diagnostic.error("{gradcheck} softmax-regression needs data: no data set is loaded", at: cell.directiveLocation,
+                                   hint: "add a {load} cell before this one")
+        }
+        guard w.shape == [x.cols, b.count] else {
+            throw Diagnostic.error("the model's W is \(w.shapeDescription) but the data has \(x.cols) inputs", at: cell.directiveLocation)
+        }
+        let labels = y.data.map { Int($0) }
+        let (gw, gb) = try SoftmaxRegressionReference.gradient(x: x, labels: labels, w: w, b: b)
+        var items: [GradientCheckReport.Item] = []
+        for (name, parameter, analytic) in [("W", w, gw), ("b", b, gb)] {
+            let varyWeights = name == "W"
+            let loss: @Sendable (Tensor) throws -> Double = { value in
+                try SoftmaxRegressionReference.loss(x: x, labels: labels, w: varyWeights ? value : w, b: varyWeights ? b : value)
+            }
+            let indices = GradientCheck.indices(count: parameter.count, limit: entryLimit, seed: seed)
+            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter, loss: loss, indices: indices,
+                                                 epsilon: epsilon, tolerance: tolerance, between: progress(name, total: indices.count, in: context))
+            let hints = GradientHints.hints(for: result, analytic: analytic, samples: Double(labels.count))
+            items.append(.init(result: result, analytic: analytic, hints: hints, location: cell.directiveLocation, metricPrefix: name))
+        }
+        var descriptions = bindings.descriptions
+        descriptions.append("formulas: ∂J/∂W = Xᵀ(P − Y)/N, ∂J/∂b = Σ_n (P_n − Y_n)/N, the gradient nbrun's trainer uses")
+        return GradientCheckReport(items: items, descriptions: descriptions, epsilon: epsilon, tile: tile(context.state))
+    }
+}

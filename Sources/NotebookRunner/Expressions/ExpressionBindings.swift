@@ -1,0 +1,89 @@
+/// The standard names of `{gradcheck}` and `{eval}`: a data batch and the model's parameters.
+///
+/// - `X`: `samples` rows of the current data set's training split (pixels / 255), N×inputs;
+///   the rows are drawn without replacement, deterministically from `seed`.
+/// - `y`: their labels (a vector); `Y`: the labels one-hot, N×classes; `N`: the row count.
+/// - `W` (inputs×classes) and `b` (classes): the trained model's when there is one,
+///   otherwise random normal with standard deviation `weightScale`, from `seed`.
+///
+/// Names bound by earlier `{eval}` lines come on top and may shadow these.
+public struct ExpressionBindings: Sendable {
+    public var scope: ExpressionScope
+    /// One line per group of names, saying where the values come from.
+    public var descriptions: [String]
+
+    /// The standard deviation of random initial weights: small enough that softmax is far
+    /// from saturated, large enough that its outputs are not all equal.
+    public static let weightScale = 0.05
+
+    public init(state: NotebookState, samples: Int, seed: UInt64) {
+        var scope = ExpressionScope(metrics: state.metrics)
+        var descriptions: [String] = []
+        var inputs = 784, classes = 10
+        if let dataset = state.dataset, let split = dataset.train ?? dataset.test {
+            let batch = Self.batch(from: split, samples: samples, seed: seed,
+                                   classes: max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1))
+            scope.values.merge(batch) { $1 }
+            inputs = split.pixelCount
+            classes = batch["Y"]!.cols
+            let n = batch["X"]!.rows
+            descriptions.append("X, y, Y, N: \(n) rows of \(dataset.name) \(split.name) (seed \(seed)), pixels / 255")
+        } else {
+            let reason = "no data set is loaded; add a {load} cell before this one"
+            for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
+        }
+        if let model = state.model {
+            scope.values["W"] = Tensor(rows: model.inputs, cols: model.classes, data: model.weights.map(Double.init))
+            scope.values["b"] = Tensor(vector: model.bias.map(Double.init))
+            descriptions.append("W, b: the trained model's (\(model.inputs)×\(model.classes))")
+        } else {
+            let (w, b) = Self.randomParameters(inputs: inputs, classes: classes, seed: seed)
+            scope.values["W"] = w
+            scope.values["b"] = b
+            descriptions.append("W, b: random normal, standard deviation \(Self.weightScale) (seed \(seed)), W is \(inputs)×\(classes)")
+        }
+        scope.values.merge(state.expressionBindings) { $1 }
+        self.scope = scope
+        self.descriptions = descriptions
+    }
+
+    /// `X`, `y`, `Y` and `N` for `samples` rows of `split` drawn with `seed`.
+    public static func batch(from split: DataSplit, samples: Int, seed: UInt64, classes: Int) -> [String: Tensor] {
+        var generator = SeededGenerator(seed: seed)
+        let rows = generator.sample(samples, from: split.count)
+        return batch(from: split, rows: rows, classes: classes)
+    }
+
+    /// `X`, `y`, `Y` and `N` for the given rows of `split`.
+    public static func batch(from split: DataSplit, rows: [Int], classes: Int) -> [String: Tensor] {
+        let pixels = split.pixelCount
+        var x = [Double](repeating: 0, count: rows.count * pixels)
+        var labels = [Double](repeating: 0, count: rows.count)
+        var onehot = [Double](repeating: 0, count: rows.count * classes)
+        split.images.withUnsafeBufferPointer { images in
+            for (r, row) in rows.enumerated() {
+                let base = row * pixels
+                for p in 0..<pixels { x[r * pixels + p] = Double(images[base + p]) / 255 }
+            }
+        }
+        for (r, row) in rows.enumerated() {
+            let label = Int(split.labels[row])
+            labels[r] = Double(label)
+            if label < classes { onehot[r * classes + label] = 1 }
+        }
+        return [
+            "X": Tensor(rows: rows.count, cols: pixels, data: x),
+            "y": Tensor(vector: labels),
+            "Y": Tensor(rows: rows.count, cols: classes, data: onehot),
+            "N": Tensor(scalar: Double(rows.count)),
+        ]
+    }
+
+    /// Random normal `W` (inputs×classes) and `b` (classes) with `weightScale`.
+    public static func randomParameters(inputs: Int, classes: Int, seed: UInt64) -> (Tensor, Tensor) {
+        var generator = SeededGenerator(seed: seed ^ 0x5EED_0F_0DE1)
+        let w = (0..<inputs * classes).map { _ in generator.normal() * weightScale }
+        let b = (0..<classes).map { _ in generator.normal() * weightScale }
+        return (Tensor(rows: inputs, cols: classes, data: w), Tensor(vector: b))
+    }
+}

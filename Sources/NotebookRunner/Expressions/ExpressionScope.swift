@@ -1,0 +1,35 @@
+/// The names an expression can use: bound tensors, cells' metrics, and names that are
+/// known but unavailable right now (with the reason, e.g. "add a {load} cell first").
+public struct ExpressionScope: Sendable {
+    public var values: [String: Tensor]
+    /// Metrics by cell label, read as `label.metric`.
+    public var metrics: [String: [Metric]]
+    /// Names that would be bound in other circumstances, with why they are not.
+    public var unavailable: [String: String]
+
+    public init(values: [String: Tensor] = [:], metrics: [String: [Metric]] = [:], unavailable: [String: String] = [:]) {
+        self.values = values
+        self.metrics = metrics
+        self.unavailable = unavailable
+    }
+
+    public subscript(name: String) -> Tensor? {
+        get { values[name] }
+        set { values[name] = newValue }
+    }
+
+    /// Evaluates `expression` in this scope.
+    public func evaluate(_ expression: ParsedExpression) throws -> Tensor {
+        try ExpressionEvaluator(expression: expression, scope: self).evaluate()
+    }
+
+    /// Evaluates definitions (`name = expr`) in order, then `expression`, in a copy of this scope.
+    public func evaluate(_ expression: ParsedExpression, after definitions: [ParsedExpression]) throws -> Tensor {
+        var scope = self
+        for definition in definitions {
+            let value = try scope.evaluate(definition)
+            if let name = definition.binding { scope.values[name] = value }
+        }
+        return try scope.evaluate(expression)
+    }
+}

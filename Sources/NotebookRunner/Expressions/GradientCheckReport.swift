@@ -1,0 +1,96 @@
+import Foundation
+
+/// Turns gradient-check results into cell outputs, metrics and a verdict.
+///
+/// Always: a summary table (entries checked, max absolute error, relative error, pass or
+/// fail per parameter). For each failure: the worst entries, a heat map of
+/// |formula − numeric| over the parameter's shape and the hints `GradientHints` finds.
+public struct GradientCheckReport {
+    /// One checked parameter with what the report needs besides the numbers.
+    public struct Item {
+        public var result: GradientCheck.Result
+        /// The formula's values for every entry (checked or not).
+        public var analytic: Tensor
+        public var hints: [String]
+        /// Where the formula is written (or the cell, for built-in targets).
+        public var location: SourceLocation
+        /// Prefix of this item's metrics, e.g. `W` → `W_relative_error`.
+        public var metricPrefix: String
+
+        public init(result: GradientCheck.Result, analytic: Tensor, hints: [String], location: SourceLocation, metricPrefix: String) {
+            self.result = result
+            self.analytic = analytic
+            self.hints = hints
+            self.location = location
+            self.metricPrefix = metricPrefix
+        }
+    }
+
+    public var items: [Item]
+    /// Where the values came from (data rows, weights), one line each.
+    public var descriptions: [String]
+    public var epsilon: Double
+    /// Image size of the data set, to draw weight heat maps as one picture per class.
+    public var tile: (rows: Int, cols: Int)?
+    public var worstCount = 8
+
+    public init(items: [Item], descriptions: [String], epsilon: Double, tile: (rows: Int, cols: Int)? = nil) {
+        self.items = items
+        self.descriptions = descriptions
+        self.epsilon = epsilon
+        self.tile = tile
+    }
+
+    public var passed: Bool { items.allSatisfy(\.result.passed) }
+
+    /// The outputs and metrics of the check.
+    public func outputs() -> CellOutputs {
+        var outputs = CellOutputs()
+        if !descriptions.isEmpty { outputs.append(.text(descriptions.joined(separator: "\n"))) }
+        let tolerance = items.first?.result.tolerance ?? 0
+        let rows = items.map { item -> [String] in
+            let r = item.result
+            return [r.name, Tensor.describe(r.shape), "\(r.entries.count) of \(r.parameterCount)",
+                    Self.scientific(r.maxAbsoluteError), Self.scientific(r.relativeError), r.passed ? "pass" : "FAIL"]
+        }
+        outputs.append(.table(.numeric(
+            caption: "a: the formula, n: central differences with ε = \(Self.scientific(epsilon)); relative error = ‖a − n‖ / max(‖a‖, ‖n‖, 1e-12) over the checked entries; pass when ≤ \(Self.scientific(tolerance))",
+            header: ["gradient", "shape", "entries checked", "max |a − n|", "relative error", "result"], rows: rows)))
+        for item in items {
+            let r = item.result
+            outputs.record("\(item.metricPrefix)_relative_error", r.relativeError)
+            outputs.record("\(item.metricPrefix)_max_error", r.maxAbsoluteError)
+            guard !r.passed else { continue }
+            let worst = r.worst(worstCount).map { entry in
+                [Tensor.describe(index: entry.index, in: r.shape), Self.general(entry.analytic), Self.general(entry.numeric), Self.general(entry.difference)]
+            }
+            outputs.append(.table(.numeric(caption: "\(r.name): the \(worst.count) entries where formula and numbers disagree most",
+                                           header: ["entry", "formula a", "numeric n", "a − n"], rows: worst)))
+            if r.parameterCount > 1 {
+                outputs.append(.svg(GradientHeatMap.figure(for: r, tile: tile)))
+            }
+            for hint in item.hints {
+                outputs.append(.notice(Diagnostic(.note, "\(r.name): \(hint)", at: item.location)))
+            }
+        }
+        outputs.record("passed", passed ? 1 : 0)
+        return outputs
+    }
+
+    /// The error of a failed check, at the first failing formula.
+    public func failure() -> Diagnostic? {
+        let failed = items.filter { !$0.result.passed }
+        guard let first = failed.first else { return nil }
+        let what = failed.map { "\($0.result.name) (relative error \(Self.scientific($0.result.relativeError)))" }.joined(separator: ", ")
+        return Diagnostic.error("gradient check failed for \(what); the tolerance is \(Self.scientific(first.result.tolerance))",
+                                at: first.location, hint: first.hints.first)
+    }
+
+    static func scientific(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.2e", value) : TensorFormatter.significant(value, 3)
+    }
+
+    static func general(_ value: Double) -> String {
+        TensorFormatter.significant(value, 6)
+    }
+}

@@ -1,0 +1,295 @@
+import Foundation
+
+/// A Float64 array of rank 0, 1 or 2: a scalar, a vector `[n]` or a matrix `[rows, cols]`.
+///
+/// Values are stored row-major in `data`. Elementwise operators broadcast like NumPy:
+/// shapes are aligned on the right and a size of 1 (or a missing axis) stretches.
+public struct Tensor: Sendable, Hashable, Codable {
+    public var shape: [Int]
+    public var data: [Double]
+
+    public init(shape: [Int], data: [Double]) {
+        precondition(shape.count <= 2 && shape.reduce(1, *) == data.count, "shape \(shape) does not fit \(data.count) values")
+        self.shape = shape
+        self.data = data
+    }
+
+    public init(scalar: Double) {
+        self.init(shape: [], data: [scalar])
+    }
+
+    public init(vector: [Double]) {
+        self.init(shape: [vector.count], data: vector)
+    }
+
+    public init(rows: Int, cols: Int, data: [Double]) {
+        self.init(shape: [rows, cols], data: data)
+    }
+
+    /// A tensor of `shape` filled with `value`.
+    public static func filled(_ shape: [Int], _ value: Double) -> Tensor {
+        Tensor(shape: shape, data: [Double](repeating: value, count: shape.reduce(1, *)))
+    }
+
+    public var rank: Int { shape.count }
+    public var count: Int { data.count }
+    public var isScalar: Bool { shape.isEmpty }
+    /// The value of a scalar (or of a tensor holding exactly one value).
+    public var scalar: Double? { data.count == 1 && shape.allSatisfy({ $0 == 1 }) ? data[0] : nil }
+    public var rows: Int { shape.count == 2 ? shape[0] : 1 }
+    public var cols: Int { shape.last ?? 1 }
+
+    public subscript(row: Int, col: Int) -> Double {
+        get { data[row * shape[1] + col] }
+        set { data[row * shape[1] + col] = newValue }
+    }
+
+    /// How error messages write a shape: `scalar`, `(10)`, `(784×10)`.
+    public static func describe(_ shape: [Int]) -> String {
+        shape.isEmpty ? "scalar" : "(" + shape.map(String.init).joined(separator: "×") + ")"
+    }
+
+    public var shapeDescription: String { Self.describe(shape) }
+
+    /// The position of flat index `index` written as `(i, j)`, `(i)` or `()`.
+    public static func describe(index: Int, in shape: [Int]) -> String {
+        switch shape.count {
+        case 0: return "()"
+        case 1: return "(\(index))"
+        default: return "(\(index / shape[1]), \(index % shape[1]))"
+        }
+    }
+}
+
+/// A shape problem found by a tensor operation; the evaluator places it at the operator.
+public struct ShapeError: Error, Sendable {
+    public var message: String
+    public var hint: String?
+
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+}
+
+// MARK: - Elementwise operations
+
+extension Tensor {
+    /// Applies `body` to every value.
+    public func map(_ body: (Double) -> Double) -> Tensor {
+        Tensor(shape: shape, data: data.map(body))
+    }
+
+    /// The NumPy broadcast of two shapes, or nil when they do not fit.
+    public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
+        let rank = max(a.count, b.count)
+        let pa = [Int](repeating: 1, count: rank - a.count) + a
+        let pb = [Int](repeating: 1, count: rank - b.count) + b
+        var result: [Int] = []
+        for (x, y) in Swift.zip(pa, pb) {
+            if x == y || y == 1 { result.append(x) } else if x == 1 { result.append(y) } else { return nil }
+        }
+        return result
+    }
+
+    /// Combines two tensors value by value with NumPy broadcasting.
+    /// `symbol` names the operator in the error message.
+    public static func zip(_ a: Tensor, _ b: Tensor, _ symbol: String, _ body: (Double, Double) -> Double) throws -> Tensor {
+        if a.shape == b.shape {
+            var out = [Double](repeating: 0, count: a.count)
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    for i in 0..<out.count { out[i] = body(pa[i], pb[i]) }
+                }
+            }
+            return Tensor(shape: a.shape, data: out)
+        }
+        guard let shape = broadcastShape(a.shape, b.shape) else {
+            throw broadcastError(a.shape, b.shape, symbol)
+        }
+        let rows = shape.count == 2 ? shape[0] : 1
+        let cols = shape.last ?? 1
+        let (ars, acs) = strides(of: a.shape, rank: shape.count)
+        let (brs, bcs) = strides(of: b.shape, rank: shape.count)
+        var out = [Double](repeating: 0, count: rows * cols)
+        for r in 0..<rows {
+            for c in 0..<cols {
+                out[r * cols + c] = body(a.data[r * ars + c * acs], b.data[r * brs + c * bcs])
+            }
+        }
+        return Tensor(shape: shape, data: out)
+    }
+
+    /// Row and column strides of a tensor viewed at `rank`, 0 along broadcast axes.
+    private static func strides(of shape: [Int], rank: Int) -> (Int, Int) {
+        let padded = [Int](repeating: 1, count: rank - shape.count) + shape
+        switch padded.count {
+        case 0: return (0, 0)
+        case 1: return (0, padded[0] == 1 ? 0 : 1)
+        default:
+            let cols = padded[1]
+            return (padded[0] == 1 ? 0 : cols, cols == 1 ? 0 : 1)
+        }
+    }
+
+    private static func broadcastError(_ a: [Int], _ b: [Int], _ symbol: String) -> ShapeError {
+        let rank = max(a.count, b.count)
+        let pa = [Int](repeating: 1, count: rank - a.count) + a
+        let pb = [Int](repeating: 1, count: rank - b.count) + b
+        var detail = ""
+        for axis in (0..<rank).reversed() where pa[axis] != pb[axis] && pa[axis] != 1 && pb[axis] != 1 {
+            let which = axis == rank - 1 ? "last axis" : "first axis"
+            detail = ": along the \(which) the sizes are \(pa[axis]) and \(pb[axis]), and neither is 1"
+            break
+        }
+        var hint = "elementwise operators need equal sizes on each axis counted from the right, or a size of 1 that stretches (NumPy broadcasting)"
+        if a.count == 2, b.count == 2, a[0] == b[1], a[1] == b[0] {
+            hint += "; the shapes are each other's transpose: is a .T missing?"
+        } else if a.count == 2, b.count == 1, a[0] == b[0] {
+            hint += "; a vector stretches along the rows, so it must match the \(a[1]) columns"
+        } else if b.count == 2, a.count == 1, b[0] == a[0] {
+            hint += "; a vector stretches along the rows, so it must match the \(b[1]) columns"
+        }
+        return ShapeError("shape mismatch in '\(symbol)': \(describe(a)) \(symbol) \(describe(b)) cannot broadcast\(detail)", hint: hint)
+    }
+}
+
+// MARK: - Linear algebra
+
+extension Tensor {
+    /// The transpose of a matrix; a vector or scalar is its own transpose (as in NumPy).
+    public var transposed: Tensor {
+        guard rank == 2 else { return self }
+        let (r, c) = (shape[0], shape[1])
+        var out = [Double](repeating: 0, count: count)
+        data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<r {
+                    for j in 0..<c { dst[j * r + i] = src[i * c + j] }
+                }
+            }
+        }
+        return Tensor(shape: [c, r], data: out)
+    }
+
+    /// The matrix product with NumPy's rules for vectors: matrix@matrix, matrix@vector,
+    /// vector@matrix and vector@vector (a dot product).
+    /// `leftText`/`rightText` (the operands' source) make hints concrete.
+    public static func matmul(_ a: Tensor, _ b: Tensor, leftText: @autoclosure () -> String = "A",
+                              rightText: @autoclosure () -> String = "B") throws -> Tensor {
+        guard a.rank >= 1, b.rank >= 1 else {
+            throw ShapeError("'@' needs vectors or matrices, got \(a.shapeDescription) @ \(b.shapeDescription)",
+                             hint: "use '*' to multiply by a scalar")
+        }
+        let (m, k1) = a.rank == 2 ? (a.shape[0], a.shape[1]) : (1, a.shape[0])
+        let (k2, n) = b.rank == 2 ? (b.shape[0], b.shape[1]) : (b.shape[0], 1)
+        guard k1 == k2 else { throw matmulError(a.shape, b.shape, leftText(), rightText()) }
+        var out = [Double](repeating: 0, count: m * n)
+        // 0 × inf is nan, so skipping zero entries of `a` is only exact when `b` is finite.
+        let skipZeros = b.data.allSatisfy { $0.isFinite }
+        a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    for i in 0..<m {
+                        let row = i * n
+                        for k in 0..<k1 {
+                            let value = pa[i * k1 + k]
+                            if skipZeros && value == 0 { continue }
+                            let brow = k * n
+                            for j in 0..<n { po[row + j] += value * pb[brow + j] }
+                        }
+                    }
+                }
+            }
+        }
+        switch (a.rank, b.rank) {
+        case (2, 2): return Tensor(shape: [m, n], data: out)
+        case (2, 1): return Tensor(shape: [m], data: out)
+        case (1, 2): return Tensor(shape: [n], data: out)
+        default: return Tensor(scalar: out[0])
+        }
+    }
+
+    private static func matmulError(_ a: [Int], _ b: [Int], _ left: String, _ right: String) -> ShapeError {
+        let leftInner = a.last!
+        let rightInner = b.count == 2 ? b[0] : b[0]
+        let need: String
+        if b.count == 2 {
+            need = "needs \(rightInner) columns on the left to match the \(rightInner) rows on the right, but the left has \(leftInner)"
+        } else {
+            need = "needs \(rightInner) columns on the left to match the vector's \(rightInner) entries, but the left has \(leftInner)"
+        }
+        var hint = "in A @ B the columns of A must equal the rows of B; the result has A's rows and B's columns"
+        let wrap: (String) -> String = { text in
+            text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
+                || (text.hasPrefix("(") && text.hasSuffix(")")) ? text : "(\(text))"
+        }
+        if a.count == 2, b.count == 2 {
+            if a[0] == b[0] {
+                hint = "\(wrap(left)).T @ \(wrap(right)) would be (\(a[1])×\(a[0])) @ (\(b[0])×\(b[1])) → (\(a[1])×\(b[1]))"
+            } else if a[1] == b[1] {
+                hint = "\(wrap(left)) @ \(wrap(right)).T would be (\(a[0])×\(a[1])) @ (\(b[1])×\(b[0])) → (\(a[0])×\(b[0]))"
+            } else if a[0] == b[1] {
+                hint = "\(wrap(right)) @ \(wrap(left)) would be (\(b[0])×\(b[1])) @ (\(a[0])×\(a[1])) → (\(b[0])×\(a[1])): are the operands swapped?"
+            }
+        } else if a.count == 2, b.count == 1, a[0] == b[0] {
+            hint = "\(wrap(left)).T @ \(wrap(right)) would be (\(a[1])×\(a[0])) @ (\(b[0])) → (\(a[1]))"
+        }
+        return ShapeError("shape mismatch in '@': \(describe(a)) @ \(describe(b)) \(need)", hint: hint)
+    }
+}
+
+// MARK: - Reductions and softmax
+
+extension Tensor {
+    /// Normalises an `axis=` argument (-1 is the last axis) or throws naming the valid axes.
+    public func resolveAxis(_ axis: Int) throws -> Int {
+        let resolved = axis < 0 ? axis + rank : axis
+        guard rank > 0, (0..<rank).contains(resolved) else {
+            let valid = rank == 0 ? "a scalar has no axes" : rank == 1 ? "a vector has only axis 0 (or -1)" : "a matrix has axes 0, 1 (or -1)"
+            throw ShapeError("axis=\(axis) is out of range for \(shapeDescription): \(valid)")
+        }
+        return resolved
+    }
+
+    /// Reduces all values, or along `axis`, with `body` over each group (rows of values).
+    public func reduce(axis: Int?, _ body: ([Double]) -> Double) throws -> Tensor {
+        guard let axis else { return Tensor(scalar: body(data)) }
+        let resolved = try resolveAxis(axis)
+        if rank == 1 { return Tensor(scalar: body(data)) }
+        let (r, c) = (shape[0], shape[1])
+        if resolved == 0 {
+            return Tensor(vector: (0..<c).map { j in body((0..<r).map { data[$0 * c + j] }) })
+        }
+        return Tensor(vector: (0..<r).map { i in body(Array(data[i * c ..< (i + 1) * c])) })
+    }
+
+    /// The softmax along `axis`, computed stably by subtracting each group's maximum.
+    public func softmax(axis: Int = -1) throws -> Tensor {
+        if rank == 0 { return Tensor(scalar: data[0].isNaN ? .nan : 1) }
+        let resolved = try resolveAxis(axis)
+        var out = data
+        let (r, c) = rank == 2 ? (shape[0], shape[1]) : (1, shape[0])
+        let groups = resolved == rank - 1 ? r : c
+        let length = resolved == rank - 1 ? c : r
+        let stride = resolved == rank - 1 ? 1 : c
+        for g in 0..<groups {
+            let start = resolved == rank - 1 ? g * c : g
+            var peak = -Double.infinity
+            for t in 0..<length { peak = Swift.max(peak, data[start + t * stride]) }
+            if peak == .infinity || peak.isNaN {
+                // exp(inf - inf) is nan, as NumPy's stable softmax gives for inf logits.
+                for t in 0..<length { out[start + t * stride] = .nan }
+                continue
+            }
+            var total = 0.0
+            for t in 0..<length {
+                let e = Foundation.exp(data[start + t * stride] - peak)
+                out[start + t * stride] = e
+                total += e
+            }
+            for t in 0..<length { out[start + t * stride] /= total }
+        }
+        return Tensor(shape: shape, data: out)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import NotebookRunner
+import ZlibBindings
+
+/// Every kind of bad input fails cleanly: `file:line:col: error:` naming the file,
+/// exit status 1 (2 for usage), a report still written, no signal, no hang.
+@Suite struct BadInputTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var bytes: [UInt8]
+        /// What stderr must contain (after the file name).
+        var expected: String
+        var testDescription: String { name }
+
+        init(_ name: String, _ text: String, _ expected: String) {
+            self.init(name, Array(text.utf8), expected)
+        }
+
+        init(_ name: String, _ bytes: [UInt8], _ expected: String) {
+            self.name = name
+            self.bytes = bytes
+            self.expected = expected
+        }
+    }
+
+    static let cases: [Case] = [
+        Case("empty file", "", "bad.md:1:1: error: the notebook is empty"),
+        Case("only blank lines", "\n\n  \n", "bad.md:1:1: error: the notebook is empty"),
+        Case("non-UTF-8 bytes", Array("# Title\n\nna".utf8) + [0xEF, 0xBB] + Array("x\n".utf8), "bad.md:3:3: error: the notebook is not valid UTF-8"),
+        Case("front matter never closed", "---\ntitle: x\n\n# Body\n", "bad.md:1:1: error: the front matter opened here is never closed"),
+        Case("invalid YAML", "---\ntitle: [unclosed\n---\n", "bad.md:"),
+        Case("unterminated fence", "# T\n\n```{show}\n:count: 2\n", "bad.md:3:1: error: the code fence opened here is never closed"),
+        Case("unknown directive", "```{lod} mnist\n```\n", "bad.md:1:4: error: unknown directive {lod}"),
+        Case("unknown option", "```{show}\n:cuont: 3\n```\n", "bad.md:2:1: error: unknown option :cuont: for {show}"),
+        Case("bad integer", "```{show}\n:count: abc\n```\n", "bad.md:2:9: error: option :count: expects an integer, got 'abc'"),
+        Case("negative count", "```{show}\n:count: -3\n```\n", "bad.md:2:9: error: option :count: is -3"),
+        Case("huge number", "```{show}\n:count: 99999999999999999999999\n```\n", "bad.md:2:9: error: option :count: expects an integer"),
+        Case("bad timeout", "```{show}\n:timeout: soon\n```\n", "bad.md:2:11: error: option :timeout: expects a number, got 'soon'"),
+        Case("duplicate label", "```{show}\n:label: a\n```\n\n```{show}\n:label: a\n```\n", "bad.md:6:9: error: label 'a' is already used"),
+        Case("missing data files", "```{load}\n:images: none-images\n:labels: none-labels\n```\n", "bad.md:2:10: error:"),
+    ]
+
+    @Test(arguments: cases)
+    func failsCleanly(_ badCase: Case) throws {
+        let folder = try DataFixtures.temporaryDirectory("bad")
+        try Data(badCase.bytes).write(to: folder.appendingPathComponent("bad.md"))
+        let result = try NBRunProcess.run(["render", "bad.md", "-o", "out", "-q"], in: folder)
+        #expect(result.status == 1, "exit status \(result.status) for \(badCase.name)")
+        #expect(result.stderr.contains(badCase.expected), "stderr was: \(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/bad.html").path))
+    }
+
+    @Test func badIDXFilesNameTheFile() throws {
+        let folder = try DataFixtures.temporaryDirectory("bad-idx")
+        // A labels file given as images, a truncated gzip and a count mismatch.
+        let labels = DataFixtures.labelsFile([1, 2, 3])
+        _ = try DataFixtures.write(labels, to: folder.appendingPathComponent("labels"))
+        let images = DataFixtures.imagesFile(count: 4)
+        _ = try DataFixtures.write(images, to: folder.appendingPathComponent("images"))
+        let gzip = try Zlib.deflate(images, format: .gzip)
+        _ = try DataFixtures.write(Array(gzip.prefix(gzip.count / 2)), to: folder.appendingPathComponent("cut.gz"))
+        let notebooks = [
+            ("swapped", ":images: labels\n:labels: labels", "'labels' has magic 2049"),
+            ("truncated", ":images: cut.gz\n:labels: labels", "'cut.gz' is a truncated .gz"),
+            ("mismatch", ":images: images\n:labels: labels", "labels"),
+        ]
+        for (name, options, expected) in notebooks {
+            try "```{load}\n\(options)\n```\n".write(to: folder.appendingPathComponent("\(name).md"), atomically: true, encoding: .utf8)
+            let result = try NBRunProcess.run(["render", "\(name).md", "-o", "out", "-q"], in: folder)
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("\(name).md:2:10: error:"), "\(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+        }
+    }
+}

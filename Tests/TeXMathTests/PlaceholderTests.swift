@@ -1,3 +1,0 @@
-import Testing
-@testable import TeXMath
-@Test func builds() { #expect(Bool(true)) }
