@@ -3,37 +3,39 @@ import PackageDescription
 
 // The training kernel (Sources/NotebookRunner/Numerics) is written with SIMD16<Float>.
 // Swift's default x86-64 target is SSE2 without fused multiply-add, which makes
-// training ~2.5× slower. x86-64 builds therefore target Haswell-class CPUs (AVX2 + FMA,
-// every x86-64 server and desktop CPU since 2013) and let the kernel use FMA. When the
-// building machine has AVX-512 (read from /proc/cpuinfo, like -march=native), the
-// module uses 512-bit vectors instead: another 10–15% on the kernel. Such a binary
-// needs an AVX-512 CPU. NBRUN_CPU=haswell (or any LLVM CPU name) overrides the choice.
-#if arch(x86_64)
+// training ~2.5× slower. When the building machine has AVX2 and FMA (read from
+// /proc/cpuinfo, like -march=native; every x86-64 server and desktop CPU since 2013)
+// the module targets Haswell and uses FMA; with AVX-512 it uses 512-bit vectors, another
+// 10–15%. The binary then needs such a CPU, as one built with -march=native does.
+// Other machines get the portable default. NBRUN_CPU=haswell (or any LLVM CPU name) overrides.
 import Foundation
 
-func kernelCPUFlags() -> [String] {
+func kernelSettings() -> [SwiftSetting] {
+    #if arch(x86_64)
     if let cpu = ProcessInfo.processInfo.environment["NBRUN_CPU"], !cpu.isEmpty {
-        return ["-target-cpu", cpu]
+        return [.unsafeFlags(["-target-cpu", cpu]), .define("FUSED_MULTIPLY_ADD")]
     }
     #if os(Linux)
     let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
     let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
     if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) {
         // LLVM prefers 256-bit vectors on these CPUs unless told otherwise.
-        return ["-target-cpu", "skylake-avx512",
-                "-Xcc", "-Xclang", "-Xcc", "-target-feature", "-Xcc", "-Xclang", "-Xcc", "-prefer-256-bit"]
+        return [.unsafeFlags(["-target-cpu", "skylake-avx512",
+                              "-Xcc", "-Xclang", "-Xcc", "-target-feature", "-Xcc", "-Xclang", "-Xcc", "-prefer-256-bit"]),
+                .define("FUSED_MULTIPLY_ADD")]
     }
+    if flags.contains("avx2") && flags.contains("fma") {
+        return [.unsafeFlags(["-target-cpu", "haswell"]), .define("FUSED_MULTIPLY_ADD")]
+    }
+    return []
+    #else
+    return [.unsafeFlags(["-target-cpu", "haswell"]), .define("FUSED_MULTIPLY_ADD")]
     #endif
-    return ["-target-cpu", "haswell"]
+    #else
+    // arm64 has fused multiply-add in its base instruction set.
+    return [.define("FUSED_MULTIPLY_ADD")]
+    #endif
 }
-
-let kernelSettings: [SwiftSetting] = [
-    .unsafeFlags(kernelCPUFlags()),
-    .define("FUSED_MULTIPLY_ADD"),
-]
-#else
-let kernelSettings: [SwiftSetting] = [.define("FUSED_MULTIPLY_ADD")]
-#endif
 
 let package = Package(
     name: "nbrun",
@@ -70,7 +72,7 @@ let package = Package(
                 "CCmark", "ZlibBindings", "TeXMath",
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: kernelSettings
+            swiftSettings: kernelSettings()
         ),
         // The thin command-line front end.
         .executableTarget(
