@@ -54,8 +54,8 @@ public struct ExpressionBindings: Sendable {
         return batch(from: split, rows: rows, classes: classes)
     }
 
-    /// `X`, `y`, `Y` and `N` for the given rows of `split`.
-    public static func batch(from split: DataSplit, rows: [Int], classes: Int) -> [String: Tensor] {
+    /// `X`, `y`, `Y` and `N` for the given rows of `split`; `X` is the pixel bytes times `scale`.
+    public static func batch(from split: DataSplit, rows: [Int], classes: Int, scale: Double = 1.0 / 255) -> [String: Tensor] {
         let pixels = split.pixelCount
         var x = [Double](repeating: 0, count: rows.count * pixels)
         var labels = [Double](repeating: 0, count: rows.count)
@@ -63,7 +63,11 @@ public struct ExpressionBindings: Sendable {
         split.images.withUnsafeBufferPointer { images in
             for (r, row) in rows.enumerated() {
                 let base = row * pixels
-                for p in 0..<pixels { x[r * pixels + p] = Double(images[base + p]) / 255 }
+                if scale == 1.0 / 255 {
+                    for p in 0..<pixels { x[r * pixels + p] = Double(images[base + p]) / 255 }
+                } else {
+                    for p in 0..<pixels { x[r * pixels + p] = Double(images[base + p]) * scale }
+                }
             }
         }
         for (r, row) in rows.enumerated() {

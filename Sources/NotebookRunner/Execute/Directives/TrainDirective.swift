@@ -11,8 +11,15 @@ import Foundation
 /// :seed: 0
 /// :normalize: true         ← pixels / 255
 /// :weight-decay: 0
+/// :samples: 5000           ← train on the first 5,000 rows only
+/// :grad W: X.T @ (P - Y) / N        ← the author's gradient instead of the built-in one
+/// :grad b: sum(P - Y, axis=0) / N
 /// ```
 /// ````
+/// With `:grad W:` / `:grad b:` (or body lines `grad W: EXPR`, with `NAME = EXPR` helpers)
+/// training runs through `ExpressionTrainer` in Float64 on the same schedule; a formula
+/// whose loss becomes infinite or whose parameters become nan still shows its curves,
+/// with a notice.
 /// Shows a table per epoch, loss and accuracy curves and a summary; records
 /// `train_loss`, `train_accuracy`, `test_accuracy`, `seconds`, `epochs`, `steps`, and
 /// stores the model for `{evaluate}` and `{show} weights`/`predictions`.
@@ -30,14 +37,22 @@ public struct TrainDirective: Directive {
             OptionSpec("seed", "integer ≥ 0", "Seeds initialisation and shuffling.", default: "0"),
             OptionSpec("normalize", "true|false", "Scales pixels from 0…255 to 0…1.", default: "true"),
             OptionSpec("weight-decay", "number ≥ 0", "L2 penalty λ on the weights (not the biases).", default: "0"),
+            OptionSpec("samples", "integer ≥ 1", "Trains on the first N rows of the train split only."),
+            OptionSpec("grad W", "expression", "Trains with this formula for ∂J/∂W (names X, y, Y, N, W, b, P) instead of the built-in gradient."),
+            OptionSpec("grad b", "expression", "Trains with this formula for ∂J/∂b."),
             OptionSpec("dataset", "name", "A data set loaded earlier by name (default: the last one loaded)."),
-        ])
+        ], acceptsBody: true)
 
     static let maxEpochs = 100_000
 
     let configuration: TrainingConfiguration
     let datasetName: String?
     let location: SourceLocation
+    /// Rows of the train split to use (nil: all).
+    let samples: Int?
+    /// The author's gradient formulas and helper definitions; empty formulas: the fast path.
+    let formulas: [ExpressionTrainer.Formula]
+    let definitions: [ParsedExpression]
 
     public init(cell: Cell, defaults: Defaults) throws {
         let options = OptionReader(cell: cell, defaults: defaults)
@@ -57,6 +72,43 @@ public struct TrainDirective: Directive {
         configuration.weightDecay = try options.double("weight-decay", default: 0, range: 0...1e6)
         self.configuration = configuration
         datasetName = options.string("dataset", inheritsDefault: false)
+        samples = options.raw("samples", inheritsDefault: false) == nil ? nil
+            : try options.int("samples", default: 1000, range: 1...Int(Int32.max), inheritsDefault: false)
+        (formulas, definitions) = try Self.formulas(cell)
+    }
+
+    /// The `:grad W:` / `:grad b:` options and the body's `grad NAME: EXPR` and `NAME = EXPR` lines.
+    static func formulas(_ cell: Cell) throws -> ([ExpressionTrainer.Formula], [ParsedExpression]) {
+        var formulas: [ExpressionTrainer.Formula] = []
+        var places: [String: SourceLocation] = [:]
+        for parameter in ["W", "b"] {
+            if let option = cell.option("grad \(parameter)") {
+                formulas.append(try ExpressionTrainer.Formula(parameter: parameter, source: option.value, at: option.valueLocation))
+                places[parameter] = option.location
+            }
+        }
+        let program = try GradCheckProgram.parse(cell.body)
+        if let loss = program.lossLocation {
+            throw Diagnostic.error("{train} takes gradient formulas, not a loss", at: loss,
+                                   hint: "training reports the cross-entropy itself; check a loss against its gradient with {gradcheck}")
+        }
+        for gradient in program.gradients {
+            guard gradient.name == "W" || gradient.name == "b" else {
+                throw Diagnostic.error("{train} softmax trains W and b, not '\(gradient.name)'", at: gradient.nameLocation,
+                                       hint: "write grad W: FORMULA or grad b: FORMULA")
+            }
+            if let first = places[gradient.name] {
+                throw Diagnostic.error("a second formula for \(gradient.name)", at: gradient.nameLocation,
+                                       hint: "the first is at line \(first.line)")
+            }
+            places[gradient.name] = gradient.nameLocation
+            formulas.append(ExpressionTrainer.Formula(parameter: gradient.name, expression: gradient.formula))
+        }
+        if formulas.isEmpty, let first = program.definitions.first {
+            throw Diagnostic.error("a helper definition, but no gradient formula to use it", at: first.origin,
+                                   hint: "add grad W: FORMULA (and grad b: FORMULA), or remove the body to use the built-in gradient")
+        }
+        return (formulas, program.definitions)
     }
 
     static func batchSize(_ options: OptionReader) throws -> TrainingConfiguration.BatchSize {
@@ -94,10 +146,11 @@ public struct TrainDirective: Directive {
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
         let dataset = try Self.dataset(named: datasetName, in: context.state, at: location, directive: "train")
-        guard let train = dataset.train else {
+        guard var train = dataset.train else {
             throw Diagnostic.error("data set '\(dataset.name)' has no train split loaded", at: location,
                                    hint: "load it with {load} \(dataset.name) and :split: train or :split: all")
         }
+        if let samples, samples < train.count { train = train.subset(0..<samples) }
         let classes = max(dataset.classNames.count, Int(train.labels.max() ?? 0) + 1)
         let test = dataset.test.flatMap { $0.pixelCount == train.pixelCount ? $0 : nil }
         let total: Int
@@ -108,19 +161,91 @@ public struct TrainDirective: Directive {
             if case .rows(let size) = configuration.batchSize { perEpoch = (train.count + size - 1) / max(1, size) } else { perEpoch = 1 }
             total = (steps + perEpoch - 1) / perEpoch
         }
+        let progress = { (record: EpochRecord) in
+            var line = "epoch \(record.epoch)/\(total) loss \(String(format: "%.3f", record.trainLoss))"
+            if let accuracy = record.testAccuracy { line += " test \(String(format: "%.3f", accuracy))" }
+            context.progress(line)
+        }
+        if !formulas.isEmpty {
+            return try runWithFormulas(dataset: dataset, train: train, test: test, classes: classes, context: context, progress: progress)
+        }
         let trainer = SoftmaxTrainer(configuration: configuration)
         let result: TrainingResult
         do {
-            result = try trainer.train(on: train, test: test, classes: classes, progress: { record in
-                var line = "epoch \(record.epoch)/\(total) loss \(String(format: "%.3f", record.trainLoss))"
-                if let accuracy = record.testAccuracy { line += " test \(String(format: "%.3f", accuracy))" }
-                context.progress(line)
-            }, checkCancelled: context.checkCancelled)
+            result = try trainer.train(on: train, test: test, classes: classes, progress: progress,
+                                       checkCancelled: context.checkCancelled)
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: location)
         }
         context.state.model = result.model
         return Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
+    }
+
+    /// Training with the author's formulas: `ExpressionTrainer` on the fast path's schedule.
+    func runWithFormulas(dataset: Dataset, train: DataSplit, test: DataSplit?, classes: Int, context: ExecutionContext,
+                         progress: (EpochRecord) -> Void) throws -> CellOutputs {
+        try SoftmaxTrainer.checkLabels(train, classes: classes)
+        if let test { try SoftmaxTrainer.checkLabels(test, classes: classes) }
+        var settings = ExpressionTrainer.Configuration(learningRate: configuration.learningRate, seed: configuration.seed,
+                                                       inputScale: configuration.normalize ? 1.0 / 255 : 1,
+                                                       weightDecay: configuration.weightDecay,
+                                                       initialization: configuration.initialization)
+        switch configuration.batchSize {
+        case .full: settings.batchSize = train.count; settings.shuffles = false
+        case .rows(let size): settings.batchSize = size; settings.shuffles = true
+        }
+        switch configuration.length {
+        case .epochs(let epochs): settings.epochs = epochs
+        case .steps(let steps): settings.maxSteps = steps
+        }
+        let outcome: ExpressionTrainer.Outcome
+        do {
+            outcome = try ExpressionTrainer(formulas: formulas, definitions: definitions, configuration: settings)
+                .train(on: train, test: test, classes: classes, epochFinished: { progress(Self.record($0)) },
+                       checkCancelled: context.checkCancelled)
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic.located(at: location)
+        }
+        context.state.model = outcome.model
+        let result = TrainingResult(model: outcome.model, epochs: outcome.history.map(Self.record), configuration: configuration)
+        var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
+        var used = "Gradients from the cell's formulas, evaluated in Float64 (the built-in gradient was not used):"
+        for parameter in ["W", "b"] {
+            if let formula = formulas.first(where: { $0.parameter == parameter }) {
+                used += "\n  ∂J/∂\(parameter) = \(formula.expression.source)"
+            } else {
+                used += "\n  \(parameter) has no formula and keeps its initial value"
+            }
+        }
+        outputs.items.insert(.text(used), at: outputs.items.count - 1)
+        for notice in notices(outcome, settings: settings) { outputs.append(.notice(notice)) }
+        outputs.record("diverged", outcome.diverged ? 1 : 0)
+        return outputs
+    }
+
+    /// The fast path's record for an epoch of training with formulas.
+    static func record(_ epoch: ExpressionTrainer.Epoch) -> EpochRecord {
+        EpochRecord(epoch: epoch.epoch, steps: epoch.steps, rows: epoch.rows, trainLoss: epoch.loss,
+                    trainAccuracy: epoch.trainAccuracy, testAccuracy: epoch.testAccuracy, seconds: epoch.seconds,
+                    evaluationSeconds: 0)
+    }
+
+    /// Notes on a loss that stopped being finite and on parameters that became nan or infinite.
+    func notices(_ outcome: ExpressionTrainer.Outcome, settings: ExpressionTrainer.Configuration) -> [Diagnostic] {
+        var notices: [Diagnostic] = []
+        let bad = outcome.history.filter { !$0.loss.isFinite }.map(\.epoch)
+        if let first = bad.first {
+            let epochs = bad.count == 1 ? "epoch \(first)" : "\(bad.count) epochs (from epoch \(first))"
+            notices.append(Diagnostic(.warning, "the training loss was not finite in \(epochs): some training image's true class got probability 0",
+                                      at: location,
+                                      hint: "the curves leave those epochs out; a formula that pushes the loss to infinity is usually not the gradient of the loss — compare it with {gradcheck}"))
+        }
+        if outcome.diverged, let step = outcome.divergedAtStep {
+            notices.append(Diagnostic(.warning, "training stopped at step \(step) (epoch \(outcome.history.count)): W or b became nan or infinite",
+                                      at: location,
+                                      hint: "the model kept is the one before that step; try a smaller :lr: (now \(SoftmaxTrainer.format(settings.learningRate))) or check the formulas with {gradcheck}"))
+        }
+        return notices
     }
 
     /// The data set named `name`, or the current one, with errors for `{directive}`.
