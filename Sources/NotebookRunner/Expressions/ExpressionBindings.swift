@@ -1,7 +1,8 @@
 /// The standard names of `{gradcheck}` and `{eval}`: a data batch and the model's parameters.
 ///
-/// - `X`: `samples` rows of the current data set's training split (pixels / 255), N×inputs;
-///   the rows are drawn without replacement, deterministically from `seed`.
+/// - `X`: `samples` rows of the current data set's training split, N×inputs: the pixel
+///   bytes times the trained model's `inputScale` (so `X @ W + b` are the model's logits),
+///   or / 255 without a model; the rows are drawn without replacement, deterministically from `seed`.
 /// - `y`: their labels (a vector); `Y`: the labels one-hot, N×classes; `N`: the row count.
 /// - `W` (inputs×classes) and `b` (classes): the trained model's when there is one,
 ///   otherwise random normal with standard deviation `weightScale`, from `seed`.
@@ -20,14 +21,18 @@ public struct ExpressionBindings: Sendable {
         var scope = ExpressionScope(metrics: state.metrics)
         var descriptions: [String] = []
         var inputs = 784, classes = 10
+        let scale = state.model.map { Self.pixelScale(of: $0) } ?? 1.0 / 255
         if let dataset = state.dataset, let split = dataset.train ?? dataset.test {
             let batch = Self.batch(from: split, samples: samples, seed: seed,
-                                   classes: max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1))
+                                   classes: max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1), scale: scale)
             scope.values.merge(batch) { $1 }
             inputs = split.pixelCount
             classes = batch["Y"]!.cols
             let n = batch["X"]!.rows
-            descriptions.append("X, y, Y, N: \(n) rows of \(dataset.name) \(split.name) (seed \(seed)), pixels / 255")
+            let pixels = scale == 1.0 / 255 ? "pixels / 255"
+                : scale == 1 ? "raw pixel values 0…255, as the model was trained (:normalize: false)"
+                : "pixels × \(scale), the model's input scale"
+            descriptions.append("X, y, Y, N: \(n) rows of \(dataset.name) \(split.name) (seed \(seed)), \(pixels)")
         } else {
             let reason = "no data set is loaded; add a {load} cell before this one"
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
@@ -48,10 +53,16 @@ public struct ExpressionBindings: Sendable {
     }
 
     /// `X`, `y`, `Y` and `N` for `samples` rows of `split` drawn with `seed`.
-    public static func batch(from split: DataSplit, samples: Int, seed: UInt64, classes: Int) -> [String: Tensor] {
+    public static func batch(from split: DataSplit, samples: Int, seed: UInt64, classes: Int, scale: Double = 1.0 / 255) -> [String: Tensor] {
         var generator = SeededGenerator(seed: seed)
         let rows = generator.sample(samples, from: split.count)
-        return batch(from: split, rows: rows, classes: classes)
+        return batch(from: split, rows: rows, classes: classes, scale: scale)
+    }
+
+    /// The model's `inputScale` in Float64: exactly 1/255 for a normalised model (the Float
+    /// value 1/255 is not), else its value.
+    public static func pixelScale(of model: SoftmaxModel) -> Double {
+        model.inputScale == Float(1) / 255 ? 1.0 / 255 : Double(model.inputScale)
     }
 
     /// `X`, `y`, `Y` and `N` for the given rows of `split`; `X` is the pixel bytes times `scale`.
