@@ -32,6 +32,8 @@ public struct GradientCheckReport {
     public var epsilon: Double
     /// Image size of the data set, to draw weight heat maps as one picture per class.
     public var tile: (rows: Int, cols: Int)?
+    /// The data set's class names, to label the heat maps' classes.
+    public var classNames: [String] = []
     public var worstCount = 8
 
     public init(items: [Item], descriptions: [String], epsilon: Double, tile: (rows: Int, cols: Int)? = nil) {
@@ -67,7 +69,7 @@ public struct GradientCheckReport {
             outputs.append(.table(.numeric(caption: "\(r.name): the \(worst.count) entries where formula and numbers disagree most",
                                            header: ["entry", "formula a", "numeric n", "a − n"], rows: worst)))
             if r.parameterCount > 1 {
-                outputs.append(.svg(GradientHeatMap.figure(for: r, tile: tile)))
+                outputs.append(.svg(GradientHeatMap.figure(for: r, tile: tile, classNames: classNames)))
             }
             for hint in item.hints {
                 outputs.append(.notice(Diagnostic(.note, "\(r.name): \(hint)", at: item.location)))

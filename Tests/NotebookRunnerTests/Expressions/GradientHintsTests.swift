@@ -63,4 +63,8 @@ private func hints(_ analytic: [Double], patterns: [GradientHints.Pattern] = [])
     #expect(figure.svg.components(separatedBy: "<text").count - 1 == 10 + 2)
     let sampled = GradientCheck.Result(name: "b", shape: [10], entries: Array(entries.prefix(5)), tolerance: 1e-6)
     #expect(GradientHeatMap.figure(for: sampled).svg.contains("not checked"))
+    let names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    let named = GradientHeatMap.figure(for: failed, tile: (rows: 2, cols: 2), classNames: names).svg
+    #expect(names.allSatisfy { named.contains(">\($0)</text>") || named.contains("<title>\($0)</title>") })
+    #expect(GradientHeatMap.figure(for: sampled, classNames: names).svg.contains("rotate(-45)\" text-anchor=\"start\">four</text>"))
 }

@@ -55,4 +55,33 @@ import Testing
         #expect(matrix.accuracy(ofClass: 2) == 2.0 / 3)
         #expect(ConfusionMatrix(labels: [], predictions: [], classes: 2).accuracy(ofClass: 0) == nil)
     }
+
+    @Test func confusionHeatMapWritesCountsAndShadesByRowShare() {
+        let map = HeatMap(title: "Confusion <matrix>", rowLabels: ["a", "b"], columnLabels: ["a", "b"], rowAxisLabel: "true class",
+                          columnAxisLabel: "predicted class", counts: [[3, 1], [0, 4]])
+        #expect(map.values == [[0.75, 0.25], [0, 1]])
+        let svg = map.svg
+        #expect(svg.contains("<title>Confusion &lt;matrix&gt;</title>"))
+        #expect(svg.contains(">true class</text>") && svg.contains(">predicted class</text>"))
+        #expect(svg.contains("font-weight=\"bold\">3</text>") && svg.contains("font-weight=\"bold\">4</text>"))
+        // Both rows' darkest cells share one colour (share 1 and the dark blue), drawn as one path.
+        #expect(svg.components(separatedBy: "fill=\"\(ColorMap.sequential(1).hex)\"").count - 1 == 1)
+        #expect(svg.contains("stroke=\"#fff\""))
+    }
+
+    @Test func tiledHeatMapCaptionsEachImageAndShortensLongLabels() {
+        // Two 2×2 images: a 4×2 matrix whose column c is image c.
+        var map = HeatMap(title: "t", values: [[0, 1], [0.5, nil], [1, 0], [0, 0]], scale: .orangeRed)
+        map.layout = .tiles(rows: 2, cols: 2, gap: 1)
+        map.cellSize = 20
+        map.columnLabels = ["Sneaker", "A much longer class name"]
+        map.legend = HeatMap.Legend(low: "0", high: "2.5", missing: "not checked")
+        let svg = map.svg
+        #expect(map.placement().width == 5 && map.placement().height == 2)
+        // Image 1's pixel 1 (row 1, column 1 of the matrix) is missing: grey, at x = 1·(2+1) + 1.
+        #expect(svg.contains("<path fill=\"#d9d9d9\" d=\"M4 0h1v1h-1z\"/>"))
+        #expect(svg.contains(">Sneaker</text>"))
+        #expect(svg.contains("<title>A much longer class name</title>A"))
+        #expect(svg.contains(">not checked</text>") && svg.contains(">2.5</text>"))
+    }
 }

@@ -188,7 +188,9 @@ public struct GradCheckDirective: Directive {
             items.append(GradientCheckReport.Item(result: result, analytic: analytic, hints: hints,
                                                   location: gradient.formula.origin, metricPrefix: name))
         }
-        return GradientCheckReport(items: items, descriptions: bindings.descriptions, epsilon: epsilon, tile: tile(context.state))
+        var report = GradientCheckReport(items: items, descriptions: bindings.descriptions, epsilon: epsilon, tile: tile(context.state))
+        report.classNames = context.state.dataset?.classNames ?? []
+        return report
     }
 
     private func checkShape(_ analytic: Tensor, of gradient: GradCheckProgram.Gradient, parameter: Tensor) throws {
@@ -292,6 +294,8 @@ public struct GradCheckDirective: Directive {
         }
         var descriptions = bindings.descriptions
         descriptions.append("formulas: ∂J/∂W = Xᵀ(P − Y)/N, ∂J/∂b = Σ_n (P_n − Y_n)/N, the gradient nbrun's trainer uses")
-        return GradientCheckReport(items: items, descriptions: descriptions, epsilon: epsilon, tile: tile(context.state))
+        var report = GradientCheckReport(items: items, descriptions: descriptions, epsilon: epsilon, tile: tile(context.state))
+        report.classNames = context.state.dataset?.classNames ?? []
+        return report
     }
 }
