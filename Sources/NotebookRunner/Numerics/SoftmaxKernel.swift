@@ -91,25 +91,19 @@ final class SoftmaxKernel: @unchecked Sendable {
         return lanes
     }
 
-    /// acc + a·b: one fused instruction when built with `FUSED_MULTIPLY_ADD` (for CPUs
-    /// that have it; elsewhere `addingProduct` would call the scalar `fmaf` per lane).
     @inline(__always)
     private static func multiplyAdd(_ acc: Lanes, _ a: Lanes, _ b: Lanes) -> Lanes {
-        #if FUSED_MULTIPLY_ADD
-        return acc.addingProduct(a, b)
-        #else
-        return acc + a * b
-        #endif
+        NotebookRunner.multiplyAdd(acc, a, b)
     }
 
     @inline(__always)
     private static func load(_ p: UnsafePointer<Float>) -> Lanes {
-        UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+        loadLanes(p)
     }
 
     @inline(__always)
     private static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+        storeLanes(v, p)
     }
 
     /// Writes one row's pixels as floats into `x` (`stride` entries, zero-padded).
@@ -147,11 +141,11 @@ final class SoftmaxKernel: @unchecked Sendable {
                 a4 = Self.multiplyAdd(a4, xv, Self.load(w4 + offset))
                 offset += Self.width
             }
-            z[c] = a0.sum() * scale + bias[c]
-            z[c + 1] = a1.sum() * scale + bias[c + 1]
-            z[c + 2] = a2.sum() * scale + bias[c + 2]
-            z[c + 3] = a3.sum() * scale + bias[c + 3]
-            z[c + 4] = a4.sum() * scale + bias[c + 4]
+            z[c] = laneSum(a0) * scale + bias[c]
+            z[c + 1] = laneSum(a1) * scale + bias[c + 1]
+            z[c + 2] = laneSum(a2) * scale + bias[c + 2]
+            z[c + 3] = laneSum(a3) * scale + bias[c + 3]
+            z[c + 4] = laneSum(a4) * scale + bias[c + 4]
             c += 5
         }
         while c < classes {
@@ -162,9 +156,123 @@ final class SoftmaxKernel: @unchecked Sendable {
                 a0 = Self.multiplyAdd(a0, Self.load(x + offset), Self.load(w0 + offset))
                 offset += Self.width
             }
-            z[c] = a0.sum() * scale + bias[c]
+            z[c] = laneSum(a0) * scale + bias[c]
             c += 1
         }
+    }
+
+    /// The logits of one row read straight from its bytes, one group of classes at a time
+    /// (`WideClassSums`): chunk k is at `bytes + k·chunkStep`, the last one `lastChunkBytes`
+    /// long (16 when chunks are padded). The same sums, in the same order, as `logits(_:into:)`.
+    @inline(__always)
+    private func logits(bytes: UnsafePointer<UInt8>, chunkStep: Int, lastChunkBytes: Int, into z: UnsafeMutablePointer<Float>) {
+        var c = 0
+        while c + WideClassSums.count <= classes {
+            logits(WideClassSums.self, from: c, bytes: bytes, chunkStep: chunkStep, lastChunkBytes: lastChunkBytes, into: z)
+            c += WideClassSums.count
+        }
+        while c < classes {
+            logits(OneClassSum.self, from: c, bytes: bytes, chunkStep: chunkStep, lastChunkBytes: lastChunkBytes, into: z)
+            c += 1
+        }
+    }
+
+    @inline(__always)
+    private func logits<Sums: ClassSums>(_: Sums.Type, from c: Int, bytes: UnsafePointer<UInt8>, chunkStep: Int,
+                                         lastChunkBytes: Int, into z: UnsafeMutablePointer<Float>) {
+        var sums = Sums()
+        let w = UnsafePointer(weights + c * stride)
+        let full = lastChunkBytes == Self.width ? chunks : chunks - 1
+        for k in 0..<full {
+            sums.add(Self.pixels(bytes + k &* chunkStep, count: Self.width), weights: w + k * Self.width, stride: stride)
+        }
+        if full < chunks {
+            sums.add(Self.pixels(bytes + full &* chunkStep, count: lastChunkBytes), weights: w + full * Self.width, stride: stride)
+        }
+        sums.logits(into: z + c, scale: scale, bias: bias + c)
+    }
+
+    /// The logits of two rows stored one after another at `first` and `second`, into `z0`
+    /// and `z1`: with wide registers both rows share each load of W (two groups of sums),
+    /// otherwise one row after the other. Each sum is the same as for one row alone.
+    @inline(__always)
+    private func pairLogits(_ first: UnsafePointer<UInt8>, _ second: UnsafePointer<UInt8>, x: UnsafeMutablePointer<Float>,
+                            into z0: UnsafeMutablePointer<Float>, _ z1: UnsafeMutablePointer<Float>) {
+        #if WIDE_VECTORS
+        let lastChunkBytes = inputs - (chunks - 1) * Self.width
+        var c = 0
+        while c + WideClassSums.count <= classes {
+            pairLogits(WideClassSums.self, from: c, first, second, lastChunkBytes: lastChunkBytes, into: z0, z1)
+            c += WideClassSums.count
+        }
+        while c < classes {
+            pairLogits(OneClassSum.self, from: c, first, second, lastChunkBytes: lastChunkBytes, into: z0, z1)
+            c += 1
+        }
+        #else
+        rowLogits(first, chunkStep: Self.width, padded: false, x: x, into: z0)
+        rowLogits(second, chunkStep: Self.width, padded: false, x: x, into: z1)
+        #endif
+    }
+
+    @inline(__always)
+    private func pairLogits<Sums: ClassSums>(_: Sums.Type, from c: Int, _ first: UnsafePointer<UInt8>, _ second: UnsafePointer<UInt8>,
+                                             lastChunkBytes: Int, into z0: UnsafeMutablePointer<Float>, _ z1: UnsafeMutablePointer<Float>) {
+        var sums0 = Sums(), sums1 = Sums()
+        let w = UnsafePointer(weights + c * stride)
+        let full = lastChunkBytes == Self.width ? chunks : chunks - 1
+        for k in 0..<full {
+            let offset = k * Self.width
+            sums0.add(Self.pixels(first + offset, count: Self.width), weights: w + offset, stride: stride)
+            sums1.add(Self.pixels(second + offset, count: Self.width), weights: w + offset, stride: stride)
+        }
+        if full < chunks {
+            let offset = full * Self.width
+            sums0.add(Self.pixels(first + offset, count: lastChunkBytes), weights: w + offset, stride: stride)
+            sums1.add(Self.pixels(second + offset, count: lastChunkBytes), weights: w + offset, stride: stride)
+        }
+        sums0.logits(into: z0 + c, scale: scale, bias: bias + c)
+        sums1.logits(into: z1 + c, scale: scale, bias: bias + c)
+    }
+
+    /// The logits of the row at `position` of `layout`-style storage, into `z` (`x` is scratch
+    /// for `stride` floats): straight from the bytes with wide registers, else widened once
+    /// into `x` and read from there by groups of five classes.
+    @inline(__always)
+    private func rowLogits(_ bytes: UnsafePointer<UInt8>, chunkStep: Int, padded: Bool,
+                           x: UnsafeMutablePointer<Float>, into z: UnsafeMutablePointer<Float>) {
+        #if WIDE_VECTORS
+        logits(bytes: bytes, chunkStep: chunkStep, lastChunkBytes: padded ? Self.width : inputs - (chunks - 1) * Self.width, into: z)
+        #else
+        if padded {
+            widen(packed: bytes, chunkStep: chunkStep, into: x)
+        } else {
+            widen(bytes, into: x)
+        }
+        logits(UnsafePointer(x), into: z)
+        #endif
+    }
+
+    /// Softmax, loss, hit and logit gradient (p − onehot(label)) · `inverseCount` of one row
+    /// whose logits are in `z` (overwritten).
+    @inline(__always)
+    private func finishRow(_ z: UnsafeMutablePointer<Float>, label: Int, position: Int, inverseCount: Float, into results: RowResults) {
+        let best = Self.argmax(z, classes)
+        let top = z[best]
+        let shiftedLabel = z[label] - top
+        var sum: Float = 0
+        for c in 0..<classes {
+            let e = Foundation.exp(z[c] - top)
+            z[c] = e
+            sum += e
+        }
+        let g = results.gradient + position &* classes
+        let norm = inverseCount / sum
+        for c in 0..<classes { g[c] = z[c] * norm }
+        g[label] -= inverseCount
+        // −log p_label = log Σ exp(z − top) − (z_label − top): finite even when p_label underflows.
+        results.loss[position] = Foundation.log(sum) - shiftedLabel
+        results.correct[position] = best == label ? 1 : 0
     }
 
     /// The first index of the largest of `count` values.
@@ -258,28 +366,11 @@ final class SoftmaxKernel: @unchecked Sendable {
             let z = x + stride
             for position in range {
                 if let packed {
-                    widen(packed: packed.base + position &* width, chunkStep: chunkStep, into: x)
+                    rowLogits(packed.base + position &* width, chunkStep: chunkStep, padded: true, x: x, into: z)
                 } else {
-                    widen(batch.row(position), into: x)
+                    rowLogits(batch.row(position), chunkStep: width, padded: false, x: x, into: z)
                 }
-                logits(x, into: z)
-                let label = batch.label(position)
-                let best = Self.argmax(z, classes)
-                let top = z[best]
-                let shiftedLabel = z[label] - top
-                var sum: Float = 0
-                for c in 0..<classes {
-                    let e = Foundation.exp(z[c] - top)
-                    z[c] = e
-                    sum += e
-                }
-                let g = results.gradient + position &* classes
-                let norm = inverseCount / sum
-                for c in 0..<classes { g[c] = z[c] * norm }
-                g[label] -= inverseCount
-                // −log p_label = log Σ exp(z − top) − (z_label − top): finite even when p_label underflows.
-                results.loss[position] = Foundation.log(sum) - shiftedLabel
-                results.correct[position] = best == label ? 1 : 0
+                finishRow(z, label: batch.label(position), position: position, inverseCount: inverseCount, into: results)
             }
         }
     }
@@ -357,6 +448,149 @@ final class SoftmaxKernel: @unchecked Sendable {
         }
     }
 
+    // MARK: Full batches
+
+    /// Rows per partial gradient sum of a full-batch step. Fixed, so that the summation
+    /// order (row order within a block, then blocks in order) does not depend on threads;
+    /// a block's bytes (800 KB for 28×28 images) stay in the L2 cache between its two passes.
+    static let reductionBlock = 1024
+    /// How many rows ahead of the one it computes `fullBatchForward` prefetches.
+    static let prefetchRows = 8
+
+    /// Floats of the partial-sum buffer `fullBatchForward` needs for `count` rows.
+    func partialSumsCount(rows count: Int) -> Int {
+        (count + Self.reductionBlock - 1) / Self.reductionBlock * classes * stride
+    }
+
+    /// Phase 1 of a full-batch step over `count` rows stored one after another at `pixels`,
+    /// fused with the gradient sums: blocks of `reductionBlock` rows are shared out over
+    /// threads; for each block, first every row's logits, softmax, loss, hit and logit
+    /// gradient (as `forward`), then, while its bytes are still in cache, Σᵣ gᵣ·xᵣ over
+    /// the block in row order, one chunk and group of classes at a time in registers, into
+    /// the block's slice of `partials` (`classes × stride` floats per block).
+    func fullBatchForward(pixels: UnsafePointer<UInt8>, labels: UnsafePointer<UInt8>, count: Int, into results: RowResults,
+                          partials: UnsafeMutablePointer<Float>, threads: Int) {
+        let blocks = (count + Self.reductionBlock - 1) / Self.reductionBlock
+        let parts = max(1, min(threads, blocks))
+        let inverseCount = 1 / Float(count)
+        let shared = Shared(base: partials)
+        let bytes = Shared(base: UnsafeMutablePointer(mutating: pixels)), labelBytes = Shared(base: UnsafeMutablePointer(mutating: labels))
+        let rowLength = inputs, blockSize = classes * stride
+        Self.parallel(parts) { part in
+            let pixels = UnsafePointer(bytes.base), labels = UnsafePointer(labelBytes.base)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: stride + 2 * classes) { scratch in
+                let x = scratch.baseAddress!
+                let z = x + stride, z1 = z + classes
+                for block in Self.range(part, of: parts, count: blocks) {
+                    let rows = block * Self.reductionBlock ..< min(count, (block + 1) * Self.reductionBlock)
+                    var r = rows.lowerBound
+                    while r + 1 < rows.upperBound {
+                        // The rows a few pairs ahead come from memory (a step reads 47 MB for
+                        // Fashion-MNIST) while this pair's arithmetic runs.
+                        if r + Self.prefetchRows + 2 <= count {
+                            prefetch(pixels + (r + Self.prefetchRows) &* rowLength, bytes: 2 * rowLength)
+                        }
+                        pairLogits(pixels + r &* rowLength, pixels + (r + 1) &* rowLength, x: x, into: z, z1)
+                        finishRow(z, label: Int(labels[r]), position: r, inverseCount: inverseCount, into: results)
+                        finishRow(z1, label: Int(labels[r + 1]), position: r + 1, inverseCount: inverseCount, into: results)
+                        r += 2
+                    }
+                    if r < rows.upperBound {
+                        rowLogits(pixels + r &* rowLength, chunkStep: Self.width, padded: false, x: x, into: z)
+                        finishRow(z, label: Int(labels[r]), position: r, inverseCount: inverseCount, into: results)
+                    }
+                    gradientSums(pixels: pixels, rows: rows, gradient: results.gradient, into: shared.base + block * blockSize)
+                }
+            }
+        }
+    }
+
+    /// Σᵣ gᵣ·xᵣ over `rows` for every class and chunk into `target` (`classes × stride`).
+    private func gradientSums(pixels: UnsafePointer<UInt8>, rows: Range<Int>, gradient: UnsafePointer<Float>,
+                              into target: UnsafeMutablePointer<Float>) {
+        var k = 0
+        #if WIDE_VECTORS
+        // Two full chunks at a time: each gradient coefficient is loaded once for both.
+        while (k + 2) * Self.width <= inputs {
+            let offset = k * Self.width
+            var c = 0
+            while c + WideClassSums.count <= classes {
+                pairGradientSums(WideClassSums.self, from: c, offset: offset, pixels: pixels, rows: rows, gradient: gradient, into: target)
+                c += WideClassSums.count
+            }
+            while c < classes {
+                pairGradientSums(OneClassSum.self, from: c, offset: offset, pixels: pixels, rows: rows, gradient: gradient, into: target)
+                c += 1
+            }
+            k += 2
+        }
+        #endif
+        for k in k..<chunks {
+            let offset = k * Self.width
+            let width = min(Self.width, inputs - offset)
+            var c = 0
+            while c + WideClassSums.count <= classes {
+                gradientSums(WideClassSums.self, from: c, offset: offset, width: width, pixels: pixels, rows: rows, gradient: gradient, into: target)
+                c += WideClassSums.count
+            }
+            while c < classes {
+                gradientSums(OneClassSum.self, from: c, offset: offset, width: width, pixels: pixels, rows: rows, gradient: gradient, into: target)
+                c += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    private func gradientSums<Sums: ClassSums>(_: Sums.Type, from c: Int, offset: Int, width: Int, pixels: UnsafePointer<UInt8>,
+                                               rows: Range<Int>, gradient: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+        var sums = Sums()
+        let chunk = pixels + offset
+        let rowLength = inputs, classes = self.classes
+        if width == Self.width {
+            for r in rows { sums.add(Self.pixels(chunk + r &* rowLength, count: Self.width), coefficients: gradient + r &* classes + c) }
+        } else {
+            for r in rows { sums.add(Self.pixels(chunk + r &* rowLength, count: width), coefficients: gradient + r &* classes + c) }
+        }
+        sums.store(to: target + c * stride + offset, stride: stride)
+    }
+
+    /// `gradientSums` for the two full chunks at `offset` and `offset + 16` at once.
+    @inline(__always)
+    private func pairGradientSums<Sums: ClassSums>(_: Sums.Type, from c: Int, offset: Int, pixels: UnsafePointer<UInt8>,
+                                                   rows: Range<Int>, gradient: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+        var sums0 = Sums(), sums1 = Sums()
+        let chunk = pixels + offset
+        let rowLength = inputs, classes = self.classes
+        for r in rows {
+            let row = chunk + r &* rowLength, g = gradient + r &* classes + c
+            sums0.add(Self.pixels(row, count: Self.width), coefficients: g)
+            sums1.add(Self.pixels(row + Self.width, count: Self.width), coefficients: g)
+        }
+        sums0.store(to: target + c * stride + offset, stride: stride)
+        sums1.store(to: target + c * stride + offset + Self.width, stride: stride)
+    }
+
+    /// Phase 2 of a full-batch step for `count` rows: W −= lr·(scale·Σ partials + decay·W),
+    /// the blocks' partial sums added in block order; W's chunks are shared out over threads.
+    func fullBatchUpdate(partials: UnsafePointer<Float>, rows count: Int, learningRate: Float, decay: Float, threads: Int) {
+        let blocks = (count + Self.reductionBlock - 1) / Self.reductionBlock
+        let parts = max(1, min(threads, chunks))
+        let blockSize = classes * stride, classes = self.classes, stride = self.stride
+        let rate = Lanes(repeating: learningRate), decayLanes = Lanes(repeating: decay), scaleLanes = Lanes(repeating: scale)
+        let shared = Shared(base: UnsafeMutablePointer(mutating: partials))
+        Self.parallel(parts) { part in
+            for k in Self.range(part, of: parts, count: self.chunks) {
+                for c in 0..<classes {
+                    let p = c * stride + k * Self.width
+                    var sum = Self.load(shared.base + p)
+                    for block in 1..<max(1, blocks) { sum += Self.load(shared.base + block * blockSize + p) }
+                    let w = Self.load(self.weights + p)
+                    Self.store(w - rate * (sum * scaleLanes + decayLanes * w), self.weights + p)
+                }
+            }
+        }
+    }
+
     /// b −= lr · Σᵣ gᵣ, summed in row order.
     func updateBias(gradient: UnsafePointer<Float>, rows: Int, learningRate: Float) {
         for c in 0..<classes {
@@ -372,8 +606,7 @@ final class SoftmaxKernel: @unchecked Sendable {
             let x = scratch.baseAddress!
             let z = x + stride
             for position in range {
-                widen(batch.row(position), into: x)
-                logits(x, into: z)
+                rowLogits(batch.row(position), chunkStep: Self.width, padded: false, x: x, into: z)
                 predictions[position] = UInt8(truncatingIfNeeded: Self.argmax(z, classes))
             }
         }
@@ -384,8 +617,7 @@ final class SoftmaxKernel: @unchecked Sendable {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: stride) { scratch in
             let x = scratch.baseAddress!
             for position in range {
-                widen(batch.row(position), into: x)
-                logits(x, into: output + position &* classes)
+                rowLogits(batch.row(position), chunkStep: Self.width, padded: false, x: x, into: output + position &* classes)
             }
         }
     }

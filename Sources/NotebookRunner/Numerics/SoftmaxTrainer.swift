@@ -77,7 +77,9 @@ public struct SoftmaxTrainer: Sendable {
         var order = [Int32](0 ..< Int32(rows))
         let gradient = SoftmaxKernel.allocate(batchSize * classes)
         let losses = SoftmaxKernel.allocate(batchSize)
-        let accumulator = SoftmaxKernel.allocate(batchSize > SoftmaxKernel.rowBlock ? classes * kernel.stride : 0)
+        let accumulator = SoftmaxKernel.allocate(shuffles && batchSize > SoftmaxKernel.rowBlock ? classes * kernel.stride : 0)
+        // Full batches take the fused path, with one partial gradient per block of rows.
+        let partials = SoftmaxKernel.allocate(shuffles ? 0 : kernel.partialSumsCount(rows: batchSize))
         let correct = UnsafeMutablePointer<UInt8>.allocate(capacity: batchSize)
         // Shuffled minibatches are gathered into `packed` (batch × stride bytes) in phase 1;
         // full batches are read where they are.
@@ -87,6 +89,7 @@ public struct SoftmaxTrainer: Sendable {
             gradient.deallocate()
             losses.deallocate()
             accumulator.deallocate()
+            partials.deallocate()
             correct.deallocate()
         }
         let sharedAccumulator = SoftmaxKernel.Shared(base: accumulator)
@@ -110,15 +113,18 @@ public struct SoftmaxTrainer: Sendable {
                             let batch = SoftmaxKernel.Batch(pixels: pixels.baseAddress!, labels: labels.baseAddress!,
                                                             order: orderBuffer.baseAddress! + start, count: count,
                                                             rowLength: train.pixelCount)
-                            let parts = min(threads, count)
-                            let packing = shuffles ? SoftmaxKernel.Shared(base: packed) : nil
-                            SoftmaxKernel.parallel(parts) { part in
-                                kernel.forward(batch, SoftmaxKernel.range(part, of: parts, count: count), into: results,
-                                               packing: packing)
+                            if shuffles {
+                                let parts = min(threads, count)
+                                let packing = SoftmaxKernel.Shared(base: packed)
+                                SoftmaxKernel.parallel(parts) { part in
+                                    kernel.forward(batch, SoftmaxKernel.range(part, of: parts, count: count), into: results,
+                                                   packing: packing)
+                                }
+                            } else {
+                                kernel.fullBatchForward(pixels: pixels.baseAddress! + start * train.pixelCount,
+                                                        labels: labels.baseAddress! + start, count: count, into: results,
+                                                        partials: partials, threads: threads)
                             }
-                            let rowsForUpdate = shuffles
-                                ? kernel.packedLayout(packed, count: count)
-                                : kernel.rowMajorLayout(pixels.baseAddress! + start * train.pixelCount, count: count)
                             var batchLoss = 0.0
                             for r in 0..<count {
                                 batchLoss += Double(losses[r])
@@ -129,11 +135,17 @@ public struct SoftmaxTrainer: Sendable {
                                                       learningRate: configuration.learningRate)
                             }
                             lossSum += batchLoss
-                            let chunkParts = min(threads, kernel.chunks)
-                            SoftmaxKernel.parallel(chunkParts) { part in
-                                kernel.update(rowsForUpdate, gradient: results.gradient,
-                                              chunks: SoftmaxKernel.range(part, of: chunkParts, count: kernel.chunks),
-                                              learningRate: learningRate, decay: decay, accumulator: sharedAccumulator.base)
+                            if shuffles {
+                                let rowsForUpdate = kernel.packedLayout(packed, count: count)
+                                let chunkParts = min(threads, kernel.chunks)
+                                SoftmaxKernel.parallel(chunkParts) { part in
+                                    kernel.update(rowsForUpdate, gradient: results.gradient,
+                                                  chunks: SoftmaxKernel.range(part, of: chunkParts, count: kernel.chunks),
+                                                  learningRate: learningRate, decay: decay, accumulator: sharedAccumulator.base)
+                                }
+                            } else {
+                                kernel.fullBatchUpdate(partials: partials, rows: count, learningRate: learningRate,
+                                                       decay: decay, threads: threads)
                             }
                             kernel.updateBias(gradient: gradient, rows: count, learningRate: learningRate)
                             start += count

@@ -61,15 +61,27 @@ import Testing
         #expect(otherSeed.model != one.model)
     }
 
-    @Test func fullBatchLargerThanARowBlockIsThreadIndependent() throws {
-        // 600 rows: more than one 256-row block, so partial sums go through the accumulator.
-        let split = TrainingFixtures.synthetic(count: 600, pixels: 33, classes: 3)
-        func run(threads: Int) throws -> SoftmaxModel {
+    @Test(arguments: [3, 10, 13])
+    func fullBatchOverSeveralReductionBlocksIsThreadIndependent(classes: Int) throws {
+        // 2,600 rows: three blocks of partial sums (1,024, 1,024 and 552 rows), shared out
+        // differently over 1, 2 and 3 threads; 10 and 13 classes use the wide class groups.
+        let split = TrainingFixtures.synthetic(count: 2 * SoftmaxKernel.reductionBlock + 552, pixels: 33, classes: classes)
+        func run(threads: Int) throws -> TrainingResult {
             try SoftmaxTrainer(configuration: TrainingConfiguration(batchSize: .full, length: .steps(3), threads: threads))
-                .train(on: split, classes: 3).model
+                .train(on: split, classes: classes)
         }
-        let one = try run(threads: 1), two = try run(threads: 2)
-        #expect(one == two)
+        let one = try run(threads: 1), two = try run(threads: 2), three = try run(threads: 3)
+        #expect(one.model == two.model && one.model == three.model)
+        #expect(one.epochs.map(\.trainLoss) == three.epochs.map(\.trainLoss))
+        // And it is the gradient: the same steps in Float64 land close by.
+        let reference = try ExpressionTrainer(formulas: [
+            try .init(parameter: "W", source: "X.T @ (P - Y) / N", at: SourceLocation(file: "t.md", line: 1)),
+            try .init(parameter: "b", source: "sum(P - Y, axis=0) / N", at: SourceLocation(file: "t.md", line: 1)),
+        ], configuration: .init(learningRate: 0.1, batchSize: split.count, epochs: 3, shuffles: false,
+                                initialization: .normal(standardDeviation: 0.01)))
+            .train(on: split, test: nil, classes: classes)
+        #expect(zip(one.model.weights, reference.model.weights).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(zip(one.model.bias, reference.model.bias).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
     @Test func stepsCanEndAnEpochEarly() throws {
