@@ -13,8 +13,12 @@ protocol ClassSums {
     mutating func add(_ x: Lanes, weights w: UnsafePointer<Float>, stride: Int)
     /// sum[i] += g[i] · x: a gradient row's coefficients times the pixels.
     mutating func add(_ x: Lanes, coefficients g: UnsafePointer<Float>)
+    /// Sums loaded from `source + i·stride`.
+    init(loading source: UnsafePointer<Float>, stride: Int)
     /// Stores sum[i] at `target + i·stride`.
     func store(to target: UnsafeMutablePointer<Float>, stride: Int)
+    /// Calls `body(i, sum[i])` for each class of the group in order.
+    func each(_ body: (Int, Lanes) -> Void)
     /// z[i] = Σ lanes of sum[i] · scale + bias[i].
     func logits(into z: UnsafeMutablePointer<Float>, scale: Float, bias: UnsafePointer<Float>)
 }
@@ -52,6 +56,13 @@ struct OneClassSum: ClassSums {
     static var count: Int { 1 }
     var a0 = Lanes()
 
+    init() {}
+    @inline(__always) init(loading source: UnsafePointer<Float>, stride: Int) {
+        a0 = loadLanes(source)
+    }
+    @inline(__always) func each(_ body: (Int, Lanes) -> Void) {
+        body(0, a0)
+    }
     @inline(__always) mutating func add(_ x: Lanes, weights w: UnsafePointer<Float>, stride: Int) {
         a0 = multiplyAdd(a0, x, loadLanes(w))
     }
@@ -70,6 +81,21 @@ struct FiveClassSums: ClassSums {
     static var count: Int { 5 }
     var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes(), a4 = Lanes()
 
+    init() {}
+    @inline(__always) init(loading source: UnsafePointer<Float>, stride: Int) {
+        a0 = loadLanes(source)
+        a1 = loadLanes(source + stride)
+        a2 = loadLanes(source + 2 * stride)
+        a3 = loadLanes(source + 3 * stride)
+        a4 = loadLanes(source + 4 * stride)
+    }
+    @inline(__always) func each(_ body: (Int, Lanes) -> Void) {
+        body(0, a0)
+        body(1, a1)
+        body(2, a2)
+        body(3, a3)
+        body(4, a4)
+    }
     @inline(__always) mutating func add(_ x: Lanes, weights w: UnsafePointer<Float>, stride: Int) {
         a0 = multiplyAdd(a0, x, loadLanes(w))
         a1 = multiplyAdd(a1, x, loadLanes(w + stride))
@@ -104,6 +130,15 @@ struct TenClassSums: ClassSums {
     static var count: Int { 10 }
     var low = FiveClassSums(), high = FiveClassSums()
 
+    init() {}
+    @inline(__always) init(loading source: UnsafePointer<Float>, stride: Int) {
+        low = FiveClassSums(loading: source, stride: stride)
+        high = FiveClassSums(loading: source + 5 * stride, stride: stride)
+    }
+    @inline(__always) func each(_ body: (Int, Lanes) -> Void) {
+        low.each(body)
+        high.each { body($0 + 5, $1) }
+    }
     @inline(__always) mutating func add(_ x: Lanes, weights w: UnsafePointer<Float>, stride: Int) {
         low.add(x, weights: w, stride: stride)
         high.add(x, weights: w + 5 * stride, stride: stride)

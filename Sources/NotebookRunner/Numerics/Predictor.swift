@@ -17,7 +17,7 @@ public enum Predictor {
         return [Float](unsafeUninitializedCapacity: count * model.classes) { output, initialized in
             let shared = SoftmaxKernel.Shared(base: output.baseAddress!)
             withBatch(split) { batch in
-                let parts = max(1, min(threads, count))
+                let parts = SoftmaxKernel.parts(rows: count, threads: threads)
                 SoftmaxKernel.parallel(parts) { part in
                     kernel.logits(batch, SoftmaxKernel.range(part, of: parts, count: count), into: shared.base)
                 }
@@ -32,7 +32,7 @@ public enum Predictor {
         return [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
             let shared = SoftmaxKernel.Shared(base: output.baseAddress!)
             withBatch(split) { batch in
-                let parts = max(1, min(threads, count))
+                let parts = SoftmaxKernel.parts(rows: count, threads: threads)
                 SoftmaxKernel.parallel(parts) { part in
                     kernel.predict(batch, SoftmaxKernel.range(part, of: parts, count: count), into: shared.base)
                 }

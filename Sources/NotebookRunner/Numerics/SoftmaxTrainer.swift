@@ -113,8 +113,8 @@ public struct SoftmaxTrainer: Sendable {
                             let batch = SoftmaxKernel.Batch(pixels: pixels.baseAddress!, labels: labels.baseAddress!,
                                                             order: orderBuffer.baseAddress! + start, count: count,
                                                             rowLength: train.pixelCount)
+                            let parts = SoftmaxKernel.parts(rows: count, threads: threads, minimum: configuration.rowsPerThread)
                             if shuffles {
-                                let parts = min(threads, count)
                                 let packing = SoftmaxKernel.Shared(base: packed)
                                 SoftmaxKernel.parallel(parts) { part in
                                     kernel.forward(batch, SoftmaxKernel.range(part, of: parts, count: count), into: results,
@@ -123,7 +123,8 @@ public struct SoftmaxTrainer: Sendable {
                             } else {
                                 kernel.fullBatchForward(pixels: pixels.baseAddress! + start * train.pixelCount,
                                                         labels: labels.baseAddress! + start, count: count, into: results,
-                                                        partials: partials, threads: threads)
+                                                        partials: partials, threads: threads,
+                                                        rowsPerThread: configuration.rowsPerThread)
                             }
                             var batchLoss = 0.0
                             for r in 0..<count {
@@ -137,7 +138,7 @@ public struct SoftmaxTrainer: Sendable {
                             lossSum += batchLoss
                             if shuffles {
                                 let rowsForUpdate = kernel.packedLayout(packed, count: count)
-                                let chunkParts = min(threads, kernel.chunks)
+                                let chunkParts = parts > 1 ? min(threads, kernel.chunks) : 1
                                 SoftmaxKernel.parallel(chunkParts) { part in
                                     kernel.update(rowsForUpdate, gradient: results.gradient,
                                                   chunks: SoftmaxKernel.range(part, of: chunkParts, count: kernel.chunks),
@@ -145,7 +146,7 @@ public struct SoftmaxTrainer: Sendable {
                                 }
                             } else {
                                 kernel.fullBatchUpdate(partials: partials, rows: count, learningRate: learningRate,
-                                                       decay: decay, threads: threads)
+                                                       decay: decay, threads: threads, rowsPerThread: configuration.rowsPerThread)
                             }
                             kernel.updateBias(gradient: gradient, rows: count, learningRate: learningRate)
                             start += count

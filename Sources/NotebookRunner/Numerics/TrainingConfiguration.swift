@@ -41,6 +41,10 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var weightDecay: Double
     /// Worker threads for the kernel. Results do not depend on it.
     public var threads: Int
+    /// The fewest rows of a step given to a thread of its own (`threads` is an upper bound):
+    /// by default minibatches of 256 rows take one thread, since waking another costs more
+    /// than it saves, and full batches take all. Results do not depend on it.
+    public var rowsPerThread = 2048
 
     public init(learningRate: Double = 0.1, batchSize: BatchSize = .rows(256), length: Length = .epochs(10),
                 initialization: Initialization = .normal(standardDeviation: 0.01), seed: UInt64 = 0,

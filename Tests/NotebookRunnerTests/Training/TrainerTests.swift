@@ -47,7 +47,9 @@ import Testing
         let split = TrainingFixtures.synthetic(count: 700, pixels: 40, classes: 5)
         let test = TrainingFixtures.synthetic(count: 100, pixels: 40, classes: 5, seed: 6)
         func run(threads: Int) throws -> TrainingResult {
-            try SoftmaxTrainer(configuration: TrainingConfiguration(batchSize: .rows(64), length: .epochs(3), seed: 17, threads: threads))
+            var configuration = TrainingConfiguration(batchSize: .rows(64), length: .epochs(3), seed: 17, threads: threads)
+            configuration.rowsPerThread = 1  // split even these small batches
+            return try SoftmaxTrainer(configuration: configuration)
                 .train(on: split, test: test, classes: 5)
         }
         let one = try run(threads: 1), two = try run(threads: 2), again = try run(threads: 2), three = try run(threads: 3)
@@ -67,7 +69,9 @@ import Testing
         // differently over 1, 2 and 3 threads; 10 and 13 classes use the wide class groups.
         let split = TrainingFixtures.synthetic(count: 2 * SoftmaxKernel.reductionBlock + 552, pixels: 33, classes: classes)
         func run(threads: Int) throws -> TrainingResult {
-            try SoftmaxTrainer(configuration: TrainingConfiguration(batchSize: .full, length: .steps(3), threads: threads))
+            var configuration = TrainingConfiguration(batchSize: .full, length: .steps(3), threads: threads)
+            configuration.rowsPerThread = 1
+            return try SoftmaxTrainer(configuration: configuration)
                 .train(on: split, classes: classes)
         }
         let one = try run(threads: 1), two = try run(threads: 2), three = try run(threads: 3)
