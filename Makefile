@@ -1,5 +1,5 @@
 # nbrun: two commands do everything on a fresh Debian machine:
-#   make demo   installs what nbrun needs, builds it and renders the flagship notebook
+#   make demo   installs what nbrun needs, builds it and renders the notebooks (the flagship among them)
 #   make test   runs the whole test suite (unit, end-to-end, browser, tutorials)
 
 SWIFT      ?= swift
@@ -29,6 +29,8 @@ render:
 
 test: deps
 	$(SWIFT) test
+	$(SWIFT) build -c release
+	bash Tests/tutorials/run.sh $(NBRUN)
 
 bench: release
 	bash bench/run.sh
