@@ -196,7 +196,7 @@ public struct IDXHeaderDirective: Directive {
             let hexPart = groups.joined(separator: "  ")
             let padded = hexPart + String(repeating: " ", count: max(0, 50 - hexPart.count))
             let ascii = String(line.map { (0x20 ... 0x7e).contains($0) ? Character(UnicodeScalar($0)) : "." })
-            return offset(start) + "  " + padded + " " + ascii
+            return offset(start) + "  " + padded + "  " + ascii
         }.joined(separator: "\n")
     }
 
