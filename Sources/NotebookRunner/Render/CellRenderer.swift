@@ -55,8 +55,10 @@ struct CellRenderer {
                 return "<\(tag)\(style)>\(HTML.escape(text))</\(tag)>"
             }.joined()
         }
-        var html = "<div class=\"nb-table-wrap\"><table class=\"nb-table\">"
-        if let caption = table.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
+        // The caption stands above the table at the full width of the cell, not squeezed to the table's.
+        var html = "<div class=\"nb-table-wrap\">"
+        if let caption = table.caption { html += "<p class=\"nb-caption\">\(HTML.escape(caption))</p>" }
+        html += "<table class=\"nb-table\">"
         html += "<thead><tr>\(cells(table.header, tag: "th"))</tr></thead><tbody>\n"
         for row in table.rows { html += "<tr>\(cells(row, tag: "td"))</tr>\n" }
         return html + "</tbody></table></div>\n"
