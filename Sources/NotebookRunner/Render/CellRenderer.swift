@@ -3,6 +3,7 @@ import Foundation
 /// Renders one cell: a header line, its source (collapsible) and its outputs.
 struct CellRenderer {
     var reproducible: Bool
+    var strings = ReportStrings(language: "en")
 
     func render(_ result: CellResult) -> String {
         let cell = result.cell
@@ -19,7 +20,7 @@ struct CellRenderer {
         html += "<details class=\"nb-source\" open><summary>\(facts.joined(separator: " "))</summary>\n"
         html += "<pre><code>\(HTML.escape(cell.source))</code></pre></details>\n"
         if result.status == .skipped {
-            html += "<p class=\"nb-skipped\">Not run: an earlier cell failed.</p>\n"
+            html += "<p class=\"nb-skipped\">\(strings.notRun)</p>\n"
         }
         if !result.outputs.isEmpty {
             html += "<div class=\"nb-outputs\">\n"
