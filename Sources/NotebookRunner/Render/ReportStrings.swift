@@ -3,7 +3,7 @@
 struct ReportStrings: Sendable {
     var contents: String
     var notRun: String
-    var renderedBy: (_ version: String, _ file: String) -> String
+    var renderedBy: @Sendable (_ version: String, _ file: String) -> String
 
     init(language: String) {
         if language.lowercased().hasPrefix("zh") {
