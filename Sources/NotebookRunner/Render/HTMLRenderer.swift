@@ -83,14 +83,26 @@ public struct HTMLRenderer: Sendable {
         return html + "</header>\n"
     }
 
+    /// Level-2 headings numbered, each with its level-3 headings nested under it.
     private func tableOfContents(_ headings: [(level: Int, html: String, anchor: String)], title: String) -> String {
         let entries = headings.filter { $0.level == 2 || $0.level == 3 }
         guard entries.count >= 2 else { return "" }
         var html = "<nav class=\"nb-toc\" aria-label=\"\(title)\"><strong>\(title)</strong>\n<ol>\n"
+        var inSection = false, inSubsection = false
         for entry in entries {
-            html += "<li class=\"nb-toc-\(entry.level)\"><a href=\"#\(entry.anchor)\">\(entry.html)</a></li>\n"
+            let link = "<a href=\"#\(entry.anchor)\">\(entry.html)</a>"
+            if entry.level == 2 || !inSection {
+                if inSubsection { html += "</ol>"; inSubsection = false }
+                if inSection { html += "</li>\n" }
+                html += "<li>\(link)"
+                inSection = true
+            } else {
+                if !inSubsection { html += "\n<ol>"; inSubsection = true }
+                html += "<li>\(link)</li>"
+            }
         }
-        return html + "</ol></nav>\n"
+        if inSubsection { html += "</ol>" }
+        return html + "</li>\n</ol></nav>\n"
     }
 }
 

@@ -109,3 +109,12 @@ struct FigureDirective: Directive {
         #expect(html.contains("中\n文"))
     }
 }
+
+@Suite struct TableOfContentsTests {
+    @Test func subsectionsNestUnderTheirSection() throws {
+        let notebook = try parseNotebook("## One\n\n### One a\n\n### One b\n\n## Two\n")
+        let run = Executor(registry: DirectiveRegistry([]), settings: testSettings()).run(notebook)
+        let html = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run).html
+        #expect(html.contains("<li><a href=\"#one\">One</a>\n<ol><li><a href=\"#one-a\">One a</a></li><li><a href=\"#one-b\">One b</a></li></ol></li>\n<li><a href=\"#two\">Two</a></li>\n</ol></nav>"))
+    }
+}
