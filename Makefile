@@ -1,15 +1,15 @@
 # nbrun: two commands do everything on a fresh Debian machine:
-#   make demo   installs what nbrun needs, builds it and renders the flagship notebook
+#   make demo   installs what nbrun needs, builds it and renders the notebooks (the flagship among them)
 #   make test   runs the whole test suite (unit, end-to-end, browser, tutorials)
 
 SWIFT      ?= swift
 NOTEBOOK   ?= notebooks/softmax-regression.md
 OUT        ?= output
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-dev zlib1g-dev dataset-fashion-mnist fonts-lmodern chromium time
+APT_PACKAGES := libcmark-dev zlib1g-dev dataset-fashion-mnist fonts-lmodern chromium time bc
 NBRUN      := .build/release/nbrun
 
-.PHONY: deps build release demo render test bench fuzz clean
+.PHONY: deps build release demo render test bench bench-cache fuzz clean
 
 deps:
 	$(SUDO) apt-get update -qq
@@ -29,9 +29,14 @@ render:
 
 test: deps
 	$(SWIFT) test
+	$(SWIFT) build -c release
+	bash Tests/tutorials/run.sh $(NBRUN)
 
 bench: release
 	bash bench/run.sh
+
+bench-cache: release
+	bash bench/cache.sh
 
 # Fuzzing: each libFuzzer harness for FUZZ_SECONDS, seeded from the notebooks and test fixtures.
 FUZZ_SECONDS ?= 600

@@ -38,6 +38,21 @@ struct ExpressionLexer {
         self.origin = origin
     }
 
+    /// Where a hyphenated label that continues at `index` ends, or nil when none does.
+    private func labelEnd(after index: Int) -> Int? {
+        var i = index
+        var sawHyphen = false
+        while i + 1 < scalars.count, scalars[i] == "-", isIdentifierPart(scalars[i + 1]) {
+            sawHyphen = true
+            i += 1
+            while i < scalars.count, isIdentifierPart(scalars[i]) { i += 1 }
+        }
+        guard sawHyphen, i + 1 < scalars.count, scalars[i] == ".", isIdentifierStart(scalars[i + 1]) else { return nil }
+        var j = i + 1
+        while j < scalars.count, isIdentifierPart(scalars[j]) { j += 1 }
+        return ["T", "shape"].contains(string(i + 1 ..< j)) ? nil : i
+    }
+
     func tokens() throws -> [ExpressionToken] {
         var result: [ExpressionToken] = []
         var i = 0
@@ -54,11 +69,10 @@ struct ExpressionLexer {
             }
             if isIdentifierStart(c) {
                 while i < scalars.count, isIdentifierPart(scalars[i]) { i += 1 }
-                // `cell-3`, the default label of an unlabelled cell, reads as one name.
-                if string(start..<i) == "cell", i + 1 < scalars.count, scalars[i] == "-", isDigit(scalars[i + 1]) {
-                    i += 1
-                    while i < scalars.count, isDigit(scalars[i]) { i += 1 }
-                }
+                // A hyphenated cell label before a metric reads as one name: `cell-3.seconds`,
+                // `right-sgd.test_accuracy`. Written without spaces and followed by `.name`
+                // other than the tensor members `.T` and `.shape`, so `X-Y.T` stays a subtraction.
+                if let end = labelEnd(after: i) { i = end }
                 result.append(ExpressionToken(kind: .identifier(string(start..<i)), offset: start, length: i - start))
                 continue
             }

@@ -106,24 +106,27 @@ public enum GradientHints {
               let p = try? logits.softmax(),
               let residual = try? Tensor.zip(p, y, "-", -),
               let trueOnly = try? Tensor.zip(y, residual, "*", *) else { return [] }
-        var values: Tensor?
-        if shape == w.shape {
-            values = (try? Tensor.matmul(x.transposed, trueOnly))?.map { $0 / n }
-        } else if shape == b.shape {
-            values = (try? trueOnly.reduce(axis: 0) { $0.reduce(0, +) })?.map { $0 / n }
+        if shape == w.shape, let values = (try? Tensor.matmul(x.transposed, trueOnly))?.map({ $0 / n }) {
+            return [Pattern(description: trueClassDescription("∂J/∂W_ij = (1/N) Σ (P_i - 1{i=y}) x_j"), values: values)]
         }
-        return values.map { [Pattern(description: trueClassDescription, values: $0)] } ?? []
+        if shape == b.shape, let values = (try? trueOnly.reduce(axis: 0) { $0.reduce(0, +) })?.map({ $0 / n }) {
+            return [Pattern(description: trueClassDescription("∂J/∂b_i = (1/N) Σ (P_i - 1{i=y})"), values: values)]
+        }
+        return []
     }
 
     /// The true-class-only mistake for the gradient with respect to the logits:
     /// Y * (P - Y) / N instead of (P - Y) / N.
     public static func logitPatterns(probabilities p: Tensor, onehot y: Tensor, samples n: Double) -> [Pattern] {
         guard let residual = try? Tensor.zip(p, y, "-", -), let trueOnly = try? Tensor.zip(y, residual, "*", *) else { return [] }
-        return [Pattern(description: trueClassDescription, values: trueOnly.map { $0 / n })]
+        return [Pattern(description: trueClassDescription("∂J/∂A_i = (1/N) (P_i - 1{i=y})"), values: trueOnly.map { $0 / n })]
     }
 
-    static let trueClassDescription = "is zero wherever Y is 0: it keeps only the true-class term, Y * (P - Y), "
-        + "while every class i contributes P_i - 1{i=y} (∂J/∂W_ij = (1/N) Σ (P_i - 1{i=y}) x_j)"
+    /// The hint for the true-class-only mistake, quoting the right formula for the parameter at hand.
+    static func trueClassDescription(_ rightFormula: String) -> String {
+        "is zero wherever Y is 0: it keeps only the true-class term, Y * (P - Y), "
+            + "while every class i contributes P_i - 1{i=y} (\(rightFormula))"
+    }
 }
 
 extension Double {

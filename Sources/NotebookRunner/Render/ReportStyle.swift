@@ -20,10 +20,11 @@ enum ReportStyle {
     html { font-size: 17px; }
     body {
       margin: 0; background: var(--bg); color: var(--fg);
-      font-family: "Charter", "Bitstream Charter", "Noto Serif", "Source Serif Pro", Georgia, "Noto Serif CJK SC", "Source Han Serif SC", serif;
+      font-family: "Charter", "Bitstream Charter", "Noto Serif", "Source Serif Pro", Georgia, "Liberation Serif", "Latin Modern Roman", "Noto Serif CJK SC", "Source Han Serif SC", serif;
       line-height: 1.6; text-rendering: optimizeLegibility;
     }
-    .nb-page { max-width: 52rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
+    :lang(zh) body, body:lang(zh) { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun", serif; }
+    .nb-page { max-width: 54rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
     h1, h2, h3, h4 { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif; line-height: 1.25; }
     h1 { font-size: 2.1rem; margin: 0 0 .4rem; }
     h2 { font-size: 1.45rem; margin-top: 2.4rem; border-bottom: 1px solid var(--border); padding-bottom: .2rem; }
@@ -43,7 +44,7 @@ enum ReportStyle {
     .nb-params { font: .8rem system-ui, sans-serif; color: var(--muted); }
     .nb-toc { font: .92rem system-ui, sans-serif; background: var(--panel); border: 1px solid var(--border); border-radius: 8px; padding: .6rem 1.2rem; margin: 1.5rem 0; }
     .nb-toc ol { margin: .3rem 0; padding-left: 1.2rem; }
-    .nb-toc .nb-toc-3 { margin-left: 1rem; list-style: circle; }
+    .nb-toc ol ol { list-style: none; padding-left: .9rem; font-size: .88rem; }
     .nb-cell { border: 1px solid var(--border); border-left: 4px solid var(--ok); border-radius: 6px; margin: 1.2rem 0; background: var(--bg); }
     .nb-cell.nb-cell-error { border-left-color: var(--err); }
     .nb-cell.nb-cell-skipped { border-left-color: var(--border); opacity: .75; }
@@ -58,15 +59,15 @@ enum ReportStyle {
     .nb-outputs { padding: .6rem .9rem; }
     .nb-outputs > :first-child { margin-top: 0; }
     .nb-outputs > :last-child { margin-bottom: 0; }
-    .nb-text { background: transparent; padding: 0; margin: .5rem 0; }
+    .nb-text { background: transparent; padding: 0; margin: .5rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
     .nb-error { background: var(--err-bg); color: var(--err); border-radius: 4px; padding: .6rem .8rem; white-space: pre-wrap; }
     pre.nb-error { margin: .5rem 0; }
     .nb-notice { background: var(--warn-bg); border-radius: 4px; padding: .5rem .8rem; white-space: pre-wrap; }
     .nb-skipped { font: .85rem system-ui, sans-serif; color: var(--muted); margin: .5rem .9rem; }
     .nb-table-wrap { overflow-x: auto; margin: .6rem 0; }
-    .nb-table { border-collapse: collapse; font: .85rem system-ui, sans-serif; font-variant-numeric: tabular-nums; }
-    .nb-table caption { text-align: left; color: var(--muted); padding-bottom: .3rem; white-space: nowrap; }
-    .nb-table th, .nb-table td { padding: .25rem .7rem; border-bottom: 1px solid var(--border); text-align: left; }
+    .nb-table { border-collapse: collapse; font: .82rem system-ui, sans-serif; font-variant-numeric: tabular-nums; }
+    .nb-caption { font: .85rem system-ui, sans-serif; color: var(--muted); margin: 0 0 .3rem; }
+    .nb-table th, .nb-table td { padding: .25rem .55rem; border-bottom: 1px solid var(--border); text-align: left; white-space: nowrap; }
     .nb-table th { background: var(--panel); font-weight: 600; }
     .nb-table .nb-right { text-align: right; }
     .nb-table .nb-center { text-align: center; }

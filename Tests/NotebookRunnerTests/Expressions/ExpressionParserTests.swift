@@ -64,3 +64,18 @@ private func parseError(_ source: String) -> Diagnostic? {
         return
     }
 }
+
+@Test func hyphenatedLabelsReadAsOneNameButSubtractionStays() throws {
+    let label = try ExpressionParser.parse("right-sgd.test_accuracy", at: origin)
+    guard case .member(let base, "test_accuracy", _) = label.root.kind, case .name("right-sgd") = base.kind else {
+        Issue.record("parsed as \(label.root)")
+        return
+    }
+    for source in ["X-Y.T", "P-Y.shape", "a-b", "right - sgd.test_accuracy"] {
+        let parsed = try ExpressionParser.parse(source, at: origin)
+        guard case .binary(.subtract, _, _, _) = parsed.root.kind else {
+            Issue.record("\(source) parsed as \(parsed.root)")
+            continue
+        }
+    }
+}

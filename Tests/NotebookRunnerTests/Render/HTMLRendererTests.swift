@@ -93,3 +93,28 @@ struct FigureDirective: Directive {
         #expect(html.contains("<nav class=\"nb-toc\""))
     }
 }
+
+@Suite struct ProseRenderingTests {
+    @Test func softBreaksBetweenChineseCharactersDisappear() throws {
+        let notebook = try parseNotebook("我们先读取\n数据，然后\ntrain the model\n再评估。\n")
+        var math = MathRenderer()
+        let html = ProseRenderer.render(notebook, math: &math, cellHTML: { _ in "" }, roleHTML: { _ in "" }).html
+        #expect(html.contains("我们先读取数据，然后\ntrain the model\n再评估。"))
+    }
+
+    @Test func softBreaksInCodeBlocksStay() throws {
+        let notebook = try parseNotebook("```text\n中\n文\n```\n")
+        var math = MathRenderer()
+        let html = ProseRenderer.render(notebook, math: &math, cellHTML: { _ in "" }, roleHTML: { _ in "" }).html
+        #expect(html.contains("中\n文"))
+    }
+}
+
+@Suite struct TableOfContentsTests {
+    @Test func subsectionsNestUnderTheirSection() throws {
+        let notebook = try parseNotebook("## One\n\n### One a\n\n### One b\n\n## Two\n")
+        let run = Executor(registry: DirectiveRegistry([]), settings: testSettings()).run(notebook)
+        let html = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run).html
+        #expect(html.contains("<li><a href=\"#one\">One</a>\n<ol><li><a href=\"#one-a\">One a</a></li><li><a href=\"#one-b\">One b</a></li></ol></li>\n<li><a href=\"#two\">Two</a></li>\n</ol></nav>"))
+    }
+}

@@ -12,13 +12,14 @@ import Foundation
 /// The report embeds each image as a PNG with its exact pixels, shown `:scale:` times
 /// larger; the netpbm files go to `<out>/<notebook>/<data set>/<label>-<split>-<index>.pgm`.
 ///
-/// What is shown is a `Mode`, chosen by the argument. Further modes (a model's
-/// predictions, its weights) add a case to `Mode`, a branch to `Mode.init`, and a
-/// branch to `run(in:)`; they reuse `Captioning`, `scale` and `format`.
+/// What is shown is a `Mode`, chosen by the argument: images of a split (`train`,
+/// `test`), the trained model's `predictions` on a split (captioned "true → predicted",
+/// wrong ones flagged), or its `weights` (one template per class in a diverging colour
+/// map, also written as PPM files).
 public struct ShowDirective: Directive {
     public static let spec = DirectiveSpec(
         name: "show",
-        arguments: "[train|test]",
+        arguments: "[train|test | predictions [train|test] | weights]",
         summary: "Shows images of a loaded split in a grid, captioned, and writes them as PGM or PPM files.",
         options: [
             OptionSpec("split", "train|test", "The split to show (same as the argument); default test if loaded, else train."),
@@ -29,6 +30,7 @@ public struct ShowDirective: Directive {
             OptionSpec("caption", "label|class|index|none", "What is written under each image.", default: "class"),
             OptionSpec("scale", "1…16", "How many times larger the page shows the images (pixelated).", default: "3"),
             OptionSpec("format", "pgm|ppm", "The file format written: PGM (gray) or PPM (RGB).", default: "pgm"),
+            OptionSpec("only", "all|wrong", "With predictions: every selected row, or only the first :count: the model gets wrong.", default: "all"),
         ])
 
     static let maxImages = 1000
@@ -38,19 +40,44 @@ public struct ShowDirective: Directive {
     enum Mode: Equatable {
         /// Images of a data set split, chosen by `Selection`.
         case samples(split: String?)
+        /// The trained model's predictions on a split; `onlyWrong` picks mistakes only.
+        case predictions(split: String?, onlyWrong: Bool)
+        /// The trained model's weight templates, one per class.
+        case weights
 
         /// The mode named by the cell's arguments.
         init(arguments: [String], options: OptionReader, at location: SourceLocation) throws {
-            guard arguments.count <= 1 else {
-                throw Diagnostic.error("{show} takes at most one argument, got \(arguments.count)", at: location,
-                                       hint: "write {show} test, or choose with options such as :per-class: 3")
+            let predictionsOnSplit = arguments.count == 2 && arguments[0] == "predictions" && ["train", "test"].contains(arguments[1])
+            guard arguments.count <= 1 || predictionsOnSplit else {
+                throw Diagnostic.error("{show} takes one argument (two for predictions on a split), got \(arguments.count)", at: location,
+                                       hint: "write {show} test, {show} predictions test, or choose with options such as :per-class: 3")
             }
-            let splitOption = try options.raw("split", inheritsDefault: false).map { _ in
+            var splitOption = try options.raw("split", inheritsDefault: false).map { _ in
                 try options.choice("split", ["train", "test"], default: "test", inheritsDefault: false)
+            }
+            if predictionsOnSplit {
+                if let splitOption, splitOption != arguments[1] {
+                    throw Diagnostic.error("{show} predictions \(arguments[1]) contradicts :split: \(splitOption)",
+                                           at: options.location(of: "split"), hint: "give the split once")
+                }
+                splitOption = arguments[1]
+            }
+            let onlyWrong = try options.choice("only", ["all", "wrong"], default: "all", inheritsDefault: false) == "wrong"
+            if options.raw("only", inheritsDefault: false) != nil && arguments.first != "predictions" {
+                throw Diagnostic.error(":only: applies to {show} predictions", at: options.location(of: "only"),
+                                       hint: "write {show} predictions with :only: wrong")
             }
             switch arguments.first {
             case nil:
                 self = .samples(split: splitOption)
+            case "predictions":
+                self = .predictions(split: splitOption, onlyWrong: onlyWrong)
+            case "weights":
+                if let split = options.raw("split", inheritsDefault: false) {
+                    throw Diagnostic.error("{show} weights shows the model, not a split", at: split.location,
+                                           hint: "remove :split:")
+                }
+                self = .weights
             case let word? where ["train", "test"].contains(word):
                 if let splitOption, splitOption != word {
                     throw Diagnostic.error("{show} \(word) contradicts :split: \(splitOption)", at: options.location(of: "split"),
@@ -58,7 +85,7 @@ public struct ShowDirective: Directive {
                 }
                 self = .samples(split: word)
             case let word?:
-                let known = ["train", "test"]
+                let known = ["train", "test", "predictions", "weights"]
                 throw Diagnostic.error("{show} does not know '\(word)'", at: location,
                                        hint: (Suggestion.nearest(to: word, in: known).map { "did you mean '\($0)'? " } ?? "")
                                            + "write {show} \(known.joined(separator: " or {show} "))")
@@ -118,7 +145,89 @@ public struct ShowDirective: Directive {
         switch mode {
         case .samples(let splitName):
             return try showSamples(split: splitName, in: context)
+        case let .predictions(splitName, onlyWrong):
+            return try showPredictions(split: splitName, onlyWrong: onlyWrong, in: context)
+        case .weights:
+            return try showWeights(in: context)
         }
+    }
+
+    /// The trained model, or an error saying to train one first.
+    private func model(in state: NotebookState, for what: String) throws -> SoftmaxModel {
+        guard let model = state.model else {
+            throw Diagnostic.error("{show} \(what) needs a trained model, and none exists yet", at: location,
+                                   hint: "add a {train} softmax cell before this one")
+        }
+        return model
+    }
+
+    /// The split called `name`, else the test split when loaded, else train.
+    private func split(_ name: String?, of dataset: Dataset) throws -> DataSplit {
+        let name = name ?? (dataset.test != nil ? "test" : "train")
+        guard let split = dataset.split(name) else {
+            throw Diagnostic.error("data set '\(dataset.name)' has no \(name) split loaded", at: location,
+                                   hint: "load it with :split: \(name) or :split: all, or show \(dataset.splits.map(\.name).joined(separator: " or "))")
+        }
+        return split
+    }
+
+    private func showPredictions(split splitName: String?, onlyWrong: Bool, in context: ExecutionContext) throws -> CellOutputs {
+        let model = try model(in: context.state, for: "predictions")
+        let dataset = try dataset(in: context.state)
+        let split = try split(splitName, of: dataset)
+        guard model.inputs == split.pixelCount else {
+            throw Diagnostic.error("the model takes \(model.inputs) inputs but \(dataset.name) images have \(split.pixelCount) pixels",
+                                   at: location, hint: "show predictions on the data set the model was trained on")
+        }
+        let indices: [Int]
+        switch (selection, onlyWrong) {
+        case let (.range(start, count), true):
+            indices = PredictionGrid.indices(of: model, on: split, start: start, count: count, onlyWrong: true)
+        case (.perClass, true):
+            throw Diagnostic.error(":only: wrong picks the first mistakes; it does not combine with :per-class:", at: location,
+                                   hint: "use :count: with :only: wrong")
+        default:
+            indices = try rows(of: split)
+        }
+        guard !indices.isEmpty else {
+            return CellOutputs([.text("The model gets every \(split.name) image from the start row right: no mistake to show.")])
+        }
+        let entries = PredictionGrid.entries(of: model, on: split, indices: indices)
+        let figures = try PredictionGrid.figures(of: model, on: split, indices: indices, dataset: dataset, displayScale: scale)
+        let wrong = entries.filter { !$0.isCorrect }.count
+        var outputs = CellOutputs([.images(figures)])
+        outputs.append(.text(onlyWrong
+            ? "The first \(entries.count) \(split.name) images the model gets wrong, captioned true → predicted."
+            : "\(wrong) of \(entries.count) \(split.name) images shown are wrong (outlined), captioned true → predicted."))
+        outputs.record("images_shown", Double(entries.count))
+        outputs.record("wrong_shown", Double(wrong))
+        return outputs
+    }
+
+    private func showWeights(in context: ExecutionContext) throws -> CellOutputs {
+        let model = try model(in: context.state, for: "weights")
+        let dataset = try? dataset(in: context.state)
+        let side = Int(Double(model.inputs).squareRoot().rounded())
+        let split = dataset?.splits.first { $0.pixelCount == model.inputs }
+        let (rows, cols) = split.map { ($0.rows, $0.cols) } ?? (side, model.inputs / max(side, 1))
+        guard rows * cols == model.inputs else {
+            throw Diagnostic.error("cannot draw \(model.inputs) weights per class as an image", at: location,
+                                   hint: "load the data set the model was trained on first")
+        }
+        let classNames = dataset?.classNames ?? (0..<model.classes).map(String.init)
+        let figures = try WeightImages.figures(of: model, rows: rows, cols: cols, classNames: classNames, displayScale: scale)
+        let (bitmaps, range) = WeightImages.bitmaps(of: model, rows: rows, cols: cols)
+        let folder = try context.assetURL("weights")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (index, bitmap) in bitmaps.enumerated() {
+            let name = classNames.indices.contains(index) ? SlugSet.slug(classNames[index]) : String(index)
+            try Self.write(NetpbmWriter.encode(bitmap, as: .ppm), to: folder.appendingPathComponent("\(index)-\(name).ppm"), at: location)
+        }
+        var outputs = CellOutputs([.images(figures)])
+        outputs.append(.text("Weights of each class as a \(rows)×\(cols) image: blue negative, white zero, red positive; "
+            + "one scale for all, ±\(String(format: "%.3g", range)). Written as PPM files to \(context.notebookName)/weights/."))
+        outputs.record("weight_range", Double(range))
+        return outputs
     }
 
     /// The data set named by `:dataset:`, or the current one.
@@ -141,11 +250,7 @@ public struct ShowDirective: Directive {
 
     private func showSamples(split splitName: String?, in context: ExecutionContext) throws -> CellOutputs {
         let dataset = try dataset(in: context.state)
-        let name = splitName ?? (dataset.test != nil ? "test" : "train")
-        guard let split = dataset.split(name) else {
-            throw Diagnostic.error("data set '\(dataset.name)' has no \(name) split loaded", at: location,
-                                   hint: "load it with :split: \(name) or :split: all, or show \(dataset.splits.map(\.name).joined(separator: " or "))")
-        }
+        let split = try split(splitName, of: dataset)
         let indices = try rows(of: split)
         let folder = try context.assetURL(dataset.name)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
