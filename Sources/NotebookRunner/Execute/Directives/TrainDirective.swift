@@ -209,7 +209,7 @@ public struct TrainDirective: Directive {
         context.state.model = outcome.model
         let result = TrainingResult(model: outcome.model, epochs: outcome.history.map(Self.record), configuration: configuration)
         var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
-        var used = "Gradients from the cell's formulas, evaluated in Float64 (the built-in gradient was not used):"
+        var used = "Trained with the cell's gradient formulas (Float64), not the built-in gradient:"
         for parameter in ["W", "b"] {
             if let formula = formulas.first(where: { $0.parameter == parameter }) {
                 used += "\n  ∂J/∂\(parameter) = \(formula.expression.source)"
