@@ -184,8 +184,6 @@ public struct TrainDirective: Directive {
     /// Training with the author's formulas: `ExpressionTrainer` on the fast path's schedule.
     func runWithFormulas(dataset: Dataset, train: DataSplit, test: DataSplit?, classes: Int, context: ExecutionContext,
                          progress: (EpochRecord) -> Void) throws -> CellOutputs {
-        try SoftmaxTrainer.checkLabels(train, classes: classes)
-        if let test { try SoftmaxTrainer.checkLabels(test, classes: classes) }
         var settings = ExpressionTrainer.Configuration(learningRate: configuration.learningRate, seed: configuration.seed,
                                                        inputScale: configuration.normalize ? 1.0 / 255 : 1,
                                                        weightDecay: configuration.weightDecay,
@@ -200,6 +198,8 @@ public struct TrainDirective: Directive {
         }
         let outcome: ExpressionTrainer.Outcome
         do {
+            try SoftmaxTrainer.checkLabels(train, classes: classes)
+            if let test { try SoftmaxTrainer.checkLabels(test, classes: classes) }
             outcome = try ExpressionTrainer(formulas: formulas, definitions: definitions, configuration: settings)
                 .train(on: train, test: test, classes: classes, epochFinished: { progress(Self.record($0)) },
                        checkCancelled: context.checkCancelled)
