@@ -6,10 +6,10 @@ SWIFT      ?= swift
 NOTEBOOK   ?= notebooks/softmax-regression.md
 OUT        ?= output
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-dev zlib1g-dev dataset-fashion-mnist fonts-lmodern chromium time
+APT_PACKAGES := libcmark-dev zlib1g-dev dataset-fashion-mnist fonts-lmodern chromium time bc
 NBRUN      := .build/release/nbrun
 
-.PHONY: deps build release demo render test bench fuzz clean
+.PHONY: deps build release demo render test bench bench-cache fuzz clean
 
 deps:
 	$(SUDO) apt-get update -qq
@@ -34,6 +34,9 @@ test: deps
 
 bench: release
 	bash bench/run.sh
+
+bench-cache: release
+	bash bench/cache.sh
 
 # Fuzzing: each libFuzzer harness for FUZZ_SECONDS, seeded from the notebooks and test fixtures.
 FUZZ_SECONDS ?= 600

@@ -19,9 +19,12 @@ check() {  # check NAME COMMAND…
   fi
 }
 
-render() {  # render NOTEBOOK [ARGS…]: a clean run (no cache), errors fail the check
+render() {  # render NOTEBOOK [ARGS…]: a clean run (no cache); errors and warnings fail the check
   local notebook=$1; shift
-  SOURCE_DATE_EPOCH=0 "$nbrun" render "$notebook" -o "$out" --no-cache -q "$@"
+  SOURCE_DATE_EPOCH=0 "$nbrun" render "$notebook" -o "$out" --no-cache -q "$@" 2> "$out/stderr.log"
+  local status=$?
+  cat "$out/stderr.log"
+  [ "$status" -eq 0 ] && ! grep -q "warning:" "$out/stderr.log"
 }
 
 for notebook in notebooks/*.md; do
