@@ -69,10 +69,8 @@ import TeXMath
         let authorTrained = notebook.cells.filter { $0.directive == "train" && $0.option("grad W") != nil }
         #expect(authorTrained.count == 2)
         for cell in authorTrained {
-            let name = try #require(cell.option("dataset")?.value, "\(cell.label) names no :dataset:")
-            let load = try #require(notebook.cells.first { $0.directive == "load" && $0.option("name")?.value == name })
-            let limit = try #require(load.option("limit").flatMap { Int($0.value) })
-            #expect(limit <= 10_000)
+            let samples = try #require(cell.option("samples").flatMap { Int($0.value) }, "\(cell.label) has no :samples:")
+            #expect(samples <= 10_000)
         }
     }
 }
