@@ -11,7 +11,8 @@ public struct DirectiveRegistry {
     /// Every directive nbrun ships.
     public static var standard: DirectiveRegistry {
         DirectiveRegistry([LoadDirective.self, ShowDirective.self, TrainDirective.self, EvaluateDirective.self,
-                           EvalDirective.self, GradCheckDirective.self])
+                           EvalDirective.self, GradCheckDirective.self,
+                           IDXHeaderDirective.self])
     }
 
     public var names: [String] { directives.map { $0.spec.name } }

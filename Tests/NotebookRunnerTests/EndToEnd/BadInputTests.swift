@@ -38,6 +38,11 @@ import ZlibBindings
         Case("huge number", "```{show}\n:count: 99999999999999999999999\n```\n", "bad.md:2:9: error: option :count: expects an integer"),
         Case("bad timeout", "```{show}\n:timeout: soon\n```\n", "bad.md:2:11: error: option :timeout: expects a number, got 'soon'"),
         Case("duplicate label", "```{show}\n:label: a\n```\n\n```{show}\n:label: a\n```\n", "bad.md:6:9: error: label 'a' is already used"),
+        Case("negative epochs", "```{train} softmax\n:epochs: -3\n```\n", "bad.md:2:10: error: option :epochs: is -3"),
+        Case("learning rate not a number", "```{train} softmax\n:lr: abc\n```\n", "bad.md:2:6: error: option :lr: expects a number, got 'abc'"),
+        Case("huge epochs", "```{train} softmax\n:epochs: 1e99\n```\n", "bad.md:2:10: error: option :epochs: expects an integer"),
+        Case("huge learning rate literal", "```{train} softmax\n:lr: 1e999\n```\n", "bad.md:2:6: error: option :lr: expects a number"),
+        Case("training without data", "```{train} softmax\n```\n", "bad.md:1:4: error:"),
         Case("missing data files", "```{load}\n:images: none-images\n:labels: none-labels\n```\n", "bad.md:2:10: error:"),
     ]
 
@@ -49,6 +54,29 @@ import ZlibBindings
         #expect(result.status == 1, "exit status \(result.status) for \(badCase.name)")
         #expect(result.stderr.contains(badCase.expected), "stderr was: \(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/bad.html").path))
+    }
+
+    @Test func divergingTrainingNamesTheEpochAndSuggestsASmallerRate() throws {
+        let folder = try DataFixtures.temporaryDirectory("diverge")
+        _ = try DataFixtures.write(DataFixtures.imagesFile(count: 40, rows: 4, cols: 4), to: folder.appendingPathComponent("images"))
+        _ = try DataFixtures.write(DataFixtures.labelsFile((0..<40).map { UInt8($0 % 10) }), to: folder.appendingPathComponent("labels"))
+        try """
+        ```{load}
+        :images: images
+        :labels: labels
+        :split: train
+        ```
+
+        ```{train} softmax
+        :lr: 1e38
+        :epochs: 3
+        :batch: 8
+        ```
+        """.write(to: folder.appendingPathComponent("diverge.md"), atomically: true, encoding: .utf8)
+        let result = try NBRunProcess.run(["render", "diverge.md", "-o", "out", "-q"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("diverge.md:7:4: error: training diverged in epoch 1"), "\(result.stderr)")
+        #expect(result.stderr.contains("hint:") && result.stderr.contains("smaller"), "\(result.stderr)")
     }
 
     @Test func badIDXFilesNameTheFile() throws {
