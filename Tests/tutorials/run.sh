@@ -33,7 +33,8 @@ for notebook in notebooks/*.md; do
     softmax-mnist.zh)
       # This machine has the real MNIST test set only: train on the first 8,000 test
       # images, evaluate on the last 2,000 (see the notebook's front matter).
-      check "render $name (MNIST test set)" render "$notebook" --data-dir "$shared" -p mnist-source=test-set ;;
+      check "render $name (MNIST test set)" render "$notebook" --data-dir "$shared" \
+        -p from=test -p train-rows=0..8000 -p test-rows=8000..10000 ;;
     *)
       check "render $name" render "$notebook" ;;
   esac

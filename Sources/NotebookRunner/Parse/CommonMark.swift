@@ -54,8 +54,16 @@ enum CommonMark {
         defer { cmark_node_free(root) }
 
         var headingNodes: [OpaquePointer] = []
+        var joinedBreaks: [OpaquePointer] = []
         walk(root) { node in
-            if cmark_node_get_type(node) == CMARK_NODE_HEADING { headingNodes.append(node) }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_HEADING { headingNodes.append(node) }
+            if type == CMARK_NODE_SOFTBREAK, isBetweenCJK(node) { joinedBreaks.append(node) }
+        }
+        // A line break inside Chinese or Japanese text is not a space: drop it.
+        for node in joinedBreaks {
+            cmark_node_unlink(node)
+            cmark_node_free(node)
         }
         var slugs = SlugSet()
         var headings: [Heading] = []
@@ -78,6 +86,24 @@ enum CommonMark {
         guard let cString = cmark_render_html(root, options) else { return ("", headings) }
         defer { free(cString) }
         return (String(cString: cString), headings)
+    }
+
+    /// Whether a soft line break sits between two CJK characters (ideographs, kana, full-width punctuation).
+    private static func isBetweenCJK(_ node: OpaquePointer) -> Bool {
+        guard let previous = cmark_node_previous(node), let next = cmark_node_next(node),
+              cmark_node_get_type(previous) == CMARK_NODE_TEXT, cmark_node_get_type(next) == CMARK_NODE_TEXT,
+              let before = string(cmark_node_get_literal(previous)).unicodeScalars.last,
+              let after = string(cmark_node_get_literal(next)).unicodeScalars.first else { return false }
+        return isCJK(before) && isCJK(after)
+    }
+
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3000...0x303F, 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFF00...0xFFEF, 0x20000...0x2FA1F:
+            return true
+        default:
+            return false
+        }
     }
 
     // MARK: - C plumbing

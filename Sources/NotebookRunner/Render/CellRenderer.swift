@@ -3,6 +3,7 @@ import Foundation
 /// Renders one cell: a header line, its source (collapsible) and its outputs.
 struct CellRenderer {
     var reproducible: Bool
+    var strings = ReportStrings(language: "en")
 
     func render(_ result: CellResult) -> String {
         let cell = result.cell
@@ -19,7 +20,7 @@ struct CellRenderer {
         html += "<details class=\"nb-source\" open><summary>\(facts.joined(separator: " "))</summary>\n"
         html += "<pre><code>\(HTML.escape(cell.source))</code></pre></details>\n"
         if result.status == .skipped {
-            html += "<p class=\"nb-skipped\">Not run: an earlier cell failed.</p>\n"
+            html += "<p class=\"nb-skipped\">\(strings.notRun)</p>\n"
         }
         if !result.outputs.isEmpty {
             html += "<div class=\"nb-outputs\">\n"
@@ -55,8 +56,10 @@ struct CellRenderer {
                 return "<\(tag)\(style)>\(HTML.escape(text))</\(tag)>"
             }.joined()
         }
-        var html = "<div class=\"nb-table-wrap\"><table class=\"nb-table\">"
-        if let caption = table.caption { html += "<caption>\(HTML.escape(caption))</caption>" }
+        // The caption stands above the table at the full width of the cell, not squeezed to the table's.
+        var html = "<div class=\"nb-table-wrap\">"
+        if let caption = table.caption { html += "<p class=\"nb-caption\">\(HTML.escape(caption))</p>" }
+        html += "<table class=\"nb-table\">"
         html += "<thead><tr>\(cells(table.header, tag: "th"))</tr></thead><tbody>\n"
         for row in table.rows { html += "<tr>\(cells(row, tag: "td"))</tr>\n" }
         return html + "</tbody></table></div>\n"

@@ -20,7 +20,9 @@ public struct HTMLRenderer: Sendable {
     public func render(_ run: RunResult) -> (html: String, warnings: [Diagnostic]) {
         let notebook = run.notebook
         var math = MathRenderer()
-        let cells = CellRenderer(reproducible: reproducible)
+        let language = notebook.frontMatter.language ?? "en"
+        let strings = ReportStrings(language: language)
+        let cells = CellRenderer(reproducible: reproducible, strings: strings)
         let prose = ProseRenderer.render(notebook, math: &math, cellHTML: { index in
             index < run.cells.count ? cells.render(run.cells[index]) : ""
         }, roleHTML: { index in
@@ -33,7 +35,6 @@ public struct HTMLRenderer: Sendable {
             }
         })
 
-        let language = notebook.frontMatter.language ?? "en"
         var page = """
         <!DOCTYPE html>
         <html lang="\(HTML.escape(language))">
@@ -52,9 +53,9 @@ public struct HTMLRenderer: Sendable {
 
         """
         page += header(run)
-        page += tableOfContents(prose.headings)
+        page += tableOfContents(prose.headings, title: strings.contents)
         page += "<main>\n\(prose.html)\n</main>\n"
-        page += "<footer class=\"nb-footer\">Rendered by nbrun \(HTML.escape(version)) from \(HTML.escape(notebook.file)).</footer>\n"
+        page += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
         page += "</div>\n</body>\n</html>\n"
         return (page, math.warnings)
     }
@@ -82,10 +83,10 @@ public struct HTMLRenderer: Sendable {
         return html + "</header>\n"
     }
 
-    private func tableOfContents(_ headings: [(level: Int, html: String, anchor: String)]) -> String {
+    private func tableOfContents(_ headings: [(level: Int, html: String, anchor: String)], title: String) -> String {
         let entries = headings.filter { $0.level == 2 || $0.level == 3 }
         guard entries.count >= 2 else { return "" }
-        var html = "<nav class=\"nb-toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n"
+        var html = "<nav class=\"nb-toc\" aria-label=\"\(title)\"><strong>\(title)</strong>\n<ol>\n"
         for entry in entries {
             html += "<li class=\"nb-toc-\(entry.level)\"><a href=\"#\(entry.anchor)\">\(entry.html)</a></li>\n"
         }

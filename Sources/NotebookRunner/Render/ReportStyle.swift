@@ -23,7 +23,7 @@ enum ReportStyle {
       font-family: "Charter", "Bitstream Charter", "Noto Serif", "Source Serif Pro", Georgia, "Noto Serif CJK SC", "Source Han Serif SC", serif;
       line-height: 1.6; text-rendering: optimizeLegibility;
     }
-    .nb-page { max-width: 52rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
+    .nb-page { max-width: 54rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
     h1, h2, h3, h4 { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif; line-height: 1.25; }
     h1 { font-size: 2.1rem; margin: 0 0 .4rem; }
     h2 { font-size: 1.45rem; margin-top: 2.4rem; border-bottom: 1px solid var(--border); padding-bottom: .2rem; }
@@ -64,9 +64,9 @@ enum ReportStyle {
     .nb-notice { background: var(--warn-bg); border-radius: 4px; padding: .5rem .8rem; white-space: pre-wrap; }
     .nb-skipped { font: .85rem system-ui, sans-serif; color: var(--muted); margin: .5rem .9rem; }
     .nb-table-wrap { overflow-x: auto; margin: .6rem 0; }
-    .nb-table { border-collapse: collapse; font: .85rem system-ui, sans-serif; font-variant-numeric: tabular-nums; }
-    .nb-table caption { text-align: left; color: var(--muted); padding-bottom: .3rem; white-space: nowrap; }
-    .nb-table th, .nb-table td { padding: .25rem .7rem; border-bottom: 1px solid var(--border); text-align: left; }
+    .nb-table { border-collapse: collapse; font: .82rem system-ui, sans-serif; font-variant-numeric: tabular-nums; }
+    .nb-caption { font: .85rem system-ui, sans-serif; color: var(--muted); margin: 0 0 .3rem; }
+    .nb-table th, .nb-table td { padding: .25rem .55rem; border-bottom: 1px solid var(--border); text-align: left; white-space: nowrap; }
     .nb-table th { background: var(--panel); font-weight: 600; }
     .nb-table .nb-right { text-align: right; }
     .nb-table .nb-center { text-align: center; }

@@ -1,0 +1,19 @@
+/// The few words the report writes itself, in the page's language (`lang` in the front
+/// matter): English, or Chinese for `zh…`.
+struct ReportStrings: Sendable {
+    var contents: String
+    var notRun: String
+    var renderedBy: @Sendable (_ version: String, _ file: String) -> String
+
+    init(language: String) {
+        if language.lowercased().hasPrefix("zh") {
+            contents = "目录"
+            notRun = "未运行：前面的单元格出错了。"
+            renderedBy = { "由 nbrun \($0) 从 \($1) 生成。" }
+        } else {
+            contents = "Contents"
+            notRun = "Not run: an earlier cell failed."
+            renderedBy = { "Rendered by nbrun \($0) from \($1)." }
+        }
+    }
+}
