@@ -132,7 +132,7 @@ def main():
     check("shirts are the hardest class",
           shirt is not None and None not in per_class and shirt == min(per_class),
           f"shirt {shirt}, lowest {min(v for v in per_class if v is not None) if any(v is not None for v in per_class) else None}")
-    in_range("mistakes shown are all wrong predictions", "mistakes", "wrong_shown", 16, 16)
+    in_range("mistakes shown are all wrong predictions", "mistakes", "wrong_shown", 12, 12)
     status_ok("templates")
 
     print(f"{passed} passed, {failed} failed")
