@@ -38,8 +38,9 @@ for notebook in notebooks/*.md; do
     *)
       check "render $name" render "$notebook" ;;
   esac
-  if [ -f "Tests/tutorials/check-$name.py" ]; then
-    check "numbers of $name" python3 "Tests/tutorials/check-$name.py" "$out/$name.json"
+  checker="Tests/tutorials/check-${name//./-}.py"
+  if [ -f "$checker" ]; then
+    check "numbers of $name" python3 "$checker" "$out/$name.json"
   fi
   if command -v chromium > /dev/null; then
     check "chromium draws $name" bash -c "timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
