@@ -289,7 +289,8 @@ public struct TrainDirective: Directive {
         case .rows(let size): method = "minibatch SGD (batch \(min(size, train.count)))"
         }
         var summary = "Trained softmax regression (\(train.pixelCount) → \(result.model.classes)) on \(LoadDirective.grouped(train.count)) \(dataset.name) images:\n"
-        summary += "\(result.epochs.count) epoch\(result.epochs.count == 1 ? "" : "s") (\(result.epochs.reduce(0) { $0 + $1.steps }) steps) of \(method), lr \(SoftmaxTrainer.format(configuration.learningRate))"
+        let steps = result.epochs.reduce(0) { $0 + $1.steps }
+        summary += "\(result.epochs.count) epoch\(result.epochs.count == 1 ? "" : "s") (\(steps) step\(steps == 1 ? "" : "s")) of \(method), lr \(SoftmaxTrainer.format(configuration.learningRate))"
         if !reproducible { summary += ", in \(String(format: "%.2f", result.trainingSeconds)) s" }
         summary += ".\nFinal train loss \(String(format: "%.4f", last.trainLoss))"
         if let accuracy = last.testAccuracy, let test { summary += ", test accuracy \(String(format: "%.4f", accuracy)) on \(LoadDirective.grouped(test.count)) test images" }

@@ -47,8 +47,8 @@ public struct LineChart: Sendable {
         self.panels = panels
     }
 
-    // Margins inside each panel: room for tick labels, axis labels and the title.
-    private let left = 58.0, right = 16.0, top = 30.0, bottom = 46.0
+    // Margins inside each panel: room for tick labels, axis labels, the title and the legend row.
+    private let left = 58.0, right = 16.0, top = 44.0, bottom = 46.0
 
     public var svg: String {
         let width = panelWidth * Double(panels.count)
@@ -112,13 +112,14 @@ public struct LineChart: Sendable {
                 out += "<circle cx=\"\(px(point.x))\" cy=\"\(py(point.y))\" r=\"2.5\" fill=\"\(series.color)\"/>"
             }
         }
-        // Legend in the top-right corner of the plot.
-        for (index, series) in panel.series.enumerated() {
-            let y = top + 10 + Double(index) * 15
-            let x = left + plotWidth - 110
+        // Legend in a row between the title and the plot, so it never covers a curve.
+        var x = left
+        for series in panel.series {
+            let y = 31.0
             let dash = series.dashed ? " stroke-dasharray=\"5 3\"" : ""
             out += "<line x1=\"\(SVGText.coordinate(x))\" x2=\"\(SVGText.coordinate(x + 18))\" y1=\"\(SVGText.coordinate(y))\" y2=\"\(SVGText.coordinate(y))\" stroke=\"\(series.color)\" stroke-width=\"2\"\(dash)/>"
             out += "<text x=\"\(SVGText.coordinate(x + 23))\" y=\"\(SVGText.coordinate(y))\" dy=\"0.35em\">\(SVGText.escape(series.name))</text>"
+            x += 23 + Double(series.name.count) * 6.5 + 14
         }
         return out
     }
