@@ -15,7 +15,7 @@ public struct ExpressionBindings: Sendable {
 
     /// The standard deviation of random initial weights: small enough that softmax is far
     /// from saturated, large enough that its outputs are not all equal.
-    public static let weightScale = 0.05
+    public static let weightScale = 0.01
 
     public init(state: NotebookState, samples: Int, seed: UInt64) {
         var scope = ExpressionScope(metrics: state.metrics)
@@ -54,7 +54,7 @@ public struct ExpressionBindings: Sendable {
 
     /// `X`, `y`, `Y` and `N` for `samples` rows of `split` drawn with `seed`.
     public static func batch(from split: DataSplit, samples: Int, seed: UInt64, classes: Int, scale: Double = 1.0 / 255) -> [String: Tensor] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = Xoshiro256StarStar(seed: seed)
         let rows = generator.sample(samples, from: split.count)
         return batch(from: split, rows: rows, classes: classes, scale: scale)
     }
@@ -96,7 +96,7 @@ public struct ExpressionBindings: Sendable {
 
     /// Random normal `W` (inputs×classes) and `b` (classes) with `weightScale`.
     public static func randomParameters(inputs: Int, classes: Int, seed: UInt64) -> (Tensor, Tensor) {
-        var generator = SeededGenerator(seed: seed ^ 0x5EED_0F_0DE1)
+        var generator = Xoshiro256StarStar(seed: seed ^ 0x5EED_0F_0DE1)
         let w = (0..<inputs * classes).map { _ in generator.normal() * weightScale }
         let b = (0..<classes).map { _ in generator.normal() * weightScale }
         return (Tensor(rows: inputs, cols: classes, data: w), Tensor(vector: b))

@@ -78,7 +78,7 @@ public struct GradientCheck: Sendable {
     /// The flat indices to check: all of them, or `limit` drawn with `seed`, in ascending order.
     public static func indices(count: Int, limit: Int?, seed: UInt64) -> [Int] {
         guard let limit, limit < count else { return Array(0..<count) }
-        var generator = SeededGenerator(seed: seed ^ 0xC4EC_C0DE)
+        var generator = Xoshiro256StarStar(seed: seed ^ 0xC4EC_C0DE)
         return generator.sample(limit, from: count).sorted()
     }
 

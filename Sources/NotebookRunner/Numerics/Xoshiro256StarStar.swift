@@ -71,6 +71,17 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return radius * Foundation.cos(angle)
     }
 
+    /// `count` distinct indices of `0..<total` in the order drawn (a partial Fisher–Yates
+    /// shuffle from the front); all of them when `count ≥ total`.
+    public mutating func sample(_ count: Int, from total: Int) -> [Int] {
+        let count = min(max(count, 0), total)
+        var pool = Array(0..<total)
+        for i in 0..<count {
+            pool.swapAt(i, i + below(total - i))
+        }
+        return Array(pool[0..<count])
+    }
+
     /// Puts `elements` in a uniformly random order (Fisher–Yates, from the back).
     public mutating func shuffle<C: MutableCollection & RandomAccessCollection>(_ elements: inout C) where C.Index == Int {
         guard elements.count > 1 else { return }

@@ -76,6 +76,19 @@ enum DataFixtures {
                                 cancellation: CellCancellation(run: Cancellation()), progress: { _ in })
     }
 
+    /// The decompressed bytes of a `.gz` file, read by `gzip -dc`, independently of nbrun's zlib code.
+    static func gunzip(_ url: URL) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc", url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let bytes = [UInt8](pipe.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        return bytes
+    }
+
     /// Builds and runs a directive cell.
     static func run<D: Directive>(_ type: D.Type, _ cell: Cell, state: NotebookState, output: URL,
                                   dataDirectory: URL? = sharedData, notebookDirectory: URL? = nil) throws -> CellOutputs {

@@ -36,14 +36,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
 
         // The IDX bytes of test image 0, read independently of the pipeline (gzip -dc).
-        let gunzip = Process()
-        gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gunzip.arguments = ["-dc", DataFixtures.mnistTestImages.path]
-        let pipe = Pipe()
-        gunzip.standardOutput = pipe
-        try gunzip.run()
-        let raw = [UInt8](pipe.fileHandleForReading.readDataToEndOfFile())
-        gunzip.waitUntilExit()
+        let raw = try DataFixtures.gunzip(DataFixtures.mnistTestImages)
         let image0 = Array(raw[16..<(16 + 784)])
 
         let assets = folder.appendingPathComponent("out/digits")

@@ -5,9 +5,9 @@ import Foundation
 enum ExpressionTestSupport {
     /// `count` random `rows×cols` images (about half the pixels 0, like MNIST) with labels 0…9.
     static func dataset(count: Int = 120, rows: Int = 4, cols: Int = 4, seed: UInt64 = 7) -> Dataset {
-        var generator = SeededGenerator(seed: seed)
+        var generator = Xoshiro256StarStar(seed: seed)
         let pixels = (0..<count * rows * cols).map { _ -> UInt8 in
-            generator.uniform() < 0.5 ? 0 : UInt8(generator.next() % 256)
+            generator.unit() < 0.5 ? 0 : UInt8(generator.next() % 256)
         }
         let labels = (0..<count).map { _ in UInt8(generator.next() % 10) }
         let split = DataSplit(name: "train", images: pixels, labels: labels, count: count, rows: rows, cols: cols, sources: [])

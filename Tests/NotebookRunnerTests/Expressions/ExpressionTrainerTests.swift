@@ -3,7 +3,7 @@ import Testing
 
 /// A learnable data set: class k lights pixel k (of 16) brightly, other pixels are faint noise.
 private func learnable(count: Int, seed: UInt64) -> DataSplit {
-    var generator = SeededGenerator(seed: seed)
+    var generator = Xoshiro256StarStar(seed: seed)
     var images: [UInt8] = []
     var labels: [UInt8] = []
     for _ in 0..<count {

@@ -20,14 +20,7 @@ import Testing
         let sums = try String(contentsOf: DataFixtures.mnist.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
         let line = try #require(sums.split(separator: "\n").first { $0.contains("t10k-labels-idx1-ubyte") })
         let expected = String(line.prefix(64))
-        let gunzip = Process()
-        gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gunzip.arguments = ["-dc", DataFixtures.mnistTestLabels.path]
-        let pipe = Pipe()
-        gunzip.standardOutput = pipe
-        try gunzip.run()
-        let bytes = [UInt8](pipe.fileHandleForReading.readDataToEndOfFile())
-        gunzip.waitUntilExit()
+        let bytes = try DataFixtures.gunzip(DataFixtures.mnistTestLabels)
         #expect(SHA256.hex(bytes) == expected)
     }
 }

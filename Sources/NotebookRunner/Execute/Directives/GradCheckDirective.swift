@@ -212,7 +212,7 @@ public struct GradCheckDirective: Directive {
     /// ∂P_k/∂A_i = P_k(δ_ki − P_i) on random logits against differences of the stable softmax.
     private func checkSoftmaxJacobian() throws -> GradientCheckReport {
         let classes = 10
-        var generator = SeededGenerator(seed: seed)
+        var generator = Xoshiro256StarStar(seed: seed)
         let logits = Tensor(vector: (0..<classes).map { _ in 2 * generator.normal() })
         let p = try logits.softmax()
         var jacobian = Tensor.filled([classes, classes], 0)
@@ -238,7 +238,7 @@ public struct GradCheckDirective: Directive {
     /// The gradient of J = −(1/N) Σ ln P_{n,y_n} with respect to the logits: (P − Y)/N.
     private func checkCrossEntropy(in context: ExecutionContext) throws -> GradientCheckReport {
         let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
-        var generator = SeededGenerator(seed: seed ^ 0xA11)
+        var generator = Xoshiro256StarStar(seed: seed ^ 0xA11)
         let classes = bindings.scope["Y"]?.cols ?? 10
         let labels: [Int]
         var description: String
