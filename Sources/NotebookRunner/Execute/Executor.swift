@@ -24,8 +24,7 @@ public struct Executor {
     public func validate(_ notebook: Notebook) -> [Diagnostic] {
         notebook.cells.compactMap { cell in
             do {
-                _ = try registry.instantiate(cell, defaults: settings.defaults)
-                _ = try Self.timeout(of: cell)
+                _ = try prepare(cell)
                 return nil
             } catch {
                 return Self.diagnostic(from: error, cell: cell)
@@ -50,8 +49,7 @@ public struct Executor {
         var timeouts: [Int: Double] = [:]
         for cell in notebook.cells {
             do {
-                directives[cell.index] = try registry.instantiate(cell, defaults: settings.defaults)
-                timeouts[cell.index] = try Self.timeout(of: cell)
+                (directives[cell.index], timeouts[cell.index]) = try prepare(cell)
             } catch {
                 invalid[cell.index] = Self.diagnostic(from: error, cell: cell)
             }
@@ -143,6 +141,11 @@ public struct Executor {
             digests.append((url.lastPathComponent, digest))
         }
         return CacheKey.compute(previous: previous, cell: cell, defaults: settings.defaults, inputDigests: digests)
+    }
+
+    /// The cell's directive, built and validated, and its `:timeout:`: what `validate` checks and `run` uses.
+    private func prepare(_ cell: Cell) throws -> (any Directive, Double?) {
+        (try registry.instantiate(cell, defaults: settings.defaults), try Self.timeout(of: cell))
     }
 
     /// The cell's `:timeout:` in seconds (a cell option only: front matter does not set it).

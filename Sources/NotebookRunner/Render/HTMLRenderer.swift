@@ -35,7 +35,17 @@ public struct HTMLRenderer: Sendable {
             }
         })
 
-        var page = """
+        var body = header(run)
+        body += tableOfContents(prose.headings, title: strings.contents)
+        body += "<main>\n\(prose.html)\n</main>\n"
+        body += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
+        let page = shell(language: language, title: notebook.title, extraCSS: math.fontCSS(embed: embedsMathFont), body: body)
+        return (page, math.warnings)
+    }
+
+    /// The page around `body`: head with the inline stylesheet and a policy that forbids every fetch.
+    private func shell(language: String, title: String, extraCSS: String, body: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="\(HTML.escape(language))">
         <head>
@@ -43,21 +53,18 @@ public struct HTMLRenderer: Sendable {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">
         <meta name="generator" content="nbrun \(HTML.escape(version))">
-        <title>\(HTML.escape(notebook.title))</title>
+        <title>\(HTML.escape(title))</title>
         <style>
         \(ReportStyle.css)
-        \(math.fontCSS(embed: embedsMathFont))</style>
+        \(extraCSS)</style>
         </head>
         <body>
         <div class="nb-page">
+        \(body)</div>
+        </body>
+        </html>
 
         """
-        page += header(run)
-        page += tableOfContents(prose.headings, title: strings.contents)
-        page += "<main>\n\(prose.html)\n</main>\n"
-        page += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
-        page += "</div>\n</body>\n</html>\n"
-        return (page, math.warnings)
     }
 
     private func header(_ run: RunResult) -> String {
@@ -109,25 +116,10 @@ public struct HTMLRenderer: Sendable {
 extension HTMLRenderer {
     /// The page written when a notebook cannot even be parsed: the error, and nothing lost.
     public func renderFailure(file: String, diagnostic: Diagnostic) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-        <title>\(HTML.escape(file)): error</title>
-        <style>
-        \(ReportStyle.css)
-        </style>
-        </head>
-        <body>
-        <div class="nb-page">
-        <header class="nb-header"><h1>\(HTML.escape(file))</h1><p class="nb-summary"><span class="nb-failed">The notebook could not be read.</span></p></header>
-        <pre class="nb-error" role="alert">\(HTML.escape(diagnostic.description))</pre>
-        </div>
-        </body>
-        </html>
+        shell(language: "en", title: "\(file): error", extraCSS: "", body: """
+            <header class="nb-header"><h1>\(HTML.escape(file))</h1><p class="nb-summary"><span class="nb-failed">The notebook could not be read.</span></p></header>
+            <pre class="nb-error" role="alert">\(HTML.escape(diagnostic.description))</pre>
 
-        """
+            """)
     }
 }

@@ -177,20 +177,13 @@ public struct LoadDirective: Directive {
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
-        let base = context.settings.notebookDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let base = Self.baseDirectory(context)
         var splits: [DataSplit] = []
         let classNames: [String]
         var origin: String
         switch source {
         case let .catalog(entry, splitNames, directory):
-            let locator = DatasetLocator(cellDirectory: directory.map { Self.resolve($0.path, against: base) },
-                                         dataRoot: context.settings.dataDirectory)
-            let found: (place: DatasetLocator.Place, files: [String: DatasetLocator.SplitFiles])
-            do {
-                found = try locator.locate(entry, splits: splitNames)
-            } catch let diagnostic as Diagnostic {
-                throw diagnostic.located(at: directory?.location ?? location)
-            }
+            let found = try locate(entry, splits: splitNames, directory: directory, in: context)
             for split in splitNames {
                 let files = found.files[split]!
                 context.progress("reading \(entry.name) \(split) split")
@@ -256,15 +249,30 @@ public struct LoadDirective: Directive {
 
     /// The IDX files the cell will read, found as `run` finds them (for the cache key).
     public func inputFiles(in context: ExecutionContext) throws -> [URL] {
-        let base = context.settings.notebookDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         switch source {
         case let .catalog(entry, splitNames, directory):
-            let locator = DatasetLocator(cellDirectory: directory.map { Self.resolve($0.path, against: base) },
-                                         dataRoot: context.settings.dataDirectory)
-            let found = try locator.locate(entry, splits: splitNames)
+            let found = try locate(entry, splits: splitNames, directory: directory, in: context)
             return splitNames.flatMap { [found.files[$0]!.images, found.files[$0]!.labels] }
         case let .files(images, labels, _):
+            let base = Self.baseDirectory(context)
             return [Self.resolve(images.path, against: base), Self.resolve(labels.path, against: base)]
+        }
+    }
+
+    /// The folder relative paths start from: the notebook's, else the working directory.
+    private static func baseDirectory(_ context: ExecutionContext) -> URL {
+        context.settings.notebookDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }
+
+    /// Finds a named data set's files for `splits`, with errors placed at `:dir:` or the directive.
+    private func locate(_ entry: DatasetCatalog.Entry, splits: [String], directory: (path: String, location: SourceLocation)?,
+                        in context: ExecutionContext) throws -> (place: DatasetLocator.Place, files: [String: DatasetLocator.SplitFiles]) {
+        let locator = DatasetLocator(cellDirectory: directory.map { Self.resolve($0.path, against: Self.baseDirectory(context)) },
+                                     dataRoot: context.settings.dataDirectory)
+        do {
+            return try locator.locate(entry, splits: splits)
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic.located(at: directory?.location ?? location)
         }
     }
 
