@@ -81,9 +81,18 @@ import Testing
 
     @Test(.enabled(if: DataFixtures.hasMNIST, "MNIST test set not found at ../shared/data/mnist"))
     func missingTrainingImagesListEveryPlace() throws {
+        // A data root of its own whose mnist/ holds the test split only.
+        let root = try DataFixtures.temporaryDirectory("test-only")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = root.appendingPathComponent("mnist")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for file in ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+            try FileManager.default.copyItem(at: DataFixtures.mnist.appendingPathComponent(file),
+                                             to: folder.appendingPathComponent(file))
+        }
         let cell = DataFixtures.cell("load", ["mnist"])
         let diagnostic = DataFixtures.diagnostic {
-            _ = try DataFixtures.run(LoadDirective.self, cell, state: NotebookState(), output: output)
+            _ = try DataFixtures.run(LoadDirective.self, cell, state: NotebookState(), output: output, dataDirectory: root)
         }
         let message = try #require(diagnostic?.message)
         #expect(message.contains("(--data-dir): no train-images-idx3-ubyte[.gz]"))
