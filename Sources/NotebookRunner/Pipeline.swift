@@ -73,13 +73,7 @@ public struct Pipeline {
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
-            var diagnostics = [diagnostic]
-            do {
-                try AtomicFile.write(renderer.renderFailure(file: file, diagnostic: diagnostic), to: reportURL)
-            } catch {
-                diagnostics.append(Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1)))
-            }
-            return Outcome(report: reportURL, record: nil, run: nil, diagnostics: diagnostics, stopReason: .notebookInvalid)
+            return writeFailure(diagnostic, stop: .notebookInvalid, file: file, report: reportURL, record: recordURL)
         }
         notebook.warnings.forEach(progress.report)
 
@@ -90,7 +84,8 @@ public struct Pipeline {
             // A command-line mistake: no notebook location applies.
             let diagnostic = (error as? Diagnostic) ?? Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
-            return Outcome(report: reportURL, record: nil, run: nil, diagnostics: [diagnostic], stopReason: .usageError)
+            return writeFailure(diagnostic, stop: .usageError, file: file, report: reportURL, record: recordURL,
+                                title: notebook.title)
         }
         let executor = Executor(registry: registry, settings: settings, inlineEvaluator: InlineEvaluation.evaluate)
         let journal = RunJournal()
@@ -112,6 +107,25 @@ public struct Pipeline {
         if watchdog.stop(), let outcome = abandoned.withLock({ $0 }) { return outcome }
         return Self.write(run, renderer: renderer, report: reportURL, record: recordURL, settings: settings,
                           report: progress.report)
+    }
+
+    /// Writes a page showing `diagnostic` and a record saying the same, for a notebook that
+    /// did not run (it could not be read or parsed, or the command line does not fit it).
+    private func writeFailure(_ diagnostic: Diagnostic, stop: StopReason, file: String, report reportURL: URL,
+                              record recordURL: URL, title: String? = nil) -> Outcome {
+        let renderer = HTMLRenderer(reproducible: settings.reproducible)
+        let record = RunRecord(failureOf: file, title: title ?? file, diagnostic: diagnostic, stop: stop,
+                               parameters: Self.parameters(settings.defaults))
+        var diagnostics = [diagnostic]
+        do {
+            try AtomicFile.write(renderer.renderFailure(file: file, diagnostic: diagnostic, stop: stop), to: reportURL)
+            try AtomicFile.write(record.encoded(), to: recordURL)
+        } catch {
+            let failure = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
+            progress.report(failure)
+            diagnostics.append(failure)
+        }
+        return Outcome(report: reportURL, record: recordURL, run: nil, diagnostics: diagnostics, stopReason: stop)
     }
 
     /// Renders `run` and writes the report and the run record (each atomically);

@@ -48,6 +48,19 @@ public struct RunRecord: Codable, Sendable {
         errors = run.errors.map(\.description)
     }
 
+    /// The record of a notebook that did not run: no cells, the one error that stopped it.
+    public init(failureOf file: String, title: String, diagnostic: Diagnostic, stop: StopReason,
+                parameters: [(key: String, value: String)]) {
+        notebook = file
+        self.title = title
+        status = "error"
+        self.stop = stop.recordName
+        nbrun = NBRun.version
+        self.parameters = Dictionary(parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        cells = []
+        errors = [diagnostic.description]
+    }
+
     /// Pretty, key-sorted JSON (non-finite numbers as the strings "NaN", "Infinity").
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
