@@ -40,7 +40,7 @@ public struct Pipeline {
             let notebook = try NotebookParser.parse(contentsOf: url, file: file)
             let settings = try effectiveSettings(for: notebook, at: url)
             let executor = Executor(registry: registry, settings: settings)
-            return notebook.warnings + executor.validate(notebook)
+            return notebook.warnings + notebook.errors + executor.validate(notebook)
         } catch {
             return [Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))]
         }
@@ -55,7 +55,7 @@ public struct Pipeline {
 
         let notebook: Notebook
         do {
-            notebook = try NotebookParser.parse(contentsOf: url, file: file)
+            notebook = try NotebookParser.parse(contentsOf: url, file: file, omitSolutions: settings.omitsSolutions)
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
@@ -68,6 +68,7 @@ public struct Pipeline {
             return Outcome(report: reportURL, record: nil, run: nil, diagnostics: diagnostics)
         }
         notebook.warnings.forEach(progress.report)
+        notebook.errors.forEach(progress.report)
 
         let settings: RunSettings
         do {
