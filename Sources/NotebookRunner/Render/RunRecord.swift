@@ -3,7 +3,7 @@ import Foundation
 /// The machine-readable twin of the report: `<out>/<notebook>.json`.
 ///
 /// ```json
-/// {"notebook": "notebooks/intro.md", "status": "ok",
+/// {"notebook": "notebooks/intro.md", "status": "ok", "stop": "finished",
 ///  "cells": [{"label": "train", "directive": "train", "line": 40, "status": "ok",
 ///             "seconds": 0.61, "metrics": {"test_accuracy": 0.8312}}],
 ///  "equations": [{"label": "gradient", "number": "3", "line": 52, "column": 30,
@@ -48,6 +48,11 @@ public struct RunRecord: Codable, Sendable {
     public var notebook: String
     public var title: String
     public var status: String
+    /// How the run ended: `finished`, `cell-failed`, `notebook-invalid`, `interrupted`,
+    /// `timed-out` or `usage-error`.
+    public var stop: String
+    /// The signal that interrupted the run (`SIGINT`, `SIGTERM`, `SIGHUP`), if one did.
+    public var signal: String?
     public var nbrun: String
     public var parameters: [String: String]
     public var cells: [CellEntry]
@@ -56,14 +61,16 @@ public struct RunRecord: Codable, Sendable {
     public var equationSummary: EquationSummary
 
     enum CodingKeys: String, CodingKey {
-        case notebook, title, status, nbrun, parameters, cells, errors, equations
+        case notebook, title, status, stop, signal, nbrun, parameters, cells, errors, equations
         case equationSummary = "equation_summary"
     }
 
     public init(_ run: RunResult, reproducible: Bool) {
         notebook = run.notebook.file
         title = run.notebook.title
-        status = run.failed ? "error" : "ok"
+        status = run.failed || run.stopReason != .finished ? "error" : "ok"
+        stop = run.stopReason.recordName
+        if case .interrupted(let number) = run.stopReason { signal = StopReason.signalName(number) }
         nbrun = NBRun.version
         parameters = Dictionary(run.parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         cells = run.cells.map { result in
@@ -82,6 +89,21 @@ public struct RunRecord: Codable, Sendable {
         }
         equationSummary = EquationSummary(total: checks.total, checked: checks.checkedCount, failed: checks.failedCount,
                                           unchecked: checks.total - checks.checkedCount)
+    }
+
+    /// The record of a notebook that did not run: no cells, the one error that stopped it.
+    public init(failureOf file: String, title: String, diagnostic: Diagnostic, stop: StopReason,
+                parameters: [(key: String, value: String)]) {
+        notebook = file
+        self.title = title
+        status = "error"
+        self.stop = stop.recordName
+        nbrun = NBRun.version
+        self.parameters = Dictionary(parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        cells = []
+        errors = [diagnostic.description]
+        equations = []
+        equationSummary = EquationSummary(total: 0, checked: 0, failed: 0, unchecked: 0)
     }
 
     /// Pretty, key-sorted JSON (non-finite numbers as the strings "NaN", "Infinity").
