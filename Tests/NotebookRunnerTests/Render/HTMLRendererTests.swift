@@ -5,8 +5,8 @@ import TeXMath
 
 /// `{figure}`: one of each output kind, for the golden report.
 struct FigureDirective: Directive {
-    static let spec = DirectiveSpec(name: "figure", arguments: "", summary: "Shows a table, a chart and an image.", options: [])
-    init(cell: Cell, defaults: Defaults) throws {}
+    static let spec = DirectiveSpec(name: "figure", arguments: .none, summary: "Shows a table, a chart and an image.", options: [])
+    init(cell: Cell, options: OptionValues) throws {}
 
     func run(in context: ExecutionContext) throws -> CellOutputs {
         CellOutputs([
