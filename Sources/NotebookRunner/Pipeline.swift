@@ -54,7 +54,7 @@ public struct Pipeline {
             let notebook = try NotebookParser.parse(contentsOf: url, file: file)
             let settings = try effectiveSettings(for: notebook, at: url)
             let executor = Executor(registry: registry, settings: settings)
-            return notebook.warnings + executor.validate(notebook)
+            return notebook.warnings + notebook.errors + executor.validate(notebook)
         } catch {
             return [Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))]
         }
@@ -69,13 +69,14 @@ public struct Pipeline {
 
         let notebook: Notebook
         do {
-            notebook = try NotebookParser.parse(contentsOf: url, file: file)
+            notebook = try NotebookParser.parse(contentsOf: url, file: file, omitSolutions: settings.omitsSolutions)
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
             return writeFailure(diagnostic, stop: .notebookInvalid, file: file, report: reportURL, record: recordURL)
         }
         notebook.warnings.forEach(progress.report)
+        notebook.errors.forEach(progress.report)
 
         let settings: RunSettings
         do {
