@@ -31,8 +31,12 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave times out of the report so identical runs give identical bytes (also set by SOURCE_DATE_EPOCH).")
     var reproducible = false
 
+    @Flag(name: .long, help: "The student's edition: leave every {solution} out of the report and the run record (they are not run).")
+    var student = false
+
     func run() throws {
         var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
+        settings.omitsSolutions = student
         if let timeout {
             guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
             settings.runTimeout = timeout

@@ -155,9 +155,7 @@ public struct Executor {
 
     /// The cell's `:timeout:` in seconds (a cell option only: front matter does not set it).
     static func timeout(of cell: Cell) throws -> Double? {
-        guard cell.option("timeout") != nil else { return nil }
-        return try OptionReader(cell: cell, defaults: Defaults())
-            .double("timeout", default: 60, range: 0.001...86_400, inheritsDefault: false)
+        try OptionValues(cell: cell, defaults: Defaults()).given(DirectiveSpec.timeout)
     }
 
     /// Runs one directive, turning whatever it throws into an error result at the cell.

@@ -44,6 +44,10 @@ struct StaticChecks {
             }
         }
         names.labelsBefore.insert(cell.label)
+        // Only softmax regression's parameters (W, b) are known without running.
+        if cell.directive == "model" || (cell.directive == "train" && cell.arguments.first != "softmax") {
+            names.valuesAreComplete = false
+        }
     }
 
     private func diagnostics(of role: InlineRole, names: ExpressionNameCheck) -> [Diagnostic] {

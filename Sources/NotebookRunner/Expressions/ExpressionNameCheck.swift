@@ -15,6 +15,9 @@ public struct ExpressionNameCheck: Sendable {
     public var labelsBefore: Set<String>
     /// Labels of cells after this point (named as such, rather than as unknown).
     public var labelsAfter: Set<String>
+    /// False once something may have bound names not known statically (a model whose
+    /// parameters a cell defines): then unknown plain names are left to the evaluator.
+    public var valuesAreComplete = true
 
     public init(values: Set<String> = standardNames, labelsBefore: Set<String> = [], labelsAfter: Set<String> = []) {
         self.values = values
@@ -40,6 +43,9 @@ public struct ExpressionNameCheck: Sendable {
             for element in elements { visit(element, in: expression, into: &found) }
         case .negate(let operand):
             visit(operand, in: expression, into: &found)
+        case .chain(let first, let steps):
+            visit(first, in: expression, into: &found)
+            for step in steps { visit(step.operand, in: expression, into: &found) }
         case .binary(_, let lhs, let rhs, _):
             visit(lhs, in: expression, into: &found)
             visit(rhs, in: expression, into: &found)
@@ -49,32 +55,45 @@ public struct ExpressionNameCheck: Sendable {
                 found.append(.error("unknown function '\(name)'", at: at(node.span.lowerBound),
                                     hint: near + "functions: " + ExpressionEvaluator.functionNames.joined(separator: ", ")))
             }
-            for argument in arguments { visit(argument.value, in: expression, into: &found) }
-        case .member(let base, let name, let offset):
-            if case .name(let label) = base.kind, !values.contains(label) {
+            for argument in arguments {
+                // A flag such as keepdims=True names no value.
+                if argument.keyword != nil, case .name(let flag) = argument.value.kind, Self.flagWords.contains(flag) { continue }
+                visit(argument.value, in: expression, into: &found)
+            }
+        case .postfix(let base, let steps):
+            var rest = steps[...]
+            if case .name(let label) = base.kind, !values.contains(label), case .member = steps.first {
                 if let problem = problem(withLabel: label) { found.append(.error(problem.message, at: at(base.span.lowerBound), hint: problem.hint)) }
+                rest = steps.dropFirst()
             } else {
                 visit(base, in: expression, into: &found)
-                if name != "T" && name != "shape" {
+            }
+            for step in rest {
+                switch step {
+                case .member(let name, let offset, _) where name != "T" && name != "shape":
                     found.append(.error("a tensor has no member '\(name)'", at: at(offset),
                                         hint: "tensors have .T (transpose) and .shape; label.metric reads a cell's metric"))
-                }
-            }
-        case .index(let base, let items, _):
-            visit(base, in: expression, into: &found)
-            for item in items {
-                switch item {
-                case .at(let position): visit(position, in: expression, into: &found)
-                case .range(let start, let stop, _):
-                    if let start { visit(start, in: expression, into: &found) }
-                    if let stop { visit(stop, in: expression, into: &found) }
+                case .member:
+                    break
+                case .index(let items, _, _):
+                    for item in items {
+                        switch item {
+                        case .at(let position): visit(position, in: expression, into: &found)
+                        case .range(let start, let stop, _):
+                            if let start { visit(start, in: expression, into: &found) }
+                            if let stop { visit(stop, in: expression, into: &found) }
+                        }
+                    }
                 }
             }
         }
     }
 
+    private static let flagWords: Set<String> = ["True", "False", "true", "false"]
+
     private func problem(withValue name: String) -> (message: String, hint: String)? {
         if values.contains(name) { return nil }
+        if !valuesAreComplete && !labelsBefore.contains(name) && !labelsAfter.contains(name) { return nil }
         if ExpressionEvaluator.functionNames.contains(name) { return ("'\(name)' is a function", "call it, e.g. \(name)(x)") }
         if labelsBefore.contains(name) || labelsAfter.contains(name) {
             return ("'\(name)' is a cell label, not a value", "read one of its metrics, e.g. \(name).test_accuracy")
