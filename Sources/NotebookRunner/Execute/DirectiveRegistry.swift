@@ -16,7 +16,7 @@ public struct DirectiveRegistry {
     public static var standard: DirectiveRegistry {
         DirectiveRegistry([LoadDirective.self, ShowDirective.self, TrainDirective.self, EvaluateDirective.self,
                            EvalDirective.self, GradCheckDirective.self,
-                           IDXHeaderDirective.self])
+                           IDXHeaderDirective.self, ModelDirective.self])
     }
 
     public var names: [String] { directives.map { $0.spec.name } }

@@ -17,11 +17,13 @@ public struct ExpressionBindings: Sendable {
     /// from saturated, large enough that its outputs are not all equal.
     public static let weightScale = 0.01
 
-    public init(state: NotebookState, samples: Int, seed: UInt64) {
+    /// `model` is the model whose parameters and input scale are bound (default: the latest).
+    public init(state: NotebookState, samples: Int, seed: UInt64, model: (any Classifier)? = nil) {
+        let model = model ?? state.model
         var scope = ExpressionScope(metrics: state.metrics)
         var descriptions: [String] = []
         var inputs = 784, classes = 10
-        let scale = state.model?.pixelScale ?? 1.0 / 255
+        let scale = model?.pixelScale ?? 1.0 / 255
         if let dataset = state.dataset, let split = dataset.train ?? dataset.test {
             let batch = Self.batch(from: split, samples: samples, seed: seed,
                                    classes: max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1), scale: scale)
@@ -37,7 +39,7 @@ public struct ExpressionBindings: Sendable {
             let reason = "no data set is loaded; add a {load} cell before this one"
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
         }
-        if let model = state.model {
+        if let model {
             let parameters = model.parameterTensors
             for (name, value) in parameters { scope.values[name] = value }
             descriptions.append(parameters.map(\.name).joined(separator: ", ") + ": the trained \(model.summary)'s")

@@ -34,7 +34,7 @@ public struct GradCheckDirective: Directive {
         name: "gradcheck",
         arguments: .optional(targets),
         summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
-        options: [samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration],
+        options: [DirectiveOption.model.declaration, samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration],
         acceptsBody: true)
 
     /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
@@ -49,6 +49,8 @@ public struct GradCheckDirective: Directive {
 
     let cell: Cell
     let target: Target
+    /// `:model:`: the declared model whose forward pass and loss the formulas are checked against.
+    let modelName: String?
     let samples: Int
     let epsilon: Double
     let tolerance: Double
@@ -59,6 +61,7 @@ public struct GradCheckDirective: Directive {
 
     public init(cell: Cell, options: OptionValues) throws {
         self.cell = cell
+        modelName = try options.given(.model)
         samples = try options.value(Self.samples)
         epsilon = try options.value(Self.epsilon)
         tolerance = try options.value(Self.tolerance)
@@ -71,6 +74,18 @@ public struct GradCheckDirective: Directive {
         switch cell.arguments.first {
         case nil:
             let program = try GradCheckProgram.parse(cell.body)
+            if let modelName {
+                if let loss = program.lossLocation {
+                    throw Diagnostic.error("with :model: \(modelName) the loss is the model's", at: loss,
+                                           hint: "remove the loss: line; write the gradient formulas (and helper names such as dZ2 = (P - Y) / N)")
+                }
+                guard !program.gradients.isEmpty else {
+                    throw Diagnostic.error("{gradcheck} needs at least one 'grad NAME: FORMULA' line", at: body.first?.location ?? cell.directiveLocation,
+                                           hint: "e.g. grad W2: H.T @ (P - Y) / N")
+                }
+                target = .formulas(program)
+                return
+            }
             guard program.loss != nil else {
                 throw Diagnostic.error("{gradcheck} needs a 'loss:' line, or a built-in target such as {gradcheck} softmax",
                                        at: body.first?.location ?? cell.directiveLocation,
@@ -133,10 +148,18 @@ public struct GradCheckDirective: Directive {
     // MARK: Author's formulas
 
     private func checkFormulas(_ program: GradCheckProgram, in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        // With :model:, the model's forward pass comes first and its loss is the one differentiated.
+        let model = try modelName.map { name -> DeclaredModel in
+            guard let model = try context.model(named: name) as? DeclaredModel else {
+                throw Diagnostic.error("'\(name)' is not a model declared with {model}", at: cell.directiveLocation,
+                                       hint: "check the built-in model's gradient with {gradcheck} softmax-regression")
+            }
+            return model
+        }
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, model: model)
         let scope = bindings.scope
-        let definitions = program.definitions
-        let loss = program.loss!
+        let definitions = (model?.definition.forward ?? []) + program.definitions
+        let loss = model?.definition.loss ?? program.loss!
         for gradient in program.gradients {
             if let definition = definitions.first(where: { $0.binding == gradient.name }) {
                 throw Diagnostic.error("'\(gradient.name)' is defined in the cell, so it cannot be a parameter to vary", at: definition.origin,
