@@ -157,7 +157,11 @@ public struct GradCheckDirective: Directive {
             return model
         }
         let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, model: model)
-        let scope = bindings.scope
+        let scope = {
+            var scope = bindings.scope
+            scope.limits = context.evaluationLimits
+            return scope
+        }()
         let definitions = (model?.definition.forward ?? []) + program.definitions
         let loss = model?.definition.loss ?? program.loss!
         for gradient in program.gradients {
