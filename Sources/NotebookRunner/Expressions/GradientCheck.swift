@@ -87,6 +87,17 @@ public struct GradientCheck: Sendable {
     public static func numericGradient(of loss: @escaping @Sendable (Tensor) throws -> Double, at parameter: Tensor,
                                        indices: [Int], epsilon: Double,
                                        between: (Int) throws -> Void = { _ in }) throws -> [Double] {
+        try numericGradient(entry: { index, value in
+            var shifted = parameter
+            shifted.data[index] = value
+            return try loss(shifted)
+        }, at: parameter, indices: indices, epsilon: epsilon, between: between)
+    }
+
+    /// The same, for a loss given as a function of one entry's value (the others at `parameter`).
+    public static func numericGradient(entry loss: @escaping @Sendable (Int, Double) throws -> Double, at parameter: Tensor,
+                                       indices: [Int], epsilon: Double,
+                                       between: (Int) throws -> Void = { _ in }) throws -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(indices.count)
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -101,16 +112,12 @@ public struct GradientCheck: Sendable {
                 let range = worker * chunk ..< min(block.count, (worker + 1) * chunk)
                 guard !range.isEmpty else { return }
                 var local: [Double] = []
-                var shifted = parameter
                 do {
                     for i in range {
                         let k = block[i]
-                        let original = shifted.data[k]
-                        shifted.data[k] = original + epsilon
-                        let up = try loss(shifted)
-                        shifted.data[k] = original - epsilon
-                        let down = try loss(shifted)
-                        shifted.data[k] = original
+                        let original = parameter.data[k]
+                        let up = try loss(k, original + epsilon)
+                        let down = try loss(k, original - epsilon)
                         local.append((up - down) / (2 * epsilon))
                     }
                 } catch {
@@ -135,6 +142,20 @@ public struct GradientCheck: Sendable {
                              indices: [Int], epsilon: Double, tolerance: Double,
                              between: (Int) throws -> Void = { _ in }) throws -> Result {
         let numeric = try numericGradient(of: loss, at: parameter, indices: indices, epsilon: epsilon, between: between)
+        return result(name: name, analytic: analytic, parameter: parameter, indices: indices, numeric: numeric, tolerance: tolerance)
+    }
+
+    /// Checks `analytic` against central differences of a loss given entry by entry.
+    public static func check(name: String, analytic: Tensor, parameter: Tensor,
+                             entryLoss: @escaping @Sendable (Int, Double) throws -> Double,
+                             indices: [Int], epsilon: Double, tolerance: Double,
+                             between: (Int) throws -> Void = { _ in }) throws -> Result {
+        let numeric = try numericGradient(entry: entryLoss, at: parameter, indices: indices, epsilon: epsilon, between: between)
+        return result(name: name, analytic: analytic, parameter: parameter, indices: indices, numeric: numeric, tolerance: tolerance)
+    }
+
+    private static func result(name: String, analytic: Tensor, parameter: Tensor, indices: [Int], numeric: [Double],
+                               tolerance: Double) -> Result {
         let entries = zip(indices, numeric).map { Entry(index: $0, analytic: analytic.data[$0], numeric: $1) }
         return Result(name: name, shape: parameter.shape, entries: entries, tolerance: tolerance)
     }

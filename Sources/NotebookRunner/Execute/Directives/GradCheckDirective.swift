@@ -195,12 +195,9 @@ public struct GradCheckDirective: Directive {
             try checkShape(analytic, of: gradient, parameter: parameter)
             let indices = GradientCheck.indices(count: parameter.count, limit: entryLimit, seed: seed)
             let name = gradient.name
-            let lossFunction: @Sendable (Tensor) throws -> Double = { value in
-                var shifted = scope
-                shifted.values[name] = value
-                return try shifted.evaluate(loss, after: definitions).data[0]
-            }
-            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter, loss: lossFunction,
+            let perturbed = try PerturbationLoss(scope: scope, definitions: definitions, loss: loss, parameter: name)
+            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter,
+                                                 entryLoss: { try perturbed.loss(at: $0, value: $1) },
                                                  indices: indices, epsilon: epsilon, tolerance: tolerance,
                                                  between: progress(name, total: indices.count, in: context))
             let patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
