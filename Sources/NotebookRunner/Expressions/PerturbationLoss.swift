@@ -8,6 +8,12 @@
 /// rank-one change of the moved entry, ε·A[:, i] in column j. The statements that do depend
 /// on θ are then re-evaluated, on those constants, by the ordinary evaluator: the values are
 /// the same expressions' values, only cheaper to get.
+///
+/// Central differences are wrong where the loss has a kink between θ − ε and θ + ε (a relu
+/// input changing sign). The arguments of `relu`, `abs`, `maximum`, `minimum`, `clip` and of
+/// comparisons are therefore evaluated as statements of their own, and `sides(at:value:)`
+/// returns which side of its kink each of their entries is on; an entry whose two evaluations
+/// see different sides is reported as at a kink instead of compared.
 struct PerturbationLoss: Sendable {
     /// A product `A @ θ` or `θ @ B` replaced by its starting value plus a rank-one change.
     private struct RankOneSite: Sendable {
@@ -47,12 +53,15 @@ struct PerturbationLoss: Sendable {
             let value = try base.evaluate(definition)
             rewriter.moving = moving
             let root = try rewriter.rewrite(definition.root, in: definition, scope: base, constants: &constants)
-            statements.append(ParsedExpression(source: definition.source, root: root, origin: definition.origin, binding: name))
+            statements += try rewriter.hoistKinks(ParsedExpression(source: definition.source, root: root, origin: definition.origin, binding: name),
+                                                  scope: &base)
             if let name { base.values[name] = value; moving.insert(name) }
         }
         rewriter.moving = moving
         let root = try rewriter.rewrite(loss.root, in: loss, scope: base, constants: &constants)
-        self.loss = ParsedExpression(source: loss.source, root: root, origin: loss.origin, binding: loss.binding)
+        let hoisted = try rewriter.hoistKinks(ParsedExpression(source: loss.source, root: root, origin: loss.origin), scope: &base)
+        statements += hoisted.dropLast()
+        self.loss = hoisted.last!
         for (name, value) in rewriter.constants { self.scope.values[name] = value }
         sites = rewriter.sites
         readsParameter = (statements + [self.loss]).contains { Self.names(in: $0.root).contains(parameter) }
@@ -60,6 +69,12 @@ struct PerturbationLoss: Sendable {
 
     /// The loss with entry `index` of the parameter set to `value`.
     func loss(at index: Int, value: Double) throws -> Double {
+        try evaluate(at: index, value: value).loss
+    }
+
+    /// The loss, and the side of every kink argument (−1, 0, 1 per entry), with entry
+    /// `index` of the parameter set to `value`.
+    func evaluate(at index: Int, value: Double) throws -> (loss: Double, sides: [Int8]) {
         var scope = self.scope
         let delta = value - start.data[index]
         if readsParameter {
@@ -82,12 +97,21 @@ struct PerturbationLoss: Sendable {
             }
             scope.values[site.name] = product
         }
+        var sides: [Int8] = []
         for statement in statements {
             let result = try scope.evaluate(statement)
-            if let name = statement.binding { scope.values[name] = result }
+            if let name = statement.binding {
+                scope.values[name] = result
+                if name.hasPrefix(Self.kinkPrefix) {
+                    sides += result.data.map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
+                }
+            }
         }
-        return try scope.evaluate(loss).data[0]
+        return (try scope.evaluate(loss).data[0], sides)
     }
+
+    /// Names of the hoisted kink arguments (not writable in the language).
+    static let kinkPrefix = "\u{1}k"
 
     /// The names an expression reads.
     static func names(in node: ExpressionNode) -> Set<String> {
@@ -126,6 +150,62 @@ struct PerturbationLoss: Sendable {
         var moving: Set<String>
         var constants: [String: Tensor] = [:]
         var sites: [RankOneSite] = []
+        var kinks = 0
+
+        /// `statement` preceded by one statement per kink argument it reads that moves with θ
+        /// (the argument itself for relu/abs, the difference of the two sides otherwise), its
+        /// uses replaced by those names; `scope` gets their starting values.
+        mutating func hoistKinks(_ statement: ParsedExpression, scope: inout ExpressionScope) throws -> [ParsedExpression] {
+            var hoisted: [ParsedExpression] = []
+            func argument(_ node: ExpressionNode) throws -> ExpressionNode {
+                let name = PerturbationLoss.kinkPrefix + String(kinks)
+                kinks += 1
+                let inner = try visit(node)
+                let expression = ParsedExpression(source: statement.source, root: inner, origin: statement.origin, binding: name)
+                scope.values[name] = try scope.evaluate(expression)
+                hoisted.append(expression)
+                return ExpressionNode(.name(name), span: node.span)
+            }
+            // Rank-one sites move with θ too.
+            func moves(_ node: ExpressionNode) -> Bool {
+                PerturbationLoss.names(in: node).contains { moving.contains($0) || $0.hasPrefix("\u{1}r") }
+            }
+            func difference(_ a: ExpressionNode, _ b: ExpressionNode, _ offset: Int) -> ExpressionNode {
+                ExpressionNode(.chain(a, [OperatorStep(.subtract, at: offset, b)]), span: a.span.lowerBound ..< b.span.upperBound)
+            }
+            func visit(_ node: ExpressionNode) throws -> ExpressionNode {
+                switch node.kind {
+                case .call(let function, let arguments) where ["relu", "abs"].contains(function) && arguments.count == 1 && moves(arguments[0].value):
+                    return ExpressionNode(.call(function, [CallArgument(value: try argument(arguments[0].value))]), span: node.span)
+                case .call(let function, let arguments) where ["maximum", "minimum", "clip"].contains(function) && arguments.allSatisfy({ $0.keyword == nil }):
+                    // The kinks are where the first argument meets each of the others: record those differences.
+                    let visited = try arguments.map { CallArgument(value: try visit($0.value)) }
+                    if arguments.contains(where: { moves($0.value) }) {
+                        for other in visited.dropFirst() { _ = try argument(difference(visited[0].value, other.value, other.value.span.lowerBound)) }
+                    }
+                    return ExpressionNode(.call(function, visited), span: node.span)
+                case .binary(let op, let left, let right, let offset) where [.less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual].contains(op):
+                    let (l, r) = (try visit(left), try visit(right))
+                    if moves(left) || moves(right) { _ = try argument(difference(l, r, offset)) }
+                    return ExpressionNode(.binary(op, l, r, operatorOffset: offset), span: node.span)
+                case .chain(let first, let steps):
+                    return ExpressionNode(.chain(try visit(first), try steps.map { OperatorStep($0.op, at: $0.operatorOffset, try visit($0.operand)) }),
+                                          span: node.span)
+                case .negate(let inner):
+                    return ExpressionNode(.negate(try visit(inner)), span: node.span)
+                case .binary(let op, let left, let right, let offset):
+                    return ExpressionNode(.binary(op, try visit(left), try visit(right), operatorOffset: offset), span: node.span)
+                case .call(let function, let arguments):
+                    return ExpressionNode(.call(function, try arguments.map {
+                        CallArgument(keyword: $0.keyword, keywordOffset: $0.keywordOffset, value: try visit($0.value))
+                    }), span: node.span)
+                default:
+                    return node
+                }
+            }
+            let root = try visit(statement.root)
+            return hoisted + [ParsedExpression(source: statement.source, root: root, origin: statement.origin, binding: statement.binding)]
+        }
 
         mutating func rewrite(_ node: ExpressionNode, in expression: ParsedExpression, scope: ExpressionScope,
                               constants count: inout Int) throws -> ExpressionNode {

@@ -197,7 +197,7 @@ public struct GradCheckDirective: Directive {
             let name = gradient.name
             let perturbed = try PerturbationLoss(scope: scope, definitions: definitions, loss: loss, parameter: name)
             let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter,
-                                                 entryLoss: { try perturbed.loss(at: $0, value: $1) },
+                                                 entryLoss: { try perturbed.evaluate(at: $0, value: $1) },
                                                  indices: indices, epsilon: epsilon, tolerance: tolerance,
                                                  between: progress(name, total: indices.count, in: context))
             let patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
