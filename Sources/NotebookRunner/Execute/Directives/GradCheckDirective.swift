@@ -34,7 +34,8 @@ public struct GradCheckDirective: Directive {
         name: "gradcheck",
         arguments: .optional(targets),
         summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
-        options: [samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration],
+        options: [samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration,
+                  DirectiveOption.checks.declaration],
         acceptsBody: true)
 
     /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
