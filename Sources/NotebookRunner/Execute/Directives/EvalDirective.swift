@@ -3,7 +3,7 @@ import Foundation
 /// `{eval}`: evaluates expressions line by line and shows the results.
 ///
 /// Each body line is an expression, or `name = expression` to bind a name for later
-/// lines, later cells and inline roles. Scalars print as `expr = value`, vectors and
+/// lines, later cells and inline roles; a line ending in `;` is computed but not shown. Scalars print as `expr = value`, vectors and
 /// matrices as tables (large ones as their top-left corner). A scalar binding is also
 /// recorded as a metric of the cell, so `label.name` reads it later.
 public struct EvalDirective: Directive {
@@ -49,6 +49,7 @@ public struct EvalDirective: Directive {
     /// (`.bindings`), which the cell cache stores like any other state value.
     public func run(in context: ExecutionContext) throws -> CellOutputs {
         var scope = ExpressionBindings(state: context.state, samples: samples, seed: seed).scope
+        scope.limits = context.evaluationLimits
         let formatter = TensorFormatter(digits: digits)
         var outputs = CellOutputs()
         for line in lines {
@@ -60,6 +61,7 @@ public struct EvalDirective: Directive {
                 if let scalar = value.scalar, value.isScalar { outputs.record(name, scalar) }
                 label = "\(name) = \(label)"
             }
+            if line.isSilent { continue }
             for output in formatter.outputs(label: label, value) { outputs.append(output) }
         }
         return outputs

@@ -135,7 +135,11 @@ public struct GradCheckDirective: Directive {
 
     private func checkFormulas(_ program: GradCheckProgram, in context: ExecutionContext) throws -> GradientCheckReport {
         let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
-        let scope = bindings.scope
+        let scope = {
+            var scope = bindings.scope
+            scope.limits = context.evaluationLimits
+            return scope
+        }()
         let definitions = program.definitions
         let loss = program.loss!
         for gradient in program.gradients {
