@@ -77,21 +77,38 @@ public struct ExpressionTeX {
         case .negate(let operand):
             return ("-" + wrap(operand, below: .product), .prefix)
         case .binary(let op, let lhs, let rhs, _):
-            return binary(op, lhs, rhs)
+            return binary(op, write(lhs), lhs, rhs)
+        case .chain(let first, let steps):
+            // Left to right: the part already written is the left operand of the next step.
+            var written = write(first)
+            for (index, step) in steps.enumerated() {
+                let left = index == 0 ? first
+                    : ExpressionNode(.chain(first, Array(steps[..<index])), span: first.span.lowerBound..<step.operand.span.upperBound)
+                written = binary(step.op, written, left, step.operand)
+            }
+            return written
         case .call(let name, let arguments):
             return call(name, arguments)
-        case .member(let base, let name, _):
-            if name == "T" { return (wrap(base, below: .atom) + "^{\\top}", .power) }
-            return (write(base).tex + ".\\mathrm{" + name + "}", .atom)
-        case .index(let base, let items, _):
-            let subscripts = items.map { item -> String in
-                switch item {
-                case .at(let node): return write(node).tex
-                case .range(let low, let high, _):
-                    return (low.map { write($0).tex } ?? "") + "{:}" + (high.map { write($0).tex } ?? "")
+        case .postfix(let base, let steps):
+            var written = write(base)
+            for step in steps {
+                switch step {
+                case .member("T", _, _):
+                    written = ((written.level < .atom ? Self.parenthesized(written.tex) : written.tex) + "^{\\top}", .power)
+                case .member(let name, _, _):
+                    written = (written.tex + ".\\mathrm{" + name + "}", .atom)
+                case .index(let items, _, _):
+                    let subscripts = items.map { item -> String in
+                        switch item {
+                        case .at(let node): return write(node).tex
+                        case .range(let low, let high, _):
+                            return (low.map { write($0).tex } ?? "") + "{:}" + (high.map { write($0).tex } ?? "")
+                        }
+                    }
+                    written = ((written.level < .atom ? Self.parenthesized(written.tex) : written.tex) + "_{" + subscripts.joined(separator: ",") + "}", .power)
                 }
             }
-            return (wrap(base, below: .atom) + "_{" + subscripts.joined(separator: ",") + "}", .power)
+            return written
         }
     }
 
@@ -106,26 +123,31 @@ public struct ExpressionTeX {
         return tall ? "\\left(" + tex + "\\right)" : "(" + tex + ")"
     }
 
-    private func binary(_ op: BinaryOperator, _ lhs: ExpressionNode, _ rhs: ExpressionNode) -> (String, Level) {
+    /// `lhs op rhs`, the left operand already written (`left` is its node, for the scalar test).
+    private func binary(_ op: BinaryOperator, _ lhs: (tex: String, level: Level), _ left: ExpressionNode,
+                        _ rhs: ExpressionNode) -> (tex: String, level: Level) {
+        func wrapLeft(below level: Level) -> String { lhs.level < level ? Self.parenthesized(lhs.tex) : lhs.tex }
         switch op {
-        case .equal:
-            return (write(lhs).tex + " = " + write(rhs).tex, .relation)
+        case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
+            let symbol = [BinaryOperator.less: "<", .lessEqual: "\\le", .greater: ">", .greaterEqual: "\\ge",
+                          .equal: "=", .notEqual: "\\ne"][op]!
+            return (lhs.tex + " \(symbol) " + write(rhs).tex, .relation)
         case .add:
-            return (wrap(lhs, below: .sum) + " + " + wrapSummand(rhs), .sum)
+            return (wrapLeft(below: .sum) + " + " + wrapSummand(rhs), .sum)
         case .subtract:
-            return (wrap(lhs, below: .sum) + " - " + wrapSummand(rhs), .sum)
+            return (wrapLeft(below: .sum) + " - " + wrapSummand(rhs), .sum)
         case .multiply:
-            let scalar = isNumber(lhs) || isNumber(rhs) || (isScalar?(lhs) ?? false) || (isScalar?(rhs) ?? false)
-            if isNumber(lhs) && isNumber(rhs) {
-                return (wrap(lhs, below: .product) + " \\cdot " + wrap(rhs, below: .power), .product)
+            let scalar = isNumber(left) || isNumber(rhs) || (isScalar?(left) ?? false) || (isScalar?(rhs) ?? false)
+            if isNumber(left) && isNumber(rhs) {
+                return (wrapLeft(below: .product) + " \\cdot " + wrap(rhs, below: .power), .product)
             }
-            return (wrap(lhs, below: .product) + (scalar ? " " : " \\odot ") + wrap(rhs, below: .power), .product)
+            return (wrapLeft(below: .product) + (scalar ? " " : " \\odot ") + wrap(rhs, below: .power), .product)
         case .divide:
-            return ("\\frac{" + write(lhs).tex + "}{" + write(rhs).tex + "}", .atom)
+            return ("\\frac{" + lhs.tex + "}{" + write(rhs).tex + "}", .atom)
         case .matmul:
-            return (wrap(lhs, below: .product) + " " + wrap(rhs, below: .power), .product)
+            return (wrapLeft(below: .product) + " " + wrap(rhs, below: .power), .product)
         case .power:
-            return (wrap(lhs, below: .atom) + "^{" + write(rhs).tex + "}", .power)
+            return (wrapLeft(below: .atom) + "^{" + write(rhs).tex + "}", .power)
         }
     }
 
@@ -142,7 +164,7 @@ public struct ExpressionTeX {
 
     private func call(_ name: String, _ arguments: [CallArgument]) -> (String, Level) {
         let positional = arguments.filter { $0.keyword == nil }.map(\.value)
-        let axisNode = arguments.first { $0.keyword == "axis" }?.value ?? (positional.count > 1 && name != "onehot" ? positional[1] : nil)
+        let axisNode = arguments.first { $0.keyword == "axis" }?.value
         var axis: Int?
         if let axisNode {
             if case .number(let value) = axisNode.kind { axis = Int(value) }
@@ -170,6 +192,13 @@ public struct ExpressionTeX {
             return ("\\operatorname{argmax}" + (index.map { "_{\($0)}" } ?? "") + " " + wrap(x, below: .product), .product)
         case "softmax":
             return ("\\sigma" + Self.parenthesized(write(x).tex), .atom)
+        case "logsumexp":
+            return ("\\ln \\sum_{" + (index ?? "") + "} e^{" + write(x).tex + "}", .product)
+        case "tanh":
+            return ("\\tanh " + wrap(x, below: .power), .power)
+        case "maximum", "minimum":
+            let operator_ = name == "maximum" ? "\\max" : "\\min"
+            return (operator_ + Self.parenthesized(positional.map { write($0).tex }.joined(separator: ", ")), .atom)
         case "onehot":
             return ("\\operatorname{onehot}" + Self.parenthesized(write(x).tex), .atom)
         default:
