@@ -48,13 +48,21 @@ public struct Pipeline {
         public var failed: Bool { stopReason != .finished || diagnostics.contains { $0.severity == .error } }
     }
 
-    /// Parses and validates without running: the diagnostics of `nbrun check`.
+    /// Every static check `render` would make, without running a cell: the diagnostics of
+    /// `nbrun check` (parse errors, cells and options, inline roles, names, formulas), in
+    /// notebook order.
     public func check(_ url: URL, file: String) -> [Diagnostic] {
         do {
             let notebook = try NotebookParser.parse(contentsOf: url, file: file)
             let settings = try effectiveSettings(for: notebook, at: url)
             let executor = Executor(registry: registry, settings: settings)
-            return notebook.warnings + notebook.errors + executor.validate(notebook)
+            let found = notebook.warnings + notebook.errors + executor.validate(notebook)
+                + StaticChecks(notebook: notebook, registry: registry, defaults: settings.defaults).diagnostics()
+            return found.enumerated().sorted { a, b in
+                let (x, y) = (a.element.location, b.element.location)
+                guard let x, let y else { return a.offset < b.offset }
+                return (x.line, x.column, a.offset) < (y.line, y.column, b.offset)
+            }.map(\.element)
         } catch {
             return [Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))]
         }
