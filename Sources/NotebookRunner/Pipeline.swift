@@ -132,7 +132,8 @@ public struct Pipeline {
         } catch {
             let failure = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(failure)
-            diagnostics.append(failure)
+            return Outcome(report: reportURL, record: recordURL, run: nil, diagnostics: diagnostics + [failure],
+                           stopReason: stop == .usageError ? stop : .outputFailed)
         }
         return Outcome(report: reportURL, record: recordURL, run: nil, diagnostics: diagnostics, stopReason: stop)
     }
@@ -150,7 +151,8 @@ public struct Pipeline {
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: run.notebook.file, line: 1))
             report(diagnostic)
-            diagnostics.append(diagnostic)
+            let stop: StopReason = if case .interrupted = run.stopReason { run.stopReason } else { .outputFailed }
+            return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics + [diagnostic], stopReason: stop)
         }
         return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics, stopReason: run.stopReason)
     }
