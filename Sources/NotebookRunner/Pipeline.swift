@@ -48,13 +48,21 @@ public struct Pipeline {
         public var failed: Bool { stopReason != .finished || diagnostics.contains { $0.severity == .error } }
     }
 
-    /// Parses and validates without running: the diagnostics of `nbrun check`.
+    /// Every static check `render` would make, without running a cell: the diagnostics of
+    /// `nbrun check` (parse errors, cells and options, inline roles, names, formulas), in
+    /// notebook order.
     public func check(_ url: URL, file: String) -> [Diagnostic] {
         do {
             let notebook = try NotebookParser.parse(contentsOf: url, file: file)
             let settings = try effectiveSettings(for: notebook, at: url)
             let executor = Executor(registry: registry, settings: settings)
-            return notebook.warnings + notebook.errors + executor.validate(notebook)
+            let found = notebook.warnings + notebook.errors + executor.validate(notebook)
+                + StaticChecks(notebook: notebook, registry: registry, defaults: settings.defaults).diagnostics()
+            return found.enumerated().sorted { a, b in
+                let (x, y) = (a.element.location, b.element.location)
+                guard let x, let y else { return a.offset < b.offset }
+                return (x.line, x.column, a.offset) < (y.line, y.column, b.offset)
+            }.map(\.element)
         } catch {
             return [Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))]
         }
@@ -124,7 +132,8 @@ public struct Pipeline {
         } catch {
             let failure = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(failure)
-            diagnostics.append(failure)
+            return Outcome(report: reportURL, record: recordURL, run: nil, diagnostics: diagnostics + [failure],
+                           stopReason: stop == .usageError ? stop : .outputFailed)
         }
         return Outcome(report: reportURL, record: recordURL, run: nil, diagnostics: diagnostics, stopReason: stop)
     }
@@ -142,7 +151,8 @@ public struct Pipeline {
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: run.notebook.file, line: 1))
             report(diagnostic)
-            diagnostics.append(diagnostic)
+            let stop: StopReason = if case .interrupted = run.stopReason { run.stopReason } else { .outputFailed }
+            return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics + [diagnostic], stopReason: stop)
         }
         return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics, stopReason: run.stopReason)
     }

@@ -36,7 +36,13 @@ public final class ExecutionContext {
 
     /// Creates the asset directory and returns the URL of `fileName` in it.
     public func assetURL(_ fileName: String) throws -> URL {
-        try FileManager.default.createDirectory(at: assetDirectory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: assetDirectory, withIntermediateDirectories: true)
+        } catch {
+            let cause = FileSystemError.obstacle(creating: assetDirectory) ?? FileSystemError.cause(of: error)
+            throw Diagnostic.error("cannot create the folder \(assetDirectory.path) for this cell's files: \(cause)",
+                                   at: cell.location, hint: "remove what is in the way, or choose another output folder with -o")
+        }
         return assetDirectory.appendingPathComponent(fileName)
     }
 

@@ -186,6 +186,6 @@ public struct Executor {
     static func diagnostic(from error: any Error, location: SourceLocation) -> Diagnostic {
         if let diagnostic = error as? Diagnostic { return diagnostic.located(at: location) }
         if let failure = error as? CellFailure { return failure.diagnostic.located(at: location) }
-        return Diagnostic.error("\(error.localizedDescription)", at: location)
+        return Diagnostic.error(FileSystemError.cause(of: error), at: location)
     }
 }

@@ -113,7 +113,7 @@ public enum NotebookParser {
     }
 
     /// `notebooks/softmax-mnist.zh.md` → `softmax-mnist.zh`.
-    static func name(of file: String) -> String {
+    public static func name(of file: String) -> String {
         let base = (file as NSString).lastPathComponent
         for ext in [".md", ".markdown", ".txt"] where base.hasSuffix(ext) {
             return String(base.dropLast(ext.count))

@@ -9,7 +9,7 @@ import Foundation
 /// the cell after showing its tables; `:expect: fail` turns that around.
 public struct GradCheckDirective: Directive {
     static let samples = DirectiveOption.integer("samples", in: 1...100_000, default: 32,
-                                        help: "Rows of the training split bound to X, y, Y (N = samples).")
+                                        help: "Rows of the split (:split:) bound to X, y, Y (N = samples).")
     static let epsilon = DirectiveOption.number("eps", .above(0, upTo: 1), default: 1e-5, inherits: true,
                                        help: "Step ε of the central differences.")
     static let tolerance = DirectiveOption.number("tol", .positive, default: 1e-6, inherits: true,
@@ -34,7 +34,8 @@ public struct GradCheckDirective: Directive {
         name: "gradcheck",
         arguments: .optional(targets),
         summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
-        options: [DirectiveOption.model.declaration, samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration],
+        options: [DirectiveOption.model.declaration, samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration,
+                  entries.declaration, expect.declaration, DirectiveOption.bindingSplit.declaration, DirectiveOption.checks.declaration],
         acceptsBody: true)
 
     /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
@@ -55,6 +56,7 @@ public struct GradCheckDirective: Directive {
     let epsilon: Double
     let tolerance: Double
     let seed: UInt64
+    let split: ExpressionBindings.Split
     let entryLimit: Int?
     let expectFailure: Bool
     let expectLocation: SourceLocation
@@ -66,6 +68,7 @@ public struct GradCheckDirective: Directive {
         epsilon = try options.value(Self.epsilon)
         tolerance = try options.value(Self.tolerance)
         seed = UInt64(try options.value(Self.seed) as Int)
+        split = try options.value(.bindingSplit)
         entryLimit = try options.given(Self.entries) ?? Self.defaultEntryLimit
         expectFailure = try options.value(Self.expect) == "fail"
         expectLocation = options.location(of: Self.expect)
@@ -156,7 +159,7 @@ public struct GradCheckDirective: Directive {
             }
             return model
         }
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, model: model)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split, model: model)
         let scope = {
             var scope = bindings.scope
             scope.limits = context.evaluationLimits
@@ -254,7 +257,7 @@ public struct GradCheckDirective: Directive {
 
     /// The gradient of J = −(1/N) Σ ln P_{n,y_n} with respect to the logits: (P − Y)/N.
     private func checkCrossEntropy(in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
         var generator = Xoshiro256StarStar(seed: seed ^ 0xA11)
         let classes = bindings.scope["Y"]?.cols ?? 10
         let labels: [Int]
@@ -287,7 +290,7 @@ public struct GradCheckDirective: Directive {
 
     /// The model's gradient Xᵀ(P − Y)/N and Σ(P − Y)/N on a batch of the training split.
     private func checkSoftmaxRegression(in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
         guard let x = bindings.scope["X"], let y = bindings.scope["y"], let w = bindings.scope["W"], let b = bindings.scope["b"] else {
             throw Diagnostic.error("{gradcheck} softmax-regression needs data: no data set is loaded", at: cell.directiveLocation,
                                    hint: "add a {load} cell before this one")

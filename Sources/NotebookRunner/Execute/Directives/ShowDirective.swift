@@ -264,7 +264,7 @@ public struct ShowDirective: Directive {
         do {
             try Data(bytes).write(to: url)
         } catch {
-            throw Diagnostic.error("cannot write '\(url.path)': \(error.localizedDescription)", at: location,
+            throw Diagnostic.error("cannot write '\(url.path)': \(FileSystemError.cause(of: error))", at: location,
                                    hint: "check that the output folder is writable")
         }
     }
