@@ -167,6 +167,10 @@ public struct TrainDirective: Directive {
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
+        if let modelName {
+            throw Diagnostic.error("training a model declared with {model} (:model: \(modelName)) is not available in this build",
+                                   at: context.cell.directiveLocation, hint: "train the built-in model with {train} softmax")
+        }
         let dataset = try context.dataset(named: datasetName)
         var train = try context.split("train", of: dataset)
         if let samples, samples < train.count { train = train.subset(0..<samples) }
