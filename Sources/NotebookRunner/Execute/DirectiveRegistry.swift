@@ -15,7 +15,7 @@ public struct DirectiveRegistry {
     /// Every directive nbrun ships.
     public static var standard: DirectiveRegistry {
         DirectiveRegistry([LoadDirective.self, ShowDirective.self, TrainDirective.self, EvaluateDirective.self,
-                           EvalDirective.self, GradCheckDirective.self,
+                           EvalDirective.self, GradCheckDirective.self, DeriveDirective.self,
                            IDXHeaderDirective.self])
     }
 

@@ -35,7 +35,7 @@ public struct GradCheckDirective: Directive {
         arguments: .optional(targets),
         summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
         options: [samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration,
-                  DirectiveOption.bindingSplit.declaration],
+                  DirectiveOption.bindingSplit.declaration, DirectiveOption.checks.declaration],
         acceptsBody: true)
 
     /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
