@@ -1,6 +1,7 @@
 /// The standard names of `{gradcheck}` and `{eval}`: a data batch and the model's parameters.
 ///
-/// - `X`: `samples` rows of the current data set's training split, N×inputs: the pixel
+/// - `X`: `samples` rows of the current data set's training split (or its test split with
+///   `split: .test`, `:split: test` in a cell), N×inputs: the pixel
 ///   bytes times the trained model's `inputScale` (so `X @ W + b` are the model's logits),
 ///   or / 255 without a model; the rows are drawn without replacement, deterministically from `seed`.
 /// - `y`: their labels (a vector); `Y`: the labels one-hot, N×classes; `N`: the row count.
@@ -17,12 +18,24 @@ public struct ExpressionBindings: Sendable {
     /// from saturated, large enough that its outputs are not all equal.
     public static let weightScale = 0.01
 
-    public init(state: NotebookState, samples: Int, seed: UInt64) {
+    /// The split `X`, `y`, `Y` and `N` are drawn from.
+    public enum Split: String, CaseIterable, Sendable {
+        case train, test
+    }
+
+    /// `model` is the model whose parameters and input scale are bound (default: the latest).
+    public init(state: NotebookState, samples: Int, seed: UInt64, split choice: Split = .train, model: (any Classifier)? = nil) {
+        let model = model ?? state.model
         var scope = ExpressionScope(metrics: state.metrics)
         var descriptions: [String] = []
         var inputs = 784, classes = 10
-        let scale = state.model?.pixelScale ?? 1.0 / 255
-        if let dataset = state.dataset, let split = dataset.train ?? dataset.test {
+        let scale = model?.pixelScale ?? 1.0 / 255
+        let chosen = state.dataset.flatMap { choice == .test ? $0.test : $0.train ?? $0.test }
+        if let dataset = state.dataset, chosen == nil {
+            let reason = "the data set '\(dataset.name)' has no \(choice.rawValue) split loaded"
+            for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
+            if let split = dataset.train ?? dataset.test { inputs = split.pixelCount }
+        } else if let dataset = state.dataset, let split = chosen {
             let batch = Self.batch(from: split, samples: samples, seed: seed,
                                    classes: max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1), scale: scale)
             scope.values.merge(batch) { $1 }
@@ -37,7 +50,7 @@ public struct ExpressionBindings: Sendable {
             let reason = "no data set is loaded; add a {load} cell before this one"
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
         }
-        if let model = state.model {
+        if let model {
             let parameters = model.parameterTensors
             for (name, value) in parameters { scope.values[name] = value }
             descriptions.append(parameters.map(\.name).joined(separator: ", ") + ": the trained \(model.summary)'s")

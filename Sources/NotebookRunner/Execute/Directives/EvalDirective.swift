@@ -9,23 +9,25 @@ import Foundation
 public struct EvalDirective: Directive {
     static let digits = DirectiveOption.integer("digits", in: 0...12, default: 3, inherits: true, help: "Decimals shown.")
     static let samples = DirectiveOption.integer("samples", in: 1...100_000, default: 32,
-                                        help: "Rows of the training split bound to X, y, Y (N = samples).")
+                                        help: "Rows of the split (:split:) bound to X, y, Y (N = samples).")
     static let seed = DirectiveOption.seed(help: "Seed for the rows drawn and random weights.")
 
     public static let spec = DirectiveSpec(
         name: "eval",
         arguments: .none,
         summary: "Evaluates tensor expressions (softmax([1, 2, 3]), onehot(y, 10), …) and shows the values.",
-        options: [digits.declaration, samples.declaration, seed.declaration],
+        options: [digits.declaration, samples.declaration, seed.declaration, DirectiveOption.bindingSplit.declaration],
         acceptsBody: true)
 
     let lines: [ParsedExpression]
     let digits: Int
     let samples: Int
     let seed: UInt64
+    let split: ExpressionBindings.Split
 
     public init(cell: Cell, options: OptionValues) throws {
         digits = try options.value(Self.digits)
+        split = try options.value(.bindingSplit)
         samples = try options.value(Self.samples)
         seed = UInt64(try options.value(Self.seed) as Int)
         var lines: [ParsedExpression] = []
@@ -48,7 +50,7 @@ public struct EvalDirective: Directive {
     /// Evaluates the lines in order; a `name = expr` line also binds `name` in the state
     /// (`.bindings`), which the cell cache stores like any other state value.
     public func run(in context: ExecutionContext) throws -> CellOutputs {
-        var scope = ExpressionBindings(state: context.state, samples: samples, seed: seed).scope
+        var scope = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split).scope
         scope.limits = context.evaluationLimits
         let formatter = TensorFormatter(digits: digits)
         var outputs = CellOutputs()

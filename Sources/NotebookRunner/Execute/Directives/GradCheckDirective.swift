@@ -9,7 +9,7 @@ import Foundation
 /// the cell after showing its tables; `:expect: fail` turns that around.
 public struct GradCheckDirective: Directive {
     static let samples = DirectiveOption.integer("samples", in: 1...100_000, default: 32,
-                                        help: "Rows of the training split bound to X, y, Y (N = samples).")
+                                        help: "Rows of the split (:split:) bound to X, y, Y (N = samples).")
     static let epsilon = DirectiveOption.number("eps", .above(0, upTo: 1), default: 1e-5, inherits: true,
                                        help: "Step ε of the central differences.")
     static let tolerance = DirectiveOption.number("tol", .positive, default: 1e-6, inherits: true,
@@ -34,7 +34,8 @@ public struct GradCheckDirective: Directive {
         name: "gradcheck",
         arguments: .optional(targets),
         summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
-        options: [samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration],
+        options: [DirectiveOption.model.declaration, samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration,
+                  entries.declaration, expect.declaration, DirectiveOption.bindingSplit.declaration, DirectiveOption.checks.declaration],
         acceptsBody: true)
 
     /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
@@ -49,20 +50,25 @@ public struct GradCheckDirective: Directive {
 
     let cell: Cell
     let target: Target
+    /// `:model:`: the declared model whose forward pass and loss the formulas are checked against.
+    let modelName: String?
     let samples: Int
     let epsilon: Double
     let tolerance: Double
     let seed: UInt64
+    let split: ExpressionBindings.Split
     let entryLimit: Int?
     let expectFailure: Bool
     let expectLocation: SourceLocation
 
     public init(cell: Cell, options: OptionValues) throws {
         self.cell = cell
+        modelName = try options.given(.model)
         samples = try options.value(Self.samples)
         epsilon = try options.value(Self.epsilon)
         tolerance = try options.value(Self.tolerance)
         seed = UInt64(try options.value(Self.seed) as Int)
+        split = try options.value(.bindingSplit)
         entryLimit = try options.given(Self.entries) ?? Self.defaultEntryLimit
         expectFailure = try options.value(Self.expect) == "fail"
         expectLocation = options.location(of: Self.expect)
@@ -71,6 +77,18 @@ public struct GradCheckDirective: Directive {
         switch cell.arguments.first {
         case nil:
             let program = try GradCheckProgram.parse(cell.body)
+            if let modelName {
+                if let loss = program.lossLocation {
+                    throw Diagnostic.error("with :model: \(modelName) the loss is the model's", at: loss,
+                                           hint: "remove the loss: line; write the gradient formulas (and helper names such as dZ2 = (P - Y) / N)")
+                }
+                guard !program.gradients.isEmpty else {
+                    throw Diagnostic.error("{gradcheck} needs at least one 'grad NAME: FORMULA' line", at: body.first?.location ?? cell.directiveLocation,
+                                           hint: "e.g. grad W2: H.T @ (P - Y) / N")
+                }
+                target = .formulas(program)
+                return
+            }
             guard program.loss != nil else {
                 throw Diagnostic.error("{gradcheck} needs a 'loss:' line, or a built-in target such as {gradcheck} softmax",
                                        at: body.first?.location ?? cell.directiveLocation,
@@ -133,14 +151,22 @@ public struct GradCheckDirective: Directive {
     // MARK: Author's formulas
 
     private func checkFormulas(_ program: GradCheckProgram, in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        // With :model:, the model's forward pass comes first and its loss is the one differentiated.
+        let model = try modelName.map { name -> DeclaredModel in
+            guard let model = try context.model(named: name) as? DeclaredModel else {
+                throw Diagnostic.error("'\(name)' is not a model declared with {model}", at: cell.directiveLocation,
+                                       hint: "check the built-in model's gradient with {gradcheck} softmax-regression")
+            }
+            return model
+        }
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split, model: model)
         let scope = {
             var scope = bindings.scope
             scope.limits = context.evaluationLimits
             return scope
         }()
-        let definitions = program.definitions
-        let loss = program.loss!
+        let definitions = (model?.definition.forward ?? []) + program.definitions
+        let loss = model?.definition.loss ?? program.loss!
         for gradient in program.gradients {
             if let definition = definitions.first(where: { $0.binding == gradient.name }) {
                 throw Diagnostic.error("'\(gradient.name)' is defined in the cell, so it cannot be a parameter to vary", at: definition.origin,
@@ -172,12 +198,9 @@ public struct GradCheckDirective: Directive {
             try checkShape(analytic, of: gradient, parameter: parameter)
             let indices = GradientCheck.indices(count: parameter.count, limit: entryLimit, seed: seed)
             let name = gradient.name
-            let lossFunction: @Sendable (Tensor) throws -> Double = { value in
-                var shifted = scope
-                shifted.values[name] = value
-                return try shifted.evaluate(loss, after: definitions).data[0]
-            }
-            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter, loss: lossFunction,
+            let perturbed = try PerturbationLoss(scope: scope, definitions: definitions, loss: loss, parameter: name)
+            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter,
+                                                 entryLoss: { try perturbed.evaluate(at: $0, value: $1) },
                                                  indices: indices, epsilon: epsilon, tolerance: tolerance,
                                                  between: progress(name, total: indices.count, in: context))
             let patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
@@ -234,7 +257,7 @@ public struct GradCheckDirective: Directive {
 
     /// The gradient of J = −(1/N) Σ ln P_{n,y_n} with respect to the logits: (P − Y)/N.
     private func checkCrossEntropy(in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
         var generator = Xoshiro256StarStar(seed: seed ^ 0xA11)
         let classes = bindings.scope["Y"]?.cols ?? 10
         let labels: [Int]
@@ -267,7 +290,7 @@ public struct GradCheckDirective: Directive {
 
     /// The model's gradient Xᵀ(P − Y)/N and Σ(P − Y)/N on a batch of the training split.
     private func checkSoftmaxRegression(in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
         guard let x = bindings.scope["X"], let y = bindings.scope["y"], let w = bindings.scope["W"], let b = bindings.scope["b"] else {
             throw Diagnostic.error("{gradcheck} softmax-regression needs data: no data set is loaded", at: cell.directiveLocation,
                                    hint: "add a {load} cell before this one")

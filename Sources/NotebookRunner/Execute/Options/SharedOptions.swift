@@ -14,3 +14,9 @@ extension DirectiveOption where Value == Int {
         .integer("seed", in: 0...Int.max, default: 0, inherits: true, help: help)
     }
 }
+
+extension DirectiveOption where Value == ExpressionBindings.Split {
+    /// `:split:` of `{eval}` and `{gradcheck}`: the split X, y, Y and N are drawn from.
+    public static let bindingSplit = DirectiveOption.cases("split", default: .train,
+                                                           help: "The split X, y, Y and N are drawn from (train or test).")
+}
