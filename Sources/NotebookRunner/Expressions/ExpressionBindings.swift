@@ -53,7 +53,7 @@ public struct ExpressionBindings: Sendable {
         if let model {
             let parameters = model.parameterTensors
             for (name, value) in parameters { scope.values[name] = value }
-            descriptions.append(parameters.map(\.name).joined(separator: ", ") + ": the trained \(model.summary)'s")
+            descriptions.append(parameters.map(\.name).joined(separator: ", ") + ": the values of \(model.summary)")
         } else {
             let (w, b) = Self.randomParameters(inputs: inputs, classes: classes, seed: seed)
             scope.values["W"] = w

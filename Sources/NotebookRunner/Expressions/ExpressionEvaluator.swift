@@ -378,7 +378,9 @@ public struct ExpressionEvaluator {
             case "tanh": out = input.map { Foundation.tanh($0) }
             default: out = input.map(Self.sigmoid)
             }
-            return try record(out, [x]) { g in [GradientRules.elementwise(name, g, input, out)] }
+            // A function the tape passes through backpropagates as if its derivative were 1.
+            let passes = tape?.passesThrough.contains(name) ?? false
+            return try record(out, [x]) { g in [passes ? g : GradientRules.elementwise(name, g, input, out)] }
         }
     }
 

@@ -69,3 +69,15 @@ import Testing
         #expect(result.passed, "relative error \(result.relativeError)")
     }
 }
+
+/// A backpropagation that forgets the relu's derivative is named as such.
+@Test func forgottenReluDerivativeIsNamed() throws {
+    let state = ExpressionTestSupport.state()
+    let body = ["param W1: inputs×6 normal(0.5)", "param b1: 6 constant(0.1)", "param W2: 6×classes normal(0.5)", "param b2: classes zeros",
+                "Z1 = X @ W1 + b1", "H = relu(Z1)", "P = softmax(H @ W2 + b2)", "loss: -mean(sum(Y * log(P), axis=1))"]
+    _ = try ExpressionTestSupport.run(ModelDirective.self, ExpressionTestSupport.cell("model", body: body, label: "mlp"), state: state)
+    let check = ExpressionTestSupport.cell("gradcheck", options: [("model", "mlp"), ("expect", "fail")],
+                                           body: ["dH = (P - Y) / N @ W2.T", "grad W1: X.T @ dH"])
+    let result = try ExpressionTestSupport.run(GradCheckDirective.self, check, state: state)
+    #expect("\(result.outputs)".contains("leaves out the derivative of relu in H = relu(Z1)"))
+}

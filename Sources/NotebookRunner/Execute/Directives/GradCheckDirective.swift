@@ -203,7 +203,10 @@ public struct GradCheckDirective: Directive {
                                                  entryLoss: { try perturbed.evaluate(at: $0, value: $1) },
                                                  indices: indices, epsilon: epsilon, tolerance: tolerance,
                                                  between: progress(name, total: indices.count, in: context))
-            let patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
+            var patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
+            if !result.passed {
+                patterns += GradientHints.activationPatterns(of: name, loss: loss, after: definitions, in: scope)
+            }
             let hints = GradientHints.hints(for: result, analytic: analytic, patterns: patterns, samples: n)
             items.append(GradientCheckReport.Item(result: result, analytic: analytic, hints: hints,
                                                   location: gradient.formula.origin, metricPrefix: name))
