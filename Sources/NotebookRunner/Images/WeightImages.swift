@@ -23,11 +23,12 @@ public enum WeightImages {
     }
 
     /// One figure per class, captioned with the class name (for `{show} weights`).
-    public static func figures(of model: SoftmaxModel, rows: Int, cols: Int, classNames: [String], displayScale: Int = 4) throws -> [Figure] {
+    public static func figures(of model: SoftmaxModel, rows: Int, cols: Int, classNames: [String], displayScale: Int = 4,
+                               shrinkBy factor: Int = 1) throws -> [Figure] {
         let (images, scale) = bitmaps(of: model, rows: rows, cols: cols)
         return try images.enumerated().map { c, image in
             let name = classNames.indices.contains(c) ? classNames[c] : String(c)
-            return Figure(png: try PNGEncoder.encode(image), width: cols, height: rows, displayScale: displayScale, caption: name,
+            return try Figure(image, shrinkBy: factor, displayScale: displayScale, caption: name,
                           alt: "weights of class \(name) as a \(rows)×\(cols) image: blue negative, white zero, red positive, scale ±\(String(format: "%.3g", scale))")
         }
     }

@@ -1,19 +1,52 @@
 import Foundation
 
-/// Writes files so that readers never see half of one: a temporary file in the same
+/// Writes files so that readers never see half of one: a new temporary file in the same
 /// folder, then a rename over the destination.
+///
+/// The rename replaces whatever is at the destination, a symbolic link included, without
+/// following it: a link planted where a report or an image goes is replaced by the file,
+/// and its target is left alone. The temporary file is created exclusively (`O_EXCL`,
+/// `O_NOFOLLOW`), so it cannot be a link either.
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let folder = url.deletingLastPathComponent()
         do {
-            try data.write(to: url, options: .atomic)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw Diagnostic.error("cannot write \(url.path): \(error.localizedDescription)",
-                                   hint: "check that the output folder is writable")
+            throw failure(url, "its folder cannot be created (\((error as NSError).localizedFailureReason ?? error.localizedDescription))")
+        }
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0 ... .max)).tmp")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure(url, String(cString: strerror(errno))) }
+        var written = 0
+        let cause: Int32? = data.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
+            }
+            return nil
+        }
+        close(descriptor)
+        if let cause {
+            unlink(temporary.path)
+            throw failure(url, String(cString: strerror(cause)))
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let cause = errno
+            unlink(temporary.path)
+            throw failure(url, String(cString: strerror(cause)))
         }
     }
 
     public static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
+    }
+
+    private static func failure(_ url: URL, _ cause: String) -> Diagnostic {
+        Diagnostic.error("cannot write \(url.path): \(cause)", hint: "check that the output folder is writable")
     }
 }

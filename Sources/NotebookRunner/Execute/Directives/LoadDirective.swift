@@ -144,6 +144,10 @@ public struct LoadDirective: Directive {
                                    at: given.location, hint: "write the rows into :train-rows: and :test-rows: instead")
         }
         self.rows = rows
+        if let given = options.raw("name", inheritsDefault: false), !ExecutionContext.isPlainName(name) {
+            throw Diagnostic.error("option :name: '\(given.value)' is not a plain name: it names the folder {show} writes images to, so only letters, digits, '-', '_' and '.' (not first) are allowed",
+                                   at: given.location, hint: "e.g. :name: digits")
+        }
         try checkSplitRows(options: options, explicitFiles: images != nil)
     }
 
@@ -190,7 +194,7 @@ public struct LoadDirective: Directive {
                 try context.checkCancelled()
                 splits.append(try read(split, images: files.images, labels: files.labels,
                                        rows: from == nil ? splitRows[split] ?? rows : nil,
-                                       classCount: entry.classNames.count, at: location))
+                                       classCount: entry.classNames.count, at: location, budget: context.settings.memoryBudget))
             }
             classNames = entry.classNames
             origin = context.settings.reproducible
@@ -207,7 +211,7 @@ public struct LoadDirective: Directive {
             // Messages name the files as the cell wrote them.
             let data = try read(split, images: imagesURL, labels: Self.resolve(labels.path, against: base),
                                 rows: splitRows.isEmpty ? rows : nil,
-                                classCount: catalogClasses?.count, at: images.location,
+                                classCount: catalogClasses?.count, at: images.location, budget: context.settings.memoryBudget,
                                 displayName: { $0 == imagesURL ? images.path : labels.path })
             // Unknown files: digit names, at least 0…9 so that a few rows do not shrink the classes.
             classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
@@ -277,10 +281,10 @@ public struct LoadDirective: Directive {
     }
 
     private func read(_ split: String, images: URL, labels: URL, rows: Range<Int>?, classCount: Int?, at location: SourceLocation,
-                      displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
+                      budget: MemoryBudget, displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
         do {
             return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
-                                               classCount: classCount, displayName: displayName)
+                                               classCount: classCount, displayName: displayName, budget: budget)
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: location)
         }
