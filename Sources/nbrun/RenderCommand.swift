@@ -25,31 +25,50 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .long, help: "Run every cell and rebuild the cache.")
     var refresh = false
 
-    @Option(name: .long, help: ArgumentHelp("Stop the run after this many seconds and write the partial report.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Stop the run after this many seconds and write the partial report.", valueName: "seconds"))
     var timeout: Double?
 
     @Flag(name: .long, help: "Leave times out of the report so identical runs give identical bytes (also set by SOURCE_DATE_EPOCH).")
     var reproducible = false
 
+    @Flag(name: .long, help: "The student's edition: leave every {solution} out of the report and the run record (they are not run).")
+    var student = false
+
+    func validate() throws {
+        try UsageChecks.outputFolder(runOptions.output)
+        try UsageChecks.notebooks(notebooks, sharingOutput: true)
+        if let timeout { _ = try UsageChecks.timeout(timeout) }
+    }
+
     func run() throws {
         var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
-        if let timeout {
-            guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
-            settings.runTimeout = timeout
+        settings.omitsSolutions = student
+        settings.runTimeout = try timeout.map(UsageChecks.timeout)
+        let cancellation = Cancellation()
+        let signals = SignalForwarder(to: cancellation)
+        defer { signals.restore() }
+        let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: quiet ? .quiet : nil),
+                                cancellation: cancellation, cacheMode: noCache ? .off : refresh ? .refresh : .use) { outcome in
+            // The running cell would not stop: its partial report and record are written; leave.
+            let reason = outcome.run?.errors.first?.message ?? "the run was stopped"
+            FileHandle.standardError.write(Data("\(outcome.run?.notebook.file ?? ""): error: \(reason); wrote the partial report \(outcome.report.relativePath)\n".utf8))
+            signals.restore()
+            Foundation.exit(ExitStatus.code(for: outcome.stopReason))
         }
-        let progress = ProgressReporter(mode: quiet ? .quiet : nil)
-        let pipeline = Pipeline(settings: settings, progress: progress,
-                                cacheMode: noCache ? .off : refresh ? .refresh : .use)
-        var failed = false
+        var stop = StopReason.finished
         for notebook in notebooks {
+            if cancellation.stopReason != nil { break }
             let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)
-            if outcome.isUsageError { throw ExitCode(2) }
-            failed = failed || outcome.failed
-            if !quiet {
-                let status = outcome.failed ? "with errors" : "ok"
+            if outcome.stopReason == .usageError { throw ExitCode(2) }
+            stop = ExitStatus.worst(stop, outcome.stopReason)
+            if !quiet, outcome.stopReason != .outputFailed {
+                let status = outcome.stopReason == .finished ? "ok" : outcome.stopReason == .cellFailed ? "with errors" : "stopped"
                 FileHandle.standardError.write(Data("wrote \(outcome.report.relativePath) (\(status))\n".utf8))
             }
         }
-        if failed { throw ExitCode(1) }
+        // A signal that arrived after the last cell still tells the caller the run was interrupted.
+        if let requested = cancellation.stopReason { stop = ExitStatus.worst(stop, requested) }
+        if stop != .finished { throw ExitCode(ExitStatus.code(for: stop)) }
     }
 }

@@ -10,7 +10,7 @@ public enum DatasetLoader {
     ///   - budget: each file's contents must fit in it.
     public static func readSplit(_ split: String, images imagesURL: URL, labels labelsURL: URL,
                                  rows: Range<Int>? = nil, classCount: Int? = nil,
-                                 displayName: (URL) -> String = { $0.path }, budget: MemoryBudget = .standard) throws -> DataSplit {
+                                 displayName: (URL) -> String = { $0.path }, budget: MemoryBudget = .default) throws -> DataSplit {
         let imagesName = displayName(imagesURL), labelsName = displayName(labelsURL)
         var images = try IDXReader.readImages(at: imagesURL, displayName: imagesName, budget: budget)
         var labels = try IDXReader.readLabels(at: labelsURL, displayName: labelsName, budget: budget)

@@ -31,14 +31,14 @@ public enum IDXReader {
     /// - Parameters:
     ///   - displayName: how messages name the file (default: its path).
     ///   - budget: the values the header declares must fit in it, checked before they are read.
-    public static func readImages(at url: URL, displayName: String? = nil, budget: MemoryBudget = .standard) throws -> Images {
+    public static func readImages(at url: URL, displayName: String? = nil, budget: MemoryBudget = .default) throws -> Images {
         let file = try read(url, kind: .images, displayName: displayName ?? url.path, budget: budget)
         let dimensions = file.dimensions
         return Images(count: dimensions[0], rows: dimensions[1], cols: dimensions[2], pixels: file.values)
     }
 
     /// Reads a 1-D unsigned-byte IDX file.
-    public static func readLabels(at url: URL, displayName: String? = nil, budget: MemoryBudget = .standard) throws -> [UInt8] {
+    public static func readLabels(at url: URL, displayName: String? = nil, budget: MemoryBudget = .default) throws -> [UInt8] {
         try read(url, kind: .labels, displayName: displayName ?? url.path, budget: budget).values
     }
 
@@ -65,7 +65,7 @@ public enum IDXReader {
         // One byte more than declared tells a longer file from an exact one.
         let bytes = try file.read(limit: header.fileLength + 1)
         if bytes.count > header.fileLength {
-            throw Diagnostic.error("\(subject) expands to more bytes than the \(header.contents) its header announces (\(LoadDirective.grouped(header.fileLength)) bytes with the header); decompression stopped there",
+            throw Diagnostic.error("\(subject) expands to more bytes than the \(header.contents) its header announces (\(NumberText.grouped(header.fileLength)) bytes with the header); decompression stopped there",
                                    hint: "the header is wrong, two files were joined, or the file is a decompression bomb")
         }
         try checkLength(header, available: bytes.count - header.headerLength, kind: kind, displayName: name)

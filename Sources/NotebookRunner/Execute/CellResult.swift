@@ -53,6 +53,8 @@ public struct RunResult: Sendable {
     public var seconds: Double
     /// Front-matter values and parameters in effect.
     public var parameters: [(key: String, value: String)]
+    /// Set when the run's cancellation (a signal, `--timeout`) cut it short.
+    public var stoppedBy: StopReason?
 
     public init(notebook: Notebook, cells: [CellResult], inlineValues: [Int: InlineValue], warnings: [Diagnostic],
                 seconds: Double, parameters: [(key: String, value: String)]) {
@@ -64,14 +66,19 @@ public struct RunResult: Sendable {
         self.parameters = parameters
     }
 
-    /// Whether any cell or inline role failed.
+    /// Whether any cell or inline role failed, or the notebook has an error such as an unknown equation label.
     public var failed: Bool {
-        cells.contains { $0.status == .error } || inlineValues.values.contains { if case .error = $0 { true } else { false } }
+        !notebook.errors.isEmpty || cells.contains { $0.status == .error } || inlineValues.values.contains { if case .error = $0 { true } else { false } }
+    }
+
+    /// How the run ended.
+    public var stopReason: StopReason {
+        stoppedBy ?? (failed ? .cellFailed : .finished)
     }
 
     /// Every error in notebook order.
     public var errors: [Diagnostic] {
-        var errors = cells.compactMap(\.error)
+        var errors = notebook.errors + cells.compactMap(\.error)
         for index in inlineValues.keys.sorted() {
             if case .error(let diagnostic) = inlineValues[index] { errors.append(diagnostic) }
         }

@@ -42,6 +42,7 @@ public struct Executor {
         var inlineValues: [Int: InlineValue] = [:]
         var warnings = notebook.warnings
         var previousKey = ""
+        var stoppedBy: StopReason?
 
         // Validate everything up front.
         var directives: [Int: any Directive] = [:]
@@ -85,6 +86,7 @@ public struct Executor {
                 continue
             }
             if let reason = cancellation.reason {
+                stoppedBy = stoppedBy ?? cancellation.stopReason
                 let diagnostic = Diagnostic.error(reason, at: cell.location)
                 results.append(CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], error: diagnostic))
                 stopped = true
@@ -116,6 +118,7 @@ public struct Executor {
                 }
             }
             journal.finished(result)
+            if result.status == .error, cancellation.reason != nil { stoppedBy = stoppedBy ?? cancellation.stopReason }
             if result.status == .ok || result.status == .cached { state.metrics[cell.label] = result.metrics }
             if let error = result.error {
                 progress.report(error)
@@ -127,8 +130,10 @@ public struct Executor {
         evaluateRoles(before: notebook.cells.count)
         cache?.finish()
 
-        return RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
-                         seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
+        var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
+                               seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
+        result.stoppedBy = stoppedBy
+        return result
     }
 
     /// The cell's cache key, or nil when its input files cannot be listed or read.
@@ -150,9 +155,7 @@ public struct Executor {
 
     /// The cell's `:timeout:` in seconds (a cell option only: front matter does not set it).
     static func timeout(of cell: Cell) throws -> Double? {
-        guard cell.option("timeout") != nil else { return nil }
-        return try OptionReader(cell: cell, defaults: Defaults())
-            .double("timeout", default: 60, range: 0.001...86_400, inheritsDefault: false)
+        try OptionValues(cell: cell, defaults: Defaults()).given(DirectiveSpec.timeout)
     }
 
     /// Runs one directive, turning whatever it throws into an error result at the cell.
@@ -183,6 +186,6 @@ public struct Executor {
     static func diagnostic(from error: any Error, location: SourceLocation) -> Diagnostic {
         if let diagnostic = error as? Diagnostic { return diagnostic.located(at: location) }
         if let failure = error as? CellFailure { return failure.diagnostic.located(at: location) }
-        return Diagnostic.error("\(error.localizedDescription)", at: location)
+        return Diagnostic.error(FileSystemError.cause(of: error), at: location)
     }
 }

@@ -15,10 +15,12 @@ public struct RunSettings: Sendable {
     /// Stop the whole run after this many seconds (`--timeout`).
     public var runTimeout: Double?
     /// The most memory one decoded file, image or tensor may take (`--memory-limit`).
-    public var memoryBudget: MemoryBudget = .standard
+    public var memoryBudget: MemoryBudget = .default
     /// The notebook's folder: relative paths in cells (`:images:`, `:dir:`) start here
     /// (the current directory when nil).
     public var notebookDirectory: URL? = nil
+    /// The student's edition (`--student`): every `{solution}` is left out, not run and not recorded.
+    public var omitsSolutions = false
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {

@@ -8,16 +8,24 @@ import Foundation
 /// and its target is left alone. The temporary file is created exclusively (`O_EXCL`,
 /// `O_NOFOLLOW`), so it cannot be a link either.
 public enum AtomicFile {
+    /// Writes `data` to `url`, creating its folder; a failure names the path and the cause.
     public static func write(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw failure(url, "its folder cannot be created (\((error as NSError).localizedFailureReason ?? error.localizedDescription))")
+            let cause = FileSystemError.obstacle(creating: folder) ?? FileSystemError.cause(of: error)
+            throw Diagnostic.error("cannot create the folder \(folder.path): \(cause)",
+                                   hint: "choose another output folder with -o")
+        }
+        var info = stat()
+        if lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw Diagnostic.error("cannot write \(url.path): a folder of that name is in the way",
+                                   hint: "remove or rename the folder, or choose another output folder with -o")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0 ... .max)).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure(url, String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw failure(url, errno) }
         var written = 0
         let cause: Int32? = data.withUnsafeBytes { buffer in
             while written < buffer.count {
@@ -33,12 +41,12 @@ public enum AtomicFile {
         close(descriptor)
         if let cause {
             unlink(temporary.path)
-            throw failure(url, String(cString: strerror(cause)))
+            throw failure(url, cause)
         }
         guard rename(temporary.path, url.path) == 0 else {
             let cause = errno
             unlink(temporary.path)
-            throw failure(url, String(cString: strerror(cause)))
+            throw failure(url, cause)
         }
     }
 
@@ -46,7 +54,8 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: url)
     }
 
-    private static func failure(_ url: URL, _ cause: String) -> Diagnostic {
-        Diagnostic.error("cannot write \(url.path): \(cause)", hint: "check that the output folder is writable")
+    private static func failure(_ url: URL, _ code: Int32) -> Diagnostic {
+        Diagnostic.error("cannot write \(url.path): \(String(cString: strerror(code)))",
+                         hint: "check that the output folder is writable")
     }
 }

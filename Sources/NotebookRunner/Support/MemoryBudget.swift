@@ -1,11 +1,12 @@
 import Foundation
 
-/// The most memory one piece of data may take: a decoded file, an image, a tensor.
+/// The most memory one allocation of computed data may take: a decoded file, an image, a tensor.
 ///
 /// Every allocation whose size comes from input (a file's header, a notebook's shapes) is
-/// checked against the budget *before* it is made, so a corrupt header or a decompression
-/// bomb fails with a message instead of exhausting the machine. The default is half of the
-/// physical memory; `--memory-limit` sets it (`RunSettings.memoryBudget`).
+/// checked against the budget *before* it is made, so a corrupt header, a decompression
+/// bomb or `onehot([1], 60000).T @ onehot([1], 60000)` fails with a message instead of
+/// exhausting the machine. The default is half of the physical memory; `--memory-limit`
+/// sets it (`RunSettings.memoryBudget`).
 ///
 /// ```swift
 /// try budget.check(count: rows * cols, elementSize: 8, for: "the tensor (\(rows)×\(cols))")
@@ -18,18 +19,18 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
         self.bytes = max(0, bytes)
     }
 
-    /// Half of the machine's physical memory.
-    public static let standard = MemoryBudget(bytes: physicalMemory / 2)
+    /// Half of this machine's physical memory.
+    public static let `default` = MemoryBudget(bytes: physicalMemory / 2)
 
-    /// A size as written on the command line: bytes (`1000000`), or a number with a binary
-    /// unit `K`, `M`, `G`, `T` (also `KB`, `KiB`, … — all powers of 1024), e.g. `512M`, `1.5G`.
-    /// Nil for anything else, zero and sizes past `Int.max`.
+    /// A size as written on the command line: bytes (`1000000`), or a number with a unit:
+    /// `K`, `M`, `G`, `T` (also `KB`, `MB`, …) are powers of 1000, `KiB`, `MiB`, `GiB`, `TiB`
+    /// powers of 1024, e.g. `512M`, `1.5G`, `2GiB`. Nil for anything else, zero and sizes past `Int.max`.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
         let units: [(suffix: String, factor: Double)] = [
             ("KIB", 0x1p10), ("MIB", 0x1p20), ("GIB", 0x1p30), ("TIB", 0x1p40),
-            ("KB", 0x1p10), ("MB", 0x1p20), ("GB", 0x1p30), ("TB", 0x1p40),
-            ("K", 0x1p10), ("M", 0x1p20), ("G", 0x1p30), ("T", 0x1p40), ("B", 1),
+            ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12),
+            ("K", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12), ("B", 1),
         ]
         var number = Substring(trimmed), factor = 1.0
         if let unit = units.first(where: { trimmed.hasSuffix($0.suffix) }) {
@@ -41,14 +42,20 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
         self.init(bytes: Int(value * factor))
     }
 
-    /// `512 MiB`, `1.5 GiB`.
-    public var description: String { Self.format(bytes) }
+    /// `512 MB`, `1.5 GB`.
+    public var description: String { Self.describe(bytes: Double(bytes)) }
 
     /// Throws unless `bytes` fit in the budget. `what` names the data with its shape
     /// (`images file 'x.gz' declares 100 images of 4096×4096`); `hint` says how to need less.
     public func check(_ bytes: Int, for what: @autoclosure () -> String, hint: @autoclosure () -> String? = nil) throws {
         guard bytes > self.bytes else { return }
         throw exceeded(bytes, for: what(), hint: hint())
+    }
+
+    /// Whether `count` values of `stride` bytes each fit; false when the size overflows.
+    public func allows(count: Int, stride: Int) -> Bool {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: stride)
+        return !overflow && count >= 0 && bytes <= self.bytes
     }
 
     /// Throws unless `count` elements of `elementSize` bytes fit; a product that overflows
@@ -79,10 +86,9 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
         let size = needed.map(Self.describeBytes) ?? "more than 2⁶³ bytes"
         var advice = "raise the budget with --memory-limit"
         if let needed, needed <= Self.physicalMemory {
-            let gib = 1 << 30
-            advice += " (e.g. --memory-limit \((needed + gib - 1) / gib + 1)G)"
+            advice += " (e.g. --memory-limit \((needed + 999_999_999) / 1_000_000_000 + 1)G)"
         } else {
-            advice += " only if the machine has that much memory (it has \(Self.format(Self.physicalMemory)))"
+            advice += " only if the machine has that much memory (it has \(Self.describe(bytes: Double(Self.physicalMemory))))"
         }
         return Diagnostic.error("\(what) needs \(size), more than the memory budget of \(self)",
                                 hint: (hint.map { $0 + "; or " } ?? "") + advice)
@@ -90,21 +96,21 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
 
     private static let physicalMemory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
 
-    /// `1,677,721,600 bytes (1.6 GiB)`.
+    /// `1,677,721,600 bytes (1.7 GB)`.
     public static func describeBytes(_ bytes: Int) -> String {
-        "\(LoadDirective.grouped(bytes)) bytes (\(format(bytes)))"
+        "\(NumberText.grouped(bytes)) bytes (\(describe(bytes: Double(bytes))))"
     }
 
-    /// `512 MiB`, `1.5 GiB`, `980 bytes`.
-    public static func format(_ bytes: Int) -> String {
-        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-        guard bytes >= 1024 else { return "\(bytes) bytes" }
-        var value = Double(bytes) / 1024, unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
+    /// A byte count for people: `28.8 GB`, `512 MB`, `3.1 KB`.
+    public static func describe(bytes: Double) -> String {
+        let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]
+        var value = bytes
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
             unit += 1
         }
-        let text = value >= 100 || value == value.rounded() ? String(format: "%.0f", value) : String(format: "%.1f", value)
-        return "\(text) \(units[unit])"
+        if unit == 0 { return "\(Int(value)) bytes" }
+        return String(format: value >= 100 ? "%.0f" : "%.1f", value) + " " + units[unit]
     }
 }

@@ -41,8 +41,8 @@ import Testing
 
     @Test func loadRefusesANameThatIsAPath() throws {
         let cell = DataFixtures.cell("load", [], [("images", "i"), ("labels", "l"), ("name", "../../../../tmp/x")])
-        let diagnostic = DataFixtures.diagnostic { _ = try LoadDirective(cell: cell, defaults: Defaults()) }
-        #expect(diagnostic?.message.hasPrefix("option :name: '../../../../tmp/x' is not a plain name") == true)
+        let diagnostic = DataFixtures.diagnostic { _ = try LoadDirective(cell: cell, options: OptionValues(cell: cell, defaults: Defaults())) }
+        #expect(diagnostic?.message.hasPrefix("option :name: '../../../../tmp/x' is not a plain name") == true, "\(String(describing: diagnostic))")
         #expect(diagnostic?.location == SourceLocation(file: "notebook.md", line: 4, column: 8))
     }
 
