@@ -26,8 +26,11 @@ public struct HTMLRenderer: Sendable {
         let checks = EquationChecks(run)
         let equations = EquationRenderer(notebook: notebook, checks: checks)
         let blocks = ProseBlockRenderer(blocks: notebook.blocks, language: language)
+        // Cells first, with math of their own (a {derive} chain); the font covers both.
+        var cellMath = MathRenderer()
+        let cellHTML = run.cells.map { cells.render($0, math: &cellMath) }
         let prose = ProseRenderer.render(notebook, math: &math, equations: equations, cellHTML: { index in
-            index < run.cells.count ? cells.render(run.cells[index]) : ""
+            index < cellHTML.count ? cellHTML[index] : ""
         }, roleHTML: { index in
             switch run.inlineValues[index] {
             case .value(let text): return "<span class=\"nb-inline-value\">\(HTML.escape(text))</span>"
@@ -42,6 +45,7 @@ public struct HTMLRenderer: Sendable {
         body += tableOfContents(prose.headings, title: strings.contents)
         body += "<main>\n\(prose.html)\n</main>\n"
         body += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
+        math.append(cellMath)
         let page = shell(language: language, title: notebook.title, extraCSS: math.fontCSS(embed: embedsMathFont), body: body)
         return (page, math.warnings)
     }

@@ -104,6 +104,8 @@ public struct ShowDirective: Directive {
     let format: NetpbmWriter.Format
     let datasetName: String?
     let modelName: String?
+    /// Whether the cell (or front matter) chose how many rows: for weights, how many units.
+    let countGiven: Bool
     let location: SourceLocation
 
     public init(cell: Cell, options: OptionValues) throws {
@@ -123,6 +125,7 @@ public struct ShowDirective: Directive {
         format = try options.value(Self.format)
         datasetName = try options.given(.dataset)
         modelName = try options.given(.model)
+        countGiven = options.isSet(Self.count) || options.isSet(Self.start)
         if case .samples = mode, let given = options.raw(.model) {
             throw Diagnostic.error(":model: applies to {show} predictions and {show} weights", at: given.location,
                                    hint: "remove :model:, or write {show} predictions")
@@ -188,19 +191,32 @@ public struct ShowDirective: Directive {
         let units = model.inputWeights.units
         let perClass = units == model.classes
         let classNames = perClass ? dataset?.classNames ?? (0..<units).map(String.init) : (0..<units).map { "unit \($0)" }
+        // Every class, or the units :start:/:count: choose (default the first 10) of a hidden layer.
+        var shown = Array(0 ..< units)
+        if countGiven || !perClass, case let .range(start, count) = selection {
+            guard start < units else {
+                throw Diagnostic.error("{show} weights starts at unit \(start) but the model has \(units)", at: location,
+                                       hint: "units are 0…\(units - 1)")
+            }
+            shown = Array(start ..< min(units, start + count))
+        }
         try context.settings.memoryBudget.check(count: model.inputs * units, elementSize: 3,
                                                 for: "drawing \(units) weight images of \(rows)×\(cols)")
-        let factor = DisplaySize.shrinkFactor(width: cols, height: rows, count: units)
-        let figures = try WeightImages.figures(of: model, rows: rows, cols: cols, classNames: classNames, displayScale: scale, shrinkBy: factor)
-        let (bitmaps, range) = WeightImages.bitmaps(of: model, rows: rows, cols: cols)
+        let factor = DisplaySize.shrinkFactor(width: cols, height: rows, count: shown.count)
+        let (allBitmaps, range) = WeightImages.bitmaps(of: model, rows: rows, cols: cols)
+        let bitmaps = shown.map { allBitmaps[$0] }
+        let figures = try WeightImages.figures(bitmaps, indices: shown, rows: rows, cols: cols, classNames: classNames,
+                                               scale: range, displayScale: scale, shrinkBy: factor)
         let folder = try context.assetURL("weights")
-        let files = bitmaps.enumerated().map { index, bitmap in
+        let files = zip(shown, bitmaps).map { index, bitmap in
             let name = classNames.indices.contains(index) ? SlugSet.slug(classNames[index]) : String(index)
             return (name: "\(index)-\(name).ppm", bytes: { NetpbmWriter.encode(bitmap, as: .ppm) }, size: bitmap.pixels.count)
         }
         let written = try Self.writeFiles(files, to: folder, at: location)
         var outputs = CellOutputs([.images(figures)])
-        outputs.append(.text("Weights of each \(perClass ? "class" : "hidden unit") as a \(rows)×\(cols) image: blue negative, white zero, red positive; "
+        let which = perClass && shown.count == units ? "each class" : shown.count == units ? "each hidden unit"
+            : "hidden units \(shown.first!)…\(shown.last!) of \(units)"
+        outputs.append(.text("Weights of \(which) as a \(rows)×\(cols) image: blue negative, white zero, red positive; "
             + "one scale for all, ±\(NumberText.significant(Double(range))). Written as PPM files to \(context.notebookName)/weights/."
             + (Self.filesLeftOut(written: written, of: files.count, format: "PPM") ?? "")
             + (factor > 1 ? " " + DisplaySize.notice(width: cols, height: rows, factor: factor) : "")))
