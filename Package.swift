@@ -49,6 +49,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // A small HTTP server: the data tests' local mirror.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift).
@@ -87,7 +89,8 @@ let package = Package(
         .executableTarget(name: "nbrun-bench", dependencies: ["NotebookRunner"]),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "ZlibBindings", "TeXMath"],
+            dependencies: ["NotebookRunner", "ZlibBindings", "TeXMath",
+                           .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),
