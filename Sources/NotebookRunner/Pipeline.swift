@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The whole pipeline for one notebook: parse → execute → render → write.
 ///
@@ -8,18 +9,31 @@ public struct Pipeline {
     public var settings: RunSettings
     public var registry: DirectiveRegistry
     public var progress: ProgressReporter
+    /// The host cancels it when a signal arrives; each notebook's run polls a child of it
+    /// (so one notebook's `--timeout` does not stop the next).
     public var cancellation: Cancellation
     /// Whether cells are restored from `<out>/.nbrun-cache/` (`--no-cache`: off, `--refresh`: rebuild).
     public var cacheMode: CellCache.Mode
+    /// Called when a cancelled cell does not stop (within the watchdog's grace period, or
+    /// after a second cancellation request), once the partial report and record are written.
+    /// It runs on the watchdog's thread while the cell still holds the caller's: a
+    /// command-line host exits here. If it returns, `render` returns this outcome once the
+    /// cell finally ends.
+    public var onStuck: @Sendable (Outcome) -> Void
+    /// Seconds a cancelled cell gets to stop before `onStuck`.
+    public var grace: Double
 
     public init(settings: RunSettings, registry: DirectiveRegistry = .standard,
                 progress: ProgressReporter = ProgressReporter(), cancellation: Cancellation = Cancellation(),
-                cacheMode: CellCache.Mode = .use) {
+                cacheMode: CellCache.Mode = .use, grace: Double = 5,
+                onStuck: @escaping @Sendable (Outcome) -> Void = { _ in }) {
         self.settings = settings
         self.registry = registry
         self.progress = progress
         self.cancellation = cancellation
         self.cacheMode = cacheMode
+        self.grace = grace
+        self.onStuck = onStuck
     }
 
     /// What rendering one notebook produced.
@@ -29,9 +43,9 @@ public struct Pipeline {
         public var run: RunResult?
         /// Every error and warning, in order, as printed.
         public var diagnostics: [Diagnostic]
-        /// The command line was wrong (an unknown parameter): exit status 2.
-        public var isUsageError = false
-        public var failed: Bool { diagnostics.contains { $0.severity == .error } }
+        /// How the run ended; the host turns it into an exit status.
+        public var stopReason: StopReason
+        public var failed: Bool { stopReason != .finished || diagnostics.contains { $0.severity == .error } }
     }
 
     /// Parses and validates without running: the diagnostics of `nbrun check`.
@@ -59,13 +73,7 @@ public struct Pipeline {
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
-            var diagnostics = [diagnostic]
-            do {
-                try AtomicFile.write(renderer.renderFailure(file: file, diagnostic: diagnostic), to: reportURL)
-            } catch {
-                diagnostics.append(Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1)))
-            }
-            return Outcome(report: reportURL, record: nil, run: nil, diagnostics: diagnostics)
+            return writeFailure(diagnostic, stop: .notebookInvalid, file: file, report: reportURL, record: recordURL)
         }
         notebook.warnings.forEach(progress.report)
 
@@ -76,37 +84,66 @@ public struct Pipeline {
             // A command-line mistake: no notebook location applies.
             let diagnostic = (error as? Diagnostic) ?? Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
-            return Outcome(report: reportURL, record: nil, run: nil, diagnostics: [diagnostic], isUsageError: true)
+            return writeFailure(diagnostic, stop: .usageError, file: file, report: reportURL, record: recordURL,
+                                title: notebook.title)
         }
         let executor = Executor(registry: registry, settings: settings, inlineEvaluator: InlineEvaluation.evaluate)
         let journal = RunJournal()
-        let watchdog = Watchdog(journal: journal, run: cancellation, runTimeout: settings.runTimeout) { [settings] reason in
-            // The running cell ignores cancellation: write what there is, then leave.
-            let cells = journal.partialResults(of: notebook, reason: reason + " (the cell did not stop; partial report)")
-            let partial = RunResult(notebook: notebook, cells: cells, inlineValues: [:], warnings: notebook.warnings,
-                                    seconds: 0, parameters: Self.parameters(settings.defaults))
-            try? AtomicFile.write(renderer.render(partial).html, to: reportURL)
-            try? AtomicFile.write(RunRecord(partial, reproducible: settings.reproducible).encoded(), to: recordURL)
-            FileHandle.standardError.write(Data("\(file): error: \(reason); wrote the partial report \(reportURL.path)\n".utf8))
-            exit(reason.hasPrefix("interrupted") ? 130 : 1)
+        let cancellation = Cancellation(parent: self.cancellation)
+        let abandoned = Mutex<Outcome?>(nil)
+        let watchdog = Watchdog(journal: journal, run: cancellation, runTimeout: settings.runTimeout,
+                                grace: grace) { [settings, onStuck] message, stop in
+            var partial = RunResult(notebook: notebook, cells: journal.partialResults(of: notebook, reason: message),
+                                    inlineValues: [:], warnings: notebook.warnings, seconds: 0,
+                                    parameters: Self.parameters(settings.defaults))
+            partial.stoppedBy = stop
+            let outcome = Self.write(partial, renderer: renderer, report: reportURL, record: recordURL, settings: settings)
+            abandoned.withLock { $0 = outcome }
+            onStuck(outcome)
         }
         watchdog.start()
         let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: notebook.name)
         let run = executor.run(notebook, progress: progress, cancellation: cancellation, journal: journal, cache: cache)
-        watchdog.stop()
-        let (html, renderWarnings) = renderer.render(run)
-        renderWarnings.forEach(progress.report)
+        if watchdog.stop(), let outcome = abandoned.withLock({ $0 }) { return outcome }
+        return Self.write(run, renderer: renderer, report: reportURL, record: recordURL, settings: settings,
+                          report: progress.report)
+    }
 
+    /// Writes a page showing `diagnostic` and a record saying the same, for a notebook that
+    /// did not run (it could not be read or parsed, or the command line does not fit it).
+    private func writeFailure(_ diagnostic: Diagnostic, stop: StopReason, file: String, report reportURL: URL,
+                              record recordURL: URL, title: String? = nil) -> Outcome {
+        let renderer = HTMLRenderer(reproducible: settings.reproducible)
+        let record = RunRecord(failureOf: file, title: title ?? file, diagnostic: diagnostic, stop: stop,
+                               parameters: Self.parameters(settings.defaults))
+        var diagnostics = [diagnostic]
+        do {
+            try AtomicFile.write(renderer.renderFailure(file: file, diagnostic: diagnostic, stop: stop), to: reportURL)
+            try AtomicFile.write(record.encoded(), to: recordURL)
+        } catch {
+            let failure = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
+            progress.report(failure)
+            diagnostics.append(failure)
+        }
+        return Outcome(report: reportURL, record: recordURL, run: nil, diagnostics: diagnostics, stopReason: stop)
+    }
+
+    /// Renders `run` and writes the report and the run record (each atomically);
+    /// `report` is told the renderer's warnings and a failure to write.
+    private static func write(_ run: RunResult, renderer: HTMLRenderer, report reportURL: URL, record recordURL: URL,
+                              settings: RunSettings, report: (Diagnostic) -> Void = { _ in }) -> Outcome {
+        let (html, renderWarnings) = renderer.render(run)
+        renderWarnings.forEach(report)
         var diagnostics = run.warnings + run.errors + renderWarnings
         do {
             try AtomicFile.write(html, to: reportURL)
             try AtomicFile.write(RunRecord(run, reproducible: settings.reproducible).encoded(), to: recordURL)
         } catch {
-            let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
-            progress.report(diagnostic)
+            let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: run.notebook.file, line: 1))
+            report(diagnostic)
             diagnostics.append(diagnostic)
         }
-        return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics)
+        return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics, stopReason: run.stopReason)
     }
 
     static func parameters(_ defaults: Defaults) -> [(key: String, value: String)] {

@@ -15,7 +15,8 @@ enum DirectiveHelp {
             }
         }
         lines.append("")
-        lines.append("EXIT STATUS: 0 all cells ran, 1 a cell failed, 2 usage error.")
+        lines.append("EXIT STATUS: 0 all cells ran, 1 a cell or the notebook failed (or --timeout passed), 2 usage error,")
+        lines.append("  128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP); the report and record are written in every case.")
         return lines.joined(separator: "\n")
     }
 }

@@ -37,19 +37,30 @@ struct RenderCommand: ParsableCommand {
             guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
             settings.runTimeout = timeout
         }
-        let progress = ProgressReporter(mode: quiet ? .quiet : nil)
-        let pipeline = Pipeline(settings: settings, progress: progress,
-                                cacheMode: noCache ? .off : refresh ? .refresh : .use)
-        var failed = false
+        let cancellation = Cancellation()
+        let signals = SignalForwarder(to: cancellation)
+        defer { signals.restore() }
+        let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: quiet ? .quiet : nil),
+                                cancellation: cancellation, cacheMode: noCache ? .off : refresh ? .refresh : .use) { outcome in
+            // The running cell would not stop: its partial report and record are written; leave.
+            let reason = outcome.run?.errors.first?.message ?? "the run was stopped"
+            FileHandle.standardError.write(Data("\(outcome.run?.notebook.file ?? ""): error: \(reason); wrote the partial report \(outcome.report.relativePath)\n".utf8))
+            signals.restore()
+            Foundation.exit(ExitStatus.code(for: outcome.stopReason))
+        }
+        var stop = StopReason.finished
         for notebook in notebooks {
+            if cancellation.stopReason != nil { break }
             let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)
-            if outcome.isUsageError { throw ExitCode(2) }
-            failed = failed || outcome.failed
+            if outcome.stopReason == .usageError { throw ExitCode(2) }
+            stop = ExitStatus.worst(stop, outcome.stopReason)
             if !quiet {
-                let status = outcome.failed ? "with errors" : "ok"
+                let status = outcome.stopReason == .finished ? "ok" : outcome.stopReason == .cellFailed ? "with errors" : "stopped"
                 FileHandle.standardError.write(Data("wrote \(outcome.report.relativePath) (\(status))\n".utf8))
             }
         }
-        if failed { throw ExitCode(1) }
+        // A signal that arrived after the last cell still tells the caller the run was interrupted.
+        if let requested = cancellation.stopReason { stop = ExitStatus.worst(stop, requested) }
+        if stop != .finished { throw ExitCode(ExitStatus.code(for: stop)) }
     }
 }

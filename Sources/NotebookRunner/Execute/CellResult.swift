@@ -53,6 +53,8 @@ public struct RunResult: Sendable {
     public var seconds: Double
     /// Front-matter values and parameters in effect.
     public var parameters: [(key: String, value: String)]
+    /// Set when the run's cancellation (a signal, `--timeout`) cut it short.
+    public var stoppedBy: StopReason?
 
     public init(notebook: Notebook, cells: [CellResult], inlineValues: [Int: InlineValue], warnings: [Diagnostic],
                 seconds: Double, parameters: [(key: String, value: String)]) {
@@ -67,6 +69,11 @@ public struct RunResult: Sendable {
     /// Whether any cell or inline role failed.
     public var failed: Bool {
         cells.contains { $0.status == .error } || inlineValues.values.contains { if case .error = $0 { true } else { false } }
+    }
+
+    /// How the run ended.
+    public var stopReason: StopReason {
+        stoppedBy ?? (failed ? .cellFailed : .finished)
     }
 
     /// Every error in notebook order.

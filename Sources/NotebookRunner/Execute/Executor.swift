@@ -42,6 +42,7 @@ public struct Executor {
         var inlineValues: [Int: InlineValue] = [:]
         var warnings = notebook.warnings
         var previousKey = ""
+        var stoppedBy: StopReason?
 
         // Validate everything up front.
         var directives: [Int: any Directive] = [:]
@@ -85,6 +86,7 @@ public struct Executor {
                 continue
             }
             if let reason = cancellation.reason {
+                stoppedBy = stoppedBy ?? cancellation.stopReason
                 let diagnostic = Diagnostic.error(reason, at: cell.location)
                 results.append(CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], error: diagnostic))
                 stopped = true
@@ -116,6 +118,7 @@ public struct Executor {
                 }
             }
             journal.finished(result)
+            if result.status == .error, cancellation.reason != nil { stoppedBy = stoppedBy ?? cancellation.stopReason }
             if result.status == .ok || result.status == .cached { state.metrics[cell.label] = result.metrics }
             if let error = result.error {
                 progress.report(error)
@@ -127,8 +130,10 @@ public struct Executor {
         evaluateRoles(before: notebook.cells.count)
         cache?.finish()
 
-        return RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
-                         seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
+        var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
+                               seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
+        result.stoppedBy = stoppedBy
+        return result
     }
 
     /// The cell's cache key, or nil when its input files cannot be listed or read.

@@ -1,18 +1,30 @@
 import Foundation
 import Synchronization
 
-/// Enforces time limits and Ctrl-C while a notebook runs.
+/// Enforces time limits while one notebook runs, and notices a cell that will not stop.
 ///
 /// Cells stop cooperatively: the watchdog cancels (a cell's `:timeout:`, the run's
-/// `--timeout`, the first Ctrl-C) and the running directive notices at its next
-/// `checkCancelled()`. A cell that does not stop within `grace` seconds — or a second
-/// Ctrl-C — triggers `onStuck`, which writes the partial report and exits.
+/// `--timeout`), the host cancels (a signal), and the running directive notices at its
+/// next `checkCancelled()`. A cell that does not stop within `grace` seconds of a
+/// cancellation — or a second cancellation request, such as a second Ctrl-C — makes the
+/// watchdog call `onStuck` once, on its own thread, with the message and stop reason.
+///
+/// One watchdog serves one notebook: `stop()` ends its thread and waits for it, so a
+/// finished notebook can never be handed to `onStuck` by a later interrupt. It installs
+/// no signal handlers; the host owns the process.
 public final class Watchdog: Sendable {
+    /// A cancellation waiting to be honoured: the whole run's (`cell` nil) or one cell's.
+    private struct Pending: Sendable {
+        var message: String
+        var stop: StopReason
+        var cell: Int?
+        var since: ContinuousClock.Instant
+    }
+
     private struct State: Sendable {
-        var cancelledAt: ContinuousClock.Instant?
-        var reason: String?
+        var pending: Pending?
         var stopped = false
-        var stuckReported = false
+        var gaveUp = false
     }
 
     private let journal: RunJournal
@@ -20,82 +32,77 @@ public final class Watchdog: Sendable {
     private let runDeadline: ContinuousClock.Instant?
     private let runTimeout: Double?
     private let grace: Duration
-    private let onStuck: @Sendable (String) -> Void
+    private let onStuck: @Sendable (String, StopReason) -> Void
     private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
 
     public init(journal: RunJournal, run: Cancellation, runTimeout: Double?, grace: Double = 5,
-                onStuck: @escaping @Sendable (String) -> Void) {
+                onStuck: @escaping @Sendable (String, StopReason) -> Void) {
         self.journal = journal
         self.run = run
         self.runTimeout = runTimeout
-        self.runDeadline = runTimeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64($0 * 1000))) }
-        self.grace = .milliseconds(Int64(grace * 1000))
+        self.runDeadline = runTimeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded()))) }
+        self.grace = .milliseconds(Int64((grace * 1000).rounded()))
         self.onStuck = onStuck
     }
 
-    /// Starts polling on a background thread and catches SIGINT.
+    /// Starts polling on a background thread (every 50 ms).
     public func start() {
         Thread.detachNewThread { [self] in
             while !state.withLock({ $0.stopped }) {
                 tick(at: .now)
-                Thread.sleep(forTimeInterval: 0.05)
+                _ = wake.wait(timeout: .now() + .milliseconds(50))
             }
+            done.signal()
         }
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [self] in interrupt() }
-        source.resume()
-        Self.signalSources.append(source)
     }
 
-    /// Stops polling (the run finished).
-    public func stop() {
+    /// Stops polling and waits for the watchdog's thread to end (including an `onStuck`
+    /// call in progress). Returns whether `onStuck` was called.
+    @discardableResult
+    public func stop() -> Bool {
         state.withLock { $0.stopped = true }
-    }
-
-    /// Ctrl-C: the first cancels the run, the second gives up on the running cell.
-    func interrupt() {
-        let reason = "interrupted (Ctrl-C): the run was stopped"
-        let second = state.withLock { state -> Bool in
-            if state.cancelledAt != nil && state.reason == reason { return true }
-            state.cancelledAt = .now
-            state.reason = reason
-            return false
-        }
-        run.cancel(reason)
-        if second { giveUp(reason) }
+        wake.signal()
+        done.wait()
+        return state.withLock { $0.gaveUp }
     }
 
     func tick(at now: ContinuousClock.Instant) {
         if let overdue = journal.overdueCell(at: now), overdue.cancellation.reason == nil {
-            let reason = "cell '\(overdue.cell.label)' timed out after \(Self.format(overdue.seconds)) s (:timeout: \(Self.format(overdue.seconds)))"
-            overdue.cancellation.cancel(reason)
-            state.withLock { $0.cancelledAt = now; $0.reason = reason }
+            let seconds = Self.format(overdue.seconds)
+            let message = "cell '\(overdue.cell.label)' timed out after \(seconds) s (:timeout: \(seconds))"
+            overdue.cancellation.cancel(message, stop: .cellFailed)
+            state.withLock { state in
+                if state.pending == nil { state.pending = Pending(message: message, stop: .cellFailed, cell: overdue.cell.index, since: now) }
+            }
         }
         if let runDeadline, let runTimeout, now >= runDeadline, run.reason == nil {
-            let reason = "the run timed out after \(Self.format(runTimeout)) s (--timeout \(Self.format(runTimeout)))"
-            run.cancel(reason)
-            state.withLock { $0.cancelledAt = now; $0.reason = reason }
+            run.cancel("the run timed out after \(Self.format(runTimeout)) s (--timeout \(Self.format(runTimeout)))", stop: .timedOut)
         }
-        let stuck = state.withLock { state -> String? in
-            guard let at = state.cancelledAt, let reason = state.reason, now - at >= grace else { return nil }
-            return reason
+        let running = journal.runningCellIndex
+        let stuck = state.withLock { state -> Pending? in
+            if let message = run.reason, let stop = run.stopReason, state.pending == nil || state.pending?.cell != nil {
+                state.pending = Pending(message: message, stop: stop, cell: nil, since: now)
+            }
+            // A timed-out cell that has stopped is no longer anyone's concern.
+            if let cell = state.pending?.cell, cell != running { state.pending = nil }
+            guard let pending = state.pending, running != nil else { return nil }
+            let askedTwice = pending.cell == nil && run.requestCount >= 2
+            return askedTwice || now - pending.since >= grace ? pending : nil
         }
-        if let stuck, journal.runningCellIndex != nil { giveUp(stuck) }
+        if let stuck { giveUp(stuck.message, stuck.stop) }
     }
 
-    private func giveUp(_ reason: String) {
+    private func giveUp(_ message: String, _ stop: StopReason) {
         let first = state.withLock { state -> Bool in
-            defer { state.stuckReported = true }
-            return !state.stuckReported
+            defer { state.gaveUp = true }
+            return !state.gaveUp && !state.stopped
         }
-        if first { onStuck(reason) }
+        if first { onStuck(message + " (the cell did not stop; partial report)", stop) }
     }
 
     static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
-
-    /// Signal sources live as long as the process (set up once, from the main thread).
-    nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
 }

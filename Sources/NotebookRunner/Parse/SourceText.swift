@@ -3,7 +3,9 @@ import Foundation
 /// A notebook's text, decoded and normalised so that line numbers stay exact.
 ///
 /// UTF-8 is required (a byte-order mark is dropped); CRLF and lone CR become LF, which
-/// keeps every line at its number. Invalid bytes are an error at their line and column.
+/// keeps every line at its number. Invalid bytes are an error at their line and column;
+/// UTF-16 and UTF-32 (with or without a byte-order mark) and NUL bytes are refused by name,
+/// since NUL-laden ASCII would otherwise decode as "valid" UTF-8 with nothing in it.
 public struct SourceText: Sendable {
     public let file: String
     public let text: String
@@ -20,6 +22,7 @@ public struct SourceText: Sendable {
 
     /// Decodes `bytes`, or throws at the first byte that is not UTF-8.
     public init(file: String, bytes: [UInt8]) throws {
+        if let wide = Self.wideEncoding(file: file, bytes: bytes) { throw wide }
         if let text = String(validating: bytes, as: UTF8.self) {
             self.init(file: file, text: text)
             return
@@ -49,6 +52,30 @@ public struct SourceText: Sendable {
     /// Line `number` (1-based), or "" past the end.
     public func line(_ number: Int) -> String {
         lines.indices.contains(number - 1) ? lines[number - 1] : ""
+    }
+
+    /// An error when `bytes` are UTF-16 or UTF-32 (by byte-order mark, or by NUL bytes
+    /// between ASCII ones) or otherwise hold a NUL byte.
+    private static func wideEncoding(file: String, bytes: [UInt8]) -> Diagnostic? {
+        let hint = "save the file as UTF-8, e.g. iconv -f utf-16 -t utf-8 notebook.md > notebook-utf8.md"
+        let marks: [([UInt8], String)] = [([0xFF, 0xFE, 0, 0], "UTF-32LE"), ([0, 0, 0xFE, 0xFF], "UTF-32BE"),
+                                          ([0xFF, 0xFE], "UTF-16LE"), ([0xFE, 0xFF], "UTF-16BE")]
+        for (mark, name) in marks where bytes.starts(with: mark) {
+            return Diagnostic.error("the notebook is \(name) text (it starts with a \(name) byte-order mark); nbrun reads UTF-8",
+                                    at: SourceLocation(file: file, line: 1, column: 1), hint: hint)
+        }
+        guard let nul = bytes.firstIndex(of: 0) else { return nil }
+        let prefix = bytes[..<nul]
+        let line = prefix.count { $0 == 0x0A } + 1
+        let column = prefix.count - ((prefix.lastIndex(of: 0x0A)).map { $0 + 1 } ?? 0) + 1
+        let sample = bytes.prefix(64)
+        let evenZeros = stride(from: 0, to: sample.count, by: 2).count { sample[$0] == 0 }
+        let oddZeros = stride(from: 1, to: sample.count, by: 2).count { sample[$0] == 0 }
+        let pairs = sample.count / 2
+        let guess = oddZeros * 4 >= pairs * 3 ? " (it looks like UTF-16LE text)"
+            : evenZeros * 4 >= pairs * 3 ? " (it looks like UTF-16BE text)" : ""
+        return Diagnostic.error("the notebook contains a NUL byte at offset \(nul)\(guess); nbrun reads UTF-8",
+                                at: SourceLocation(file: file, line: line, column: column), hint: hint)
     }
 
     private static func invalidUTF8(file: String, bytes: [UInt8]) -> Diagnostic {

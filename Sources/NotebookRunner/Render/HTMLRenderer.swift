@@ -114,10 +114,12 @@ public struct HTMLRenderer: Sendable {
 }
 
 extension HTMLRenderer {
-    /// The page written when a notebook cannot even be parsed: the error, and nothing lost.
-    public func renderFailure(file: String, diagnostic: Diagnostic) -> String {
-        shell(language: "en", title: "\(file): error", extraCSS: "", body: """
-            <header class="nb-header"><h1>\(HTML.escape(file))</h1><p class="nb-summary"><span class="nb-failed">The notebook could not be read.</span></p></header>
+    /// The page written when a notebook does not run (it cannot be read or parsed, or the
+    /// command line does not fit it): the error, and nothing lost.
+    public func renderFailure(file: String, diagnostic: Diagnostic, stop: StopReason = .notebookInvalid) -> String {
+        let summary = stop == .usageError ? "The command line does not fit this notebook; nothing ran." : "The notebook could not be read."
+        return shell(language: "en", title: "\(file): error", extraCSS: "", body: """
+            <header class="nb-header"><h1>\(HTML.escape(file))</h1><p class="nb-summary"><span class="nb-failed">\(summary)</span></p></header>
             <pre class="nb-error" role="alert">\(HTML.escape(diagnostic.description))</pre>
 
             """)

@@ -3,7 +3,7 @@ import Foundation
 /// The machine-readable twin of the report: `<out>/<notebook>.json`.
 ///
 /// ```json
-/// {"notebook": "notebooks/intro.md", "status": "ok",
+/// {"notebook": "notebooks/intro.md", "status": "ok", "stop": "finished",
 ///  "cells": [{"label": "train", "directive": "train", "line": 40, "status": "ok",
 ///             "seconds": 0.61, "metrics": {"test_accuracy": 0.8312}}]}
 /// ```
@@ -21,6 +21,11 @@ public struct RunRecord: Codable, Sendable {
     public var notebook: String
     public var title: String
     public var status: String
+    /// How the run ended: `finished`, `cell-failed`, `notebook-invalid`, `interrupted`,
+    /// `timed-out` or `usage-error`.
+    public var stop: String
+    /// The signal that interrupted the run (`SIGINT`, `SIGTERM`, `SIGHUP`), if one did.
+    public var signal: String?
     public var nbrun: String
     public var parameters: [String: String]
     public var cells: [CellEntry]
@@ -29,7 +34,9 @@ public struct RunRecord: Codable, Sendable {
     public init(_ run: RunResult, reproducible: Bool) {
         notebook = run.notebook.file
         title = run.notebook.title
-        status = run.failed ? "error" : "ok"
+        status = run.failed || run.stopReason != .finished ? "error" : "ok"
+        stop = run.stopReason.recordName
+        if case .interrupted(let number) = run.stopReason { signal = StopReason.signalName(number) }
         nbrun = NBRun.version
         parameters = Dictionary(run.parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         cells = run.cells.map { result in
@@ -39,6 +46,19 @@ public struct RunRecord: Codable, Sendable {
                       error: result.error?.description)
         }
         errors = run.errors.map(\.description)
+    }
+
+    /// The record of a notebook that did not run: no cells, the one error that stopped it.
+    public init(failureOf file: String, title: String, diagnostic: Diagnostic, stop: StopReason,
+                parameters: [(key: String, value: String)]) {
+        notebook = file
+        self.title = title
+        status = "error"
+        self.stop = stop.recordName
+        nbrun = NBRun.version
+        self.parameters = Dictionary(parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        cells = []
+        errors = [diagnostic.description]
     }
 
     /// Pretty, key-sorted JSON (non-finite numbers as the strings "NaN", "Infinity").

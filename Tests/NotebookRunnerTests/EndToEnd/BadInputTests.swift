@@ -28,6 +28,14 @@ import ZlibBindings
         Case("empty file", "", "bad.md:1:1: error: the notebook is empty"),
         Case("only blank lines", "\n\n  \n", "bad.md:1:1: error: the notebook is empty"),
         Case("non-UTF-8 bytes", Array("# Title\n\nna".utf8) + [0xEF, 0xBB] + Array("x\n".utf8), "bad.md:3:3: error: the notebook is not valid UTF-8"),
+        Case("UTF-16LE with a byte-order mark", [0xFF, 0xFE] + utf16("# Title\n", bigEndian: false),
+             "bad.md:1:1: error: the notebook is UTF-16LE text (it starts with a UTF-16LE byte-order mark); nbrun reads UTF-8"),
+        Case("UTF-16BE with a byte-order mark", [0xFE, 0xFF] + utf16("# Title\n", bigEndian: true),
+             "bad.md:1:1: error: the notebook is UTF-16BE text"),
+        Case("UTF-16LE without a byte-order mark", utf16("# Title\n\n```{show}\n```\n", bigEndian: false),
+             "bad.md:1:2: error: the notebook contains a NUL byte at offset 1 (it looks like UTF-16LE text)"),
+        Case("a NUL byte in the text", Array("# Title\n\nSome text".utf8) + [0] + Array(" here\n".utf8),
+             "bad.md:3:10: error: the notebook contains a NUL byte at offset 18; nbrun reads UTF-8"),
         Case("front matter never closed", "---\ntitle: x\n\n# Body\n", "bad.md:1:1: error: the front matter opened here is never closed"),
         Case("invalid YAML", "---\ntitle: [unclosed\n---\n", "bad.md:"),
         Case("unterminated fence", "# T\n\n```{show}\n:count: 2\n", "bad.md:3:1: error: the code fence opened here is never closed"),
@@ -46,14 +54,42 @@ import ZlibBindings
         Case("missing data files", "```{load}\n:images: none-images\n:labels: none-labels\n```\n", "bad.md:2:10: error:"),
     ]
 
+    static func utf16(_ text: String, bigEndian: Bool) -> [UInt8] {
+        text.utf16.flatMap { unit in bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+    }
+
+    /// After a good render, the bad notebook replaces both the report and the record.
     @Test(arguments: cases)
     func failsCleanly(_ badCase: Case) throws {
         let folder = try DataFixtures.temporaryDirectory("bad")
+        try "# Fine\n\nNothing to run.\n".write(to: folder.appendingPathComponent("bad.md"), atomically: true, encoding: .utf8)
+        let good = try NBRunProcess.run(["render", "bad.md", "-o", "out", "-q"], in: folder)
+        #expect(good.status == 0, "\(good.stderr)")
+
         try Data(badCase.bytes).write(to: folder.appendingPathComponent("bad.md"))
         let result = try NBRunProcess.run(["render", "bad.md", "-o", "out", "-q"], in: folder)
         #expect(result.status == 1, "exit status \(result.status) for \(badCase.name)")
         #expect(result.stderr.contains(badCase.expected), "stderr was: \(result.stderr)")
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/bad.html").path))
+        let html = try String(contentsOf: folder.appendingPathComponent("out/bad.html"), encoding: .utf8)
+        #expect(!html.contains("Nothing to run."))
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/bad.json"))) as? [String: Any]
+        #expect(record?["status"] as? String == "error")
+        let errors = record?["errors"] as? [String] ?? (record?["cells"] as? [[String: Any]])?.compactMap { $0["error"] as? String } ?? []
+        #expect(errors.contains { $0.contains(badCase.expected) }, "record errors: \(errors)")
+    }
+
+    @Test func aUsageErrorReplacesTheReportAndTheRecord() throws {
+        let folder = try DataFixtures.temporaryDirectory("usage")
+        try "# Fine\n".write(to: folder.appendingPathComponent("nb.md"), atomically: true, encoding: .utf8)
+        #expect(try NBRunProcess.run(["render", "nb.md", "-o", "out", "-q"], in: folder).status == 0)
+        let result = try NBRunProcess.run(["render", "nb.md", "-o", "out", "-q", "-p", "nosuch=1"], in: folder)
+        #expect(result.status == 2)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/nb.json"))) as? [String: Any]
+        #expect(record?["status"] as? String == "error")
+        #expect(record?["stop"] as? String == "usage-error")
+        #expect((record?["errors"] as? [String])?.first?.contains("unknown parameter 'nosuch'") == true)
+        let html = try String(contentsOf: folder.appendingPathComponent("out/nb.html"), encoding: .utf8)
+        #expect(html.contains("unknown parameter"))
     }
 
     @Test func divergingTrainingNamesTheEpochAndSuggestsASmallerRate() throws {

@@ -39,4 +39,42 @@ struct NBRunProcess {
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }
+
+    /// Runs `nbrun`, sends `signal` once stderr contains `trigger` (and again after
+    /// `repeatAfter` seconds, when given), and returns what it printed and how it ended.
+    static func run(_ arguments: [String], in directory: URL, sending signal: Int32, when trigger: String,
+                    repeatAfter: Double? = nil, limit: Double = 120) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        nonisolated(unsafe) var outData = Data()
+        let reader = Thread { outData = out.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        var errData = Data()
+        var sent = false
+        let started = Date()
+        while true {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            errData.append(chunk)
+            if !sent, String(decoding: errData, as: UTF8.self).contains(trigger) {
+                sent = true
+                kill(process.processIdentifier, signal)
+                if let repeatAfter {
+                    usleep(UInt32(repeatAfter * 1_000_000))
+                    kill(process.processIdentifier, signal)
+                }
+            }
+            if Date().timeIntervalSince(started) > limit { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
 }

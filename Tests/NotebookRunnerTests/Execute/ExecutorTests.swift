@@ -69,9 +69,10 @@ import Testing
 
     @Test func cancellationStopsTheRun() throws {
         let cancellation = Cancellation()
-        cancellation.cancel("interrupted (Ctrl-C)")
+        cancellation.interrupt(signal: SIGINT)
         let run = Executor(registry: testRegistry, settings: testSettings()).run(try parseNotebook(notebookText), cancellation: cancellation)
         #expect(run.cells.map(\.status) == [.error, .skipped, .skipped])
-        #expect(run.cells[0].error?.message == "interrupted (Ctrl-C)")
+        #expect(run.cells[0].error?.message == "interrupted (Ctrl-C, SIGINT): the run was stopped")
+        #expect(run.stopReason == .interrupted(signal: SIGINT))
     }
 }

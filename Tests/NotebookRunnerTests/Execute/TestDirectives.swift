@@ -56,3 +56,16 @@ struct SpinDirective: Directive {
         }
     }
 }
+
+/// `{stubborn}`: sleeps for the seconds in its body and never checks for cancellation.
+struct StubbornDirective: Directive {
+    static let spec = DirectiveSpec(name: "stubborn", arguments: "", summary: "Ignores cancellation.", options: [],
+                                    acceptsBody: true)
+    let seconds: Double
+    init(cell: Cell, defaults: Defaults) throws { seconds = Double(cell.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1 }
+
+    func run(in context: ExecutionContext) throws -> CellOutputs {
+        usleep(UInt32(seconds * 1_000_000))
+        return CellOutputs([.text("woke up")])
+    }
+}
