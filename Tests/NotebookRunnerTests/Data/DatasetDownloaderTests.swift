@@ -31,7 +31,7 @@ struct DatasetDownloaderTests {
 
     @Test func fetchesVerifiesAndWritesTheFiles() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("good")], timeout: 10)
+            let downloader = DatasetDownloader(mirrors: [mirror.url("good")], timeout: 120)
             let outcome = try await offCooperativePool { try downloader.fetch(Self.labelsOnly, into: root) }
             let labels = ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
             #expect(outcome.folder.path == root.appendingPathComponent("mnist").path)
@@ -50,7 +50,7 @@ struct DatasetDownloaderTests {
 
     @Test func aChecksumMismatchWritesNothingAndNamesTheFile() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt")], timeout: 10)
+            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt")], timeout: 120)
             let error = await #expect(throws: Diagnostic.self) {
                 try await offCooperativePool { try downloader.fetch(DatasetCatalog.mnist, into: root) }
             }
@@ -66,7 +66,7 @@ struct DatasetDownloaderTests {
 
     @Test func aBadMirrorFallsThroughToTheNext() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt"), mirror.url("missing"), mirror.url("good")], timeout: 10)
+            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt"), mirror.url("missing"), mirror.url("good")], timeout: 120)
             let outcome = try await offCooperativePool { try downloader.fetch(Self.labelsOnly, into: root) }
             #expect(outcome.downloaded == ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
         }
