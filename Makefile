@@ -7,7 +7,7 @@ SWIFT      ?= swift
 NOTEBOOK   ?= notebooks/softmax-regression.md
 OUT        ?= output
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-dev zlib1g-dev libcurl4 dataset-fashion-mnist fonts-lmodern chromium time bc
+APT_PACKAGES := libcmark-dev zlib1g-dev libcurl4 dataset-fashion-mnist fonts-lmodern fonts-noto-cjk chromium time bc
 NBRUN      := .build/release/nbrun
 
 .PHONY: deps build release demo render test bench bench-cache fuzz clean
