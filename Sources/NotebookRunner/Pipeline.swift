@@ -48,13 +48,21 @@ public struct Pipeline {
         public var failed: Bool { stopReason != .finished || diagnostics.contains { $0.severity == .error } }
     }
 
-    /// Parses and validates without running: the diagnostics of `nbrun check`.
+    /// Every static check `render` would make, without running a cell: the diagnostics of
+    /// `nbrun check` (parse errors, cells and options, inline roles, names, formulas), in
+    /// notebook order.
     public func check(_ url: URL, file: String) -> [Diagnostic] {
         do {
             let notebook = try NotebookParser.parse(contentsOf: url, file: file)
             let settings = try effectiveSettings(for: notebook, at: url)
             let executor = Executor(registry: registry, settings: settings)
-            return notebook.warnings + executor.validate(notebook)
+            let found = notebook.warnings + notebook.errors + executor.validate(notebook)
+                + StaticChecks(notebook: notebook, registry: registry, defaults: settings.defaults).diagnostics()
+            return found.enumerated().sorted { a, b in
+                let (x, y) = (a.element.location, b.element.location)
+                guard let x, let y else { return a.offset < b.offset }
+                return (x.line, x.column, a.offset) < (y.line, y.column, b.offset)
+            }.map(\.element)
         } catch {
             return [Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))]
         }
@@ -69,13 +77,14 @@ public struct Pipeline {
 
         let notebook: Notebook
         do {
-            notebook = try NotebookParser.parse(contentsOf: url, file: file)
+            notebook = try NotebookParser.parse(contentsOf: url, file: file, omitSolutions: settings.omitsSolutions)
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
             return writeFailure(diagnostic, stop: .notebookInvalid, file: file, report: reportURL, record: recordURL)
         }
         notebook.warnings.forEach(progress.report)
+        notebook.errors.forEach(progress.report)
 
         let settings: RunSettings
         do {
@@ -123,7 +132,8 @@ public struct Pipeline {
         } catch {
             let failure = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(failure)
-            diagnostics.append(failure)
+            return Outcome(report: reportURL, record: recordURL, run: nil, diagnostics: diagnostics + [failure],
+                           stopReason: stop == .usageError ? stop : .outputFailed)
         }
         return Outcome(report: reportURL, record: recordURL, run: nil, diagnostics: diagnostics, stopReason: stop)
     }
@@ -141,7 +151,8 @@ public struct Pipeline {
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: run.notebook.file, line: 1))
             report(diagnostic)
-            diagnostics.append(diagnostic)
+            let stop: StopReason = if case .interrupted = run.stopReason { run.stopReason } else { .outputFailed }
+            return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics + [diagnostic], stopReason: stop)
         }
         return Outcome(report: reportURL, record: recordURL, run: run, diagnostics: diagnostics, stopReason: run.stopReason)
     }
@@ -152,18 +163,21 @@ public struct Pipeline {
 
     /// The run's settings for `notebook`: front matter overridden by `-p key=value`
     /// parameters, the notebook's folder, and a `data-dir` default when `--data-dir` is not given.
-    /// A parameter must name a front-matter key or an option of some directive.
+    /// A parameter must name an option that front matter and `-p` set (`inherits: true` in its
+    /// declaration) or a notebook key (`seed`, `data-dir`): anything else would change nothing.
     func effectiveSettings(for notebook: Notebook, at url: URL) throws -> RunSettings {
         var settings = self.settings
         var defaults = notebook.frontMatter.defaults
-        let known = Set(notebook.frontMatter.values.map(\.key) + registry.directives.flatMap { $0.spec.allOptions.map(\.name) }
-                        + ["seed", "data-dir"])
+        let known = registry.inheritableNames
         for key in self.settings.defaults.entries.keys.sorted() {
             let entry = self.settings.defaults.entries[key]!
             guard known.contains(key) else {
-                let nearest = Suggestion.nearest(to: key, in: Array(known)).map { "did you mean '\($0)'? " } ?? ""
-                throw Diagnostic.error("unknown parameter '\(key)' (-p \(key)=\(entry.value))",
-                                       hint: nearest + "parameters override front-matter keys or cell options: " + known.sorted().joined(separator: ", "))
+                let nearest = Suggestion.nearest(to: key, in: known).map { "did you mean '\($0)'? " } ?? ""
+                let cellOnly = registry.directives.filter { $0.spec.allOptions.contains { $0.name == key } }.map { "{\($0.spec.name)}" }
+                let why = cellOnly.isEmpty ? "no option is called '\(key)'"
+                    : ":\(key): of \(cellOnly.joined(separator: ", ")) is set in each cell, not by -p"
+                throw Diagnostic.error("unknown parameter '\(key)' (-p \(key)=\(entry.value)): \(why)",
+                                       hint: nearest + "-p sets these: " + known.joined(separator: ", "))
             }
             defaults.set(key, entry.value, at: entry.location)
         }

@@ -13,6 +13,10 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var runOptions: RunOptions
 
+    func validate() throws {
+        try UsageChecks.notebooks(notebooks, sharingOutput: false)
+    }
+
     func run() throws {
         let pipeline = Pipeline(settings: try runOptions.settings(keepGoing: false, reproducible: true))
         var failed = false

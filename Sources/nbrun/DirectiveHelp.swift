@@ -7,11 +7,12 @@ enum DirectiveHelp {
         for type in registry.directives {
             let spec = type.spec
             lines.append("")
-            lines.append("  {\(spec.name)} \(spec.arguments)")
+            lines.append("  {\(spec.name)} \(spec.arguments.usage)")
             lines.append("      \(spec.summary)")
             for option in spec.allOptions {
-                let fallback = option.defaultValue.map { " (default \($0))" } ?? ""
-                lines.append("      :\(option.name): \(option.valueType) — \(option.help)\(fallback)")
+                let fallback = option.defaultText.map { " (default \($0))" } ?? ""
+                let inherits = option.inherits ? " [front matter, -p]" : ""
+                lines.append("      :\(option.name): \(option.valueType) — \(option.help)\(fallback)\(inherits)")
             }
         }
         lines.append("")

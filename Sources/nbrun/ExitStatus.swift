@@ -6,7 +6,7 @@ enum ExitStatus {
     static func code(for stop: StopReason) -> Int32 {
         switch stop {
         case .finished: 0
-        case .cellFailed, .notebookInvalid, .timedOut: 1
+        case .cellFailed, .notebookInvalid, .timedOut, .outputFailed: 1
         case .usageError: 2
         case .interrupted(let signal): 128 + signal
         }
@@ -17,7 +17,7 @@ enum ExitStatus {
         func rank(_ stop: StopReason) -> Int {
             switch stop {
             case .finished: 0
-            case .cellFailed, .notebookInvalid, .timedOut: 1
+            case .cellFailed, .notebookInvalid, .timedOut, .outputFailed: 1
             case .usageError: 2
             case .interrupted: 3
             }

@@ -16,6 +16,10 @@ struct NBRunCommand: ParsableCommand {
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64); cell failures with 1.
     static func main() {
+        if let message = UsageChecks.unknownSubcommand(in: Array(CommandLine.arguments.dropFirst())) {
+            FileHandle.standardError.write(Data("nbrun: error: \(message)\n".utf8))
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

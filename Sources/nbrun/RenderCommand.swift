@@ -25,18 +25,26 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .long, help: "Run every cell and rebuild the cache.")
     var refresh = false
 
-    @Option(name: .long, help: ArgumentHelp("Stop the run after this many seconds and write the partial report.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Stop the run after this many seconds and write the partial report.", valueName: "seconds"))
     var timeout: Double?
 
     @Flag(name: .long, help: "Leave times out of the report so identical runs give identical bytes (also set by SOURCE_DATE_EPOCH).")
     var reproducible = false
 
+    @Flag(name: .long, help: "The student's edition: leave every {solution} out of the report and the run record (they are not run).")
+    var student = false
+
+    func validate() throws {
+        try UsageChecks.outputFolder(runOptions.output)
+        try UsageChecks.notebooks(notebooks, sharingOutput: true)
+        if let timeout { _ = try UsageChecks.timeout(timeout) }
+    }
+
     func run() throws {
         var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
-        if let timeout {
-            guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
-            settings.runTimeout = timeout
-        }
+        settings.omitsSolutions = student
+        settings.runTimeout = try timeout.map(UsageChecks.timeout)
         let cancellation = Cancellation()
         let signals = SignalForwarder(to: cancellation)
         defer { signals.restore() }
@@ -54,7 +62,7 @@ struct RenderCommand: ParsableCommand {
             let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)
             if outcome.stopReason == .usageError { throw ExitCode(2) }
             stop = ExitStatus.worst(stop, outcome.stopReason)
-            if !quiet {
+            if !quiet, outcome.stopReason != .outputFailed {
                 let status = outcome.stopReason == .finished ? "ok" : outcome.stopReason == .cellFailed ? "with errors" : "stopped"
                 FileHandle.standardError.write(Data("wrote \(outcome.report.relativePath) (\(status))\n".utf8))
             }

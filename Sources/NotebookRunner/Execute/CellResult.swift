@@ -66,9 +66,9 @@ public struct RunResult: Sendable {
         self.parameters = parameters
     }
 
-    /// Whether any cell or inline role failed.
+    /// Whether any cell or inline role failed, or the notebook has an error such as an unknown equation label.
     public var failed: Bool {
-        cells.contains { $0.status == .error } || inlineValues.values.contains { if case .error = $0 { true } else { false } }
+        !notebook.errors.isEmpty || cells.contains { $0.status == .error } || inlineValues.values.contains { if case .error = $0 { true } else { false } }
     }
 
     /// How the run ended.
@@ -78,7 +78,7 @@ public struct RunResult: Sendable {
 
     /// Every error in notebook order.
     public var errors: [Diagnostic] {
-        var errors = cells.compactMap(\.error)
+        var errors = notebook.errors + cells.compactMap(\.error)
         for index in inlineValues.keys.sorted() {
             if case .error(let diagnostic) = inlineValues[index] { errors.append(diagnostic) }
         }

@@ -2,16 +2,19 @@ import Foundation
 
 /// A kind of directive cell: `{load}`, `{show}`, `{train}`, ….
 ///
-/// A directive is built from its cell in two steps. `init(cell:context:)` reads and
+/// A directive is built from its cell in two steps. `init(cell:options:)` reads and
 /// validates every option and argument without touching data (`nbrun check` stops
 /// there); `run(in:)` does the work against the shared state and returns outputs.
-/// Both throw `Diagnostic`s located at the offending option or line.
+/// Both throw `Diagnostic`s located at the offending option or line. Before `init`,
+/// the registry has checked the cell against `spec`: its arguments fit
+/// `spec.arguments`, every option is declared, none is given twice, and the body is
+/// empty unless `spec.acceptsBody`.
 public protocol Directive {
     /// The name, its arguments, options and help, for validation and `--help`.
     static var spec: DirectiveSpec { get }
 
     /// Reads the cell's arguments and options; throws on anything malformed.
-    init(cell: Cell, defaults: Defaults) throws
+    init(cell: Cell, options: OptionValues) throws
 
     /// Runs the cell against the shared state.
     func run(in context: ExecutionContext) throws -> CellOutputs
@@ -27,14 +30,14 @@ extension Directive {
 /// Documentation and validation data for one directive.
 public struct DirectiveSpec: Sendable {
     public var name: String
-    /// Usage of the arguments after `{name}`, e.g. `[mnist|fashion-mnist]`.
-    public var arguments: String
+    /// The words accepted after `{name}`.
+    public var arguments: ArgumentSyntax
     public var summary: String
-    public var options: [OptionSpec]
+    public var options: [OptionDeclaration]
     /// Whether the body after the options means something (otherwise it must be empty).
     public var acceptsBody: Bool
 
-    public init(name: String, arguments: String, summary: String, options: [OptionSpec], acceptsBody: Bool = false) {
+    public init(name: String, arguments: ArgumentSyntax, summary: String, options: [OptionDeclaration], acceptsBody: Bool = false) {
         self.name = name
         self.arguments = arguments
         self.summary = summary
@@ -42,28 +45,15 @@ public struct DirectiveSpec: Sendable {
         self.acceptsBody = acceptsBody
     }
 
-    /// Option names every directive accepts.
-    public static let commonOptions: [OptionSpec] = [
-        OptionSpec("label", "name", "Names the cell; used in the report, the run record and by `{eval}`."),
-        OptionSpec("timeout", "seconds", "Stops the cell after this many seconds."),
-    ]
+    /// `:label:`, which every directive accepts.
+    public static let label = DirectiveOption.text("label", type: "name",
+                                          help: "Names the cell; used in the report, the run record and by `{eval}`.")
+    /// `:timeout:`, which every directive accepts.
+    public static let timeout = DirectiveOption.number("timeout", .above(0, upTo: 86_400), help: "Stops the cell after this many seconds.")
+
+    /// Options every directive accepts.
+    public static let commonOptions: [OptionDeclaration] = [label.declaration, timeout.declaration]
 
     /// This directive's options plus the common ones.
-    public var allOptions: [OptionSpec] { options + Self.commonOptions }
-}
-
-/// One `:key: value` option a directive accepts.
-public struct OptionSpec: Sendable {
-    public var name: String
-    /// What the value looks like, e.g. `integer ≥ 1`, `train|test|all`.
-    public var valueType: String
-    public var help: String
-    public var defaultValue: String?
-
-    public init(_ name: String, _ valueType: String, _ help: String, default defaultValue: String? = nil) {
-        self.name = name
-        self.valueType = valueType
-        self.help = help
-        self.defaultValue = defaultValue
-    }
+    public var allOptions: [OptionDeclaration] { options + Self.commonOptions }
 }

@@ -1,6 +1,10 @@
 import Foundation
 
 /// The directives a run knows, looked up by name.
+///
+/// Adding a directive is one file (a type conforming to `Directive`) plus one line in
+/// `standard`; the registry checks every cell against the directive's `spec` before the
+/// directive reads it.
 public struct DirectiveRegistry {
     public let directives: [any Directive.Type]
 
@@ -17,6 +21,16 @@ public struct DirectiveRegistry {
 
     public var names: [String] { directives.map { $0.spec.name } }
 
+    /// The names front matter and `-p` may set: every option some directive declares as
+    /// inheriting, and the notebook-wide keys `seed` and `data-dir`.
+    public var inheritableNames: [String] {
+        let options = directives.flatMap { $0.spec.allOptions.filter(\.inherits).map(\.name) }
+        return Array(Set(options + Self.notebookKeys)).sorted()
+    }
+
+    /// Keys that configure the run rather than a cell option.
+    public static let notebookKeys = ["seed", "data-dir"]
+
     /// The directive called `name`, or an error with the nearest known name.
     public func directive(named name: String, at location: SourceLocation) throws -> any Directive.Type {
         if let type = directives.first(where: { $0.spec.name == name }) { return type }
@@ -25,20 +39,33 @@ public struct DirectiveRegistry {
                                hint: hint + "known directives: " + names.map { "{\($0)}" }.joined(separator: ", "))
     }
 
-    /// Builds the directive for `cell`, checking its options against the spec first.
+    /// Builds the directive for `cell`, checking its arguments, options and body against the spec first.
     public func instantiate(_ cell: Cell, defaults: Defaults) throws -> any Directive {
-        let type = try directive(named: cell.directive, at: cell.directiveLocation)
+        try Self.build(directive(named: cell.directive, at: cell.directiveLocation), from: cell, defaults: defaults)
+    }
+
+    /// Builds a directive of `type` for `cell` after checking the cell against its spec.
+    public static func build<D: Directive>(_ type: D.Type, from cell: Cell, defaults: Defaults) throws -> D {
         let spec = type.spec
+        try spec.arguments.check(cell.arguments, directive: spec.name, at: cell.directiveLocation)
         let known = spec.allOptions.map(\.name)
-        for option in cell.options where !known.contains(option.key) {
-            let nearest = Suggestion.nearest(to: option.key, in: known).map { "did you mean :\($0):? " } ?? ""
-            throw Diagnostic.error("unknown option :\(option.key): for {\(spec.name)}", at: option.location,
-                                   hint: nearest + "valid options: " + known.map { ":\($0):" }.joined(separator: " "))
+        var seen: [String: SourceLocation] = [:]
+        for option in cell.options {
+            guard known.contains(option.key) else {
+                let nearest = Suggestion.nearest(to: option.key, in: known).map { "did you mean :\($0):? " } ?? ""
+                throw Diagnostic.error("unknown option :\(option.key): for {\(spec.name)}", at: option.location,
+                                       hint: nearest + "valid options: " + known.map { ":\($0):" }.joined(separator: " "))
+            }
+            if let first = seen[option.key] {
+                throw Diagnostic.error("option :\(option.key): is given twice", at: option.location,
+                                       hint: "the first is at line \(first.line); keep one")
+            }
+            seen[option.key] = option.location
         }
         if !spec.acceptsBody, let line = cell.body.first(where: { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw Diagnostic.error("{\(spec.name)} takes no body, but this line is not an option", at: line.location,
                                    hint: "options look like :key: value")
         }
-        return try type.init(cell: cell, defaults: defaults)
+        return try D(cell: cell, options: OptionValues(cell: cell, defaults: defaults))
     }
 }

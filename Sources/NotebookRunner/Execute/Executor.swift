@@ -155,9 +155,7 @@ public struct Executor {
 
     /// The cell's `:timeout:` in seconds (a cell option only: front matter does not set it).
     static func timeout(of cell: Cell) throws -> Double? {
-        guard cell.option("timeout") != nil else { return nil }
-        return try OptionReader(cell: cell, defaults: Defaults())
-            .double("timeout", default: 60, range: 0.001...86_400, inheritsDefault: false)
+        try OptionValues(cell: cell, defaults: Defaults()).given(DirectiveSpec.timeout)
     }
 
     /// Runs one directive, turning whatever it throws into an error result at the cell.
@@ -188,6 +186,6 @@ public struct Executor {
     static func diagnostic(from error: any Error, location: SourceLocation) -> Diagnostic {
         if let diagnostic = error as? Diagnostic { return diagnostic.located(at: location) }
         if let failure = error as? CellFailure { return failure.diagnostic.located(at: location) }
-        return Diagnostic.error("\(error.localizedDescription)", at: location)
+        return Diagnostic.error(FileSystemError.cause(of: error), at: location)
     }
 }

@@ -17,6 +17,8 @@ public struct RunSettings: Sendable {
     /// The notebook's folder: relative paths in cells (`:images:`, `:dir:`) start here
     /// (the current directory when nil).
     public var notebookDirectory: URL? = nil
+    /// The student's edition (`--student`): every `{solution}` is left out, not run and not recorded.
+    public var omitsSolutions = false
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {

@@ -15,6 +15,8 @@ public enum StopReason: Sendable, Equatable {
     case timedOut
     /// The command line does not fit this notebook (e.g. an unknown `-p` parameter).
     case usageError
+    /// The report or the record could not be written (the cause is among the diagnostics).
+    case outputFailed
 
     /// The word the run record uses: `finished`, `cell-failed`, `interrupted`, …
     public var recordName: String {
@@ -25,6 +27,7 @@ public enum StopReason: Sendable, Equatable {
         case .interrupted: "interrupted"
         case .timedOut: "timed-out"
         case .usageError: "usage-error"
+        case .outputFailed: "output-failed"
         }
     }
 

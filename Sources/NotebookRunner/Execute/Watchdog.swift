@@ -42,8 +42,10 @@ public final class Watchdog: Sendable {
         self.journal = journal
         self.run = run
         self.runTimeout = runTimeout
-        self.runDeadline = runTimeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded()))) }
-        self.grace = .milliseconds(Int64((grace * 1000).rounded()))
+        // Limits beyond a year (or not finite) are no limit, so no conversion can overflow.
+        let usable = { (seconds: Double) in seconds.isFinite && seconds >= 0 && seconds <= 31_536_000 }
+        self.runDeadline = runTimeout.flatMap { usable($0) ? ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded()))) : nil }
+        self.grace = usable(grace) ? .milliseconds(Int64((grace * 1000).rounded())) : .seconds(31_536_000)
         self.onStuck = onStuck
     }
 

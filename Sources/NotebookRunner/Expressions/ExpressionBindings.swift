@@ -1,11 +1,12 @@
 /// The standard names of `{gradcheck}` and `{eval}`: a data batch and the model's parameters.
 ///
-/// - `X`: `samples` rows of the current data set's training split, N×inputs: the pixel
+/// - `X`: `samples` rows of the current data set's training split (or its test split with
+///   `split: .test`, `:split: test` in a cell), N×inputs: the pixel
 ///   bytes times the trained model's `inputScale` (so `X @ W + b` are the model's logits),
 ///   or / 255 without a model; the rows are drawn without replacement, deterministically from `seed`.
 /// - `y`: their labels (a vector); `Y`: the labels one-hot, N×classes; `N`: the row count.
-/// - `W` (inputs×classes) and `b` (classes): the trained model's when there is one,
-///   otherwise random normal with standard deviation `weightScale`, from `seed`.
+/// - the latest model's parameters by their names (`W` inputs×classes and `b` for softmax
+///   regression) when there is one, otherwise `W` and `b` random normal with standard deviation `weightScale`, from `seed`.
 ///
 /// Names bound by earlier `{eval}` lines come on top and may shadow these.
 public struct ExpressionBindings: Sendable {
@@ -17,12 +18,22 @@ public struct ExpressionBindings: Sendable {
     /// from saturated, large enough that its outputs are not all equal.
     public static let weightScale = 0.01
 
-    public init(state: NotebookState, samples: Int, seed: UInt64) {
+    /// The split `X`, `y`, `Y` and `N` are drawn from.
+    public enum Split: String, CaseIterable, Sendable {
+        case train, test
+    }
+
+    public init(state: NotebookState, samples: Int, seed: UInt64, split choice: Split = .train) {
         var scope = ExpressionScope(metrics: state.metrics)
         var descriptions: [String] = []
         var inputs = 784, classes = 10
-        let scale = state.model.map { Self.pixelScale(of: $0) } ?? 1.0 / 255
-        if let dataset = state.dataset, let split = dataset.train ?? dataset.test {
+        let scale = state.model?.pixelScale ?? 1.0 / 255
+        let chosen = state.dataset.flatMap { choice == .test ? $0.test : $0.train ?? $0.test }
+        if let dataset = state.dataset, chosen == nil {
+            let reason = "the data set '\(dataset.name)' has no \(choice.rawValue) split loaded"
+            for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
+            if let split = dataset.train ?? dataset.test { inputs = split.pixelCount }
+        } else if let dataset = state.dataset, let split = chosen {
             let batch = Self.batch(from: split, samples: samples, seed: seed,
                                    classes: max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1), scale: scale)
             scope.values.merge(batch) { $1 }
@@ -38,9 +49,9 @@ public struct ExpressionBindings: Sendable {
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
         }
         if let model = state.model {
-            scope.values["W"] = Tensor(rows: model.inputs, cols: model.classes, data: model.weights.map(Double.init))
-            scope.values["b"] = Tensor(vector: model.bias.map(Double.init))
-            descriptions.append("W, b: the trained model's (\(model.inputs)×\(model.classes))")
+            let parameters = model.parameterTensors
+            for (name, value) in parameters { scope.values[name] = value }
+            descriptions.append(parameters.map(\.name).joined(separator: ", ") + ": the trained \(model.summary)'s")
         } else {
             let (w, b) = Self.randomParameters(inputs: inputs, classes: classes, seed: seed)
             scope.values["W"] = w
@@ -57,12 +68,6 @@ public struct ExpressionBindings: Sendable {
         var generator = Xoshiro256StarStar(seed: seed)
         let rows = generator.sample(samples, from: split.count)
         return batch(from: split, rows: rows, classes: classes, scale: scale)
-    }
-
-    /// The model's `inputScale` in Float64: exactly 1/255 for a normalised model (the Float
-    /// value 1/255 is not), else its value.
-    public static func pixelScale(of model: SoftmaxModel) -> Double {
-        model.inputScale == Float(1) / 255 ? 1.0 / 255 : Double(model.inputScale)
     }
 
     /// `X`, `y`, `Y` and `N` for the given rows of `split`; `X` is the pixel bytes times `scale`.

@@ -3,44 +3,85 @@ import Foundation
 /// Evaluates a parsed expression against a scope, in Float64.
 ///
 /// Every failure is a Diagnostic at the column of the operator, name or argument
-/// responsible; shape errors name both shapes.
+/// responsible; shape errors name both shapes. Every tensor an operation would create is
+/// checked against the scope's memory budget first, and the scope's cancellation check is
+/// polled at every node and inside long loops. Recursion follows the nesting of the
+/// expression only, which the parser limits; flat runs of operators are loops.
+///
+/// With a `GradientTape`, values that depend on the tape's parameters are recorded with
+/// their backward rules, for `ExpressionGradient`.
 public struct ExpressionEvaluator {
     public let expression: ParsedExpression
     public let scope: ExpressionScope
+    let tape: GradientTape?
+    /// Values recorded on the tape, by name; they shadow the scope's values.
+    let traced: [String: Traced]
 
     public init(expression: ParsedExpression, scope: ExpressionScope) {
+        self.init(expression: expression, scope: scope, tape: nil, traced: [:])
+    }
+
+    init(expression: ParsedExpression, scope: ExpressionScope, tape: GradientTape?, traced: [String: Traced]) {
         self.expression = expression
         self.scope = scope
+        self.tape = tape
+        self.traced = traced
     }
 
     public func evaluate() throws -> Tensor {
+        try evaluate(expression.root).value
+    }
+
+    func evaluateTraced() throws -> Traced {
         try evaluate(expression.root)
     }
 
     /// The functions the language knows, for help texts and suggestions.
-    public static let functionNames = ["exp", "log", "sqrt", "abs", "sum", "mean", "max", "min", "argmax", "softmax", "onehot"]
+    public static let functionNames = ExpressionFunction.names
 
     private func location(_ offset: Int) -> SourceLocation { expression.location(at: offset) }
 
-    private func evaluate(_ node: ExpressionNode) throws -> Tensor {
+    private var limits: EvaluationLimits { scope.limits }
+
+    /// A value computed from `inputs`; recorded on the tape when one of them is.
+    private func record(_ value: Tensor, _ inputs: [Traced], _ backward: @escaping GradientTape.Backward) throws -> Traced {
+        guard let tape, inputs.contains(where: { $0.id != nil }) else { return Traced(value) }
+        return try tape.record(value, inputs: inputs.map(\.id), backward, budget: limits.memory)
+    }
+
+    private func evaluate(_ node: ExpressionNode) throws -> Traced {
+        try limits.checkCancelled()
         switch node.kind {
         case .number(let value):
-            return Tensor(scalar: value)
+            return Traced(Tensor(scalar: value))
         case .name(let name):
             return try lookup(name, at: node.span.lowerBound)
         case .list(let elements):
             return try list(elements, node)
         case .negate(let operand):
-            return try evaluate(operand).map { -$0 }
+            let x = try evaluate(operand)
+            return try record(x.value.map { -$0 }, [x]) { g in [g.map { -$0 }] }
+        case .chain(let first, let steps):
+            var lhs = try evaluate(first)
+            var lhsEnd = first.span.upperBound
+            for step in steps {
+                let rhs = try evaluate(step.operand)
+                let lhsSpan = first.span.lowerBound..<lhsEnd
+                lhs = try located(at: step.operatorOffset) {
+                    try apply(step.op, lhs, rhs, leftText: expression.text(of: lhsSpan), rightText: expression.text(of: step.operand.span))
+                }
+                lhsEnd = step.operand.span.upperBound
+            }
+            return lhs
         case .binary(let op, let lhs, let rhs, let offset):
             let a = try evaluate(lhs), b = try evaluate(rhs)
-            return try located(at: offset) { try apply(op, a, b, lhs, rhs) }
+            return try located(at: offset) {
+                try apply(op, a, b, leftText: expression.text(of: lhs.span), rightText: expression.text(of: rhs.span))
+            }
         case .call(let name, let arguments):
             return try call(name, arguments, node)
-        case .member(let base, let name, let offset):
-            return try member(base, name, offset)
-        case .index(let base, let items, let offset):
-            return try index(try evaluate(base), items, offset)
+        case .postfix(let base, let steps):
+            return try postfix(base, steps)
         }
     }
 
@@ -55,8 +96,9 @@ public struct ExpressionEvaluator {
 
     // MARK: Names and members
 
-    private func lookup(_ name: String, at offset: Int) throws -> Tensor {
-        if let value = scope.values[name] { return value }
+    private func lookup(_ name: String, at offset: Int) throws -> Traced {
+        if let value = traced[name] { return value }
+        if let value = scope.values[name] { return Traced(value) }
         if let reason = scope.unavailable[name] {
             throw Diagnostic.error("'\(name)' is not available: \(reason)", at: location(offset))
         }
@@ -67,7 +109,7 @@ public struct ExpressionEvaluator {
             let example = metrics.first.map { "\(name).\($0.name)" } ?? "\(name).metric"
             throw Diagnostic.error("'\(name)' is a cell label, not a value", at: location(offset), hint: "read one of its metrics, e.g. \(example)")
         }
-        let bound = scope.values.keys.sorted()
+        let bound = Set(scope.values.keys).union(traced.keys).sorted()
         let known = bound + scope.unavailable.keys.sorted() + scope.metrics.keys.sorted()
         var hint = bound.isEmpty ? "no names are bound here" : "bound names: " + bound.joined(separator: ", ")
         if name == "P", scope.values["X"] != nil {
@@ -78,64 +120,119 @@ public struct ExpressionEvaluator {
         throw Diagnostic.error("unknown name '\(name)'", at: location(offset), hint: hint)
     }
 
-    private func member(_ base: ExpressionNode, _ name: String, _ offset: Int) throws -> Tensor {
-        if case .name(let label) = base.kind, scope.values[label] == nil, scope.unavailable[label] == nil {
-            guard let metrics = scope.metrics[label] else {
-                let labels = scope.metrics.keys.sorted()
-                var hint = labels.isEmpty ? "no cell before this point has recorded metrics"
-                    : "cells with metrics: " + labels.joined(separator: ", ")
-                if let near = Suggestion.nearest(to: label, in: labels + scope.values.keys.sorted()) { hint = "did you mean '\(near)'? " + hint }
-                throw Diagnostic.error("no cell labelled '\(label)' has recorded metrics", at: location(base.span.lowerBound), hint: hint)
-            }
-            guard let metric = metrics.last(where: { $0.name == name }) else {
-                let names = metrics.map(\.name)
-                var hint = names.isEmpty ? "it recorded none" : "its metrics: " + names.joined(separator: ", ")
-                if let near = Suggestion.nearest(to: name, in: names) { hint = "did you mean '\(near)'? " + hint }
-                throw Diagnostic.error("cell '\(label)' has no metric '\(name)'", at: location(offset), hint: hint)
-            }
-            return Tensor(scalar: metric.value)
+    private func isBound(_ name: String) -> Bool {
+        traced[name] != nil || scope.values[name] != nil || scope.unavailable[name] != nil
+    }
+
+    private func postfix(_ base: ExpressionNode, _ steps: [PostfixStep]) throws -> Traced {
+        var remaining = steps[...]
+        var value: Traced
+        if case .name(let label) = base.kind, !isBound(label), case .member(let name, let offset, _) = steps[0] {
+            value = Traced(Tensor(scalar: try metric(label, name, base, offset)))
+            remaining = steps.dropFirst()
+        } else {
+            value = try evaluate(base)
         }
-        let value = try evaluate(base)
-        switch name {
-        case "T": return value.transposed
-        case "shape": return Tensor(vector: value.shape.map(Double.init))
-        default:
-            throw Diagnostic.error("a tensor has no member '\(name)'", at: location(offset),
-                                   hint: "tensors have .T (transpose) and .shape; label.metric reads a cell's metric")
+        for step in remaining {
+            try limits.checkCancelled()
+            switch step {
+            case .member(let name, let offset, _):
+                switch name {
+                case "T": value = try record(value.value.transposed, [value]) { g in [g.transposed] }
+                case "shape": value = Traced(Tensor(vector: value.value.shape.map(Double.init)))
+                default:
+                    throw Diagnostic.error("a tensor has no member '\(name)'", at: location(offset),
+                                           hint: "tensors have .T (transpose) and .shape; label.metric reads a cell's metric")
+                }
+            case .index(let items, let offset, _):
+                value = try index(value, items, offset)
+            }
         }
+        return value
+    }
+
+    private func metric(_ label: String, _ name: String, _ base: ExpressionNode, _ offset: Int) throws -> Double {
+        guard let metrics = scope.metrics[label] else {
+            let labels = scope.metrics.keys.sorted()
+            var hint = labels.isEmpty ? "no cell before this point has recorded metrics"
+                : "cells with metrics: " + labels.joined(separator: ", ")
+            if let near = Suggestion.nearest(to: label, in: labels + scope.values.keys.sorted()) { hint = "did you mean '\(near)'? " + hint }
+            throw Diagnostic.error("no cell labelled '\(label)' has recorded metrics", at: location(base.span.lowerBound), hint: hint)
+        }
+        guard let metric = metrics.last(where: { $0.name == name }) else {
+            let names = metrics.map(\.name)
+            var hint = names.isEmpty ? "it recorded none" : "its metrics: " + names.joined(separator: ", ")
+            if let near = Suggestion.nearest(to: name, in: names) { hint = "did you mean '\(near)'? " + hint }
+            throw Diagnostic.error("cell '\(label)' has no metric '\(name)'", at: location(offset), hint: hint)
+        }
+        return metric.value
     }
 
     // MARK: Literals and operators
 
-    private func list(_ elements: [ExpressionNode], _ node: ExpressionNode) throws -> Tensor {
+    private func list(_ elements: [ExpressionNode], _ node: ExpressionNode) throws -> Traced {
         let values = try elements.map { try evaluate($0) }
-        if values.allSatisfy(\.isScalar) { return Tensor(vector: values.map { $0.data[0] }) }
-        guard let first = values.first, first.rank == 1 else {
-            let bad = zip(elements, values).first { $0.1.rank != 1 }!
+        let tensors = values.map(\.value)
+        if tensors.allSatisfy(\.isScalar) {
+            return try record(Tensor(vector: tensors.map { $0.data[0] }), values) { g in g.data.map { Tensor(scalar: $0) } }
+        }
+        guard let first = tensors.first, first.rank == 1 else {
+            let bad = zip(elements, tensors).first { $0.1.rank != 1 }!
             throw Diagnostic.error("a list literal holds scalars or rows of equal length; this element is \(bad.1.shapeDescription)",
                                    at: location(bad.0.span.lowerBound))
         }
-        for (element, value) in zip(elements, values) where value.rank != 1 || value.count != first.count {
+        for (element, value) in zip(elements, tensors) where value.rank != 1 || value.count != first.count {
             throw Diagnostic.error("rows of a matrix literal must have equal lengths: the first row has \(first.count) values, this one is \(value.shapeDescription)",
                                    at: location(element.span.lowerBound))
         }
-        return Tensor(rows: values.count, cols: first.count, data: values.flatMap(\.data))
-    }
-
-    private func apply(_ op: BinaryOperator, _ a: Tensor, _ b: Tensor, _ lhs: ExpressionNode, _ rhs: ExpressionNode) throws -> Tensor {
-        switch op {
-        case .add: return try Tensor.zip(a, b, "+", +)
-        case .subtract: return try Tensor.zip(a, b, "-", -)
-        case .multiply: return try Tensor.zip(a, b, "*", *)
-        case .divide: return try Tensor.zip(a, b, "/", /)
-        case .power: return try Tensor.zip(a, b, "**") { Foundation.pow($0, $1) }
-        case .equal: return try Tensor.zip(a, b, "==") { $0 == $1 ? 1 : 0 }
-        case .matmul:
-            return try Tensor.matmul(a, b, leftText: expression.text(of: lhs.span), rightText: expression.text(of: rhs.span))
+        let cols = first.count
+        try located(at: node.span.lowerBound) { try Tensor.checkAllocation([tensors.count, cols], within: limits.memory, by: "this list") }
+        return try record(Tensor(rows: tensors.count, cols: cols, data: tensors.flatMap(\.data)), values) { g in
+            (0..<tensors.count).map { Tensor(vector: Array(g.data[$0 * cols ..< ($0 + 1) * cols])) }
         }
     }
 
-    private func index(_ value: Tensor, _ items: [IndexItem], _ offset: Int) throws -> Tensor {
+    private func apply(_ op: BinaryOperator, _ a: Traced, _ b: Traced, leftText: @autoclosure () -> String,
+                       rightText: @autoclosure () -> String) throws -> Traced {
+        if op == .matmul {
+            let (x, y) = (a.value, b.value)
+            if x.rank >= 1, y.rank >= 1, (x.rank == 2 ? x.shape[1] : x.shape[0]) == y.shape[0] {
+                let shape: [Int] = (x.rank == 2 ? [x.shape[0]] : []) + (y.rank == 2 ? [y.shape[1]] : [])
+                try Tensor.checkAllocation(shape, within: limits.memory, by: "'@'")
+            }
+            let product = try Tensor.matmul(x, y, leftText: leftText(), rightText: rightText(), poll: limits.checkCancelled)
+            return try record(product, [a, b]) { g in GradientRules.matmul(g, x, y) }
+        }
+        let (x, y) = (a.value, b.value)
+        if let shape = Tensor.broadcastShape(x.shape, y.shape), shape != x.shape, shape != y.shape {
+            try Tensor.checkAllocation(shape, within: limits.memory, by: "'\(op.rawValue)'")
+        }
+        let body: (Double, Double) -> Double
+        switch op {
+        case .add: body = { $0 + $1 }
+        case .subtract: body = { $0 - $1 }
+        case .multiply: body = { $0 * $1 }
+        case .divide: body = { $0 / $1 }
+        case .power: body = { Foundation.pow($0, $1) }
+        case .less: body = { $0 < $1 ? 1 : 0 }
+        case .lessEqual: body = { $0 <= $1 ? 1 : 0 }
+        case .greater: body = { $0 > $1 ? 1 : 0 }
+        case .greaterEqual: body = { $0 >= $1 ? 1 : 0 }
+        case .equal: body = { $0 == $1 ? 1 : 0 }
+        case .notEqual: body = { $0 != $1 ? 1 : 0 }
+        case .matmul: preconditionFailure("handled above")
+        }
+        let out = try Tensor.zip(x, y, op.rawValue, poll: limits.checkCancelled, body)
+        switch op {
+        case .add, .subtract, .multiply, .divide, .power:
+            return try record(out, [a, b]) { g in try GradientRules.arithmetic(op, g, x, y, out) }
+        default:
+            return Traced(out)
+        }
+    }
+
+    private func index(_ traced: Traced, _ items: [IndexItem], _ offset: Int) throws -> Traced {
+        let value = traced.value
         guard items.count <= value.rank else {
             throw Diagnostic.error("\(items.count) subscripts for a \(value.rank == 0 ? "scalar" : "tensor of shape \(value.shapeDescription)")",
                                    at: location(offset), hint: value.rank == 0 ? "a scalar cannot be indexed" : "use at most \(value.rank)")
@@ -169,129 +266,204 @@ public struct ExpressionEvaluator {
             ranges.append(0..<value.shape[ranges.count])
             keeps.append(true)
         }
+        let shape = zip(ranges, keeps).filter(\.1).map(\.0.count)
+        let cols = value.rank == 2 ? value.shape[1] : 1
+        var positions: [Int] = []
+        positions.reserveCapacity(ranges.reduce(1) { $0 * $1.count })
         if value.rank == 1 {
-            let slice = Array(value.data[ranges[0]])
-            return keeps[0] ? Tensor(vector: slice) : Tensor(scalar: slice[0])
+            positions.append(contentsOf: ranges[0])
+        } else {
+            for r in ranges[0] {
+                for c in ranges[1] { positions.append(r * cols + c) }
+            }
         }
-        var data: [Double] = []
-        for r in ranges[0] {
-            for c in ranges[1] { data.append(value[r, c]) }
-        }
-        switch (keeps[0], keeps[1]) {
-        case (true, true): return Tensor(rows: ranges[0].count, cols: ranges[1].count, data: data)
-        case (false, false): return Tensor(scalar: data[0])
-        default: return Tensor(vector: data)
-        }
+        let result = Tensor(shape: shape, data: positions.map { value.data[$0] })
+        let inputShape = value.shape
+        return try record(result, [traced]) { g in [GradientRules.scatter(g, positions, into: inputShape)] }
     }
 
-    /// Evaluates `node` to a whole number, or throws saying what `role` needs.
+    /// Evaluates `node` to a whole number of at most 15 digits, or throws saying what `role` needs.
     private func integer(_ node: ExpressionNode, _ role: String) throws -> Int {
-        let value = try evaluate(node)
-        guard let scalar = value.scalar, scalar.rounded() == scalar, abs(scalar) < 1e15 else {
-            let found = value.scalar.map { String($0) } ?? value.shapeDescription
-            throw Diagnostic.error("\(role) must be a whole number, got \(found)", at: location(node.span.lowerBound))
+        let value = try evaluate(node).value
+        guard let scalar = value.scalar, scalar.rounded() == scalar, Swift.abs(scalar) < 1e15 else {
+            let found = value.scalar.map { TensorFormatter.significant($0, 6) } ?? value.shapeDescription
+            let detail = value.scalar.map { $0.isFinite && $0.rounded() == $0 ? " (too large)" : "" } ?? ""
+            throw Diagnostic.error("\(role) must be a whole number, got \(found)\(detail)", at: location(node.span.lowerBound))
         }
         return Int(scalar)
     }
 
+    /// Evaluates a `keepdims=` value: True/False, or 1/0.
+    private func flag(_ node: ExpressionNode, _ role: String) throws -> Bool {
+        if case .name(let name) = node.kind, !isBound(name) {
+            switch name {
+            case "True", "true": return true
+            case "False", "false": return false
+            default: break
+            }
+        }
+        let value = try evaluate(node).value
+        guard let scalar = value.scalar, scalar == 0 || scalar == 1 else {
+            throw Diagnostic.error("\(role) must be True or False (or 1 or 0)", at: location(node.span.lowerBound))
+        }
+        return scalar == 1
+    }
+
     // MARK: Functions
 
-    private func call(_ name: String, _ arguments: [CallArgument], _ node: ExpressionNode) throws -> Tensor {
+    private func call(_ name: String, _ arguments: [CallArgument], _ node: ExpressionNode) throws -> Traced {
         let at = node.span.lowerBound
-        guard Self.functionNames.contains(name) else {
+        guard let function = ExpressionFunction.named(name) else {
             var hint = "functions: " + Self.functionNames.joined(separator: ", ")
             if let near = Suggestion.nearest(to: name, in: Self.functionNames) { hint = "did you mean '\(near)'? " + hint }
-            if scope.values[name] != nil { hint = "'\(name)' is a value; use '*' or '@' to multiply" }
+            if isBound(name) { hint = "'\(name)' is a value; use '*' or '@' to multiply" }
             throw Diagnostic.error("unknown function '\(name)'", at: location(at), hint: hint)
         }
-        let positional = arguments.filter { $0.keyword == nil }
-        let keywords = arguments.filter { $0.keyword != nil }
-        let second: String? = switch name {
-        case "sum", "mean", "max", "min", "argmax", "softmax": "axis"
-        case "onehot": "classes"
-        default: nil
-        }
-        let maxPositional = second == nil ? 1 : 2
-        guard !positional.isEmpty else {
-            throw Diagnostic.error("\(name)() needs an argument", at: location(at), hint: usage(name))
-        }
-        guard positional.count <= maxPositional else {
-            throw Diagnostic.error("\(name)() takes \(maxPositional == 1 ? "one argument" : "at most two arguments"), got \(positional.count)",
-                                   at: location(positional[maxPositional].value.span.lowerBound), hint: usage(name))
-        }
-        var option: ExpressionNode? = positional.count > 1 ? positional[1].value : nil
-        for keyword in keywords {
-            guard keyword.keyword == second else {
-                throw Diagnostic.error("\(name)() has no argument '\(keyword.keyword!)'", at: location(keyword.keywordOffset!), hint: usage(name))
-            }
-            guard option == nil else {
-                throw Diagnostic.error("\(name)() got '\(second!)' twice", at: location(keyword.keywordOffset!))
-            }
-            option = keyword.value
-        }
-        let x = try evaluate(positional[0].value)
-        let axis = try option.map { try integer($0, "axis=") }
-        return try located(at: option?.span.lowerBound ?? at) {
-            switch name {
-            case "exp": return x.map { Foundation.exp($0) }
-            case "log": return x.map { Foundation.log($0) }
-            case "sqrt": return x.map { $0.squareRoot() }
-            case "abs": return x.map { Swift.abs($0) }
-            case "sum": return try x.reduce(axis: axis) { $0.reduce(0, +) }
-            case "mean": return try x.reduce(axis: axis) { $0.reduce(0, +) / Double($0.count) }
-            case "max": return try x.reduce(axis: axis) { Self.extreme($0, >) }
-            case "min": return try x.reduce(axis: axis) { Self.extreme($0, <) }
-            case "argmax": return try x.reduce(axis: axis) { Double(Self.argmax($0)) }
-            case "softmax": return try x.softmax(axis: axis ?? -1)
-            default: return try onehot(x, classes: axis, positional[0].value, node)
+        let bound = try bind(arguments, to: function, node)
+        if function.isReduction || name == "softmax" {
+            let x = try evaluate(bound["x"]!)
+            let axisNode = bound["axis"]
+            let axis = try axisNode.map { try integer($0, "axis=") }
+            let keepdims = try bound["keepdims"].map { try flag($0, "keepdims=") } ?? false
+            return try located(at: axisNode?.span.lowerBound ?? at) {
+                if name == "softmax" {
+                    let out = try x.value.softmax(axis: axis ?? -1)
+                    return try record(out, [x]) { g in [GradientRules.softmax(g, out, axis: axis ?? -1)] }
+                }
+                let kind = Reduction(rawValue: name)!
+                let out = try x.value.reduce(kind, axis: axis, keepdims: keepdims)
+                guard kind != .argmax else { return Traced(out) }
+                let input = x.value
+                return try record(out, [x]) { g in [try GradientRules.reduction(kind, g, input, out, axis: axis)] }
             }
         }
-    }
-
-    private func usage(_ name: String) -> String {
         switch name {
-        case "sum", "mean", "max", "min", "argmax": return "\(name)(x) reduces everything; \(name)(x, axis=0) down the columns, axis=1 (or -1) along the rows"
-        case "softmax": return "softmax(x) normalises along the last axis; softmax(x, axis=0) down the columns"
-        case "onehot": return "onehot(y, 10) turns labels into rows with a single 1"
-        default: return "\(name)(x) applies elementwise"
+        case "onehot":
+            let labels = try evaluate(bound["y"]!).value
+            let classesNode = bound["classes"]!
+            let classes = try integer(classesNode, "the number of classes")
+            return Traced(try onehot(labels, classes: classes, bound["y"]!, classesNode))
+        case "maximum", "minimum":
+            let a = try evaluate(bound["a"]!), b = try evaluate(bound["b"]!)
+            return try located(at: at) { try extreme(name == "maximum", a, b) }
+        case "clip":
+            let x = try evaluate(bound["x"]!), lo = try evaluate(bound["lo"]!), hi = try evaluate(bound["hi"]!)
+            return try located(at: at) { try extreme(false, try extreme(true, x, lo), hi) }
+        case "where":
+            let condition = try evaluate(bound["condition"]!).value
+            let a = try evaluate(bound["a"]!), b = try evaluate(bound["b"]!)
+            return try located(at: at) { try select(condition, a, b) }
+        default:
+            let x = try evaluate(bound["x"]!)
+            let input = x.value
+            let out: Tensor
+            switch name {
+            case "exp": out = input.map { Foundation.exp($0) }
+            case "log": out = input.map { Foundation.log($0) }
+            case "sqrt": out = input.map { $0.squareRoot() }
+            case "abs": out = input.map { Swift.abs($0) }
+            case "relu": out = input.map { $0 > 0 ? $0 : ($0.isNaN ? .nan : 0) }
+            case "tanh": out = input.map { Foundation.tanh($0) }
+            default: out = input.map(Self.sigmoid)
+            }
+            return try record(out, [x]) { g in [GradientRules.elementwise(name, g, input, out)] }
         }
     }
 
-    /// The maximum (`>`) or minimum (`<`); nan wins, as in NumPy.
-    private static func extreme(_ values: [Double], _ better: (Double, Double) -> Bool) -> Double {
-        var best = values[0]
-        for v in values {
-            if v.isNaN { return .nan }
-            if better(v, best) { best = v }
-        }
-        return best
+    /// 1 / (1 + e^-x) without overflow: for x < 0 it is computed as e^x / (1 + e^x).
+    static func sigmoid(_ x: Double) -> Double {
+        if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+        let e = Foundation.exp(x)
+        return e / (1 + e)
     }
 
-    /// The first index of the maximum (nan counts as the maximum, as in NumPy).
-    private static func argmax(_ values: [Double]) -> Int {
-        var best = 0
-        for (i, v) in values.enumerated() {
-            if v.isNaN { return i }
-            if v > values[best] { best = i }
+    /// Matches call arguments to the function's parameters and options.
+    private func bind(_ arguments: [CallArgument], to function: ExpressionFunction, _ node: ExpressionNode) throws -> [String: ExpressionNode] {
+        let name = function.name
+        let positional = arguments.filter { $0.keyword == nil }
+        if function.isReduction || name == "softmax", positional.count == 2 {
+            let second = expression.text(of: positional[1].value.span)
+            let first = expression.text(of: positional[0].value.span)
+            var hint = "write \(name)(\(first), axis=\(second))"
+            if name == "max" || name == "min" {
+                hint += "; for the elementwise \(name == "max" ? "maximum" : "minimum") use \(name == "max" ? "maximum" : "minimum")(\(first), \(second))"
+            }
+            throw Diagnostic.error("\(name)() takes the axis only as a keyword: axis=\(second)", at: location(positional[1].value.span.lowerBound), hint: hint)
         }
-        return best
+        guard positional.count <= function.parameters.count else {
+            let count = function.parameters.count
+            throw Diagnostic.error("\(name)() takes \(count == 1 ? "one argument" : "\(count) arguments"), got \(positional.count)",
+                                   at: location(positional[count].value.span.lowerBound), hint: function.usage)
+        }
+        var bound: [String: ExpressionNode] = [:]
+        for (parameter, argument) in zip(function.parameters, positional) { bound[parameter] = argument.value }
+        for argument in arguments {
+            guard let keyword = argument.keyword else { continue }
+            let keywordLocation = location(argument.keywordOffset!)
+            guard function.parameters.contains(keyword) || function.options.contains(keyword) else {
+                let known = function.parameters + function.options
+                var hint = function.usage
+                if let near = Suggestion.nearest(to: keyword, in: known) { hint = "did you mean '\(near)='? " + hint }
+                throw Diagnostic.error("\(name)() has no argument '\(keyword)'", at: keywordLocation, hint: hint)
+            }
+            guard bound[keyword] == nil else { throw Diagnostic.error("\(name)() got '\(keyword)' twice", at: keywordLocation) }
+            bound[keyword] = argument.value
+        }
+        if let missing = function.parameters.first(where: { bound[$0] == nil }) {
+            let message = positional.isEmpty && arguments.isEmpty ? "\(name)() needs an argument"
+                : "\(name)() needs '\(missing)'"
+            throw Diagnostic.error(message, at: location(node.span.lowerBound), hint: function.usage)
+        }
+        return bound
     }
 
-    private func onehot(_ labels: Tensor, classes: Int?, _ argument: ExpressionNode, _ node: ExpressionNode) throws -> Tensor {
-        guard let classes else {
-            throw Diagnostic.error("onehot() needs the number of classes", at: location(node.span.lowerBound), hint: "e.g. onehot(y, 10)")
+    /// The elementwise maximum (or minimum), with broadcasting; nan wins, as in NumPy.
+    private func extreme(_ isMaximum: Bool, _ a: Traced, _ b: Traced) throws -> Traced {
+        let (x, y) = (a.value, b.value)
+        let symbol = isMaximum ? "maximum" : "minimum"
+        if let shape = Tensor.broadcastShape(x.shape, y.shape), shape != x.shape, shape != y.shape {
+            try Tensor.checkAllocation(shape, within: limits.memory, by: "\(symbol)()")
         }
-        guard classes >= 1 else { throw ShapeError("onehot() needs at least one class, got \(classes)") }
+        let out = try Tensor.zip(x, y, symbol, poll: limits.checkCancelled) { u, v in
+            if u.isNaN || v.isNaN { return .nan }
+            return isMaximum ? Swift.max(u, v) : Swift.min(u, v)
+        }
+        return try record(out, [a, b]) { g in try GradientRules.extreme(isMaximum, g, x, y) }
+    }
+
+    /// `where(condition, a, b)`: a where the condition is not 0, else b, all three broadcast.
+    private func select(_ condition: Tensor, _ a: Traced, _ b: Traced) throws -> Traced {
+        let (x, y) = (a.value, b.value)
+        guard let inner = Tensor.broadcastShape(x.shape, y.shape), let shape = Tensor.broadcastShape(condition.shape, inner) else {
+            let ab = Tensor.broadcastShape(x.shape, y.shape) == nil
+            throw ShapeError("shape mismatch in where(): \(ab ? "a \(x.shapeDescription) and b \(y.shapeDescription)" : "the condition \(condition.shapeDescription) and the values") cannot broadcast")
+        }
+        try Tensor.checkAllocation(shape, within: limits.memory, by: "where()")
+        let mask = condition.broadcasted(to: shape).map { $0 != 0 ? 1 : 0 }
+        let u = x.broadcasted(to: shape), v = y.broadcasted(to: shape)
+        var data = u.data
+        for i in 0..<data.count where mask.data[i] == 0 { data[i] = v.data[i] }
+        let result = Tensor(shape: shape, data: data)
+        return try record(result, [a, b]) { g in try GradientRules.select(g, mask, x.shape, y.shape) }
+    }
+
+    private func onehot(_ labels: Tensor, classes: Int, _ argument: ExpressionNode, _ classesNode: ExpressionNode) throws -> Tensor {
+        guard classes >= 1 else {
+            throw Diagnostic.error("onehot() needs at least one class, got \(classes)", at: location(classesNode.span.lowerBound))
+        }
         guard labels.rank <= 1 else {
             throw Diagnostic.error("onehot() takes a vector of labels, got \(labels.shapeDescription)", at: location(argument.span.lowerBound))
         }
-        var data = [Double](repeating: 0, count: labels.count * classes)
+        let shape = labels.isScalar ? [classes] : [labels.count, classes]
+        try located(at: classesNode.span.lowerBound) { try Tensor.checkAllocation(shape, within: limits.memory, by: "onehot()") }
         for (i, label) in labels.data.enumerated() {
             guard label.rounded() == label, label >= 0, label < Double(classes) else {
-                throw Diagnostic.error("onehot() label \(label) at position \(i) is not a class in 0…\(classes - 1)", at: location(argument.span.lowerBound))
+                throw Diagnostic.error("onehot() label \(TensorFormatter.significant(label, 6)) at position \(i) is not a class in 0…\(classes - 1)",
+                                       at: location(argument.span.lowerBound))
             }
-            data[i * classes + Int(label)] = 1
         }
-        return labels.isScalar ? Tensor(vector: data) : Tensor(rows: labels.count, cols: classes, data: data)
+        var data = [Double](repeating: 0, count: labels.count * classes)
+        for (i, label) in labels.data.enumerated() { data[i * classes + Int(label)] = 1 }
+        return Tensor(shape: shape, data: data)
     }
 }

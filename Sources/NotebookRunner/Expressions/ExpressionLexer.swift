@@ -3,7 +3,7 @@ struct ExpressionToken: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
         case number(Double)
         case identifier(String)
-        /// Operators and punctuation: `+ - * / @ ** == = ( ) [ ] , . :`.
+        /// Operators and punctuation: `+ - * / @ ** < <= > >= == != = ( ) [ ] , . : ;`.
         case symbol(String)
         case end
     }
@@ -77,12 +77,12 @@ struct ExpressionLexer {
                 continue
             }
             let two = i + 1 < scalars.count ? string(i..<i + 2) : ""
-            if two == "**" || two == "==" {
+            if ["**", "==", "!=", "<=", ">="].contains(two) {
                 result.append(ExpressionToken(kind: .symbol(two), offset: start, length: 2))
                 i += 2
                 continue
             }
-            if "+-*/@=()[],.:".unicodeScalars.contains(c) {
+            if "+-*/@=()[],.:<>;".unicodeScalars.contains(c) {
                 result.append(ExpressionToken(kind: .symbol(String(c)), offset: start, length: 1))
                 i += 1
                 continue
@@ -92,7 +92,8 @@ struct ExpressionLexer {
             case "^": hint = "write powers as a ** b"
             case "×", "·": hint = "write '*' for elementwise products and '@' for the matrix product"
             case "−": hint = "this is a Unicode minus sign; write '-'"
-            case "!", "<", ">": hint = "the only comparison is '=='"
+            case "!": hint = "write != for 'not equal'; there is no logical not (1 - x flips a 0/1 tensor)"
+            case "≤", "≥", "≠": hint = "write <=, >= or !="
             case "{", "}": hint = "use parentheses ( ) for grouping and [ ] for literals"
             default: break
             }

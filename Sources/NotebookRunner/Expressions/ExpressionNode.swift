@@ -11,13 +11,15 @@ public struct ExpressionNode: Sendable, Hashable {
         /// `[a, b, …]`: a vector of scalars or a matrix of equally long rows.
         case list([ExpressionNode])
         case negate(ExpressionNode)
+        /// Operators of one precedence level applied left to right: `a + b - c`, `A @ B * c`.
+        /// A flat run of any length is one node, so its depth does not grow with its length.
+        case chain(ExpressionNode, [OperatorStep])
+        /// A comparison `a < b` or a power `a ** b` (these do not chain).
         case binary(BinaryOperator, ExpressionNode, ExpressionNode, operatorOffset: Int)
         /// `name(arguments)`; the name starts at the node's span.
         case call(String, [CallArgument])
-        /// `base.name`: `.T` on a tensor, or `label.metric`.
-        case member(ExpressionNode, String, nameOffset: Int)
-        /// `base[i]`, `base[i, j]`, `base[a:b]`.
-        case index(ExpressionNode, [IndexItem], bracketOffset: Int)
+        /// Members and subscripts applied left to right: `X.T[0]`, `train.test_accuracy`.
+        case postfix(ExpressionNode, [PostfixStep])
     }
 
     public var kind: Kind
@@ -30,14 +32,46 @@ public struct ExpressionNode: Sendable, Hashable {
 }
 
 /// The binary operators, lowest precedence first within the grammar.
-public enum BinaryOperator: String, Sendable, Hashable {
+public enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
     case equal = "=="
+    case notEqual = "!="
     case add = "+"
     case subtract = "-"
     case multiply = "*"
     case divide = "/"
     case matmul = "@"
     case power = "**"
+}
+
+/// One operator and its right operand in a `.chain`.
+public struct OperatorStep: Sendable, Hashable {
+    public var op: BinaryOperator
+    public var operatorOffset: Int
+    public var operand: ExpressionNode
+
+    public init(_ op: BinaryOperator, at operatorOffset: Int, _ operand: ExpressionNode) {
+        self.op = op
+        self.operatorOffset = operatorOffset
+        self.operand = operand
+    }
+}
+
+/// One step of a `.postfix` node; `end` is the offset just past it.
+public enum PostfixStep: Sendable, Hashable {
+    /// `.name`: `.T`, `.shape`, or a metric after a cell label.
+    case member(String, nameOffset: Int, end: Int)
+    /// `[i]`, `[i, j]`, `[a:b]`.
+    case index([IndexItem], bracketOffset: Int, end: Int)
+
+    public var end: Int {
+        switch self {
+        case .member(_, _, let end), .index(_, _, let end): return end
+        }
+    }
 }
 
 /// One argument of a call: positional, or `keyword=value`.
@@ -66,6 +100,8 @@ public struct ParsedExpression: Sendable, Hashable {
     public var origin: SourceLocation
     /// For statements `name = expr`: the bound name, else nil.
     public var binding: String?
+    /// A statement ending in `;`: computed (and bound) but not displayed.
+    public var isSilent = false
     public var scalars: [Unicode.Scalar]
 
     public init(source: String, root: ExpressionNode, origin: SourceLocation, binding: String? = nil) {

@@ -3,11 +3,12 @@
 /// Grammar (EBNF; whitespace between tokens is ignored):
 ///
 /// ```
-/// statement  = [ identifier "=" ] expression ;
-/// expression = additive [ "==" additive ] ;
+/// statement  = [ identifier "=" ] expression [ ";" ] ;
+/// expression = additive [ comparison additive ] ;
+/// comparison = "<" | "<=" | ">" | ">=" | "==" | "!=" ;
 /// additive   = term { ( "+" | "-" ) term } ;
 /// term       = unary { ( "*" | "/" | "@" ) unary } ;
-/// unary      = "-" unary | power ;
+/// unary      = { "-" } power ;
 /// power      = postfix [ "**" unary ] ;
 /// postfix    = primary { "." identifier | "[" subscript { "," subscript } "]" } ;
 /// subscript  = expression | [ expression ] ":" [ expression ] ;
@@ -21,13 +22,21 @@
 /// ```
 ///
 /// As in Python, `**` binds tighter than a unary minus on its left (`-x**2` is `-(x**2)`)
-/// and is right-associative; `@` has the precedence of `*`. Every error is a Diagnostic at
-/// the column of the offending token.
+/// and is right-associative; `@` has the precedence of `*`; comparisons bind loosest
+/// (`x > 0 == 1` is an error: comparisons do not chain). A trailing `;` (statements only)
+/// hides the value in `{eval}`. Flat runs (`a + b + …`, `- - x`, `x.T.T…`, `x[0][0]…`)
+/// may be of any length; nesting (brackets, calls, powers) is limited to `maxDepth`
+/// levels so that neither the parser nor the evaluator can exhaust the stack. Every error
+/// is a Diagnostic at the column of the offending token.
 public struct ExpressionParser {
     private let tokens: [ExpressionToken]
     private let source: String
     private let origin: SourceLocation
     private var position = 0
+    private var depth = 0
+
+    /// How deeply brackets, calls and powers may nest.
+    public static let maxDepth = 100
 
     /// Parses `source`, whose first character is at `origin`.
     public static func parse(_ source: String, at origin: SourceLocation) throws -> ParsedExpression {
@@ -49,8 +58,12 @@ public struct ExpressionParser {
             throw Diagnostic.error("expected an expression after '='", at: parser.location(parser.peek))
         }
         let root = try parser.parseExpression()
+        let silent = parser.isSymbol(";")
+        if silent { _ = parser.advance() }
         try parser.expectEnd()
-        return ParsedExpression(source: source, root: root, origin: origin, binding: binding)
+        var statement = ParsedExpression(source: source, root: root, origin: origin, binding: binding)
+        statement.isSilent = silent
+        return statement
     }
 
     private init(_ source: String, origin: SourceLocation) throws {
@@ -87,6 +100,7 @@ public struct ExpressionParser {
             var hint: String?
             if isSymbol(")") || isSymbol("]") { hint = "there is no matching opening bracket" }
             if isSymbol("=") { hint = "compare with '==', or bind a name at the start of a line: name = expression" }
+            if isSymbol(";") { hint = "a trailing ';' hides a value in an {eval} line; it has no meaning here" }
             if case .identifier = peek.kind { hint = "an operator is missing between the two terms (e.g. '*' or '@')" }
             if case .number = peek.kind { hint = "an operator is missing between the two terms (e.g. '*' or '@')" }
             throw Diagnostic.error("unexpected \(peek.quoted) after a complete expression", at: location(peek), hint: hint)
@@ -95,48 +109,73 @@ public struct ExpressionParser {
 
     // MARK: Grammar
 
+    private static let comparisons: [String: BinaryOperator] = [
+        "<": .less, "<=": .lessEqual, ">": .greater, ">=": .greaterEqual, "==": .equal, "!=": .notEqual,
+    ]
+
+    private var comparison: BinaryOperator? {
+        if case .symbol(let symbol) = peek.kind { return Self.comparisons[symbol] }
+        return nil
+    }
+
     private mutating func parseExpression() throws -> ExpressionNode {
         let lhs = try parseAdditive()
-        if isSymbol("==") {
-            let op = advance()
-            let rhs = try parseAdditive()
-            return ExpressionNode(.binary(.equal, lhs, rhs, operatorOffset: op.offset), span: lhs.span.lowerBound..<rhs.span.upperBound)
+        guard let op = comparison else { return lhs }
+        let opToken = advance()
+        let rhs = try parseAdditive()
+        if comparison != nil {
+            throw Diagnostic.error("comparisons do not chain: '\(opToken.text)' and '\(peek.text)' in a row", at: location(peek),
+                                   hint: "group one of them, e.g. (a < b) * (b < c) for 'both'")
         }
-        return lhs
+        return ExpressionNode(.binary(op, lhs, rhs, operatorOffset: opToken.offset), span: lhs.span.lowerBound..<rhs.span.upperBound)
+    }
+
+    /// Parses `operand { op operand }` for the operators in `level` into one `.chain` node.
+    private mutating func parseChain(_ level: [String: BinaryOperator],
+                                     _ operand: (inout ExpressionParser) throws -> ExpressionNode) throws -> ExpressionNode {
+        let first = try operand(&self)
+        var steps: [OperatorStep] = []
+        var end = first.span.upperBound
+        while case .symbol(let symbol) = peek.kind, let op = level[symbol] {
+            let opToken = advance()
+            let rhs = try operand(&self)
+            steps.append(OperatorStep(op, at: opToken.offset, rhs))
+            end = rhs.span.upperBound
+        }
+        return steps.isEmpty ? first : ExpressionNode(.chain(first, steps), span: first.span.lowerBound..<end)
     }
 
     private mutating func parseAdditive() throws -> ExpressionNode {
-        var lhs = try parseTerm()
-        while isSymbol("+") || isSymbol("-") {
-            let op = advance()
-            let rhs = try parseTerm()
-            lhs = ExpressionNode(.binary(op.text == "+" ? .add : .subtract, lhs, rhs, operatorOffset: op.offset),
-                                 span: lhs.span.lowerBound..<rhs.span.upperBound)
-        }
-        return lhs
+        try parseChain(["+": .add, "-": .subtract]) { try $0.parseTerm() }
     }
 
     private mutating func parseTerm() throws -> ExpressionNode {
-        var lhs = try parseUnary()
-        while isSymbol("*") || isSymbol("/") || isSymbol("@") {
-            let op = advance()
-            let rhs = try parseUnary()
-            let kind: BinaryOperator = op.text == "*" ? .multiply : op.text == "/" ? .divide : .matmul
-            lhs = ExpressionNode(.binary(kind, lhs, rhs, operatorOffset: op.offset), span: lhs.span.lowerBound..<rhs.span.upperBound)
-        }
-        return lhs
+        try parseChain(["*": .multiply, "/": .divide, "@": .matmul]) { try $0.parseUnary() }
     }
 
+    /// Every operand passes here, so this is where nesting is counted.
     private mutating func parseUnary() throws -> ExpressionNode {
-        if isSymbol("-") {
-            let op = advance()
-            let operand = try parseUnary()
-            return ExpressionNode(.negate(operand), span: op.offset..<operand.span.upperBound)
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else {
+            throw Diagnostic.error("the expression nests more than \(Self.maxDepth) levels deep", at: location(peek),
+                                   hint: "split it into named steps, one per line (name = …)")
         }
+        var minuses: [ExpressionToken] = []
+        while isSymbol("-") { minuses.append(advance()) }
         if isSymbol("+") {
             throw Diagnostic.error("unexpected '+': a unary plus is not supported", at: location(peek), hint: "leave it out")
         }
-        return try parsePower()
+        let operand = try parsePower()
+        guard let first = minuses.first else { return operand }
+        // Negation is exact, so an even run of minuses is the operand itself.
+        let span = first.offset..<operand.span.upperBound
+        if minuses.count % 2 == 0 {
+            var node = operand
+            node.span = span
+            return node
+        }
+        return ExpressionNode(.negate(operand), span: span)
     }
 
     private mutating func parsePower() throws -> ExpressionNode {
@@ -150,7 +189,9 @@ public struct ExpressionParser {
     }
 
     private mutating func parsePostfix() throws -> ExpressionNode {
-        var node = try parsePrimary()
+        let base = try parsePrimary()
+        var steps: [PostfixStep] = []
+        var end = base.span.upperBound
         while true {
             if isSymbol(".") {
                 _ = advance()
@@ -159,7 +200,8 @@ public struct ExpressionParser {
                                            hint: "write .T for the transpose or label.metric for a cell's metric")
                 }
                 let nameToken = advance()
-                node = ExpressionNode(.member(node, name, nameOffset: nameToken.offset), span: node.span.lowerBound..<nameToken.offset + nameToken.length)
+                end = nameToken.offset + nameToken.length
+                steps.append(.member(name, nameOffset: nameToken.offset, end: end))
             } else if isSymbol("[") {
                 let open = advance()
                 var items: [IndexItem] = []
@@ -171,9 +213,10 @@ public struct ExpressionParser {
                 if items.count > 2 {
                     throw Diagnostic.error("at most two subscripts (row, column) are allowed, found \(items.count)", at: location(open))
                 }
-                node = ExpressionNode(.index(node, items, bracketOffset: open.offset), span: node.span.lowerBound..<close.offset + 1)
+                end = close.offset + 1
+                steps.append(.index(items, bracketOffset: open.offset, end: end))
             } else {
-                return node
+                return steps.isEmpty ? base : ExpressionNode(.postfix(base, steps), span: base.span.lowerBound..<end)
             }
         }
     }
@@ -232,7 +275,7 @@ public struct ExpressionParser {
                                    at: location(token))
         case .symbol(let symbol):
             var hint: String?
-            if ["*", "/", "@", "**", "==", "+"].contains(symbol) {
+            if ["*", "/", "@", "**", "+"].contains(symbol) || Self.comparisons[symbol] != nil {
                 hint = position == 0 ? "an operand is missing before '\(symbol)'" : "two operators in a row: an operand is missing"
             }
             throw Diagnostic.error("expected an expression, found '\(symbol)'", at: location(token), hint: hint)

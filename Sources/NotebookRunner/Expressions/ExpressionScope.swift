@@ -6,11 +6,15 @@ public struct ExpressionScope: Sendable {
     public var metrics: [String: [Metric]]
     /// Names that would be bound in other circumstances, with why they are not.
     public var unavailable: [String: String]
+    /// The memory budget and cancellation check evaluations in this scope run under.
+    public var limits: EvaluationLimits
 
-    public init(values: [String: Tensor] = [:], metrics: [String: [Metric]] = [:], unavailable: [String: String] = [:]) {
+    public init(values: [String: Tensor] = [:], metrics: [String: [Metric]] = [:], unavailable: [String: String] = [:],
+                limits: EvaluationLimits = EvaluationLimits()) {
         self.values = values
         self.metrics = metrics
         self.unavailable = unavailable
+        self.limits = limits
     }
 
     public subscript(name: String) -> Tensor? {

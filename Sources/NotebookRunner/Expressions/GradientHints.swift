@@ -109,7 +109,7 @@ public enum GradientHints {
         if shape == w.shape, let values = (try? Tensor.matmul(x.transposed, trueOnly))?.map({ $0 / n }) {
             return [Pattern(description: trueClassDescription("∂J/∂W_ij = (1/N) Σ (P_i - 1{i=y}) x_j"), values: values)]
         }
-        if shape == b.shape, let values = (try? trueOnly.reduce(axis: 0) { $0.reduce(0, +) })?.map({ $0 / n }) {
+        if shape == b.shape, let values = (try? trueOnly.reduce(.sum, axis: 0))?.map({ $0 / n }) {
             return [Pattern(description: trueClassDescription("∂J/∂b_i = (1/N) Σ (P_i - 1{i=y})"), values: values)]
         }
         return []

@@ -47,7 +47,7 @@ public enum InlineExpression {
             case .percentCompact: return TensorFormatter.compact(value * 100) + "%"
             case .scientific: return String(format: "%.\(digits)e", value)
             case .significant: return String(format: "%.\(max(1, digits))g", value)
-            case .integer: return String(Int(value.rounded()))
+            case .integer: return Swift.abs(value) < 1e15 ? String(Int(value.rounded())) : String(format: "%.0f", value)
             }
         }
     }

@@ -26,7 +26,7 @@ public enum SoftmaxRegressionReference {
         for (n, label) in labels.enumerated() { residual[n, label] -= 1 }
         let scale = 1 / Double(labels.count)
         let gw = try Tensor.matmul(x.transposed, residual).map { $0 * scale }
-        let gb = try residual.reduce(axis: 0) { $0.reduce(0, +) }.map { $0 * scale }
+        let gb = try residual.reduce(.sum, axis: 0).map { $0 * scale }
         return (gw, gb)
     }
 }

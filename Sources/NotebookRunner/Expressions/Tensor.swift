@@ -94,16 +94,9 @@ extension Tensor {
 
     /// Combines two tensors value by value with NumPy broadcasting.
     /// `symbol` names the operator in the error message.
-    public static func zip(_ a: Tensor, _ b: Tensor, _ symbol: String, _ body: (Double, Double) -> Double) throws -> Tensor {
-        if a.shape == b.shape {
-            var out = [Double](repeating: 0, count: a.count)
-            a.data.withUnsafeBufferPointer { pa in
-                b.data.withUnsafeBufferPointer { pb in
-                    for i in 0..<out.count { out[i] = body(pa[i], pb[i]) }
-                }
-            }
-            return Tensor(shape: a.shape, data: out)
-        }
+    /// `poll` is called between blocks of about a million values (to notice cancellation).
+    public static func zip(_ a: Tensor, _ b: Tensor, _ symbol: String, poll: () throws -> Void = {},
+                           _ body: (Double, Double) -> Double) throws -> Tensor {
         guard let shape = broadcastShape(a.shape, b.shape) else {
             throw broadcastError(a.shape, b.shape, symbol)
         }
@@ -112,12 +105,36 @@ extension Tensor {
         let (ars, acs) = strides(of: a.shape, rank: shape.count)
         let (brs, bcs) = strides(of: b.shape, rank: shape.count)
         var out = [Double](repeating: 0, count: rows * cols)
-        for r in 0..<rows {
-            for c in 0..<cols {
-                out[r * cols + c] = body(a.data[r * ars + c * acs], b.data[r * brs + c * bcs])
+        let rowsPerBlock = Swift.max(1, (1 << 20) / Swift.max(1, cols))
+        try a.data.withUnsafeBufferPointer { pa in
+            try b.data.withUnsafeBufferPointer { pb in
+                try out.withUnsafeMutableBufferPointer { po in
+                    for r in 0..<rows {
+                        if r % rowsPerBlock == 0 && r > 0 { try poll() }
+                        let (ar, br, or) = (r * ars, r * brs, r * cols)
+                        if acs == 1 && bcs == 1 {
+                            for c in 0..<cols { po[or + c] = body(pa[ar + c], pb[br + c]) }
+                        } else {
+                            for c in 0..<cols { po[or + c] = body(pa[ar + c * acs], pb[br + c * bcs]) }
+                        }
+                    }
+                }
             }
         }
         return Tensor(shape: shape, data: out)
+    }
+
+    /// This tensor stretched to `shape` (which must be a broadcast of its own).
+    public func broadcasted(to target: [Int]) -> Tensor {
+        if shape == target { return self }
+        let rows = target.count == 2 ? target[0] : 1
+        let cols = target.last ?? 1
+        let (rs, cs) = Self.strides(of: shape, rank: target.count)
+        var out = [Double](repeating: 0, count: rows * cols)
+        for r in 0..<rows {
+            for c in 0..<cols { out[r * cols + c] = data[r * rs + c * cs] }
+        }
+        return Tensor(shape: target, data: out)
     }
 
     /// Row and column strides of a tensor viewed at `rank`, 0 along broadcast axes.
@@ -175,8 +192,9 @@ extension Tensor {
     /// The matrix product with NumPy's rules for vectors: matrix@matrix, matrix@vector,
     /// vector@matrix and vector@vector (a dot product).
     /// `leftText`/`rightText` (the operands' source) make hints concrete.
+    /// `poll` is called between blocks of rows (to notice cancellation).
     public static func matmul(_ a: Tensor, _ b: Tensor, leftText: @autoclosure () -> String = "A",
-                              rightText: @autoclosure () -> String = "B") throws -> Tensor {
+                              rightText: @autoclosure () -> String = "B", poll: () throws -> Void = {}) throws -> Tensor {
         guard a.rank >= 1, b.rank >= 1 else {
             throw ShapeError("'@' needs vectors or matrices, got \(a.shapeDescription) @ \(b.shapeDescription)",
                              hint: "use '*' to multiply by a scalar")
@@ -187,10 +205,12 @@ extension Tensor {
         var out = [Double](repeating: 0, count: m * n)
         // 0 × inf is nan, so skipping zero entries of `a` is only exact when `b` is finite.
         let skipZeros = b.data.allSatisfy { $0.isFinite }
-        a.data.withUnsafeBufferPointer { pa in
-            b.data.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { po in
+        let rowsPerBlock = Swift.max(1, (1 << 22) / Swift.max(1, k1 * n))
+        try a.data.withUnsafeBufferPointer { pa in
+            try b.data.withUnsafeBufferPointer { pb in
+                try out.withUnsafeMutableBufferPointer { po in
                     for i in 0..<m {
+                        if i % rowsPerBlock == 0 && i > 0 { try poll() }
                         let row = i * n
                         for k in 0..<k1 {
                             let value = pa[i * k1 + k]
@@ -252,18 +272,6 @@ extension Tensor {
         return resolved
     }
 
-    /// Reduces all values, or along `axis`, with `body` over each group (rows of values).
-    public func reduce(axis: Int?, _ body: ([Double]) -> Double) throws -> Tensor {
-        guard let axis else { return Tensor(scalar: body(data)) }
-        let resolved = try resolveAxis(axis)
-        if rank == 1 { return Tensor(scalar: body(data)) }
-        let (r, c) = (shape[0], shape[1])
-        if resolved == 0 {
-            return Tensor(vector: (0..<c).map { j in body((0..<r).map { data[$0 * c + j] }) })
-        }
-        return Tensor(vector: (0..<r).map { i in body(Array(data[i * c ..< (i + 1) * c])) })
-    }
-
     /// The softmax along `axis`, computed stably by subtracting each group's maximum.
     public func softmax(axis: Int = -1) throws -> Tensor {
         if rank == 0 { return Tensor(scalar: data[0].isNaN ? .nan : 1) }
@@ -291,5 +299,42 @@ extension Tensor {
             for t in 0..<length { out[start + t * stride] /= total }
         }
         return Tensor(shape: shape, data: out)
+    }
+}
+
+// MARK: - Memory
+
+extension Tensor {
+    /// The number of values a tensor of `shape` holds, or nil when it does not fit in an Int.
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            if overflow || size < 0 { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// Throws unless a tensor of `shape` fits in `budget`; `what` names the operation
+    /// that would create it (`'@'`, `onehot()`).
+    public static func checkAllocation(_ shape: [Int], within budget: MemoryBudget, by what: String) throws {
+        let stride = MemoryLayout<Double>.stride
+        if let count = elementCount(shape), budget.allows(count: count, stride: stride) { return }
+        let bytes = shape.reduce(Double(stride)) { $0 * Double($1) }
+        let exact = bytes < 1e18 ? " (\(grouped(Int(bytes))) bytes)" : ""
+        throw ShapeError("\(what) would create a tensor of shape \(describe(shape)): \(MemoryBudget.describe(bytes: bytes))\(exact), over the memory limit of \(MemoryBudget.describe(bytes: Double(budget.bytes)))",
+                         hint: "work on fewer rows (e.g. X[0:100]) or a smaller shape; the limit is set with --memory-limit")
+    }
+
+    /// `28800000032` → `28,800,000,032`.
+    private static func grouped(_ value: Int) -> String {
+        var digits = Array(String(value))
+        var i = digits.count - 3
+        while i > 0 {
+            digits.insert(",", at: i)
+            i -= 3
+        }
+        return String(digits)
     }
 }

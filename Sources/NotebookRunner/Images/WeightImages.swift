@@ -1,17 +1,19 @@
-/// The weight templates of a softmax model as images: one per class, in a diverging colour map.
+/// A model's first-layer weights as images: one per class (softmax regression) or hidden
+/// unit, in a diverging colour map.
 ///
-/// Class c's template is column c of W (one weight per pixel), shown at the images'
-/// shape. Blue is negative, white zero, red positive, on one symmetric scale
+/// Unit c's template is column c of the input weights (one weight per pixel), shown at
+/// the images' shape. Blue is negative, white zero, red positive, on one symmetric scale
 /// ±max|W| shared by all classes so that templates compare with each other.
 public enum WeightImages {
     /// RGB pixels (`rows × cols × 3`) of each class's template, and the scale used.
-    public static func bitmaps(of model: SoftmaxModel, rows: Int, cols: Int) -> (images: [Bitmap], scale: Float) {
+    public static func bitmaps(of model: any Classifier, rows: Int, cols: Int) -> (images: [Bitmap], scale: Float) {
         precondition(rows * cols == model.inputs, "\(rows)×\(cols) images need \(rows * cols) inputs, the model has \(model.inputs)")
-        let scale = model.weights.reduce(Float(0)) { max($0, abs($1)) }
-        let images = (0..<model.classes).map { c -> Bitmap in
+        let (units, weights) = model.inputWeights
+        let scale = weights.reduce(Float(0)) { max($0, abs($1)) }
+        let images = (0..<units).map { c -> Bitmap in
             var pixels = [UInt8](repeating: 0, count: model.inputs * 3)
             for j in 0..<model.inputs {
-                let w = model.weights[j * model.classes + c]
+                let w = weights[j * units + c]
                 let color = ColorMap.diverging(scale > 0 ? Double(w / scale) : 0)
                 pixels[3 * j] = color.red
                 pixels[3 * j + 1] = color.green
@@ -23,7 +25,7 @@ public enum WeightImages {
     }
 
     /// One figure per class, captioned with the class name (for `{show} weights`).
-    public static func figures(of model: SoftmaxModel, rows: Int, cols: Int, classNames: [String], displayScale: Int = 4) throws -> [Figure] {
+    public static func figures(of model: any Classifier, rows: Int, cols: Int, classNames: [String], displayScale: Int = 4) throws -> [Figure] {
         let (images, scale) = bitmaps(of: model, rows: rows, cols: cols)
         return try images.enumerated().map { c, image in
             let name = classNames.indices.contains(c) ? classNames[c] : String(c)

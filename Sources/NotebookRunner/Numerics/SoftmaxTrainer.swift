@@ -181,12 +181,7 @@ public struct SoftmaxTrainer: Sendable {
         let smaller = learningRate / 10
         return Diagnostic.error(
             "training diverged in epoch \(epoch) (step \(step)): the loss became \(loss.isNaN ? "NaN" : "infinite")",
-            hint: "the learning rate \(Self.format(learningRate)) is too large for this data; try a smaller one, e.g. :lr: \(Self.format(smaller))")
-    }
-
-    /// A learning rate as people write it: 0.01, 1e-05, 1e+30.
-    static func format(_ value: Double) -> String {
-        String(format: "%g", value)
+            hint: "the learning rate \(NumberText.compact(learningRate)) is too large for this data; try a smaller one, e.g. :lr: \(NumberText.compact(smaller))")
     }
 
     /// The fraction of `split` that `kernel`'s current weights classify correctly.

@@ -39,12 +39,12 @@ public struct Cell: Sendable, Hashable {
 
     /// The `:label:` option, or `cell-N`.
     public var label: String {
-        options.last(where: { $0.key == "label" })?.value ?? "cell-\(index)"
+        options.first(where: { $0.key == "label" })?.value ?? "cell-\(index)"
     }
 
-    /// The last option named `key` (later duplicates win; the parser warns about them).
+    /// The option named `key` (the registry refuses a cell that gives one twice).
     public func option(_ key: String) -> CellOption? {
-        options.last(where: { $0.key == key })
+        options.first(where: { $0.key == key })
     }
 
     /// The body's text, lines joined by newlines.

@@ -68,9 +68,6 @@ enum CellParser {
             let column = raw.hasSuffix(text) ? raw.unicodeScalars.count - text.unicodeScalars.count + 1 : fenceColumn
             let lineLocation = source.location(line: lineNumber, column: column)
             if inOptions, let option = parseOption(text, at: lineLocation) {
-                if options.contains(where: { $0.key == option.key }) {
-                    warnings.append(.warning("option :\(option.key): is given twice; the last one wins", at: option.location))
-                }
                 options.append(option)
                 continue
             }

@@ -11,6 +11,10 @@ public struct MathSpan: Sendable, Hashable {
     public var location: SourceLocation
     /// Where the TeX itself starts (after the opening delimiter).
     public var texLocation: SourceLocation
+    /// A display's equation label: MyST's `$$ … $$ (label)` or a `{math}` block's `:label:`.
+    public var label: String? = nil
+    /// Where that label is written.
+    public var labelLocation: SourceLocation? = nil
 
     /// The span exactly as the author wrote it.
     public var source: String { opening + tex + closing }

@@ -2,7 +2,8 @@
 ///
 /// `prose` is the Markdown cmark renders: every directive cell is replaced by a
 /// paragraph `NBRUNCELL<i>X`, every math span by `NBRUNMATH<i>X`, every inline
-/// role by `NBRUNEVAL<i>X`, so the renderer can put the real content back.
+/// role by `NBRUNEVAL<i>X`, every `{eq}` role by `NBRUNEQRF<i>X`, a prose-level block's
+/// fences by `NBRUNBLKS<i>X` and `NBRUNBLKE<i>X`, so the renderer can put the real content back.
 public struct Notebook: Sendable {
     /// The path as given on the command line; diagnostics name it.
     public var file: String
@@ -15,9 +16,19 @@ public struct Notebook: Sendable {
     public var prose: String
     /// Warnings found while parsing (duplicate options, …).
     public var warnings: [Diagnostic]
+    /// Numbered equations and the references to them.
+    public var equations: EquationTable
+    /// Exercises, solutions and admonitions, in document order.
+    public var blocks: [ProseBlock]
+    /// Errors that do not stop the run: unknown or duplicate equation labels, a solution to no exercise.
+    public var errors: [Diagnostic]
 
     public init(file: String, name: String, frontMatter: FrontMatter, cells: [Cell], math: [MathSpan],
-                roles: [InlineRole], prose: String, warnings: [Diagnostic]) {
+                roles: [InlineRole], prose: String, warnings: [Diagnostic], equations: EquationTable = EquationTable(),
+                blocks: [ProseBlock] = [], errors: [Diagnostic] = []) {
+        self.equations = equations
+        self.blocks = blocks
+        self.errors = errors
         self.file = file
         self.name = name
         self.frontMatter = frontMatter
@@ -32,4 +43,7 @@ public struct Notebook: Sendable {
     public var title: String { frontMatter.title ?? name }
 
     static let cellPrefix = "NBRUNCELL"
+    /// Where a prose-level block (`{exercise}`, `{note}`, …) opens and closes.
+    static let blockStartPrefix = "NBRUNBLKS"
+    static let blockEndPrefix = "NBRUNBLKE"
 }

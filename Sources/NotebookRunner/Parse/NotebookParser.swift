@@ -6,16 +6,19 @@ import Foundation
 ///    later line keeps its number.
 /// 2. cmark parses the body once to find code and HTML blocks; fenced blocks whose
 ///    info string starts with `{` become cells (`CellParser`).
-/// 3. `ProseScanner` sets math and `{eval}` roles aside in every other line.
+///    Prose-level blocks (`{exercise}`, `{solution}`, `{note}`, …) lose their fences first, so
+///    their content is parsed as notebook content; `{math}` blocks become display math.
+/// 3. `ProseScanner` sets math, `{eval}` and `{eq}` roles aside in every other line.
+/// 4. `EquationTable` numbers the labelled equations and resolves references to them.
 public enum NotebookParser {
     /// Parses the notebook at `url`, naming it `file` in diagnostics.
-    public static func parse(contentsOf url: URL, file: String? = nil) throws -> Notebook {
+    public static func parse(contentsOf url: URL, file: String? = nil, omitSolutions: Bool = false) throws -> Notebook {
         let name = file ?? url.path
-        return try parse(SourceText(contentsOf: url, file: name))
+        return try parse(SourceText(contentsOf: url, file: name), omitSolutions: omitSolutions)
     }
 
-    /// Parses decoded notebook text.
-    public static func parse(_ source: SourceText) throws -> Notebook {
+    /// Parses decoded notebook text; `omitSolutions` (`--student`) leaves every `{solution}` out.
+    public static func parse(_ source: SourceText, omitSolutions: Bool = false) throws -> Notebook {
         if source.text.allSatisfy(\.isWhitespace) {
             throw Diagnostic.error("the notebook is empty", at: source.location(line: 1),
                                    hint: "a notebook is Markdown prose with directive cells such as ```{load} mnist")
@@ -24,14 +27,35 @@ public enum NotebookParser {
         var lines = source.lines
         for index in 0..<min(frontMatter.lineCount, lines.count) { lines[index] = "" }
 
-        let blocks = CommonMark.blocks(in: lines.joined(separator: "\n"))
+        // Prose-level blocks, outermost first: their fences and options become blank lines,
+        // so their content parses as notebook content (a solution's cells are cells).
+        var proseBlocks: [ProseBlock] = []
+        var blocks = CommonMark.blocks(in: lines.joined(separator: "\n"))
+        while let block = blocks.first(where: { $0.kind == .fencedOrIndentedCode && ProseBlock.kind(ofInfo: $0.info) != nil }) {
+            let (prose, markup) = try ProseBlock.read(block, kind: ProseBlock.kind(ofInfo: block.info)!, source: source)
+            if prose.kind == .solution && omitSolutions {
+                for line in block.startLine...block.endLine { lines[line - 1] = "" }
+            } else {
+                for line in markup { lines[line - 1] = "" }
+                proseBlocks.append(prose)
+            }
+            blocks = CommonMark.blocks(in: lines.joined(separator: "\n"))
+        }
+        var errors: [Diagnostic] = []
+        proseBlocks = ProseBlock.numbered(proseBlocks.sorted { $0.startLine < $1.startLine }, errors: &errors)
+
         var warnings: [Diagnostic] = []
         var cells: [Cell] = []
         var cellBlocks: [CommonMark.Block] = []
+        var mathBlocks: [(block: CommonMark.Block, span: MathSpan)] = []
         var protectedLines = Set<Int>()
         for block in blocks {
             protectedLines.formUnion(block.startLine...max(block.startLine, block.endLine))
             guard block.kind == .fencedOrIndentedCode, CellParser.isDirective(info: block.info) else { continue }
+            if block.info.trimmingCharacters(in: .whitespaces).hasPrefix("{math}") {
+                mathBlocks.append((block, try mathSpan(block, source: source, warnings: &warnings)))
+                continue
+            }
             let cell = try CellParser.cell(index: cells.count + 1, block: block, source: source, warnings: &warnings)
             if let previous = cells.first(where: { $0.label == cell.label }) {
                 throw Diagnostic.error("label '\(cell.label)' is already used by the cell at line \(previous.location.line)",
@@ -46,21 +70,50 @@ public enum NotebookParser {
         let cellStarts = cellBlocks.map(\.startLine)
         var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: protectedLines,
                                     cellsBefore: { line in cellStarts.filter { $0 < line }.count })
-        for (index, block) in cellBlocks.enumerated() {
-            // Keep the container prefix (list indentation, `>`), so the cell stays where it was.
-            let fence = source.line(block.startLine)
+        // Cells, {math} blocks and prose-level block fences become placeholder paragraphs.
+        func replace(_ block: (start: Int, end: Int), with word: String) {
+            // Keep the container prefix (list indentation, `>`), so the block stays where it was.
+            let fence = source.line(block.start)
             let prefix = String(fence.prefix { $0 == " " || $0 == "\t" || $0 == ">" })
             let blank = prefix.trimmingTrailingWhitespace()
-            for line in block.startLine...block.endLine where line - 1 < prose.count { prose[line - 1] = blank }
-            prose[block.startLine - 1] = "\(blank)\n\(prefix)\(Notebook.cellPrefix)\(index)X\n\(blank)"
+            for line in block.start...block.end where line - 1 < prose.count { prose[line - 1] = blank }
+            prose[block.start - 1] = "\(blank)\n\(prefix)\(word)\n\(blank)"
+        }
+        for (index, block) in cellBlocks.enumerated() {
+            replace((block.startLine, block.endLine), with: "\(Notebook.cellPrefix)\(index)X")
+        }
+        var math = scanner.math
+        for (block, span) in mathBlocks {
+            replace((block.startLine, block.endLine), with: "\(ProseScanner.mathPrefix)\(math.count)X")
+            math.append(span)
+        }
+        for (index, block) in proseBlocks.enumerated() {
+            replace((block.startLine, block.startLine), with: "\(Notebook.blockStartPrefix)\(index)X")
+            replace((block.endLine, block.endLine), with: "\(Notebook.blockEndPrefix)\(index)X")
         }
 
+        let equations = EquationTable.build(math: math, roles: scanner.references, cells: cells)
+        errors += equations.diagnostics
+        errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
         return Notebook(file: source.file, name: Self.name(of: source.file), frontMatter: frontMatter, cells: cells,
-                        math: scanner.math, roles: scanner.roles, prose: prose.joined(separator: "\n"), warnings: warnings)
+                        math: math, roles: scanner.roles, prose: prose.joined(separator: "\n"), warnings: warnings,
+                        equations: equations, blocks: proseBlocks, errors: errors)
+    }
+
+    /// A `{math}` block as a display span: its body is the TeX, `:label:` numbers it.
+    private static func mathSpan(_ block: CommonMark.Block, source: SourceText, warnings: inout [Diagnostic]) throws -> MathSpan {
+        let cell = try CellParser.cell(index: 0, block: block, source: source, warnings: &warnings)
+        for option in cell.options where option.key != "label" {
+            throw Diagnostic.error("unknown option :\(option.key): of {math}", at: option.location,
+                                   hint: "{math} takes :label:, which numbers the equation")
+        }
+        let label = cell.option("label")
+        return MathSpan(tex: cell.bodyText, display: true, opening: "```{math}\n", closing: "\n```", location: cell.location,
+                        texLocation: cell.body.first?.location ?? cell.location, label: label?.value, labelLocation: label?.valueLocation)
     }
 
     /// `notebooks/softmax-mnist.zh.md` → `softmax-mnist.zh`.
-    static func name(of file: String) -> String {
+    public static func name(of file: String) -> String {
         let base = (file as NSString).lastPathComponent
         for ext in [".md", ".markdown", ".txt"] where base.hasSuffix(ext) {
             return String(base.dropLast(ext.count))

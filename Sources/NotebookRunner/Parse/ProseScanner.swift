@@ -3,22 +3,25 @@
 /// cmark would otherwise read `$W_{i,j}$ and $a_i$` as emphasis and eat backslashes
 /// in `\{`. Recognised, outside code spans, code blocks and HTML blocks:
 ///
-///     display  := "$$" tex "$$" | "\[" tex "\]"          (may span lines)
+///     display  := "$$" tex "$$" [ "(" label ")" ] | "\[" tex "\]"   (may span lines; label: MyST)
 ///     inline   := "$" tex "$"  | "\(" tex "\)"
 ///                 -- `$` opens only before a non-space, closes only after a
 ///                 -- non-space and not before a digit; `\$` is a literal dollar;
 ///                 -- inline math does not cross a blank line.
-///     role     := "{eval}" "`" expression "`"
+///     role     := "{eval}" "`" expression "`" | "{eq}" "`" label "`"
 ///
 /// Each piece becomes a word such as `NBRUNMATH12X` that cmark passes through as text,
 /// and that the renderer swaps for MathML or the role's value.
 struct ProseScanner {
     static let mathPrefix = "NBRUNMATH"
     static let rolePrefix = "NBRUNEVAL"
+    static let referencePrefix = "NBRUNEQRF"
     static let suffix = "X"
 
     private(set) var math: [MathSpan] = []
     private(set) var roles: [InlineRole] = []
+    /// `{eq}` roles, resolved by `EquationTable`.
+    private(set) var references: [EquationReference] = []
 
     /// Scans `lines` (1-based numbers from `firstLine`), skipping `protectedLines`, and returns them
     /// with math and roles replaced. `cellsBefore(line)` says how many cells precede a line.
@@ -141,6 +144,17 @@ struct ProseScanner {
                     continue
                 }
             }
+            // {eq}`label`
+            if c == "{", matches("{eq}`", at: i) {
+                let start = i + 5
+                if let close = scalars[start...].firstIndex(of: "`") {
+                    let label = String(String.UnicodeScalarView(scalars[start..<close])).trimmingCharacters(in: .whitespaces)
+                    references.append(EquationReference(label: label, location: location(start), style: .parenthesized))
+                    result.append(contentsOf: "\(Self.referencePrefix)\(references.count - 1)\(Self.suffix)".unicodeScalars)
+                    i = close + 1
+                    continue
+                }
+            }
             if c == "\\" {
                 let next: Unicode.Scalar = i + 1 < scalars.count ? scalars[i + 1] : " "
                 if next == "[" || next == "(" {
@@ -165,6 +179,20 @@ struct ProseScanner {
                         appendMath(scalars: scalars, from: i + 2, to: close, opening: "$$", closing: "$$", display: true,
                                    at: location(i), texAt: location(i + 2), into: &result)
                         i = close + 2
+                        // MyST: `$$ … $$ (label)` numbers the display.
+                        var k = i
+                        while k < scalars.count, scalars[k] == " " || scalars[k] == "\t" { k += 1 }
+                        if k < scalars.count, scalars[k] == "(",
+                           let end = scalars[k...].firstIndex(where: { $0 == ")" || $0 == "\n" }), scalars[end] == ")" {
+                            var rest = end + 1
+                            while rest < scalars.count, scalars[rest] == " " || scalars[rest] == "\t" { rest += 1 }
+                            let label = String(String.UnicodeScalarView(scalars[(k + 1)..<end])).trimmingCharacters(in: .whitespaces)
+                            if rest >= scalars.count || scalars[rest] == "\n", EquationTable.isValidLabel(label) {
+                                math[math.count - 1].label = label
+                                math[math.count - 1].labelLocation = location(k + 1)
+                                i = end + 1
+                            }
+                        }
                         continue
                     }
                 } else if i + 1 < scalars.count, ![" ", "\t", "\n"].contains(scalars[i + 1]),

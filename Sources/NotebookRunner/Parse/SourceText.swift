@@ -32,14 +32,21 @@ public struct SourceText: Sendable {
 
     /// Reads and decodes the file at `url`; `file` is the name used in diagnostics.
     public init(contentsOf url: URL, file: String) throws {
+        let location = SourceLocation(file: file, line: 1)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw Diagnostic.error("no such notebook", at: location,
+                                   hint: "check the path; notebooks are Markdown files such as notebooks/intro.md")
+        }
+        if isFolder.boolValue {
+            throw Diagnostic.error("\(file) is a folder, not a notebook", at: location, hint: "name the Markdown files in it, e.g. \(file)/*.md")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            let exists = FileManager.default.fileExists(atPath: url.path)
-            throw Diagnostic.error(exists ? "cannot read notebook: \(error.localizedDescription)" : "no such notebook",
-                                   at: SourceLocation(file: file, line: 1),
-                                   hint: exists ? "check the file's permissions" : "check the path; notebooks are Markdown files such as notebooks/intro.md")
+            throw Diagnostic.error("cannot read the notebook: \(FileSystemError.cause(of: error))", at: location,
+                                   hint: "check the file's permissions")
         }
         try self.init(file: file, bytes: [UInt8](data))
     }

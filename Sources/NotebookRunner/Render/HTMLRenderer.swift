@@ -25,7 +25,10 @@ public struct HTMLRenderer: Sendable {
         let language = notebook.frontMatter.language ?? "en"
         let strings = ReportStrings(language: language)
         let cells = CellRenderer(reproducible: reproducible, strings: strings)
-        let prose = ProseRenderer.render(notebook, math: &math, cellHTML: { index in
+        let checks = EquationChecks(run)
+        let equations = EquationRenderer(notebook: notebook, checks: checks)
+        let blocks = ProseBlockRenderer(blocks: notebook.blocks, language: language)
+        let prose = ProseRenderer.render(notebook, math: &math, equations: equations, cellHTML: { index in
             index < run.cells.count ? cells.render(run.cells[index]) : ""
         }, roleHTML: { index in
             switch run.inlineValues[index] {
@@ -35,9 +38,9 @@ public struct HTMLRenderer: Sendable {
             case nil:
                 return "<code class=\"nb-inline-pending\">\(HTML.escape(notebook.roles[index].expression))</code>"
             }
-        })
+        }, blockHTML: blocks.html)
 
-        var body = header(run)
+        var body = header(run, equations: checks)
         body += tableOfContents(prose.headings, title: strings.contents)
         body += "<main>\n\(prose.html)\n</main>\n"
         body += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
@@ -60,6 +63,7 @@ public struct HTMLRenderer: Sendable {
         <title>\(HTML.escape(title))</title>
         <style>
         \(ReportStyle.css)
+        \(ReportStyle.teachingCSS)
         \(extraCSS)</style>
         </head>
         <body>
@@ -71,7 +75,7 @@ public struct HTMLRenderer: Sendable {
         """
     }
 
-    private func header(_ run: RunResult) -> String {
+    private func header(_ run: RunResult, equations: EquationChecks) -> String {
         let matter = run.notebook.frontMatter
         var html = "<header class=\"nb-header\">\n<h1>\(HTML.escape(run.notebook.title))</h1>\n"
         let meta = [matter.authors.joined(separator: ", "), matter.date ?? ""].filter { !$0.isEmpty }
@@ -87,6 +91,10 @@ public struct HTMLRenderer: Sendable {
         if counts[.error, default: 0] > 0 { summary.append("<span class=\"nb-failed\">\(counts[.error]!) failed</span>") }
         if !reproducible { summary.append(CellRenderer.duration(run.seconds)) }
         html += "<p class=\"nb-summary\">\(summary.joined(separator: " · "))</p>\n"
+        if let line = equations.summary {
+            let failed = equations.failedCount > 0 ? " nb-failed" : ""
+            html += "<p class=\"nb-summary nb-equation-summary\(failed)\">\(HTML.escape(line))</p>\n"
+        }
         if !run.parameters.isEmpty {
             let items = run.parameters.map { "<code>\(HTML.escape($0.key))=\(HTML.escape($0.value))</code>" }
             html += "<p class=\"nb-params\">Parameters: \(items.joined(separator: " "))</p>\n"

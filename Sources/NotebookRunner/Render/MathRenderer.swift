@@ -9,13 +9,20 @@ struct MathRenderer {
     private(set) var renderedMath = ""
 
     mutating func render(_ span: MathSpan) -> String {
-        let result = converter.convert(span.tex, display: span.display)
+        let mathML = typeset(span, tex: span.tex) { $0 }
+        return span.display ? "<span class=\"math-display\">\(mathML)</span>" : mathML
+    }
+
+    /// The `<math>` element for `tex`, the span's TeX rewritten (equation numbers, references);
+    /// `offsetInSource` maps an offset in `tex` back to one in the span's TeX, for warnings.
+    mutating func typeset(_ span: MathSpan, tex: String, offsetInSource: (Int) -> Int) -> String {
+        let result = converter.convert(tex, display: span.display)
         for warning in result.warnings {
-            warnings.append(.warning(warning.message, at: span.location(ofTeXOffset: warning.offset),
+            warnings.append(.warning(warning.message, at: span.location(ofTeXOffset: offsetInSource(warning.offset)),
                                      hint: "the formula is shown with the unknown part marked"))
         }
         renderedMath += result.mathML
-        return span.display ? "<span class=\"math-display\">\(result.mathML)</span>" : result.mathML
+        return result.mathML
     }
 
     /// The `@font-face` rule embedding the math font (subset to what was rendered) and

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Renders the notebook's prose with cmark and puts back what the parser set aside:
-/// cells (`NBRUNCELL<i>X`), math (`NBRUNMATH<i>X`) and inline values (`NBRUNEVAL<i>X`).
+/// cells (`NBRUNCELL<i>X`), math (`NBRUNMATH<i>X`), inline values (`NBRUNEVAL<i>X`), equation
+/// references (`NBRUNEQRF<i>X`) and the fences of exercises and admonitions (`NBRUNBLKS<i>X`, `NBRUNBLKE<i>X`).
 struct ProseRenderer {
     struct Output {
         var html: String
@@ -9,8 +10,8 @@ struct ProseRenderer {
     }
 
     /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`.
-    static func render(_ notebook: Notebook, math: inout MathRenderer,
-                       cellHTML: (Int) -> String, roleHTML: (Int) -> String) -> Output {
+    static func render(_ notebook: Notebook, math: inout MathRenderer, equations: EquationRenderer,
+                       cellHTML: (Int) -> String, roleHTML: (Int) -> String, blockHTML: (Int, _ opening: Bool) -> String) -> Output {
         let (html, headings) = CommonMark.renderHTML(notebook.prose)
         var mathHTML: [Int: String] = [:]
         func substitute(_ text: String, allowBlocks: Bool) -> String {
@@ -19,11 +20,17 @@ struct ProseRenderer {
                 case "CELL" where allowBlocks && index < notebook.cells.count:
                     return cellHTML(index)
                 case "MATH" where index < notebook.math.count:
-                    let rendered = mathHTML[index] ?? math.render(notebook.math[index])
+                    let rendered = mathHTML[index] ?? equations.render(index, math: &math)
                     mathHTML[index] = rendered
                     return rendered
                 case "EVAL" where index < notebook.roles.count:
                     return roleHTML(index)
+                case "EQRF" where index < notebook.equations.roles.count:
+                    return equations.renderRole(index)
+                case "BLKS" where allowBlocks && index < notebook.blocks.count:
+                    return blockHTML(index, true)
+                case "BLKE" where allowBlocks && index < notebook.blocks.count:
+                    return blockHTML(index, false)
                 default:
                     return nil
                 }
@@ -51,7 +58,7 @@ struct ProseRenderer {
                 digits.append(rest[cursor])
                 cursor = rest.index(after: cursor)
             }
-            guard ["CELL", "MATH", "EVAL"].contains(kind), let index = Int(digits),
+            guard ["CELL", "MATH", "EVAL", "EQRF", "BLKS", "BLKE"].contains(kind), let index = Int(digits),
                   cursor < rest.endIndex, rest[cursor] == "X" else {
                 result += rest[..<range.upperBound]
                 rest = rest[range.upperBound...]

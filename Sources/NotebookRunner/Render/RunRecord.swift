@@ -5,8 +5,12 @@ import Foundation
 /// ```json
 /// {"notebook": "notebooks/intro.md", "status": "ok", "stop": "finished",
 ///  "cells": [{"label": "train", "directive": "train", "line": 40, "status": "ok",
-///             "seconds": 0.61, "metrics": {"test_accuracy": 0.8312}}]}
+///             "seconds": 0.61, "metrics": {"test_accuracy": 0.8312}}],
+///  "equations": [{"label": "gradient", "number": "3", "line": 52, "column": 30,
+///                 "status": "checked", "relative_error": 2.1e-10, "checked_by": ["right"]}],
+///  "equation_summary": {"total": 12, "checked": 7, "failed": 0, "unchecked": 5}}
 /// ```
+/// `equations` lists the numbered equations in order; `status` is `checked`, `failed` or `unchecked`.
 public struct RunRecord: Codable, Sendable {
     public struct CellEntry: Codable, Sendable {
         public var label: String
@@ -16,6 +20,29 @@ public struct RunRecord: Codable, Sendable {
         public var seconds: Double
         public var metrics: [String: Double]
         public var error: String?
+    }
+
+    public struct EquationEntry: Codable, Sendable {
+        public var label: String
+        public var number: String
+        public var line: Int
+        public var column: Int
+        public var status: String
+        public var relativeError: Double?
+        public var checkedBy: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case label, number, line, column, status
+            case relativeError = "relative_error"
+            case checkedBy = "checked_by"
+        }
+    }
+
+    public struct EquationSummary: Codable, Sendable {
+        public var total: Int
+        public var checked: Int
+        public var failed: Int
+        public var unchecked: Int
     }
 
     public var notebook: String
@@ -30,6 +57,13 @@ public struct RunRecord: Codable, Sendable {
     public var parameters: [String: String]
     public var cells: [CellEntry]
     public var errors: [String]
+    public var equations: [EquationEntry]
+    public var equationSummary: EquationSummary
+
+    enum CodingKeys: String, CodingKey {
+        case notebook, title, status, stop, signal, nbrun, parameters, cells, errors, equations
+        case equationSummary = "equation_summary"
+    }
 
     public init(_ run: RunResult, reproducible: Bool) {
         notebook = run.notebook.file
@@ -46,6 +80,15 @@ public struct RunRecord: Codable, Sendable {
                       error: result.error?.description)
         }
         errors = run.errors.map(\.description)
+        let checks = EquationChecks(run)
+        equations = run.notebook.equations.equations.map { equation in
+            let verdict = checks.verdict(equation.label)
+            return EquationEntry(label: equation.label, number: equation.number, line: equation.location.line,
+                                 column: equation.location.column, status: verdict.status.rawValue,
+                                 relativeError: verdict.relativeError, checkedBy: verdict.cells)
+        }
+        equationSummary = EquationSummary(total: checks.total, checked: checks.checkedCount, failed: checks.failedCount,
+                                          unchecked: checks.total - checks.checkedCount)
     }
 
     /// The record of a notebook that did not run: no cells, the one error that stopped it.
@@ -59,6 +102,8 @@ public struct RunRecord: Codable, Sendable {
         self.parameters = Dictionary(parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         cells = []
         errors = [diagnostic.description]
+        equations = []
+        equationSummary = EquationSummary(total: 0, checked: 0, failed: 0, unchecked: 0)
     }
 
     /// Pretty, key-sorted JSON (non-finite numbers as the strings "NaN", "Infinity").

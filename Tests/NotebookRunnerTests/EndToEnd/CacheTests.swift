@@ -119,8 +119,8 @@ import Testing
         let state = NotebookState()
         state.datasets["tiny"] = dataset
         state.dataset = dataset
-        state.model = SoftmaxModel(inputs: 3, classes: 2, weights: [0.5, -1, 2, 0, .infinity, 3], bias: [0.25, -0.25])
-        state.expressionBindings["z"] = Tensor(shape: [2], data: [1000, -.infinity])
+        state.setModel(SoftmaxModel(inputs: 3, classes: 2, weights: [0.5, -1, 2, 0, .infinity, 3], bias: [0.25, -0.25]), named: "train")
+        state[.bindings, "z"] = Tensor(shape: [2], data: [1000, -.infinity])
         let entry = CacheEntry(result: .init(outputs: [.text("hi"), .error(.error("bad", at: SourceLocation(file: "f", line: 2)))],
                                              metrics: [Metric(name: "m", value: .nan)], seconds: 1.5),
                                effect: StateEffect(capturing: state))
@@ -132,7 +132,7 @@ import Testing
         decoded.effect.apply(to: restored)
         #expect(restored.dataset?.train?.images == [1, 2, 3, 4, 5, 6])
         #expect(restored.datasets["tiny"]?.classNames == ["a", "b"])
-        #expect(restored.model == state.model)
+        #expect(restored.softmaxModel == state.softmaxModel && restored.latestModelName == "train")
         #expect(restored.expressionBindings == state.expressionBindings)
         #expect(throws: CacheEntry.Corrupt.self) { try CacheEntry.decode(data, key: "other") }
         var flipped = [UInt8](data)

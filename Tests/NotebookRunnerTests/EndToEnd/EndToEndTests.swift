@@ -158,6 +158,33 @@ import Testing
         #expect(html.contains("<code>limit=3</code>"))
     }
 
+    /// `-p` sets an option only where it inherits; a cell option nobody inherits is a usage error, never ignored.
+    @Test func parametersAreAppliedOrRefused() throws {
+        let folder = try workspace()
+        _ = try write("```{load}\n:images: d/images\n:labels: d/labels\n```\n\n```{show}\n:label: shown\n```\n\n```{show}\n:count: 2\n```\n",
+                      "show.md", in: folder)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("d"), withIntermediateDirectories: true)
+        _ = try DataFixtures.write(DataFixtures.imagesFile(count: 20), to: folder.appendingPathComponent("d/images"))
+        _ = try DataFixtures.write(DataFixtures.labelsFile((0..<20).map { UInt8($0 % 10) }), to: folder.appendingPathComponent("d/labels"))
+
+        let seven = try NBRunProcess.run(["render", "show.md", "-o", "out", "-p", "count=7"], in: folder)
+        #expect(seven.status == 0, "\(seven.stderr)")
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/show.json"))) as? [String: Any]
+        let cells = try #require(record?["cells"] as? [[String: Any]])
+        // The cell without :count: shows 7; the cell's own :count: 2 wins over -p.
+        #expect((cells[1]["metrics"] as? [String: Any])?["images_shown"] as? Double == 7)
+        #expect((cells[2]["metrics"] as? [String: Any])?["images_shown"] as? Double == 2)
+
+        let split = try NBRunProcess.run(["render", "show.md", "-o", "out", "-p", "split=test"], in: folder)
+        #expect(split.status == 2)
+        #expect(split.stderr.contains("error: unknown parameter 'split' (-p split=test): :split: of {load}, {show}, {evaluate}, {eval}, {gradcheck}, {idx-header} is set in each cell, not by -p"))
+        #expect(split.stderr.contains("-p sets these: "))
+        #expect(split.stderr.contains("count"))
+        let samples = try NBRunProcess.run(["render", "show.md", "-o", "out", "-p", "samples=5"], in: folder)
+        #expect(samples.status == 2)
+        #expect(samples.stderr.contains("unknown parameter 'samples'"))
+    }
+
     func metric(_ name: String, in record: URL) throws -> Double? {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: record)) as? [String: Any]
         let cells = json?["cells"] as? [[String: Any]]

@@ -3,14 +3,15 @@ import Foundation
 
 /// `{echo}`: prints its body, records `:value:` as a metric and counts runs in the state.
 struct EchoDirective: Directive {
-    static let spec = DirectiveSpec(name: "echo", arguments: "", summary: "Prints its body.",
-                                    options: [OptionSpec("value", "number", "A metric to record.")], acceptsBody: true)
+    static let value = DirectiveOption.number("value", default: 1, inherits: true, help: "A metric to record.")
+    static let spec = DirectiveSpec(name: "echo", arguments: .none, summary: "Prints its body.",
+                                    options: [value.declaration], acceptsBody: true)
     let text: String
     let value: Double
 
-    init(cell: Cell, defaults: Defaults) throws {
+    init(cell: Cell, options: OptionValues) throws {
         text = cell.bodyText
-        value = try OptionReader(cell: cell, defaults: defaults).double("value", default: 1)
+        value = try options.value(Self.value)
     }
 
     func run(in context: ExecutionContext) throws -> CellOutputs {
@@ -23,9 +24,9 @@ struct EchoDirective: Directive {
 
 /// `{fail}`: shows a table, then fails with a located error.
 struct FailDirective: Directive {
-    static let spec = DirectiveSpec(name: "fail", arguments: "", summary: "Always fails.", options: [])
+    static let spec = DirectiveSpec(name: "fail", arguments: .none, summary: "Always fails.", options: [])
     let cell: Cell
-    init(cell: Cell, defaults: Defaults) throws { self.cell = cell }
+    init(cell: Cell, options: OptionValues) throws { self.cell = cell }
 
     func run(in context: ExecutionContext) throws -> CellOutputs {
         throw CellFailure(outputs: CellOutputs([.table(.numeric(header: ["a", "b"], rows: [["x", "1"]]))]),
@@ -46,8 +47,8 @@ func testSettings(keepGoing: Bool = false) -> RunSettings {
 
 /// `{spin}`: loops until cancelled, as a long training cell would.
 struct SpinDirective: Directive {
-    static let spec = DirectiveSpec(name: "spin", arguments: "", summary: "Runs until cancelled.", options: [])
-    init(cell: Cell, defaults: Defaults) throws {}
+    static let spec = DirectiveSpec(name: "spin", arguments: .none, summary: "Runs until cancelled.", options: [])
+    init(cell: Cell, options: OptionValues) throws {}
 
     func run(in context: ExecutionContext) throws -> CellOutputs {
         while true {
@@ -59,10 +60,10 @@ struct SpinDirective: Directive {
 
 /// `{stubborn}`: sleeps for the seconds in its body and never checks for cancellation.
 struct StubbornDirective: Directive {
-    static let spec = DirectiveSpec(name: "stubborn", arguments: "", summary: "Ignores cancellation.", options: [],
+    static let spec = DirectiveSpec(name: "stubborn", arguments: .none, summary: "Ignores cancellation.", options: [],
                                     acceptsBody: true)
     let seconds: Double
-    init(cell: Cell, defaults: Defaults) throws { seconds = Double(cell.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1 }
+    init(cell: Cell, options: OptionValues) throws { seconds = Double(cell.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1 }
 
     func run(in context: ExecutionContext) throws -> CellOutputs {
         usleep(UInt32(seconds * 1_000_000))

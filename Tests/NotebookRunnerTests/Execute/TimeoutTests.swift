@@ -118,7 +118,7 @@ import Testing
     @Test func badTimeoutValuesAreRejected() throws {
         let notebook = try parseNotebook("```{spin}\n:timeout: -1\n```\n")
         let diagnostics = Executor(registry: registry, settings: testSettings()).validate(notebook)
-        #expect(diagnostics.first?.headline == "nb.md:2:11: error: option :timeout: is -1, outside 0.001…86400")
+        #expect(diagnostics.first?.headline == "nb.md:2:11: error: option :timeout: is -1; it must be > 0 and ≤ 86400")
     }
 
     @Test func partialResultsMarkTheRunningCell() throws {

@@ -57,7 +57,7 @@ private func tables(_ result: CellResult) -> [Table] {
     let state = Support.state()
     var model = SoftmaxModel.zeros(inputs: 16, classes: 10)
     model.bias[3] = 5
-    state.model = model
+    state.setModel(model, named: "train")
     let result = try Support.run(EvalDirective.self, Support.cell("eval", body: ["argmax(softmax(X[0] @ W + b))"]), state: state)
     #expect(texts(result) == ["argmax(softmax(X[0] @ W + b)) = 3"])
 }

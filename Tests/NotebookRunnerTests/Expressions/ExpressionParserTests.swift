@@ -59,7 +59,7 @@ private func parseError(_ source: String) -> Diagnostic? {
 
 @Test func unlabelledCellNamesReadAsOneName() throws {
     let parsed = try ExpressionParser.parse("cell-3.test_accuracy", at: origin)
-    guard case .member(let base, "test_accuracy", _) = parsed.root.kind, case .name("cell-3") = base.kind else {
+    guard case .postfix(let base, let steps) = parsed.root.kind, case .member("test_accuracy", _, _) = steps.first, case .name("cell-3") = base.kind else {
         Issue.record("parsed as \(parsed.root)")
         return
     }
@@ -67,13 +67,13 @@ private func parseError(_ source: String) -> Diagnostic? {
 
 @Test func hyphenatedLabelsReadAsOneNameButSubtractionStays() throws {
     let label = try ExpressionParser.parse("right-sgd.test_accuracy", at: origin)
-    guard case .member(let base, "test_accuracy", _) = label.root.kind, case .name("right-sgd") = base.kind else {
+    guard case .postfix(let base, let steps) = label.root.kind, case .member("test_accuracy", _, _) = steps.first, case .name("right-sgd") = base.kind else {
         Issue.record("parsed as \(label.root)")
         return
     }
     for source in ["X-Y.T", "P-Y.shape", "a-b", "right - sgd.test_accuracy"] {
         let parsed = try ExpressionParser.parse(source, at: origin)
-        guard case .binary(.subtract, _, _, _) = parsed.root.kind else {
+        guard case .chain(_, let steps) = parsed.root.kind, steps.first?.op == .subtract else {
             Issue.record("\(source) parsed as \(parsed.root)")
             continue
         }

@@ -6,7 +6,7 @@ import Testing
 @Suite struct ModelBindingsTests {
     /// The mean cross-entropy over every training row, from the fast path's logits.
     static func modelLoss(_ state: NotebookState) -> Double {
-        let model = state.model!, split = state.dataset!.train!
+        let model = state.softmaxModel!, split = state.dataset!.train!
         let logits = Predictor.logits(of: model, on: split, threads: 1)
         var total = 0.0
         for n in 0..<split.count {

@@ -194,10 +194,14 @@ import Testing
         #expect(error.location == SourceLocation(file: "nb.md", line: 6, column: 9))
     }
 
-    @Test func duplicateOptionsWarn() throws {
+    @Test func duplicateOptionsAreAnError() throws {
         let notebook = try parse("```{show}\n:count: 1\n:count: 2\n```\n")
-        #expect(notebook.cells[0].option("count")?.value == "2")
-        #expect(notebook.warnings.map(\.headline) == ["nb.md:3:1: warning: option :count: is given twice; the last one wins"])
+        #expect(notebook.warnings.isEmpty)
+        let error = try #require(throws: Diagnostic.self) {
+            try DirectiveRegistry.standard.instantiate(notebook.cells[0], defaults: Defaults())
+        }
+        #expect(error.headline == "nb.md:3:1: error: option :count: is given twice")
+        #expect(error.hint == "the first is at line 2; keep one")
     }
 
     @Test func invalidUTF8NamesLineAndColumn() throws {

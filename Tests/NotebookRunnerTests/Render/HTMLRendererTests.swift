@@ -5,8 +5,8 @@ import TeXMath
 
 /// `{figure}`: one of each output kind, for the golden report.
 struct FigureDirective: Directive {
-    static let spec = DirectiveSpec(name: "figure", arguments: "", summary: "Shows a table, a chart and an image.", options: [])
-    init(cell: Cell, defaults: Defaults) throws {}
+    static let spec = DirectiveSpec(name: "figure", arguments: .none, summary: "Shows a table, a chart and an image.", options: [])
+    init(cell: Cell, options: OptionValues) throws {}
 
     func run(in context: ExecutionContext) throws -> CellOutputs {
         CellOutputs([
@@ -98,14 +98,16 @@ struct FigureDirective: Directive {
     @Test func softBreaksBetweenChineseCharactersDisappear() throws {
         let notebook = try parseNotebook("我们先读取\n数据，然后\ntrain the model\n再评估。\n")
         var math = MathRenderer()
-        let html = ProseRenderer.render(notebook, math: &math, cellHTML: { _ in "" }, roleHTML: { _ in "" }).html
+        let html = ProseRenderer.render(notebook, math: &math, equations: EquationRenderer(notebook: notebook, checks: EquationChecks(table: notebook.equations)),
+                                         cellHTML: { _ in "" }, roleHTML: { _ in "" }, blockHTML: { _, _ in "" }).html
         #expect(html.contains("我们先读取数据，然后\ntrain the model\n再评估。"))
     }
 
     @Test func softBreaksInCodeBlocksStay() throws {
         let notebook = try parseNotebook("```text\n中\n文\n```\n")
         var math = MathRenderer()
-        let html = ProseRenderer.render(notebook, math: &math, cellHTML: { _ in "" }, roleHTML: { _ in "" }).html
+        let html = ProseRenderer.render(notebook, math: &math, equations: EquationRenderer(notebook: notebook, checks: EquationChecks(table: notebook.equations)),
+                                         cellHTML: { _ in "" }, roleHTML: { _ in "" }, blockHTML: { _, _ in "" }).html
         #expect(html.contains("中\n文"))
     }
 }

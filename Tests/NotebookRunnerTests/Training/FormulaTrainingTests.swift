@@ -29,7 +29,7 @@ import Testing
         #expect(abs(formulas["train_loss"]! - fast["train_loss"]!) < 1e-4)
         #expect(abs(formulas["test_accuracy"]! - fast["test_accuracy"]!) <= 1.0 / 90)
         #expect(formulas["steps"] == 30 && formulas["diverged"] == 0)
-        let a = try #require(fastState.model), b = try #require(formulaState.model)
+        let a = try #require(fastState.softmaxModel), b = try #require(formulaState.softmaxModel)
         #expect(zip(a.weights, b.weights).allSatisfy { abs($0 - $1) < 1e-3 })
         #expect(b.inputScale == a.inputScale)
         guard case .table(let table) = outputs.items[0], case .svg(let chart) = outputs.items[1],
@@ -49,7 +49,7 @@ import Testing
         let formulas = Self.metrics(try Self.train(schedule + Self.right, state: formulaState))
         #expect(formulas["steps"] == 5 && formulas["epochs"] == 5)
         #expect(abs(formulas["train_loss"]! - fast["train_loss"]!) < 1e-4)
-        #expect(formulaState.model?.inputScale == 1)
+        #expect(formulaState.softmaxModel?.inputScale == 1)
     }
 
     @Test(.enabled(if: DataFixtures.hasFashionMNIST, "Fashion-MNIST is not installed (/usr/share/datasets/fashion-mnist)"))
@@ -134,7 +134,7 @@ import Testing
         #expect(Self.notices(outputs).contains { $0.message.hasPrefix("training stopped at step 1 (epoch 1): W or b became nan or infinite") })
         #expect(Self.metrics(outputs)["diverged"] == 1)
         #expect(Self.metrics(outputs)["steps"] == 1)
-        let model = try #require(state.model)
+        let model = try #require(state.softmaxModel)
         #expect(model.weights.allSatisfy { $0.isFinite })
         #expect(outputs.items.contains { if case .svg = $0 { return true } else { return false } })
     }

@@ -113,7 +113,7 @@ import Testing
             return
         }
         let metrics = Dictionary(uniqueKeysWithValues: outputs.metrics.map { ($0.name, $0.value) })
-        let predictions = Predictor.predictions(of: state.model!, on: state.dataset!.test!)
+        let predictions = Predictor.predictions(of: state.softmaxModel!, on: state.dataset!.test!)
         let correct = zip(predictions, state.dataset!.test!.labels).filter { $0 == $1 }.count
         #expect(metrics["accuracy"] == Double(correct) / 90)
         #expect(metrics["count"] == 90)

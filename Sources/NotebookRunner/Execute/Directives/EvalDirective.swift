@@ -3,31 +3,33 @@ import Foundation
 /// `{eval}`: evaluates expressions line by line and shows the results.
 ///
 /// Each body line is an expression, or `name = expression` to bind a name for later
-/// lines, later cells and inline roles. Scalars print as `expr = value`, vectors and
+/// lines, later cells and inline roles; a line ending in `;` is computed but not shown. Scalars print as `expr = value`, vectors and
 /// matrices as tables (large ones as their top-left corner). A scalar binding is also
 /// recorded as a metric of the cell, so `label.name` reads it later.
 public struct EvalDirective: Directive {
+    static let digits = DirectiveOption.integer("digits", in: 0...12, default: 3, inherits: true, help: "Decimals shown.")
+    static let samples = DirectiveOption.integer("samples", in: 1...100_000, default: 32,
+                                        help: "Rows of the split (:split:) bound to X, y, Y (N = samples).")
+    static let seed = DirectiveOption.seed(help: "Seed for the rows drawn and random weights.")
+
     public static let spec = DirectiveSpec(
         name: "eval",
-        arguments: "",
+        arguments: .none,
         summary: "Evaluates tensor expressions (softmax([1, 2, 3]), onehot(y, 10), …) and shows the values.",
-        options: [
-            OptionSpec("digits", "integer 0…12", "Decimals shown.", default: "3"),
-            OptionSpec("samples", "integer ≥ 1", "Rows of the training split bound to X, y, Y (N = samples).", default: "32"),
-            OptionSpec("seed", "integer", "Seed for the rows drawn and random weights.", default: "front matter seed or 0"),
-        ],
+        options: [digits.declaration, samples.declaration, seed.declaration, DirectiveOption.bindingSplit.declaration],
         acceptsBody: true)
 
     let lines: [ParsedExpression]
     let digits: Int
     let samples: Int
     let seed: UInt64
+    let split: ExpressionBindings.Split
 
-    public init(cell: Cell, defaults: Defaults) throws {
-        let options = OptionReader(cell: cell, defaults: defaults)
-        digits = try options.int("digits", default: 3, range: 0...12)
-        samples = try options.int("samples", default: 32, range: 1...100_000, inheritsDefault: false)
-        seed = UInt64(truncatingIfNeeded: try options.int("seed", default: Int(truncatingIfNeeded: defaults.seed)))
+    public init(cell: Cell, options: OptionValues) throws {
+        digits = try options.value(Self.digits)
+        split = try options.value(.bindingSplit)
+        samples = try options.value(Self.samples)
+        seed = UInt64(try options.value(Self.seed) as Int)
         var lines: [ParsedExpression] = []
         for line in cell.body {
             let scalars = Array(line.text.unicodeScalars)
@@ -45,11 +47,11 @@ public struct EvalDirective: Directive {
         self.lines = lines
     }
 
-    /// A cell that binds names changes `state.expressionBindings`, which the cell cache does
-    /// not store yet; saying its inputs cannot be listed keeps it (and what follows) uncached,
-    /// so a later cell never misses a binding a cached cell would have made.
+    /// Evaluates the lines in order; a `name = expr` line also binds `name` in the state
+    /// (`.bindings`), which the cell cache stores like any other state value.
     public func run(in context: ExecutionContext) throws -> CellOutputs {
-        var scope = ExpressionBindings(state: context.state, samples: samples, seed: seed).scope
+        var scope = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split).scope
+        scope.limits = context.evaluationLimits
         let formatter = TensorFormatter(digits: digits)
         var outputs = CellOutputs()
         for line in lines {
@@ -57,10 +59,11 @@ public struct EvalDirective: Directive {
             var label = line.expressionText
             if let name = line.binding {
                 scope.values[name] = value
-                context.state.expressionBindings[name] = value
+                context.state[.bindings, name] = value
                 if let scalar = value.scalar, value.isScalar { outputs.record(name, scalar) }
                 label = "\(name) = \(label)"
             }
+            if line.isSilent { continue }
             for output in formatter.outputs(label: label, value) { outputs.append(output) }
         }
         return outputs

@@ -1,69 +1,55 @@
 import Foundation
 
-/// `{evaluate}`: the trained model's accuracy on a split, per class and as a confusion matrix.
+/// `{evaluate}`: a model's accuracy on a split, per class and as a confusion matrix.
 ///
 /// ````
 /// ```{evaluate}
 /// :split: test             ← or train
+/// :model: train            ← the model trained by the cell labelled train (default: the latest)
 /// ```
 /// ````
 /// Records `accuracy`, `correct`, `count` and `accuracy_class_N` for each class N.
 public struct EvaluateDirective: Directive {
+    static let split = DirectiveOption.choice("split", ["test", "train"], default: "test", help: "The split to evaluate on.")
+
     public static let spec = DirectiveSpec(
         name: "evaluate",
-        arguments: "",
-        summary: "Measures the trained model on a split: accuracy, per-class accuracy and a confusion matrix.",
-        options: [
-            OptionSpec("split", "test|train", "The split to evaluate on.", default: "test"),
-            OptionSpec("dataset", "name", "A data set loaded earlier by name (default: the last one loaded)."),
-        ])
+        arguments: .none,
+        summary: "Measures a model on a split: accuracy, per-class accuracy and a confusion matrix.",
+        options: [split.declaration, DirectiveOption.dataset.declaration, DirectiveOption.model.declaration])
 
     let splitName: String
     let datasetName: String?
-    let location: SourceLocation
+    let modelName: String?
 
-    public init(cell: Cell, defaults: Defaults) throws {
-        let options = OptionReader(cell: cell, defaults: defaults)
-        location = cell.directiveLocation
-        guard cell.arguments.isEmpty else {
-            throw Diagnostic.error("{evaluate} takes no argument, got '\(cell.arguments.joined(separator: " "))'", at: cell.directiveLocation,
-                                   hint: "choose the split with :split: test or :split: train")
-        }
-        splitName = try options.choice("split", ["test", "train"], default: "test", inheritsDefault: false)
-        datasetName = options.string("dataset", inheritsDefault: false)
+    public init(cell: Cell, options: OptionValues) throws {
+        splitName = try options.value(Self.split)
+        datasetName = try options.given(.dataset)
+        modelName = try options.given(.model)
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
-        guard let model = context.state.model else {
-            throw Diagnostic.error("{evaluate} needs a trained model, and there is none yet", at: location,
-                                   hint: "add a {train} softmax cell before this one")
-        }
-        let dataset = try TrainDirective.dataset(named: datasetName, in: context.state, at: location, directive: "evaluate")
-        guard let split = dataset.split(splitName) else {
-            throw Diagnostic.error("data set '\(dataset.name)' has no \(splitName) split loaded", at: location,
-                                   hint: "load it with :split: \(splitName) or :split: all, or evaluate on \(dataset.splits.map(\.name).joined(separator: " or "))")
-        }
-        guard split.pixelCount == model.inputs else {
-            throw Diagnostic.error("the model takes \(model.inputs) pixels but the \(splitName) images have \(split.pixelCount)", at: location,
-                                   hint: "evaluate on the data set the model was trained on")
-        }
+        let model = try context.model(named: modelName)
+        let dataset = try context.dataset(named: datasetName)
+        let split = try context.split(splitName, of: dataset, purpose: "evaluate on")
+        try context.checkInputs(of: model, match: split, dataset: dataset)
         if let label = split.labels.first(where: { Int($0) >= model.classes }) {
-            throw Diagnostic.error("the \(splitName) split has label \(label) but the model knows \(model.classes) classes", at: location)
+            throw Diagnostic.error("the \(splitName) split has label \(label) but the model knows \(model.classes) classes",
+                                   at: context.cell.directiveLocation)
         }
         context.progress("evaluating on \(split.count) \(splitName) images")
         try context.checkCancelled()
-        let predictions = Predictor.predictions(of: model, on: split)
-        let matrix = ConfusionMatrix(labels: split.labels, predictions: predictions, classes: model.classes)
+        let matrix = ConfusionMatrix(labels: split.labels, predictions: model.predictions(on: split), classes: model.classes)
         return Self.outputs(matrix, dataset: dataset, split: split)
     }
 
     static func outputs(_ matrix: ConfusionMatrix, dataset: Dataset, split: DataSplit) -> CellOutputs {
         var outputs = CellOutputs()
         let names = (0..<matrix.classes).map { dataset.className($0) }
-        outputs.append(.text("Accuracy on the \(split.name) split: \(String(format: "%.4f", matrix.accuracy)) (\(LoadDirective.grouped(matrix.correct)) of \(LoadDirective.grouped(matrix.total)) images)."))
+        outputs.append(.text("Accuracy on the \(split.name) split: \(NumberText.fixed(matrix.accuracy)) (\(NumberText.grouped(matrix.correct)) of \(NumberText.grouped(matrix.total)) images)."))
         let rows = (0..<matrix.classes).map { label -> [String] in
-            [names[label], LoadDirective.grouped(matrix.support(label)), LoadDirective.grouped(matrix.counts[label][label]),
-             matrix.accuracy(ofClass: label).map { String(format: "%.4f", $0) } ?? "–"]
+            [names[label], NumberText.grouped(matrix.support(label)), NumberText.grouped(matrix.counts[label][label]),
+             matrix.accuracy(ofClass: label).map { NumberText.fixed($0) } ?? "–"]
         }
         outputs.append(.table(.numeric(caption: "Accuracy by class (\(split.name) split)",
                                        header: ["class", "images", "correct", "accuracy"], rows: rows)))

@@ -8,19 +8,34 @@ import Foundation
 /// or `softmax-regression` (the model's own gradient for W and b). A failing check fails
 /// the cell after showing its tables; `:expect: fail` turns that around.
 public struct GradCheckDirective: Directive {
+    static let samples = DirectiveOption.integer("samples", in: 1...100_000, default: 32,
+                                        help: "Rows of the split (:split:) bound to X, y, Y (N = samples).")
+    static let epsilon = DirectiveOption.number("eps", .above(0, upTo: 1), default: 1e-5, inherits: true,
+                                       help: "Step ε of the central differences.")
+    static let tolerance = DirectiveOption.number("tol", .positive, default: 1e-6, inherits: true,
+                                         help: "Largest relative error that passes.")
+    static let seed = DirectiveOption.seed(help: "Seed for the rows drawn, random weights and the entries checked.")
+    static let entries = DirectiveOption<Int?>("entries", type: "integer ≥ 1|all", default: defaultEntryLimit,
+                                      defaultText: "all up to \(defaultEntryLimit), else \(defaultEntryLimit)",
+                                      help: "How many entries of each parameter to check (drawn at random).") { text, location in
+        let word = text.trimmingCharacters(in: .whitespaces)
+        if word == "all" { return nil }
+        guard let count = Int(word), count >= 1 else {
+            throw Diagnostic.error("option :entries: expects a whole number ≥ 1 or 'all', got '\(text)'", at: location,
+                                   hint: "e.g. :entries: 500")
+        }
+        return count
+    }
+    static let expect = DirectiveOption.choice("expect", ["pass", "fail"], default: "pass",
+                                      help: "Whether the check should pass; `fail` shows a wrong derivation on purpose.")
+    static let targets = ["softmax", "cross-entropy", "softmax-regression"]
+
     public static let spec = DirectiveSpec(
         name: "gradcheck",
-        arguments: "[softmax|cross-entropy|softmax-regression]",
+        arguments: .optional(targets),
         summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
-        options: [
-            OptionSpec("samples", "integer ≥ 1", "Rows of the training split bound to X, y, Y (N = samples).", default: "32"),
-            OptionSpec("eps", "number > 0", "Step ε of the central differences.", default: "1e-5"),
-            OptionSpec("tol", "number > 0", "Largest relative error that passes.", default: "1e-6"),
-            OptionSpec("seed", "integer", "Seed for the rows drawn, random weights and the entries checked.", default: "front matter seed or 0"),
-            OptionSpec("entries", "integer ≥ 1 | all", "How many entries of each parameter to check (drawn at random).",
-                       default: "all up to \(defaultEntryLimit), else \(defaultEntryLimit)"),
-            OptionSpec("expect", "pass|fail", "Whether the check should pass; `fail` shows a wrong derivation on purpose.", default: "pass"),
-        ],
+        options: [samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration,
+                  DirectiveOption.bindingSplit.declaration],
         acceptsBody: true)
 
     /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
@@ -39,32 +54,21 @@ public struct GradCheckDirective: Directive {
     let epsilon: Double
     let tolerance: Double
     let seed: UInt64
+    let split: ExpressionBindings.Split
     let entryLimit: Int?
     let expectFailure: Bool
     let expectLocation: SourceLocation
 
-    public init(cell: Cell, defaults: Defaults) throws {
+    public init(cell: Cell, options: OptionValues) throws {
         self.cell = cell
-        let options = OptionReader(cell: cell, defaults: defaults)
-        samples = try options.int("samples", default: 32, range: 1...100_000, inheritsDefault: false)
-        epsilon = try options.double("eps", default: 1e-5, range: 1e-12...1, inheritsDefault: false)
-        tolerance = try options.double("tol", default: 1e-6, range: 0...1e6, inheritsDefault: false)
-        seed = UInt64(truncatingIfNeeded: try options.int("seed", default: Int(truncatingIfNeeded: defaults.seed)))
-        if let (text, location) = options.raw("entries", inheritsDefault: false) {
-            let word = text.trimmingCharacters(in: .whitespaces)
-            if word == "all" {
-                entryLimit = nil
-            } else if let count = Int(word), count >= 1 {
-                entryLimit = count
-            } else {
-                throw Diagnostic.error("option :entries: expects a whole number ≥ 1 or 'all', got '\(text)'", at: location,
-                                       hint: "e.g. :entries: 500")
-            }
-        } else {
-            entryLimit = Self.defaultEntryLimit
-        }
-        expectFailure = try options.choice("expect", ["pass", "fail"], default: "pass", inheritsDefault: false) == "fail"
-        expectLocation = options.location(of: "expect")
+        samples = try options.value(Self.samples)
+        epsilon = try options.value(Self.epsilon)
+        tolerance = try options.value(Self.tolerance)
+        seed = UInt64(try options.value(Self.seed) as Int)
+        split = try options.value(.bindingSplit)
+        entryLimit = try options.given(Self.entries) ?? Self.defaultEntryLimit
+        expectFailure = try options.value(Self.expect) == "fail"
+        expectLocation = options.location(of: Self.expect)
 
         let body = cell.body.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
         switch cell.arguments.first {
@@ -84,15 +88,7 @@ public struct GradCheckDirective: Directive {
             switch name {
             case "softmax": target = .softmax
             case "cross-entropy": target = .crossEntropy
-            case "softmax-regression": target = .softmaxRegression
-            default:
-                let known = ["softmax", "cross-entropy", "softmax-regression"]
-                throw Diagnostic.error("unknown gradient check target '\(name)'", at: cell.directiveLocation,
-                                       hint: (Suggestion.nearest(to: name, in: known).map { "did you mean '\($0)'? " } ?? "")
-                                           + "built-in targets: " + known.joined(separator: ", ") + "; or leave it out and write loss: and grad lines")
-            }
-            if cell.arguments.count > 1 {
-                throw Diagnostic.error("{gradcheck} takes one target, got \(cell.arguments.count)", at: cell.directiveLocation)
+            default: target = .softmaxRegression
             }
             if let line = body.first {
                 throw Diagnostic.error("the built-in target '\(name)' takes no formulas", at: line.location,
@@ -140,8 +136,12 @@ public struct GradCheckDirective: Directive {
     // MARK: Author's formulas
 
     private func checkFormulas(_ program: GradCheckProgram, in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
-        let scope = bindings.scope
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
+        let scope = {
+            var scope = bindings.scope
+            scope.limits = context.evaluationLimits
+            return scope
+        }()
         let definitions = program.definitions
         let loss = program.loss!
         for gradient in program.gradients {
@@ -237,7 +237,7 @@ public struct GradCheckDirective: Directive {
 
     /// The gradient of J = −(1/N) Σ ln P_{n,y_n} with respect to the logits: (P − Y)/N.
     private func checkCrossEntropy(in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
         var generator = Xoshiro256StarStar(seed: seed ^ 0xA11)
         let classes = bindings.scope["Y"]?.cols ?? 10
         let labels: [Int]
@@ -270,7 +270,7 @@ public struct GradCheckDirective: Directive {
 
     /// The model's gradient Xᵀ(P − Y)/N and Σ(P − Y)/N on a batch of the training split.
     private func checkSoftmaxRegression(in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
         guard let x = bindings.scope["X"], let y = bindings.scope["y"], let w = bindings.scope["W"], let b = bindings.scope["b"] else {
             throw Diagnostic.error("{gradcheck} softmax-regression needs data: no data set is loaded", at: cell.directiveLocation,
                                    hint: "add a {load} cell before this one")

@@ -13,16 +13,18 @@ import Foundation
 /// The file is read whole (decompressed when gzip) and its header checked as `{load}`
 /// checks it, so the table can also say whether the length matches the header.
 public struct IDXHeaderDirective: Directive {
+    static let split = DirectiveOption.choice("split", ["train", "test"],
+                                     help: "The split whose files are shown (default train when loaded, else test); with :from: both splits name the :from: files.")
+    static let file = DirectiveOption.text("file", type: "file",
+                                  help: "An IDX file (raw or .gz, relative to the notebook) instead of a loaded data set's.")
+    static let bytes = DirectiveOption.integer("bytes", in: minimumBytes...maximumBytes, defaultText: "the header and 16 more",
+                                      help: "How many bytes the hex dump shows.")
+
     public static let spec = DirectiveSpec(
         name: "idx-header",
-        arguments: "[images|labels]",
+        arguments: .optional(["images", "labels"]),
         summary: "Shows the first bytes of an IDX file as a hex dump and explains each header field (magic, sizes) in a table.",
-        options: [
-            OptionSpec("split", "train|test", "Whose files: the split of the current data set (default train if loaded, else test)."),
-            OptionSpec("dataset", "name", "A data set loaded earlier by name (default: the last one loaded)."),
-            OptionSpec("file", "file", "An IDX file (raw or .gz, relative to the notebook) instead of a loaded data set's."),
-            OptionSpec("bytes", "\(minimumBytes)…\(maximumBytes)", "How many bytes the hex dump shows (default: the header and 16 more)."),
-        ])
+        options: [split.declaration, DirectiveOption.dataset.declaration, file.declaration, bytes.declaration])
 
     static let minimumBytes = 4
     static let maximumBytes = 1024
@@ -39,48 +41,23 @@ public struct IDXHeaderDirective: Directive {
     let byteCount: Int?
     let location: SourceLocation
 
-    public init(cell: Cell, defaults: Defaults) throws {
-        let options = OptionReader(cell: cell, defaults: defaults)
+    public init(cell: Cell, options: OptionValues) throws {
         location = cell.directiveLocation
-        guard cell.arguments.count <= 1 else {
-            throw Diagnostic.error("{idx-header} takes one word, images or labels; got \(cell.arguments.count)",
-                                   at: cell.directiveLocation, hint: "write {idx-header} images or {idx-header} labels")
-        }
-        var kind: IDXReader.Kind?
-        if let word = cell.arguments.first {
-            switch word {
-            case "images": kind = .images
-            case "labels": kind = .labels
-            default:
-                throw Diagnostic.error("{idx-header} does not know '\(word)'", at: cell.directiveLocation,
-                                       hint: (Suggestion.nearest(to: word, in: ["images", "labels"]).map { "did you mean '\($0)'? " } ?? "")
-                                           + "write {idx-header} images or {idx-header} labels")
-            }
-        }
-        let split = try options.raw("split", inheritsDefault: false).map { _ in
-            try options.choice("split", ["train", "test"], default: "train", inheritsDefault: false)
-        }
-        let dataset = options.string("dataset", inheritsDefault: false)
-        if let file = options.raw("file", inheritsDefault: false) {
-            if let other = options.raw("split", inheritsDefault: false) ?? options.raw("dataset", inheritsDefault: false) {
+        let kind: IDXReader.Kind? = cell.arguments.first.map { $0 == "images" ? .images : .labels }
+        if let file = options.raw(Self.file) {
+            if let other = options.raw(Self.split) ?? options.raw(.dataset) {
                 throw Diagnostic.error(":file: names the file itself; :split: and :dataset: choose a loaded data set's file",
                                        at: other.location, hint: "give :file:, or :split:/:dataset:, not both")
             }
-            let path = file.value.trimmingCharacters(in: .whitespaces)
-            guard !path.isEmpty else {
-                throw Diagnostic.error("option :file: is empty", at: file.location,
-                                       hint: "e.g. :file: data/mnist/t10k-images-idx3-ubyte.gz")
-            }
-            target = .file(path: path, kind: kind, location: file.location)
+            target = .file(path: try options.value(Self.file), kind: kind, location: file.location)
         } else {
             guard let kind else {
                 throw Diagnostic.error("{idx-header} needs images or labels, or a :file:", at: cell.directiveLocation,
                                        hint: "write {idx-header} images (the images file of the data set loaded last)")
             }
-            target = .loaded(kind: kind, split: split, dataset: dataset)
+            target = .loaded(kind: kind, split: try options.given(Self.split), dataset: try options.given(.dataset))
         }
-        byteCount = options.raw("bytes", inheritsDefault: false) == nil ? nil
-            : try options.int("bytes", default: 32, range: Self.minimumBytes...Self.maximumBytes, inheritsDefault: false)
+        byteCount = try options.given(Self.bytes)
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
@@ -106,8 +83,8 @@ public struct IDXHeaderDirective: Directive {
                                     rows: Self.fieldRows(bytes, kind: resolvedKind, dimensions: header.dimensions,
                                                          headerLength: header.headerLength, shown: shown),
                                     alignments: [.right, .left, .left, .left])))
-        let sizes = header.dimensions.map(LoadDirective.grouped).joined(separator: " × ")
-        outputs.append(.text("File length\(gzip ? " after gunzip" : ""): \(LoadDirective.grouped(bytes.count))"
+        let sizes = header.dimensions.map(NumberText.grouped).joined(separator: " × ")
+        outputs.append(.text("File length\(gzip ? " after gunzip" : ""): \(NumberText.grouped(bytes.count))"
                              + " = \(header.headerLength) + \(sizes) bytes, as the header says."))
 
         let magic = bytes[0 ..< 4].reduce(0) { $0 << 8 | Int($1) }
@@ -130,27 +107,11 @@ public struct IDXHeaderDirective: Directive {
 
     /// The file to read, how messages name it, what it should hold, and where errors point.
     private func file(in context: ExecutionContext) throws -> (url: URL, name: String, kind: IDXReader.Kind?, location: SourceLocation) {
-        let base = context.settings.notebookDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         switch target {
         case let .file(path, kind, fileLocation):
-            return (LoadDirective.resolve(path, against: base), path, kind, fileLocation)
+            return (context.resolve(path), path, kind, fileLocation)
         case let .loaded(kind, splitName, datasetName):
-            let dataset: Dataset
-            if let datasetName {
-                guard let named = context.state.datasets[datasetName] else {
-                    let known = context.state.datasets.keys.sorted()
-                    throw Diagnostic.error("no data set named '\(datasetName)' has been loaded", at: location,
-                                           hint: known.isEmpty ? "add a {load} cell before this one"
-                                               : "loaded: \(known.joined(separator: ", "))")
-                }
-                dataset = named
-            } else {
-                guard let current = context.state.dataset else {
-                    throw Diagnostic.error("{idx-header} \(kind.word) shows the files of a loaded data set, but none is loaded",
-                                           at: location, hint: "add a {load} cell before this one, or give :file:")
-                }
-                dataset = current
-            }
+            let dataset = try context.dataset(named: datasetName)
             guard let split = splitName.map({ dataset.split($0) }) ?? dataset.train ?? dataset.test else {
                 throw Diagnostic.error("data set '\(dataset.name)' has no \(splitName!) split loaded", at: location,
                                        hint: "loaded: \(dataset.splits.map(\.name).joined(separator: ", "))")
@@ -161,7 +122,7 @@ public struct IDXHeaderDirective: Directive {
             }
             let path = split.sources[kind == .images ? 0 : 1]
             // Sources are absolute when found by the locator, else as the {load} cell wrote them.
-            return (LoadDirective.resolve(path, against: base), path, kind, location)
+            return (context.resolve(path), path, kind, location)
         }
     }
 
@@ -214,7 +175,7 @@ public struct IDXHeaderDirective: Directive {
         let names = kind == .images ? ["number of images", "rows per image", "columns per image"] : ["number of labels"]
         for (index, size) in dimensions.enumerated() {
             let start = 4 + 4 * index
-            rows.append([range(start, start + 3), hexBytes(start, start + 4), names[index], LoadDirective.grouped(size)])
+            rows.append([range(start, start + 3), hexBytes(start, start + 4), names[index], NumberText.grouped(size)])
         }
         if shown > headerLength {
             let data = bytes[headerLength ..< shown]
@@ -222,7 +183,7 @@ public struct IDXHeaderDirective: Directive {
             let value: String
             if kind == .images {
                 let perImage = dimensions[1] * dimensions[2]
-                what = "image 0: pixels 0–\(min(data.count, perImage) - 1) of \(LoadDirective.grouped(perImage)), row by row"
+                what = "image 0: pixels 0–\(min(data.count, perImage) - 1) of \(NumberText.grouped(perImage)), row by row"
                 value = data.map { String($0) }.joined(separator: " ")
             } else {
                 what = "labels of items 0–\(data.count - 1)"

@@ -19,22 +19,26 @@ import Foundation
 /// ```
 /// ````
 public struct LoadDirective: Directive {
+    static let split = DirectiveOption.choice("split", ["train", "test", "all"], default: "all",
+                                     help: "Which splits to read. Explicit files are one split: :split: names it, otherwise a file name starting with t10k or test means test, anything else train.")
+    static let directory = DirectiveOption.text("dir", type: "folder", help: "Looks for the data set's files here first (relative to the notebook).")
+    static let images = DirectiveOption.text("images", type: "file", help: "An explicit images IDX file, raw or .gz, relative to the notebook's folder (with :labels:), instead of a named data set.")
+    static let labels = DirectiveOption.text("labels", type: "file", help: "The labels IDX file that goes with :images:.")
+    static let name = DirectiveOption.text("name", type: "name", help: "The name later cells use for the data set (:dataset: of {show}, {train}, …); default the argument, or data.")
+    static let limit = DirectiveOption.integer("limit", in: 1...Int.max, inherits: true, help: "Keeps the first N rows of each split: quick drafts.")
+    static let range = DirectiveOption.rows("range", help: "Keeps rows a to b−1 of each split (instead of :limit:).")
+    static let from = DirectiveOption.choice("from", ["train", "test"], inherits: true,
+                                    help: "Reads only this split's files and cuts the splits from their rows, as :train-rows: and :test-rows: say.")
+    static let trainRows = DirectiveOption.rows("train-rows", inherits: true, help: "Rows a to b−1 for the train split: of the :from: files, of explicit :images:/:labels: files (which then make both splits), or else of the split's own files.")
+    static let testRows = DirectiveOption.rows("test-rows", inherits: true, help: "Rows a to b−1 for the test split, read as :train-rows: is.")
+    static let rowsOfSplit = ["train": trainRows, "test": testRows]
+
     public static let spec = DirectiveSpec(
         name: "load",
-        arguments: "[\(DatasetCatalog.names.joined(separator: "|"))]",
+        arguments: .optional(DatasetCatalog.names),
         summary: "Reads a data set's IDX files (raw or .gz) and shows its splits, pixel statistics and class counts.",
-        options: [
-            OptionSpec("split", "train|test|all", "Which splits to read; explicit files are one split, guessed from the file name (t10k… is test).", default: "all"),
-            OptionSpec("dir", "folder", "Looks for the data set's files here first (relative to the notebook)."),
-            OptionSpec("images", "file", "An explicit images IDX file (with :labels:) instead of a named data set."),
-            OptionSpec("labels", "file", "The labels IDX file that goes with :images:."),
-            OptionSpec("name", "name", "The name later cells use for the data set (default: the argument, or 'data')."),
-            OptionSpec("limit", "integer ≥ 1", "Keeps the first N rows of each split (quick runs)."),
-            OptionSpec("range", "a..b", "Keeps rows a to b−1 of each split."),
-            OptionSpec("from", "train|test", "Reads only this split's files and cuts the splits from their rows (:train-rows:, :test-rows:)."),
-            OptionSpec("train-rows", "a..b", "The train split's rows: of its own files, or of the :from: files."),
-            OptionSpec("test-rows", "a..b", "The test split's rows: of its own files, or of the :from: files."),
-        ])
+        options: [split.declaration, directory.declaration, images.declaration, labels.declaration, name.declaration,
+                  limit.declaration, range.declaration, from.declaration, trainRows.declaration, testRows.declaration])
 
     /// Where the data comes from.
     enum Source {
@@ -54,31 +58,24 @@ public struct LoadDirective: Directive {
     let from: String?
     let location: SourceLocation
 
-    public init(cell: Cell, defaults: Defaults) throws {
-        let options = OptionReader(cell: cell, defaults: defaults)
+    public init(cell: Cell, options: OptionValues) throws {
         location = cell.directiveLocation
-        guard cell.arguments.count <= 1 else {
-            throw Diagnostic.error("{load} takes one data set name, got \(cell.arguments.count) words",
-                                   at: cell.directiveLocation, hint: "write {load} \(DatasetCatalog.names[0]), or give :images: and :labels:")
-        }
-        let images = options.raw("images", inheritsDefault: false)
-        let labels = options.raw("labels", inheritsDefault: false)
-        let splitChoice = try options.choice("split", ["train", "test", "all"], default: "all", inheritsDefault: false)
+        let images = options.raw(Self.images)
+        let labels = options.raw(Self.labels)
+        let splitChoice = try options.value(Self.split)
         var splitRows: [String: Range<Int>] = [:]
-        for split in ["train", "test"] {
-            if let given = options.raw("\(split)-rows") {
-                splitRows[split] = try Self.parseRange(given.value, option: "\(split)-rows", at: given.location)
-            }
+        for (split, option) in Self.rowsOfSplit {
+            splitRows[split] = try options.given(option)
         }
-        let from = try options.raw("from").map { _ in try options.choice("from", ["train", "test"], default: "test") }
+        let from = try options.given(Self.from)
         if let from {
-            if let split = options.raw("split", inheritsDefault: false) {
+            if let split = options.raw(Self.split) {
                 throw Diagnostic.error(":from: \(from) builds the splits from :train-rows: and :test-rows:; :split: does not apply",
                                        at: split.location, hint: "drop :split:, and give only the rows of the splits you want")
             }
             guard !splitRows.isEmpty else {
                 throw Diagnostic.error(":from: \(from) needs :train-rows: or :test-rows: (or both) to say which rows become which split",
-                                       at: options.location(of: "from"),
+                                       at: options.location(of: Self.from),
                                        hint: "e.g. :train-rows: 0..8000 and :test-rows: 8000..10000")
             }
         }
@@ -86,61 +83,54 @@ public struct LoadDirective: Directive {
         self.splitRows = splitRows
 
         if let argument = cell.arguments.first {
-            guard let entry = DatasetCatalog.entry(named: argument) else {
-                let suggestion = Suggestion.nearest(to: argument, in: DatasetCatalog.names)
-                throw Diagnostic.error("unknown data set '\(argument)'", at: cell.directiveLocation,
-                                       hint: (suggestion.map { "did you mean '\($0)'? " } ?? "")
-                                           + "known data sets: \(DatasetCatalog.names.joined(separator: ", ")); for other files give :images: and :labels:")
-            }
+            let entry = DatasetCatalog.entry(named: argument)!
             if let given = images ?? labels {
                 throw Diagnostic.error("{load} \(argument) finds its own files; :images: and :labels: are for unnamed data",
                                        at: given.location, hint: "drop the argument and use :name: to name explicit files")
             }
-            let directory = options.raw("dir", inheritsDefault: false)
+            let directory = options.raw(Self.directory)
             let splits = from.map { [$0] } ?? (splitChoice == "all" ? ["train", "test"] : [splitChoice])
             source = .catalog(entry, splits: splits,
-                              directory: directory.map { ($0.value.trimmingCharacters(in: .whitespaces), $0.location) })
-            name = options.string("name", inheritsDefault: false) ?? entry.name
+                              directory: try directory.map { (try options.value(Self.directory) as String, $0.location) })
+            name = try options.given(Self.name) ?? entry.name
         } else {
             guard let images, let labels else {
                 throw Diagnostic.error("{load} needs a data set name or both :images: and :labels:",
                                        at: (images ?? labels)?.location ?? cell.directiveLocation,
                                        hint: "write {load} \(DatasetCatalog.names.joined(separator: " or {load} ")), or give both files")
             }
-            if let directory = options.raw("dir", inheritsDefault: false) {
+            if let directory = options.raw(Self.directory) {
                 throw Diagnostic.error(":dir: is where named data sets are looked for; explicit files give their own paths",
                                        at: directory.location, hint: "drop :dir: or write the folder into :images: and :labels:")
             }
             if let from {
                 throw Diagnostic.error(":from: \(from) picks a named data set's files; :images: and :labels: are already one pair of files",
-                                       at: options.location(of: "from"),
+                                       at: options.location(of: Self.from),
                                        hint: "drop :from:: :train-rows: and :test-rows: cut explicit files directly")
             }
-            let trimmedImages = images.value.trimmingCharacters(in: .whitespaces)
+            let imagesPath: String = try options.value(Self.images), labelsPath: String = try options.value(Self.labels)
             let split: String
             switch splitChoice {
             case "all":
-                let file = (trimmedImages as NSString).lastPathComponent.lowercased()
+                let file = (imagesPath as NSString).lastPathComponent.lowercased()
                 split = file.hasPrefix("t10k") || file.hasPrefix("test") ? "test" : "train"
             default:
                 split = splitChoice
             }
-            source = .files(images: (trimmedImages, images.location),
-                            labels: (labels.value.trimmingCharacters(in: .whitespaces), labels.location), split: split)
-            name = options.string("name", inheritsDefault: false) ?? "data"
+            source = .files(images: (imagesPath, images.location), labels: (labelsPath, labels.location), split: split)
+            name = try options.given(Self.name) ?? "data"
         }
 
-        let limit = options.raw("limit") == nil ? nil : try options.int("limit", default: 1000, range: 1...Int.max)
-        var rows: Range<Int>? = limit.map { 0 ..< $0 }
-        if let range = options.raw("range", inheritsDefault: false) {
-            if let limitOption = options.raw("limit") {
+        var rows: Range<Int>? = try options.given(Self.limit).map { 0 ..< $0 }
+        if options.isSet(Self.range) {
+            if let limitOption = options.raw(Self.limit) {
                 throw Diagnostic.error(":limit: and :range: both choose rows; give one", at: limitOption.location,
                                        hint: ":limit: N is :range: 0..N")
             }
-            rows = try Self.parseRange(range.value, at: range.location)
+            rows = try options.given(Self.range)
         }
-        if let rows, let given = ["train-rows", "test-rows"].lazy.compactMap({ options.raw($0) }).first {
-            throw Diagnostic.error(":\(options.raw("range", inheritsDefault: false) == nil ? "limit" : "range"): keeps rows \(rows.lowerBound)..\(rows.upperBound) of every split, but :train-rows:/:test-rows: choose rows per split; give one kind",
+        if let rows, let given = Self.rowsOfSplit.values.lazy.compactMap({ options.raw($0) }).first {
+            throw Diagnostic.error(":\(options.isSet(Self.range) ? "range" : "limit"): keeps rows \(rows.lowerBound)..\(rows.upperBound) of every split, but :train-rows:/:test-rows: choose rows per split; give one kind",
                                    at: given.location, hint: "write the rows into :train-rows: and :test-rows: instead")
         }
         self.rows = rows
@@ -148,36 +138,24 @@ public struct LoadDirective: Directive {
     }
 
     /// Rows chosen per split must name loaded splits and, cut from one file pair, must not overlap.
-    private func checkSplitRows(options: OptionReader, explicitFiles: Bool) throws {
+    private func checkSplitRows(options: OptionValues, explicitFiles: Bool) throws {
         let sameFiles = from != nil || explicitFiles
         if let train = splitRows["train"], let test = splitRows["test"], sameFiles, train.overlaps(test) {
             let shared = train.clamped(to: test)
-            throw Diagnostic.error("train rows \(train.lowerBound)..\(train.upperBound) and test rows \(test.lowerBound)..\(test.upperBound) overlap: \(Self.grouped(shared.count)) images would be trained on and then tested on",
-                                   at: options.location(of: "test-rows"),
+            throw Diagnostic.error("train rows \(train.lowerBound)..\(train.upperBound) and test rows \(test.lowerBound)..\(test.upperBound) overlap: \(NumberText.grouped(shared.count)) images would be trained on and then tested on",
+                                   at: options.location(of: Self.testRows),
                                    hint: "cut the file into disjoint parts, e.g. :train-rows: 0..\(test.lowerBound) and :test-rows: \(test.lowerBound)..\(test.upperBound)")
         }
         if case let .catalog(_, splits, _) = source, from == nil {
             for split in splitRows.keys.sorted() where !splits.contains(split) {
                 throw Diagnostic.error(":\(split)-rows: chooses rows of the \(split) split, which :split: leaves out",
-                                       at: options.location(of: "\(split)-rows"),
+                                       at: options.location(of: Self.rowsOfSplit[split]!),
                                        hint: "load it with :split: all, or cut it from the other split's files with :from:")
             }
         }
     }
 
-    /// `a..b` (a < b, both ≥ 0) as the half-open range a..<b.
-    static func parseRange(_ text: String, option: String = "range", at location: SourceLocation) throws -> Range<Int> {
-        let parts = text.trimmingCharacters(in: .whitespaces).components(separatedBy: "..")
-        guard parts.count == 2, let low = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-              let high = Int(parts[1].trimmingCharacters(in: .whitespaces)), low >= 0, low < high else {
-            throw Diagnostic.error("option :\(option): expects a..b with 0 ≤ a < b, got '\(text)'", at: location,
-                                   hint: "e.g. :\(option): 0..1000 keeps the first 1,000 rows (b itself is left out)")
-        }
-        return low ..< high
-    }
-
     public func run(in context: ExecutionContext) throws -> CellOutputs {
-        let base = Self.baseDirectory(context)
         var splits: [DataSplit] = []
         let classNames: [String]
         var origin: String
@@ -203,9 +181,9 @@ public struct LoadDirective: Directive {
         case let .files(images, labels, split):
             context.progress("reading \(split) split")
             let catalogClasses = DatasetCatalog.entry(named: name)?.classNames
-            let imagesURL = Self.resolve(images.path, against: base)
+            let imagesURL = context.resolve(images.path)
             // Messages name the files as the cell wrote them.
-            let data = try read(split, images: imagesURL, labels: Self.resolve(labels.path, against: base),
+            let data = try read(split, images: imagesURL, labels: context.resolve(labels.path),
                                 rows: splitRows.isEmpty ? rows : nil,
                                 classCount: catalogClasses?.count, at: images.location,
                                 displayName: { $0 == imagesURL ? images.path : labels.path })
@@ -216,7 +194,6 @@ public struct LoadDirective: Directive {
         }
         let dataset = Dataset(name: name, classNames: classNames,
                               train: splits.first { $0.name == "train" }, test: splits.first { $0.name == "test" })
-        context.state.datasets[name] = dataset
         context.state.dataset = dataset
         if from == nil {
             if !splitRows.isEmpty, case .catalog = source {
@@ -238,7 +215,7 @@ public struct LoadDirective: Directive {
         for split in ["train", "test"] {
             guard let kept = splitRows[split] else { continue }
             guard kept.upperBound <= whole.count else {
-                throw Diagnostic.error(":\(split)-rows: \(kept.lowerBound)..\(kept.upperBound) goes past the \(Self.grouped(whole.count)) rows of \(files)",
+                throw Diagnostic.error(":\(split)-rows: \(kept.lowerBound)..\(kept.upperBound) goes past the \(NumberText.grouped(whole.count)) rows of \(files)",
                                        at: location, hint: "the rows are 0..\(whole.count) (the end is left out)")
             }
             parts.append(whole.subset(kept, name: split))
@@ -254,20 +231,14 @@ public struct LoadDirective: Directive {
             let found = try locate(entry, splits: splitNames, directory: directory, in: context)
             return splitNames.flatMap { [found.files[$0]!.images, found.files[$0]!.labels] }
         case let .files(images, labels, _):
-            let base = Self.baseDirectory(context)
-            return [Self.resolve(images.path, against: base), Self.resolve(labels.path, against: base)]
+            return [context.resolve(images.path), context.resolve(labels.path)]
         }
-    }
-
-    /// The folder relative paths start from: the notebook's, else the working directory.
-    private static func baseDirectory(_ context: ExecutionContext) -> URL {
-        context.settings.notebookDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 
     /// Finds a named data set's files for `splits`, with errors placed at `:dir:` or the directive.
     private func locate(_ entry: DatasetCatalog.Entry, splits: [String], directory: (path: String, location: SourceLocation)?,
                         in context: ExecutionContext) throws -> (place: DatasetLocator.Place, files: [String: DatasetLocator.SplitFiles]) {
-        let locator = DatasetLocator(cellDirectory: directory.map { Self.resolve($0.path, against: Self.baseDirectory(context)) },
+        let locator = DatasetLocator(cellDirectory: directory.map { context.resolve($0.path) },
                                      dataRoot: context.settings.dataDirectory)
         do {
             return try locator.locate(entry, splits: splits)
@@ -286,13 +257,6 @@ public struct LoadDirective: Directive {
         }
     }
 
-    /// `path` as a file URL, relative paths taken from `base`, `~` expanded.
-    static func resolve(_ path: String, against base: URL) -> URL {
-        let expanded = (path as NSString).expandingTildeInPath
-        return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded)
-                                        : base.appendingPathComponent(expanded).standardizedFileURL
-    }
-
     /// The split table, the class table and the metrics of `dataset`.
     static func summary(of dataset: Dataset, origin: String) -> CellOutputs {
         var outputs = CellOutputs()
@@ -302,8 +266,8 @@ public struct LoadDirective: Directive {
             let histogram = PixelStatistics.histogram(split.images)
             for value in 0 ..< 256 { total[value] += histogram[value] }
             let stats = PixelStatistics(histogram: histogram)
-            rows.append([split.name, grouped(split.count), "\(split.rows)×\(split.cols)",
-                         fixed(stats.mean), fixed(stats.standardDeviation)])
+            rows.append([split.name, NumberText.grouped(split.count), "\(split.rows)×\(split.cols)",
+                         NumberText.fixed(stats.mean), NumberText.fixed(stats.standardDeviation)])
             outputs.record("\(split.name)_count", Double(split.count))
             outputs.record("\(split.name)_pixel_mean", stats.mean)
             outputs.record("\(split.name)_pixel_std", stats.standardDeviation)
@@ -322,7 +286,7 @@ public struct LoadDirective: Directive {
             }
         }
         let classRows = dataset.classNames.indices.map { label in
-            [String(label), dataset.classNames[label]] + counts.map { grouped($0[label]) }
+            [String(label), dataset.classNames[label]] + counts.map { NumberText.grouped($0[label]) }
         }
         outputs.append(.table(Table(caption: "\(dataset.name): images per class",
                                     header: ["label", "class"] + dataset.splits.map(\.name), rows: classRows,
@@ -331,19 +295,4 @@ public struct LoadDirective: Directive {
         return outputs
     }
 
-    /// 10000 → "10,000".
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
-
-    /// Four decimals, as the tutorials quote pixel statistics.
-    static func fixed(_ value: Double) -> String {
-        String(format: "%.4f", value)
-    }
 }

@@ -17,78 +17,62 @@ import Foundation
 /// wrong ones flagged), or its `weights` (one template per class in a diverging colour
 /// map, also written as PPM files).
 public struct ShowDirective: Directive {
-    public static let spec = DirectiveSpec(
-        name: "show",
-        arguments: "[train|test | predictions [train|test] | weights]",
-        summary: "Shows images of a loaded split in a grid, captioned, and writes them as PGM or PPM files.",
-        options: [
-            OptionSpec("split", "train|test", "The split to show (same as the argument); default test if loaded, else train."),
-            OptionSpec("dataset", "name", "A data set loaded earlier by name (default: the last one loaded)."),
-            OptionSpec("start", "integer ≥ 0", "The first row shown.", default: "0"),
-            OptionSpec("count", "1…\(maxImages)", "How many rows from :start:.", default: "10"),
-            OptionSpec("per-class", "1…\(maxPerClass)", "Instead of :start:/:count:, the first N images of each class, in class order."),
-            OptionSpec("caption", "label|class|index|none", "What is written under each image.", default: "class"),
-            OptionSpec("scale", "1…16", "How many times larger the page shows the images (pixelated).", default: "3"),
-            OptionSpec("format", "pgm|ppm", "The file format written: PGM (gray) or PPM (RGB).", default: "pgm"),
-            OptionSpec("only", "all|wrong", "With predictions: every selected row, or only the first :count: the model gets wrong.", default: "all"),
-        ])
-
     static let maxImages = 1000
     static let maxPerClass = 100
+
+    static let split = DirectiveOption.choice("split", ["train", "test"],
+                                     help: "The split to show (same as the argument); default test if loaded, else train.")
+    static let start = DirectiveOption.integer("start", in: 0...Int(Int32.max), default: 0, help: "The first row shown.")
+    static let count = DirectiveOption.integer("count", in: 1...maxImages, default: 10, inherits: true, help: "How many rows from :start:.")
+    static let perClass = DirectiveOption.integer("per-class", in: 1...maxPerClass,
+                                         help: "Instead of :start:/:count:, the first N images of each class, in class order.")
+    static let caption = DirectiveOption<Captioning>.cases("caption", default: .class, inherits: true, help: "What is written under each image; the alt text always names split, row and class.")
+    static let scale = DirectiveOption.integer("scale", in: 1...16, default: 3, inherits: true,
+                                      help: "How many times larger the page shows the images (pixelated).")
+    static let format = DirectiveOption<NetpbmWriter.Format>.cases("format", default: .pgm, inherits: true,
+                                                          help: "The files written: P5 gray (pgm), or P6 RGB with the gray value in all three channels (ppm).")
+    static let only = DirectiveOption.choice("only", ["all", "wrong"], default: "all",
+                                    help: "With predictions: every selected row, or only the first :count: the model gets wrong.")
+
+    public static let spec = DirectiveSpec(
+        name: "show",
+        arguments: ArgumentSyntax([], [["train", "test"]], [["predictions"]], [["predictions"], ["train", "test"]], [["weights"]]),
+        summary: "Shows images of a loaded split in a grid, captioned, and writes them as PGM or PPM files.",
+        options: [split.declaration, DirectiveOption.dataset.declaration, DirectiveOption.model.declaration, start.declaration, count.declaration,
+                  perClass.declaration, caption.declaration, scale.declaration, format.declaration, only.declaration])
 
     /// What the cell shows.
     enum Mode: Equatable {
         /// Images of a data set split, chosen by `Selection`.
         case samples(split: String?)
-        /// The trained model's predictions on a split; `onlyWrong` picks mistakes only.
+        /// A model's predictions on a split; `onlyWrong` picks mistakes only.
         case predictions(split: String?, onlyWrong: Bool)
-        /// The trained model's weight templates, one per class.
+        /// A model's first-layer weights, one image per class or unit.
         case weights
 
-        /// The mode named by the cell's arguments.
-        init(arguments: [String], options: OptionReader, at location: SourceLocation) throws {
-            let predictionsOnSplit = arguments.count == 2 && arguments[0] == "predictions" && ["train", "test"].contains(arguments[1])
-            guard arguments.count <= 1 || predictionsOnSplit else {
-                throw Diagnostic.error("{show} takes one argument (two for predictions on a split), got \(arguments.count)", at: location,
-                                       hint: "write {show} test, {show} predictions test, or choose with options such as :per-class: 3")
+        /// The mode named by the cell's arguments (already checked against the spec).
+        init(arguments: [String], options: OptionValues) throws {
+            let splitOption = try options.given(ShowDirective.split)
+            let argumentSplit = arguments.last.flatMap { ["train", "test"].contains($0) ? $0 : nil }
+            if let argumentSplit, let splitOption, splitOption != argumentSplit {
+                throw Diagnostic.error("{show} \(arguments.joined(separator: " ")) contradicts :split: \(splitOption)",
+                                       at: options.location(of: ShowDirective.split), hint: "give the split once")
             }
-            var splitOption = try options.raw("split", inheritsDefault: false).map { _ in
-                try options.choice("split", ["train", "test"], default: "test", inheritsDefault: false)
-            }
-            if predictionsOnSplit {
-                if let splitOption, splitOption != arguments[1] {
-                    throw Diagnostic.error("{show} predictions \(arguments[1]) contradicts :split: \(splitOption)",
-                                           at: options.location(of: "split"), hint: "give the split once")
-                }
-                splitOption = arguments[1]
-            }
-            let onlyWrong = try options.choice("only", ["all", "wrong"], default: "all", inheritsDefault: false) == "wrong"
-            if options.raw("only", inheritsDefault: false) != nil && arguments.first != "predictions" {
-                throw Diagnostic.error(":only: applies to {show} predictions", at: options.location(of: "only"),
+            let split = argumentSplit ?? splitOption
+            if options.isSet(ShowDirective.only) && arguments.first != "predictions" {
+                throw Diagnostic.error(":only: applies to {show} predictions", at: options.location(of: ShowDirective.only),
                                        hint: "write {show} predictions with :only: wrong")
             }
             switch arguments.first {
-            case nil:
-                self = .samples(split: splitOption)
             case "predictions":
-                self = .predictions(split: splitOption, onlyWrong: onlyWrong)
+                self = .predictions(split: split, onlyWrong: try options.value(ShowDirective.only) == "wrong")
             case "weights":
-                if let split = options.raw("split", inheritsDefault: false) {
-                    throw Diagnostic.error("{show} weights shows the model, not a split", at: split.location,
-                                           hint: "remove :split:")
+                if let given = options.raw(ShowDirective.split) {
+                    throw Diagnostic.error("{show} weights shows the model, not a split", at: given.location, hint: "remove :split:")
                 }
                 self = .weights
-            case let word? where ["train", "test"].contains(word):
-                if let splitOption, splitOption != word {
-                    throw Diagnostic.error("{show} \(word) contradicts :split: \(splitOption)", at: options.location(of: "split"),
-                                           hint: "give the split once")
-                }
-                self = .samples(split: word)
-            case let word?:
-                let known = ["train", "test", "predictions", "weights"]
-                throw Diagnostic.error("{show} does not know '\(word)'", at: location,
-                                       hint: (Suggestion.nearest(to: word, in: known).map { "did you mean '\($0)'? " } ?? "")
-                                           + "write {show} \(known.joined(separator: " or {show} "))")
+            default:
+                self = .samples(split: split)
             }
         }
     }
@@ -119,26 +103,30 @@ public struct ShowDirective: Directive {
     let scale: Int
     let format: NetpbmWriter.Format
     let datasetName: String?
+    let modelName: String?
     let location: SourceLocation
 
-    public init(cell: Cell, defaults: Defaults) throws {
-        let options = OptionReader(cell: cell, defaults: defaults)
+    public init(cell: Cell, options: OptionValues) throws {
         location = cell.directiveLocation
-        mode = try Mode(arguments: cell.arguments, options: options, at: cell.directiveLocation)
-        if options.raw("per-class", inheritsDefault: false) != nil {
-            for conflicting in ["start", "count"] where cell.option(conflicting) != nil {
-                throw Diagnostic.error(":per-class: and :\(conflicting): both choose images; give one", at: options.location(of: conflicting),
+        mode = try Mode(arguments: cell.arguments, options: options)
+        if let perClass = try options.given(Self.perClass) {
+            for conflicting in [Self.start, Self.count] where cell.option(conflicting.name) != nil {
+                throw Diagnostic.error(":per-class: and :\(conflicting.name): both choose images; give one", at: options.location(of: conflicting),
                                        hint: ":per-class: N shows the first N of each class; :start:/:count: a run of rows")
             }
-            selection = .perClass(try options.int("per-class", default: 3, range: 1...Self.maxPerClass, inheritsDefault: false))
+            selection = .perClass(perClass)
         } else {
-            selection = .range(start: try options.int("start", default: 0, range: 0...Int.max, inheritsDefault: false),
-                               count: try options.int("count", default: 10, range: 1...Self.maxImages, inheritsDefault: false))
+            selection = .range(start: try options.value(Self.start), count: try options.value(Self.count))
         }
-        captioning = Captioning(rawValue: try options.choice("caption", Captioning.allCases.map(\.rawValue), default: "class"))!
-        scale = try options.int("scale", default: 3, range: 1...16)
-        format = NetpbmWriter.Format(rawValue: try options.choice("format", NetpbmWriter.Format.allCases.map(\.rawValue), default: "pgm"))!
-        datasetName = options.string("dataset", inheritsDefault: false)
+        captioning = try options.value(Self.caption)
+        scale = try options.value(Self.scale)
+        format = try options.value(Self.format)
+        datasetName = try options.given(.dataset)
+        modelName = try options.given(.model)
+        if case .samples = mode, let given = options.raw(.model) {
+            throw Diagnostic.error(":model: applies to {show} predictions and {show} weights", at: given.location,
+                                   hint: "remove :model:, or write {show} predictions")
+        }
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
@@ -152,33 +140,11 @@ public struct ShowDirective: Directive {
         }
     }
 
-    /// The trained model, or an error saying to train one first.
-    private func model(in state: NotebookState, for what: String) throws -> SoftmaxModel {
-        guard let model = state.model else {
-            throw Diagnostic.error("{show} \(what) needs a trained model, and none exists yet", at: location,
-                                   hint: "add a {train} softmax cell before this one")
-        }
-        return model
-    }
-
-    /// The split called `name`, else the test split when loaded, else train.
-    private func split(_ name: String?, of dataset: Dataset) throws -> DataSplit {
-        let name = name ?? (dataset.test != nil ? "test" : "train")
-        guard let split = dataset.split(name) else {
-            throw Diagnostic.error("data set '\(dataset.name)' has no \(name) split loaded", at: location,
-                                   hint: "load it with :split: \(name) or :split: all, or show \(dataset.splits.map(\.name).joined(separator: " or "))")
-        }
-        return split
-    }
-
     private func showPredictions(split splitName: String?, onlyWrong: Bool, in context: ExecutionContext) throws -> CellOutputs {
-        let model = try model(in: context.state, for: "predictions")
-        let dataset = try dataset(in: context.state)
-        let split = try split(splitName, of: dataset)
-        guard model.inputs == split.pixelCount else {
-            throw Diagnostic.error("the model takes \(model.inputs) inputs but \(dataset.name) images have \(split.pixelCount) pixels",
-                                   at: location, hint: "show predictions on the data set the model was trained on")
-        }
+        let model = try context.model(named: modelName)
+        let dataset = try context.dataset(named: datasetName)
+        let split = try context.split(splitName, of: dataset, purpose: "show")
+        try context.checkInputs(of: model, match: split, dataset: dataset)
         let indices: [Int]
         switch (selection, onlyWrong) {
         case let (.range(start, count), true):
@@ -205,16 +171,19 @@ public struct ShowDirective: Directive {
     }
 
     private func showWeights(in context: ExecutionContext) throws -> CellOutputs {
-        let model = try model(in: context.state, for: "weights")
-        let dataset = try? dataset(in: context.state)
+        let model = try context.model(named: modelName)
+        let dataset = try? context.dataset(named: datasetName)
         let side = Int(Double(model.inputs).squareRoot().rounded())
         let split = dataset?.splits.first { $0.pixelCount == model.inputs }
         let (rows, cols) = split.map { ($0.rows, $0.cols) } ?? (side, model.inputs / max(side, 1))
         guard rows * cols == model.inputs else {
-            throw Diagnostic.error("cannot draw \(model.inputs) weights per class as an image", at: location,
+            throw Diagnostic.error("cannot draw \(model.inputs) weights per unit as an image", at: location,
                                    hint: "load the data set the model was trained on first")
         }
-        let classNames = dataset?.classNames ?? (0..<model.classes).map(String.init)
+        // One image per class for softmax regression, per hidden unit for a deeper model.
+        let units = model.inputWeights.units
+        let perClass = units == model.classes
+        let classNames = perClass ? dataset?.classNames ?? (0..<units).map(String.init) : (0..<units).map { "unit \($0)" }
         let figures = try WeightImages.figures(of: model, rows: rows, cols: cols, classNames: classNames, displayScale: scale)
         let (bitmaps, range) = WeightImages.bitmaps(of: model, rows: rows, cols: cols)
         let folder = try context.assetURL("weights")
@@ -224,33 +193,15 @@ public struct ShowDirective: Directive {
             try Self.write(NetpbmWriter.encode(bitmap, as: .ppm), to: folder.appendingPathComponent("\(index)-\(name).ppm"), at: location)
         }
         var outputs = CellOutputs([.images(figures)])
-        outputs.append(.text("Weights of each class as a \(rows)×\(cols) image: blue negative, white zero, red positive; "
-            + "one scale for all, ±\(String(format: "%.3g", range)). Written as PPM files to \(context.notebookName)/weights/."))
+        outputs.append(.text("Weights of each \(perClass ? "class" : "hidden unit") as a \(rows)×\(cols) image: blue negative, white zero, red positive; "
+            + "one scale for all, ±\(NumberText.significant(Double(range))). Written as PPM files to \(context.notebookName)/weights/."))
         outputs.record("weight_range", Double(range))
         return outputs
     }
 
-    /// The data set named by `:dataset:`, or the current one.
-    func dataset(in state: NotebookState) throws -> Dataset {
-        if let datasetName {
-            guard let dataset = state.datasets[datasetName] else {
-                let loaded = state.datasets.keys.sorted()
-                throw Diagnostic.error("no data set named '\(datasetName)' has been loaded", at: location,
-                                       hint: loaded.isEmpty ? "add a {load} cell before this one"
-                                           : "loaded: \(loaded.joined(separator: ", "))")
-            }
-            return dataset
-        }
-        guard let dataset = state.dataset else {
-            throw Diagnostic.error("{show} needs a data set, and none is loaded yet", at: location,
-                                   hint: "add a cell such as {load} fashion-mnist before this one")
-        }
-        return dataset
-    }
-
     private func showSamples(split splitName: String?, in context: ExecutionContext) throws -> CellOutputs {
-        let dataset = try dataset(in: context.state)
-        let split = try split(splitName, of: dataset)
+        let dataset = try context.dataset(named: datasetName)
+        let split = try context.split(splitName, of: dataset, purpose: "show")
         let indices = try rows(of: split)
         let folder = try context.assetURL(dataset.name)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -297,7 +248,7 @@ public struct ShowDirective: Directive {
         do {
             try Data(bytes).write(to: url)
         } catch {
-            throw Diagnostic.error("cannot write '\(url.path)': \(error.localizedDescription)", at: location,
+            throw Diagnostic.error("cannot write '\(url.path)': \(FileSystemError.cause(of: error))", at: location,
                                    hint: "check that the output folder is writable")
         }
     }

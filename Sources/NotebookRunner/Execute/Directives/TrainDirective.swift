@@ -24,26 +24,50 @@ import Foundation
 /// `train_loss`, `train_accuracy`, `test_accuracy`, `seconds`, `epochs`, `steps`, and
 /// stores the model for `{evaluate}` and `{show} weights`/`predictions`.
 public struct TrainDirective: Directive {
+    static let maxEpochs = 100_000
+
+    static let learningRate = DirectiveOption.number("lr", .positive, default: 0.1, inherits: true, help: "Learning rate.")
+    static let batch = DirectiveOption<TrainingConfiguration.BatchSize>("batch", type: "integer 1…\(Int32.max)|full", default: .rows(256),
+                                                              defaultText: "256", inherits: true,
+                                                              help: "Rows per gradient step. Minibatches are reshuffled every epoch; the last one of an epoch is smaller when the size does not divide the rows. full is full-batch gradient descent: one step per epoch over every row, in order.") { text, location in
+        if text.trimmingCharacters(in: .whitespaces).lowercased() == "full" { return .full }
+        return .rows(try rowsPerBatch.parse(text, location))
+    }
+    private static let rowsPerBatch = DirectiveOption.integer("batch", in: 1...Int(Int32.max), default: 256, help: "")
+    static let epochs = DirectiveOption.integer("epochs", in: 1...maxEpochs, default: 10, inherits: true, help: "Passes over the training rows.")
+    static let steps = DirectiveOption.integer("steps", in: 1...Int(Int32.max), inherits: true,
+                                      help: "Stops after this many gradient steps instead (the last epoch may be partial). Not together with :epochs:.")
+    static let initialization = DirectiveOption<TrainingConfiguration.Initialization>(
+        "init", type: "zeros|normal(STD)", default: .normal(standardDeviation: 0.01), defaultText: "normal(0.01)", inherits: true,
+        help: "Initial weights; biases always start at 0.") { raw, location in
+        let text = raw.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "")
+        if text == "zeros" || text == "zero" { return .zeros }
+        if text == "normal" { return .normal(standardDeviation: 0.01) }
+        if text.hasPrefix("normal("), text.hasSuffix(")"),
+           let deviation = Double(text.dropFirst("normal(".count).dropLast()), deviation.isFinite, deviation >= 0 {
+            return .normal(standardDeviation: deviation)
+        }
+        throw Diagnostic.error("option :init: expects zeros or normal(STD), got '\(raw)'", at: location,
+                               hint: "e.g. :init: normal(0.01) draws each weight from N(0, 0.01²); :init: zeros starts at 0")
+    }
+    static let seed = DirectiveOption.seed(help: "Seeds initialisation and shuffling.")
+    static let normalize = DirectiveOption.flag("normalize", default: true, inherits: true, help: "Scales pixels from 0…255 to 0…1.")
+    static let weightDecay = DirectiveOption.number("weight-decay", .closed(0, 1e6), default: 0, inherits: true,
+                                           help: "L2 penalty λ: each step also subtracts lr·λ·W (biases are not decayed). Reported losses are the plain cross-entropy.")
+    static let samples = DirectiveOption.integer("samples", in: 1...Int(Int32.max),
+                                        help: "Trains on the first N rows of the training split only (quick runs; the test split is untouched).")
+    static let gradW = DirectiveOption.text("grad W", type: "expression",
+                                   help: "Trains with this formula for ∂J/∂W (names X, y, Y, N, W, b, P) instead of the built-in gradient.")
+    static let gradB = DirectiveOption.text("grad b", type: "expression", help: "Trains with this formula for ∂J/∂b.")
+
     public static let spec = DirectiveSpec(
         name: "train",
-        arguments: "softmax",
+        arguments: .one(of: ["softmax"]),
         summary: "Trains softmax regression with minibatch SGD (or full-batch gradient descent) and shows its learning curves.",
-        options: [
-            OptionSpec("lr", "number > 0", "Learning rate.", default: "0.1"),
-            OptionSpec("batch", "integer ≥ 1|full", "Rows per gradient step; full uses every row in each step.", default: "256"),
-            OptionSpec("epochs", "integer ≥ 1", "Passes over the training rows.", default: "10"),
-            OptionSpec("steps", "integer ≥ 1", "Stops after this many gradient steps instead of whole epochs."),
-            OptionSpec("init", "zeros|normal(STD)", "Initial weights (biases start at 0).", default: "normal(0.01)"),
-            OptionSpec("seed", "integer ≥ 0", "Seeds initialisation and shuffling.", default: "0"),
-            OptionSpec("normalize", "true|false", "Scales pixels from 0…255 to 0…1.", default: "true"),
-            OptionSpec("weight-decay", "number ≥ 0", "L2 penalty λ on the weights (not the biases).", default: "0"),
-            OptionSpec("samples", "integer ≥ 1", "Trains on the first N rows of the train split only."),
-            OptionSpec("grad W", "expression", "Trains with this formula for ∂J/∂W (names X, y, Y, N, W, b, P) instead of the built-in gradient."),
-            OptionSpec("grad b", "expression", "Trains with this formula for ∂J/∂b."),
-            OptionSpec("dataset", "name", "A data set loaded earlier by name (default: the last one loaded)."),
-        ], acceptsBody: true)
-
-    static let maxEpochs = 100_000
+        options: [learningRate.declaration, batch.declaration, epochs.declaration, steps.declaration, initialization.declaration,
+                  seed.declaration, normalize.declaration, weightDecay.declaration, samples.declaration,
+                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration],
+        acceptsBody: true)
 
     let configuration: TrainingConfiguration
     let datasetName: String?
@@ -54,26 +78,19 @@ public struct TrainDirective: Directive {
     let formulas: [ExpressionTrainer.Formula]
     let definitions: [ParsedExpression]
 
-    public init(cell: Cell, defaults: Defaults) throws {
-        let options = OptionReader(cell: cell, defaults: defaults)
+    public init(cell: Cell, options: OptionValues) throws {
         location = cell.directiveLocation
-        guard cell.arguments == ["softmax"] else {
-            let given = cell.arguments.joined(separator: " ")
-            throw Diagnostic.error(cell.arguments.isEmpty ? "{train} needs the model to train" : "{train} does not know the model '\(given)'",
-                                   at: cell.directiveLocation, hint: "write {train} softmax")
-        }
         var configuration = TrainingConfiguration()
-        configuration.learningRate = try options.double("lr", default: 0.1, range: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude)
-        configuration.batchSize = try Self.batchSize(options)
+        configuration.learningRate = try options.value(Self.learningRate)
+        configuration.batchSize = try options.value(Self.batch)
         configuration.length = try Self.length(options, cell: cell)
-        configuration.initialization = try Self.initialization(options)
-        configuration.seed = UInt64(try options.int("seed", default: 0, range: 0...Int.max))
-        configuration.normalize = try options.bool("normalize", default: true)
-        configuration.weightDecay = try options.double("weight-decay", default: 0, range: 0...1e6)
+        configuration.initialization = try options.value(Self.initialization)
+        configuration.seed = UInt64(try options.value(Self.seed) as Int)
+        configuration.normalize = try options.value(Self.normalize)
+        configuration.weightDecay = try options.value(Self.weightDecay)
         self.configuration = configuration
-        datasetName = options.string("dataset", inheritsDefault: false)
-        samples = options.raw("samples", inheritsDefault: false) == nil ? nil
-            : try options.int("samples", default: 1000, range: 1...Int(Int32.max), inheritsDefault: false)
+        datasetName = try options.given(.dataset)
+        samples = try options.given(Self.samples)
         (formulas, definitions) = try Self.formulas(cell)
     }
 
@@ -111,45 +128,24 @@ public struct TrainDirective: Directive {
         return (formulas, program.definitions)
     }
 
-    static func batchSize(_ options: OptionReader) throws -> TrainingConfiguration.BatchSize {
-        guard let (text, _) = options.raw("batch") else { return .rows(256) }
-        if text.trimmingCharacters(in: .whitespaces).lowercased() == "full" { return .full }
-        return .rows(try options.int("batch", default: 256, range: 1...Int(Int32.max)))
-    }
-
-    static func length(_ options: OptionReader, cell: Cell) throws -> TrainingConfiguration.Length {
-        if let steps = cell.option("steps") {
-            if cell.option("epochs") != nil {
+    /// `:epochs:` or `:steps:`; a cell's own choice wins over an inherited one of the other kind.
+    static func length(_ options: OptionValues, cell: Cell) throws -> TrainingConfiguration.Length {
+        if let steps = cell.option(Self.steps.name) {
+            if cell.option(Self.epochs.name) != nil {
                 throw Diagnostic.error(":epochs: and :steps: both say how long to train; give one", at: steps.location,
                                        hint: ":epochs: N makes N passes over the data, :steps: N takes N gradient steps")
             }
-            return .steps(try options.int("steps", default: 100, range: 1...Int(Int32.max)))
+            return .steps(try options.value(Self.steps))
         }
-        if cell.option("epochs") == nil, options.raw("steps") != nil {
-            return .steps(try options.int("steps", default: 100, range: 1...Int(Int32.max)))
+        if cell.option(Self.epochs.name) == nil, let steps = try options.given(Self.steps) {
+            return .steps(steps)
         }
-        return .epochs(try options.int("epochs", default: 10, range: 1...maxEpochs))
-    }
-
-    static func initialization(_ options: OptionReader) throws -> TrainingConfiguration.Initialization {
-        guard let (raw, location) = options.raw("init") else { return .normal(standardDeviation: 0.01) }
-        let text = raw.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "")
-        if text == "zeros" || text == "zero" { return .zeros }
-        if text == "normal" { return .normal(standardDeviation: 0.01) }
-        if text.hasPrefix("normal("), text.hasSuffix(")"),
-           let deviation = Double(text.dropFirst("normal(".count).dropLast()), deviation.isFinite, deviation >= 0 {
-            return .normal(standardDeviation: deviation)
-        }
-        throw Diagnostic.error("option :init: expects zeros or normal(STD), got '\(raw)'", at: location,
-                               hint: "e.g. :init: normal(0.01) draws each weight from N(0, 0.01²); :init: zeros starts at 0")
+        return .epochs(try options.value(Self.epochs))
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
-        let dataset = try Self.dataset(named: datasetName, in: context.state, at: location, directive: "train")
-        guard var train = dataset.train else {
-            throw Diagnostic.error("data set '\(dataset.name)' has no train split loaded", at: location,
-                                   hint: "load it with {load} \(dataset.name) and :split: train or :split: all")
-        }
+        let dataset = try context.dataset(named: datasetName)
+        var train = try context.split("train", of: dataset)
         if let samples, samples < train.count { train = train.subset(0..<samples) }
         let classes = max(dataset.classNames.count, Int(train.labels.max() ?? 0) + 1)
         let test = dataset.test.flatMap { $0.pixelCount == train.pixelCount ? $0 : nil }
@@ -162,8 +158,8 @@ public struct TrainDirective: Directive {
             total = (steps + perEpoch - 1) / perEpoch
         }
         let progress = { (record: EpochRecord) in
-            var line = "epoch \(record.epoch)/\(total) loss \(String(format: "%.3f", record.trainLoss))"
-            if let accuracy = record.testAccuracy { line += " test \(String(format: "%.3f", accuracy))" }
+            var line = "epoch \(record.epoch)/\(total) loss \(NumberText.fixed(record.trainLoss, digits: 3))"
+            if let accuracy = record.testAccuracy { line += " test \(NumberText.fixed(accuracy, digits: 3))" }
             context.progress(line)
         }
         if !formulas.isEmpty {
@@ -177,7 +173,7 @@ public struct TrainDirective: Directive {
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: location)
         }
-        context.state.model = result.model
+        context.state.setModel(result.model, named: context.cell.label)
         return Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
     }
 
@@ -206,7 +202,7 @@ public struct TrainDirective: Directive {
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: location)
         }
-        context.state.model = outcome.model
+        context.state.setModel(outcome.model, named: context.cell.label)
         let result = TrainingResult(model: outcome.model, epochs: outcome.history.map(Self.record), configuration: configuration)
         var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
         var used = "Trained with the cell's gradient formulas (Float64), not the built-in gradient:"
@@ -243,26 +239,9 @@ public struct TrainDirective: Directive {
         if outcome.diverged, let step = outcome.divergedAtStep {
             notices.append(Diagnostic(.warning, "training stopped at step \(step) (epoch \(outcome.history.count)): W or b became nan or infinite",
                                       at: location,
-                                      hint: "the model kept is the one before that step; try a smaller :lr: (now \(SoftmaxTrainer.format(settings.learningRate))) or check the formulas with {gradcheck}"))
+                                      hint: "the model kept is the one before that step; try a smaller :lr: (now \(NumberText.compact(settings.learningRate))) or check the formulas with {gradcheck}"))
         }
         return notices
-    }
-
-    /// The data set named `name`, or the current one, with errors for `{directive}`.
-    static func dataset(named name: String?, in state: NotebookState, at location: SourceLocation, directive: String) throws -> Dataset {
-        if let name {
-            guard let dataset = state.datasets[name] else {
-                let loaded = state.datasets.keys.sorted()
-                throw Diagnostic.error("no data set named '\(name)' has been loaded", at: location,
-                                       hint: loaded.isEmpty ? "add a {load} cell before this one" : "loaded: \(loaded.joined(separator: ", "))")
-            }
-            return dataset
-        }
-        guard let dataset = state.dataset else {
-            throw Diagnostic.error("{\(directive)} needs a data set, and none is loaded yet", at: location,
-                                   hint: "add a cell such as {load} fashion-mnist before this one")
-        }
-        return dataset
     }
 
     static func outputs(_ result: TrainingResult, dataset: Dataset, train: DataSplit, test: DataSplit?, reproducible: Bool) -> CellOutputs {
@@ -272,9 +251,9 @@ public struct TrainDirective: Directive {
         if hasTest { header.append("test accuracy") }
         if !reproducible { header.append("seconds") }
         let rows = result.epochs.map { record -> [String] in
-            var row = [String(record.epoch), String(format: "%.4f", record.trainLoss), String(format: "%.4f", record.trainAccuracy)]
-            if hasTest { row.append(record.testAccuracy.map { String(format: "%.4f", $0) } ?? "–") }
-            if !reproducible { row.append(String(format: "%.3f", record.seconds)) }
+            var row = [String(record.epoch), NumberText.fixed(record.trainLoss), NumberText.fixed(record.trainAccuracy)]
+            if hasTest { row.append(record.testAccuracy.map { NumberText.fixed($0) } ?? "–") }
+            if !reproducible { row.append(NumberText.fixed(record.seconds, digits: 3)) }
             return row
         }
         var outputs = CellOutputs()
@@ -288,12 +267,12 @@ public struct TrainDirective: Directive {
         case .full: method = "full-batch gradient descent"
         case .rows(let size): method = "minibatch SGD (batch \(min(size, train.count)))"
         }
-        var summary = "Trained softmax regression (\(train.pixelCount) → \(result.model.classes)) on \(LoadDirective.grouped(train.count)) \(dataset.name) images:\n"
+        var summary = "Trained softmax regression (\(train.pixelCount) → \(result.model.classes)) on \(NumberText.grouped(train.count)) \(dataset.name) images:\n"
         let steps = result.epochs.reduce(0) { $0 + $1.steps }
-        summary += "\(result.epochs.count) epoch\(result.epochs.count == 1 ? "" : "s") (\(steps) step\(steps == 1 ? "" : "s")) of \(method), lr \(SoftmaxTrainer.format(configuration.learningRate))"
-        if !reproducible { summary += ", in \(String(format: "%.2f", result.trainingSeconds)) s" }
-        summary += ".\nFinal train loss \(String(format: "%.4f", last.trainLoss))"
-        if let accuracy = last.testAccuracy, let test { summary += ", test accuracy \(String(format: "%.4f", accuracy)) on \(LoadDirective.grouped(test.count)) test images" }
+        summary += "\(result.epochs.count) epoch\(result.epochs.count == 1 ? "" : "s") (\(steps) step\(steps == 1 ? "" : "s")) of \(method), lr \(NumberText.compact(configuration.learningRate))"
+        if !reproducible { summary += ", in \(NumberText.fixed(result.trainingSeconds, digits: 2)) s" }
+        summary += ".\nFinal train loss \(NumberText.fixed(last.trainLoss))"
+        if let accuracy = last.testAccuracy, let test { summary += ", test accuracy \(NumberText.fixed(accuracy)) on \(NumberText.grouped(test.count)) test images" }
         outputs.append(.text(summary + "."))
 
         outputs.record("train_loss", last.trainLoss)

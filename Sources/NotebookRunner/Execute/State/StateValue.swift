@@ -1,0 +1,126 @@
+import Foundation
+
+/// A value cells leave behind in the notebook's state: a data set, a model, a tensor.
+///
+/// The cell cache stores values through this protocol, so a new kind of value needs
+/// no case in the cache: it conforms (`Codable` types get `archive`/`unarchive` for free)
+/// and is listed once in `StateValueKinds.all`.
+public protocol StateValue: Sendable {
+    /// Names the type in cache files, e.g. `dataset` or `softmax-regression`.
+    static var stateKind: String { get }
+
+    /// The value as a small JSON header; large arrays may go into `payload` instead,
+    /// with their offsets written into the header.
+    func archive(into payload: inout [UInt8]) throws -> Data
+
+    /// The value from its header and the payload bytes `archive` appended.
+    static func unarchive(_ header: Data, payload: ArraySlice<UInt8>) throws -> Self
+}
+
+extension StateValue where Self: Codable {
+    public func archive(into payload: inout [UInt8]) throws -> Data {
+        try StateValueKinds.encoder.encode(self)
+    }
+
+    public static func unarchive(_ header: Data, payload: ArraySlice<UInt8>) throws -> Self {
+        try StateValueKinds.decoder.decode(Self.self, from: header)
+    }
+}
+
+/// Every kind of state value the cache can restore, looked up by `stateKind`.
+public enum StateValueKinds {
+    public static let all: [any StateValue.Type] = [Dataset.self, SoftmaxModel.self, Tensor.self, StateReference.self]
+
+    public static func kind(named name: String) -> (any StateValue.Type)? {
+        all.first { $0.stateKind == name }
+    }
+
+    /// JSON with non-finite numbers written as strings ("inf", "-inf", "nan").
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}
+
+/// The name of another state value: which data set is current, which model is the latest.
+public struct StateReference: StateValue, Codable, Hashable {
+    public static let stateKind = "reference"
+    public var name: String
+
+    public init(_ name: String) {
+        self.name = name
+    }
+}
+
+extension Tensor: StateValue {
+    public static let stateKind = "tensor"
+}
+
+extension SoftmaxModel: StateValue {
+    public static let stateKind = "softmax-regression"
+}
+
+extension Dataset: StateValue {
+    public static let stateKind = "dataset"
+
+    /// Class names and split shapes in the header; image and label bytes in the payload.
+    private struct Header: Codable {
+        var name: String
+        var classNames: [String]
+        var splits: [StoredSplit]
+    }
+
+    private struct StoredSplit: Codable {
+        var name: String
+        var count: Int
+        var rows: Int
+        var cols: Int
+        var sources: [String]
+        var imagesOffset: Int
+        var labelsOffset: Int
+    }
+
+    public func archive(into payload: inout [UInt8]) throws -> Data {
+        var stored: [StoredSplit] = []
+        for split in splits {
+            let imagesOffset = payload.count
+            payload.append(contentsOf: split.images)
+            let labelsOffset = payload.count
+            payload.append(contentsOf: split.labels)
+            stored.append(StoredSplit(name: split.name, count: split.count, rows: split.rows, cols: split.cols,
+                                      sources: split.sources, imagesOffset: imagesOffset, labelsOffset: labelsOffset))
+        }
+        return try StateValueKinds.encoder.encode(Header(name: name, classNames: classNames, splits: stored))
+    }
+
+    public static func unarchive(_ header: Data, payload: ArraySlice<UInt8>) throws -> Dataset {
+        let stored = try StateValueKinds.decoder.decode(Header.self, from: header)
+        var splits: [String: DataSplit] = [:]
+        for split in stored.splits {
+            let (imageBytes, overflow) = split.count.multipliedReportingOverflow(by: split.rows * split.cols)
+            let images = payload.startIndex + split.imagesOffset, labels = payload.startIndex + split.labelsOffset
+            guard !overflow, split.count >= 0, split.rows >= 0, split.cols >= 0, split.imagesOffset >= 0, split.labelsOffset >= 0,
+                  images + imageBytes <= payload.endIndex, labels + split.count <= payload.endIndex,
+                  ["train", "test"].contains(split.name) else {
+                throw StateArchiveError(reason: "data set arrays outside the payload")
+            }
+            splits[split.name] = DataSplit(name: split.name, images: Array(payload[images ..< images + imageBytes]),
+                                           labels: Array(payload[labels ..< labels + split.count]), count: split.count,
+                                           rows: split.rows, cols: split.cols, sources: split.sources)
+        }
+        return Dataset(name: stored.name, classNames: stored.classNames, train: splits["train"], test: splits["test"])
+    }
+}
+
+/// A stored state value that cannot be read back.
+struct StateArchiveError: Error {
+    var reason: String
+}

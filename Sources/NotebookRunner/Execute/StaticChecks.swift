@@ -1,0 +1,61 @@
+/// What `nbrun check` verifies beyond each cell's directive and options, without running
+/// anything — everything `render` would otherwise find only on its way:
+///
+/// - inline `{eval}` roles: format suffix, syntax, names and cell labels (a label must
+///   belong to a cell before the role);
+/// - `{eval}` cells: names and labels in every line (bindings of earlier lines count);
+/// - formulas: each is converted to MathML as the renderer would, so an unknown TeX
+///   command is a warning at its column.
+///
+/// Expression syntax in `{eval}` and `{gradcheck}` bodies is checked when the directive is
+/// built, by `Executor.validate`.
+struct StaticChecks {
+    var notebook: Notebook
+    var registry: DirectiveRegistry
+    var defaults: Defaults
+
+    func diagnostics() -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        var names = ExpressionNameCheck(labelsAfter: Set(notebook.cells.map(\.label)))
+        var nextCell = 0
+        for role in notebook.roles {
+            while nextCell < min(role.cellsBefore, notebook.cells.count) {
+                check(notebook.cells[nextCell], names: &names, into: &found)
+                nextCell += 1
+            }
+            found += diagnostics(of: role, names: names)
+        }
+        while nextCell < notebook.cells.count {
+            check(notebook.cells[nextCell], names: &names, into: &found)
+            nextCell += 1
+        }
+        var math = MathRenderer()
+        for span in notebook.math { _ = math.render(span) }
+        return found + math.warnings
+    }
+
+    /// Checks an `{eval}` cell's names, then makes its label and bindings known to what follows.
+    private func check(_ cell: Cell, names: inout ExpressionNameCheck, into found: inout [Diagnostic]) {
+        names.labelsAfter.remove(cell.label)
+        if let eval = try? registry.instantiate(cell, defaults: defaults) as? EvalDirective {
+            for line in eval.lines {
+                found += names.diagnostics(in: line)
+                if let name = line.binding { names.values.insert(name) }
+            }
+        }
+        names.labelsBefore.insert(cell.label)
+        // Only softmax regression's parameters (W, b) are known without running.
+        if cell.directive == "model" || (cell.directive == "train" && cell.arguments.first != "softmax") {
+            names.valuesAreComplete = false
+        }
+    }
+
+    private func diagnostics(of role: InlineRole, names: ExpressionNameCheck) -> [Diagnostic] {
+        do {
+            let (expression, _) = try InlineExpression.split(role.expression, at: role.expressionLocation)
+            return names.diagnostics(in: try ExpressionParser.parse(expression, at: role.expressionLocation))
+        } catch {
+            return [Executor.diagnostic(from: error, location: role.expressionLocation)]
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// The functions of the expression language: their parameters, options and usage lines.
+///
+/// Reductions take the axis only by keyword (`max(x, axis=0)`), so `max(x, 0)` cannot
+/// silently mean "along axis 0" when the elementwise `maximum(x, 0)` was meant.
+public struct ExpressionFunction: Sendable {
+    public var name: String
+    /// Positional parameters, all required, in order (also accepted by keyword).
+    public var parameters: [String]
+    /// Keyword-only options (`axis`, `keepdims`).
+    public var options: [String]
+    /// One line showing how to call it, for hints.
+    public var usage: String
+
+    public var isReduction: Bool { options.contains("axis") }
+
+    /// Every function, in the order help texts list them.
+    public static let all: [ExpressionFunction] = [
+        elementwise("exp", "e to the x"),
+        elementwise("log", "the natural logarithm; log(0) is -inf"),
+        elementwise("sqrt", "the square root"),
+        elementwise("abs", "the absolute value"),
+        elementwise("relu", "max(x, 0) elementwise"),
+        elementwise("tanh", "the hyperbolic tangent"),
+        elementwise("sigmoid", "1 / (1 + exp(-x)), computed stably"),
+        ExpressionFunction(name: "maximum", parameters: ["a", "b"], options: [],
+                           usage: "maximum(a, b) is the larger of a and b elementwise, with broadcasting: maximum(x, 0)"),
+        ExpressionFunction(name: "minimum", parameters: ["a", "b"], options: [],
+                           usage: "minimum(a, b) is the smaller of a and b elementwise, with broadcasting: minimum(x, 1)"),
+        ExpressionFunction(name: "clip", parameters: ["x", "lo", "hi"], options: [],
+                           usage: "clip(x, lo, hi) limits x to lo…hi elementwise: clip(P, 1e-12, 1)"),
+        ExpressionFunction(name: "where", parameters: ["condition", "a", "b"], options: [],
+                           usage: "where(condition, a, b) takes a where condition is not 0, else b: where(x > 0, x, 0.01 * x)"),
+        reduction("sum"), reduction("mean"), reduction("max"), reduction("min"), reduction("argmax"),
+        reduction("logsumexp"),
+        ExpressionFunction(name: "softmax", parameters: ["x"], options: ["axis"],
+                           usage: "softmax(x) normalises along the last axis; softmax(x, axis=0) down the columns"),
+        ExpressionFunction(name: "onehot", parameters: ["y", "classes"], options: [],
+                           usage: "onehot(y, 10) turns labels into rows with a single 1"),
+    ]
+
+    public static let names = all.map(\.name)
+
+    public static func named(_ name: String) -> ExpressionFunction? {
+        all.first { $0.name == name }
+    }
+
+    private static func elementwise(_ name: String, _ meaning: String) -> ExpressionFunction {
+        ExpressionFunction(name: name, parameters: ["x"], options: [], usage: "\(name)(x) is \(meaning), elementwise")
+    }
+
+    private static func reduction(_ name: String) -> ExpressionFunction {
+        ExpressionFunction(name: name, parameters: ["x"], options: ["axis", "keepdims"],
+                           usage: "\(name)(x) reduces everything; \(name)(x, axis=0) down the columns, axis=1 (or -1) along the rows; keepdims=True keeps the reduced axis with size 1")
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// A model an author declares in a `{model}` cell: parameters, the forward pass in the
+/// expression language, the probabilities it outputs and the loss it is trained on.
+///
+/// ```
+/// param W1: inputs×256 normal(0.01)      ← param NAME: SHAPE INITIALISER
+/// param b1: 256 zeros
+/// param W2: 256×classes normal(0.01)
+/// param b2: classes zeros
+/// Z1 = X @ W1 + b1                       ← forward statements, NAME = EXPR, in order
+/// H = relu(Z1)
+/// P = softmax(H @ W2 + b2)               ← the probabilities: the name P (N×classes)
+/// loss: -mean(sum(Y * log(P), axis=1))   ← a scalar
+/// grad W2: H.T @ (P - Y) / N             ← optional: the author's backpropagation,
+/// ```                                       with helper names (dZ2 = (P - Y) / N)
+/// Shapes are `A×B` (or `AxB`) or `A`, each size a whole number or `inputs`/`classes`
+/// (the pixels per image and the classes of the data it is trained on). Initialisers:
+/// `zeros`, `constant(C)`, `normal(STD)`, `uniform(A)` (U(−A, A)), `xavier`
+/// (U(±√(6/(fan_in + fan_out)))) and `he` (N(0, 2/fan_in)), drawn from the cell's seed.
+/// The forward pass may use `X` (N×inputs pixels, scaled), and the loss also `Y`
+/// (one-hot, N×classes), `y` (labels) and `N` (rows).
+public struct ModelDefinition: Sendable {
+    /// One `param` line.
+    public struct Parameter: Sendable, Hashable {
+        public var name: String
+        public var shape: [Size]
+        public var initializer: Initializer
+        public var location: SourceLocation
+    }
+
+    /// One dimension of a parameter's shape.
+    public enum Size: Sendable, Hashable, CustomStringConvertible {
+        case fixed(Int)
+        /// Pixels per image of the data the model meets.
+        case inputs
+        /// Classes of the data the model meets.
+        case classes
+
+        public func resolve(inputs: Int, classes: Int) -> Int {
+            switch self {
+            case .fixed(let size): return size
+            case .inputs: return inputs
+            case .classes: return classes
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .fixed(let size): return String(size)
+            case .inputs: return "inputs"
+            case .classes: return "classes"
+            }
+        }
+    }
+
+    /// How a parameter's first values are drawn.
+    public enum Initializer: Sendable, Hashable, CustomStringConvertible {
+        case zeros
+        case constant(Double)
+        case normal(standardDeviation: Double)
+        case uniform(limit: Double)
+        case xavier
+        case he
+
+        public var description: String {
+            switch self {
+            case .zeros: return "zeros"
+            case .constant(let value): return "constant(\(NumberText.plain(value)))"
+            case .normal(let deviation): return "normal(\(NumberText.plain(deviation)))"
+            case .uniform(let limit): return "uniform(\(NumberText.plain(limit)))"
+            case .xavier: return "xavier"
+            case .he: return "he"
+            }
+        }
+    }
+
+    public var parameters: [Parameter]
+    /// The forward statements (`NAME = EXPR`), in order.
+    public var forward: [ParsedExpression]
+    /// The name of the probabilities (N×classes) among the forward statements.
+    public var probabilities: String
+    public var loss: ParsedExpression
+    /// The author's backpropagation: helper statements and one formula per parameter (may be empty).
+    public var gradientDefinitions: [ParsedExpression]
+    public var gradients: [GradCheckProgram.Gradient]
+
+    /// The parameters' shapes for data with `inputs` pixels and `classes` classes.
+    public func shapes(inputs: Int, classes: Int) -> [String: [Int]] {
+        Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.shape.map { $0.resolve(inputs: inputs, classes: classes) }) })
+    }
+}

@@ -1,0 +1,33 @@
+/// Draws a declared model's first parameter values, deterministically from a seed.
+public enum ParameterInitializer {
+    /// Values of every parameter (row-major), in declaration order, for data with
+    /// `inputs` pixels and `classes` classes. Each parameter draws from its own stream
+    /// (the seed and its position), so adding a parameter does not change the others.
+    public static func values(of definition: ModelDefinition, inputs: Int, classes: Int, seed: UInt64) -> [String: [Double]] {
+        var values: [String: [Double]] = [:]
+        for (position, parameter) in definition.parameters.enumerated() {
+            let shape = parameter.shape.map { $0.resolve(inputs: inputs, classes: classes) }
+            let count = shape.reduce(1, *)
+            // fan_in: rows of a matrix (inputs to a unit); fan_out: its columns.
+            let fanIn = Double(shape.count == 2 ? shape[0] : 1), fanOut = Double(shape.last ?? 1)
+            var generator = Xoshiro256StarStar(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(position + 1))
+            switch parameter.initializer {
+            case .zeros:
+                values[parameter.name] = [Double](repeating: 0, count: count)
+            case .constant(let value):
+                values[parameter.name] = [Double](repeating: value, count: count)
+            case .normal(let deviation):
+                values[parameter.name] = (0..<count).map { _ in generator.normal() * deviation }
+            case .uniform(let limit):
+                values[parameter.name] = (0..<count).map { _ in (generator.unit() * 2 - 1) * limit }
+            case .xavier:
+                let limit = (6 / (fanIn + fanOut)).squareRoot()
+                values[parameter.name] = (0..<count).map { _ in (generator.unit() * 2 - 1) * limit }
+            case .he:
+                let deviation = (2 / fanIn).squareRoot()
+                values[parameter.name] = (0..<count).map { _ in generator.normal() * deviation }
+            }
+        }
+        return values
+    }
+}

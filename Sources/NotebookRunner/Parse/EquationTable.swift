@@ -1,0 +1,245 @@
+/// Numbered equations and the references to them, found at parse time.
+///
+/// Grammar (MyST and TeX):
+///
+///     labelled  := "$$" tex "$$" "(" label ")"         -- MyST: the label after the display
+///                | "```{math}" NL ":label:" label NL tex "```"
+///                | … "\label{" label "}" …            -- in a display; on an `align` line it names that line
+///     reference := "{eq}`" label "`"                   -- in prose: a link showing "(3)"
+///                | "\eqref{" label "}" | "\ref{" label "}"   -- in math: "(3)" and "3"
+///     label     := ( letter | digit | "-" | "_" | ":" | "." )+
+///
+/// Labelled equations are numbered 1, 2, … in document order; a `\tag{…}` on the same line
+/// overrides the number (and takes none). A reference may come before its equation.
+/// Unknown and duplicate labels are errors at the label; the notebook still renders.
+public struct EquationTable: Sendable {
+    public var equations: [Equation] = []
+    /// Every reference, in document order.
+    public var references: [EquationReference] = []
+    /// The `{eq}` roles of the prose, in the order of their `NBRUNEQRF<i>X` placeholders.
+    public var roles: [EquationReference] = []
+    /// Unknown or duplicate labels, bad `:checks:` labels: located errors.
+    public var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    /// The equation labelled `label`, if any.
+    public func equation(_ label: String) -> Equation? {
+        equations.first { $0.label == label }
+    }
+
+    /// Equations typeset by the display `mathIndex`, in order.
+    public func equations(inMath mathIndex: Int) -> [Equation] {
+        equations.filter { $0.mathIndex == mathIndex }
+    }
+
+    /// The HTML id of an equation: `eq-` and its label.
+    public static func anchor(_ label: String) -> String { "eq-" + label }
+
+    static func isValidLabel(_ label: String) -> Bool {
+        !label.isEmpty && label.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_:.".unicodeScalars.contains($0)
+        }
+    }
+
+    /// Numbers the labelled displays of `math` in document order and resolves `references`
+    /// (the `{eq}` roles of the prose) and those written in math, and the `:checks:` options of `cells`.
+    static func build(math: [MathSpan], roles: [EquationReference], cells: [Cell]) -> EquationTable {
+        var table = EquationTable()
+        var counter = 0
+        let order = math.indices.sorted {
+            (math[$0].location.line, math[$0].location.column) < (math[$1].location.line, math[$1].location.column)
+        }
+        var mathReferences: [EquationReference] = []
+        for index in order {
+            let span = math[index]
+            let scan = TeXLabelScan(span.tex)
+            for reference in scan.references {
+                mathReferences.append(EquationReference(label: reference.label, location: span.location(ofTeXOffset: reference.offset),
+                                                        style: reference.parenthesized ? .parenthesized : .bare, mathIndex: index))
+            }
+            guard span.display else { continue }
+            var labels: [(label: String, location: SourceLocation, row: Int?)] = []
+            if let label = span.label {
+                labels.append((label, span.labelLocation ?? span.location, nil))
+            }
+            let perRow = scan.labels.count > 1 || (span.label != nil && !scan.labels.isEmpty)
+            for label in scan.labels {
+                labels.append((label.label, span.location(ofTeXOffset: label.offset), perRow ? label.row : nil))
+            }
+            for (label, location, row) in labels {
+                guard isValidLabel(label) else {
+                    table.diagnostics.append(.error("'\(label)' is not an equation label", at: location,
+                                                    hint: "labels are letters, digits and - _ : ., e.g. (softmax-gradient)"))
+                    continue
+                }
+                if let previous = table.equation(label) {
+                    table.diagnostics.append(.error("equation label '\(label)' is already used at line \(previous.location.line)",
+                                                    at: location, hint: "give each equation its own label"))
+                    continue
+                }
+                let tagRow = row ?? (scan.tags.count == 1 ? scan.tags[0].row : nil)
+                let number: String
+                let tagged: Bool
+                if let tag = scan.tags.first(where: { $0.row == tagRow }) {
+                    number = tag.text
+                    tagged = true
+                } else {
+                    counter += 1
+                    number = String(counter)
+                    tagged = false
+                }
+                table.equations.append(Equation(label: label, number: number, location: location, mathIndex: index,
+                                                row: row, tagged: tagged))
+            }
+        }
+        table.roles = roles
+        table.references = (roles + mathReferences).sorted {
+            ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
+        }
+        for reference in table.references where table.equation(reference.label) == nil {
+            table.diagnostics.append(table.unknown(reference.label, at: reference.location))
+        }
+        for cell in cells {
+            for (label, location) in checkedLabels(of: cell) where table.equation(label) == nil {
+                table.diagnostics.append(table.unknown(label, at: location))
+            }
+        }
+        return table
+    }
+
+    /// The labels a cell's `:checks:` option names (separated by commas or spaces), with their locations.
+    public static func checkedLabels(of cell: Cell) -> [(label: String, location: SourceLocation)] {
+        guard let option = cell.option("checks") else { return [] }
+        var result: [(String, SourceLocation)] = []
+        var current = "", start = 0
+        for (offset, scalar) in option.value.unicodeScalars.enumerated() {
+            if scalar == "," || scalar == " " || scalar == "\t" {
+                if !current.isEmpty { result.append((current, option.valueLocation.advanced(byColumns: start))) }
+                current = ""
+            } else {
+                if current.isEmpty { start = offset }
+                current.unicodeScalars.append(scalar)
+            }
+        }
+        if !current.isEmpty { result.append((current, option.valueLocation.advanced(byColumns: start))) }
+        return result
+    }
+
+    private func unknown(_ label: String, at location: SourceLocation) -> Diagnostic {
+        let known = equations.map(\.label)
+        let near = Suggestion.nearest(to: label, in: known).map { "did you mean '\($0)'? " } ?? ""
+        let list = known.isEmpty ? "no equation has a label yet: write $$ … $$ (\(label)) after a display"
+            : "labelled equations: " + known.joined(separator: ", ")
+        return .error("unknown equation label '\(label)'", at: location, hint: near + list)
+    }
+}
+
+/// A labelled display equation (or one labelled line of an `align`).
+public struct Equation: Sendable, Hashable {
+    public var label: String
+    /// What the page shows between parentheses: its number, or its `\tag`.
+    public var number: String
+    /// Where the label is written.
+    public var location: SourceLocation
+    /// The display math span that shows it.
+    public var mathIndex: Int
+    /// The line of a multi-line display it labels (0-based), or nil for the whole display.
+    public var row: Int?
+    /// The number comes from a `\tag{…}`.
+    public var tagged: Bool
+}
+
+/// A reference to an equation: `{eq}` in prose, `\eqref` or `\ref` in math.
+public struct EquationReference: Sendable, Hashable {
+    public enum Style: Sendable, Hashable {
+        /// "(3)": `{eq}` and `\eqref`.
+        case parenthesized
+        /// "3": `\ref`.
+        case bare
+    }
+
+    public var label: String
+    /// Where the label is written.
+    public var location: SourceLocation
+    public var style: Style
+    /// The math span it is written in, or nil for an `{eq}` role in prose.
+    public var mathIndex: Int?
+
+    public init(label: String, location: SourceLocation, style: Style, mathIndex: Int? = nil) {
+        self.label = label
+        self.location = location
+        self.style = style
+        self.mathIndex = mathIndex
+    }
+}
+
+/// `\label`, `\tag`, `\eqref` and `\ref` in a formula, each with its scalar offset and the line
+/// (row) of an alignment it is on. Rows are split by `\\` at the top level or directly inside
+/// an `align`/`gather`/`equation`-like environment, not inside a matrix.
+struct TeXLabelScan {
+    struct Item { var label: String; var offset: Int; var row: Int }
+    struct Tag { var text: String; var offset: Int; var row: Int }
+    struct Reference { var label: String; var offset: Int; var parenthesized: Bool }
+
+    var labels: [Item] = []
+    var tags: [Tag] = []
+    var references: [Reference] = []
+    /// Offsets of the `\\` that end each row (row r ends at rowEnds[r]).
+    var rowEnds: [Int] = []
+
+    static let numberedEnvironments: Set<String> = [
+        "align", "align*", "gather", "gather*", "equation", "equation*", "multline", "multline*",
+        "flalign", "flalign*", "alignat", "alignat*", "eqnarray", "eqnarray*",
+    ]
+
+    init(_ tex: String) {
+        let s = Array(tex.unicodeScalars)
+        var i = 0, row = 0
+        var environments: [String] = []
+        func group(at start: Int) -> (String, Int)? {
+            var k = start
+            while k < s.count, s[k] == " " { k += 1 }
+            guard k < s.count, s[k] == "{" else { return nil }
+            var depth = 0, text = String.UnicodeScalarView()
+            var j = k
+            while j < s.count {
+                if s[j] == "{" { depth += 1; if depth == 1 { j += 1; continue } }
+                if s[j] == "}" { depth -= 1; if depth == 0 { return (String(text), j + 1) } }
+                text.append(s[j])
+                j += 1
+            }
+            return nil
+        }
+        while i < s.count {
+            guard s[i] == "\\" else { i += 1; continue }
+            var j = i + 1
+            if j < s.count, s[j] == "\\" {
+                if environments.isEmpty || Self.numberedEnvironments.contains(environments.last!) {
+                    rowEnds.append(i)
+                    row += 1
+                }
+                i = j + 1
+                continue
+            }
+            while j < s.count, s[j].properties.isAlphabetic { j += 1 }
+            let name = String(String.UnicodeScalarView(s[(i + 1)..<j]))
+            switch name {
+            case "label", "tag", "eqref", "ref", "begin", "end":
+                guard let (text, end) = group(at: j) else { i = j; continue }
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                switch name {
+                case "label": labels.append(Item(label: trimmed, offset: i, row: row))
+                case "tag": tags.append(Tag(text: trimmed, offset: i, row: row))
+                case "eqref": references.append(Reference(label: trimmed, offset: i, parenthesized: true))
+                case "ref": references.append(Reference(label: trimmed, offset: i, parenthesized: false))
+                case "begin": environments.append(trimmed)
+                default: if !environments.isEmpty { environments.removeLast() }
+                }
+                i = end
+            default:
+                i = max(j, i + 2)
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Which equations a run proved: every `{gradcheck}` or `{derive}` cell with `:checks: LABEL …`
+/// vouches for those equations when it passes, and marks them failed when it fails.
+struct EquationChecks: Sendable {
+    enum Status: String, Sendable {
+        case checked, failed, unchecked
+    }
+
+    /// The verdict on one equation.
+    struct Verdict: Sendable {
+        var status: Status
+        /// The largest relative error the checking cells measured.
+        var relativeError: Double?
+        /// Labels of the cells that check it.
+        var cells: [String]
+    }
+
+    private(set) var verdicts: [String: Verdict] = [:]
+    let table: EquationTable
+
+    /// No check has run (yet): every equation unchecked.
+    init(table: EquationTable) {
+        self.table = table
+    }
+
+    init(_ run: RunResult) {
+        table = run.notebook.equations
+        for result in run.cells {
+            let labels = EquationTable.checkedLabels(of: result.cell).map(\.label)
+            guard !labels.isEmpty else { continue }
+            let errors = result.metrics.filter { $0.name == "relative_error" || $0.name.hasSuffix("_relative_error") }.map(\.value)
+            let worst = errors.isEmpty ? nil : errors.max()
+            for label in labels where table.equation(label) != nil {
+                var verdict = verdicts[label] ?? Verdict(status: .unchecked, relativeError: nil, cells: [])
+                verdict.cells.append(result.cell.label)
+                switch result.status {
+                case .ok, .cached:
+                    if verdict.status != .failed { verdict.status = .checked }
+                case .error:
+                    verdict.status = .failed
+                case .skipped:
+                    break
+                }
+                if let worst { verdict.relativeError = max(verdict.relativeError ?? 0, worst) }
+                verdicts[label] = verdict
+            }
+        }
+    }
+
+    func verdict(_ label: String) -> Verdict {
+        verdicts[label] ?? Verdict(status: .unchecked, relativeError: nil, cells: [])
+    }
+
+    var total: Int { table.equations.count }
+    var checkedCount: Int { table.equations.filter { verdict($0.label).status != .unchecked }.count }
+    var failedCount: Int { table.equations.filter { verdict($0.label).status == .failed }.count }
+
+    /// "12 equations, 7 checked, 0 failed", or nil without numbered equations.
+    var summary: String? {
+        guard total > 0 else { return nil }
+        return "\(total) equation\(total == 1 ? "" : "s"), \(checkedCount) checked, \(failedCount) failed"
+    }
+
+    /// The mark shown next to a checked equation's number: "✔ 2.1e-10" or "✘ 0.42".
+    func mark(_ label: String) -> (symbol: String, text: String, tooltip: String)? {
+        let verdict = verdict(label)
+        let error = verdict.relativeError.map { $0.isFinite ? String(format: "%.1e", $0) : "\($0)" }
+        let by = verdict.cells.joined(separator: ", ")
+        switch verdict.status {
+        case .unchecked:
+            return nil
+        case .checked:
+            return ("✔", "✔" + (error.map { " " + $0 } ?? ""),
+                    "checked by \(by)" + (error.map { ": relative error \($0)" } ?? ""))
+        case .failed:
+            return ("✘", "✘" + (error.map { " " + $0 } ?? ""),
+                    "the check by \(by) failed" + (error.map { ": relative error \($0)" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import NotebookRunner
+
+/// `nbrun check` finds, without running a cell, what `render` would fail or warn on.
+@Suite struct CheckTests {
+    /// Checks `text` as `nb.md` with the real binary; no output folder may appear.
+    func check(_ text: String) throws -> NBRunProcess.Result {
+        let folder = try DataFixtures.temporaryDirectory("check")
+        try text.write(to: folder.appendingPathComponent("nb.md"), atomically: true, encoding: .utf8)
+        let result = try NBRunProcess.run(["check", "nb.md"], in: folder)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("output").path), "check wrote output")
+        return result
+    }
+
+    static let training = """
+        # Training
+
+        ```{load} fashion-mnist
+        :label: data
+        ```
+
+        ```{train} softmax
+        :label: train
+        :epochs: 50
+        ```
+
+        """
+
+    @Test func aTypoInTheLastInlineValueFailsAtTheRole() throws {
+        let result = try check(Self.training + "The model reaches {eval}`trian.test_accuracy:.1%` on the test set.\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nb.md:11:26: error: no cell labelled 'trian'"), "\(result.stderr)")
+        #expect(result.stderr.contains("did you mean 'train'?"))
+        #expect(!result.stderr.contains("epoch"))
+    }
+
+    @Test func inlineSyntaxFormatsFunctionsAndLaterCellsAreErrors() throws {
+        let result = try check("""
+            Early {eval}`train.test_accuracy`.
+
+            ```{eval}
+            :label: train
+            1
+            ```
+
+            Syntax {eval}`(1 + `, format {eval}`1:.2q`, function {eval}`sofmax([1, 2])`, name {eval}`Q + 1`.
+            """)
+        #expect(result.status == 1)
+        for expected in [
+            "nb.md:1:14: error: cell 'train' comes later in the notebook",
+            "nb.md:8:20: error: expected an expression after '+'",
+            "nb.md:8:39: error: unknown format '.2q'",
+            "nb.md:8:61: error: unknown function 'sofmax'",
+            "nb.md:8:90: error: unknown name 'Q'",
+        ] {
+            #expect(result.stderr.contains(expected), "missing \(expected) in \(result.stderr)")
+        }
+    }
+
+    @Test func namesInEvalCellsAndBindingsOfEarlierLines() throws {
+        let good = try check("```{eval}\nz = [1, 2, 3]\nsoftmax(z)\n```\n\nThen {eval}`z[0]` and {eval}`W.shape[0]`.\n")
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("nb.md: ok"))
+        let bad = try check("```{eval}\nz = [1, 2, 3]\nsoftmax(zz)\n```\n")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("nb.md:3:9: error: unknown name 'zz'"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("did you mean 'z'?"))
+    }
+
+    @Test func expressionSyntaxInEvalAndGradcheckBodies() throws {
+        let eval = try check("```{eval}\nsoftmax([1, 2)\n```\n")
+        #expect(eval.status == 1)
+        #expect(eval.stderr.contains("nb.md:2:"), "\(eval.stderr)")
+        let gradcheck = try check("```{gradcheck}\nloss: -mean(sum(Y * log(softmax(X @ W + b, axis=1)), axis=1))\ngrad W: X.T @ (P - Y) /\n```\n")
+        #expect(gradcheck.status == 1)
+        #expect(gradcheck.stderr.contains("nb.md:3:"), "\(gradcheck.stderr)")
+        #expect(gradcheck.stderr.contains("error:"))
+    }
+
+    @Test func anUnknownTeXCommandIsAWarningAtItsColumn() throws {
+        let result = try check("# Math\n\nThe softmax $\\sigma(A)_i = \\foo{A}$ of the logits.\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("nb.md:3:28: warning: unknown command \\foo"), "\(result.stderr)")
+        #expect(result.stdout.contains("nb.md: ok"))
+    }
+}
