@@ -42,6 +42,7 @@ public struct Executor {
         var inlineValues: [Int: InlineValue] = [:]
         var warnings = notebook.warnings
         var previousKey = ""
+        var inputFiles: [URL] = []
         var stoppedBy: StopReason?
 
         // Validate everything up front.
@@ -97,6 +98,7 @@ public struct Executor {
             journal.started(cell, timeout: timeouts[cell.index], cancellation: cellCancellation.cell)
             let context = ExecutionContext(state: state, cell: cell, settings: settings, notebookName: notebook.name,
                                            assetDirectory: assets, cancellation: cellCancellation, progress: progress.message)
+            for url in (try? directive.inputFiles(in: context)) ?? [] where !inputFiles.contains(url) { inputFiles.append(url) }
             let key = cache.flatMap { cacheKey(for: directive, cell: cell, previous: previousKey, cache: $0, context: context) }
             // A cell that cannot be keyed makes every later key fresh, so nothing stale is reused.
             previousKey = key ?? UUID().uuidString
@@ -133,6 +135,7 @@ public struct Executor {
         var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
                                seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
         result.stoppedBy = stoppedBy
+        result.inputFiles = inputFiles
         return result
     }
 
