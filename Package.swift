@@ -1,40 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The training kernel (Sources/NotebookRunner/Numerics) is written with SIMD16<Float>.
-// Swift's default x86-64 target is SSE2 without fused multiply-add, which makes
-// training ~2.5× slower. When the building machine has AVX2 and FMA (read from
-// /proc/cpuinfo, like -march=native; every x86-64 server and desktop CPU since 2013)
-// the module targets Haswell and uses FMA; with AVX-512 it uses 512-bit vectors, another
-// 10–15%, and 32 vector registers (WIDE_VECTORS: the kernel keeps ten classes' sums in
-// registers at once). The binary then needs such a CPU, as one built with -march=native does.
-// Other machines get the portable default. NBRUN_CPU=haswell (or any LLVM CPU name) overrides.
-import Foundation
+// The training kernel (Sources/NotebookRunner/Numerics) is written with SIMD16<Float>. The
+// package builds portably, so other packages can depend on NotebookRunner and TeXMath (no
+// unsafeFlags); the Makefile adds CPU tuning to release builds (`-Xswiftc -target-cpu …`,
+// FUSED_MULTIPLY_ADD, WIDE_VECTORS, detected from /proc/cpuinfo; `make -s tuning-flags`).
+// arm64 has fused multiply-add in its base instruction set, so the define is always safe there.
 
 func kernelSettings() -> [SwiftSetting] {
-    #if arch(x86_64)
-    if let cpu = ProcessInfo.processInfo.environment["NBRUN_CPU"], !cpu.isEmpty {
-        return [.unsafeFlags(["-target-cpu", cpu]), .define("FUSED_MULTIPLY_ADD")]
-    }
-    #if os(Linux)
-    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-    let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
-    if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) {
-        // LLVM prefers 256-bit vectors on these CPUs unless told otherwise.
-        return [.unsafeFlags(["-target-cpu", "skylake-avx512",
-                              "-Xcc", "-Xclang", "-Xcc", "-target-feature", "-Xcc", "-Xclang", "-Xcc", "-prefer-256-bit"]),
-                .define("FUSED_MULTIPLY_ADD"), .define("WIDE_VECTORS")]
-    }
-    if flags.contains("avx2") && flags.contains("fma") {
-        return [.unsafeFlags(["-target-cpu", "haswell"]), .define("FUSED_MULTIPLY_ADD")]
-    }
-    return []
-    #else
-    return [.unsafeFlags(["-target-cpu", "haswell"]), .define("FUSED_MULTIPLY_ADD")]
-    #endif
-    #else
-    // arm64 has fused multiply-add in its base instruction set.
+    #if arch(arm64)
     return [.define("FUSED_MULTIPLY_ADD")]
+    #else
+    return []
     #endif
 }
 
@@ -93,6 +70,8 @@ let package = Package(
         ),
         // Times the training kernel on Fashion-MNIST (bench/run.sh).
         .executableTarget(name: "nbrun-bench", dependencies: ["NotebookRunner"]),
+        // A page of every golden TeX case for review by eye (make math-gallery).
+        .executableTarget(name: "texmath-gallery", dependencies: ["TeXMath"]),
         .testTarget(
             name: "NotebookRunnerTests",
             dependencies: ["NotebookRunner", "ZlibBindings", "TeXMath",

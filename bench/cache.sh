@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${2:-3}
-swift build -c release > /dev/null
+# The Makefile's CPU tuning (exported by make; asked of make when run directly).
+tuning="${NBRUN_SWIFT_TUNING-$(make -s tuning-flags)}"
+swift build -c release $tuning > /dev/null
 nbrun=.build/release/nbrun
 work=$(mktemp -d)
 notebook=${1:-}

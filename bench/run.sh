@@ -31,7 +31,9 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 echo "== building nbrun (release)"
-(cd "$root" && swift build -c release --product nbrun 2>&1 | tail -1)
+# The Makefile's CPU tuning (exported by make; asked of make when run directly).
+tuning="${NBRUN_SWIFT_TUNING-$(make -s -C "$root" tuning-flags)}"
+(cd "$root" && swift build -c release $tuning --product nbrun 2>&1 | tail -1)
 nbrun="$root/.build/release/nbrun"
 
 work="$(mktemp -d)"

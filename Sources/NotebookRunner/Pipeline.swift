@@ -125,7 +125,7 @@ public struct Pipeline {
         let renderer = HTMLRenderer(reproducible: settings.reproducible)
         let record = RunRecord(failureOf: file, title: title ?? file, diagnostic: diagnostic, stop: stop,
                                parameters: Self.parameters(settings.defaults))
-        var diagnostics = [diagnostic]
+        let diagnostics = [diagnostic]
         do {
             try AtomicFile.write(renderer.renderFailure(file: file, diagnostic: diagnostic, stop: stop), to: reportURL)
             try AtomicFile.write(record.encoded(), to: recordURL)
@@ -144,7 +144,7 @@ public struct Pipeline {
                               settings: RunSettings, report: (Diagnostic) -> Void = { _ in }) -> Outcome {
         let (html, renderWarnings) = renderer.render(run)
         renderWarnings.forEach(report)
-        var diagnostics = run.warnings + run.errors + renderWarnings
+        let diagnostics = run.warnings + run.errors + renderWarnings
         do {
             try AtomicFile.write(html, to: reportURL)
             try AtomicFile.write(RunRecord(run, reproducible: settings.reproducible).encoded(), to: recordURL)

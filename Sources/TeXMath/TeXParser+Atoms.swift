@@ -496,7 +496,7 @@ extension TeXParser {
     }
 
     private func explicitSpace(_ name: String, offset: Int) -> MathNode {
-        let raw = (readRawGroup() ?? readUnbracedLength()).trimmingSpaces().replacingOccurrencesOfSpaces()
+        let raw = (readRawGroup() ?? readUnbracedLength()).trimmingSpaces().removingSpaces()
         var number = ""
         var unit = ""
         for scalar in raw.unicodeScalars {
@@ -584,7 +584,8 @@ extension String {
         String(String.UnicodeScalarView(unicodeScalars.map { $0 == " " ? "\u{A0}" : $0 }))
     }
 
-    func replacingOccurrencesOfSpaces() -> String {
+    /// The text without its spaces (`1 em` → `1em`).
+    func removingSpaces() -> String {
         String(String.UnicodeScalarView(unicodeScalars.filter { $0 != " " }))
     }
 }

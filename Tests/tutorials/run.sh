@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Renders the tutorials with a release build, checks their key numbers from the run
 # records, and has headless Chromium draw each report.
-# Usage: Tests/tutorials/run.sh [path/to/nbrun]
+# Usage: Tests/tutorials/run.sh [path/to/nbrun]   (make test passes the CPU-tuned release build;
+#        without an argument it builds that itself with the Makefile's tuning)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+if [ $# -eq 0 ]; then
+  swift build -c release ${NBRUN_SWIFT_TUNING-$(make -s tuning-flags)} >/dev/null || exit 1
+fi
 nbrun=${1:-.build/release/nbrun}
 out=$(mktemp -d)
 shared=../shared/data

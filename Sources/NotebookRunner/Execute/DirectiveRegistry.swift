@@ -15,8 +15,8 @@ public struct DirectiveRegistry {
     /// Every directive nbrun ships.
     public static var standard: DirectiveRegistry {
         DirectiveRegistry([LoadDirective.self, ShowDirective.self, TrainDirective.self, EvaluateDirective.self,
-                           EvalDirective.self, GradCheckDirective.self,
-                           IDXHeaderDirective.self])
+                           EvalDirective.self, GradCheckDirective.self, DeriveDirective.self,
+                           IDXHeaderDirective.self, ModelDirective.self])
     }
 
     public var names: [String] { directives.map { $0.spec.name } }

@@ -23,11 +23,13 @@ public struct ExpressionBindings: Sendable {
         case train, test
     }
 
-    public init(state: NotebookState, samples: Int, seed: UInt64, split choice: Split = .train) {
+    /// `model` is the model whose parameters and input scale are bound (default: the latest).
+    public init(state: NotebookState, samples: Int, seed: UInt64, split choice: Split = .train, model: (any Classifier)? = nil) {
+        let model = model ?? state.model
         var scope = ExpressionScope(metrics: state.metrics)
         var descriptions: [String] = []
         var inputs = 784, classes = 10
-        let scale = state.model?.pixelScale ?? 1.0 / 255
+        let scale = model?.pixelScale ?? 1.0 / 255
         let chosen = state.dataset.flatMap { choice == .test ? $0.test : $0.train ?? $0.test }
         if let dataset = state.dataset, chosen == nil {
             let reason = "the data set '\(dataset.name)' has no \(choice.rawValue) split loaded"
@@ -48,10 +50,10 @@ public struct ExpressionBindings: Sendable {
             let reason = "no data set is loaded; add a {load} cell before this one"
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
         }
-        if let model = state.model {
+        if let model {
             let parameters = model.parameterTensors
             for (name, value) in parameters { scope.values[name] = value }
-            descriptions.append(parameters.map(\.name).joined(separator: ", ") + ": the trained \(model.summary)'s")
+            descriptions.append(parameters.map(\.name).joined(separator: ", ") + ": the values of \(model.summary)")
         } else {
             let (w, b) = Self.randomParameters(inputs: inputs, classes: classes, seed: seed)
             scope.values["W"] = w

@@ -127,7 +127,19 @@ public struct ExpressionEvaluator {
     private func postfix(_ base: ExpressionNode, _ steps: [PostfixStep]) throws -> Traced {
         var remaining = steps[...]
         var value: Traced
-        if case .name(let label) = base.kind, !isBound(label), case .member(let name, let offset, _) = steps[0] {
+        if case .name(let label) = base.kind, !isBound(label), steps.count >= 3, case .member("history", _, _) = steps[0],
+           case .index(let items, let bracket, _) = steps[1], case .member(let field, let offset, _) = steps[2] {
+            // label.history[K].name: epoch K+1 of a training cell (K from 0; negative counts from the end).
+            let epochs = Int(try metric(label, "epochs", base, offset))
+            guard items.count == 1, case .at(let node) = items[0], let k = try evaluate(node).value.scalar,
+                  k == k.rounded(), abs(k) <= Double(epochs), (k < 0 ? Int(k) + epochs : Int(k)) < epochs else {
+                throw Diagnostic.error("cell '\(label)' trained \(epochs) epoch\(epochs == 1 ? "" : "s"): history[0] … history[\(epochs - 1)] (or history[-1], the last)",
+                                       at: location(bracket), hint: "history[K] is epoch K+1, counted from 0")
+            }
+            let index = k < 0 ? Int(k) + epochs : Int(k)
+            value = Traced(Tensor(scalar: try metric(label, "history[\(index)].\(field)", base, offset)))
+            remaining = steps.dropFirst(3)
+        } else if case .name(let label) = base.kind, !isBound(label), case .member(let name, let offset, _) = steps[0] {
             value = Traced(Tensor(scalar: try metric(label, name, base, offset)))
             remaining = steps.dropFirst()
         } else {
@@ -366,7 +378,9 @@ public struct ExpressionEvaluator {
             case "tanh": out = input.map { Foundation.tanh($0) }
             default: out = input.map(Self.sigmoid)
             }
-            return try record(out, [x]) { g in [GradientRules.elementwise(name, g, input, out)] }
+            // A function the tape passes through backpropagates as if its derivative were 1.
+            let passes = tape?.passesThrough.contains(name) ?? false
+            return try record(out, [x]) { g in [passes ? g : GradientRules.elementwise(name, g, input, out)] }
         }
     }
 

@@ -35,9 +35,13 @@ public enum ExpressionGradient {
 
     /// The loss and its gradient with respect to `parameters`, after evaluating
     /// `definitions` in order; errors are located in the program's text.
+    /// `passingThrough` names elementwise functions (e.g. `relu`) whose derivative is taken
+    /// as 1: the gradient a backpropagation that forgets them computes, for hints.
     public static func gradient(of loss: ParsedExpression, after definitions: [ParsedExpression] = [],
-                                withRespectTo parameters: [String], in scope: ExpressionScope) throws -> Result {
+                                withRespectTo parameters: [String], in scope: ExpressionScope,
+                                passingThrough: Set<String> = []) throws -> Result {
         let tape = GradientTape()
+        tape.passesThrough = passingThrough
         var traced: [String: Traced] = [:]
         for name in parameters {
             guard let value = scope.values[name] else {

@@ -12,12 +12,17 @@ public struct GradientCheck: Sendable {
         public var index: Int
         public var analytic: Double
         public var numeric: Double
+        /// Whether a kink of the loss (a relu input changing sign) lies within ε of the
+        /// entry's value: its central difference is then not a derivative, and it is left
+        /// out of the comparison.
+        public var atKink = false
         public var difference: Double { analytic - numeric }
 
-        public init(index: Int, analytic: Double, numeric: Double) {
+        public init(index: Int, analytic: Double, numeric: Double, atKink: Bool = false) {
             self.index = index
             self.analytic = analytic
             self.numeric = numeric
+            self.atKink = atKink
         }
     }
 
@@ -40,22 +45,26 @@ public struct GradientCheck: Sendable {
         /// The largest |a − n| over the checked entries (nan when any difference is nan).
         public var maxAbsoluteError: Double {
             var worst = 0.0
-            for entry in entries {
+            for entry in entries where !entry.atKink {
                 let difference = abs(entry.difference)
                 if difference.isNaN { return .nan }
                 worst = max(worst, difference)
             }
             return worst
         }
+        /// Over the compared entries (those not at a kink).
         public var relativeError: Double {
-            GradientCheck.relativeError(entries.map(\.analytic), entries.map(\.numeric))
+            let compared = entries.filter { !$0.atKink }
+            return GradientCheck.relativeError(compared.map(\.analytic), compared.map(\.numeric))
         }
+        /// Entries left out because a kink lies within ε.
+        public var kinkCount: Int { entries.filter(\.atKink).count }
         /// Passed: the relative error is a number no larger than the tolerance.
         public var passed: Bool { relativeError <= tolerance }
 
         /// The `count` entries with the largest |formula − numeric|, largest first.
         public func worst(_ count: Int) -> [Entry] {
-            Array(entries.sorted {
+            Array(entries.filter { !$0.atKink }.sorted {
                 let (a, b) = (abs($0.difference), abs($1.difference))
                 if a.isNaN != b.isNaN { return a.isNaN }
                 return a != b ? a > b : $0.index < $1.index
@@ -87,6 +96,27 @@ public struct GradientCheck: Sendable {
     public static func numericGradient(of loss: @escaping @Sendable (Tensor) throws -> Double, at parameter: Tensor,
                                        indices: [Int], epsilon: Double,
                                        between: (Int) throws -> Void = { _ in }) throws -> [Double] {
+        try numericGradient(entry: { index, value in
+            var shifted = parameter
+            shifted.data[index] = value
+            return try loss(shifted)
+        }, at: parameter, indices: indices, epsilon: epsilon, between: between)
+    }
+
+    /// The same, for a loss given as a function of one entry's value (the others at `parameter`).
+    public static func numericGradient(entry loss: @escaping @Sendable (Int, Double) throws -> Double, at parameter: Tensor,
+                                       indices: [Int], epsilon: Double,
+                                       between: (Int) throws -> Void = { _ in }) throws -> [Double] {
+        try centralDifferences(indices: indices, between: between) { k in
+            let original = parameter.data[k]
+            return (try loss(k, original + epsilon) - loss(k, original - epsilon)) / (2 * epsilon)
+        }
+    }
+
+    /// `difference(k)` for each index, on all cores in blocks; `between` runs on the calling
+    /// thread after each block (progress, cancellation).
+    static func centralDifferences(indices: [Int], between: (Int) throws -> Void,
+                                   _ difference: @escaping @Sendable (Int) throws -> Double) throws -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(indices.count)
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -101,18 +131,8 @@ public struct GradientCheck: Sendable {
                 let range = worker * chunk ..< min(block.count, (worker + 1) * chunk)
                 guard !range.isEmpty else { return }
                 var local: [Double] = []
-                var shifted = parameter
                 do {
-                    for i in range {
-                        let k = block[i]
-                        let original = shifted.data[k]
-                        shifted.data[k] = original + epsilon
-                        let up = try loss(shifted)
-                        shifted.data[k] = original - epsilon
-                        let down = try loss(shifted)
-                        shifted.data[k] = original
-                        local.append((up - down) / (2 * epsilon))
-                    }
+                    for i in range { local.append(try difference(block[i])) }
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                     return
@@ -135,6 +155,31 @@ public struct GradientCheck: Sendable {
                              indices: [Int], epsilon: Double, tolerance: Double,
                              between: (Int) throws -> Void = { _ in }) throws -> Result {
         let numeric = try numericGradient(of: loss, at: parameter, indices: indices, epsilon: epsilon, between: between)
+        return result(name: name, analytic: analytic, parameter: parameter, indices: indices, numeric: numeric, tolerance: tolerance)
+    }
+
+    /// Checks `analytic` against central differences of a loss given entry by entry, with the
+    /// side of every kink argument at each evaluation (`PerturbationLoss.evaluate`): an entry
+    /// whose two evaluations see a kink argument on different sides is marked `atKink`.
+    public static func check(name: String, analytic: Tensor, parameter: Tensor,
+                             entryLoss: @escaping @Sendable (Int, Double) throws -> (loss: Double, sides: [Int8]),
+                             indices: [Int], epsilon: Double, tolerance: Double,
+                             between: (Int) throws -> Void = { _ in }) throws -> Result {
+        let kinks = Mutex<Set<Int>>([])
+        let numeric = try centralDifferences(indices: indices, between: between) { k in
+            let original = parameter.data[k]
+            let up = try entryLoss(k, original + epsilon), down = try entryLoss(k, original - epsilon)
+            if up.sides != down.sides { kinks.withLock { _ = $0.insert(k) } }
+            return (up.loss - down.loss) / (2 * epsilon)
+        }
+        var checked = result(name: name, analytic: analytic, parameter: parameter, indices: indices, numeric: numeric, tolerance: tolerance)
+        let atKinks = kinks.withLock { $0 }
+        for i in checked.entries.indices where atKinks.contains(checked.entries[i].index) { checked.entries[i].atKink = true }
+        return checked
+    }
+
+    private static func result(name: String, analytic: Tensor, parameter: Tensor, indices: [Int], numeric: [Double],
+                               tolerance: Double) -> Result {
         let entries = zip(indices, numeric).map { Entry(index: $0, analytic: analytic.data[$0], numeric: $1) }
         return Result(name: name, shape: parameter.shape, entries: entries, tolerance: tolerance)
     }

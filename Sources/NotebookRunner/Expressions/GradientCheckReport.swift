@@ -52,7 +52,7 @@ public struct GradientCheckReport {
         let tolerance = items.first?.result.tolerance ?? 0
         let rows = items.map { item -> [String] in
             let r = item.result
-            return [r.name, Tensor.describe(r.shape), "\(r.entries.count) of \(r.parameterCount)",
+            return [r.name, Tensor.describe(r.shape), "\(r.entries.count - r.kinkCount) of \(r.parameterCount)" + (r.kinkCount == 0 ? "" : " (\(r.kinkCount) left out: a kink within ε)"),
                     Self.scientific(r.maxAbsoluteError), Self.scientific(r.relativeError), r.passed ? "pass" : "FAIL"]
         }
         outputs.append(.table(.numeric(
@@ -61,6 +61,7 @@ public struct GradientCheckReport {
         for item in items {
             let r = item.result
             outputs.record("\(item.metricPrefix)_relative_error", r.relativeError)
+            if r.kinkCount > 0 { outputs.record("\(item.metricPrefix)_entries_at_kinks", Double(r.kinkCount)) }
             outputs.record("\(item.metricPrefix)_max_error", r.maxAbsoluteError)
             guard !r.passed else { continue }
             let worst = r.worst(worstCount).map { entry in

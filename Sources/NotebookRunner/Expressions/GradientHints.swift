@@ -49,6 +49,26 @@ public enum GradientHints {
         return []
     }
 
+    /// The classic backpropagation slip: the error passed back through an activation
+    /// (`relu`, `tanh`, `sigmoid` in the definitions) without multiplying by its derivative.
+    /// One pattern per activation used: the gradient with that derivative taken as 1.
+    public static func activationPatterns(of parameter: String, loss: ParsedExpression, after definitions: [ParsedExpression],
+                                          in scope: ExpressionScope) -> [Pattern] {
+        let derivatives = ["relu": "(Z > 0)", "tanh": "(1 - tanh(Z)**2)", "sigmoid": "sigmoid(Z) * (1 - sigmoid(Z))"]
+        var patterns: [Pattern] = []
+        for definition in definitions {
+            guard case .call(let function, let arguments) = definition.root.kind, let derivative = derivatives[function],
+                  let output = definition.binding, arguments.count == 1 else { continue }
+            let input = definition.text(of: arguments[0].value.span)
+            guard let values = try? ExpressionGradient.gradient(of: loss, after: definitions, withRespectTo: [parameter], in: scope,
+                                                                passingThrough: [function]).gradients[parameter] else { continue }
+            patterns.append(Pattern(
+                description: "leaves out the derivative of \(function) in \(output) = \(function)(\(input)): the error coming back through \(output) must be multiplied by \(derivative.replacingOccurrences(of: "Z", with: input)) before it reaches the layer below",
+                values: values))
+        }
+        return patterns
+    }
+
     /// The least-squares factor c with a ≈ c·p, and the relative residual ‖a − c·p‖ / ‖a‖.
     static func fit(_ a: [Double], to p: [Double]) -> (Double, Double)? {
         var ap = 0.0, pp = 0.0

@@ -28,6 +28,9 @@ final class GradientTape {
 
     private var entries: [Entry] = []
     private var bytes = 0
+    /// Elementwise functions whose derivative the backward pass takes as 1: what a
+    /// backpropagation that forgets an activation's derivative computes.
+    var passesThrough: Set<String> = []
 
     /// A parameter: an entry with no inputs.
     func leaf(_ value: Tensor) -> Traced {

@@ -315,24 +315,18 @@ final class SoftmaxKernel: @unchecked Sendable {
     }
 
     /// Where phase 2 finds the batch's pixels: chunk k of the row at position p starts at
-    /// `base + p·rowStep + k·chunkStep`, with `paddedChunks` when every chunk has 16 bytes.
+    /// `base + p·rowStep + k·chunkStep`; every chunk has 16 bytes (the last one zero-padded).
     struct RowLayout: @unchecked Sendable {
         var base: UnsafePointer<UInt8>
         var rowStep: Int
         var chunkStep: Int
         var count: Int
-        var paddedChunks: Bool
     }
 
     /// The chunk-major layout `pack` writes for a batch of `count` rows: for each 16-pixel
     /// chunk, the rows' 16 bytes one after another (`chunks × count × 16` bytes).
     func packedLayout(_ base: UnsafePointer<UInt8>, count: Int) -> RowLayout {
-        RowLayout(base: base, rowStep: Self.width, chunkStep: count * Self.width, count: count, paddedChunks: true)
-    }
-
-    /// Rows stored one after another (a data set in its own order).
-    func rowMajorLayout(_ base: UnsafePointer<UInt8>, count: Int) -> RowLayout {
-        RowLayout(base: base, rowStep: inputs, chunkStep: Self.width, count: count, paddedChunks: false)
+        RowLayout(base: base, rowStep: Self.width, chunkStep: count * Self.width, count: count)
     }
 
     /// Phase 1 for positions `range` of `batch`.
@@ -381,7 +375,7 @@ final class SoftmaxKernel: @unchecked Sendable {
     /// batch is longer than `rowBlock`; each call touches only its own chunks of it.
     func update(_ rows: RowLayout, gradient: UnsafePointer<Float>, chunks chunkRange: Range<Int>,
                 learningRate: Float, decay: Float, accumulator: UnsafeMutablePointer<Float>) {
-        let classes = self.classes, stride = self.stride, inputs = self.inputs
+        let classes = self.classes, stride = self.stride
         let rowStep = rows.rowStep
         let rate = Lanes(repeating: learningRate), decayLanes = Lanes(repeating: decay), scaleLanes = Lanes(repeating: scale)
         var blockStart = 0
@@ -390,7 +384,7 @@ final class SoftmaxKernel: @unchecked Sendable {
             let first = blockStart == 0, last = blockEnd == rows.count
             for k in chunkRange {
                 let offset = k * Self.width
-                let width = rows.paddedChunks ? Self.width : min(Self.width, inputs - offset)
+                let width = Self.width
                 let chunk = rows.base + k &* rows.chunkStep
                 var c = 0
                 #if WIDE_VECTORS

@@ -6,12 +6,12 @@
 ///     L = (1/n) Σᵣ −log softmax(xᵣW + b)_{yᵣ}  (+ λ/2 ‖W‖² with weight decay λ)
 ///     G = (softmax(XW + b) − onehot(y)) / n
 ///     ∂L/∂W = XᵀG (+ λW),  ∂L/∂b = Σᵣ Gᵣ
-public struct SoftmaxObjective<T: RealScalar>: Sendable {
-    public var inputs: Matrix<T>
-    public var labels: [Int]
-    public var weightDecay: T
+struct SoftmaxObjective<T: RealScalar>: Sendable {
+    var inputs: Matrix<T>
+    var labels: [Int]
+    var weightDecay: T
 
-    public init(inputs: Matrix<T>, labels: [Int], weightDecay: T = 0) {
+    init(inputs: Matrix<T>, labels: [Int], weightDecay: T = 0) {
         precondition(inputs.rows == labels.count, "one label per input row")
         self.inputs = inputs
         self.labels = labels
@@ -19,7 +19,7 @@ public struct SoftmaxObjective<T: RealScalar>: Sendable {
     }
 
     /// The inputs of a data split's rows as pixels × `scale` (1/255 normalises).
-    public init(split: DataSplit, rows: Range<Int>, scale: T, weightDecay: T = 0) {
+    init(split: DataSplit, rows: Range<Int>, scale: T, weightDecay: T = 0) {
         let pixels = split.pixelCount
         let elements = split.images[rows.lowerBound * pixels ..< rows.upperBound * pixels].map { T($0) * scale }
         self.init(inputs: Matrix(rows: rows.count, cols: pixels, elements: elements),
@@ -27,7 +27,7 @@ public struct SoftmaxObjective<T: RealScalar>: Sendable {
     }
 
     /// The loss and its gradient with respect to `weights` (d × k) and `bias` (k).
-    public func evaluate(weights: Matrix<T>, bias: [T]) -> (loss: T, weightGradient: Matrix<T>, biasGradient: [T]) {
+    func evaluate(weights: Matrix<T>, bias: [T]) -> (loss: T, weightGradient: Matrix<T>, biasGradient: [T]) {
         precondition(weights.rows == inputs.cols && bias.count == weights.cols, "shapes do not match")
         let n = T(inputs.rows)
         var logits = inputs.multiplied(by: weights)
@@ -57,7 +57,7 @@ public struct SoftmaxObjective<T: RealScalar>: Sendable {
     }
 
     /// The same for a `SoftmaxModel`, in this objective's precision.
-    public func evaluate(_ model: SoftmaxModel) -> (loss: T, weightGradient: Matrix<T>, biasGradient: [T]) {
+    func evaluate(_ model: SoftmaxModel) -> (loss: T, weightGradient: Matrix<T>, biasGradient: [T]) {
         evaluate(weights: Matrix(rows: model.inputs, cols: model.classes, elements: model.weights.map { T($0) }),
                  bias: model.bias.map { T($0) })
     }

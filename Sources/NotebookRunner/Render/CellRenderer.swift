@@ -5,7 +5,7 @@ struct CellRenderer {
     var reproducible: Bool
     var strings = ReportStrings(language: "en")
 
-    func render(_ result: CellResult) -> String {
+    func render(_ result: CellResult, math: inout MathRenderer) -> String {
         let cell = result.cell
         var html = "<section class=\"nb-cell nb-cell-\(result.status.rawValue)\" id=\"cell-\(HTML.escape(SlugSet.slug(cell.label)))\" aria-label=\"cell \(HTML.escape(cell.label))\">\n"
         var facts = ["<span class=\"nb-directive\">{\(HTML.escape(cell.directive))}</span>"]
@@ -24,14 +24,16 @@ struct CellRenderer {
         }
         if !result.outputs.isEmpty {
             html += "<div class=\"nb-outputs\">\n"
-            for output in result.outputs { html += render(output) }
+            for output in result.outputs { html += render(output, math: &math) }
             html += "</div>\n"
         }
         return html + "</section>"
     }
 
-    func render(_ output: CellOutput) -> String {
+    func render(_ output: CellOutput, math: inout MathRenderer) -> String {
         switch output {
+        case .derivation(let table):
+            return DerivationRenderer.html(table, math: &math)
         case .text(let text):
             return "<pre class=\"nb-text\">\(HTML.escape(text))</pre>\n"
         case .table(let table):

@@ -28,8 +28,11 @@ public struct HTMLRenderer: Sendable {
         let checks = EquationChecks(run)
         let equations = EquationRenderer(notebook: notebook, checks: checks)
         let blocks = ProseBlockRenderer(blocks: notebook.blocks, language: language)
+        // Cells first, with math of their own (a {derive} chain); the font covers both.
+        var cellMath = MathRenderer()
+        let cellHTML = run.cells.map { cells.render($0, math: &cellMath) }
         let prose = ProseRenderer.render(notebook, math: &math, equations: equations, cellHTML: { index in
-            index < run.cells.count ? cells.render(run.cells[index]) : ""
+            index < cellHTML.count ? cellHTML[index] : ""
         }, roleHTML: { index in
             switch run.inlineValues[index] {
             case .value(let text): return "<span class=\"nb-inline-value\">\(HTML.escape(text))</span>"
@@ -44,6 +47,7 @@ public struct HTMLRenderer: Sendable {
         body += tableOfContents(prose.headings, title: strings.contents)
         body += "<main>\n\(prose.html)\n</main>\n"
         body += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
+        math.append(cellMath)
         var fonts = math.fontCSS(embed: embedsFonts)
         if embedsFonts, let cjk = CJKFont.fontFaceCSS(forText: notebook.title + body) { fonts += cjk + "\n" }
         let page = shell(language: language, title: notebook.title, extraCSS: fonts, body: body)

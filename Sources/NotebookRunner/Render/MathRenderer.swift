@@ -25,6 +25,12 @@ struct MathRenderer {
         return result.mathML
     }
 
+    /// Takes over what `other` typeset (its warnings and glyphs), e.g. the math of cell outputs.
+    mutating func append(_ other: MathRenderer) {
+        warnings += other.warnings
+        renderedMath += other.renderedMath
+    }
+
     /// The `@font-face` rule embedding the math font (subset to what was rendered) and
     /// the font stack for `math` elements; empty when nothing was typeset.
     func fontCSS(embed: Bool) -> String {

@@ -195,3 +195,24 @@ private func onSmallStack<T: Sendable>(_ size: Int = 512 << 10, _ body: @escapin
     #expect(render.stderr.contains("nb.md:15:5: error: '@' would create a tensor of shape (60000×60000)"), "\(render.stderr)")
     #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/nb.html").path))
 }
+
+/// A cell's cancellation (its `:timeout:`, Ctrl-C) stops a long product within its row
+/// blocks, not after it.
+@Test func cancellingAnEvalCellStopsALongProductPromptly() throws {
+    let data = ExpressionTestSupport.dataset(count: 3000, rows: 28, cols: 28)
+    let state = NotebookState()
+    state.datasets[data.name] = data
+    state.dataset = data
+    let cell = ExpressionTestSupport.cell("eval", options: [("samples", "3000")], body: ["G = X @ X.T @ X;"])
+    let directive = try EvalDirective(cell: cell, defaults: Defaults())
+    let context = ExpressionTestSupport.context(state, cell)
+    let cancelAfter = 0.3
+    let cancellation = context.cancellation
+    DispatchQueue.global().asyncAfter(deadline: .now() + cancelAfter) { cancellation.cell.cancel("cell timed out") }
+    let started = Date()
+    let result = Executor.execute(directive, cell: cell, in: context)
+    let seconds = Date().timeIntervalSince(started)
+    #expect(result.status == .error)
+    #expect(result.error?.message == "cell timed out")
+    #expect(seconds < cancelAfter + 2, "stopped after \(seconds) s")
+}

@@ -34,8 +34,8 @@ public struct GradCheckDirective: Directive {
         name: "gradcheck",
         arguments: .optional(targets),
         summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
-        options: [samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration, entries.declaration, expect.declaration,
-                  DirectiveOption.bindingSplit.declaration],
+        options: [DirectiveOption.model.declaration, samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration,
+                  entries.declaration, expect.declaration, DirectiveOption.bindingSplit.declaration, DirectiveOption.checks.declaration],
         acceptsBody: true)
 
     /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
@@ -50,6 +50,8 @@ public struct GradCheckDirective: Directive {
 
     let cell: Cell
     let target: Target
+    /// `:model:`: the declared model whose forward pass and loss the formulas are checked against.
+    let modelName: String?
     let samples: Int
     let epsilon: Double
     let tolerance: Double
@@ -61,6 +63,7 @@ public struct GradCheckDirective: Directive {
 
     public init(cell: Cell, options: OptionValues) throws {
         self.cell = cell
+        modelName = try options.given(.model)
         samples = try options.value(Self.samples)
         epsilon = try options.value(Self.epsilon)
         tolerance = try options.value(Self.tolerance)
@@ -74,6 +77,18 @@ public struct GradCheckDirective: Directive {
         switch cell.arguments.first {
         case nil:
             let program = try GradCheckProgram.parse(cell.body)
+            if let modelName {
+                if let loss = program.lossLocation {
+                    throw Diagnostic.error("with :model: \(modelName) the loss is the model's", at: loss,
+                                           hint: "remove the loss: line; write the gradient formulas (and helper names such as dZ2 = (P - Y) / N)")
+                }
+                guard !program.gradients.isEmpty else {
+                    throw Diagnostic.error("{gradcheck} needs at least one 'grad NAME: FORMULA' line", at: body.first?.location ?? cell.directiveLocation,
+                                           hint: "e.g. grad W2: H.T @ (P - Y) / N")
+                }
+                target = .formulas(program)
+                return
+            }
             guard program.loss != nil else {
                 throw Diagnostic.error("{gradcheck} needs a 'loss:' line, or a built-in target such as {gradcheck} softmax",
                                        at: body.first?.location ?? cell.directiveLocation,
@@ -136,14 +151,22 @@ public struct GradCheckDirective: Directive {
     // MARK: Author's formulas
 
     private func checkFormulas(_ program: GradCheckProgram, in context: ExecutionContext) throws -> GradientCheckReport {
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
+        // With :model:, the model's forward pass comes first and its loss is the one differentiated.
+        let model = try modelName.map { name -> DeclaredModel in
+            guard let model = try context.model(named: name) as? DeclaredModel else {
+                throw Diagnostic.error("'\(name)' is not a model declared with {model}", at: cell.directiveLocation,
+                                       hint: "check the built-in model's gradient with {gradcheck} softmax-regression")
+            }
+            return model
+        }
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split, model: model)
         let scope = {
             var scope = bindings.scope
             scope.limits = context.evaluationLimits
             return scope
         }()
-        let definitions = program.definitions
-        let loss = program.loss!
+        let definitions = (model?.definition.forward ?? []) + program.definitions
+        let loss = model?.definition.loss ?? program.loss!
         for gradient in program.gradients {
             if let definition = definitions.first(where: { $0.binding == gradient.name }) {
                 throw Diagnostic.error("'\(gradient.name)' is defined in the cell, so it cannot be a parameter to vary", at: definition.origin,
@@ -175,15 +198,15 @@ public struct GradCheckDirective: Directive {
             try checkShape(analytic, of: gradient, parameter: parameter)
             let indices = GradientCheck.indices(count: parameter.count, limit: entryLimit, seed: seed)
             let name = gradient.name
-            let lossFunction: @Sendable (Tensor) throws -> Double = { value in
-                var shifted = scope
-                shifted.values[name] = value
-                return try shifted.evaluate(loss, after: definitions).data[0]
-            }
-            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter, loss: lossFunction,
+            let perturbed = try PerturbationLoss(scope: scope, definitions: definitions, loss: loss, parameter: name)
+            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter,
+                                                 entryLoss: { try perturbed.evaluate(at: $0, value: $1) },
                                                  indices: indices, epsilon: epsilon, tolerance: tolerance,
                                                  between: progress(name, total: indices.count, in: context))
-            let patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
+            var patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
+            if !result.passed {
+                patterns += GradientHints.activationPatterns(of: name, loss: loss, after: definitions, in: scope)
+            }
             let hints = GradientHints.hints(for: result, analytic: analytic, patterns: patterns, samples: n)
             items.append(GradientCheckReport.Item(result: result, analytic: analytic, hints: hints,
                                                   location: gradient.formula.origin, metricPrefix: name))

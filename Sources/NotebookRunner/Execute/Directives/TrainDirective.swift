@@ -56,20 +56,30 @@ public struct TrainDirective: Directive {
                                            help: "L2 penalty λ: each step also subtracts lr·λ·W (biases are not decayed). Reported losses are the plain cross-entropy.")
     static let samples = DirectiveOption.integer("samples", in: 1...Int(Int32.max),
                                         help: "Trains on the first N rows of the training split only (quick runs; the test split is untouched).")
+    static let shuffle = DirectiveOption.flag("shuffle", default: true, inherits: true,
+                                              help: "Reshuffles the rows every epoch (false: minibatches in file order).")
+    static let from = DirectiveOption.text("from", type: "label",
+                                           help: "Continues from the model trained by the cell with this :label: instead of fresh initial values.")
     static let gradW = DirectiveOption.text("grad W", type: "expression",
                                    help: "Trains with this formula for ∂J/∂W (names X, y, Y, N, W, b, P) instead of the built-in gradient.")
     static let gradB = DirectiveOption.text("grad b", type: "expression", help: "Trains with this formula for ∂J/∂b.")
 
     public static let spec = DirectiveSpec(
         name: "train",
-        arguments: .one(of: ["softmax"]),
-        summary: "Trains softmax regression with minibatch SGD (or full-batch gradient descent) and shows its learning curves.",
+        arguments: .optional(["softmax"]),
+        summary: "Trains softmax regression ({train} softmax) or a model declared with {model} (:model: NAME) by minibatch SGD or full-batch gradient descent, and shows its learning curves.",
         options: [learningRate.declaration, batch.declaration, epochs.declaration, steps.declaration, initialization.declaration,
-                  seed.declaration, normalize.declaration, weightDecay.declaration, samples.declaration,
+                  seed.declaration, normalize.declaration, weightDecay.declaration, samples.declaration, shuffle.declaration,
+                  DirectiveOption.model.declaration, from.declaration,
                   gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration],
         acceptsBody: true)
 
     let configuration: TrainingConfiguration
+    /// The declared model trained (`:model:`), or nil for the built-in softmax regression.
+    let modelName: String?
+    /// The trained model to start from (`:from:`).
+    let fromName: String?
+    let shuffles: Bool
     let datasetName: String?
     let location: SourceLocation
     /// Rows of the train split to use (nil: all).
@@ -89,13 +99,26 @@ public struct TrainDirective: Directive {
         configuration.normalize = try options.value(Self.normalize)
         configuration.weightDecay = try options.value(Self.weightDecay)
         self.configuration = configuration
+        modelName = try options.given(.model)
+        fromName = try options.given(Self.from)
+        shuffles = try options.value(Self.shuffle)
+        switch (cell.arguments.first, modelName) {
+        case (nil, nil):
+            throw Diagnostic.error("{train} needs the model to train", at: cell.directiveLocation,
+                                   hint: "write {train} softmax, or name a model declared with {model}: :model: NAME")
+        case ("softmax"?, let name?):
+            throw Diagnostic.error("{train} softmax trains the built-in model; :model: \(name) names another", at: options.location(of: .model),
+                                   hint: "drop softmax to train \(name), or drop :model:")
+        default: break
+        }
         datasetName = try options.given(.dataset)
         samples = try options.given(Self.samples)
-        (formulas, definitions) = try Self.formulas(cell)
+        (formulas, definitions) = try Self.formulas(cell, parameters: modelName == nil ? ["W", "b"] : nil)
     }
 
     /// The `:grad W:` / `:grad b:` options and the body's `grad NAME: EXPR` and `NAME = EXPR` lines.
-    static func formulas(_ cell: Cell) throws -> ([ExpressionTrainer.Formula], [ParsedExpression]) {
+    /// `parameters`: the names formulas may be for (nil: any; the model checks them when it runs).
+    static func formulas(_ cell: Cell, parameters: [String]?) throws -> ([ExpressionTrainer.Formula], [ParsedExpression]) {
         var formulas: [ExpressionTrainer.Formula] = []
         var places: [String: SourceLocation] = [:]
         for parameter in ["W", "b"] {
@@ -110,7 +133,7 @@ public struct TrainDirective: Directive {
                                    hint: "training reports the cross-entropy itself; check a loss against its gradient with {gradcheck}")
         }
         for gradient in program.gradients {
-            guard gradient.name == "W" || gradient.name == "b" else {
+            guard parameters?.contains(gradient.name) ?? true else {
                 throw Diagnostic.error("{train} softmax trains W and b, not '\(gradient.name)'", at: gradient.nameLocation,
                                        hint: "write grad W: FORMULA or grad b: FORMULA")
             }
@@ -144,6 +167,10 @@ public struct TrainDirective: Directive {
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
+        if let modelName {
+            throw Diagnostic.error("training a model declared with {model} (:model: \(modelName)) is not available in this build",
+                                   at: context.cell.directiveLocation, hint: "train the built-in model with {train} softmax")
+        }
         let dataset = try context.dataset(named: datasetName)
         var train = try context.split("train", of: dataset)
         if let samples, samples < train.count { train = train.subset(0..<samples) }
@@ -245,7 +272,16 @@ public struct TrainDirective: Directive {
     }
 
     static func outputs(_ result: TrainingResult, dataset: Dataset, train: DataSplit, test: DataSplit?, reproducible: Bool) -> CellOutputs {
-        let configuration = result.configuration
+        outputs(epochs: result.epochs, configuration: result.configuration, model: result.model.summary,
+                dataset: dataset, train: train, test: test, reproducible: reproducible)
+    }
+
+    /// The epoch table, the curves, a summary naming `model`, and the metrics: the last
+    /// epoch's, and every epoch's as `history[K].NAME` (K from 0), so prose reads
+    /// `{eval}`train.history[3].test_accuracy``.
+    static func outputs(epochs: [EpochRecord], configuration: TrainingConfiguration, model: String, dataset: Dataset,
+                        train: DataSplit, test: DataSplit?, reproducible: Bool) -> CellOutputs {
+        let result = (epochs: epochs, trainingSeconds: epochs.reduce(0) { $0 + $1.seconds })
         let hasTest = result.epochs.contains { $0.testAccuracy != nil }
         var header = ["epoch", "train loss", "train accuracy"]
         if hasTest { header.append("test accuracy") }
@@ -259,7 +295,7 @@ public struct TrainDirective: Directive {
         var outputs = CellOutputs()
         outputs.append(.table(.numeric(caption: "Training, epoch by epoch (loss and accuracy on the training rows are running values over each epoch's batches)",
                                        header: header, rows: rows)))
-        outputs.append(.svg(chart(result)))
+        outputs.append(.svg(chart(result.epochs)))
 
         let last = result.epochs.last!
         let method: String
@@ -267,7 +303,7 @@ public struct TrainDirective: Directive {
         case .full: method = "full-batch gradient descent"
         case .rows(let size): method = "minibatch SGD (batch \(min(size, train.count)))"
         }
-        var summary = "Trained softmax regression (\(train.pixelCount) → \(result.model.classes)) on \(NumberText.grouped(train.count)) \(dataset.name) images:\n"
+        var summary = "Trained \(model) on \(NumberText.grouped(train.count)) \(dataset.name) images:\n"
         let steps = result.epochs.reduce(0) { $0 + $1.steps }
         summary += "\(result.epochs.count) epoch\(result.epochs.count == 1 ? "" : "s") (\(steps) step\(steps == 1 ? "" : "s")) of \(method), lr \(NumberText.compact(configuration.learningRate))"
         if !reproducible { summary += ", in \(NumberText.fixed(result.trainingSeconds, digits: 2)) s" }
@@ -281,12 +317,16 @@ public struct TrainDirective: Directive {
         if !reproducible { outputs.record("seconds", result.trainingSeconds) }
         outputs.record("epochs", Double(result.epochs.count))
         outputs.record("steps", Double(result.epochs.reduce(0) { $0 + $1.steps }))
+        for (index, record) in result.epochs.enumerated() {
+            outputs.record("history[\(index)].train_loss", record.trainLoss)
+            outputs.record("history[\(index)].train_accuracy", record.trainAccuracy)
+            if let accuracy = record.testAccuracy { outputs.record("history[\(index)].test_accuracy", accuracy) }
+        }
         return outputs
     }
 
     /// Loss on the left, accuracies on the right, over epochs.
-    static func chart(_ result: TrainingResult) -> SVGFigure {
-        let epochs = result.epochs
+    static func chart(_ epochs: [EpochRecord]) -> SVGFigure {
         let loss = LineChart.Series(name: "train loss", points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")
         var accuracy = [LineChart.Series(name: "train", points: epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: "#2166ac", dashed: true)]
         if epochs.contains(where: { $0.testAccuracy != nil }) {

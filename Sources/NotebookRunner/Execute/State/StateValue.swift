@@ -29,7 +29,7 @@ extension StateValue where Self: Codable {
 
 /// Every kind of state value the cache can restore, looked up by `stateKind`.
 public enum StateValueKinds {
-    public static let all: [any StateValue.Type] = [Dataset.self, SoftmaxModel.self, Tensor.self, StateReference.self]
+    public static let all: [any StateValue.Type] = [Dataset.self, SoftmaxModel.self, DeclaredModel.self, Tensor.self, StateReference.self]
 
     public static func kind(named name: String) -> (any StateValue.Type)? {
         all.first { $0.stateKind == name }

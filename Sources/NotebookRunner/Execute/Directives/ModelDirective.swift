@@ -1,0 +1,113 @@
+import Foundation
+
+/// `{model}`: declares a model — parameters, forward pass, probabilities, loss — and
+/// stores it, with seeded initial values, under the cell's label.
+///
+/// ````
+/// ```{model}
+/// :label: mlp
+/// param W1: inputs×256 normal(0.01)
+/// param b1: 256 zeros
+/// param W2: 256×classes normal(0.01)
+/// param b2: classes zeros
+/// H = relu(X @ W1 + b1)
+/// P = softmax(H @ W2 + b2)
+/// loss: -mean(sum(Y * log(P), axis=1))
+/// ```
+/// ````
+/// The body's grammar is `ModelDefinition`'s. `inputs` and `classes` come from the current
+/// data set (or `:dataset:`); the forward pass is run once on two rows of it, so a shape
+/// mistake is reported here, at its column. `{train} :model: mlp` trains the model,
+/// `{gradcheck} :model: mlp` checks gradient formulas against it, and `{evaluate}`,
+/// `{show} predictions` and `{show} weights` take `:model: mlp` — before training too.
+public struct ModelDirective: Directive {
+    static let seed = DirectiveOption.seed(help: "Seeds the initial parameter values.")
+    static let normalize = DirectiveOption.flag("normalize", default: true, inherits: true,
+                                                help: "X is pixels / 255 (true) or the raw bytes 0…255 (false).")
+
+    public static let spec = DirectiveSpec(
+        name: "model",
+        arguments: .none,
+        summary: "Declares a model: parameters with shapes and initialisers, the forward pass, the probabilities P and the loss.",
+        options: [seed.declaration, normalize.declaration, DirectiveOption.dataset.declaration],
+        acceptsBody: true)
+
+    let definition: ModelDefinition
+    let lines: [SourceLine]
+    let seed: UInt64
+    let normalize: Bool
+    let datasetName: String?
+
+    public init(cell: Cell, options: OptionValues) throws {
+        lines = cell.body
+        definition = try ModelDefinitionParser.parse(cell.body, at: cell.directiveLocation)
+        seed = UInt64(try options.value(Self.seed) as Int)
+        normalize = try options.value(Self.normalize)
+        datasetName = try options.given(.dataset)
+        if cell.option(DirectiveSpec.label.name) == nil {
+            throw Diagnostic.error("{model} needs a :label:, the model's name", at: cell.directiveLocation,
+                                   hint: "e.g. :label: mlp, then {train} with :model: mlp")
+        }
+    }
+
+    public func run(in context: ExecutionContext) throws -> CellOutputs {
+        let dataset = try context.dataset(named: datasetName)
+        guard let split = dataset.train ?? dataset.test else {
+            throw Diagnostic.error("data set '\(dataset.name)' has no split loaded", at: context.cell.directiveLocation)
+        }
+        let classes = max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1)
+        let model = try Self.initialModel(definition, lines: lines, name: context.cell.label, inputs: split.pixelCount,
+                                          classes: classes, pixelScale: normalize ? 1.0 / 255 : 1, seed: seed)
+        // One pass over two rows: shape mistakes in the forward pass or the loss surface here.
+        try Self.check(model, on: split.subset(0 ..< min(2, split.count)))
+        context.state.setModel(model, named: context.cell.label)
+        return Self.outputs(model, dataset: dataset, seed: seed)
+    }
+
+    /// The declared model with seeded initial values.
+    static func initialModel(_ definition: ModelDefinition, lines: [SourceLine], name: String, inputs: Int, classes: Int,
+                             pixelScale: Double, seed: UInt64) throws -> DeclaredModel {
+        let values = ParameterInitializer.values(of: definition, inputs: inputs, classes: classes, seed: seed)
+        return DeclaredModel(name: name, definition: definition, lines: lines, inputs: inputs, classes: classes,
+                             pixelScale: pixelScale, values: values.mapValues { $0.map(Float.init) }, trained: false)
+    }
+
+    /// Evaluates the forward pass and the loss on `rows`, throwing located errors.
+    static func check(_ model: DeclaredModel, on rows: DataSplit) throws {
+        var scope = ExpressionScope()
+        for (name, value) in model.parameterTensors { scope.values[name] = value }
+        scope.values.merge(ExpressionBindings.batch(from: rows, rows: Array(0..<rows.count), classes: model.classes,
+                                                    scale: model.pixelScale)) { $1 }
+        for statement in model.definition.forward {
+            let value = try scope.evaluate(statement)
+            if let name = statement.binding { scope.values[name] = value }
+        }
+        let p = scope.values[model.definition.probabilities]!
+        guard p.shape == [rows.count, model.classes] else {
+            let statement = model.definition.forward.last { $0.binding == model.definition.probabilities }!
+            throw Diagnostic.error("P is \(p.shapeDescription) but must be rows × classes (\(rows.count)×\(model.classes))",
+                                   at: statement.origin, hint: "P holds each image's probability for each class: softmax of N×classes logits")
+        }
+        let loss = try scope.evaluate(model.definition.loss)
+        guard loss.isScalar || loss.count == 1 else {
+            throw Diagnostic.error("the loss is \(loss.shapeDescription), not a number", at: model.definition.loss.origin,
+                                   hint: "average over the rows, e.g. -mean(sum(Y * log(P), axis=1))")
+        }
+    }
+
+    static func outputs(_ model: DeclaredModel, dataset: Dataset, seed: UInt64) -> CellOutputs {
+        var outputs = CellOutputs()
+        let rows = model.definition.parameters.map { parameter -> [String] in
+            let shape = model.shapes[parameter.name] ?? []
+            return [parameter.name, Tensor.describe(shape), NumberText.grouped(shape.reduce(1, *)), parameter.initializer.description]
+        }
+        outputs.append(.table(Table(caption: "Parameters of \(model.name)", header: ["parameter", "shape", "values", "initial values"],
+                                    rows: rows, alignments: [.left, .left, .right, .left])))
+        let steps = model.definition.forward.compactMap(\.binding).joined(separator: " → ")
+        outputs.append(.text("Declared \(model.name): \(NumberText.grouped(model.parameterCount)) parameters for \(model.inputs)-pixel "
+            + "\(dataset.name) images and \(model.classes) classes; forward pass \(steps); initial values drawn with seed \(seed). "
+            + "Not trained yet: {train} :model: \(model.name) trains it."))
+        outputs.record("parameters", Double(model.parameterCount))
+        return outputs
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// Checks a `DerivationProgram` line by line on concrete tensors.
+///
+/// Each `= EXPR` step is compared with the last line that held (so one wrong step fails
+/// alone, and the steps after it are still checked against the chain's true value): the
+/// relative error ‖this − that‖ / max(‖this‖, ‖that‖, 1e-12) must be at most `tolerance`,
+/// and the shapes must agree. A `grad NAME:` line is compared with central differences
+/// (step `epsilon`) of the last scalar line that held, with respect to NAME.
+public struct DerivationCheck {
+    public enum Verdict: Sendable, Hashable {
+        /// The first line of a chain: nothing to compare.
+        case start
+        case holds
+        case fails
+        /// The line could not be evaluated (its error is in `problem`).
+        case error
+    }
+
+    /// What one line came to.
+    public struct Step: Sendable {
+        public var line: DerivationProgram.Line
+        public var verdict: Verdict
+        public var relativeError: Double?
+        /// The entries that differ most: flat index, the line above (or the numeric gradient), this line.
+        public var worst: [(index: Int, expected: Double, actual: Double)] = []
+        public var shape: [Int] = []
+        public var hints: [String] = []
+        /// Why the line fails, in words.
+        public var problem: String?
+        /// What the line was compared with: its line number, or the numeric gradient.
+        public var comparedWith: String?
+        /// Why the line could not be evaluated.
+        public var error: Diagnostic?
+    }
+
+    public var scope: ExpressionScope
+    public var definitions: [ParsedExpression]
+    public var tolerance: Double
+    public var epsilon: Double
+    public var seed: UInt64
+
+    public init(scope: ExpressionScope, definitions: [ParsedExpression], tolerance: Double, epsilon: Double, seed: UInt64) {
+        self.scope = scope
+        self.definitions = definitions
+        self.tolerance = tolerance
+        self.epsilon = epsilon
+        self.seed = seed
+    }
+
+    /// Every line's verdict, in order. `between` is called between gradient entries (for cancellation).
+    public func run(_ program: DerivationProgram, between: @escaping () throws -> Void = {}) throws -> [Step] {
+        var steps: [Step] = []
+        var reference: (value: Tensor, line: Int)?
+        var scalarLine: ParsedExpression?
+        for line in program.lines {
+            var step = Step(line: line, verdict: .start)
+            let value: Tensor
+            do {
+                value = try scope.evaluate(line.expression, after: definitions)
+            } catch let diagnostic as Diagnostic {
+                step.verdict = .error
+                step.problem = diagnostic.message
+                step.error = diagnostic
+                steps.append(step)
+                continue
+            }
+            step.shape = value.shape
+            switch line.kind {
+            case .start:
+                reference = (value, line.location.line)
+                scalarLine = value.isScalar ? line.expression : nil
+            case .step:
+                guard let (expected, expectedLine) = reference else { step.verdict = .error; break }
+                step.comparedWith = "line \(expectedLine)"
+                compare(value, with: expected, into: &step)
+                if step.verdict == .holds {
+                    reference = (value, line.location.line)
+                    if value.isScalar { scalarLine = line.expression }
+                }
+            case .gradient(let name):
+                try checkGradient(name, value: value, of: scalarLine, into: &step, between: between)
+                if step.verdict == .holds { reference = (value, line.location.line) }
+            }
+            steps.append(step)
+        }
+        return steps
+    }
+
+    private func compare(_ value: Tensor, with expected: Tensor, into step: inout Step) {
+        guard value.shape == expected.shape else {
+            step.verdict = .fails
+            step.relativeError = .infinity
+            step.problem = "it is \(value.shapeDescription), but the line above is \(expected.shapeDescription)"
+            return
+        }
+        let entries = (0..<value.count).map { GradientCheck.Entry(index: $0, analytic: value.data[$0], numeric: expected.data[$0]) }
+        let result = GradientCheck.Result(name: "", shape: value.shape, entries: entries, tolerance: tolerance)
+        step.relativeError = result.relativeError
+        step.verdict = result.passed ? .holds : .fails
+        guard !result.passed else { return }
+        step.worst = result.worst(5).map { ($0.index, $0.numeric, $0.analytic) }
+        step.problem = "it differs from the line above by a relative error of \(Self.format(result.relativeError))"
+        step.hints = GradientHints.hints(for: result, analytic: value, samples: samples(for: value.shape)).map {
+            $0.replacingOccurrences(of: "the numeric gradient", with: "the line above")
+        }
+    }
+
+    private func checkGradient(_ name: String, value: Tensor, of loss: ParsedExpression?, into step: inout Step,
+                               between: @escaping () throws -> Void) throws {
+        step.comparedWith = "central differences"
+        guard let loss else {
+            step.verdict = .error
+            step.problem = "there is no scalar line above it that held, to differentiate"
+            return
+        }
+        guard let parameter = scope[name] else {
+            step.verdict = .error
+            step.problem = "'\(name)' is not a given name: bound names are " + scope.values.keys.sorted().joined(separator: ", ")
+            return
+        }
+        guard value.shape == parameter.shape else {
+            step.verdict = .fails
+            step.relativeError = .infinity
+            step.problem = "it is \(value.shapeDescription), but \(name) is \(parameter.shapeDescription): a gradient has the shape of its variable"
+            return
+        }
+        let (scope, definitions) = (self.scope, self.definitions)
+        let lossFunction: @Sendable (Tensor) throws -> Double = { shifted in
+            var moved = scope
+            moved.values[name] = shifted
+            return try moved.evaluate(loss, after: definitions).data[0]
+        }
+        let indices = GradientCheck.indices(count: parameter.count, limit: 10_000, seed: seed)
+        let result = try GradientCheck.check(name: name, analytic: value, parameter: parameter, loss: lossFunction, indices: indices,
+                                             epsilon: epsilon, tolerance: tolerance, between: { _ in try between() })
+        step.relativeError = result.relativeError
+        step.verdict = result.passed ? .holds : .fails
+        guard !result.passed else { return }
+        step.worst = result.worst(5).map { ($0.index, $0.numeric, $0.analytic) }
+        step.problem = "it differs from the central differences of the loss by a relative error of \(Self.format(result.relativeError))"
+        // The patterns of the usual mistakes read Y, N, X, W, b: given or defined.
+        var defined = scope
+        for definition in definitions {
+            if let name = definition.binding, let value = try? defined.evaluate(definition) { defined.values[name] = value }
+        }
+        var patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: defined)
+        if let y = defined["Y"], y.shape == parameter.shape, let p = try? parameter.softmax() {
+            patterns += GradientHints.logitPatterns(probabilities: p, onehot: y, samples: defined["N"]?.scalar ?? Double(parameter.rows))
+        }
+        step.hints = GradientHints.hints(for: result, analytic: value, patterns: patterns, samples: samples(for: parameter.shape))
+    }
+
+    /// N for the hints: the bound `N`, else the rows of a matrix.
+    private func samples(for shape: [Int]) -> Double? {
+        scope["N"]?.scalar ?? (shape.count == 2 ? Double(shape[0]) : nil)
+    }
+
+    /// `2.21e-16`, `0` for an exact match.
+    static func format(_ value: Double) -> String {
+        value == 0 ? "0" : value.isFinite ? String(format: "%.2e", value) : "\(value)"
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// A model an author declared in a `{model}` cell, with its current parameter values:
+/// initial ones after `{model}`, trained ones after `{train} :model:`.
+///
+/// The cache stores the declaration's lines and re-reads them, so the definition, the
+/// parameters and the input scale come back exactly.
+public struct DeclaredModel: Classifier, Codable {
+    public static let stateKind = "declared-model"
+
+    /// The label of the `{model}` cell that declared it.
+    public var name: String
+    public var inputs: Int
+    public var classes: Int
+    public var pixelScale: Double
+    /// Parameter values (row-major, Float32 as training keeps them) and shapes, by name.
+    public var values: [String: [Float]]
+    public var shapes: [String: [Int]]
+    /// Whether a `{train}` cell has trained it.
+    public var trained: Bool
+    /// The `{model}` cell's body, to read the definition again.
+    public var source: [StoredLine]
+    public let definition: ModelDefinition
+
+    public struct StoredLine: Codable, Sendable, Hashable {
+        var text: String
+        var file: String
+        var line: Int
+        var column: Int
+    }
+
+    public init(name: String, definition: ModelDefinition, lines: [SourceLine], inputs: Int, classes: Int, pixelScale: Double,
+                values: [String: [Float]], trained: Bool) {
+        self.name = name
+        self.definition = definition
+        self.source = lines.map { StoredLine(text: $0.text, file: $0.location.file, line: $0.location.line, column: $0.location.column) }
+        self.inputs = inputs
+        self.classes = classes
+        self.pixelScale = pixelScale
+        self.values = values
+        self.shapes = definition.shapes(inputs: inputs, classes: classes)
+        self.trained = trained
+    }
+
+    enum CodingKeys: String, CodingKey { case name, inputs, classes, pixelScale, values, shapes, trained, source }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        inputs = try container.decode(Int.self, forKey: .inputs)
+        classes = try container.decode(Int.self, forKey: .classes)
+        pixelScale = try container.decode(Double.self, forKey: .pixelScale)
+        values = try container.decode([String: [Float]].self, forKey: .values)
+        shapes = try container.decode([String: [Int]].self, forKey: .shapes)
+        trained = try container.decode(Bool.self, forKey: .trained)
+        source = try container.decode([StoredLine].self, forKey: .source)
+        let lines = source.map { SourceLine(text: $0.text, location: SourceLocation(file: $0.file, line: $0.line, column: $0.column)) }
+        definition = try ModelDefinitionParser.parse(lines, at: lines.first?.location ?? SourceLocation(file: "", line: 1))
+    }
+
+    public var sourceLines: [SourceLine] {
+        source.map { SourceLine(text: $0.text, location: SourceLocation(file: $0.file, line: $0.line, column: $0.column)) }
+    }
+
+    public var parameterCount: Int { values.values.reduce(0) { $0 + $1.count } }
+
+    public var summary: String {
+        "model '\(name)' (\(definition.parameters.map { "\($0.name) \(Tensor.describe(shapes[$0.name] ?? []))" }.joined(separator: ", ")))"
+    }
+
+    public var parameterTensors: [(name: String, value: Tensor)] {
+        definition.parameters.map { parameter in
+            (parameter.name, Tensor(shape: shapes[parameter.name] ?? [], data: (values[parameter.name] ?? []).map(Double.init)))
+        }
+    }
+
+    /// The first matrix with one row per input: the weights `{show} weights` draws.
+    public var inputWeights: (units: Int, weights: [Float]) {
+        for parameter in definition.parameters {
+            if let shape = shapes[parameter.name], shape.count == 2, shape[0] == inputs {
+                return (shape[1], values[parameter.name] ?? [])
+            }
+        }
+        return (0, [])
+    }
+
+    /// The class of highest probability for every image, from the forward pass in Float64,
+    /// a block of rows at a time.
+    public func predictions(on split: DataSplit) -> [UInt8] {
+        (try? probabilities(on: split).argmaxRows) ?? [UInt8](repeating: 0, count: split.count)
+    }
+
+    /// P for every image of `split` (count × classes).
+    public func probabilities(on split: DataSplit, block: Int = 1000) throws -> ProbabilityTable {
+        var scope = ExpressionScope()
+        for (name, value) in parameterTensors { scope.values[name] = value }
+        var table = ProbabilityTable(classes: classes, values: [])
+        table.values.reserveCapacity(split.count * classes)
+        var start = 0
+        while start < split.count {
+            let rows = Array(start ..< min(split.count, start + block))
+            var batch = scope
+            batch.values.merge(ExpressionBindings.batch(from: split, rows: rows, classes: classes, scale: pixelScale)) { $1 }
+            for statement in definition.forward {
+                let value = try batch.evaluate(statement)
+                if let name = statement.binding { batch.values[name] = value }
+            }
+            guard let p = batch.values[definition.probabilities], p.shape == [rows.count, classes] else {
+                throw Diagnostic.error("\(definition.probabilities) is not \(rows.count)×\(classes)")
+            }
+            table.values.append(contentsOf: p.data)
+            start += block
+        }
+        return table
+    }
+
+    /// Probabilities, one row per image.
+    public struct ProbabilityTable: Sendable {
+        public var classes: Int
+        public var values: [Double]
+
+        /// The most probable class of each row (the first on ties).
+        public var argmaxRows: [UInt8] {
+            stride(from: 0, to: values.count, by: max(1, classes)).map { start in
+                var best = 0
+                for c in 1..<classes where values[start + c] > values[start + best] { best = c }
+                return UInt8(best)
+            }
+        }
+    }
+}
