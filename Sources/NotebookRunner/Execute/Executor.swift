@@ -120,6 +120,8 @@ public struct Executor {
                 }
             }
             journal.finished(result)
+            // A cell's warnings read the same in the terminal as at the cell.
+            for case .notice(let notice) in result.outputs where notice.severity == .warning { progress.report(notice) }
             if result.status == .error, cancellation.reason != nil { stoppedBy = stoppedBy ?? cancellation.stopReason }
             if result.status == .ok || result.status == .cached { state.metrics[cell.label] = result.metrics }
             if let error = result.error {

@@ -194,6 +194,7 @@ public struct LoadDirective: Directive {
         }
         let dataset = Dataset(name: name, classNames: classNames,
                               train: splits.first { $0.name == "train" }, test: splits.first { $0.name == "test" })
+        let previous = context.state.dataset
         context.state.dataset = dataset
         if from == nil {
             if !splitRows.isEmpty, case .catalog = source {
@@ -204,6 +205,11 @@ public struct LoadDirective: Directive {
             } else if let rows, splitRows.isEmpty {
                 origin += " Kept rows \(rows.lowerBound)..\(rows.upperBound - 1) of each split."
             }
+        }
+        if let previous {
+            origin += previous.name == name
+                ? "\nThis replaces the data set '\(name)' loaded before: later cells use these rows."
+                : "\nLater cells now use '\(name)' instead of '\(previous.name)' (still available with :dataset: \(previous.name))."
         }
         return Self.summary(of: dataset, origin: origin)
     }
