@@ -37,9 +37,10 @@ final class MirrorServer: Sendable {
     }
 }
 
-/// Runs blocking work off Swift's cooperative threads, so the in-process server can answer meanwhile.
+/// Runs blocking work on a thread of its own: off Swift's cooperative threads, so the in-process
+/// server can answer meanwhile, and off Dispatch's shared ones, which other tests' timers need.
 func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }
