@@ -6,7 +6,7 @@ SWIFT      ?= swift
 NOTEBOOK   ?= notebooks/softmax-regression.md
 OUT        ?= output
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-dev zlib1g-dev dataset-fashion-mnist fonts-lmodern chromium time bc
+APT_PACKAGES := libcmark-dev zlib1g-dev libopenblas-dev dataset-fashion-mnist fonts-lmodern chromium time bc
 NBRUN      := .build/release/nbrun
 
 # CPU tuning for release builds, like -march=native, passed on the command line so the

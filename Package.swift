@@ -28,7 +28,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift).
+        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift).
         .systemLibrary(
             name: "CCmark",
             pkgConfig: "libcmark",
@@ -39,6 +39,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         // The one Swift wrapper around zlib: inflate (gzip, zlib), deflate, checksums.
         .target(name: "ZlibBindings", dependencies: ["CZlib"]),
         // TeX math to MathML Core (zlib compresses the embedded font as WOFF).
@@ -47,7 +52,7 @@ let package = Package(
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "ZlibBindings", "TeXMath",
+                "CCmark", "COpenBLAS", "ZlibBindings", "TeXMath",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: kernelSettings()
