@@ -43,7 +43,7 @@ endif
 RELEASE    := $(SWIFT) build -c release $(TUNING)
 export NBRUN_SWIFT_TUNING := $(TUNING)
 
-.PHONY: deps build release demo render test bench bench-cache math-gallery tuning-flags fuzz clean
+.PHONY: deps build release demo render test bench bench-mlp bench-cache math-gallery tuning-flags fuzz clean
 
 deps:
 	$(SUDO) apt-get update -qq
@@ -74,6 +74,9 @@ bench: release
 
 bench-cache: release
 	bash bench/cache.sh
+
+bench-mlp: release
+	MNIST=1 bash bench/mlp.sh
 
 # A page of every golden TeX case (and a screenshot), for review after re-recording golden.txt.
 math-gallery:

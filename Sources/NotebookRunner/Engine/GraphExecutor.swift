@@ -8,6 +8,8 @@ import Foundation
 final class GraphExecutor {
     let graph: Graph
     private var buffers: [Int: UnsafeMutablePointer<Float>] = [:]
+    /// Buffers owned by the caller (`bind`), not freed here.
+    private var external: [Int: UnsafeMutablePointer<Float>] = [:]
     private let schedule: [Int]
 
     init(graph: Graph, outputs: [Int]) {
@@ -32,10 +34,18 @@ final class GraphExecutor {
         for buffer in buffers.values { buffer.deallocate() }
     }
 
-    /// The buffer of `node` (row-major, `graph.count(node)` floats).
-    func buffer(of node: Int) -> UnsafeMutablePointer<Float> { buffers[node]! }
+    /// Reads `node` (an input or parameter) from `storage` instead of its own buffer, so
+    /// several executors share one copy of the parameters.
+    func bind(_ node: Int, to storage: UnsafeMutablePointer<Float>) {
+        guard buffers[node] != nil || external[node] != nil else { return }
+        buffers.removeValue(forKey: node)?.deallocate()
+        external[node] = storage
+    }
 
-    func contains(_ node: Int) -> Bool { buffers[node] != nil }
+    /// The buffer of `node` (row-major, `graph.count(node)` floats).
+    func buffer(of node: Int) -> UnsafeMutablePointer<Float> { buffers[node] ?? external[node]! }
+
+    func contains(_ node: Int) -> Bool { buffers[node] != nil || external[node] != nil }
 
     /// Computes every scheduled node from the inputs and parameters written into their buffers.
     func run() {
@@ -63,7 +73,7 @@ final class GraphExecutor {
     }
 
     private func evaluate(_ node: Int) {
-        let out = buffers[node]!
+        let out = buffer(of: node)
         let shape = graph.shape(node)
         let (rows, cols) = dimensions(shape)
         switch graph.nodes[node].op {
@@ -72,13 +82,13 @@ final class GraphExecutor {
         case let .matmul(a, transposeA, b, transposeB):
             let sa = graph.shape(a)
             let k = transposeA ? sa[0] : sa[1]
-            BLAS.gemm(buffers[a]!, transposeA: transposeA, buffers[b]!, transposeB: transposeB, out, m: rows, n: cols, k: k)
+            BLAS.gemm(buffer(of: a), transposeA: transposeA, buffer(of: b), transposeB: transposeB, out, m: rows, n: cols, k: k)
         case .transpose(let a):
-            let x = buffers[a]!
+            let x = buffer(of: a)
             let (r, c) = dimensions(graph.shape(a))
             for i in 0..<r { for j in 0..<c { out[j * r + i] = x[i * c + j] } }
         case let .unary(kind, a):
-            let x = buffers[a]!
+            let x = buffer(of: a)
             let count = rows * cols
             switch kind {
             case .negate: for i in 0..<count { out[i] = -x[i] }
@@ -99,7 +109,7 @@ final class GraphExecutor {
             case .reciprocal: for i in 0..<count { out[i] = 1 / x[i] }
             }
         case let .binary(kind, a, b):
-            let x = buffers[a]!, y = buffers[b]!
+            let x = buffer(of: a), y = buffer(of: b)
             let (ar, ac) = strides(graph.shape(a), as: shape), (br, bc) = strides(graph.shape(b), as: shape)
             func apply(_ f: (Float, Float) -> Float) {
                 if ar == cols && ac == 1 && br == cols && bc == 1 {
@@ -126,7 +136,7 @@ final class GraphExecutor {
             case .notEqual: apply { $0 != $1 ? 1 : 0 }
             }
         case let .extremeShare(a, b, isMaximum):
-            let x = buffers[a]!, y = buffers[b]!
+            let x = buffer(of: a), y = buffer(of: b)
             let (ar, ac) = strides(graph.shape(a), as: shape), (br, bc) = strides(graph.shape(b), as: shape)
             for i in 0..<rows {
                 for j in 0..<cols {
@@ -135,7 +145,7 @@ final class GraphExecutor {
                 }
             }
         case let .select(c, a, b):
-            let m = buffers[c]!, x = buffers[a]!, y = buffers[b]!
+            let m = buffer(of: c), x = buffer(of: a), y = buffer(of: b)
             let (cr, cc) = strides(graph.shape(c), as: shape)
             let (ar, ac) = strides(graph.shape(a), as: shape), (br, bc) = strides(graph.shape(b), as: shape)
             for i in 0..<rows {
@@ -144,7 +154,7 @@ final class GraphExecutor {
                 }
             }
         case .softmax(let a):
-            let x = buffers[a]!
+            let x = buffer(of: a)
             for i in 0..<rows {
                 let xi = x + i * cols, oi = out + i * cols
                 var top = -Float.infinity
@@ -155,7 +165,7 @@ final class GraphExecutor {
                 for j in 0..<cols { oi[j] *= inverse }
             }
         case .logSoftmax(let a):
-            let x = buffers[a]!
+            let x = buffer(of: a)
             for i in 0..<rows {
                 let xi = x + i * cols, oi = out + i * cols
                 var top = -Float.infinity
@@ -166,21 +176,21 @@ final class GraphExecutor {
                 for j in 0..<cols { oi[j] = xi[j] - shift }
             }
         case let .softmaxBackward(output, upstream):
-            let p = buffers[output]!, g = buffers[upstream]!
+            let p = buffer(of: output), g = buffer(of: upstream)
             for i in 0..<rows {
                 var dot: Float = 0
                 for j in 0..<cols { dot += g[i * cols + j] * p[i * cols + j] }
                 for j in 0..<cols { out[i * cols + j] = p[i * cols + j] * (g[i * cols + j] - dot) }
             }
         case let .logSoftmaxBackward(output, upstream):
-            let l = buffers[output]!, g = buffers[upstream]!
+            let l = buffer(of: output), g = buffer(of: upstream)
             for i in 0..<rows {
                 var total: Float = 0
                 for j in 0..<cols { total += g[i * cols + j] }
                 for j in 0..<cols { out[i * cols + j] = g[i * cols + j] - Foundation.exp(l[i * cols + j]) * total }
             }
         case let .sum(a, axis, _, scale):
-            let x = buffers[a]!
+            let x = buffer(of: a)
             let (r, c) = dimensions(graph.shape(a))
             switch axis {
             case nil:
@@ -199,7 +209,7 @@ final class GraphExecutor {
                 }
             }
         case let .broadcast(a, axis):
-            let x = buffers[a]!
+            let x = buffer(of: a)
             if axis == 0 {
                 for i in 0..<rows { for j in 0..<cols { out[i * cols + j] = x[i] } }
             } else {
@@ -208,13 +218,13 @@ final class GraphExecutor {
             }
         case .reduceTo(let a):
             // Sum `a` (the broadcast shape) down to this node's shape.
-            let x = buffers[a]!
+            let x = buffer(of: a)
             let (r, c) = dimensions(graph.shape(a))
             let (sr, sc) = strides(shape, as: graph.shape(a))
             for i in 0..<(rows * cols) { out[i] = 0 }
             for i in 0..<r { for j in 0..<c { out[i * sr + j * sc] += x[i * c + j] } }
         case .rowMax(let a):
-            let x = buffers[a]!
+            let x = buffer(of: a)
             let (r, c) = dimensions(graph.shape(a))
             for i in 0..<r {
                 var top = -Float.infinity

@@ -94,6 +94,13 @@ final class ModelProgram {
         parameterNodes[name].flatMap { executor.contains($0) ? executor.buffer(of: $0) : nil }
     }
 
+    /// Makes every executor read parameter `name` from `storage`.
+    func bind(_ name: String, to storage: UnsafeMutablePointer<Float>) {
+        guard let node = parameterNodes[name] else { return }
+        trainer?.bind(node, to: storage)
+        predictor.bind(node, to: storage)
+    }
+
     func gradient(_ name: String) -> UnsafeMutablePointer<Float>? {
         gradientNodes[name].map { trainer.buffer(of: $0) }
     }

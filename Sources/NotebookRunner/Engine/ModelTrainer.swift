@@ -47,17 +47,36 @@ public struct ModelTrainer {
         case .rows(let size): full = false; batchSize = min(max(1, size), rows)
         }
         let chunk = full ? min(rows, Self.chunkRows) : batchSize
+        // One copy of the parameters, read by every compiled size (the batch and a smaller last batch).
+        let names = definition.parameters.map(\.name)
+        let storage = Dictionary(uniqueKeysWithValues: names.map { name -> (String, UnsafeMutableBufferPointer<Float>) in
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: initial[name]!.count)
+            _ = buffer.initialize(from: initial[name]!)
+            return (name, buffer)
+        })
+        // The gradient summed over the chunks of a full batch.
+        let sums = Dictionary(uniqueKeysWithValues: names.map { name -> (String, UnsafeMutableBufferPointer<Float>) in
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: full ? initial[name]!.count : 0)
+            buffer.initialize(repeating: 0)
+            return (name, buffer)
+        })
+        defer {
+            for buffer in storage.values { buffer.deallocate() }
+            for buffer in sums.values { buffer.deallocate() }
+        }
         var programs: [Int: ModelProgram] = [:]
         func program(_ count: Int) throws -> ModelProgram {
             if let existing = programs[count] { return existing }
             let made = try ModelProgram(definition: definition, inputs: train.pixelCount, classes: classes, rows: count,
                                         gradients: gradients.program, training: true)
+            for name in names { made.bind(name, to: storage[name]!.baseAddress!) }
             programs[count] = made
             return made
         }
         let main = try program(chunk)
-        var parameters = initial
-        let names = main.parameterNames
+        let isMatrix = Dictionary(uniqueKeysWithValues: names.map { ($0, main.shapes[$0]!.count == 2) })
+        let trained = names.filter { main.gradient($0) != nil }
+        func current() -> [String: [Float]] { storage.mapValues { Array($0) } }
         let stepsPerEpoch = full ? 1 : (rows + batchSize - 1) / batchSize
         let totalSteps: Int
         switch configuration.length {
@@ -69,7 +88,12 @@ public struct ModelTrainer {
         var history: [EpochRecord] = []
         var step = 0
         let learningRate = Float(configuration.learningRate), decay = Float(configuration.weightDecay)
-        var sums = names.map { [Float](repeating: 0, count: parameters[$0]!.count) }
+        /// θ −= lr·(g + λθ) (λ for matrices only).
+        func update(_ name: String, _ gradient: UnsafePointer<Float>) {
+            let values = storage[name]!.baseAddress!, count = storage[name]!.count
+            let lambda = isMatrix[name]! ? decay : 0
+            for i in 0..<count { values[i] -= learningRate * (gradient[i] + lambda * values[i]) }
+        }
         while step < totalSteps {
             try checkCancelled()
             let started = DispatchTime.now()
@@ -78,41 +102,34 @@ public struct ModelTrainer {
             var start = 0
             while start < rows && step < totalSteps {
                 let count = full ? rows : min(batchSize, rows - start)
-                for index in sums.indices { for i in sums[index].indices { sums[index][i] = 0 } }
+                if full { for name in trained { sums[name]!.update(repeating: 0) } }
                 var offset = 0
                 while offset < count {
                     let part = min(chunk, count - offset)
                     let runner = try program(part)
-                    for name in names {
-                        let buffer = runner.parameter(name, in: runner.trainer)!
-                        parameters[name]!.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: $0.count) }
-                    }
                     order.withUnsafeBufferPointer { o in
                         runner.load(train, order: o.baseAddress!, start: start + offset, count: part, scale: Float(pixelScale), into: runner.trainer)
                     }
                     runner.trainer.run()
                     let loss = runner.lossValue
                     guard loss.isFinite else {
-                        return Outcome(parameters: parameters, history: history, divergedAtStep: step + 1)
+                        return Outcome(parameters: current(), history: history, divergedAtStep: step + 1)
                     }
                     lossTotal += Double(loss) * Double(part)
                     correct += Self.correct(runner.probabilities(in: runner.trainer), labels: train.labels, order: order,
                                             start: start + offset, count: part, classes: classes)
-                    let weight = Float(part) / Float(count)
-                    for (index, name) in names.enumerated() {
-                        guard let gradient = runner.gradient(name) else { continue }
-                        for i in sums[index].indices { sums[index][i] += weight * gradient[i] }
+                    if full {
+                        let weight = Float(part) / Float(count)
+                        for name in trained {
+                            let gradient = runner.gradient(name)!, sum = sums[name]!
+                            for i in 0..<sum.count { sum[i] += weight * gradient[i] }
+                        }
+                    } else {
+                        for name in trained { update(name, runner.gradient(name)!) }
                     }
                     offset += part
                 }
-                for (index, name) in names.enumerated() where main.gradient(name) != nil {
-                    let isMatrix = main.shapes[name]!.count == 2
-                    parameters[name]!.withUnsafeMutableBufferPointer { values in
-                        for i in values.indices {
-                            values[i] -= learningRate * (sums[index][i] + (isMatrix ? decay * values[i] : 0))
-                        }
-                    }
-                }
+                if full { for name in trained { update(name, sums[name]!.baseAddress!) } }
                 seen += count
                 steps += 1
                 step += 1
@@ -121,6 +138,7 @@ public struct ModelTrainer {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             let evaluated = DispatchTime.now()
+            let parameters = current()
             let testAccuracy = try test.map { try accuracy(parameters, on: $0, classes: classes) }
             let record = EpochRecord(epoch: history.count + 1, steps: steps, rows: seen, trainLoss: lossTotal / Double(max(1, seen)),
                                      trainAccuracy: Double(correct) / Double(max(1, seen)), testAccuracy: testAccuracy,
@@ -129,7 +147,7 @@ public struct ModelTrainer {
             history.append(record)
             progress(record)
         }
-        return Outcome(parameters: parameters, history: history, divergedAtStep: nil)
+        return Outcome(parameters: current(), history: history, divergedAtStep: nil)
     }
 
     /// The fraction of `split` the model with `parameters` classifies correctly.
@@ -171,13 +189,17 @@ public struct ModelTrainer {
     }
 
     private static func correct(_ p: UnsafeMutablePointer<Float>, labels: [UInt8], order: [Int32], start: Int, count: Int, classes: Int) -> Int {
-        var hits = 0
-        for r in 0..<count {
-            var best = 0
-            for c in 1..<classes where p[r * classes + c] > p[r * classes + best] { best = c }
-            if best == Int(labels[Int(order[start + r])]) { hits += 1 }
+        labels.withUnsafeBufferPointer { labels in
+            order.withUnsafeBufferPointer { order in
+                var hits = 0
+                for r in 0..<count {
+                    var best = 0
+                    for c in 1..<classes where p[r * classes + c] > p[r * classes + best] { best = c }
+                    if best == Int(labels[Int(order[start + r])]) { hits += 1 }
+                }
+                return hits
+            }
         }
-        return hits
     }
 }
 
