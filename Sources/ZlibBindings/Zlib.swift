@@ -102,9 +102,14 @@ public enum Zlib {
     /// Gzip input may hold several members one after another (as `cat a.gz b.gz` makes);
     /// their contents are concatenated. `finish` throws `.truncated` when the input
     /// stopped inside a member, so a cut-off download is never taken for a short file.
+    ///
+    /// With a `limit`, decompression stops once that many bytes are out (`isFull`): the rest
+    /// of the input is not read, so a small file that expands to gigabytes costs no more
+    /// than the limit in time and memory.
     public final class Inflater {
         private let stream: UnsafeMutablePointer<z_stream>
         private let format: Format
+        private let limit: Int
         private var output: [UInt8]
         private var produced = 0
         /// True between the end of one member and the first byte of the next.
@@ -112,10 +117,13 @@ public enum Zlib {
         /// Whether any input was seen at all.
         private var sawInput = false
 
-        /// - Parameter sizeHint: the expected decompressed size, to allocate once.
-        public init(format: Format = .automatic, sizeHint: Int = 0) throws {
+        /// - Parameters:
+        ///   - sizeHint: the expected decompressed size, to allocate once.
+        ///   - limit: the most bytes to decompress; further input is ignored.
+        public init(format: Format = .automatic, sizeHint: Int = 0, limit: Int = .max) throws {
             self.format = format
-            output = [UInt8](repeating: 0, count: max(sizeHint, 1 << 16))
+            self.limit = max(limit, 0)
+            output = [UInt8](repeating: 0, count: max(min(sizeHint, self.limit), 1 << 16))
             stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
             stream.initialize(to: z_stream())
             do {
@@ -134,7 +142,13 @@ public enum Zlib {
             stream.deallocate()
         }
 
-        /// Decompresses the next chunk of input.
+        /// Whether `limit` bytes have been decompressed (more input is then ignored).
+        public var isFull: Bool { produced >= limit }
+
+        /// How many bytes have been decompressed so far.
+        public var count: Int { produced }
+
+        /// Decompresses the next chunk of input, or the part of it needed to reach the limit.
         public func push<Bytes: Collection<UInt8>>(_ chunk: Bytes) throws {
             try withContiguous(chunk) { try push(buffer: $0) }
         }
@@ -142,7 +156,7 @@ public enum Zlib {
         private func push(buffer input: UnsafeBufferPointer<UInt8>) throws {
             // zlib counts in 32 bits: feed larger buffers in pieces.
             var offset = 0
-            while offset < input.count {
+            while offset < input.count && !isFull {
                 let end = min(input.count, offset + (1 << 30))
                 try pushPiece(UnsafeBufferPointer(rebasing: input[offset ..< end]))
                 offset = end
@@ -154,7 +168,7 @@ public enum Zlib {
             sawInput = true
             stream.pointee.next_in = UnsafeMutablePointer(mutating: base)
             stream.pointee.avail_in = uInt(input.count)
-            while stream.pointee.avail_in > 0 {
+            while stream.pointee.avail_in > 0 && !isFull {
                 if atMemberEnd {
                     // More bytes after a complete member: another gzip member must follow.
                     guard format != .zlib else {
@@ -164,12 +178,12 @@ public enum Zlib {
                     atMemberEnd = false
                 }
                 if produced == output.count {
-                    output.append(contentsOf: repeatElement(0, count: output.count))
+                    output.append(contentsOf: repeatElement(0, count: min(output.count, limit - produced)))
                 }
                 let before = (input: stream.pointee.avail_in, output: produced)
                 let status = try output.withUnsafeMutableBufferPointer { out -> Status in
                     stream.pointee.next_out = out.baseAddress! + produced
-                    let space = min(out.count - produced, 1 << 30)
+                    let space = min(out.count - produced, 1 << 30, limit - produced)
                     stream.pointee.avail_out = uInt(space)
                     let status = try check(CZlib.inflate(stream, Z_NO_FLUSH), "inflate", stream: stream)
                     produced += space - Int(stream.pointee.avail_out)
@@ -183,13 +197,17 @@ public enum Zlib {
             }
         }
 
-        /// The decompressed bytes; throws when the input ended inside a stream.
-        public func finish() throws -> [UInt8] {
-            guard sawInput else {
-                throw Failure(kind: .truncated, message: "compressed data is empty")
-            }
-            guard atMemberEnd else {
-                throw Failure(kind: .truncated, message: "compressed data ends early (after \(produced) decompressed bytes)")
+        /// The decompressed bytes; throws when the input ended inside a stream (unless the
+        /// limit was reached first: then the bytes up to the limit). `requireEnd: false`
+        /// returns what there is without that check (the start of a file, read on its own).
+        public func finish(requireEnd: Bool = true) throws -> [UInt8] {
+            if requireEnd && !isFull {
+                guard sawInput else {
+                    throw Failure(kind: .truncated, message: "compressed data is empty")
+                }
+                guard atMemberEnd else {
+                    throw Failure(kind: .truncated, message: "compressed data ends early (after \(produced) decompressed bytes)")
+                }
             }
             output.removeLast(output.count - produced)
             return output

@@ -13,6 +13,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: [.short, .customLong("param")], help: ArgumentHelp("Override a front-matter value, e.g. -p lr=0.05 (repeatable).", valueName: "key=value"))
     var parameters: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The most memory one data file, image or tensor may take, e.g. 2G or 512M (default: half of the physical memory).", valueName: "size"))
+    var memoryLimit: String?
+
     func settings(keepGoing: Bool, reproducible: Bool) throws -> RunSettings {
         var defaults = Defaults()
         for parameter in parameters {
@@ -22,9 +25,16 @@ struct RunOptions: ParsableArguments {
             defaults.set(String(parameter[..<equals]), String(parameter[parameter.index(after: equals)...]), at: nil)
         }
         let environment = ProcessInfo.processInfo.environment
-        return RunSettings(outputDirectory: URL(fileURLWithPath: output, isDirectory: true),
+        var settings = RunSettings(outputDirectory: URL(fileURLWithPath: output, isDirectory: true),
                            dataDirectory: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
                            keepGoing: keepGoing, defaults: defaults,
                            reproducible: reproducible || environment["SOURCE_DATE_EPOCH"] != nil)
+        if let memoryLimit {
+            guard let budget = MemoryBudget(parsing: memoryLimit) else {
+                throw ValidationError("--memory-limit expects a size such as 2G, 512M or 1000000 (bytes), got '\(memoryLimit)'")
+            }
+            settings.memoryBudget = budget
+        }
+        return settings
     }
 }

@@ -7,12 +7,13 @@ public enum DatasetLoader {
     ///   - rows: keeps only these rows (e.g. the first N), trimmed in place after the full file is checked.
     ///   - classCount: labels must be below it when given.
     ///   - displayName: how messages name a file (its path by default).
+    ///   - budget: each file's contents must fit in it.
     public static func readSplit(_ split: String, images imagesURL: URL, labels labelsURL: URL,
                                  rows: Range<Int>? = nil, classCount: Int? = nil,
-                                 displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
+                                 displayName: (URL) -> String = { $0.path }, budget: MemoryBudget = .default) throws -> DataSplit {
         let imagesName = displayName(imagesURL), labelsName = displayName(labelsURL)
-        var images = try IDXReader.readImages(at: imagesURL, displayName: imagesName)
-        var labels = try IDXReader.readLabels(at: labelsURL, displayName: labelsName)
+        var images = try IDXReader.readImages(at: imagesURL, displayName: imagesName, budget: budget)
+        var labels = try IDXReader.readLabels(at: labelsURL, displayName: labelsName, budget: budget)
         guard images.count == labels.count else {
             throw Diagnostic.error("images file '\(imagesName)' has \(images.count) images but labels file '\(labelsName)' has \(labels.count) labels",
                                    hint: "the two files belong to different splits or data sets?")

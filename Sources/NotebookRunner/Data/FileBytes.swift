@@ -1,75 +1,115 @@
 import Foundation
 import ZlibBindings
 
-/// Reads a whole file into memory, decompressing it on the way when it is gzip (`1f 8b`).
+/// A data file opened for reading, decompressed on the way when it is gzip (`1f 8b`).
 ///
-/// Raw files are read straight into one array; gzip files are streamed through
-/// `Zlib.Inflater` in 1 MiB chunks into an array sized from the gzip trailer, so a
-/// 47 MB image file is held once, not once per step.
-enum FileBytes {
+/// Only regular files are opened: a device (`/dev/zero`), a FIFO, a socket or a folder is
+/// refused by its type before a byte is read, so nothing can make a read last forever.
+/// Reads are bounded: `prefix(_:)` decompresses only the first bytes (an IDX header), and
+/// `read(limit:)` stops at `limit` bytes, so a small gzip that expands to gigabytes costs
+/// no more than the size its header declared. Gzip files are streamed through
+/// `Zlib.Inflater` in 1 MiB chunks into one array; a 47 MB image file is held once.
+final class FileBytes {
     static let chunkSize = 1 << 20
 
-    /// The file's bytes, decompressed when gzip. `role` and `displayName` word the errors
-    /// (`images file 'x.gz' …`).
-    static func read(_ url: URL, role: String, displayName name: String) throws -> [UInt8] {
+    /// How messages name the file: `images file 'x.gz'`.
+    let subject: String
+    /// Whether the file is gzip-compressed.
+    let isGzip: Bool
+    /// The file's size on disk (compressed when gzip).
+    let size: Int
+    private let file: UnsafeMutablePointer<FILE>
+
+    /// Opens `url`, which must be a regular file (a symbolic link to one is fine).
+    /// `role` and `displayName` word the errors (`images file 'x.gz' …`).
+    init(_ url: URL, role: String, displayName name: String) throws {
         let subject = "\(role) file '\(name)'"
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw Diagnostic.error("\(subject) not found",
-                                   hint: "check the path; relative paths start at the notebook's folder")
+        self.subject = subject
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            let cause = errno
+            if cause == ENOENT || cause == ENOTDIR {
+                throw Diagnostic.error("\(subject) not found",
+                                       hint: "check the path; relative paths start at the notebook's folder")
+            }
+            throw Diagnostic.error("\(subject) cannot be read: \(String(cString: strerror(cause)))",
+                                   hint: "check the path and its permissions")
         }
-        guard !isDirectory.boolValue else {
-            throw Diagnostic.error("\(subject) is a folder, not a file", hint: "give the path of the IDX file inside it")
-        }
-        guard let file = fopen(url.path, "rb") else {
+        try Self.requireRegular(info.st_mode, subject: subject)
+        // O_NONBLOCK: should the path become a FIFO after the check, opening it does not wait for a writer.
+        let descriptor = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw Diagnostic.error("\(subject) cannot be opened: \(String(cString: strerror(errno)))",
                                    hint: "check the file's permissions")
         }
-        defer { fclose(file) }
-        fseeko(file, 0, SEEK_END)
-        let size = Int(ftello(file))
-        rewind(file)
-
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, let file = fdopen(descriptor, "rb") else {
+            close(descriptor)
+            throw Diagnostic.error("\(subject) changed while it was opened", hint: "run again once it is a regular file")
+        }
+        self.file = file
+        size = Int(info.st_size)
         var magic = [UInt8](repeating: 0, count: 2)
-        let magicCount = fread(&magic, 1, 2, file)
+        isGzip = fread(&magic, 1, 2, file) == 2 && magic == [0x1f, 0x8b]
+    }
+
+    deinit {
+        fclose(file)
+    }
+
+    /// Throws unless `mode` is a regular file's, naming the type it is.
+    static func requireRegular(_ mode: mode_t, subject: String) throws {
+        let type: String
+        switch mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR:
+            throw Diagnostic.error("\(subject) is a folder, not a file", hint: "give the path of the IDX file inside it")
+        case S_IFCHR: type = "a character device"
+        case S_IFBLK: type = "a block device"
+        case S_IFIFO: type = "a FIFO (named pipe)"
+        case S_IFSOCK: type = "a socket"
+        default: type = "not a regular file"
+        }
+        throw Diagnostic.error("\(subject) is \(type), not a regular file",
+                               hint: "data files must be regular files (raw or .gz); copy the data into one first")
+    }
+
+    /// The first `count` bytes of the contents (decompressed), fewer when the contents are shorter.
+    func prefix(_ count: Int) throws -> [UInt8] {
+        try read(limit: count, complete: false)
+    }
+
+    /// The contents (decompressed), at most `limit` bytes: a file longer than that gives
+    /// `limit` bytes, and the caller decides what the excess means.
+    func read(limit: Int) throws -> [UInt8] {
+        try read(limit: limit, complete: true)
+    }
+
+    /// `complete`: a gzip stream that ends early is an error (else only the bytes matter).
+    private func read(limit: Int, complete: Bool) throws -> [UInt8] {
         rewind(file)
-        guard magicCount == 2, magic == [0x1f, 0x8b] else {
-            return try readRaw(file, size: size, subject: subject)
-        }
-        return try readGzip(file, size: size, subject: subject)
-    }
-
-    private static func readRaw(_ file: UnsafeMutablePointer<FILE>, size: Int, subject: String) throws -> [UInt8] {
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = size > 0 ? fread(buffer.baseAddress, 1, size, file) : 0
-        }
-        guard bytes.count == size else {
-            throw Diagnostic.error("\(subject) could not be read: got \(bytes.count) of \(size) bytes",
-                                   hint: "the file changed while it was read, or the disk failed")
-        }
-        return bytes
-    }
-
-    private static func readGzip(_ file: UnsafeMutablePointer<FILE>, size: Int, subject: String) throws -> [UInt8] {
-        // The last four bytes hold the (last member's) size modulo 2^32: a good first allocation.
-        var sizeHint = 0
-        if size >= 18 {
-            var trailer = [UInt8](repeating: 0, count: 4)
-            fseeko(file, off_t(size - 4), SEEK_SET)
-            if fread(&trailer, 1, 4, file) == 4 {
-                sizeHint = trailer.reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard isGzip else {
+            let wanted = min(size, limit)
+            let bytes = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, count in
+                count = wanted > 0 ? fread(buffer.baseAddress, 1, wanted, file) : 0
             }
-            rewind(file)
+            guard bytes.count == wanted else {
+                throw Diagnostic.error("\(subject) could not be read: got \(bytes.count) of \(wanted) bytes",
+                                       hint: "the file changed while it was read, or the disk failed")
+            }
+            return bytes
         }
-        // A corrupt trailer must not make us allocate gigabytes: cap at 1032× the input (deflate's limit).
-        sizeHint = min(sizeHint, size &* 1032)
         do {
-            let inflater = try Zlib.Inflater(format: .gzip, sizeHint: sizeHint + 1)
-            var chunk = [UInt8](repeating: 0, count: chunkSize)
-            while true {
-                let count = fread(&chunk, 1, chunkSize, file)
+            // Deflate expands at most 1032×: never allocate more than the input could give.
+            let (bound, overflow) = size.multipliedReportingOverflow(by: 1032)
+            let inflater = try Zlib.Inflater(format: .gzip, sizeHint: overflow ? limit : min(limit, bound), limit: limit)
+            var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
+            while !inflater.isFull {
+                let count = fread(&chunk, 1, Self.chunkSize, file)
                 if count == 0 { break }
                 try inflater.push(chunk[0 ..< count])
+            }
+            if !complete && inflater.count > 0 {
+                return try inflater.finish(requireEnd: false)
             }
             return try inflater.finish()
         } catch let failure as Zlib.Failure {

@@ -28,27 +28,70 @@ public enum IDXReader {
     }
 
     /// Reads a 3-D unsigned-byte IDX file.
-    /// - Parameter displayName: how messages name the file (default: its path).
-    public static func readImages(at url: URL, displayName: String? = nil) throws -> Images {
-        let (dimensions, values) = try read(url, kind: .images, displayName: displayName ?? url.path)
-        return Images(count: dimensions[0], rows: dimensions[1], cols: dimensions[2], pixels: values)
+    /// - Parameters:
+    ///   - displayName: how messages name the file (default: its path).
+    ///   - budget: the values the header declares must fit in it, checked before they are read.
+    public static func readImages(at url: URL, displayName: String? = nil, budget: MemoryBudget = .default) throws -> Images {
+        let file = try read(url, kind: .images, displayName: displayName ?? url.path, budget: budget)
+        let dimensions = file.dimensions
+        return Images(count: dimensions[0], rows: dimensions[1], cols: dimensions[2], pixels: file.values)
     }
 
     /// Reads a 1-D unsigned-byte IDX file.
-    public static func readLabels(at url: URL, displayName: String? = nil) throws -> [UInt8] {
-        try read(url, kind: .labels, displayName: displayName ?? url.path).values
+    public static func readLabels(at url: URL, displayName: String? = nil, budget: MemoryBudget = .default) throws -> [UInt8] {
+        try read(url, kind: .labels, displayName: displayName ?? url.path, budget: budget).values
     }
 
     /// Reads and checks `url`, returning the dimension sizes and the values after the header.
-    static func read(_ url: URL, kind: Kind, displayName name: String) throws -> (dimensions: [Int], values: [UInt8]) {
-        var bytes = try FileBytes.read(url, role: kind.word, displayName: name)
-        let (dimensions, headerLength) = try parseHeader(bytes, kind: kind, displayName: name)
-        bytes.removeFirst(headerLength)  // in place: no second buffer
-        return (dimensions, bytes)
+    static func read(_ url: URL, kind: Kind, displayName name: String, budget: MemoryBudget) throws -> (dimensions: [Int], values: [UInt8]) {
+        let file = try FileBytes(url, role: kind.word, displayName: name)
+        var (bytes, header) = try read(file, kind: kind, displayName: name, budget: budget)
+        bytes.removeFirst(header.headerLength)  // in place: no second buffer
+        return (header.dimensions, bytes)
+    }
+
+    /// The whole file (header and values) and its header, checked. Only the header is read
+    /// before the budget is checked, and no more than the size it declares is decompressed.
+    static func read(_ file: FileBytes, kind: Kind, displayName name: String,
+                     budget: MemoryBudget) throws -> (bytes: [UInt8], header: Header) {
+        let header = try parseHeaderFields(file.prefix(4 + 4 * Int(kind.dimensions)), kind: kind, displayName: name)
+        let subject = "\(kind.word) file '\(name)'"
+        try budget.check(header.fileLength, for: "\(subject) declares \(header.contents), which",
+                         hint: kind == .images ? "check the header; a data set this large needs a machine with more memory" : nil)
+        if !file.isGzip {
+            // The size on disk is known: a wrong length fails before anything is read.
+            try checkLength(header, available: file.size - header.headerLength, kind: kind, displayName: name)
+        }
+        // One byte more than declared tells a longer file from an exact one.
+        let bytes = try file.read(limit: header.fileLength + 1)
+        if bytes.count > header.fileLength {
+            throw Diagnostic.error("\(subject) expands to more bytes than the \(header.contents) its header announces (\(NumberText.grouped(header.fileLength)) bytes with the header); decompression stopped there",
+                                   hint: "the header is wrong, two files were joined, or the file is a decompression bomb")
+        }
+        try checkLength(header, available: bytes.count - header.headerLength, kind: kind, displayName: name)
+        return (bytes, header)
+    }
+
+    /// What an IDX header says: the dimension sizes, its own length, and the file length they imply.
+    struct Header {
+        var dimensions: [Int]
+        var headerLength: Int
+        /// The number of values (the product of the dimensions).
+        var valueCount: Int
+        /// "10 images of 28×28", "10 labels".
+        var contents: String
+        var fileLength: Int { headerLength + valueCount }
     }
 
     /// Checks the header of a whole decompressed file and returns its sizes and length.
     static func parseHeader(_ bytes: [UInt8], kind: Kind, displayName name: String) throws -> (dimensions: [Int], headerLength: Int) {
+        let header = try parseHeaderFields(bytes, kind: kind, displayName: name)
+        try checkLength(header, available: bytes.count - header.headerLength, kind: kind, displayName: name)
+        return (header.dimensions, header.headerLength)
+    }
+
+    /// Checks the header at the start of `bytes` (which may be only the header).
+    static func parseHeaderFields(_ bytes: [UInt8], kind: Kind, displayName name: String) throws -> Header {
         let subject = "\(kind.word) file '\(name)'"
         guard bytes.count >= 4 else {
             throw Diagnostic.error("\(subject) is too short for an IDX header: it has \(bytes.count) bytes",
@@ -83,7 +126,7 @@ public enum IDXReader {
         var expected = 1
         for size in dimensions {
             let (product, overflow) = expected.multipliedReportingOverflow(by: size)
-            guard !overflow else {
+            guard !overflow, product < Int.max / 2 else {
                 throw Diagnostic.error("\(subject) has header sizes \(shape) whose product overflows",
                                        hint: "the header is corrupt; no file can hold that many values")
             }
@@ -93,19 +136,23 @@ public enum IDXReader {
             throw Diagnostic.error("\(subject) has header sizes \(shape): it holds no values",
                                    hint: "the header is corrupt or the file is a placeholder")
         }
-        let available = bytes.count - headerLength
         let what = kind == .images
             ? "\(dimensions[0]) images of \(dimensions[1])×\(dimensions[2])"
             : "\(dimensions[0]) labels"
-        if available < expected {
-            throw Diagnostic.error("\(subject) has header sizes larger than the file: \(what) need \(expected) bytes, the file has \(available) after the header",
+        return Header(dimensions: dimensions, headerLength: headerLength, valueCount: expected, contents: what)
+    }
+
+    /// Checks that `available` bytes follow the header: exactly the values it declares.
+    static func checkLength(_ header: Header, available: Int, kind: Kind, displayName name: String) throws {
+        let subject = "\(kind.word) file '\(name)'"
+        if available < header.valueCount {
+            throw Diagnostic.error("\(subject) has header sizes larger than the file: \(header.contents) need \(header.valueCount) bytes, the file has \(available) after the header",
                                    hint: "the file is cut off or its header is wrong; copy or download it again")
         }
-        if available > expected {
-            throw Diagnostic.error("\(subject) has \(available - expected) bytes after the \(what) its header announces",
+        if available > header.valueCount {
+            throw Diagnostic.error("\(subject) has \(available - header.valueCount) bytes after the \(header.contents) its header announces",
                                    hint: "the header is wrong or two files were joined")
         }
-        return (dimensions, headerLength)
     }
 
     private static func bigEndianWord(_ bytes: [UInt8], at offset: Int) -> UInt32 {

@@ -35,7 +35,14 @@ public final class ExecutionContext {
     }
 
     /// Creates the asset directory and returns the URL of `fileName` in it.
+    ///
+    /// `fileName` is one plain path component (see `isPlainName`); anything else — a `/`,
+    /// `..`, a leading dot — is refused, so nothing a notebook names lands outside `-o`.
     public func assetURL(_ fileName: String) throws -> URL {
+        guard Self.isPlainName(fileName) else {
+            throw Diagnostic.error("'\(fileName)' cannot name a file or folder in the output: only letters, digits, '-', '_' and '.' (not first) are allowed",
+                                   at: cell.directiveLocation, hint: "choose a plain name such as digits-2")
+        }
         do {
             try FileManager.default.createDirectory(at: assetDirectory, withIntermediateDirectories: true)
         } catch {
@@ -44,6 +51,14 @@ public final class ExecutionContext {
                                    at: cell.location, hint: "remove what is in the way, or choose another output folder with -o")
         }
         return assetDirectory.appendingPathComponent(fileName)
+    }
+
+    /// Whether `name` is safe as one path component: 1–100 ASCII letters, digits, `-`, `_`
+    /// or `.`, not starting with `.` or `-` (so never `..`, a hidden file or an option).
+    public static func isPlainName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 100,
+              first != ".", first != "-" else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
     }
 
     /// The folder paths in the notebook are relative to: the notebook's, else the working directory.

@@ -32,112 +32,16 @@ public struct Executor {
         }
     }
 
-    /// Runs `notebook` and returns every cell's result.
+    /// Runs `notebook` and returns every cell's result (see `NotebookRun` for the steps).
     public func run(_ notebook: Notebook, progress: ProgressReporter = ProgressReporter(mode: .silent),
                     cancellation: Cancellation = Cancellation(), journal: RunJournal = RunJournal(),
                     cache: CellCache? = nil) -> RunResult {
-        let started = Date()
-        let state = NotebookState()
-        var results: [CellResult] = []
-        var inlineValues: [Int: InlineValue] = [:]
-        var warnings = notebook.warnings
-        var previousKey = ""
-        var stoppedBy: StopReason?
-
-        // Validate everything up front.
-        var directives: [Int: any Directive] = [:]
-        var invalid: [Int: Diagnostic] = [:]
-        var timeouts: [Int: Double] = [:]
-        for cell in notebook.cells {
-            do {
-                (directives[cell.index], timeouts[cell.index]) = try prepare(cell)
-            } catch {
-                invalid[cell.index] = Self.diagnostic(from: error, cell: cell)
-            }
-        }
-        var stopped = !invalid.isEmpty && !settings.keepGoing
-
-        let assets = settings.outputDirectory.appendingPathComponent(notebook.name, isDirectory: true)
-        var nextRole = 0
-        func evaluateRoles(before cellCount: Int) {
-            while nextRole < notebook.roles.count, notebook.roles[nextRole].cellsBefore <= cellCount {
-                defer { nextRole += 1 }
-                guard !stopped || settings.keepGoing, let inlineEvaluator else { continue }
-                let role = notebook.roles[nextRole]
-                do {
-                    inlineValues[nextRole] = .value(try inlineEvaluator(role, state))
-                } catch {
-                    let diagnostic = Self.diagnostic(from: error, location: role.expressionLocation)
-                    inlineValues[nextRole] = .error(diagnostic)
-                    progress.report(diagnostic)
-                }
-            }
-        }
-
-        for cell in notebook.cells {
-            evaluateRoles(before: cell.index - 1)
-            if let diagnostic = invalid[cell.index] {
-                progress.report(diagnostic)
-                results.append(CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], error: diagnostic))
-                continue
-            }
-            guard !stopped, let directive = directives[cell.index] else {
-                results.append(CellResult(cell: cell, status: .skipped))
-                continue
-            }
-            if let reason = cancellation.reason {
-                stoppedBy = stoppedBy ?? cancellation.stopReason
-                let diagnostic = Diagnostic.error(reason, at: cell.location)
-                results.append(CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], error: diagnostic))
-                stopped = true
-                continue
-            }
-            progress.cellStarted(cell, of: notebook.cells.count)
-            let cellCancellation = CellCancellation(run: cancellation)
-            journal.started(cell, timeout: timeouts[cell.index], cancellation: cellCancellation.cell)
-            let context = ExecutionContext(state: state, cell: cell, settings: settings, notebookName: notebook.name,
-                                           assetDirectory: assets, cancellation: cellCancellation, progress: progress.message)
-            let key = cache.flatMap { cacheKey(for: directive, cell: cell, previous: previousKey, cache: $0, context: context) }
-            // A cell that cannot be keyed makes every later key fresh, so nothing stale is reused.
-            previousKey = key ?? UUID().uuidString
-            let result: CellResult
-            if let key, let cache, let entry = cache.load(key, report: { message in
-                let warning = Diagnostic.warning(message, at: cell.location)
-                warnings.append(warning)
-                progress.report(warning)
-            }) {
-                entry.effect.apply(to: state)
-                result = CellResult(cell: cell, status: .cached, outputs: entry.result.outputs, metrics: entry.result.metrics,
-                                    seconds: entry.result.seconds)
-            } else {
-                state.resetChanges()
-                result = Self.execute(directive, cell: cell, in: context)
-                if let key, let cache, result.status == .ok {
-                    cache.store(CacheEntry(result: .init(outputs: result.outputs, metrics: result.metrics, seconds: result.seconds),
-                                           effect: StateEffect(capturing: state)), key: key)
-                }
-            }
-            journal.finished(result)
-            if result.status == .error, cancellation.reason != nil { stoppedBy = stoppedBy ?? cancellation.stopReason }
-            if result.status == .ok || result.status == .cached { state.metrics[cell.label] = result.metrics }
-            if let error = result.error {
-                progress.report(error)
-                if !settings.keepGoing { stopped = true }
-            }
-            progress.cellFinished(result)
-            results.append(result)
-        }
-        evaluateRoles(before: notebook.cells.count)
-        cache?.finish()
-
-        var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
-                               seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
-        result.stoppedBy = stoppedBy
-        return result
+        NotebookRun(executor: self, notebook: notebook, progress: progress, cancellation: cancellation,
+                    journal: journal, cache: cache).run()
     }
 
     /// The cell's cache key, or nil when its input files cannot be listed or read.
-    private func cacheKey(for directive: any Directive, cell: Cell, previous: String, cache: CellCache,
+    func cacheKey(for directive: any Directive, cell: Cell, previous: String, cache: CellCache,
                           context: ExecutionContext) -> String? {
         guard cache.mode != .off, let inputs = try? directive.inputFiles(in: context) else { return nil }
         var digests: [(path: String, digest: String)] = []
@@ -149,7 +53,7 @@ public struct Executor {
     }
 
     /// The cell's directive, built and validated, and its `:timeout:`: what `validate` checks and `run` uses.
-    private func prepare(_ cell: Cell) throws -> (any Directive, Double?) {
+    func prepare(_ cell: Cell) throws -> (directive: any Directive, timeout: Double?) {
         (try registry.instantiate(cell, defaults: settings.defaults), try Self.timeout(of: cell))
     }
 

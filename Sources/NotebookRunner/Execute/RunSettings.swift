@@ -14,6 +14,8 @@ public struct RunSettings: Sendable {
     public var reproducible: Bool
     /// Stop the whole run after this many seconds (`--timeout`).
     public var runTimeout: Double?
+    /// The most memory one decoded file, image or tensor may take (`--memory-limit`).
+    public var memoryBudget: MemoryBudget = .default
     /// The notebook's folder: relative paths in cells (`:images:`, `:dir:`) start here
     /// (the current directory when nil).
     public var notebookDirectory: URL? = nil

@@ -17,7 +17,7 @@ extension ExecutionContext {
     public var evaluationLimits: EvaluationLimits {
         let cancellation = self.cancellation
         let location = cell.location
-        return EvaluationLimits(memory: .default) {
+        return EvaluationLimits(memory: settings.memoryBudget) {
             if let reason = cancellation.reason { throw Diagnostic.error(reason, at: location) }
         }
     }

@@ -45,7 +45,8 @@ public struct ExpressionBindings: Sendable {
             let pixels = scale == 1.0 / 255 ? "pixels / 255"
                 : scale == 1 ? "raw pixel values 0…255, as the model was trained (:normalize: false)"
                 : "pixels × \(scale), the model's input scale"
-            descriptions.append("X, y, Y, N: \(n) rows of \(dataset.name) \(split.name) (seed \(seed)), \(pixels)")
+            let clamped = n < samples ? " — all of them: :samples: asked for \(NumberText.grouped(samples))" : ""
+            descriptions.append("X, y, Y, N: \(n) rows of \(dataset.name) \(split.name)\(clamped) (seed \(seed)), \(pixels)")
         } else {
             let reason = "no data set is loaded; add a {load} cell before this one"
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }

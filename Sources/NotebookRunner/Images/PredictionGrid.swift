@@ -31,12 +31,12 @@ public enum PredictionGrid {
 
     /// Figures for `{show} predictions`: gray images captioned "true → predicted", wrong ones flagged.
     public static func figures(of model: any Classifier, on split: DataSplit, indices: [Int], dataset: Dataset,
-                               displayScale: Int = 3) throws -> [Figure] {
+                               displayScale: Int = 3, shrinkBy factor: Int = 1) throws -> [Figure] {
         try entries(of: model, on: split, indices: indices).map { entry in
             let image = Bitmap.gray(width: split.cols, height: split.rows, split.image(entry.index))
             let truth = dataset.className(entry.label), predicted = dataset.className(entry.prediction)
             let verdict = entry.isCorrect ? "correct" : "wrong"
-            return Figure(png: try PNGEncoder.encode(image), width: split.cols, height: split.rows, displayScale: displayScale,
+            return try Figure(image, shrinkBy: factor, displayScale: displayScale,
                           caption: "\(truth) → \(predicted)",
                           alt: "\(split.name) image \(entry.index): \(truth), predicted \(predicted) (\(verdict))",
                           flagged: !entry.isCorrect)

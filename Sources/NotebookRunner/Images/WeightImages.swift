@@ -26,18 +26,19 @@ public enum WeightImages {
 
     /// One figure per image of `bitmaps` (unit `indices[k]`), captioned with its class name or unit.
     public static func figures(_ bitmaps: [Bitmap], indices: [Int], rows: Int, cols: Int, classNames: [String],
-                               scale: Float, displayScale: Int = 4) throws -> [Figure] {
+                               scale: Float, displayScale: Int = 4, shrinkBy factor: Int = 1) throws -> [Figure] {
         try zip(indices, bitmaps).map { c, image in
             let name = classNames.indices.contains(c) ? classNames[c] : String(c)
-            return Figure(png: try PNGEncoder.encode(image), width: cols, height: rows, displayScale: displayScale, caption: name,
+            return try Figure(image, shrinkBy: factor, displayScale: displayScale, caption: name,
                           alt: "weights of \(name) as a \(rows)×\(cols) image: blue negative, white zero, red positive, scale ±\(String(format: "%.3g", scale))")
         }
     }
 
     /// One figure per class, captioned with the class name (for `{show} weights`).
-    public static func figures(of model: any Classifier, rows: Int, cols: Int, classNames: [String], displayScale: Int = 4) throws -> [Figure] {
+    public static func figures(of model: any Classifier, rows: Int, cols: Int, classNames: [String], displayScale: Int = 4,
+                               shrinkBy factor: Int = 1) throws -> [Figure] {
         let (images, scale) = bitmaps(of: model, rows: rows, cols: cols)
         return try figures(images, indices: Array(images.indices), rows: rows, cols: cols, classNames: classNames,
-                           scale: scale, displayScale: displayScale)
+                           scale: scale, displayScale: displayScale, shrinkBy: factor)
     }
 }

@@ -16,7 +16,7 @@ public struct EquationTable: Sendable {
     public var equations: [Equation] = []
     /// Every reference, in document order.
     public var references: [EquationReference] = []
-    /// The `{eq}` roles of the prose, in the order of their `NBRUNEQRF<i>X` placeholders.
+    /// The `{eq}` roles of the prose, in the order of their `Placeholder` tokens.
     public var roles: [EquationReference] = []
     /// Unknown or duplicate labels, bad `:checks:` labels: located errors.
     public var diagnostics: [Diagnostic] = []

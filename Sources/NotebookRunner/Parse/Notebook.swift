@@ -1,9 +1,8 @@
 /// A parsed notebook: front matter, prose with math and roles set aside, and its cells.
 ///
-/// `prose` is the Markdown cmark renders: every directive cell is replaced by a
-/// paragraph `NBRUNCELL<i>X`, every math span by `NBRUNMATH<i>X`, every inline
-/// role by `NBRUNEVAL<i>X`, every `{eq}` role by `NBRUNEQRF<i>X`, a prose-level block's
-/// fences by `NBRUNBLKS<i>X` and `NBRUNBLKE<i>X`, so the renderer can put the real content back.
+/// `prose` is the Markdown cmark renders: every directive cell, math span, inline role,
+/// `{eq}` role and prose-level block fence is replaced by a `Placeholder` token (a cell's
+/// and a fence's as a paragraph of its own), so the renderer can put the real content back.
 public struct Notebook: Sendable {
     /// The path as given on the command line; diagnostics name it.
     public var file: String
@@ -42,8 +41,5 @@ public struct Notebook: Sendable {
     /// The title from the front matter, else the file name.
     public var title: String { frontMatter.title ?? name }
 
-    static let cellPrefix = "NBRUNCELL"
     /// Where a prose-level block (`{exercise}`, `{note}`, …) opens and closes.
-    static let blockStartPrefix = "NBRUNBLKS"
-    static let blockEndPrefix = "NBRUNBLKE"
 }

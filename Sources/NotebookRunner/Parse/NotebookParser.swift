@@ -26,6 +26,8 @@ public enum NotebookParser {
         let frontMatter = try FrontMatterParser.parse(source)
         var lines = source.lines
         for index in 0..<min(frontMatter.lineCount, lines.count) { lines[index] = "" }
+        // No author text can forge a placeholder token (cells are read from `source`, untouched).
+        lines = lines.map(Placeholder.escaping)
 
         // Prose-level blocks, outermost first: their fences and options become blank lines,
         // so their content parses as notebook content (a solution's cells are cells).
@@ -80,16 +82,16 @@ public enum NotebookParser {
             prose[block.start - 1] = "\(blank)\n\(prefix)\(word)\n\(blank)"
         }
         for (index, block) in cellBlocks.enumerated() {
-            replace((block.startLine, block.endLine), with: "\(Notebook.cellPrefix)\(index)X")
+            replace((block.startLine, block.endLine), with: Placeholder.token(.cell, index))
         }
         var math = scanner.math
         for (block, span) in mathBlocks {
-            replace((block.startLine, block.endLine), with: "\(ProseScanner.mathPrefix)\(math.count)X")
+            replace((block.startLine, block.endLine), with: Placeholder.token(.math, math.count))
             math.append(span)
         }
         for (index, block) in proseBlocks.enumerated() {
-            replace((block.startLine, block.startLine), with: "\(Notebook.blockStartPrefix)\(index)X")
-            replace((block.endLine, block.endLine), with: "\(Notebook.blockEndPrefix)\(index)X")
+            replace((block.startLine, block.startLine), with: Placeholder.token(.blockStart, index))
+            replace((block.endLine, block.endLine), with: Placeholder.token(.blockEnd, index))
         }
 
         let equations = EquationTable.build(math: math, roles: scanner.references, cells: cells)

@@ -10,13 +10,9 @@
 ///                 -- inline math does not cross a blank line.
 ///     role     := "{eval}" "`" expression "`" | "{eq}" "`" label "`"
 ///
-/// Each piece becomes a word such as `NBRUNMATH12X` that cmark passes through as text,
-/// and that the renderer swaps for MathML or the role's value.
+/// Each piece becomes a `Placeholder` token that cmark passes through as text, and that
+/// the renderer swaps for MathML or the role's value.
 struct ProseScanner {
-    static let mathPrefix = "NBRUNMATH"
-    static let rolePrefix = "NBRUNEVAL"
-    static let referencePrefix = "NBRUNEQRF"
-    static let suffix = "X"
 
     private(set) var math: [MathSpan] = []
     private(set) var roles: [InlineRole] = []
@@ -139,7 +135,7 @@ struct ProseScanner {
                     let expression = String(String.UnicodeScalarView(scalars[start..<close]))
                     roles.append(InlineRole(expression: expression, location: location(i), expressionLocation: location(start),
                                             cellsBefore: cellsBefore(positions[i].line)))
-                    result.append(contentsOf: "\(Self.rolePrefix)\(roles.count - 1)\(Self.suffix)".unicodeScalars)
+                    result.append(contentsOf: Placeholder.token(.eval, roles.count - 1).unicodeScalars)
                     i = close + 1
                     continue
                 }
@@ -150,7 +146,7 @@ struct ProseScanner {
                 if let close = scalars[start...].firstIndex(of: "`") {
                     let label = String(String.UnicodeScalarView(scalars[start..<close])).trimmingCharacters(in: .whitespaces)
                     references.append(EquationReference(label: label, location: location(start), style: .parenthesized))
-                    result.append(contentsOf: "\(Self.referencePrefix)\(references.count - 1)\(Self.suffix)".unicodeScalars)
+                    result.append(contentsOf: Placeholder.token(.reference, references.count - 1).unicodeScalars)
                     i = close + 1
                     continue
                 }
@@ -217,6 +213,6 @@ struct ProseScanner {
         let tex = String(String.UnicodeScalarView(scalars[start..<end]))
         math.append(MathSpan(tex: tex, display: display, opening: opening, closing: closing,
                              location: location, texLocation: texLocation))
-        result.append(contentsOf: "\(Self.mathPrefix)\(math.count - 1)\(Self.suffix)".unicodeScalars)
+        result.append(contentsOf: Placeholder.token(.math, math.count - 1).unicodeScalars)
     }
 }

@@ -1,7 +1,12 @@
 import Foundation
 
-/// Writes files so that readers never see half of one: a temporary file in the same
+/// Writes files so that readers never see half of one: a new temporary file in the same
 /// folder, then a rename over the destination.
+///
+/// The rename replaces whatever is at the destination, a symbolic link included, without
+/// following it: a link planted where a report or an image goes is replaced by the file,
+/// and its target is left alone. The temporary file is created exclusively (`O_EXCL`,
+/// `O_NOFOLLOW`), so it cannot be a link either.
 public enum AtomicFile {
     /// Writes `data` to `url`, creating its folder; a failure names the path and the cause.
     public static func write(_ data: Data, to url: URL) throws {
@@ -13,20 +18,44 @@ public enum AtomicFile {
             throw Diagnostic.error("cannot create the folder \(folder.path): \(cause)",
                                    hint: "choose another output folder with -o")
         }
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+        var info = stat()
+        if lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             throw Diagnostic.error("cannot write \(url.path): a folder of that name is in the way",
                                    hint: "remove or rename the folder, or choose another output folder with -o")
         }
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw Diagnostic.error("cannot write \(url.path): \(FileSystemError.cause(of: error))",
-                                   hint: "check that the output folder is writable")
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0 ... .max)).tmp")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure(url, errno) }
+        var written = 0
+        let cause: Int32? = data.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
+            }
+            return nil
+        }
+        close(descriptor)
+        if let cause {
+            unlink(temporary.path)
+            throw failure(url, cause)
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let cause = errno
+            unlink(temporary.path)
+            throw failure(url, cause)
         }
     }
 
     public static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
+    }
+
+    private static func failure(_ url: URL, _ code: Int32) -> Diagnostic {
+        Diagnostic.error("cannot write \(url.path): \(String(cString: strerror(code)))",
+                         hint: "check that the output folder is writable")
     }
 }

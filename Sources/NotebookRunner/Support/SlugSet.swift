@@ -14,7 +14,7 @@ struct SlugSet {
     static func slug(_ text: String) -> String {
         var result = ""
         var pendingHyphen = false
-        for character in text.lowercased() {
+        for character in Placeholder.removingTokens(from: text).lowercased() {
             if character.isLetter || character.isNumber {
                 if pendingHyphen && !result.isEmpty { result.append("-") }
                 pendingHyphen = false

@@ -82,6 +82,38 @@ import Testing
         #expect(try workspace.statuses() == ["ok", "ok", "ok"])
     }
 
+    /// A data file rewritten in place with its size and modification time put back (as
+    /// `cp -p`, `rsync -t` and `touch -r` do) is read again, not served from the cache.
+    @Test func aFileRewrittenWithItsSizeAndTimeKeptIsReadAgain() throws {
+        let workspace = try Workspace()
+        try workspace.render()
+        let labels = workspace.folder.appendingPathComponent("d/labels")
+        let reference = workspace.folder.appendingPathComponent("labels-times")
+        try FileManager.default.copyItem(at: labels, to: reference)
+        #expect(try Self.touch(["-r", labels.path, reference.path]) == 0)
+        let before = try FileManager.default.attributesOfItem(atPath: labels.path)
+        let firstRecord = try Data(contentsOf: workspace.folder.appendingPathComponent("out/nb.json"))
+        // Same size, other bytes: every label shifted by one class.
+        _ = try DataFixtures.write(DataFixtures.labelsFile((0..<40).map { UInt8(($0 + 1) % 10) }), to: labels)
+        #expect(try Self.touch(["-r", reference.path, labels.path]) == 0)
+        let after = try FileManager.default.attributesOfItem(atPath: labels.path)
+        #expect(after[.size] as? Int == before[.size] as? Int)
+        #expect(after[.modificationDate] as? Date == before[.modificationDate] as? Date)
+
+        try workspace.render()
+        #expect(try workspace.statuses() == ["ok", "ok", "ok"])
+        let record = try String(contentsOf: workspace.folder.appendingPathComponent("out/nb.json"), encoding: .utf8)
+        #expect(record != String(decoding: firstRecord, as: UTF8.self))
+        #expect(record.contains("\"train_first_label\" : 1") || record.contains("\"train_first_label\":1"), "\(record)")
+    }
+
+    /// Runs `touch` (which copies times to the nanosecond with `-r`).
+    static func touch(_ arguments: [String]) throws -> Int32 {
+        let process = try Process.run(URL(fileURLWithPath: "/usr/bin/touch"), arguments: arguments)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     @Test func noCacheAndRefresh() throws {
         let workspace = try Workspace()
         try workspace.render()

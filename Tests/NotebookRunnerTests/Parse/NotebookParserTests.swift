@@ -52,7 +52,7 @@ import Testing
         #expect(cell.options[0].valueLocation == SourceLocation(file: "nb.md", line: 4, column: 9))
         #expect(cell.body.map(\.text) == ["first body line", "  second"])
         #expect(cell.body[1].location.line == 7)
-        #expect(notebook.prose.contains("NBRUNCELL0X"))
+        #expect(notebook.prose.contains(Placeholder.token(.cell, 0)))
         #expect(!notebook.prose.contains("{load}"))
     }
 

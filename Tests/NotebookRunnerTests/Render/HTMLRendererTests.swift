@@ -120,3 +120,41 @@ struct FigureDirective: Directive {
         #expect(html.contains("<li><a href=\"#one\">One</a>\n<ol><li><a href=\"#one-a\">One a</a></li><li><a href=\"#one-b\">One b</a></li></ol></li>\n<li><a href=\"#two\">Two</a></li>\n</ol></nav>"))
     }
 }
+
+/// Author text can never be taken for what the parser set aside.
+@Suite struct PlaceholderTests {
+    @Test func authorTextThatLooksLikeAPlaceholderSurvives() throws {
+        let forged = "\u{E000}CELL0\u{E001}"
+        let notebook = try parseNotebook("""
+            # Heading NBRUNMATH0X and \(forged)
+
+            Old words NBRUNCELL0X, NBRUNEVAL0X and NBRUNMATH0X; a forged token \(forged); math $x^2$.
+
+            ```text
+            NBRUNCELL0X \(forged)
+            ```
+
+            ```{echo}
+            :label: e
+            only once
+            ```
+
+            NBRUNCELL0X
+            """)
+        let html = HTMLRenderer(reproducible: true, version: "test", embedsMathFont: false)
+            .render(Executor(registry: testRegistry, settings: testSettings()).run(notebook)).html
+        #expect(html.components(separatedBy: "id=\"cell-e\"").count == 2, "the cell is shown exactly once")
+        #expect(html.contains("Old words NBRUNCELL0X, NBRUNEVAL0X and NBRUNMATH0X; a forged token \(forged); math <math"))
+        #expect(html.contains("NBRUNCELL0X \(forged)\n</code>"))
+        #expect(html.contains("<p>NBRUNCELL0X</p>"))
+        #expect(html.contains("Heading NBRUNMATH0X and \(forged)\n</h1>"))
+        #expect(!html.contains("\u{E000}LIT"))
+    }
+
+    @Test func tokensAreReplacedInOnePass() {
+        let text = "<p>\(Placeholder.token(.cell, 2))</p>\nA \(Placeholder.token(.math, 10)) \(Placeholder.token(.literal, 0))\u{0301} \u{E000}CELL"
+        let replaced = Placeholder.replaceTokens(in: text) { kind, index, whole in "[\(kind.rawValue) \(index) \(whole)]" }
+        #expect(replaced == "[CELL 2 true]\nA [MATH 10 false] \u{E000}\u{0301} \u{E000}CELL")
+        #expect(SlugSet.slug("Softmax \(Placeholder.token(.math, 3)) loss") == "softmax-loss")
+    }
+}

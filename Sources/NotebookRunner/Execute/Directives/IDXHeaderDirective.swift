@@ -65,14 +65,17 @@ public struct IDXHeaderDirective: Directive {
         let bytes: [UInt8]
         let header: (dimensions: [Int], headerLength: Int)
         let resolvedKind: IDXReader.Kind
+        let gzip: Bool
         do {
-            bytes = try FileBytes.read(url, role: kind?.word ?? "IDX", displayName: name)
-            resolvedKind = try kind ?? Self.kind(of: bytes, name: name)
-            header = try IDXReader.parseHeader(bytes, kind: resolvedKind, displayName: name)
+            let file = try FileBytes(url, role: kind?.word ?? "IDX", displayName: name)
+            gzip = file.isGzip
+            resolvedKind = try kind ?? Self.kind(of: file.prefix(4), name: name)
+            let read = try IDXReader.read(file, kind: resolvedKind, displayName: name, budget: context.settings.memoryBudget)
+            bytes = read.bytes
+            header = (read.header.dimensions, read.header.headerLength)
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: fileLocation)
         }
-        let gzip = try Self.isGzip(url)
         let shown = min(bytes.count, byteCount ?? header.headerLength + 16)
 
         var outputs = CellOutputs()
@@ -139,12 +142,6 @@ public struct IDXHeaderDirective: Directive {
             throw Diagnostic.error("IDX file '\(name)' has \(bytes[3]) dimensions; {idx-header} explains image files (3) and label files (1)",
                                    hint: "MNIST-style files are idx3 (images) or idx1 (labels)")
         }
-    }
-
-    static func isGzip(_ url: URL) throws -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { return false }
-        defer { try? handle.close() }
-        return try handle.read(upToCount: 2) == Data([0x1f, 0x8b])
     }
 
     /// `xxd`-style lines: offset, 16 hex bytes in groups of 4, then the bytes as ASCII.

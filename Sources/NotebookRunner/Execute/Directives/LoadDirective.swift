@@ -24,7 +24,7 @@ public struct LoadDirective: Directive {
     static let directory = DirectiveOption.text("dir", type: "folder", help: "Looks for the data set's files here first (relative to the notebook).")
     static let images = DirectiveOption.text("images", type: "file", help: "An explicit images IDX file, raw or .gz, relative to the notebook's folder (with :labels:), instead of a named data set.")
     static let labels = DirectiveOption.text("labels", type: "file", help: "The labels IDX file that goes with :images:.")
-    static let name = DirectiveOption.text("name", type: "name", help: "The name later cells use for the data set (:dataset: of {show}, {train}, …); default the argument, or data.")
+    static let name = DirectiveOption.plainName("name", help: "The name later cells use for the data set (:dataset: of {show}, {train}, …); default the argument, or data.")
     static let limit = DirectiveOption.integer("limit", in: 1...Int.max, inherits: true, help: "Keeps the first N rows of each split: quick drafts.")
     static let range = DirectiveOption.rows("range", help: "Keeps rows a to b−1 of each split (instead of :limit:).")
     static let from = DirectiveOption.choice("from", ["train", "test"], inherits: true,
@@ -168,7 +168,7 @@ public struct LoadDirective: Directive {
                 try context.checkCancelled()
                 splits.append(try read(split, images: files.images, labels: files.labels,
                                        rows: from == nil ? splitRows[split] ?? rows : nil,
-                                       classCount: entry.classNames.count, at: location))
+                                       classCount: entry.classNames.count, at: location, budget: context.settings.memoryBudget))
             }
             classNames = entry.classNames
             origin = context.settings.reproducible
@@ -185,7 +185,7 @@ public struct LoadDirective: Directive {
             // Messages name the files as the cell wrote them.
             let data = try read(split, images: imagesURL, labels: context.resolve(labels.path),
                                 rows: splitRows.isEmpty ? rows : nil,
-                                classCount: catalogClasses?.count, at: images.location,
+                                classCount: catalogClasses?.count, at: images.location, budget: context.settings.memoryBudget,
                                 displayName: { $0 == imagesURL ? images.path : labels.path })
             // Unknown files: digit names, at least 0…9 so that a few rows do not shrink the classes.
             classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
@@ -194,6 +194,7 @@ public struct LoadDirective: Directive {
         }
         let dataset = Dataset(name: name, classNames: classNames,
                               train: splits.first { $0.name == "train" }, test: splits.first { $0.name == "test" })
+        let previous = context.state.dataset
         context.state.dataset = dataset
         if from == nil {
             if !splitRows.isEmpty, case .catalog = source {
@@ -204,6 +205,11 @@ public struct LoadDirective: Directive {
             } else if let rows, splitRows.isEmpty {
                 origin += " Kept rows \(rows.lowerBound)..\(rows.upperBound - 1) of each split."
             }
+        }
+        if let previous {
+            origin += previous.name == name
+                ? "\nThis replaces the data set '\(name)' loaded before: later cells use these rows."
+                : "\nLater cells now use '\(name)' instead of '\(previous.name)' (still available with :dataset: \(previous.name))."
         }
         return Self.summary(of: dataset, origin: origin)
     }
@@ -248,10 +254,10 @@ public struct LoadDirective: Directive {
     }
 
     private func read(_ split: String, images: URL, labels: URL, rows: Range<Int>?, classCount: Int?, at location: SourceLocation,
-                      displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
+                      budget: MemoryBudget, displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
         do {
             return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
-                                               classCount: classCount, displayName: displayName)
+                                               classCount: classCount, displayName: displayName, budget: budget)
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: location)
         }

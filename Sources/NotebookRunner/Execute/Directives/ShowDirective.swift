@@ -151,6 +151,7 @@ public struct ShowDirective: Directive {
         let indices: [Int]
         switch (selection, onlyWrong) {
         case let (.range(start, count), true):
+            try checkStart(start, count: 1, in: split)
             indices = PredictionGrid.indices(of: model, on: split, start: start, count: count, onlyWrong: true)
         case (.perClass, true):
             throw Diagnostic.error(":only: wrong picks the first mistakes; it does not combine with :per-class:", at: location,
@@ -162,12 +163,15 @@ public struct ShowDirective: Directive {
             return CellOutputs([.text("The model gets every \(split.name) image from the start row right: no mistake to show.")])
         }
         let entries = PredictionGrid.entries(of: model, on: split, indices: indices)
-        let figures = try PredictionGrid.figures(of: model, on: split, indices: indices, dataset: dataset, displayScale: scale)
+        let factor = DisplaySize.shrinkFactor(width: split.cols, height: split.rows, count: indices.count)
+        let figures = try PredictionGrid.figures(of: model, on: split, indices: indices, dataset: dataset,
+                                                 displayScale: scale, shrinkBy: factor)
         let wrong = entries.filter { !$0.isCorrect }.count
         var outputs = CellOutputs([.images(figures)])
-        outputs.append(.text(onlyWrong
+        outputs.append(.text((onlyWrong
             ? "The first \(entries.count) \(split.name) images the model gets wrong, captioned true → predicted."
-            : "\(wrong) of \(entries.count) \(split.name) images shown are wrong (outlined), captioned true → predicted."))
+            : "\(wrong) of \(entries.count) \(split.name) images shown are wrong (outlined), captioned true → predicted.")
+            + (factor > 1 ? " " + DisplaySize.notice(width: split.cols, height: split.rows, factor: factor) : "")))
         outputs.record("images_shown", Double(entries.count))
         outputs.record("wrong_shown", Double(wrong))
         return outputs
@@ -196,21 +200,26 @@ public struct ShowDirective: Directive {
             }
             shown = Array(start ..< min(units, start + count))
         }
+        try context.settings.memoryBudget.check(count: model.inputs * units, elementSize: 3,
+                                                for: "drawing \(units) weight images of \(rows)×\(cols)")
+        let factor = DisplaySize.shrinkFactor(width: cols, height: rows, count: shown.count)
         let (allBitmaps, range) = WeightImages.bitmaps(of: model, rows: rows, cols: cols)
         let bitmaps = shown.map { allBitmaps[$0] }
         let figures = try WeightImages.figures(bitmaps, indices: shown, rows: rows, cols: cols, classNames: classNames,
-                                               scale: range, displayScale: scale)
+                                               scale: range, displayScale: scale, shrinkBy: factor)
         let folder = try context.assetURL("weights")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (index, bitmap) in zip(shown, bitmaps) {
+        let files = zip(shown, bitmaps).map { index, bitmap in
             let name = classNames.indices.contains(index) ? SlugSet.slug(classNames[index]) : String(index)
-            try Self.write(NetpbmWriter.encode(bitmap, as: .ppm), to: folder.appendingPathComponent("\(index)-\(name).ppm"), at: location)
+            return (name: "\(index)-\(name).ppm", bytes: { NetpbmWriter.encode(bitmap, as: .ppm) }, size: bitmap.pixels.count)
         }
+        let written = try Self.writeFiles(files, to: folder, at: location)
         var outputs = CellOutputs([.images(figures)])
         let which = perClass && shown.count == units ? "each class" : shown.count == units ? "each hidden unit"
             : "hidden units \(shown.first!)…\(shown.last!) of \(units)"
         outputs.append(.text("Weights of \(which) as a \(rows)×\(cols) image: blue negative, white zero, red positive; "
-            + "one scale for all, ±\(NumberText.significant(Double(range))). Written as PPM files to \(context.notebookName)/weights/."))
+            + "one scale for all, ±\(NumberText.significant(Double(range))). Written as PPM files to \(context.notebookName)/weights/."
+            + (Self.filesLeftOut(written: written, of: files.count, format: "PPM") ?? "")
+            + (factor > 1 ? " " + DisplaySize.notice(width: cols, height: rows, factor: factor) : "")))
         outputs.record("weight_range", Double(range))
         return outputs
     }
@@ -220,24 +229,30 @@ public struct ShowDirective: Directive {
         let split = try context.split(splitName, of: dataset, purpose: "show")
         let indices = try rows(of: split)
         let folder = try context.assetURL(dataset.name)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let digits = max(4, String(split.count - 1).count)
+        let factor = DisplaySize.shrinkFactor(width: split.cols, height: split.rows, count: indices.count)
         var figures: [Figure] = []
+        var files: [(name: String, bytes: () -> [UInt8], size: Int)] = []
         for index in indices {
             try context.checkCancelled()
             let label = Int(split.labels[index])
             let image = Bitmap.gray(width: split.cols, height: split.rows, split.image(index))
             let paddedIndex = String(repeating: "0", count: max(0, digits - String(index).count)) + String(index)
-            let fileName = "\(label)-\(split.name)-\(paddedIndex).\(format.fileExtension)"
-            try Self.write(NetpbmWriter.encode(image, as: format), to: folder.appendingPathComponent(fileName), at: location)
-            figures.append(Figure(png: try PNGEncoder.encode(image), width: image.width, height: image.height,
-                                  displayScale: scale,
-                                  caption: captioning.caption(label: label, index: index, dataset: dataset),
-                                  alt: "\(dataset.name) \(split.name) image \(index): \(dataset.className(label)) (label \(label))"))
+            let format = self.format
+            files.append((name: "\(label)-\(split.name)-\(paddedIndex).\(format.fileExtension)",
+                          bytes: { NetpbmWriter.encode(image, as: format) },
+                          size: image.width * image.height * (format == .ppm ? 3 : 1)))
+            figures.append(try Figure(image, shrinkBy: factor, displayScale: scale,
+                                      caption: captioning.caption(label: label, index: index, dataset: dataset),
+                                      alt: "\(dataset.name) \(split.name) image \(index): \(dataset.className(label)) (label \(label))"))
         }
+        let written = try Self.writeFiles(files, to: folder, at: location)
         var outputs = CellOutputs([.images(figures)])
         let first = "\(Int(split.labels[indices[0]]))-\(split.name)-…"
-        outputs.append(.text("Wrote \(figures.count) \(format.rawValue.uppercased()) file\(figures.count == 1 ? "" : "s") to \(context.notebookName)/\(dataset.name)/ (\(first).\(format.fileExtension))."))
+        let kind = format.rawValue.uppercased()
+        outputs.append(.text("Wrote \(written) \(kind) file\(written == 1 ? "" : "s") to \(context.notebookName)/\(dataset.name)/ (\(first).\(format.fileExtension))."
+            + (Self.filesLeftOut(written: written, of: files.count, format: kind) ?? "")
+            + (factor > 1 ? " " + DisplaySize.notice(width: split.cols, height: split.rows, factor: factor) : "")))
         outputs.record("images_shown", Double(figures.count))
         return outputs
     }
@@ -246,10 +261,7 @@ public struct ShowDirective: Directive {
     func rows(of split: DataSplit) throws -> [Int] {
         switch selection {
         case let .range(start, count):
-            guard start + count <= split.count else {
-                throw Diagnostic.error("{show} asks for rows \(start)..\(start + count - 1) but the \(split.name) split has \(split.count) (0..\(split.count - 1))",
-                                       at: location, hint: "lower :start: or :count:")
-            }
+            try checkStart(start, count: count, in: split)
             return Array(start ..< start + count)
         case let .perClass(perClass):
             var byClass: [Int: [Int]] = [:]
@@ -260,12 +272,36 @@ public struct ShowDirective: Directive {
         }
     }
 
-    static func write(_ bytes: [UInt8], to url: URL, at location: SourceLocation) throws {
-        do {
-            try Data(bytes).write(to: url)
-        } catch {
-            throw Diagnostic.error("cannot write '\(url.path)': \(FileSystemError.cause(of: error))", at: location,
-                                   hint: "check that the output folder is writable")
+    /// Throws unless rows `start ..< start + count` lie in `split` (without computing past `Int.max`).
+    func checkStart(_ start: Int, count: Int, in split: DataSplit) throws {
+        guard count <= split.count, start <= split.count - count else {
+            let last = start > Int.max - count ? "" : String(start + count - 1)
+            throw Diagnostic.error("{show} asks for rows \(start)..\(last) but the \(split.name) split has \(split.count) (0..\(split.count - 1))",
+                                   at: location, hint: "lower :start: or :count:")
         }
+    }
+
+    /// Writes image files (atomically), at most `DisplaySize.maxFileBytesPerCell` bytes in
+    /// all: files past that are not written. Returns how many were written.
+    static func writeFiles(_ files: [(name: String, bytes: () -> [UInt8], size: Int)], to folder: URL,
+                           at location: SourceLocation) throws -> Int {
+        var total = 0, written = 0
+        for file in files {
+            total += file.size
+            guard total <= DisplaySize.maxFileBytesPerCell else { break }
+            do {
+                try AtomicFile.write(Data(file.bytes()), to: folder.appendingPathComponent(file.name))
+            } catch let diagnostic as Diagnostic {
+                throw diagnostic.located(at: location)
+            }
+            written += 1
+        }
+        return written
+    }
+
+    /// The sentence saying which files were left out, or nil when all were written.
+    static func filesLeftOut(written: Int, of count: Int, format: String) -> String? {
+        guard written < count else { return nil }
+        return " Wrote \(written) of \(count) \(format) files: the others would pass the \(MemoryBudget.describe(bytes: Double(DisplaySize.maxFileBytesPerCell))) one cell may write."
     }
 }

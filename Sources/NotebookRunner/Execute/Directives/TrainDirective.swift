@@ -204,7 +204,20 @@ public struct TrainDirective: Directive {
             throw diagnostic.located(at: location)
         }
         context.state.setModel(result.model, named: context.cell.label)
-        return Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
+        var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
+        if let warning = lossRise(result.epochs, classes: classes) { outputs.append(.notice(warning)) }
+        return outputs
+    }
+
+    /// A warning at the first epoch whose training loss is more than ten times the loss a
+    /// model starts from (ln of the class count: every class equally likely), or nil.
+    /// (A loss that is not finite is reported on its own.) Such a loss is finite, so training went on, but the learning rate is too large.
+    func lossRise(_ epochs: [EpochRecord], classes: Int) -> Diagnostic? {
+        let start = log(Double(max(classes, 2)))
+        guard let epoch = epochs.first(where: { $0.trainLoss.isFinite && $0.trainLoss > 10 * start }) else { return nil }
+        let rate = configuration.learningRate
+        return Diagnostic(.warning, "the training loss reached \(NumberText.compact(epoch.trainLoss)) in epoch \(epoch.epoch), far above its first value (about ln \(classes) = \(NumberText.fixed(start, digits: 3)) for an untrained model)",
+                          at: location, hint: "the learning rate \(NumberText.compact(rate)) is too large for this data; try a smaller one, e.g. :lr: \(NumberText.compact(rate / 10))")
     }
 
     /// Training with the author's formulas: `ExpressionTrainer` on the fast path's schedule.
@@ -235,6 +248,7 @@ public struct TrainDirective: Directive {
         context.state.setModel(outcome.model, named: context.cell.label)
         let result = TrainingResult(model: outcome.model, epochs: outcome.history.map(Self.record), configuration: configuration)
         var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
+        if let warning = lossRise(result.epochs, classes: classes) { outputs.append(.notice(warning)) }
         var used = "Trained with the cell's gradient formulas (Float64), not the built-in gradient:"
         for parameter in ["W", "b"] {
             if let formula = formulas.first(where: { $0.parameter == parameter }) {
@@ -304,7 +318,9 @@ public struct TrainDirective: Directive {
         let method: String
         switch configuration.batchSize {
         case .full: method = "full-batch gradient descent"
-        case .rows(let size): method = "minibatch SGD (batch \(min(size, train.count)))"
+        case .rows(let size) where size > train.count:
+            method = "minibatch SGD (batch \(NumberText.grouped(train.count)): the whole split, as :batch: \(NumberText.grouped(size)) is larger)"
+        case .rows(let size): method = "minibatch SGD (batch \(size))"
         }
         var summary = "Trained \(model) on \(NumberText.grouped(train.count)) \(dataset.name) images:\n"
         let steps = result.epochs.reduce(0) { $0 + $1.steps }

@@ -122,6 +122,21 @@ extension DirectiveOption where Value == String {
     }
 }
 
+extension DirectiveOption where Value == String {
+    /// A name that also names a folder in the output: a plain path component
+    /// (`ExecutionContext.isPlainName`), never a path.
+    public static func plainName(_ name: String, help: String) -> DirectiveOption<String> {
+        DirectiveOption(name, type: "name", default: nil, help: help) { text, location in
+            let value = text.trimmingCharacters(in: .whitespaces)
+            guard ExecutionContext.isPlainName(value) else {
+                throw Diagnostic.error("option :\(name): '\(value)' is not a plain name: it names a folder in the output, so only letters, digits, '-', '_' and '.' (not first) are allowed",
+                                       at: location, hint: "e.g. :\(name): digits")
+            }
+            return value
+        }
+    }
+}
+
 extension DirectiveOption where Value: RawRepresentable & CaseIterable & Sendable, Value.RawValue == String {
     /// One of an enumeration's cases, by raw value.
     public static func cases(_ name: String, default fallback: Value? = nil, inherits: Bool = false, help: String) -> DirectiveOption<Value> {

@@ -1,0 +1,151 @@
+import Foundation
+
+/// One run of a notebook, as `Executor.run` performs it: the shared state, what has
+/// happened so far, and one method per step.
+///
+/// For each cell in order: evaluate the inline roles before it, then give it a result —
+/// its validation error, `skipped` (after a failure, unless `keepGoing`), the run's
+/// cancellation, or its outputs (restored from the cache or computed).
+final class NotebookRun {
+    private let executor: Executor
+    private let notebook: Notebook
+    private let progress: ProgressReporter
+    private let cancellation: Cancellation
+    private let journal: RunJournal
+    private let cache: CellCache?
+    private let started = Date()
+    private let state = NotebookState()
+    /// Each cell's directive and `:timeout:`, or why it is invalid, by cell index.
+    private let prepared: [Int: Result<(directive: any Directive, timeout: Double?), Diagnostic>]
+
+    private var results: [CellResult] = []
+    private var inlineValues: [Int: InlineValue] = [:]
+    private var warnings: [Diagnostic]
+    private var previousKey = ""
+    private var nextRole = 0
+    /// Set after a failure without `keepGoing`: later cells are skipped.
+    private var stopped: Bool
+    private var stoppedBy: StopReason?
+
+    init(executor: Executor, notebook: Notebook, progress: ProgressReporter, cancellation: Cancellation,
+         journal: RunJournal, cache: CellCache?) {
+        self.executor = executor
+        self.notebook = notebook
+        self.progress = progress
+        self.cancellation = cancellation
+        self.journal = journal
+        self.cache = cache
+        self.warnings = notebook.warnings
+        var prepared: [Int: Result<(directive: any Directive, timeout: Double?), Diagnostic>] = [:]
+        for cell in notebook.cells {
+            do {
+                prepared[cell.index] = .success(try executor.prepare(cell))
+            } catch {
+                prepared[cell.index] = .failure(Executor.diagnostic(from: error, cell: cell))
+            }
+        }
+        self.prepared = prepared
+        stopped = !executor.settings.keepGoing && prepared.values.contains { if case .failure = $0 { true } else { false } }
+    }
+
+    private var settings: RunSettings { executor.settings }
+
+    /// Runs every cell and role and returns what the renderer and the run record show.
+    func run() -> RunResult {
+        for cell in notebook.cells {
+            evaluateRoles(before: cell.index - 1)
+            results.append(result(of: cell))
+        }
+        evaluateRoles(before: notebook.cells.count)
+        cache?.finish()
+        var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
+                               seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
+        result.stoppedBy = stoppedBy
+        return result
+    }
+
+    /// The cell's result: invalid, skipped, cancelled, or run.
+    private func result(of cell: Cell) -> CellResult {
+        switch prepared[cell.index] {
+        case .failure(let diagnostic):
+            progress.report(diagnostic)
+            return CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], error: diagnostic)
+        case .success(let preparation) where !stopped:
+            if let reason = cancellation.reason {
+                stoppedBy = stoppedBy ?? cancellation.stopReason
+                stopped = true
+                let diagnostic = Diagnostic.error(reason, at: cell.location)
+                return CellResult(cell: cell, status: .error, outputs: [.error(diagnostic)], error: diagnostic)
+            }
+            return run(cell, preparation.directive, timeout: preparation.timeout)
+        default:
+            return CellResult(cell: cell, status: .skipped)
+        }
+    }
+
+    /// Runs (or restores) one cell under the journal's watch and records what it left.
+    private func run(_ cell: Cell, _ directive: any Directive, timeout: Double?) -> CellResult {
+        progress.cellStarted(cell, of: notebook.cells.count)
+        let cellCancellation = CellCancellation(run: cancellation)
+        journal.started(cell, timeout: timeout, cancellation: cellCancellation.cell)
+        let context = ExecutionContext(state: state, cell: cell, settings: settings, notebookName: notebook.name,
+                                       assetDirectory: settings.outputDirectory.appendingPathComponent(notebook.name, isDirectory: true),
+                                       cancellation: cellCancellation, progress: progress.message)
+        let result = restoreOrExecute(cell, directive, in: context)
+        journal.finished(result)
+        // A cell's warnings read the same in the terminal as at the cell.
+        for case .notice(let notice) in result.outputs where notice.severity == .warning { progress.report(notice) }
+        if result.status == .error, cancellation.reason != nil { stoppedBy = stoppedBy ?? cancellation.stopReason }
+        if result.status == .ok || result.status == .cached { state.metrics[cell.label] = result.metrics }
+        if let error = result.error {
+            progress.report(error)
+            if !settings.keepGoing { stopped = true }
+        }
+        progress.cellFinished(result)
+        return result
+    }
+
+    /// The cell's outputs from the cache when its key is there, else computed (and stored).
+    private func restoreOrExecute(_ cell: Cell, _ directive: any Directive, in context: ExecutionContext) -> CellResult {
+        let key = cache.flatMap { executor.cacheKey(for: directive, cell: cell, previous: previousKey, cache: $0, context: context) }
+        // A cell that cannot be keyed makes every later key fresh, so nothing stale is reused.
+        previousKey = key ?? UUID().uuidString
+        guard let key, let cache else {
+            state.resetChanges()
+            return Executor.execute(directive, cell: cell, in: context)
+        }
+        if let entry = cache.load(key, report: { message in
+            let warning = Diagnostic.warning(message, at: cell.location)
+            warnings.append(warning)
+            progress.report(warning)
+        }) {
+            entry.effect.apply(to: state)
+            return CellResult(cell: cell, status: .cached, outputs: entry.result.outputs, metrics: entry.result.metrics,
+                              seconds: entry.result.seconds)
+        }
+        state.resetChanges()
+        let result = Executor.execute(directive, cell: cell, in: context)
+        if result.status == .ok {
+            cache.store(CacheEntry(result: .init(outputs: result.outputs, metrics: result.metrics, seconds: result.seconds),
+                                   effect: StateEffect(capturing: state)), key: key)
+        }
+        return result
+    }
+
+    /// Evaluates the inline roles that come before cell `cellCount + 1` (none after a stop,
+    /// unless `keepGoing`).
+    private func evaluateRoles(before cellCount: Int) {
+        while nextRole < notebook.roles.count, notebook.roles[nextRole].cellsBefore <= cellCount {
+            defer { nextRole += 1 }
+            guard !stopped || settings.keepGoing, let evaluate = executor.inlineEvaluator else { continue }
+            let role = notebook.roles[nextRole]
+            do {
+                inlineValues[nextRole] = .value(try evaluate(role, state))
+            } catch {
+                let diagnostic = Executor.diagnostic(from: error, location: role.expressionLocation)
+                inlineValues[nextRole] = .error(diagnostic)
+                progress.report(diagnostic)
+            }
+        }
+    }
+}
