@@ -77,6 +77,7 @@ public struct DeriveDirective: Directive {
             scope = ExpressionScope(values: given.draw(seed: seed), metrics: context.state.metrics)
             description = "checked on " + given.description + " (seed \(seed))"
         } else {
+            try context.checkBindingsFit(samples: samples)
             let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
             scope = bindings.scope
             description = "checked on " + bindings.descriptions.joined(separator: "; ")

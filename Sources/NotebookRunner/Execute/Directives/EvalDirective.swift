@@ -50,6 +50,7 @@ public struct EvalDirective: Directive {
     /// Evaluates the lines in order; a `name = expr` line also binds `name` in the state
     /// (`.bindings`), which the cell cache stores like any other state value.
     public func run(in context: ExecutionContext) throws -> CellOutputs {
+        try context.checkBindingsFit(samples: samples)
         var scope = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split).scope
         scope.limits = context.evaluationLimits
         let formatter = TensorFormatter(digits: digits)
