@@ -199,11 +199,11 @@ private func onSmallStack<T: Sendable>(_ size: Int = 512 << 10, _ body: @escapin
 /// A cell's cancellation (its `:timeout:`, Ctrl-C) stops a long product within its row
 /// blocks, not after it.
 @Test func cancellingAnEvalCellStopsALongProductPromptly() throws {
-    let data = ExpressionTestSupport.dataset(count: 3000, rows: 28, cols: 28)
+    let data = ExpressionTestSupport.dataset(count: 6000, rows: 28, cols: 28)
     let state = NotebookState()
     state.datasets[data.name] = data
     state.dataset = data
-    let cell = ExpressionTestSupport.cell("eval", options: [("samples", "3000")], body: ["G = X @ X.T @ X;"])
+    let cell = ExpressionTestSupport.cell("eval", options: [("samples", "6000")], body: ["G = X @ X.T @ X;"])
     let directive = try EvalDirective(cell: cell, defaults: Defaults())
     let context = ExpressionTestSupport.context(state, cell)
     let cancelAfter = 0.3
@@ -214,5 +214,7 @@ private func onSmallStack<T: Sendable>(_ size: Int = 512 << 10, _ body: @escapin
     let seconds = Date().timeIntervalSince(started)
     #expect(result.status == .error)
     #expect(result.error?.message == "cell timed out")
-    #expect(seconds < cancelAfter + 2, "stopped after \(seconds) s")
+    // Uncancelled, the product takes minutes; a busy shared machine may delay the stop by a
+    // few seconds, so the bound says "within its row blocks", not a benchmark figure.
+    #expect(seconds < cancelAfter + 15, "stopped after \(seconds) s")
 }
