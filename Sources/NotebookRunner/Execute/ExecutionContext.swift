@@ -15,17 +15,24 @@ public final class ExecutionContext {
     public let progress: (String) -> Void
     /// Set when the cell must stop (a timeout or Ctrl-C); long loops call `checkCancelled()`.
     public let cancellation: CellCancellation
+    /// The page's language (`lang` in the front matter): the language of `words`.
+    public let language: String
 
     public init(state: NotebookState, cell: Cell, settings: RunSettings, notebookName: String,
-                assetDirectory: URL, cancellation: CellCancellation, progress: @escaping (String) -> Void) {
+                assetDirectory: URL, cancellation: CellCancellation, language: String = "en",
+                progress: @escaping (String) -> Void) {
         self.state = state
         self.cell = cell
         self.settings = settings
         self.notebookName = notebookName
         self.assetDirectory = assetDirectory
         self.cancellation = cancellation
+        self.language = language
         self.progress = progress
     }
+
+    /// The fixed words of the cell's outputs, in the page's language.
+    var words: CellStrings { CellStrings(language: language) }
 
     /// Throws the cancellation reason once the run has been cancelled.
     public func checkCancelled() throws {

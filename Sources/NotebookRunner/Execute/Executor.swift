@@ -49,7 +49,8 @@ public struct Executor {
             guard let digest = try? cache.digests.digest(of: url) else { return nil }
             digests.append((url.lastPathComponent, digest))
         }
-        return CacheKey.compute(previous: previous, cell: cell, defaults: settings.defaults, inputDigests: digests)
+        return CacheKey.compute(previous: previous, cell: cell, defaults: settings.defaults, language: context.language,
+                                inputDigests: digests)
     }
 
     /// The cell's directive, built and validated, and its `:timeout:`: what `validate` checks and `run` uses.

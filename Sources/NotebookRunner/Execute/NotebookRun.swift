@@ -92,7 +92,8 @@ final class NotebookRun {
         journal.started(cell, timeout: timeout, cancellation: cellCancellation.cell)
         let context = ExecutionContext(state: state, cell: cell, settings: settings, notebookName: notebook.name,
                                        assetDirectory: settings.outputDirectory.appendingPathComponent(notebook.name, isDirectory: true),
-                                       cancellation: cellCancellation, progress: progress.message)
+                                       cancellation: cellCancellation,
+                                       language: notebook.frontMatter.language ?? "en", progress: progress.message)
         let result = restoreOrExecute(cell, directive, in: context)
         journal.finished(result)
         // A cell's warnings read the same in the terminal as at the cell.

@@ -76,7 +76,7 @@ import Testing
         let outputs = try DataFixtures.run(LoadDirective.self, cell, state: state, output: output,
                                            dataDirectory: nil, notebookDirectory: DataFixtures.sharedData)
         #expect(state.dataset?.test?.labels == [7, 2, 1])
-        #expect(outputs.items.last == .text("Read from \(DataFixtures.mnist.path) (:dir:). Kept rows 0..2 of each split."))
+        #expect(outputs.items.last == .text("Read from mnist/ in the :dir: folder. Kept rows 0..2 of each split."))
     }
 
     @Test(.enabled(if: DataFixtures.hasMNIST, "MNIST test set not found at ../shared/data/mnist"))

@@ -49,7 +49,7 @@ import Testing
         let whole = try IDXReader.readLabels(at: DataFixtures.mnistTestLabels)
         #expect(dataset.test!.labels == Array(whole[8000...]))
         #expect(outputs.items.last == .text("""
-            Read from \(DataFixtures.mnist.path) (--data-dir).
+            Read from mnist/ in the --data-dir folder.
             Train split: rows 0..7999 of t10k-images-idx3-ubyte.gz and its labels.
             Test split: rows 8000..9999 of the same files.
             """))
@@ -75,7 +75,7 @@ import Testing
         let outputs = try DataFixtures.run(LoadDirective.self, cell, state: state, output: output)
         #expect(state.dataset?.test?.labels == [0, 4, 1])
         #expect(state.dataset?.train == nil)
-        #expect(outputs.items.last == .text("Read from \(DataFixtures.mnist.path) (--data-dir). Kept rows 3..5 of the test split."))
+        #expect(outputs.items.last == .text("Read from mnist/ in the --data-dir folder. Kept rows 3..5 of the test split."))
     }
 
     @Test func explicitFilesAreCutIntoBothSplits() throws {

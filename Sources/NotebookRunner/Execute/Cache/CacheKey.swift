@@ -3,9 +3,11 @@
 /// It covers nbrun's version, the previous cell's key (so a change to any earlier cell
 /// invalidates every later one), the cell's own text (directive, arguments, options and
 /// body), every default in effect (front matter and `-p` parameters, the seed among
-/// them) and the digest of each input file the cell reads.
+/// them), the page's language (cells write their fixed words in it) and the digest of each
+/// input file the cell reads.
 enum CacheKey {
-    static func compute(previous: String, cell: Cell, defaults: Defaults, inputDigests: [(path: String, digest: String)]) -> String {
+    static func compute(previous: String, cell: Cell, defaults: Defaults, language: String = "en",
+                        inputDigests: [(path: String, digest: String)]) -> String {
         var hasher = SHA256()
         func field(_ name: String, _ value: String) {
             hasher.update("\(name)\u{1F}\(value.utf8.count)\u{1F}\(value)\u{1E}")
@@ -14,6 +16,7 @@ enum CacheKey {
         field("previous", previous)
         field("source", cell.source)
         for key in defaults.entries.keys.sorted() { field("default:\(key)", defaults.entries[key]!.value) }
+        field("language", language)
         for input in inputDigests { field("input:\(input.path)", input.digest) }
         return hasher.hexDigest()
     }

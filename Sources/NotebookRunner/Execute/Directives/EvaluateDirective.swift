@@ -40,22 +40,24 @@ public struct EvaluateDirective: Directive {
         context.progress("evaluating on \(split.count) \(splitName) images")
         try context.checkCancelled()
         let matrix = ConfusionMatrix(labels: split.labels, predictions: model.predictions(on: split), classes: model.classes)
-        return Self.outputs(matrix, dataset: dataset, split: split)
+        return Self.outputs(matrix, dataset: dataset, split: split, words: context.words)
     }
 
-    static func outputs(_ matrix: ConfusionMatrix, dataset: Dataset, split: DataSplit) -> CellOutputs {
+    static func outputs(_ matrix: ConfusionMatrix, dataset: Dataset, split: DataSplit,
+                        words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
         var outputs = CellOutputs()
         let names = (0..<matrix.classes).map { dataset.className($0) }
-        outputs.append(.text("Accuracy on the \(split.name) split: \(NumberText.fixed(matrix.accuracy)) (\(NumberText.grouped(matrix.correct)) of \(NumberText.grouped(matrix.total)) images)."))
+        outputs.append(.text(words.accuracy(on: split.name, value: NumberText.fixed(matrix.accuracy),
+                                            correct: NumberText.grouped(matrix.correct), total: NumberText.grouped(matrix.total))))
         let rows = (0..<matrix.classes).map { label -> [String] in
             [names[label], NumberText.grouped(matrix.support(label)), NumberText.grouped(matrix.counts[label][label]),
              matrix.accuracy(ofClass: label).map { NumberText.fixed($0) } ?? "–"]
         }
-        outputs.append(.table(.numeric(caption: "Accuracy by class (\(split.name) split)",
-                                       header: ["class", "images", "correct", "accuracy"], rows: rows)))
-        let title = "Confusion matrix on the \(split.name) split: rows are true classes, columns predicted classes, cells count images"
-        let heatMap = HeatMap(title: title, rowLabels: names, columnLabels: names, rowAxisLabel: "true class",
-                              columnAxisLabel: "predicted class", counts: matrix.counts)
+        outputs.append(.table(.numeric(caption: words.accuracyByClass(split.name),
+                                       header: [words.className, words.images, words.correct, words.accuracy], rows: rows)))
+        let title = words.confusionMatrix(split.name)
+        let heatMap = HeatMap(title: title, rowLabels: names, columnLabels: names, rowAxisLabel: words.trueClass,
+                              columnAxisLabel: words.predictedClass, counts: matrix.counts)
         outputs.append(.svg(SVGFigure(svg: heatMap.svg, title: title)))
         outputs.record("accuracy", matrix.accuracy)
         outputs.record("correct", Double(matrix.correct))

@@ -171,12 +171,12 @@ public struct LoadDirective: Directive {
                                        classCount: entry.classNames.count, at: location, budget: context.settings.memoryBudget))
             }
             classNames = entry.classNames
-            origin = context.settings.reproducible
-                ? "Read from the \(found.place.origin) folder."
-                : "Read from \(found.place.directory.path) (\(found.place.origin))."
+            // The folder under the place it was found, never an absolute (home) path.
+            origin = context.words.readFrom(found.place.directory.lastPathComponent + "/", place: found.place.origin)
             if let from {
                 let files = found.files[from]!
-                splits = try cut(splits[0], files: "\(files.images.lastPathComponent) and its labels", origin: &origin)
+                splits = try cut(splits[0], files: context.words.fileAndLabels(files.images.lastPathComponent), origin: &origin,
+                                 words: context.words)
             }
         case let .files(images, labels, split):
             context.progress("reading \(split) split")
@@ -189,8 +189,8 @@ public struct LoadDirective: Directive {
                                 displayName: { $0 == imagesURL ? images.path : labels.path })
             // Unknown files: digit names, at least 0…9 so that a few rows do not shrink the classes.
             classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
-            origin = "Read \(images.path) and \(labels.path)."
-            splits = splitRows.isEmpty ? [data] : try cut(data, files: "these files", origin: &origin)
+            origin = context.words.readFiles(images.path, labels.path)
+            splits = splitRows.isEmpty ? [data] : try cut(data, files: context.words.theseFiles, origin: &origin, words: context.words)
         }
         let dataset = Dataset(name: name, classNames: classNames,
                               train: splits.first { $0.name == "train" }, test: splits.first { $0.name == "test" })
@@ -200,23 +200,21 @@ public struct LoadDirective: Directive {
             if !splitRows.isEmpty, case .catalog = source {
                 for split in splitRows.keys.sorted() {
                     let kept = splitRows[split]!
-                    origin += " Kept rows \(kept.lowerBound)..\(kept.upperBound - 1) of the \(split) split."
+                    origin += context.words.keptRows("\(kept.lowerBound)..\(kept.upperBound - 1)", of: split)
                 }
             } else if let rows, splitRows.isEmpty {
-                origin += " Kept rows \(rows.lowerBound)..\(rows.upperBound - 1) of each split."
+                origin += context.words.keptRows("\(rows.lowerBound)..\(rows.upperBound - 1)", of: nil)
             }
         }
         if let previous {
-            origin += previous.name == name
-                ? "\nThis replaces the data set '\(name)' loaded before: later cells use these rows."
-                : "\nLater cells now use '\(name)' instead of '\(previous.name)' (still available with :dataset: \(previous.name))."
+            origin += context.words.replaces(name, previous: previous.name)
         }
-        return Self.summary(of: dataset, origin: origin)
+        return Self.summary(of: dataset, origin: origin, words: context.words)
     }
 
     /// The train and test splits cut from the rows of `whole` chosen by `:train-rows:`/`:test-rows:`,
     /// with one line per split added to `origin`. `files` names where `whole` came from.
-    private func cut(_ whole: DataSplit, files: String, origin: inout String) throws -> [DataSplit] {
+    private func cut(_ whole: DataSplit, files: String, origin: inout String, words: CellStrings) throws -> [DataSplit] {
         var parts: [DataSplit] = []
         for split in ["train", "test"] {
             guard let kept = splitRows[split] else { continue }
@@ -225,7 +223,7 @@ public struct LoadDirective: Directive {
                                        at: location, hint: "the rows are 0..\(whole.count) (the end is left out)")
             }
             parts.append(whole.subset(kept, name: split))
-            origin += "\n\(split.prefix(1).uppercased() + split.dropFirst()) split: rows \(kept.lowerBound)..\(kept.upperBound - 1) of \(parts.count == 1 ? files : "the same files")."
+            origin += words.cutSplit(split, rows: "\(kept.lowerBound)..\(kept.upperBound - 1)", of: parts.count == 1 ? files : words.theSameFiles)
         }
         return parts
     }
@@ -264,7 +262,7 @@ public struct LoadDirective: Directive {
     }
 
     /// The split table, the class table and the metrics of `dataset`.
-    static func summary(of dataset: Dataset, origin: String) -> CellOutputs {
+    static func summary(of dataset: Dataset, origin: String, words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
         var outputs = CellOutputs()
         var total = [Int](repeating: 0, count: 256)
         var rows: [[String]] = []
@@ -283,8 +281,8 @@ public struct LoadDirective: Directive {
         outputs.record("pixel_mean", overall.mean)
         outputs.record("pixel_std", overall.standardDeviation)
         outputs.record("classes", Double(dataset.classNames.count))
-        outputs.append(.table(.numeric(caption: "\(dataset.name): splits (pixels scaled to 0…1)",
-                                       header: ["split", "images", "shape", "pixel mean", "pixel std"], rows: rows)))
+        outputs.append(.table(.numeric(caption: words.splits(of: dataset.name),
+                                       header: [words.split, words.images, words.shape, words.pixelMean, words.pixelStd], rows: rows)))
 
         let counts = dataset.splits.map { split in
             split.labels.reduce(into: [Int](repeating: 0, count: dataset.classNames.count)) { counts, label in
@@ -294,8 +292,8 @@ public struct LoadDirective: Directive {
         let classRows = dataset.classNames.indices.map { label in
             [String(label), dataset.classNames[label]] + counts.map { NumberText.grouped($0[label]) }
         }
-        outputs.append(.table(Table(caption: "\(dataset.name): images per class",
-                                    header: ["label", "class"] + dataset.splits.map(\.name), rows: classRows,
+        outputs.append(.table(Table(caption: words.imagesPerClass(of: dataset.name),
+                                    header: [words.label, words.className] + dataset.splits.map { words.splitName($0.name) }, rows: classRows,
                                     alignments: [.right, .left] + dataset.splits.map { _ in .right })))
         outputs.append(.text(origin))
         return outputs

@@ -204,7 +204,8 @@ public struct TrainDirective: Directive {
             throw diagnostic.located(at: location)
         }
         context.state.setModel(result.model, named: context.cell.label)
-        var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
+        var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible,
+                                   words: context.words)
         if let warning = lossRise(result.epochs, classes: classes) { outputs.append(.notice(warning)) }
         return outputs
     }
@@ -247,7 +248,8 @@ public struct TrainDirective: Directive {
         }
         context.state.setModel(outcome.model, named: context.cell.label)
         let result = TrainingResult(model: outcome.model, epochs: outcome.history.map(Self.record), configuration: configuration)
-        var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible)
+        var outputs = Self.outputs(result, dataset: dataset, train: train, test: test, reproducible: context.settings.reproducible,
+                                   words: context.words)
         if let warning = lossRise(result.epochs, classes: classes) { outputs.append(.notice(warning)) }
         var used = "Trained with the cell's gradient formulas (Float64), not the built-in gradient:"
         for parameter in ["W", "b"] {
@@ -288,21 +290,23 @@ public struct TrainDirective: Directive {
         return notices
     }
 
-    static func outputs(_ result: TrainingResult, dataset: Dataset, train: DataSplit, test: DataSplit?, reproducible: Bool) -> CellOutputs {
+    static func outputs(_ result: TrainingResult, dataset: Dataset, train: DataSplit, test: DataSplit?, reproducible: Bool,
+                        words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
         outputs(epochs: result.epochs, configuration: result.configuration, model: result.model.summary,
-                dataset: dataset, train: train, test: test, reproducible: reproducible)
+                dataset: dataset, train: train, test: test, reproducible: reproducible, words: words)
     }
 
     /// The epoch table, the curves, a summary naming `model`, and the metrics: the last
     /// epoch's, and every epoch's as `history[K].NAME` (K from 0), so prose reads
     /// `{eval}`train.history[3].test_accuracy``.
     static func outputs(epochs: [EpochRecord], configuration: TrainingConfiguration, model: String, dataset: Dataset,
-                        train: DataSplit, test: DataSplit?, reproducible: Bool) -> CellOutputs {
+                        train: DataSplit, test: DataSplit?, reproducible: Bool,
+                        words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
         let result = (epochs: epochs, trainingSeconds: epochs.reduce(0) { $0 + $1.seconds })
         let hasTest = result.epochs.contains { $0.testAccuracy != nil }
-        var header = ["epoch", "train loss", "train accuracy"]
-        if hasTest { header.append("test accuracy") }
-        if !reproducible { header.append("seconds") }
+        var header = [words.epoch, words.trainLoss, words.trainAccuracy]
+        if hasTest { header.append(words.testAccuracy) }
+        if !reproducible { header.append(words.seconds) }
         let rows = result.epochs.map { record -> [String] in
             var row = [String(record.epoch), NumberText.fixed(record.trainLoss), NumberText.fixed(record.trainAccuracy)]
             if hasTest { row.append(record.testAccuracy.map { NumberText.fixed($0) } ?? "–") }
@@ -310,25 +314,27 @@ public struct TrainDirective: Directive {
             return row
         }
         var outputs = CellOutputs()
-        outputs.append(.table(.numeric(caption: "Training, epoch by epoch (loss and accuracy on the training rows are running values over each epoch's batches)",
-                                       header: header, rows: rows)))
-        outputs.append(.svg(chart(result.epochs)))
+        outputs.append(.table(.numeric(caption: words.trainingTable, header: header, rows: rows)))
+        outputs.append(.svg(chart(result.epochs, words: words)))
 
         let last = result.epochs.last!
         let method: String
         switch configuration.batchSize {
-        case .full: method = "full-batch gradient descent"
+        case .full: method = words.fullBatch
         case .rows(let size) where size > train.count:
-            method = "minibatch SGD (batch \(NumberText.grouped(train.count)): the whole split, as :batch: \(NumberText.grouped(size)) is larger)"
-        case .rows(let size): method = "minibatch SGD (batch \(size))"
+            method = words.minibatchWholeSplit(rows: NumberText.grouped(train.count), asked: NumberText.grouped(size))
+        case .rows(let size): method = words.minibatch(size)
         }
-        var summary = "Trained \(model) on \(NumberText.grouped(train.count)) \(dataset.name) images:\n"
+        var summary = words.trained(model: words.model(model), images: NumberText.grouped(train.count), dataset: dataset.name)
         let steps = result.epochs.reduce(0) { $0 + $1.steps }
-        summary += "\(result.epochs.count) epoch\(result.epochs.count == 1 ? "" : "s") (\(steps) step\(steps == 1 ? "" : "s")) of \(method), lr \(NumberText.compact(configuration.learningRate))"
-        if !reproducible { summary += ", in \(NumberText.fixed(result.trainingSeconds, digits: 2)) s" }
-        summary += ".\nFinal train loss \(NumberText.fixed(last.trainLoss))"
-        if let accuracy = last.testAccuracy, let test { summary += ", test accuracy \(NumberText.fixed(accuracy)) on \(NumberText.grouped(test.count)) test images" }
-        outputs.append(.text(summary + "."))
+        summary += words.schedule(epochs: result.epochs.count, steps: steps, method: method,
+                                  learningRate: NumberText.compact(configuration.learningRate))
+        if !reproducible { summary += words.took(NumberText.fixed(result.trainingSeconds, digits: 2)) }
+        summary += words.finalLoss(NumberText.fixed(last.trainLoss))
+        if let accuracy = last.testAccuracy, let test {
+            summary += words.finalTestAccuracy(NumberText.fixed(accuracy), images: NumberText.grouped(test.count))
+        }
+        outputs.append(.text(summary + words.fullStop))
 
         outputs.record("train_loss", last.trainLoss)
         outputs.record("train_accuracy", last.trainAccuracy)
@@ -345,18 +351,18 @@ public struct TrainDirective: Directive {
     }
 
     /// Loss on the left, accuracies on the right, over epochs.
-    static func chart(_ epochs: [EpochRecord]) -> SVGFigure {
-        let loss = LineChart.Series(name: "train loss", points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")
-        var accuracy = [LineChart.Series(name: "train", points: epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: "#2166ac", dashed: true)]
+    static func chart(_ epochs: [EpochRecord], words: CellStrings = CellStrings(language: "en")) -> SVGFigure {
+        let loss = LineChart.Series(name: words.trainLoss, points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")
+        var accuracy = [LineChart.Series(name: words.train, points: epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: "#2166ac", dashed: true)]
         if epochs.contains(where: { $0.testAccuracy != nil }) {
-            accuracy.append(LineChart.Series(name: "test", points: epochs.compactMap { e in e.testAccuracy.map { (Double(e.epoch), $0) } }, color: "#1b7837"))
+            accuracy.append(LineChart.Series(name: words.test, points: epochs.compactMap { e in e.testAccuracy.map { (Double(e.epoch), $0) } }, color: "#1b7837"))
         }
         let accuracies = accuracy.flatMap(\.points).map(\.y)
         let low = max(0, ((accuracies.min() ?? 0) * 20).rounded(.down) / 20)
-        let title = "Training curves: cross-entropy loss and accuracy over \(epochs.count) epoch\(epochs.count == 1 ? "" : "s")"
+        let title = words.trainingCurves(epochs: epochs.count)
         let chart = LineChart(title: title, panels: [
-            .init(title: "Loss", xLabel: "epoch", yLabel: "cross-entropy", series: [loss]),
-            .init(title: "Accuracy", xLabel: "epoch", yLabel: "accuracy", series: accuracy, yRange: low...1),
+            .init(title: words.loss, xLabel: words.epoch, yLabel: words.crossEntropy, series: [loss]),
+            .init(title: words.accuracyPanel, xLabel: words.epoch, yLabel: words.accuracy, series: accuracy, yRange: low...1),
         ])
         return SVGFigure(svg: chart.svg, title: title)
     }
