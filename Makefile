@@ -7,7 +7,7 @@ SWIFT      ?= swift
 NOTEBOOK   ?= notebooks/softmax-regression.md
 OUT        ?= output
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-dev zlib1g-dev libcurl4 dataset-fashion-mnist fonts-lmodern fonts-noto-cjk chromium time bc
+APT_PACKAGES := libcmark-dev zlib1g-dev libopenblas-dev libcurl4 dataset-fashion-mnist fonts-lmodern fonts-noto-cjk chromium time bc
 NBRUN      := .build/release/nbrun
 
 # CPU tuning for release builds, like -march=native, passed on the command line so the
@@ -44,7 +44,7 @@ endif
 RELEASE    := $(SWIFT) build -c release $(TUNING)
 export NBRUN_SWIFT_TUNING := $(TUNING)
 
-.PHONY: deps build release demo render test bench bench-cache math-gallery tuning-flags fuzz clean
+.PHONY: deps build release demo render test bench bench-mlp bench-cache math-gallery tuning-flags fuzz clean
 
 deps:
 	$(SUDO) apt-get update -qq
@@ -76,6 +76,9 @@ bench: release
 
 bench-cache: release
 	bash bench/cache.sh
+
+bench-mlp: release
+	MNIST=1 bash bench/mlp.sh
 
 # A page of every golden TeX case (and a screenshot), for review after re-recording golden.txt.
 math-gallery:

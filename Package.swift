@@ -31,7 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
-        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift).
+        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift).
         .systemLibrary(
             name: "CCmark",
             pkgConfig: "libcmark",
@@ -42,6 +42,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         // The one Swift wrapper around zlib: inflate (gzip, zlib), deflate, checksums.
         .target(name: "ZlibBindings", dependencies: ["CZlib"]),
         // TeX math to MathML Core (zlib compresses the embedded font as WOFF).
@@ -50,7 +55,7 @@ let package = Package(
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "ZlibBindings", "TeXMath",
+                "CCmark", "COpenBLAS", "ZlibBindings", "TeXMath",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: kernelSettings()

@@ -53,6 +53,16 @@ for notebook in notebooks/*.md; do
   fi
 done
 
+# Softmax regression declared with {model} trains to the built-in model's accuracy (± 0.005).
+check "render declared-softmax" render Tests/tutorials/declared-softmax.md
+check "declared softmax regression matches the built-in one" python3 - "$out/declared-softmax.json" <<'PY'
+import json, sys
+m = {c["label"]: c["metrics"] for c in json.load(open(sys.argv[1]))["cells"]}
+a, b = m["builtin"]["test_accuracy"], m["engine"]["test_accuracy"]
+print(f"built-in {a:.4f}, declared {b:.4f}")
+sys.exit(0 if abs(a - b) <= 0.005 else 1)
+PY
+
 # make demo as a new user meets it: no NBRUN_DATA_DIR, no ./data, MNIST not installed. Unless
 # this machine can download MNIST, its notebook is skipped in one line naming the command.
 demo_check() {

@@ -84,48 +84,35 @@ public struct DeclaredModel: Classifier, Codable {
         return (0, [])
     }
 
-    /// The class of highest probability for every image, from the forward pass in Float64,
-    /// a block of rows at a time.
+    /// The class of highest probability for every image, from the forward pass on the
+    /// training engine (Float32, a block of rows at a time).
     public func predictions(on split: DataSplit) -> [UInt8] {
-        (try? probabilities(on: split).argmaxRows) ?? [UInt8](repeating: 0, count: split.count)
+        // The definition was compiled when the model was declared; it cannot fail here.
+        (try? ModelTrainer.predictions(definition: definition, parameters: values, on: split, classes: classes,
+                                       pixelScale: pixelScale)) ?? [UInt8](repeating: 0, count: split.count)
+    }
+}
+
+extension DeclaredModel {
+    /// Softmax regression as a declared model: the built-in model on the engine's machinery.
+    static let softmaxRegressionLines = [
+        "param W: inputs×classes normal(0.01)", "param b: classes zeros",
+        "P = softmax(X @ W + b)", "loss: -mean(sum(Y * log(P), axis=1))",
+    ]
+
+    /// The built-in model's values as a declared softmax regression.
+    init(softmax model: SoftmaxModel) throws {
+        let lines = Self.softmaxRegressionLines.enumerated().map {
+            SourceLine(text: $1, location: SourceLocation(file: "<softmax regression>", line: $0 + 1))
+        }
+        let definition = try ModelDefinitionParser.parse(lines, at: lines[0].location)
+        self.init(name: "softmax", definition: definition, lines: lines, inputs: model.inputs, classes: model.classes,
+                  pixelScale: model.pixelScale, values: ["W": model.weights, "b": model.bias], trained: true)
     }
 
-    /// P for every image of `split` (count × classes).
-    public func probabilities(on split: DataSplit, block: Int = 1000) throws -> ProbabilityTable {
-        var scope = ExpressionScope()
-        for (name, value) in parameterTensors { scope.values[name] = value }
-        var table = ProbabilityTable(classes: classes, values: [])
-        table.values.reserveCapacity(split.count * classes)
-        var start = 0
-        while start < split.count {
-            let rows = Array(start ..< min(split.count, start + block))
-            var batch = scope
-            batch.values.merge(ExpressionBindings.batch(from: split, rows: rows, classes: classes, scale: pixelScale)) { $1 }
-            for statement in definition.forward {
-                let value = try batch.evaluate(statement)
-                if let name = statement.binding { batch.values[name] = value }
-            }
-            guard let p = batch.values[definition.probabilities], p.shape == [rows.count, classes] else {
-                throw Diagnostic.error("\(definition.probabilities) is not \(rows.count)×\(classes)")
-            }
-            table.values.append(contentsOf: p.data)
-            start += block
-        }
-        return table
-    }
-
-    /// Probabilities, one row per image.
-    public struct ProbabilityTable: Sendable {
-        public var classes: Int
-        public var values: [Double]
-
-        /// The most probable class of each row (the first on ties).
-        public var argmaxRows: [UInt8] {
-            stride(from: 0, to: values.count, by: max(1, classes)).map { start in
-                var best = 0
-                for c in 1..<classes where values[start + c] > values[start + best] { best = c }
-                return UInt8(best)
-            }
-        }
+    /// Back to the built-in model (for a declared model made by `init(softmax:)`).
+    var softmaxModel: SoftmaxModel {
+        SoftmaxModel(inputs: inputs, classes: classes, weights: values["W"] ?? [], bias: values["b"] ?? [],
+                     inputScale: pixelScale == 1.0 / 255 ? 1 / 255 : Float(pixelScale))
     }
 }

@@ -217,6 +217,8 @@ private func onSmallStack<T: Sendable>(_ size: Int = 512 << 10, _ body: @escapin
     let finished = Date()
     #expect(result.status == .error)
     #expect(result.error?.message == "cell timed out")
+    // Uncancelled, the product takes far longer; a busy shared machine may delay the stop by a
+    // few seconds, so the bound says "within its row blocks", not a benchmark figure.
     let seconds = cancelledAt.withLock { $0.map { finished.timeIntervalSince($0) } } ?? .infinity
-    #expect(seconds < 2, "stopped \(seconds) s after the cancellation")
+    #expect(seconds < 10, "stopped \(seconds) s after the cancellation")
 }

@@ -58,8 +58,10 @@ public struct ModelDirective: Directive {
         let classes = max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1)
         let model = try Self.initialModel(definition, lines: lines, name: context.cell.label, inputs: split.pixelCount,
                                           classes: classes, pixelScale: normalize ? 1.0 / 255 : 1, seed: seed)
-        // One pass over two rows: shape mistakes in the forward pass or the loss surface here.
+        // One pass over two rows: shape mistakes in the forward pass or the loss surface here,
+        // and so does anything the training engine does not compute.
         try Self.check(model, on: split.subset(0 ..< min(2, split.count)))
+        _ = try ModelProgram(definition: definition, inputs: model.inputs, classes: classes, rows: 2, gradients: .automatic, training: true)
         context.state.setModel(model, named: context.cell.label)
         return Self.outputs(model, dataset: dataset, seed: seed)
     }

@@ -114,6 +114,10 @@ public struct TrainDirective: Directive {
         datasetName = try options.given(.dataset)
         samples = try options.given(Self.samples)
         (formulas, definitions) = try Self.formulas(cell, parameters: modelName == nil ? ["W", "b"] : nil)
+        if modelName != nil, let option = [Self.gradW, Self.gradB].lazy.compactMap({ cell.option($0.name) }).first {
+            throw Diagnostic.error(":\(option.key): is for {train} softmax; a declared model's formulas go in the body",
+                                   at: option.location, hint: "write grad NAME: FORMULA lines below the options")
+        }
     }
 
     /// The `:grad W:` / `:grad b:` options and the body's `grad NAME: EXPR` and `NAME = EXPR` lines.
@@ -167,9 +171,8 @@ public struct TrainDirective: Directive {
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
-        if let modelName {
-            throw Diagnostic.error("training a model declared with {model} (:model: \(modelName)) is not available in this build",
-                                   at: context.cell.directiveLocation, hint: "train the built-in model with {train} softmax")
+        if modelName != nil || fromName != nil || !shuffles {
+            return try runOnEngine(in: context)
         }
         let dataset = try context.dataset(named: datasetName)
         var train = try context.split("train", of: dataset)

@@ -1,0 +1,236 @@
+import Foundation
+
+/// Runs a `Graph` in Float32: one buffer per needed node, allocated once when the executor
+/// is made and reused by every run (no allocation per step); matrix products through BLAS.
+///
+/// `outputs` are the nodes a run must compute; only the nodes they need are run. Inputs
+/// and parameters are written into their buffers by the caller (`buffer(of:)`) before `run()`.
+final class GraphExecutor {
+    let graph: Graph
+    private var buffers: [Int: UnsafeMutablePointer<Float>] = [:]
+    /// Buffers owned by the caller (`bind`), not freed here.
+    private var external: [Int: UnsafeMutablePointer<Float>] = [:]
+    private let schedule: [Int]
+
+    init(graph: Graph, outputs: [Int]) {
+        self.graph = graph
+        var needed = Set<Int>()
+        var stack = outputs
+        while let node = stack.popLast() {
+            guard needed.insert(node).inserted else { continue }
+            stack += graph.inputs(of: node)
+        }
+        schedule = needed.sorted()
+        for node in schedule {
+            let count = max(1, graph.count(node))
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            buffer.initialize(repeating: 0, count: count)
+            buffers[node] = buffer
+            if case .constant(let value) = graph.nodes[node].op { buffer.pointee = value }
+        }
+    }
+
+    deinit {
+        for buffer in buffers.values { buffer.deallocate() }
+    }
+
+    /// Reads `node` (an input or parameter) from `storage` instead of its own buffer, so
+    /// several executors share one copy of the parameters.
+    func bind(_ node: Int, to storage: UnsafeMutablePointer<Float>) {
+        guard buffers[node] != nil || external[node] != nil else { return }
+        buffers.removeValue(forKey: node)?.deallocate()
+        external[node] = storage
+    }
+
+    /// The buffer of `node` (row-major, `graph.count(node)` floats).
+    func buffer(of node: Int) -> UnsafeMutablePointer<Float> { buffers[node] ?? external[node]! }
+
+    func contains(_ node: Int) -> Bool { buffers[node] != nil || external[node] != nil }
+
+    /// Computes every scheduled node from the inputs and parameters written into their buffers.
+    func run() {
+        for node in schedule { evaluate(node) }
+    }
+
+    // MARK: Operations
+
+    /// Strides to read a value of `shape` as if it had `out` (rank ≤ 2, NumPy broadcasting).
+    private func strides(_ shape: [Int], as out: [Int]) -> (Int, Int) {
+        let padded = [Int](repeating: 1, count: max(0, out.count - shape.count)) + shape
+        switch out.count {
+        case 0: return (0, 0)
+        case 1: return (0, padded[0] == 1 ? 0 : 1)
+        default: return (padded[0] == 1 ? 0 : padded[1], padded[1] == 1 ? 0 : 1)
+        }
+    }
+
+    private func dimensions(_ shape: [Int]) -> (rows: Int, cols: Int) {
+        switch shape.count {
+        case 0: return (1, 1)
+        case 1: return (1, shape[0])
+        default: return (shape[0], shape[1])
+        }
+    }
+
+    private func evaluate(_ node: Int) {
+        let out = buffer(of: node)
+        let shape = graph.shape(node)
+        let (rows, cols) = dimensions(shape)
+        switch graph.nodes[node].op {
+        case .input, .parameter, .constant:
+            break
+        case let .matmul(a, transposeA, b, transposeB):
+            let sa = graph.shape(a)
+            let k = transposeA ? sa[0] : sa[1]
+            BLAS.gemm(buffer(of: a), transposeA: transposeA, buffer(of: b), transposeB: transposeB, out, m: rows, n: cols, k: k)
+        case .transpose(let a):
+            let x = buffer(of: a)
+            let (r, c) = dimensions(graph.shape(a))
+            for i in 0..<r { for j in 0..<c { out[j * r + i] = x[i * c + j] } }
+        case let .unary(kind, a):
+            let x = buffer(of: a)
+            let count = rows * cols
+            switch kind {
+            case .negate: for i in 0..<count { out[i] = -x[i] }
+            case .exp: for i in 0..<count { out[i] = Foundation.exp(x[i]) }
+            case .log: for i in 0..<count { out[i] = Foundation.log(x[i]) }
+            case .sqrt: for i in 0..<count { out[i] = x[i].squareRoot() }
+            case .abs: for i in 0..<count { out[i] = Swift.abs(x[i]) }
+            case .relu: for i in 0..<count { out[i] = x[i] > 0 ? x[i] : 0 }
+            case .tanh: for i in 0..<count { out[i] = Foundation.tanh(x[i]) }
+            case .sigmoid:
+                for i in 0..<count {
+                    let v = x[i]
+                    out[i] = v >= 0 ? 1 / (1 + Foundation.exp(-v)) : Foundation.exp(v) / (1 + Foundation.exp(v))
+                }
+            case .step: for i in 0..<count { out[i] = x[i] > 0 ? 1 : 0 }
+            case .sign: for i in 0..<count { out[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : 0 }
+            case .square: for i in 0..<count { out[i] = x[i] * x[i] }
+            case .reciprocal: for i in 0..<count { out[i] = 1 / x[i] }
+            }
+        case let .binary(kind, a, b):
+            let x = buffer(of: a), y = buffer(of: b)
+            let (ar, ac) = strides(graph.shape(a), as: shape), (br, bc) = strides(graph.shape(b), as: shape)
+            func apply(_ f: (Float, Float) -> Float) {
+                if ar == cols && ac == 1 && br == cols && bc == 1 {
+                    for i in 0..<(rows * cols) { out[i] = f(x[i], y[i]) }
+                    return
+                }
+                for i in 0..<rows {
+                    let xi = x + i * ar, yi = y + i * br, oi = out + i * cols
+                    for j in 0..<cols { oi[j] = f(xi[j * ac], yi[j * bc]) }
+                }
+            }
+            switch kind {
+            case .add: apply(+)
+            case .subtract: apply(-)
+            case .multiply: apply(*)
+            case .divide: apply(/)
+            case .maximum: apply { Swift.max($0, $1) }
+            case .minimum: apply { Swift.min($0, $1) }
+            case .less: apply { $0 < $1 ? 1 : 0 }
+            case .lessEqual: apply { $0 <= $1 ? 1 : 0 }
+            case .greater: apply { $0 > $1 ? 1 : 0 }
+            case .greaterEqual: apply { $0 >= $1 ? 1 : 0 }
+            case .equal: apply { $0 == $1 ? 1 : 0 }
+            case .notEqual: apply { $0 != $1 ? 1 : 0 }
+            }
+        case let .extremeShare(a, b, isMaximum):
+            let x = buffer(of: a), y = buffer(of: b)
+            let (ar, ac) = strides(graph.shape(a), as: shape), (br, bc) = strides(graph.shape(b), as: shape)
+            for i in 0..<rows {
+                for j in 0..<cols {
+                    let u = x[i * ar + j * ac], v = y[i * br + j * bc]
+                    out[i * cols + j] = u == v ? 0.5 : (isMaximum ? u > v : u < v) ? 1 : 0
+                }
+            }
+        case let .select(c, a, b):
+            let m = buffer(of: c), x = buffer(of: a), y = buffer(of: b)
+            let (cr, cc) = strides(graph.shape(c), as: shape)
+            let (ar, ac) = strides(graph.shape(a), as: shape), (br, bc) = strides(graph.shape(b), as: shape)
+            for i in 0..<rows {
+                for j in 0..<cols {
+                    out[i * cols + j] = m[i * cr + j * cc] != 0 ? x[i * ar + j * ac] : y[i * br + j * bc]
+                }
+            }
+        case .softmax(let a):
+            let x = buffer(of: a)
+            for i in 0..<rows {
+                let xi = x + i * cols, oi = out + i * cols
+                var top = -Float.infinity
+                for j in 0..<cols { top = Swift.max(top, xi[j]) }
+                var total: Float = 0
+                for j in 0..<cols { let e = Foundation.exp(xi[j] - top); oi[j] = e; total += e }
+                let inverse = 1 / total
+                for j in 0..<cols { oi[j] *= inverse }
+            }
+        case .logSoftmax(let a):
+            let x = buffer(of: a)
+            for i in 0..<rows {
+                let xi = x + i * cols, oi = out + i * cols
+                var top = -Float.infinity
+                for j in 0..<cols { top = Swift.max(top, xi[j]) }
+                var total: Float = 0
+                for j in 0..<cols { total += Foundation.exp(xi[j] - top) }
+                let shift = top + Foundation.log(total)
+                for j in 0..<cols { oi[j] = xi[j] - shift }
+            }
+        case let .softmaxBackward(output, upstream):
+            let p = buffer(of: output), g = buffer(of: upstream)
+            for i in 0..<rows {
+                var dot: Float = 0
+                for j in 0..<cols { dot += g[i * cols + j] * p[i * cols + j] }
+                for j in 0..<cols { out[i * cols + j] = p[i * cols + j] * (g[i * cols + j] - dot) }
+            }
+        case let .logSoftmaxBackward(output, upstream):
+            let l = buffer(of: output), g = buffer(of: upstream)
+            for i in 0..<rows {
+                var total: Float = 0
+                for j in 0..<cols { total += g[i * cols + j] }
+                for j in 0..<cols { out[i * cols + j] = g[i * cols + j] - Foundation.exp(l[i * cols + j]) * total }
+            }
+        case let .sum(a, axis, _, scale):
+            let x = buffer(of: a)
+            let (r, c) = dimensions(graph.shape(a))
+            switch axis {
+            case nil:
+                var total: Float = 0
+                for i in 0..<(r * c) { total += x[i] }
+                out[0] = total * scale
+            case 0?:
+                for j in 0..<c { out[j] = 0 }
+                for i in 0..<r { for j in 0..<c { out[j] += x[i * c + j] } }
+                for j in 0..<c { out[j] *= scale }
+            default:
+                for i in 0..<r {
+                    var total: Float = 0
+                    for j in 0..<c { total += x[i * c + j] }
+                    out[i] = total * scale
+                }
+            }
+        case let .broadcast(a, axis):
+            let x = buffer(of: a)
+            if axis == 0 {
+                for i in 0..<rows { for j in 0..<cols { out[i * cols + j] = x[i] } }
+            } else {
+                let (ar, ac) = strides(graph.shape(a), as: shape)
+                for i in 0..<rows { for j in 0..<cols { out[i * cols + j] = x[i * ar + j * ac] } }
+            }
+        case .reduceTo(let a):
+            // Sum `a` (the broadcast shape) down to this node's shape.
+            let x = buffer(of: a)
+            let (r, c) = dimensions(graph.shape(a))
+            let (sr, sc) = strides(shape, as: graph.shape(a))
+            for i in 0..<(rows * cols) { out[i] = 0 }
+            for i in 0..<r { for j in 0..<c { out[i * sr + j * sc] += x[i * c + j] } }
+        case .rowMax(let a):
+            let x = buffer(of: a)
+            let (r, c) = dimensions(graph.shape(a))
+            for i in 0..<r {
+                var top = -Float.infinity
+                for j in 0..<c { top = Swift.max(top, x[i * c + j]) }
+                out[i] = top
+            }
+        }
+    }
+}

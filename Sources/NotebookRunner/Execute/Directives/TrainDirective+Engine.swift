@@ -1,0 +1,110 @@
+import Foundation
+
+/// `{train}` on the training engine: a model declared with `{model}` (`:model:`), and the
+/// built-in softmax regression when it continues from a trained model (`:from:`) or keeps
+/// the rows in order (`:shuffle: false`), which its fused fast path does not do.
+extension TrainDirective {
+    func runOnEngine(in context: ExecutionContext) throws -> CellOutputs {
+        let dataset = try context.dataset(named: datasetName)
+        var train = try context.split("train", of: dataset)
+        if let samples, samples < train.count { train = train.subset(0..<samples) }
+        let start = try startingModel(dataset: dataset, train: train, in: context)
+        try context.checkInputs(of: start, match: train, dataset: dataset)
+        let test = dataset.test.flatMap { $0.pixelCount == train.pixelCount ? $0 : nil }
+        try SoftmaxTrainer.checkLabels(train, classes: start.classes)
+        if let test { try SoftmaxTrainer.checkLabels(test, classes: start.classes) }
+
+        let program = try GradCheckProgram.parse(context.cell.body)
+        let author = !program.gradients.isEmpty || !formulas.isEmpty
+        let gradients: ModelProgramGradients = author
+            ? .formulas(definitions: program.definitions, gradients: program.gradients + optionFormulas(in: context.cell))
+            : .automatic
+        let trainer = ModelTrainer(definition: start.definition, configuration: configuration, gradients: gradients,
+                                   shuffles: shuffles, pixelScale: start.pixelScale)
+        let total: Int
+        switch configuration.length {
+        case .epochs(let epochs): total = epochs
+        case .steps: total = 0
+        }
+        let outcome: ModelTrainer.Outcome
+        do {
+            outcome = try trainer.train(from: start.values, on: train, test: test, classes: start.classes, progress: { record in
+                var line = "epoch \(record.epoch)\(total > 0 ? "/\(total)" : "") loss \(NumberText.fixed(record.trainLoss, digits: 3))"
+                if let accuracy = record.testAccuracy { line += " test \(NumberText.fixed(accuracy, digits: 3))" }
+                context.progress(line)
+            }, checkCancelled: context.checkCancelled)
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic.located(at: location)
+        }
+        guard !outcome.history.isEmpty else {
+            throw Diagnostic.error("the loss was not finite at the first step: nothing was trained", at: location,
+                                   hint: "try a smaller :lr: (now \(NumberText.compact(configuration.learningRate))), or check the formulas with {gradcheck}")
+        }
+        var trained = start
+        trained.values = outcome.parameters
+        trained.trained = true
+        let model: any Classifier = modelName == nil ? trained.softmaxModel : trained
+        context.state.setModel(model, named: context.cell.label)
+
+        var outputs = Self.outputs(epochs: outcome.history, configuration: configuration, model: model.summary, dataset: dataset,
+                                   train: train, test: test, reproducible: context.settings.reproducible)
+        var how = author ? "Trained with the cell's gradient formulas on the training engine (Float32):"
+                         : "Gradients by reverse-mode automatic differentiation of the model's loss, on the training engine (Float32)."
+        if author {
+            for parameter in start.definition.parameters {
+                if let formula = (program.gradients + optionFormulas(in: context.cell)).first(where: { $0.name == parameter.name }) {
+                    how += "\n  ∂J/∂\(parameter.name) = \(formula.formula.source)"
+                } else {
+                    how += "\n  \(parameter.name) has no formula and keeps its value"
+                }
+            }
+        }
+        if let fromName { how += "\nContinued from the model trained by '\(fromName)'." }
+        if !shuffles { how += "\nMinibatches in the rows' order (:shuffle: false)." }
+        outputs.items.insert(.text(how), at: outputs.items.count - 1)
+        if let step = outcome.divergedAtStep {
+            outputs.append(.notice(Diagnostic(.warning, "training stopped at step \(step) (epoch \(outcome.history.count + 1)): the loss became nan or infinite",
+                                              at: location,
+                                              hint: "the model kept is the one before that step; try a smaller :lr: (now \(NumberText.compact(configuration.learningRate))) or check the formulas with {gradcheck}")))
+        }
+        outputs.record("diverged", outcome.divergedAtStep == nil ? 0 : 1)
+        return outputs
+    }
+
+    /// `:grad W:` / `:grad b:` options as gradient lines (softmax regression only).
+    private func optionFormulas(in cell: Cell) -> [GradCheckProgram.Gradient] {
+        formulas.compactMap { formula in
+            guard let option = cell.option("grad \(formula.parameter)") else { return nil }
+            return GradCheckProgram.Gradient(name: formula.parameter, nameLocation: option.location, formula: formula.expression)
+        }
+    }
+
+    /// The model training starts from: `:from:`'s trained model, the declared model as it
+    /// stands, or a fresh softmax regression drawn as the built-in trainer draws it.
+    private func startingModel(dataset: Dataset, train: DataSplit, in context: ExecutionContext) throws -> DeclaredModel {
+        let classes = max(dataset.classNames.count, Int(train.labels.max() ?? 0) + 1)
+        let base: DeclaredModel
+        if let modelName {
+            guard let declared = try context.model(named: modelName) as? DeclaredModel else {
+                throw Diagnostic.error("'\(modelName)' is not a model declared with {model}", at: location,
+                                       hint: "declare it with a {model} cell labelled \(modelName), or train the built-in model with {train} softmax")
+            }
+            base = declared
+        } else {
+            var generator = Xoshiro256StarStar(seed: configuration.seed)
+            let fresh = SoftmaxTrainer(configuration: configuration).initialModel(inputs: train.pixelCount, classes: classes, generator: &generator)
+            base = try DeclaredModel(softmax: fresh)
+        }
+        guard let fromName else { return base }
+        let from = try context.model(named: fromName)
+        let previous = try (from as? DeclaredModel) ?? (from as? SoftmaxModel).map { try DeclaredModel(softmax: $0) }
+        guard let previous, previous.shapes == base.shapes else {
+            throw Diagnostic.error("'\(fromName)' is not a trained \(modelName.map { "'\($0)'" } ?? "softmax regression") to continue from",
+                                   at: location, hint: "name the :label: of a {train} cell that trained the same model")
+        }
+        var start = base
+        start.values = previous.values
+        start.pixelScale = previous.pixelScale
+        return start
+    }
+}
