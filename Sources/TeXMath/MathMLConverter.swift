@@ -11,12 +11,14 @@ public struct MathMLConverter: Sendable {
         let parser = TeXParser(tokens: TeXTokenizer.tokenize(scalars), display: display)
         let table = parser.parseRows(.table, capturesTags: true)
         var body: MathNode
+        var inlineTags: [String] = []
         if table.isSingleCell && !table.hasTags {
             body = table.rows[0][0]
         } else {
             var table = table
+            // Inline math has no equation column: a `\tag` is set after the formula, as `x (1)`.
             if !display && table.hasTags {
-                parser.warn("\\tag is ignored in inline math", at: 0)
+                inlineTags = table.tags.compactMap { $0 }
                 table.tags = table.tags.map { _ in nil }
             }
             if table.isSingleCell && !table.hasTags {
@@ -25,6 +27,9 @@ public struct MathMLConverter: Sendable {
                 let aligned = table.rows.contains { $0.count > 1 }
                 body = parser.buildTable(table, layout: aligned ? .align : .gather, displayStyle: display)
             }
+        }
+        if !inlineTags.isEmpty {
+            body = MathNode.row([body] + inlineTags.flatMap { [MathNode.space("0.5em"), MathNode("mtext", text: $0)] })
         }
         if body.tag != "mrow" { body = MathNode.row([body]) }
         var out = "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\""

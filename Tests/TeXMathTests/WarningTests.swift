@@ -59,10 +59,14 @@ import TeXMath
         #expect(converter.convert("\\sqrt", display: false).warnings.map(\.message) == ["missing argument for \\sqrt"])
     }
 
-    @Test func tagInInlineMathIsDropped() {
+    @Test func tagInInlineMathFollowsTheFormula() {
         let result = converter.convert("x \\tag{1}", display: false)
-        #expect(result.warnings.map(\.message) == ["\\tag is ignored in inline math"])
-        #expect(!result.mathML.contains("(1)"))
+        #expect(result.warnings.isEmpty)
+        #expect(result.mathML.contains("<mi>x</mi><mspace width=\"0.5em\"/><mtext>(1)</mtext>"))
+        #expect(!result.mathML.contains("<merror"))
+        let starred = converter.convert("y \\tag*{A}", display: false)
+        #expect(starred.mathML.contains("<mtext>A</mtext>"))
+        #expect(!converter.convert("z \\label{eq:z}", display: false).mathML.contains("eq:z</m"))
     }
 
     @Test func escapesHTMLInTextAndAnnotation() {

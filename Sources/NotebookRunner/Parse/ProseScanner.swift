@@ -4,9 +4,13 @@
 /// in `\{`. Recognised, outside code spans, code blocks and HTML blocks:
 ///
 ///     display  := "$$" tex "$$" [ "(" label ")" ] | "\[" tex "\]"   (may span lines; label: MyST)
+///                 | "\begin{" env "}" tex "\end{" env "}"   (written bare in the text, as MathJax allows;
+///                    env: equation, align, gather, multline, eqnarray, each also starred)
 ///     inline   := "$" tex "$"  | "\(" tex "\)"
-///                 -- `$` opens only before a non-space, closes only after a
-///                 -- non-space and not before a digit; `\$` is a literal dollar;
+///                 -- as Jupyter and MyST: spaces inside are fine (`$ x + y $`); the first
+///                 -- `$` after the opening closes it, unless it comes before a digit (then
+///                 -- both are money: `$5 and $6`); TeX that starts with a digit must end
+///                 -- next to the `$` (`$2x$`, not `$5 or $`); blank TeX is not math; `\$` is a literal dollar;
 ///                 -- inline math does not cross a blank line.
 ///     role     := "{eval}" "`" expression "`" | "{eq}" "`" label "`"
 ///
@@ -80,6 +84,9 @@ struct ProseScanner {
             while k < scalars.count, scalars[k] == " " || scalars[k] == "\t" { k += 1 }
             return k < scalars.count && scalars[k] == "\n"
         }
+        func isBlank(_ slice: ArraySlice<Unicode.Scalar>) -> Bool {
+            slice.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" }
+        }
         func find(_ closing: String, from start: Int, crossBlankLines: Bool, inlineDollar: Bool) -> Int? {
             var k = start
             while k < scalars.count {
@@ -91,9 +98,11 @@ struct ProseScanner {
                 if inlineDollar && scalars[k] == "`" { return nil }
                 if matches(closing, at: k) {
                     if inlineDollar {
-                        let before = scalars[k - 1]
                         let after = k + 1 < scalars.count ? scalars[k + 1] : " "
-                        if before == " " || before == "\t" || before == "\n" || ("0"..."9").contains(after) {
+                        // A `$` before a digit is an amount, not a closing: `$5 and $6` is money.
+                        if ("0"..."9").contains(after) || isBlank(scalars[start..<k]) { return nil }
+                        // `$5 and $` neither: a span starting with a digit must end next to its TeX.
+                        if ("0"..."9").contains(scalars[start]) && isBlank(scalars[(k - 1)..<k]) {
                             k += 1
                             continue
                         }
@@ -103,6 +112,15 @@ struct ProseScanner {
                 k += 1
             }
             return nil
+        }
+
+        /// The name of a display environment that starts at `index` with `\begin{`, if it is one written bare.
+        func bareEnvironment(at index: Int) -> String? {
+            guard matches("\\begin{", at: index) else { return nil }
+            var k = index + 7
+            var name = ""
+            while k < scalars.count, k < index + 20, scalars[k] != "}" { name.unicodeScalars.append(scalars[k]); k += 1 }
+            return Self.bareEnvironments.contains(name) ? name : nil
         }
 
         while i < scalars.count {
@@ -163,6 +181,15 @@ struct ProseScanner {
                         continue
                     }
                 }
+                if next == "b", let environment = bareEnvironment(at: i),
+                   let close = find("\\end{\(environment)}", from: i + 8 + environment.unicodeScalars.count,
+                                    crossBlankLines: true, inlineDollar: false) {
+                    let end = close + 6 + environment.unicodeScalars.count
+                    appendMath(scalars: scalars, from: i, to: end, opening: "", closing: "", display: true,
+                               at: location(i), texAt: location(i), into: &result)
+                    i = end
+                    continue
+                }
                 // Any other backslash escape (including \$) passes through untouched, with its character.
                 result.append(c)
                 if i + 1 < scalars.count { result.append(scalars[i + 1]) }
@@ -191,7 +218,7 @@ struct ProseScanner {
                         }
                         continue
                     }
-                } else if i + 1 < scalars.count, ![" ", "\t", "\n"].contains(scalars[i + 1]),
+                } else if i + 1 < scalars.count, scalars[i + 1] != "\n",
                           let close = find("$", from: i + 1, crossBlankLines: false, inlineDollar: true) {
                     appendMath(scalars: scalars, from: i + 1, to: close, opening: "$", closing: "$", display: false,
                                at: location(i), texAt: location(i + 1), into: &result)
@@ -206,6 +233,10 @@ struct ProseScanner {
         if text.hasSuffix("\n") { text.removeLast() }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
+
+    /// Environments recognised without `$$` around them (MathJax's `processEnvironments`).
+    static let bareEnvironments: Set<String> = ["equation", "equation*", "align", "align*", "gather", "gather*",
+                                                "multline", "multline*", "eqnarray", "eqnarray*"]
 
     private mutating func appendMath(scalars: [Unicode.Scalar], from start: Int, to end: Int, opening: String, closing: String,
                                      display: Bool, at location: SourceLocation, texAt texLocation: SourceLocation,

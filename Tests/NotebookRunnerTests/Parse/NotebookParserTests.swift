@@ -124,6 +124,46 @@ import Testing
         #expect(notebook.prose.contains("$indented_code$"))
     }
 
+    @Test func dollarMathAsJupyterAndMySTAcceptIt() throws {
+        // From a softmax-regression post written for Jupyter/Typora: spaces inside dollars.
+        let notebook = try parse(#"""
+        对于样本 $ i $，线性层输出 $z_i = \sum_j w_{i,j} x_j $，再经过 $ \mathrm{softmax} $ 得到概率。
+
+        It costs $5 and $6, between $5 and $10, or $5 or $ 6 $; $ $ is nothing.
+        """#)
+        #expect(notebook.math.map(\.tex) == [" i ", #"z_i = \sum_j w_{i,j} x_j "#, #" \mathrm{softmax} "#, " 6 "])
+        #expect(notebook.math.allSatisfy { !$0.display })
+        #expect(notebook.prose.contains("It costs $5 and $6, between $5 and $10, or $5 or "))
+        #expect(notebook.prose.contains("; $ $ is nothing."))
+        #expect(notebook.math[1].location == SourceLocation(file: "nb.md", line: 1, column: 18))
+    }
+
+    @Test func bareEnvironmentsAreDisplayMath() throws {
+        let notebook = try parse(#"""
+        交叉熵损失为
+        \begin{equation}
+        \ell(\mathbf{y}, \hat{\mathbf{y}}) = - \sum_{j=1}^q y_j \log \hat{y}_j \label{eq:ce}
+        \end{equation}
+        其中 $q$ 是类别数，且
+        \begin{align*}
+        \hat{y}_j &= \frac{\exp(o_j)}{\sum_k \exp(o_k)} \\
+        o &= W x + b
+        \end{align*}
+        and \begin{tabular} stays text, as does \begin{gather} without its end.
+        """#)
+        #expect(notebook.math.map(\.display) == [true, false, true])
+        #expect(notebook.math[0].tex.hasPrefix("\\begin{equation}\n"))
+        #expect(notebook.math[0].tex.hasSuffix("\\end{equation}"))
+        #expect(notebook.math[0].source == notebook.math[0].tex)
+        #expect(notebook.math[0].location == SourceLocation(file: "nb.md", line: 2, column: 1))
+        #expect(notebook.math[2].tex.hasPrefix("\\begin{align*}"))
+        #expect(notebook.math[2].location.line == 6)
+        #expect(notebook.prose.contains("\\begin{tabular}"))
+        #expect(notebook.prose.contains("\\begin{gather} without"))
+        // Lines keep their numbers after multi-line math became one word.
+        #expect(notebook.prose.split(separator: "\n", omittingEmptySubsequences: false).count == 10)
+    }
+
     @Test func displayMathMaySpanLines() throws {
         let notebook = try parse("""
         Before.

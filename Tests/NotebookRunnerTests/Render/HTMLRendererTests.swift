@@ -39,6 +39,8 @@ struct FigureDirective: Directive {
     @Test func pageIsSelfContained() throws {
         let html = try render()
         #expect(html.contains("Content-Security-Policy"))
+        // Author HTML may not submit forms anywhere or move the page's base.
+        #expect(html.contains("form-action 'none'; base-uri 'none'"))
         #expect(!html.contains("<script"))
         #expect(!html.contains("src=\"http"))
         #expect(!html.contains("<link"))
