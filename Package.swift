@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(name: "texmath-gallery", dependencies: ["TeXMath"]),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "ZlibBindings", "TeXMath",
+            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath",
                            .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),

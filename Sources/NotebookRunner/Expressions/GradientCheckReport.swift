@@ -46,18 +46,18 @@ public struct GradientCheckReport {
     public var passed: Bool { items.allSatisfy(\.result.passed) }
 
     /// The outputs and metrics of the check.
-    public func outputs() -> CellOutputs {
+    func outputs(words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
         var outputs = CellOutputs()
         if !descriptions.isEmpty { outputs.append(.text(descriptions.joined(separator: "\n"))) }
         let tolerance = items.first?.result.tolerance ?? 0
         let rows = items.map { item -> [String] in
             let r = item.result
-            return [r.name, Tensor.describe(r.shape), "\(r.entries.count - r.kinkCount) of \(r.parameterCount)" + (r.kinkCount == 0 ? "" : " (\(r.kinkCount) left out: a kink within ε)"),
-                    Self.scientific(r.maxAbsoluteError), Self.scientific(r.relativeError), r.passed ? "pass" : "FAIL"]
+            return [r.name, Tensor.describe(r.shape), words.entriesChecked(r.entries.count - r.kinkCount, of: r.parameterCount, kinks: r.kinkCount),
+                    Self.scientific(r.maxAbsoluteError), Self.scientific(r.relativeError), r.passed ? words.pass : words.fail]
         }
         outputs.append(.table(.numeric(
-            caption: "a: the formula, n: central differences with ε = \(Self.scientific(epsilon)); relative error = ‖a − n‖ / max(‖a‖, ‖n‖, 1e-12) over the checked entries; pass when ≤ \(Self.scientific(tolerance))",
-            header: ["gradient", "shape", "entries checked", "max |a − n|", "relative error", "result"], rows: rows)))
+            caption: words.gradientCheck(epsilon: Self.scientific(epsilon), tolerance: Self.scientific(tolerance)),
+            header: [words.gradient, words.shapeWord, words.entriesCheckedHeader, "max |a − n|", words.relativeError, words.result], rows: rows)))
         for item in items {
             let r = item.result
             outputs.record("\(item.metricPrefix)_relative_error", r.relativeError)
@@ -67,8 +67,8 @@ public struct GradientCheckReport {
             let worst = r.worst(worstCount).map { entry in
                 [Tensor.describe(index: entry.index, in: r.shape), Self.general(entry.analytic), Self.general(entry.numeric), Self.general(entry.difference)]
             }
-            outputs.append(.table(.numeric(caption: "\(r.name): the \(worst.count) entries where formula and numbers disagree most",
-                                           header: ["entry", "formula a", "numeric n", "a − n"], rows: worst)))
+            outputs.append(.table(.numeric(caption: words.worstEntries(r.name, count: worst.count),
+                                           header: [words.entry, words.formulaA, words.numericN, "a − n"], rows: worst)))
             if r.parameterCount > 1 {
                 outputs.append(.svg(GradientHeatMap.figure(for: r, tile: tile, classNames: classNames)))
             }

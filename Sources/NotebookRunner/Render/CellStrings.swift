@@ -128,4 +128,75 @@ struct CellStrings: Sendable {
         pick("\n\(split.prefix(1).uppercased() + split.dropFirst()) split: rows \(rows) of \(files).",
              "\n\(splitName(split))：\(files)的第 \(rows) 行。")
     }
+
+    // MARK: {idx-header}
+
+    func idxHeader(_ file: String, gunzipped: Bool) -> String {
+        pick("\(file)\(gunzipped ? " (after gunzip)" : ""): IDX header, big-endian", "\(file)\(gunzipped ? "（解压后）" : "")：IDX 文件头，大端序")
+    }
+    var offset: String { pick("offset", "偏移") }
+    var bytes: String { pick("bytes", "字节") }
+    var field: String { pick("field", "字段") }
+    var value: String { pick("value", "值") }
+    var magicNumber: String { pick("magic number", "魔数") }
+    var alwaysZero: String { pick("· always zero", "· 恒为零") }
+    var valueType: String { pick("· value type", "· 数值类型") }
+    var unsignedByte: String { pick("0x08 = unsigned byte", "0x08 = 无符号字节") }
+    var dimensions: String { pick("· dimensions", "· 维数") }
+    var imageCount: String { pick("number of images", "图片数") }
+    var rowsPerImage: String { pick("rows per image", "每张图的行数") }
+    var columnsPerImage: String { pick("columns per image", "每张图的列数") }
+    var labelCount: String { pick("number of labels", "标签数") }
+    func firstPixels(last: Int, of total: String) -> String {
+        pick("image 0: pixels 0–\(last) of \(total), row by row", "第 0 张图：\(total) 个像素中的第 0–\(last) 个，逐行")
+    }
+    func firstLabels(last: Int) -> String { pick("labels of items 0–\(last)", "第 0–\(last) 项的标签") }
+    func fileLength(_ length: String, gunzipped: Bool, header: Int, sizes: String) -> String {
+        pick("File length\(gunzipped ? " after gunzip" : ""): \(length) = \(header) + \(sizes) bytes, as the header says.",
+             "文件长度\(gunzipped ? "（解压后）" : "")：\(length) = \(header) + \(sizes) 字节，与文件头所说一致。")
+    }
+
+    // MARK: {gradcheck}
+
+    func gradientCheck(epsilon: String, tolerance: String) -> String {
+        pick("a: the formula, n: central differences with ε = \(epsilon); relative error = ‖a − n‖ / max(‖a‖, ‖n‖, 1e-12) over the checked entries; pass when ≤ \(tolerance)",
+             "a：公式的值，n：ε = \(epsilon) 的中心差分；相对误差 = ‖a − n‖ / max(‖a‖, ‖n‖, 1e-12)，在核对的各项上计算；≤ \(tolerance) 即通过")
+    }
+    var gradient: String { pick("gradient", "梯度") }
+    var shapeWord: String { pick("shape", "形状") }
+    var entriesCheckedHeader: String { pick("entries checked", "核对的项") }
+    var relativeError: String { pick("relative error", "相对误差") }
+    var result: String { pick("result", "结果") }
+    var pass: String { pick("pass", "通过") }
+    var fail: String { pick("FAIL", "未通过") }
+    func entriesChecked(_ checked: Int, of total: Int, kinks: Int) -> String {
+        let base = pick("\(checked) of \(total)", "\(total) 项中的 \(checked) 项")
+        guard kinks > 0 else { return base }
+        return base + pick(" (\(kinks) left out: a kink within ε)", "（略去 \(kinks) 项：ε 内有折点）")
+    }
+    func worstEntries(_ name: String, count: Int) -> String {
+        pick("\(name): the \(count) entries where formula and numbers disagree most", "\(name)：公式与数值差得最多的 \(count) 项")
+    }
+    var entry: String { pick("entry", "项") }
+    var formulaA: String { pick("formula a", "公式 a") }
+    var numericN: String { pick("numeric n", "数值 n") }
+
+    // MARK: {show}
+
+    func wroteFiles(_ count: Int, kind: String, folder: String, example: String) -> String {
+        pick("Wrote \(count) \(kind) file\(count == 1 ? "" : "s") to \(folder) (\(example)).",
+             "写了 \(count) 个 \(kind) 文件到 \(folder)（\(example)）。")
+    }
+    func firstMistakes(_ count: Int, split: String) -> String {
+        pick("The first \(count) \(split) images the model gets wrong, captioned true → predicted.",
+             "模型在\(splitName(split))上认错的前 \(count) 张图，标注为 真实 → 预测。")
+    }
+    func mistakesShown(_ wrong: Int, of count: Int, split: String) -> String {
+        pick("\(wrong) of \(count) \(split) images shown are wrong (outlined), captioned true → predicted.",
+             "显示的 \(count) 张\(splitName(split))图片中有 \(wrong) 张认错（加了框），标注为 真实 → 预测。")
+    }
+    func noMistake(split: String) -> String {
+        pick("The model gets every \(split) image from the start row right: no mistake to show.",
+             "从起始行开始，模型把\(splitName(split))的每张图都认对了：没有错误可显示。")
+    }
 }

@@ -120,7 +120,7 @@ public struct GradCheckDirective: Directive {
         case .crossEntropy: report = try checkCrossEntropy(in: context)
         case .softmaxRegression: report = try checkSoftmaxRegression(in: context)
         }
-        var outputs = report.outputs()
+        var outputs = report.outputs(words: context.words)
         switch (report.failure(), expectFailure) {
         case (let failure?, false):
             throw CellFailure(outputs: outputs, diagnostic: failure)

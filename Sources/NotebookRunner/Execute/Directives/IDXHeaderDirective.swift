@@ -80,15 +80,14 @@ public struct IDXHeaderDirective: Directive {
 
         var outputs = CellOutputs()
         outputs.append(.text(Self.hexDump(bytes[0 ..< shown])))
-        let title = (name as NSString).lastPathComponent + (gzip ? " (after gunzip)" : "")
-        outputs.append(.table(Table(caption: "\(title): IDX header, big-endian",
-                                    header: ["offset", "bytes", "field", "value"],
+        let words = context.words
+        outputs.append(.table(Table(caption: words.idxHeader((name as NSString).lastPathComponent, gunzipped: gzip),
+                                    header: [words.offset, words.bytes, words.field, words.value],
                                     rows: Self.fieldRows(bytes, kind: resolvedKind, dimensions: header.dimensions,
-                                                         headerLength: header.headerLength, shown: shown),
+                                                         headerLength: header.headerLength, shown: shown, words: words),
                                     alignments: [.right, .left, .left, .left])))
         let sizes = header.dimensions.map(NumberText.grouped).joined(separator: " × ")
-        outputs.append(.text("File length\(gzip ? " after gunzip" : ""): \(NumberText.grouped(bytes.count))"
-                             + " = \(header.headerLength) + \(sizes) bytes, as the header says."))
+        outputs.append(.text(words.fileLength(NumberText.grouped(bytes.count), gunzipped: gzip, header: header.headerLength, sizes: sizes)))
 
         let magic = bytes[0 ..< 4].reduce(0) { $0 << 8 | Int($1) }
         outputs.record("magic", Double(magic))
@@ -159,17 +158,18 @@ public struct IDXHeaderDirective: Directive {
     }
 
     /// One row per header field, then the data bytes shown in the dump.
-    static func fieldRows(_ bytes: [UInt8], kind: IDXReader.Kind, dimensions: [Int], headerLength: Int, shown: Int) -> [[String]] {
+    static func fieldRows(_ bytes: [UInt8], kind: IDXReader.Kind, dimensions: [Int], headerLength: Int, shown: Int,
+                          words: CellStrings = CellStrings(language: "en")) -> [[String]] {
         func range(_ start: Int, _ end: Int) -> String { "\(start)–\(end)" }
         func hexBytes(_ start: Int, _ end: Int) -> String { bytes[start ..< end].map(hex).joined(separator: " ") }
         let magic = bytes[0 ..< 4].reduce(0) { $0 << 8 | Int($1) }
         var rows: [[String]] = [
-            [range(0, 3), hexBytes(0, 4), "magic number", "\(magic) = 0x\(hexBytes(0, 4).replacingOccurrences(of: " ", with: ""))"],
-            [range(0, 1), hexBytes(0, 2), "· always zero", "0"],
-            ["2", hexBytes(2, 3), "· value type", "0x08 = unsigned byte"],
-            ["3", hexBytes(3, 4), "· dimensions", "\(bytes[3])"],
+            [range(0, 3), hexBytes(0, 4), words.magicNumber, "\(magic) = 0x\(hexBytes(0, 4).replacingOccurrences(of: " ", with: ""))"],
+            [range(0, 1), hexBytes(0, 2), words.alwaysZero, "0"],
+            ["2", hexBytes(2, 3), words.valueType, words.unsignedByte],
+            ["3", hexBytes(3, 4), words.dimensions, "\(bytes[3])"],
         ]
-        let names = kind == .images ? ["number of images", "rows per image", "columns per image"] : ["number of labels"]
+        let names = kind == .images ? [words.imageCount, words.rowsPerImage, words.columnsPerImage] : [words.labelCount]
         for (index, size) in dimensions.enumerated() {
             let start = 4 + 4 * index
             rows.append([range(start, start + 3), hexBytes(start, start + 4), names[index], NumberText.grouped(size)])
@@ -180,10 +180,10 @@ public struct IDXHeaderDirective: Directive {
             let value: String
             if kind == .images {
                 let perImage = dimensions[1] * dimensions[2]
-                what = "image 0: pixels 0–\(min(data.count, perImage) - 1) of \(NumberText.grouped(perImage)), row by row"
+                what = words.firstPixels(last: min(data.count, perImage) - 1, of: NumberText.grouped(perImage))
                 value = data.map { String($0) }.joined(separator: " ")
             } else {
-                what = "labels of items 0–\(data.count - 1)"
+                what = words.firstLabels(last: data.count - 1)
                 value = data.map { String($0) }.joined(separator: " ")
             }
             rows.append([range(headerLength, shown - 1), data.map(hex).joined(separator: " "), what, value])

@@ -270,7 +270,7 @@ public struct LoadDirective: Directive {
             let histogram = PixelStatistics.histogram(split.images)
             for value in 0 ..< 256 { total[value] += histogram[value] }
             let stats = PixelStatistics(histogram: histogram)
-            rows.append([split.name, NumberText.grouped(split.count), "\(split.rows)×\(split.cols)",
+            rows.append([words.splitName(split.name), NumberText.grouped(split.count), "\(split.rows)×\(split.cols)",
                          NumberText.fixed(stats.mean), NumberText.fixed(stats.standardDeviation)])
             outputs.record("\(split.name)_count", Double(split.count))
             outputs.record("\(split.name)_pixel_mean", stats.mean)

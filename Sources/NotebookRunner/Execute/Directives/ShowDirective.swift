@@ -160,7 +160,7 @@ public struct ShowDirective: Directive {
             indices = try rows(of: split)
         }
         guard !indices.isEmpty else {
-            return CellOutputs([.text("The model gets every \(split.name) image from the start row right: no mistake to show.")])
+            return CellOutputs([.text(context.words.noMistake(split: split.name))])
         }
         let entries = PredictionGrid.entries(of: model, on: split, indices: indices)
         let factor = DisplaySize.shrinkFactor(width: split.cols, height: split.rows, count: indices.count)
@@ -169,8 +169,8 @@ public struct ShowDirective: Directive {
         let wrong = entries.filter { !$0.isCorrect }.count
         var outputs = CellOutputs([.images(figures)])
         outputs.append(.text((onlyWrong
-            ? "The first \(entries.count) \(split.name) images the model gets wrong, captioned true → predicted."
-            : "\(wrong) of \(entries.count) \(split.name) images shown are wrong (outlined), captioned true → predicted.")
+            ? context.words.firstMistakes(entries.count, split: split.name)
+            : context.words.mistakesShown(wrong, of: entries.count, split: split.name))
             + (factor > 1 ? " " + DisplaySize.notice(width: split.cols, height: split.rows, factor: factor) : "")))
         outputs.record("images_shown", Double(entries.count))
         outputs.record("wrong_shown", Double(wrong))
@@ -250,7 +250,8 @@ public struct ShowDirective: Directive {
         var outputs = CellOutputs([.images(figures)])
         let first = "\(Int(split.labels[indices[0]]))-\(split.name)-…"
         let kind = format.rawValue.uppercased()
-        outputs.append(.text("Wrote \(written) \(kind) file\(written == 1 ? "" : "s") to \(context.notebookName)/\(dataset.name)/ (\(first).\(format.fileExtension))."
+        outputs.append(.text(context.words.wroteFiles(written, kind: kind, folder: "\(context.notebookName)/\(dataset.name)/",
+                                                      example: "\(first).\(format.fileExtension)")
             + (Self.filesLeftOut(written: written, of: files.count, format: kind) ?? "")
             + (factor > 1 ? " " + DisplaySize.notice(width: split.cols, height: split.rows, factor: factor) : "")))
         outputs.record("images_shown", Double(figures.count))
