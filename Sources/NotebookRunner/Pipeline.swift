@@ -142,7 +142,8 @@ public struct Pipeline {
     /// `report` is told the renderer's warnings and a failure to write.
     private static func write(_ run: RunResult, renderer: HTMLRenderer, report reportURL: URL, record recordURL: URL,
                               settings: RunSettings, report: (Diagnostic) -> Void = { _ in }) -> Outcome {
-        let (html, renderWarnings) = renderer.render(run)
+        let (html, allRenderWarnings) = renderer.render(run)
+        let renderWarnings = Diagnostic.summarised(allRenderWarnings)
         renderWarnings.forEach(report)
         let diagnostics = run.warnings + run.errors + renderWarnings
         do {
