@@ -55,9 +55,12 @@ enum CommonMark {
 
         var headingNodes: [OpaquePointer] = []
         var joinedBreaks: [OpaquePointer] = []
+        var paragraphs: [OpaquePointer] = []
         walk(root) { node in
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_HEADING { headingNodes.append(node) }
+            if type == CMARK_NODE_PARAGRAPH, let parent = cmark_node_parent(node),
+               cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT { paragraphs.append(node) }
             if type == CMARK_NODE_SOFTBREAK, isBetweenCJK(node) { joinedBreaks.append(node) }
         }
         // A line break inside Chinese or Japanese text is not a space: drop it.
@@ -65,6 +68,7 @@ enum CommonMark {
             cmark_node_unlink(node)
             cmark_node_free(node)
         }
+        replacePipeTables(in: paragraphs, source: markdown, options: options)
         var slugs = SlugSet()
         var headings: [Heading] = []
         for node in headingNodes {
@@ -86,6 +90,48 @@ enum CommonMark {
         guard let cString = cmark_render_html(root, options) else { return ("", headings) }
         defer { free(cString) }
         return (String(cString: cString), headings)
+    }
+
+    /// Replaces each top-level paragraph whose lines form a GFM pipe table by the table's HTML
+    /// (in a scrolling wrapper), rendering every cell's inline Markdown with cmark.
+    private static func replacePipeTables(in paragraphs: [OpaquePointer], source: String, options: Int32) {
+        guard source.contains("|") else { return }
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        for node in paragraphs {
+            let first = Int(cmark_node_get_start_line(node)), last = Int(cmark_node_get_end_line(node))
+            guard first >= 1, last >= first + 1, last <= lines.count else { continue }
+            let paragraphLines = lines[(first - 1)...(last - 1)].map { String($0.drop { $0 == " " }) }
+            guard let table = PipeTable(lines: paragraphLines),
+                  let custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            var html = ""
+            if !table.leadingLines.isEmpty {
+                html += "<p>" + renderInline(table.leadingLines.joined(separator: "\n"), options: options) + "</p>\n"
+            }
+            html += "<div class=\"nb-table-wrap\">\n"
+            html += table.html { renderInline($0, options: options) }
+            html += "</div>\n"
+            cmark_node_set_on_enter(custom, html)
+            cmark_node_set_on_exit(custom, "")
+            cmark_node_insert_before(node, custom)
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+    }
+
+    /// The HTML of `markdown` read as the inlines of one paragraph (no block structure).
+    static func renderInline(_ markdown: String, options: Int32 = CMARK_OPT_UNSAFE | CMARK_OPT_SMART) -> String {
+        // A private-use character and a space first, so nothing in the text can start a block.
+        let guardText = "\u{E000} "
+        guard let root = parse(guardText + markdown, options: options) else { return "" }
+        defer { cmark_node_free(root) }
+        guard let cString = cmark_render_html(root, options) else { return "" }
+        defer { free(cString) }
+        var html = Substring(String(cString: cString))
+        guard html.hasPrefix("<p>\u{E000}") else { return HTML.escape(markdown) }
+        html = html.dropFirst(4)
+        if html.hasPrefix(" ") { html = html.dropFirst() }
+        if html.hasSuffix("</p>\n") { html = html.dropLast(5) }
+        return String(html)
     }
 
     /// Whether a soft line break sits between two CJK characters (ideographs, kana, full-width punctuation).

@@ -71,6 +71,11 @@ enum ReportStyle {
     .nb-table th { background: var(--panel); font-weight: 600; }
     .nb-table .nb-right { text-align: right; }
     .nb-table .nb-center { text-align: center; }
+    main > .nb-table-wrap > table { border-collapse: collapse; }
+    main > .nb-table-wrap > table th, main > .nb-table-wrap > table td { padding: .3rem .7rem; border-bottom: 1px solid var(--border); vertical-align: top; }
+    main > .nb-table-wrap > table th { background: var(--panel); font-weight: 600; text-align: left; }
+    main > .nb-table-wrap > table th[align="center"], main > .nb-table-wrap > table td[align="center"] { text-align: center; }
+    main > .nb-table-wrap > table th[align="right"], main > .nb-table-wrap > table td[align="right"] { text-align: right; }
     .nb-grid { display: flex; flex-wrap: wrap; gap: .6rem; margin: .6rem 0; }
     .nb-figure { margin: 0; text-align: center; font: .75rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); }
     .nb-figure img { display: block; image-rendering: pixelated; border: 1px solid var(--border); }
