@@ -33,6 +33,7 @@ render() {  # render NOTEBOOK [ARGS…]: a clean run (no cache); errors and warn
 
 for notebook in notebooks/*.md; do
   name=$(basename "$notebook" .md)
+  check "nbrun check $name" "$nbrun" check "$notebook"
   case "$name" in
     softmax-mnist.zh)
       # This machine has the real MNIST test set only: train on the first 8,000 test

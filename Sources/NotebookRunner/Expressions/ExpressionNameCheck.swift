@@ -62,9 +62,16 @@ public struct ExpressionNameCheck: Sendable {
             }
         case .postfix(let base, let steps):
             var rest = steps[...]
-            if case .name(let label) = base.kind, !values.contains(label), case .member = steps.first {
+            if case .name(let label) = base.kind, !values.contains(label), case .member(let first, _, _) = steps.first {
                 if let problem = problem(withLabel: label) { found.append(.error(problem.message, at: at(base.span.lowerBound), hint: problem.hint)) }
                 rest = steps.dropFirst()
+                // label.history[K].name: an epoch of a training cell, as the evaluator reads it.
+                if first == "history", rest.count >= 2, case .index = rest.first, case .member = rest.dropFirst().first {
+                    if case .index(let items, _, _) = rest.first! {
+                        for item in items { if case .at(let position) = item { visit(position, in: expression, into: &found) } }
+                    }
+                    rest = rest.dropFirst(2)
+                }
             } else {
                 visit(base, in: expression, into: &found)
             }

@@ -11,6 +11,9 @@ import Testing
     @Test func knownNamesLabelsAndFunctionsPass() throws {
         let check = ExpressionNameCheck(values: ExpressionNameCheck.standardNames.union(["z"]), labelsBefore: ["train"])
         #expect(try problems("softmax(X @ W + b)[0] + z.T.shape[0] + train.test_accuracy + sum([1, 2], axis=0)", check).isEmpty)
+        // A training cell's epochs: label.history[K].name.
+        #expect(try problems("train.history[3].test_accuracy - train.history[-1].train_loss", check).isEmpty)
+        #expect(try problems("train.history[q].test_accuracy", check) == ["nb.md:1:15: error: unknown name 'q'"])
     }
 
     @Test func eachProblemIsLocated() throws {
