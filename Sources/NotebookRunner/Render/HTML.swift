@@ -16,4 +16,12 @@ enum HTML {
         }
         return result
     }
+
+    /// The text of escaped HTML content as cmark writes it (`&amp; &lt; &gt; &quot; &#39;`).
+    static func unescape(_ html: String) -> String {
+        guard html.contains("&") else { return html }
+        return html.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
 }

@@ -12,7 +12,8 @@ struct ProseRenderer {
     /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`.
     static func render(_ notebook: Notebook, math: inout MathRenderer, equations: EquationRenderer,
                        cellHTML: (Int) -> String, roleHTML: (Int) -> String, blockHTML: (Int, _ opening: Bool) -> String) -> Output {
-        let (html, headings) = CommonMark.renderHTML(notebook.prose)
+        let (plain, headings) = CommonMark.renderHTML(notebook.prose)
+        let html = CodeHighlighter.highlightBlocks(in: plain)
         var mathHTML: [Int: String] = [:]
         func substitute(_ text: String, allowBlocks: Bool) -> String {
             Placeholder.replaceTokens(in: text) { kind, index, wholeParagraph in

@@ -7,12 +7,14 @@ enum ReportStyle {
       --fg: #1d232b; --muted: #5b6673; --bg: #fdfdfc; --panel: #f3f5f7; --border: #d9dee4;
       --accent: #2458b3; --ok: #23804a; --err: #b3261e; --err-bg: #fdecea; --warn-bg: #fff6db;
       --code: #f3f5f7; --flag: #d9480f;
+      --hl-keyword: #8b1fa9; --hl-string: #1a7f37; --hl-comment: #6e7781; --hl-number: #0550ae; --hl-key: #953800; --hl-directive: #b35900;
     }
     @media (prefers-color-scheme: dark) {
       :root {
         --fg: #e3e7ec; --muted: #9aa5b1; --bg: #15181c; --panel: #1e2329; --border: #333b44;
         --accent: #7aa7ff; --ok: #5cc78a; --err: #ff8a80; --err-bg: #3a1d1b; --warn-bg: #3a3219;
         --code: #1e2329; --flag: #ff922b;
+        --hl-keyword: #d2a8ff; --hl-string: #7ee787; --hl-comment: #8b949e; --hl-number: #79c0ff; --hl-key: #ffa657; --hl-directive: #f0b866;
       }
       .nb-figure img { background: #fff; }
     }
@@ -87,8 +89,12 @@ enum ReportStyle {
     .nb-inline-value { font-variant-numeric: tabular-nums; }
     .nb-inline-error { color: var(--err); font-family: "nbrun CJK", monospace; }
     footer.nb-footer { margin-top: 3rem; font: .78rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); border-top: 1px solid var(--border); padding-top: .6rem; }
+    .hl-w { color: var(--hl-keyword); font-weight: 600; } .hl-s { color: var(--hl-string); }
+    .hl-c { color: var(--hl-comment); font-style: italic; } .hl-n { color: var(--hl-number); }
+    .hl-k { color: var(--hl-key); } .hl-d, .hl-v { color: var(--hl-directive); }
     @media print {
       html { font-size: 11pt; }
+      :root { --hl-keyword: #000; --hl-string: #333; --hl-comment: #666; --hl-number: #000; --hl-key: #000; --hl-directive: #333; }
       .nb-page { max-width: none; padding: 0; }
       .nb-toc, .nb-source summary { display: none; }
       .nb-source pre { max-height: none; }
