@@ -1,12 +1,13 @@
 # nbrun: two commands do everything on a fresh Debian machine:
-#   make demo   installs what nbrun needs, builds it and renders the notebooks (the flagship among them)
+#   make demo   installs what nbrun needs, builds it and renders the notebooks whose data is here or
+#               can be downloaded (the flagship among them), naming any it skipped
 #   make test   runs the whole test suite (unit, end-to-end, browser, tutorials)
 
 SWIFT      ?= swift
 NOTEBOOK   ?= notebooks/softmax-regression.md
 OUT        ?= output
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-dev zlib1g-dev dataset-fashion-mnist fonts-lmodern chromium time bc
+APT_PACKAGES := libcmark-dev zlib1g-dev libcurl4 dataset-fashion-mnist fonts-lmodern fonts-noto-cjk chromium time bc
 NBRUN      := .build/release/nbrun
 
 # CPU tuning for release builds, like -march=native, passed on the command line so the
@@ -59,7 +60,8 @@ release:
 tuning-flags:
 	@echo $(TUNING)
 
-demo: deps release render
+demo: deps release
+	bash scripts/demo.sh $(NBRUN) $(OUT)
 
 render:
 	$(NBRUN) render notebooks/*.md -o $(OUT)

@@ -22,10 +22,13 @@ let package = Package(
         .executable(name: "nbrun", targets: ["nbrun"]),
         .library(name: "NotebookRunner", targets: ["NotebookRunner"]),
         .library(name: "TeXMath", targets: ["TeXMath"]),
+        .library(name: "NotebookPreview", targets: ["NotebookPreview"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The preview server, and the data tests' local mirror (README: "Writing a notebook" says why FlyingFox).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift).
@@ -52,11 +55,16 @@ let package = Package(
             ],
             swiftSettings: kernelSettings()
         ),
+        // `nbrun preview`: a local HTTP server that re-renders a notebook when its files change.
+        .target(
+            name: "NotebookPreview",
+            dependencies: ["NotebookRunner", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "nbrun",
             dependencies: [
-                "NotebookRunner",
+                "NotebookRunner", "NotebookPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,7 +74,8 @@ let package = Package(
         .executableTarget(name: "texmath-gallery", dependencies: ["TeXMath"]),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "ZlibBindings", "TeXMath"],
+            dependencies: ["NotebookRunner", "ZlibBindings", "TeXMath",
+                           .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),

@@ -1,28 +1,61 @@
-/// Walks a Type 2 charstring to find the local subroutines it calls (directly or nested).
+/// Walks a Type 2 charstring to find the local and global subroutines it calls (directly or nested).
 ///
 /// Only what is needed for that is interpreted: operand counts (for hint masks, whose length depends
-/// on the number of stems) and the subroutine number before each `callsubr`.
+/// on the number of stems) and the subroutine number before each `callsubr` or `callgsubr`. Where
+/// each call's number is written is recorded too (`calls`), so a subsetter can renumber subroutines.
 struct CharStringScan {
+    /// A charstring: a glyph's, or a local or global subroutine.
+    enum Code: Hashable {
+        case glyph, local(Int), global(Int)
+    }
+
+    /// One call: the bytes of the subroutine number pushed just before it, and the subroutine.
+    struct Call {
+        var operand: Range<Int>
+        var target: Code
+    }
+
     let subrs: [[UInt8]]
+    let globalSubrs: [[UInt8]]
     private(set) var used = Set<Int>()
+    private(set) var usedGlobal = Set<Int>()
+    /// The calls written in each charstring visited (for subroutines, recorded on the first visit).
+    private(set) var calls: [Code: [Call]] = [:]
+    /// Set when a subroutine number is computed rather than written just before its call.
+    private(set) var computedCall = false
     private var stack: [Int] = []
     private var stems = 0
     private var ended = false
 
-    init(subrs: [[UInt8]]) {
+    init(subrs: [[UInt8]], globalSubrs: [[UInt8]] = []) {
         self.subrs = subrs
+        self.globalSubrs = globalSubrs
     }
 
-    private var bias: Int {
-        subrs.count < 1240 ? 107 : subrs.count < 33900 ? 1131 : 32768
+    /// The number added to a subroutine's operand to give its index, by the count of subroutines.
+    static func bias(count: Int) -> Int {
+        count < 1240 ? 107 : count < 33900 ? 1131 : 32768
+    }
+
+    /// Starts a new glyph: hints and the end mark are per glyph; what was found so far is kept.
+    mutating func reset() {
+        stack.removeAll()
+        stems = 0
+        ended = false
+        calls[.glyph] = nil
     }
 
     /// Interprets `code`; stops at `endchar`, at `return`, or after 10 nested calls (the CFF limit).
-    mutating func run(_ code: [UInt8], depth: Int) {
+    mutating func run(_ code: [UInt8], depth: Int, as name: Code = .glyph) {
         guard depth <= 10 else { return }
+        let record = calls[name] == nil
+        if record { calls[name] = [] }
         var i = 0
+        // The bytes of the number token just read, if the last token was a number.
+        var lastNumber: Range<Int>?
         while i < code.count, !ended {
             let b = code[i]
+            let start = i
             switch b {
             case 32...246:
                 stack.append(Int(b) - 139); i += 1
@@ -47,13 +80,22 @@ struct CharStringScan {
                 stems += stack.count / 2
                 stack.removeAll()
                 i += 1 + (stems + 7) / 8
-            case 10:  // callsubr
+            case 10, 29:  // callsubr, callgsubr
                 i += 1
+                let table = b == 10 ? subrs : globalSubrs
+                guard !(b == 29 && globalSubrs.isEmpty) else {
+                    stack.removeAll()
+                    continue
+                }
                 guard let number = stack.popLast() else { return }
-                let index = number + bias
-                guard index >= 0, index < subrs.count else { return }
-                used.insert(index)
-                run(subrs[index], depth: depth + 1)
+                let index = number + Self.bias(count: table.count)
+                guard index >= 0, index < table.count else { return }
+                let target: Code = b == 10 ? .local(index) : .global(index)
+                if record {
+                    if let operand = lastNumber { calls[name]!.append(Call(operand: operand, target: target)) } else { computedCall = true }
+                }
+                if b == 10 { used.insert(index) } else { usedGlobal.insert(index) }
+                run(table[index], depth: depth + 1, as: target)
             case 11:  // return
                 return
             case 14:  // endchar
@@ -66,6 +108,7 @@ struct CharStringScan {
                 stack.removeAll()
                 i += 1
             }
+            lastNumber = b == 28 || b >= 32 ? start..<i : nil
         }
     }
 }

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import NotebookRunner
 
-/// `nbrun check NOTEBOOK…`: parse and validate every cell without running anything.
+/// `nbrun check NOTEBOOK…`: every static check `render` makes, without running a cell.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Parse notebooks and validate every directive and option without running them.")
+        abstract: "Check notebooks without running them: cells and options, expressions, inline values, names, formulas.")
 
     @Argument(help: "Markdown notebooks to check.")
     var notebooks: [String]

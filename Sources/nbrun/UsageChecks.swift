@@ -5,7 +5,8 @@ import NotebookRunner
 /// Command-line mistakes caught before anything runs or is written: each a usage error
 /// (exit status 2) naming the path or value and what is wrong with it.
 enum UsageChecks {
-    static let subcommands = ["render", "check", "help"]
+    /// The subcommands' names, as `NBRunCommand` declares them.
+    static let subcommands = NBRunCommand.configuration.subcommands.map { $0._commandName } + ["help"]
 
     /// `nbrun chekc nb.md` is a misspelt subcommand, not a notebook called `chekc`: the first
     /// argument is taken for a notebook only if it exists or looks like a path (a `.` or `/`).
@@ -13,7 +14,7 @@ enum UsageChecks {
         guard let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(first),
               !first.contains("."), !first.contains("/"), !FileManager.default.fileExists(atPath: first) else { return nil }
         let near = Suggestion.nearest(to: first, in: subcommands).map { " did you mean '\($0)'?" } ?? ""
-        return "unknown subcommand '\(first)';\(near) (subcommands: render, check; notebooks are files such as nb.md)"
+        return "unknown subcommand '\(first)';\(near) (subcommands: \(subcommands.dropLast().joined(separator: ", ")); notebooks are files such as nb.md)"
     }
 
     /// The output folder: not empty, and not a file (nor inside one).

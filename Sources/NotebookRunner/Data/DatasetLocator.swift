@@ -90,6 +90,21 @@ public struct DatasetLocator: Sendable {
                                hint: entry.howToGet)
     }
 
+    /// What each place holds of `entry`: the splits whose images and labels are both there
+    /// (`nil` when the folder does not exist), in the order `locate` tries them.
+    public func survey(_ entry: DatasetCatalog.Entry) -> [(place: Place, splits: [String]?)] {
+        places(for: entry.name).map { place in
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: place.directory.path, isDirectory: &isDirectory),
+                  isDirectory.boolValue else { return (place, nil) }
+            let splits = ["train", "test"].filter { split in
+                let names = DatasetCatalog.fileNames(for: split)
+                return Self.file(names.images, in: place.directory) != nil && Self.file(names.labels, in: place.directory) != nil
+            }
+            return (place, splits)
+        }
+    }
+
     /// `name` or `name.gz` in `directory` (the uncompressed file first), if either exists.
     static func file(_ name: String, in directory: URL) -> URL? {
         for candidate in [name, name + ".gz"] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How one cell ended.
 public enum CellStatus: String, Sendable, Codable {
     case ok, error, skipped, cached
@@ -55,6 +57,9 @@ public struct RunResult: Sendable {
     public var parameters: [(key: String, value: String)]
     /// Set when the run's cancellation (a signal, `--timeout`) cut it short.
     public var stoppedBy: StopReason?
+    /// The files the cells that ran (or came from the cache) read, in order, without repeats:
+    /// what `nbrun preview` watches besides the notebook.
+    public var inputFiles: [URL] = []
 
     public init(notebook: Notebook, cells: [CellResult], inlineValues: [Int: InlineValue], warnings: [Diagnostic],
                 seconds: Double, parameters: [(key: String, value: String)]) {

@@ -22,6 +22,7 @@ final class NotebookRun {
     private var inlineValues: [Int: InlineValue] = [:]
     private var warnings: [Diagnostic]
     private var previousKey = ""
+    private var inputFiles: [URL] = []
     private var nextRole = 0
     /// Set after a failure without `keepGoing`: later cells are skipped.
     private var stopped: Bool
@@ -61,6 +62,7 @@ final class NotebookRun {
         var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
                                seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
         result.stoppedBy = stoppedBy
+        result.inputFiles = inputFiles
         return result
     }
 
@@ -107,6 +109,7 @@ final class NotebookRun {
 
     /// The cell's outputs from the cache when its key is there, else computed (and stored).
     private func restoreOrExecute(_ cell: Cell, _ directive: any Directive, in context: ExecutionContext) -> CellResult {
+        for url in (try? directive.inputFiles(in: context)) ?? [] where !inputFiles.contains(url) { inputFiles.append(url) }
         let key = cache.flatMap { executor.cacheKey(for: directive, cell: cell, previous: previousKey, cache: $0, context: context) }
         // A cell that cannot be keyed makes every later key fresh, so nothing stale is reused.
         previousKey = key ?? UUID().uuidString

@@ -1,4 +1,5 @@
 import Foundation
+import TeXMath
 
 /// Renders a run into one self-contained HTML page: header, table of contents,
 /// prose with math, and every cell with its outputs. The page loads nothing: a
@@ -7,13 +8,14 @@ public struct HTMLRenderer: Sendable {
     /// Leave out times and anything else that changes between identical runs.
     public var reproducible: Bool
     public var version: String
-    /// Embed the math font (subset to the glyphs used) so formulas look like TeX anywhere.
-    public var embedsMathFont: Bool
+    /// Embed the math font, and on pages with CJK text a CJK font, each cut to the glyphs used, so
+    /// formulas look like TeX and Chinese reads on machines without those fonts.
+    public var embedsFonts: Bool
 
-    public init(reproducible: Bool = false, version: String = NBRun.version, embedsMathFont: Bool = true) {
+    public init(reproducible: Bool = false, version: String = NBRun.version, embedsFonts: Bool = true) {
         self.reproducible = reproducible
         self.version = version
-        self.embedsMathFont = embedsMathFont
+        self.embedsFonts = embedsFonts
     }
 
     /// The page, and the warnings rendering produced (e.g. unknown TeX commands).
@@ -46,7 +48,9 @@ public struct HTMLRenderer: Sendable {
         body += "<main>\n\(prose.html)\n</main>\n"
         body += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
         math.append(cellMath)
-        let page = shell(language: language, title: notebook.title, extraCSS: math.fontCSS(embed: embedsMathFont), body: body)
+        var fonts = math.fontCSS(embed: embedsFonts)
+        if embedsFonts, let cjk = CJKFont.fontFaceCSS(forText: notebook.title + body) { fonts += cjk + "\n" }
+        let page = shell(language: language, title: notebook.title, extraCSS: fonts, body: body)
         return (page, math.warnings)
     }
 

@@ -36,6 +36,6 @@ struct MathRenderer {
     func fontCSS(embed: Bool) -> String {
         guard !renderedMath.isEmpty else { return "" }
         let face = embed ? (MathFont.fontFaceCSS(forText: renderedMath).map { $0 + "\n" } ?? "") : ""
-        return face + "math { font-family: \(MathFont.fontStack); }\n"
+        return face + "math { font-family: \"\(CJKFont.family)\", \(MathFont.fontStack); }\n"
     }
 }

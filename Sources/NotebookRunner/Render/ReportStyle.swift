@@ -20,17 +20,17 @@ enum ReportStyle {
     html { font-size: 17px; }
     body {
       margin: 0; background: var(--bg); color: var(--fg);
-      font-family: "Charter", "Bitstream Charter", "Noto Serif", "Source Serif Pro", Georgia, "Liberation Serif", "Latin Modern Roman", "Noto Serif CJK SC", "Source Han Serif SC", serif;
+      font-family: "nbrun CJK", "Charter", "Bitstream Charter", "Noto Serif", "Source Serif Pro", Georgia, "Liberation Serif", "Latin Modern Roman", "Noto Serif CJK SC", "Source Han Serif SC", serif;
       line-height: 1.6; text-rendering: optimizeLegibility;
     }
-    :lang(zh) body, body:lang(zh) { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun", serif; }
+    :lang(zh) body, body:lang(zh) { font-family: "nbrun CJK", "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun", serif; }
     .nb-page { max-width: 54rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
-    h1, h2, h3, h4 { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif; line-height: 1.25; }
+    h1, h2, h3, h4 { font-family: "nbrun CJK", system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif; line-height: 1.25; }
     h1 { font-size: 2.1rem; margin: 0 0 .4rem; }
     h2 { font-size: 1.45rem; margin-top: 2.4rem; border-bottom: 1px solid var(--border); padding-bottom: .2rem; }
     h3 { font-size: 1.15rem; margin-top: 1.8rem; }
     a { color: var(--accent); }
-    code, pre, kbd { font-family: "DejaVu Sans Mono", "Menlo", "Consolas", monospace; font-size: .86em; }
+    code, pre, kbd { font-family: "nbrun CJK", "DejaVu Sans Mono", "Menlo", "Consolas", monospace; font-size: .86em; }
     :not(pre) > code { background: var(--code); padding: .05em .3em; border-radius: 3px; }
     pre { background: var(--code); padding: .8rem 1rem; border-radius: 6px; overflow-x: auto; line-height: 1.45; }
     blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--border); color: var(--muted); }
@@ -38,20 +38,20 @@ enum ReportStyle {
     .nb-header { margin-bottom: 1.5rem; }
     .nb-meta { color: var(--muted); margin: 0; }
     .nb-tags { list-style: none; padding: 0; margin: .5rem 0 0; display: flex; flex-wrap: wrap; gap: .4rem; }
-    .nb-tags li { font: .78rem system-ui, sans-serif; background: var(--panel); border: 1px solid var(--border); border-radius: 999px; padding: .1rem .6rem; }
-    .nb-summary { font: .85rem system-ui, sans-serif; color: var(--muted); margin-top: .6rem; }
+    .nb-tags li { font: .78rem "nbrun CJK", system-ui, sans-serif; background: var(--panel); border: 1px solid var(--border); border-radius: 999px; padding: .1rem .6rem; }
+    .nb-summary { font: .85rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); margin-top: .6rem; }
     .nb-summary .nb-failed { color: var(--err); font-weight: 600; }
-    .nb-params { font: .8rem system-ui, sans-serif; color: var(--muted); }
-    .nb-toc { font: .92rem system-ui, sans-serif; background: var(--panel); border: 1px solid var(--border); border-radius: 8px; padding: .6rem 1.2rem; margin: 1.5rem 0; }
+    .nb-params { font: .8rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); }
+    .nb-toc { font: .92rem "nbrun CJK", system-ui, sans-serif; background: var(--panel); border: 1px solid var(--border); border-radius: 8px; padding: .6rem 1.2rem; margin: 1.5rem 0; }
     .nb-toc ol { margin: .3rem 0; padding-left: 1.2rem; }
     .nb-toc ol ol { list-style: none; padding-left: .9rem; font-size: .88rem; }
     .nb-cell { border: 1px solid var(--border); border-left: 4px solid var(--ok); border-radius: 6px; margin: 1.2rem 0; background: var(--bg); }
     .nb-cell.nb-cell-error { border-left-color: var(--err); }
     .nb-cell.nb-cell-skipped { border-left-color: var(--border); opacity: .75; }
     .nb-cell.nb-cell-cached { border-left-color: var(--accent); }
-    .nb-source summary { cursor: pointer; font: .8rem system-ui, sans-serif; color: var(--muted); padding: .35rem .8rem; background: var(--panel); border-radius: 6px 6px 0 0; }
+    .nb-source summary { cursor: pointer; font: .8rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); padding: .35rem .8rem; background: var(--panel); border-radius: 6px 6px 0 0; }
     .nb-source summary span + span::before { content: "·"; margin: 0 .45rem; color: var(--border); }
-    .nb-directive { font-family: "DejaVu Sans Mono", monospace; color: var(--fg); font-weight: 600; }
+    .nb-directive { font-family: "nbrun CJK", "DejaVu Sans Mono", monospace; color: var(--fg); font-weight: 600; }
     .nb-source pre { margin: 0; border-radius: 0; background: var(--code); font-size: .82rem; }
     .nb-status { text-transform: uppercase; letter-spacing: .04em; font-weight: 600; }
     .nb-cell-ok .nb-status { color: var(--ok); }
@@ -63,16 +63,16 @@ enum ReportStyle {
     .nb-error { background: var(--err-bg); color: var(--err); border-radius: 4px; padding: .6rem .8rem; white-space: pre-wrap; }
     pre.nb-error { margin: .5rem 0; }
     .nb-notice { background: var(--warn-bg); border-radius: 4px; padding: .5rem .8rem; white-space: pre-wrap; }
-    .nb-skipped { font: .85rem system-ui, sans-serif; color: var(--muted); margin: .5rem .9rem; }
+    .nb-skipped { font: .85rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); margin: .5rem .9rem; }
     .nb-table-wrap { overflow-x: auto; margin: .6rem 0; }
-    .nb-table { border-collapse: collapse; font: .82rem system-ui, sans-serif; font-variant-numeric: tabular-nums; }
-    .nb-caption { font: .85rem system-ui, sans-serif; color: var(--muted); margin: 0 0 .3rem; }
+    .nb-table { border-collapse: collapse; font: .82rem "nbrun CJK", system-ui, sans-serif; font-variant-numeric: tabular-nums; }
+    .nb-caption { font: .85rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); margin: 0 0 .3rem; }
     .nb-table th, .nb-table td { padding: .25rem .55rem; border-bottom: 1px solid var(--border); text-align: left; white-space: nowrap; }
     .nb-table th { background: var(--panel); font-weight: 600; }
     .nb-table .nb-right { text-align: right; }
     .nb-table .nb-center { text-align: center; }
     .nb-grid { display: flex; flex-wrap: wrap; gap: .6rem; margin: .6rem 0; }
-    .nb-figure { margin: 0; text-align: center; font: .75rem system-ui, sans-serif; color: var(--muted); }
+    .nb-figure { margin: 0; text-align: center; font: .75rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); }
     .nb-figure img { display: block; image-rendering: pixelated; border: 1px solid var(--border); }
     .nb-figure.nb-flagged img { outline: 3px solid var(--flag); outline-offset: -1px; }
     .nb-figure.nb-flagged figcaption { color: var(--flag); font-weight: 600; }
@@ -80,8 +80,8 @@ enum ReportStyle {
     .nb-chart svg { max-width: 100%; height: auto; }
     .math-display { display: block; overflow-x: auto; overflow-y: hidden; margin: .8rem 0; text-align: center; }
     .nb-inline-value { font-variant-numeric: tabular-nums; }
-    .nb-inline-error { color: var(--err); font-family: monospace; }
-    footer.nb-footer { margin-top: 3rem; font: .78rem system-ui, sans-serif; color: var(--muted); border-top: 1px solid var(--border); padding-top: .6rem; }
+    .nb-inline-error { color: var(--err); font-family: "nbrun CJK", monospace; }
+    footer.nb-footer { margin-top: 3rem; font: .78rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); border-top: 1px solid var(--border); padding-top: .6rem; }
     @media print {
       html { font-size: 11pt; }
       .nb-page { max-width: none; padding: 0; }

@@ -29,7 +29,7 @@ struct FigureDirective: Directive {
             let parts = role.expression.split(separator: ".").map(String.init)
             return String(state.metrics[parts[0]]?.first { $0.name == parts[1] }?.value ?? .nan)
         }
-        return HTMLRenderer(reproducible: true, version: "test", embedsMathFont: false).render(executor.run(notebook)).html
+        return HTMLRenderer(reproducible: true, version: "test", embedsFonts: false).render(executor.run(notebook)).html
     }
 
     @Test func matchesTheReviewedGoldenFile() throws {
@@ -58,7 +58,7 @@ struct FigureDirective: Directive {
     @Test func unknownTeXCommandsWarnAtTheirColumn() throws {
         let notebook = try parseNotebook("Text $a + \\foo{b}$ here.\n")
         let run = Executor(registry: DirectiveRegistry([]), settings: testSettings()).run(notebook)
-        let (html, warnings) = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run)
+        let (html, warnings) = HTMLRenderer(reproducible: true, embedsFonts: false).render(run)
         #expect(warnings.map(\.headline) == ["nb.md:1:11: warning: unknown command \\foo"])
         #expect(html.contains("<merror>"))
     }
@@ -116,7 +116,7 @@ struct FigureDirective: Directive {
     @Test func subsectionsNestUnderTheirSection() throws {
         let notebook = try parseNotebook("## One\n\n### One a\n\n### One b\n\n## Two\n")
         let run = Executor(registry: DirectiveRegistry([]), settings: testSettings()).run(notebook)
-        let html = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run).html
+        let html = HTMLRenderer(reproducible: true, embedsFonts: false).render(run).html
         #expect(html.contains("<li><a href=\"#one\">One</a>\n<ol><li><a href=\"#one-a\">One a</a></li><li><a href=\"#one-b\">One b</a></li></ol></li>\n<li><a href=\"#two\">Two</a></li>\n</ol></nav>"))
     }
 }
@@ -141,7 +141,7 @@ struct FigureDirective: Directive {
 
             NBRUNCELL0X
             """)
-        let html = HTMLRenderer(reproducible: true, version: "test", embedsMathFont: false)
+        let html = HTMLRenderer(reproducible: true, version: "test", embedsFonts: false)
             .render(Executor(registry: testRegistry, settings: testSettings()).run(notebook)).html
         #expect(html.components(separatedBy: "id=\"cell-e\"").count == 2, "the cell is shown exactly once")
         #expect(html.contains("Old words NBRUNCELL0X, NBRUNEVAL0X and NBRUNMATH0X; a forged token \(forged); math <math"))

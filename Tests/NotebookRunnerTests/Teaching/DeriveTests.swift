@@ -83,7 +83,7 @@ import Testing
     @Test func theChainIsTypesetAsMathematics() throws {
         let notebook = try parseNotebook(Self.notebook(Self.chain + ["tex: P - Y"], options: [":checks: grad"]) + "\n\n$$\\nabla_A J = P - Y$$ (grad)\n")
         let run = Executor(registry: .standard, settings: testSettings()).run(notebook)
-        let html = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run).html
+        let html = HTMLRenderer(reproducible: true, embedsFonts: false).render(run).html
         #expect(html.contains("<table class=\"nb-derive\">"))
         #expect(html.contains("<annotation encoding=\"application/x-tex\">\\displaystyle {} = P - Y</annotation>"))
         #expect(html.contains("\\displaystyle {} = -\\frac{1}{N} \\sum_{n} \\sum_{k} Y \\odot \\ln \\sigma(A)"))

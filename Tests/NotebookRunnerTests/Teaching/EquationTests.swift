@@ -41,7 +41,7 @@ import Testing
     @Test func referencesAreLinksAndNumbersSitBesideTheFormula() throws {
         let notebook = try parseNotebook(Self.notebook)
         let run = Executor(registry: DirectiveRegistry([]), settings: testSettings()).run(notebook)
-        let html = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run).html
+        let html = HTMLRenderer(reproducible: true, embedsFonts: false).render(run).html
         // {eq} to a label defined later in the notebook.
         #expect(html.contains("See <a class=\"nb-eqref\" href=\"#eq-later\" title=\"Equation (5): not checked by any cell\">(5)</a>"))
         #expect(html.contains("<span class=\"math-display nb-equation\" id=\"eq-softmax\"><span class=\"nb-equation-body\"><math"))
@@ -73,7 +73,7 @@ import Testing
         #expect(messages[2].hasPrefix("nb.md:5:27: error: unknown equation label 'two'"))
         let run = Executor(registry: DirectiveRegistry([]), settings: testSettings()).run(notebook)
         #expect(run.failed)
-        let html = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run).html
+        let html = HTMLRenderer(reproducible: true, embedsFonts: false).render(run).html
         #expect(html.contains("<span class=\"nb-eqref-error\" title=\"unknown equation label 'onne'\">(??)</span>"))
     }
 
@@ -138,7 +138,7 @@ import Testing
 
     @Test func theDefaultBuildShowsSolutionsCollapsed() throws {
         let run = Executor(registry: .standard, settings: testSettings()).run(try parseNotebook(Self.notebook))
-        let html = HTMLRenderer(reproducible: true, embedsMathFont: false).render(run).html
+        let html = HTMLRenderer(reproducible: true, embedsFonts: false).render(run).html
         #expect(html.contains("<aside class=\"nb-admonition nb-note\">\n<p class=\"nb-block-title\">Note</p>"))
         #expect(html.contains("<section class=\"nb-exercise\" id=\"ex-ex-grad\">\n<p class=\"nb-block-title\"><a href=\"#ex-ex-grad\">Exercise 1</a> <span class=\"nb-block-subtitle\">The gradient</span></p>"))
         #expect(html.contains("<details class=\"nb-solution\">\n<summary>Solution to Exercise 1</summary>"))

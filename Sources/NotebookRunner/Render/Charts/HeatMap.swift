@@ -143,7 +143,7 @@ public struct HeatMap: Sendable {
         let totalHeight = legend != nil ? legendTop + 26 : top + mapHeight + captionHeight + (labelled ? 10 : 0)
         func c(_ v: Double) -> String { SVGText.coordinate(v) }
 
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(c(totalWidth)) \(c(totalHeight))\" width=\"\(c(totalWidth))\" height=\"\(c(totalHeight))\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\">"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(c(totalWidth)) \(c(totalHeight))\" width=\"\(c(totalWidth))\" height=\"\(c(totalHeight))\" role=\"img\" font-family=\"'nbrun CJK', sans-serif\" font-size=\"11\">"
         out += "<title>\(SVGText.escape(title))</title>"
 
         // Cells, one path per colour, in a group scaled to cell units.

@@ -54,7 +54,7 @@ public struct LineChart: Sendable {
         let width = panelWidth * Double(panels.count)
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(SVGText.coordinate(width)) \(SVGText.coordinate(panelHeight))\" "
         out += "width=\"\(SVGText.coordinate(width))\" height=\"\(SVGText.coordinate(panelHeight))\" role=\"img\" "
-        out += "font-family=\"sans-serif\" font-size=\"11\">"
+        out += "font-family=\"'nbrun CJK', sans-serif\" font-size=\"11\">"
         out += "<title>\(SVGText.escape(title))</title>"
         for (index, panel) in panels.enumerated() {
             out += "<g transform=\"translate(\(SVGText.coordinate(panelWidth * Double(index))),0)\">"

@@ -1,0 +1,101 @@
+import Foundation
+import NotebookRunner
+import Synchronization
+
+/// One notebook being previewed: renders it through the cell cache, watches its files and
+/// re-renders when one changes, and keeps the latest page for the server.
+///
+/// Watching is polling: every `interval` seconds the notebook and every file its cells read
+/// (`RunResult.inputFiles`) are checked for a new size or modification time. A handful of
+/// `stat` calls ten times a second costs nothing and works on every platform and file
+/// system, where inotify and FSEvents differ and miss editors that save by renaming.
+public final class PreviewSession: Sendable {
+    /// The latest render: its page (with the reload hook) and its number, which goes up by one
+    /// each time the page changes.
+    public struct Page: Sendable {
+        public var version: Int
+        public var html: String
+        public var cells: [CellStatus]
+    }
+
+    public let notebook: URL
+    public let file: String
+    /// Used by one thread at a time: the one in `watch()` (or a caller of `render()` before it).
+    nonisolated(unsafe) private let pipeline: Pipeline
+    private let interval: Double
+    private let log: @Sendable (String) -> Void
+    private let state = Mutex<(page: Page, watched: [(url: URL, stamp: FileStamp?)])>((Page(version: 0, html: "", cells: []), []))
+    private let stopped = Atomic<Bool>(false)
+
+    /// - Parameters:
+    ///   - pipeline: renders the notebook; its cache mode should be `.use`, so that an edit
+    ///     re-runs only the cells it changed (a prose edit runs none).
+    ///   - log: told one line per render.
+    public init(notebook: URL, file: String, pipeline: Pipeline, interval: Double = 0.05,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.notebook = notebook
+        self.file = file
+        self.pipeline = pipeline
+        self.interval = interval
+        self.log = log
+    }
+
+    /// The latest page.
+    public var page: Page { state.withLock { $0.page } }
+
+    /// The files watched: the notebook, then what its cells read.
+    public var watchedFiles: [URL] { state.withLock { $0.watched.map(\.url) } }
+
+    /// Renders the notebook now and publishes the page.
+    public func render() {
+        let started = Date()
+        // The notebook's stamp is taken first, so a save during the render is seen next time.
+        let notebookStamp = FileStamp(notebook)
+        let outcome = pipeline.render(notebook, file: file)
+        let html = (try? String(contentsOf: outcome.report, encoding: .utf8)) ?? ""
+        var watched: [(url: URL, stamp: FileStamp?)] = [(notebook, notebookStamp)]
+        for url in outcome.run?.inputFiles ?? [] where url != notebook { watched.append((url, FileStamp(url))) }
+        let cells = outcome.run?.cells.map(\.status) ?? []
+        let version = state.withLock { current in
+            current.page = Page(version: current.page.version + 1, html: ReloadHook.install(in: html, version: current.page.version + 1),
+                                cells: cells)
+            current.watched = watched
+            return current.page.version
+        }
+        let ran = cells.filter { $0 == .ok || $0 == .error }.count
+        log(String(format: "rendered %@ (version %d, %d of %d cells ran, %.0f ms)", file, version, ran, cells.count,
+                   Date().timeIntervalSince(started) * 1000))
+    }
+
+    /// Whether a watched file changed since the last render.
+    func changed() -> Bool {
+        state.withLock { $0.watched }.contains { FileStamp($0.url) != $0.stamp }
+    }
+
+    /// Renders, then re-renders whenever a watched file changes, until `stop()`. Blocks.
+    public func watch() {
+        render()
+        while !stopped.load(ordering: .relaxed) {
+            Thread.sleep(forTimeInterval: interval)
+            if changed() { render() }
+        }
+    }
+
+    /// Ends `watch()` after its current render.
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+    }
+}
+
+/// What tells a file's versions apart: its size and modification time (nil: missing).
+struct FileStamp: Equatable {
+    var size: Int
+    var modified: Date
+
+    init?(_ url: URL) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+              let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
+        self.size = size
+        self.modified = modified
+    }
+}
