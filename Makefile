@@ -87,19 +87,40 @@ math-gallery:
 	chromium --headless --no-sandbox --hide-scrollbars --screenshot=$(OUT)/math-gallery.png \
 	  --window-size=1100,3300 file://$(abspath $(OUT))/math-gallery.html
 
-# Fuzzing: each libFuzzer harness for FUZZ_SECONDS, seeded from the notebooks and test fixtures.
-FUZZ_SECONDS ?= 600
-FUZZ_CORPUS  := .build-fuzz/corpus
+# Fuzzing: each libFuzzer harness for FUZZ_SECONDS (FUZZ_HARNESSES picks some), seeded from the
+# notebooks, test fixtures and Sources/Fuzz/Seeds, with dictionaries of directive and expression
+# syntax. Swift code gets coverage counters only with -sanitize-coverage (-sanitize=fuzzer alone
+# instruments the C libraries). Inputs up to FUZZ_MAX_LEN bytes (deep nesting needs tens of KB);
+# whole renders run under -rss_limit_mb. Leak checks are off (the Swift runtime keeps caches). Crashes land in .build-fuzz/crashes/; the run fails if any harness crashed.
+FUZZ_SECONDS   ?= 600
+FUZZ_MAX_LEN   ?= 65536
+FUZZ_HARNESSES ?= notebook-parser idx-reader tex expression render
+FUZZ_CORPUS    := .build-fuzz/corpus
+FUZZ_DICT      := Sources/Fuzz/Dictionaries
 fuzz:
-	NBRUN_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address
-	mkdir -p $(FUZZ_CORPUS)/notebook $(FUZZ_CORPUS)/idx $(FUZZ_CORPUS)/tex .build-fuzz/crashes
-	cp notebooks/*.md Tests/NotebookRunnerTests/Fixtures/*.md $(FUZZ_CORPUS)/notebook/
+	for harness in $(FUZZ_HARNESSES); do \
+	  NBRUN_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
+	    -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table --product fuzz-$$harness || exit 1; \
+	done
+	mkdir -p $(FUZZ_CORPUS)/notebook $(FUZZ_CORPUS)/idx $(FUZZ_CORPUS)/tex $(FUZZ_CORPUS)/expression $(FUZZ_CORPUS)/render .build-fuzz/crashes
+	cp notebooks/*.md Tests/NotebookRunnerTests/Fixtures/*.md Sources/Fuzz/Seeds/render/*.md $(FUZZ_CORPUS)/notebook/
+	cp Sources/Fuzz/Seeds/render/*.md $(FUZZ_CORPUS)/render/
+	cp Sources/Fuzz/Seeds/expression/* $(FUZZ_CORPUS)/expression/
+	cat $(FUZZ_DICT)/notebook.dict $(FUZZ_DICT)/expression.dict > .build-fuzz/notebook-and-expression.dict
 	python3 -c 'import struct,gzip; d=struct.pack(">IIII",2051,2,2,2)+bytes(range(8)); open("$(FUZZ_CORPUS)/idx/images","wb").write(d); open("$(FUZZ_CORPUS)/idx/images.gz","wb").write(gzip.compress(d)); open("$(FUZZ_CORPUS)/idx/labels","wb").write(struct.pack(">II",2049,2)+bytes([3,7]))'
 	grep -v '^#' Tests/TeXMathTests/Fixtures/golden-cases.txt | awk -F' [|] ' 'NF==3 {print $$3 > "$(FUZZ_CORPUS)/tex/case" NR}'
-	for harness in notebook-parser:notebook idx-reader:idx tex:tex; do \
-	  .build-fuzz/debug/fuzz-$${harness%%:*} $(FUZZ_CORPUS)/$${harness##*:} -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	    -timeout=10 -artifact_prefix=.build-fuzz/crashes/$${harness%%:*}- || exit 1; \
-	done
+	failed=""; for harness in $(FUZZ_HARNESSES); do \
+	  case $$harness in \
+	    notebook-parser) corpus=notebook; flags="-dict=.build-fuzz/notebook-and-expression.dict" ;; \
+	    render) corpus=render; flags="-dict=.build-fuzz/notebook-and-expression.dict -rss_limit_mb=1024 -timeout=30" ;; \
+	    expression) corpus=expression; flags="-dict=$(FUZZ_DICT)/expression.dict -rss_limit_mb=1024" ;; \
+	    idx-reader) corpus=idx; flags="" ;; \
+	    tex) corpus=tex; flags="" ;; \
+	  esac; \
+	  ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/fuzz-$$harness $(FUZZ_CORPUS)/$$corpus -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+	    -timeout=10 -detect_leaks=0 $$flags -artifact_prefix=.build-fuzz/crashes/$$harness- || failed="$$failed $$harness"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in$$failed (see .build-fuzz/crashes/)"; exit 1; fi
 
 clean:
 	rm -rf .build $(OUT)/*.html $(OUT)/*.json

@@ -95,5 +95,7 @@ if Context.environment["NBRUN_FUZZ"] != nil {
         .executableTarget(name: "fuzz-notebook-parser", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/NotebookParser"),
         .executableTarget(name: "fuzz-idx-reader", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/IDXReader"),
         .executableTarget(name: "fuzz-tex", dependencies: ["TeXMath"], path: "Sources/Fuzz/TeXMath"),
+        .executableTarget(name: "fuzz-expression", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Expression"),
+        .executableTarget(name: "fuzz-render", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Render"),
     ]
 }

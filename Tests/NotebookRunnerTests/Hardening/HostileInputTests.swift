@@ -193,6 +193,14 @@ import ZlibBindings
                 .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
             #expect(message.isEmpty || html.contains(message) || html.contains(escaped), "\(hostile.name): report lacks '\(message)'")
         }
+        // What was written is bounded: the report a few MB, the files cells wrote (capped image
+        // files) < 100 MB. (The cache keeps a copy of what {load} read, by design.)
+        let written = FileManager.default.enumerator(atPath: folder.appendingPathComponent("out").path)?.allObjects.compactMap { path -> Int? in
+            guard let path = path as? String, !path.hasPrefix(".nbrun-cache") else { return nil }
+            return (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("out/\(path)").path)[.size]) as? Int
+        }.reduce(0, +) ?? 0
+        let reportSize = (try? FileManager.default.attributesOfItem(atPath: report.path)[.size] as? Int) ?? 0
+        #expect(reportSize < 8_000_000 && written < 100_000_000, "\(hostile.name): report \(reportSize) bytes, \(written) bytes under -o")
         // Nothing outside -o changed, and nothing new appeared there.
         #expect(Self.snapshot(folder, skipping: "out") == before, "\(hostile.name): files outside -o changed")
     }
