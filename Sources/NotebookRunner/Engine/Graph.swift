@@ -50,8 +50,6 @@ final class Graph {
         case extremeShare(Int, Int, isMaximum: Bool)
         /// `where(condition, a, b)`.
         case select(Int, Int, Int)
-        /// The rank-1 row of a rank-2 value: max over the last axis (for a stable softmax).
-        case rowMax(Int)
     }
 
     struct Node {
@@ -78,7 +76,7 @@ final class Graph {
         switch nodes[node].op {
         case .input, .parameter, .constant: return []
         case let .matmul(a, _, b, _): return [a, b]
-        case let .transpose(a), let .unary(_, a), let .softmax(a), let .logSoftmax(a), let .rowMax(a): return [a]
+        case let .transpose(a), let .unary(_, a), let .softmax(a), let .logSoftmax(a): return [a]
         case let .binary(_, a, b), let .extremeShare(a, b, _): return [a, b]
         case let .softmaxBackward(a, b), let .logSoftmaxBackward(a, b): return [a, b]
         case let .sum(a, _, _, _), let .broadcast(a, _): return [a]

@@ -157,22 +157,17 @@ final class GraphExecutor {
             let x = buffer(of: a)
             for i in 0..<rows {
                 let xi = x + i * cols, oi = out + i * cols
-                var top = -Float.infinity
-                for j in 0..<cols { top = Swift.max(top, xi[j]) }
-                var total: Float = 0
-                for j in 0..<cols { let e = Foundation.exp(xi[j] - top); oi[j] = e; total += e }
-                let inverse = 1 / total
+                // exp(x − max) into the output, then divided by its sum.
+                let total = Self.shiftedExponentials(xi, cols, into: oi)
+                let inverse = 1 / total.sum
                 for j in 0..<cols { oi[j] *= inverse }
             }
         case .logSoftmax(let a):
             let x = buffer(of: a)
             for i in 0..<rows {
                 let xi = x + i * cols, oi = out + i * cols
-                var top = -Float.infinity
-                for j in 0..<cols { top = Swift.max(top, xi[j]) }
-                var total: Float = 0
-                for j in 0..<cols { total += Foundation.exp(xi[j] - top) }
-                let shift = top + Foundation.log(total)
+                let total = Self.shiftedExponentials(xi, cols, into: oi)
+                let shift = total.max + Foundation.log(total.sum)
                 for j in 0..<cols { oi[j] = xi[j] - shift }
             }
         case let .softmaxBackward(output, upstream):
@@ -223,14 +218,16 @@ final class GraphExecutor {
             let (sr, sc) = strides(shape, as: graph.shape(a))
             for i in 0..<(rows * cols) { out[i] = 0 }
             for i in 0..<r { for j in 0..<c { out[i * sr + j * sc] += x[i * c + j] } }
-        case .rowMax(let a):
-            let x = buffer(of: a)
-            let (r, c) = dimensions(graph.shape(a))
-            for i in 0..<r {
-                var top = -Float.infinity
-                for j in 0..<c { top = Swift.max(top, x[i * c + j]) }
-                out[i] = top
-            }
         }
+    }
+
+    /// Writes exp(x_j − max x) for a row into `out`; returns the row's max and the sum written.
+    private static func shiftedExponentials(_ x: UnsafeMutablePointer<Float>, _ count: Int,
+                                            into out: UnsafeMutablePointer<Float>) -> (max: Float, sum: Float) {
+        var top = -Float.infinity
+        for j in 0..<count { top = Swift.max(top, x[j]) }
+        var total: Float = 0
+        for j in 0..<count { let e = Foundation.exp(x[j] - top); out[j] = e; total += e }
+        return (top, total)
     }
 }

@@ -111,7 +111,7 @@ enum GraphGradient {
                 let zero = add(.constant(0), [])
                 if depends[a] { accumulate(a, unbroadcast(add(.select(c, g, zero), shape), to: a)) }
                 if depends[b] { accumulate(b, unbroadcast(add(.select(c, zero, g), shape), to: b)) }
-            case .broadcast, .reduceTo, .softmaxBackward, .logSoftmaxBackward, .extremeShare, .rowMax:
+            case .broadcast, .reduceTo, .softmaxBackward, .logSoftmaxBackward, .extremeShare:
                 // Only produced by this pass; never differentiated again.
                 break
             }
