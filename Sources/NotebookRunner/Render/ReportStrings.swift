@@ -3,6 +3,8 @@
 struct ReportStrings: Sendable {
     var contents: String
     var notRun: String
+    /// Before the address of a remote image the page does not fetch.
+    var remoteImage: String
     var renderedBy: @Sendable (_ version: String, _ file: String) -> String
     /// "line 12" / "第 12 行": where a cell or a line of a `{derive}` chain is written.
     var line: @Sendable (_ number: Int) -> String
@@ -19,6 +21,7 @@ struct ReportStrings: Sendable {
         if language.lowercased().hasPrefix("zh") {
             contents = "目录"
             notRun = "未运行：前面的单元格出错了。"
+            remoteImage = "未载入的远程图片"
             renderedBy = { "由 nbrun \($0) 从 \($1) 生成。" }
             line = { "第 \($0) 行" }
             equationSummary = { "\($0) 个公式，\($1) 个已核对，\($2) 个未通过" }
@@ -29,6 +32,7 @@ struct ReportStrings: Sendable {
         } else {
             contents = "Contents"
             notRun = "Not run: an earlier cell failed."
+            remoteImage = "remote image, not fetched"
             renderedBy = { "Rendered by nbrun \($0) from \($1)." }
             line = { "line \($0)" }
             equationSummary = { "\($0) equation\($0 == 1 ? "" : "s"), \($1) checked, \($2) failed" }
