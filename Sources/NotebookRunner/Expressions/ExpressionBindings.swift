@@ -13,6 +13,9 @@ public struct ExpressionBindings: Sendable {
     public var scope: ExpressionScope
     /// One line per group of names, saying where the values come from.
     public var descriptions: [String]
+    /// The description of `X`, `y`, `Y`, `N` when the split has fewer rows than `samples`
+    /// asked for (so all of them are bound), else nil.
+    public var clamped: String?
 
     /// The standard deviation of random initial weights: small enough that softmax is far
     /// from saturated, large enough that its outputs are not all equal.
@@ -47,6 +50,7 @@ public struct ExpressionBindings: Sendable {
                 : "pixels × \(scale), the model's input scale"
             let clamped = n < samples ? " — all of them: :samples: asked for \(NumberText.grouped(samples))" : ""
             descriptions.append("X, y, Y, N: \(n) rows of \(dataset.name) \(split.name)\(clamped) (seed \(seed)), \(pixels)")
+            if n < samples { self.clamped = descriptions.last }
         } else {
             let reason = "no data set is loaded; add a {load} cell before this one"
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
