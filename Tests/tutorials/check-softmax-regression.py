@@ -85,7 +85,9 @@ def main():
 
     # Each step of the derivation agrees with central differences.
     below("softmax Jacobian P_k(δ_ki − P_i)", "jacobian", "jacobian_relative_error", 1e-7)
-    below("gradient with respect to the logits (P − Y)/N", "logits", "A_relative_error", 1e-7)
+    below("gradient with respect to the logits (P − Y)/N, derived line by line", "logits", "relative_error", 1e-7)
+    in_range("every line of the logit-gradient chain holds", "logits", "failed_lines", 0, 0)
+    in_range("the logit-gradient chain has its six lines", "logits", "lines", 6, 6)
     below("author's grad W: X.T @ (P - Y) / N", "right", "W_relative_error", 1e-7)
     below("author's grad b: sum(P - Y, axis=0) / N", "right", "b_relative_error", 1e-7)
     in_range("right derivation passes its check", "right", "passed", 1, 1)

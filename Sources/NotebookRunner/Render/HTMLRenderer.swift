@@ -3,7 +3,8 @@ import TeXMath
 
 /// Renders a run into one self-contained HTML page: header, table of contents,
 /// prose with math, and every cell with its outputs. The page loads nothing: a
-/// Content-Security-Policy forbids any fetch, images are data URIs, CSS is inline.
+/// Content-Security-Policy forbids any fetch, images are data URIs, CSS is inline
+/// (`allowsRemoteImages` lets it fetch https images, and only those).
 public struct HTMLRenderer: Sendable {
     /// Leave out times and anything else that changes between identical runs.
     public var reproducible: Bool
@@ -11,11 +12,15 @@ public struct HTMLRenderer: Sendable {
     /// Embed the math font, and on pages with CJK text a CJK font, each cut to the glyphs used, so
     /// formulas look like TeX and Chinese reads on machines without those fonts.
     public var embedsFonts: Bool
+    /// Keep the prose's https images and let the page fetch them (`--allow-remote-images`).
+    public var allowsRemoteImages: Bool
 
-    public init(reproducible: Bool = false, version: String = NBRun.version, embedsFonts: Bool = true) {
+    public init(reproducible: Bool = false, version: String = NBRun.version, embedsFonts: Bool = true,
+                allowsRemoteImages: Bool = false) {
         self.reproducible = reproducible
         self.version = version
         self.embedsFonts = embedsFonts
+        self.allowsRemoteImages = allowsRemoteImages
     }
 
     /// The page, and the warnings rendering produced (e.g. unknown TeX commands).
@@ -31,7 +36,7 @@ public struct HTMLRenderer: Sendable {
         // Cells first, with math of their own (a {derive} chain); the font covers both.
         var cellMath = MathRenderer()
         let cellHTML = run.cells.map { cells.render($0, math: &cellMath) }
-        let prose = ProseRenderer.render(notebook, math: &math, equations: equations, cellHTML: { index in
+        let prose = ProseRenderer.render(notebook, math: &math, equations: equations, strings: strings, cellHTML: { index in
             index < cellHTML.count ? cellHTML[index] : ""
         }, roleHTML: { index in
             switch run.inlineValues[index] {
@@ -54,15 +59,17 @@ public struct HTMLRenderer: Sendable {
         return (page, math.warnings)
     }
 
-    /// The page around `body`: head with the inline stylesheet and a policy that forbids every fetch.
+    /// The page around `body`: head with the inline stylesheet and a policy that forbids every
+    /// fetch (but of https images, when `allowsRemoteImages`).
     private func shell(language: String, title: String, extraCSS: String, body: String) -> String {
-        """
+        let images = allowsRemoteImages ? "data: https:" : "data:"
+        return """
         <!DOCTYPE html>
         <html lang="\(HTML.escape(language))">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src \(images); style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'">
         <meta name="generator" content="nbrun \(HTML.escape(version))">
         <title>\(HTML.escape(title))</title>
         <style>
