@@ -26,12 +26,14 @@ enum CommonMark {
         var anchor: String
     }
 
-    /// An image of the prose (`![alt](source)`): its destination as cmark read it (escapes
-    /// resolved, reference definitions followed) and where its `!` is (line, byte column).
+    /// An image of the prose — `![alt](source)`, or an `<img src=…>` tag in raw HTML — its
+    /// destination as cmark read it (escapes resolved, reference definitions followed) and where
+    /// it starts: line, byte column, and the text it starts with (`![` or `<img`).
     struct Image: Sendable, Hashable {
         var source: String
         var line: Int
         var byteColumn: Int
+        var marker: String
     }
 
     /// What the renderer does with an image: point it at another source (a data URI), or
@@ -43,13 +45,24 @@ enum CommonMark {
 
     /// Every image of `markdown`, in document order.
     static func images(in markdown: String) -> [Image] {
-        guard markdown.contains("!"), let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
+        guard markdown.contains("!") || markdown.contains("<"), let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
         defer { cmark_node_free(root) }
         var images: [Image] = []
         walk(root) { node in
-            guard cmark_node_get_type(node) == CMARK_NODE_IMAGE else { return }
-            images.append(Image(source: string(cmark_node_get_url(node)), line: Int(cmark_node_get_start_line(node)),
-                                byteColumn: Int(cmark_node_get_start_column(node))))
+            let type = cmark_node_get_type(node)
+            let line = Int(cmark_node_get_start_line(node)), column = Int(cmark_node_get_start_column(node))
+            if type == CMARK_NODE_IMAGE {
+                images.append(Image(source: string(cmark_node_get_url(node)), line: line, byteColumn: column, marker: "!["))
+            } else if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE {
+                let literal = string(cmark_node_get_literal(node))
+                for tag in HTMLImageTag.all(in: literal) {
+                    let before = literal[..<tag.tag.lowerBound].utf8
+                    let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { before.index(after: $0) }
+                    let offset = before.distance(from: lineStart ?? before.startIndex, to: before.endIndex)
+                    images.append(Image(source: tag.source, line: line + before.count { $0 == UInt8(ascii: "\n") },
+                                        byteColumn: (lineStart == nil ? column : 1) + offset, marker: "<img"))
+                }
+            }
         }
         return images
     }
@@ -90,7 +103,7 @@ enum CommonMark {
         walk(root) { node in
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_HEADING { headingNodes.append(node) }
-            if type == CMARK_NODE_IMAGE { imageNodes.append(node) }
+            if type == CMARK_NODE_IMAGE || type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE { imageNodes.append(node) }
             if type == CMARK_NODE_PARAGRAPH, let parent = cmark_node_parent(node),
                cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT { paragraphs.append(node) }
             if type == CMARK_NODE_SOFTBREAK, isBetweenCJK(node) { joinedBreaks.append(node) }
@@ -154,9 +167,16 @@ enum CommonMark {
         }
     }
 
-    /// Points each image at the source `image` gives, or replaces it by the HTML it gives.
+    /// Points each image at the source `image` gives, or replaces it by the HTML it gives; in a
+    /// raw HTML node, each `<img>` tag's `src` (or the whole tag).
     private static func rewriteImages(_ nodes: [OpaquePointer], _ image: (String) -> ImageRewrite?) {
         for node in nodes {
+            if cmark_node_get_type(node) != CMARK_NODE_IMAGE {
+                let literal = string(cmark_node_get_literal(node))
+                let rewritten = HTMLImageTag.rewriting(literal, image)
+                if rewritten != literal { cmark_node_set_literal(node, rewritten) }
+                continue
+            }
             switch image(string(cmark_node_get_url(node))) {
             case .source(let source)?:
                 cmark_node_set_url(node, source)
@@ -182,7 +202,8 @@ enum CommonMark {
         defer { cmark_node_free(root) }
         var imageNodes: [OpaquePointer] = []
         walk(root) { node in
-            if cmark_node_get_type(node) == CMARK_NODE_IMAGE { imageNodes.append(node) }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_IMAGE || type == CMARK_NODE_HTML_INLINE { imageNodes.append(node) }
             filterTags(node)
         }
         rewriteImages(imageNodes, image)

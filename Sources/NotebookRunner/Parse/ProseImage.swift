@@ -27,27 +27,24 @@ public struct ProseImage: Sendable {
 
     /// The images of `prose` — the notebook's lines with math and roles set aside as tokens,
     /// each still at its line — located in the notebook's own text. A column is where the
-    /// image's `!` is in the notebook line: the same `![` counted from the left in both
-    /// (tokens change lengths, not the `![` outside them).
+    /// image's `!` (or an HTML image's `<img`) is in the notebook line: the same `![` counted
+    /// from the left in both (tokens change lengths, not the `![` outside them).
     static func find(in prose: [String], source: SourceText) -> [ProseImage] {
         CommonMark.images(in: prose.joined(separator: "\n")).map { image in
             let line = prose.indices.contains(image.line - 1) ? prose[image.line - 1] : ""
             let before = String(decoding: line.utf8.prefix(max(0, image.byteColumn - 1)), as: UTF8.self)
-            let opening = before.components(separatedBy: "![").count - 1
-            let column = Self.scalarColumn(ofOpening: opening, in: source.line(image.line))
+            let opening = Self.positions(of: image.marker, in: before).count
+            let column = Self.positions(of: image.marker, in: source.line(image.line)).dropFirst(opening).first.map { $0 + 1 }
                 ?? before.unicodeScalars.count + 1
             return ProseImage(source: image.source, location: source.location(line: image.line, column: column))
         }
     }
 
-    /// The 1-based scalar column of the `index`-th (0-based) `![` in `line`.
-    private static func scalarColumn(ofOpening index: Int, in line: String) -> Int? {
-        let scalars = Array(line.unicodeScalars)
-        var seen = 0
-        for position in scalars.indices.dropLast() where scalars[position] == "!" && scalars[position + 1] == "[" {
-            if seen == index { return position + 1 }
-            seen += 1
-        }
-        return nil
+    /// The scalar offsets at which the ASCII `marker` starts in `line`, ignoring ASCII case.
+    private static func positions(of marker: String, in line: String) -> [Int] {
+        func lowered(_ scalar: Unicode.Scalar) -> UInt32 { ("A"..."Z").contains(scalar) ? scalar.value + 0x20 : scalar.value }
+        let scalars = line.unicodeScalars.map(lowered), wanted = marker.unicodeScalars.map(lowered)
+        guard scalars.count >= wanted.count else { return [] }
+        return (0...(scalars.count - wanted.count)).filter { scalars[$0..<($0 + wanted.count)].elementsEqual(wanted) }
     }
 }

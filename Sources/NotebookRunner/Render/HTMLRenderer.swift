@@ -31,7 +31,7 @@ public struct HTMLRenderer: Sendable {
         let strings = ReportStrings(language: language)
         let cells = CellRenderer(reproducible: reproducible, strings: strings)
         let checks = EquationChecks(run)
-        let equations = EquationRenderer(notebook: notebook, checks: checks)
+        let equations = EquationRenderer(notebook: notebook, checks: checks, strings: strings)
         let blocks = ProseBlockRenderer(blocks: notebook.blocks, language: language)
         // Cells first, with math of their own (a {derive} chain); the font covers both.
         var cellMath = MathRenderer()
@@ -48,7 +48,7 @@ public struct HTMLRenderer: Sendable {
             }
         }, blockHTML: blocks.html)
 
-        var body = header(run, equations: checks)
+        var body = header(run, equations: checks, strings: strings)
         body += tableOfContents(prose.headings, title: strings.contents)
         body += "<main>\n\(prose.html)\n</main>\n"
         body += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
@@ -86,7 +86,7 @@ public struct HTMLRenderer: Sendable {
         """
     }
 
-    private func header(_ run: RunResult, equations: EquationChecks) -> String {
+    private func header(_ run: RunResult, equations: EquationChecks, strings: ReportStrings) -> String {
         let matter = run.notebook.frontMatter
         var html = "<header class=\"nb-header\">\n<h1>\(HTML.escape(run.notebook.title))</h1>\n"
         let meta = [matter.authors.joined(separator: ", "), matter.date ?? ""].filter { !$0.isEmpty }
@@ -102,7 +102,7 @@ public struct HTMLRenderer: Sendable {
         if counts[.error, default: 0] > 0 { summary.append("<span class=\"nb-failed\">\(counts[.error]!) failed</span>") }
         if !reproducible { summary.append(CellRenderer.duration(run.seconds)) }
         html += "<p class=\"nb-summary\">\(summary.joined(separator: " · "))</p>\n"
-        if let line = equations.summary {
+        if let line = equations.summary(strings) {
             let failed = equations.failedCount > 0 ? " nb-failed" : ""
             html += "<p class=\"nb-summary nb-equation-summary\(failed)\">\(HTML.escape(line))</p>\n"
         }

@@ -70,6 +70,22 @@ import Testing
                                                   "data:image/png;base64," + Data(Self.png).base64EncodedString()])
     }
 
+    @Test func imgTagsInRawHTMLAreEmbeddedOrReportedLikeMarkdownImages() throws {
+        let result = try render("""
+            <p align="center"><img src="img/net.png" width="120" alt="net"></p>
+
+            Inline $x$ then <IMG alt="gone" SRC='missing.png'> here.
+            """, files: ["img/net.png": Self.png])
+        defer { try? FileManager.default.removeItem(at: result.folder) }
+        let dataURI = "data:image/png;base64," + Data(Self.png).base64EncodedString()
+        #expect(result.html.contains("<p align=\"center\"><img src=\"\(dataURI)\" width=\"120\" alt=\"net\"></p>"))
+        #expect(result.outcome.diagnostics.map(\.headline) == [
+            "post.md:3:17: error: image 'missing.png' not found (looked in \(result.notebookFolder)/missing.png)",
+        ])
+        #expect(Self.sources(in: result.html) == [dataURI])
+        #expect(result.html.contains("then <span class=\"nb-inline-error\" role=\"alert\""))
+    }
+
     @Test func aMissingImageIsAnErrorAtItsColumnShownInPlace() throws {
         let result = try render("# Net\n\nWith math $a_i$ first: ![the net](img/net.png).\n")
         defer { try? FileManager.default.removeItem(at: result.folder) }
