@@ -5,8 +5,9 @@ import Synchronization
 /// One notebook being previewed: renders it through the cell cache, watches its files and
 /// re-renders when one changes, and keeps the latest page for the server.
 ///
-/// Watching is polling: every `interval` seconds the notebook and every file its cells read
-/// (`RunResult.inputFiles`) are checked for a new size or modification time. A handful of
+/// Watching is polling: every `interval` seconds the notebook, every file its cells read
+/// (`RunResult.inputFiles`) and every image file its prose embeds are checked for a new size
+/// or modification time (a missing one for its appearance). A handful of
 /// `stat` calls ten times a second costs nothing and works on every platform and file
 /// system, where inotify and FSEvents differ and miss editors that save by renaming.
 public final class PreviewSession: Sendable {
@@ -43,7 +44,7 @@ public final class PreviewSession: Sendable {
     /// The latest page.
     public var page: Page { state.withLock { $0.page } }
 
-    /// The files watched: the notebook, then what its cells read.
+    /// The files watched: the notebook, then what its cells read, then its prose's images.
     public var watchedFiles: [URL] { state.withLock { $0.watched.map(\.url) } }
 
     /// Renders the notebook now and publishes the page.
@@ -54,7 +55,10 @@ public final class PreviewSession: Sendable {
         let outcome = pipeline.render(notebook, file: file)
         let html = (try? String(contentsOf: outcome.report, encoding: .utf8)) ?? ""
         var watched: [(url: URL, stamp: FileStamp?)] = [(notebook, notebookStamp)]
-        for url in outcome.run?.inputFiles ?? [] where url != notebook { watched.append((url, FileStamp(url))) }
+        let images = outcome.run?.notebook.images.compactMap(\.file) ?? []
+        for url in (outcome.run?.inputFiles ?? []) + images where !watched.contains(where: { $0.url == url }) {
+            watched.append((url, FileStamp(url)))
+        }
         let cells = outcome.run?.cells.map(\.status) ?? []
         let version = state.withLock { current in
             current.page = Page(version: current.page.version + 1, html: ReloadHook.install(in: html, version: current.page.version + 1),

@@ -53,8 +53,9 @@ public struct Pipeline {
     /// notebook order.
     public func check(_ url: URL, file: String) -> [Diagnostic] {
         do {
-            let notebook = try NotebookParser.parse(contentsOf: url, file: file)
+            var notebook = try NotebookParser.parse(contentsOf: url, file: file)
             let settings = try effectiveSettings(for: notebook, at: url)
+            ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
             let executor = Executor(registry: registry, settings: settings)
             let found = notebook.warnings + notebook.errors + executor.validate(notebook)
                 + StaticChecks(notebook: notebook, registry: registry, defaults: settings.defaults).diagnostics()
@@ -73,16 +74,18 @@ public struct Pipeline {
         let name = NotebookParser.name(of: file)
         let reportURL = settings.outputDirectory.appendingPathComponent(name + ".html")
         let recordURL = settings.outputDirectory.appendingPathComponent(name + ".json")
-        let renderer = HTMLRenderer(reproducible: settings.reproducible)
+        let renderer = HTMLRenderer(reproducible: settings.reproducible, allowsRemoteImages: settings.allowsRemoteImages)
 
-        let notebook: Notebook
+        var parsed: Notebook
         do {
-            notebook = try NotebookParser.parse(contentsOf: url, file: file, omitSolutions: settings.omitsSolutions)
+            parsed = try NotebookParser.parse(contentsOf: url, file: file, omitSolutions: settings.omitsSolutions)
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
             return writeFailure(diagnostic, stop: .notebookInvalid, file: file, report: reportURL, record: recordURL)
         }
+        ProseImageLoader.load(&parsed, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
+        let notebook = parsed
         notebook.warnings.forEach(progress.report)
         notebook.errors.forEach(progress.report)
 

@@ -16,6 +16,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The most memory one data file, image or tensor may take, e.g. 2G or 512M (default: half of the physical memory).", valueName: "size"))
     var memoryLimit: String?
 
+    @Flag(name: .long, help: "Let the page fetch the https:// images the prose shows (else each is a warning and only local images, embedded, are shown).")
+    var allowRemoteImages = false
+
     func settings(keepGoing: Bool, reproducible: Bool) throws -> RunSettings {
         var defaults = Defaults()
         for parameter in parameters {
@@ -35,6 +38,7 @@ struct RunOptions: ParsableArguments {
             }
             settings.memoryBudget = budget
         }
+        settings.allowsRemoteImages = allowRemoteImages
         return settings
     }
 }

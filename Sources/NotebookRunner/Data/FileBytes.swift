@@ -21,8 +21,9 @@ final class FileBytes {
     private let file: UnsafeMutablePointer<FILE>
 
     /// Opens `url`, which must be a regular file (a symbolic link to one is fine).
-    /// `role` and `displayName` word the errors (`images file 'x.gz' …`).
-    init(_ url: URL, role: String, displayName name: String) throws {
+    /// `role` and `displayName` word the errors (`images file 'x.gz' …`); `gunzips: false`
+    /// reads gzip bytes as they are.
+    init(_ url: URL, role: String, displayName name: String, gunzips: Bool = true) throws {
         let subject = "\(role) file '\(name)'"
         self.subject = subject
         var info = stat()
@@ -49,20 +50,21 @@ final class FileBytes {
         self.file = file
         size = Int(info.st_size)
         var magic = [UInt8](repeating: 0, count: 2)
-        isGzip = fread(&magic, 1, 2, file) == 2 && magic == [0x1f, 0x8b]
+        isGzip = gunzips && fread(&magic, 1, 2, file) == 2 && magic == [0x1f, 0x8b]
     }
 
     deinit {
         fclose(file)
     }
 
-    /// Throws unless `mode` is a regular file's, naming the type it is.
-    static func requireRegular(_ mode: mode_t, subject: String) throws {
+    /// Throws unless `mode` is a regular file's, naming the type it is; `hint` replaces the
+    /// advice for data files.
+    static func requireRegular(_ mode: mode_t, subject: String, hint: String? = nil) throws {
         let type: String
         switch mode & S_IFMT {
         case S_IFREG: return
         case S_IFDIR:
-            throw Diagnostic.error("\(subject) is a folder, not a file", hint: "give the path of the IDX file inside it")
+            throw Diagnostic.error("\(subject) is a folder, not a file", hint: hint ?? "give the path of the IDX file inside it")
         case S_IFCHR: type = "a character device"
         case S_IFBLK: type = "a block device"
         case S_IFIFO: type = "a FIFO (named pipe)"
@@ -70,7 +72,7 @@ final class FileBytes {
         default: type = "not a regular file"
         }
         throw Diagnostic.error("\(subject) is \(type), not a regular file",
-                               hint: "data files must be regular files (raw or .gz); copy the data into one first")
+                               hint: hint ?? "data files must be regular files (raw or .gz); copy the data into one first")
     }
 
     /// The first `count` bytes of the contents (decompressed), fewer when the contents are shorter.

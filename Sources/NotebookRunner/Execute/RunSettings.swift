@@ -21,6 +21,9 @@ public struct RunSettings: Sendable {
     public var notebookDirectory: URL? = nil
     /// The student's edition (`--student`): every `{solution}` is left out, not run and not recorded.
     public var omitsSolutions = false
+    /// Let the page fetch the prose's https images (`--allow-remote-images`); otherwise it fetches
+    /// nothing and each remote image is a warning.
+    public var allowsRemoteImages = false
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {

@@ -17,6 +17,14 @@ public struct DerivationCheck {
         case error
     }
 
+    /// What a line is compared with.
+    public enum Reference: Sendable, Hashable {
+        /// The last line above that held, by its line number.
+        case line(Int)
+        /// Central differences of the scalar line above (a `grad` line).
+        case centralDifferences
+    }
+
     /// What one line came to.
     public struct Step: Sendable {
         public var line: DerivationProgram.Line
@@ -28,8 +36,8 @@ public struct DerivationCheck {
         public var hints: [String] = []
         /// Why the line fails, in words.
         public var problem: String?
-        /// What the line was compared with: its line number, or the numeric gradient.
-        public var comparedWith: String?
+        /// What the line was compared with.
+        public var comparedWith: Reference?
         /// Why the line could not be evaluated.
         public var error: Diagnostic?
     }
@@ -72,7 +80,7 @@ public struct DerivationCheck {
                 scalarLine = value.isScalar ? line.expression : nil
             case .step:
                 guard let (expected, expectedLine) = reference else { step.verdict = .error; break }
-                step.comparedWith = "line \(expectedLine)"
+                step.comparedWith = .line(expectedLine)
                 compare(value, with: expected, into: &step)
                 if step.verdict == .holds {
                     reference = (value, line.location.line)
@@ -108,7 +116,7 @@ public struct DerivationCheck {
 
     private func checkGradient(_ name: String, value: Tensor, of loss: ParsedExpression?, into step: inout Step,
                                between: @escaping () throws -> Void) throws {
-        step.comparedWith = "central differences"
+        step.comparedWith = .centralDifferences
         guard let loss else {
             step.verdict = .error
             step.problem = "there is no scalar line above it that held, to differentiate"

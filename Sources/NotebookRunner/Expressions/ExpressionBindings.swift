@@ -13,6 +13,9 @@ public struct ExpressionBindings: Sendable {
     public var scope: ExpressionScope
     /// One line per group of names, saying where the values come from.
     public var descriptions: [String]
+    /// The description of `X`, `y`, `Y`, `N` when the split has fewer rows than `samples`
+    /// asked for (so all of them are bound), else nil.
+    public var clamped: String?
 
     /// The standard deviation of random initial weights: small enough that softmax is far
     /// from saturated, large enough that its outputs are not all equal.
@@ -23,8 +26,10 @@ public struct ExpressionBindings: Sendable {
         case train, test
     }
 
-    /// `model` is the model whose parameters and input scale are bound (default: the latest).
-    public init(state: NotebookState, samples: Int, seed: UInt64, split choice: Split = .train, model: (any Classifier)? = nil) {
+    /// `model` is the model whose parameters and input scale are bound (default: the latest);
+    /// `words` writes the descriptions in the page's language.
+    init(state: NotebookState, samples: Int, seed: UInt64, split choice: Split = .train, model: (any Classifier)? = nil,
+         words: CellStrings = CellStrings(language: "en")) {
         let model = model ?? state.model
         var scope = ExpressionScope(metrics: state.metrics)
         var descriptions: [String] = []
@@ -42,11 +47,9 @@ public struct ExpressionBindings: Sendable {
             inputs = split.pixelCount
             classes = batch["Y"]!.cols
             let n = batch["X"]!.rows
-            let pixels = scale == 1.0 / 255 ? "pixels / 255"
-                : scale == 1 ? "raw pixel values 0…255, as the model was trained (:normalize: false)"
-                : "pixels × \(scale), the model's input scale"
-            let clamped = n < samples ? " — all of them: :samples: asked for \(NumberText.grouped(samples))" : ""
-            descriptions.append("X, y, Y, N: \(n) rows of \(dataset.name) \(split.name)\(clamped) (seed \(seed)), \(pixels)")
+            descriptions.append(words.batchBinding(rows: n, of: dataset.name, split: split.name,
+                                                   allOf: n < samples ? NumberText.grouped(samples) : nil, seed: seed, scale: scale))
+            if n < samples { self.clamped = descriptions.last }
         } else {
             let reason = "no data set is loaded; add a {load} cell before this one"
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
@@ -54,12 +57,12 @@ public struct ExpressionBindings: Sendable {
         if let model {
             let parameters = model.parameterTensors
             for (name, value) in parameters { scope.values[name] = value }
-            descriptions.append(parameters.map(\.name).joined(separator: ", ") + ": the values of \(model.summary)")
+            descriptions.append(words.parameterBinding(parameters.map(\.name).joined(separator: ", "), model: words.model(model.summary)))
         } else {
             let (w, b) = Self.randomParameters(inputs: inputs, classes: classes, seed: seed)
             scope.values["W"] = w
             scope.values["b"] = b
-            descriptions.append("W, b: random normal, standard deviation \(Self.weightScale) (seed \(seed)), W is \(inputs)×\(classes)")
+            descriptions.append(words.randomParameters(sd: Self.weightScale, seed: seed, shape: "\(inputs)×\(classes)"))
         }
         scope.values.merge(state.expressionBindings) { $1 }
         self.scope = scope

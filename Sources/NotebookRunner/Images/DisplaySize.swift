@@ -12,6 +12,8 @@ public enum DisplaySize {
     public static let maxPixelsPerCell = 4 << 20
     /// The bytes of image files one cell may write.
     public static let maxFileBytesPerCell = 64 << 20
+    /// The bytes of one image file of the author's (`![alt](img/net.png)`) the report embeds.
+    public static let maxEmbeddedImageBytes = 10_000_000
 
     /// The whole factor by which `count` images of `width × height` are shrunk (1: as they are).
     public static func shrinkFactor(width: Int, height: Int, count: Int) -> Int {

@@ -26,6 +26,47 @@ enum CommonMark {
         var anchor: String
     }
 
+    /// An image of the prose — `![alt](source)`, or an `<img src=…>` tag in raw HTML — its
+    /// destination as cmark read it (escapes resolved, reference definitions followed) and where
+    /// it starts: line, byte column, and the text it starts with (`![` or `<img`).
+    struct Image: Sendable, Hashable {
+        var source: String
+        var line: Int
+        var byteColumn: Int
+        var marker: String
+    }
+
+    /// What the renderer does with an image: point it at another source (a data URI), or
+    /// replace it with HTML (an error or a warning in its place).
+    enum ImageRewrite: Sendable {
+        case source(String)
+        case html(String)
+    }
+
+    /// Every image of `markdown`, in document order.
+    static func images(in markdown: String) -> [Image] {
+        guard markdown.contains("!") || markdown.contains("<"), let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
+        defer { cmark_node_free(root) }
+        var images: [Image] = []
+        walk(root) { node in
+            let type = cmark_node_get_type(node)
+            let line = Int(cmark_node_get_start_line(node)), column = Int(cmark_node_get_start_column(node))
+            if type == CMARK_NODE_IMAGE {
+                images.append(Image(source: string(cmark_node_get_url(node)), line: line, byteColumn: column, marker: "!["))
+            } else if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE {
+                let literal = string(cmark_node_get_literal(node))
+                for tag in HTMLImageTag.all(in: literal) {
+                    let before = literal[..<tag.tag.lowerBound].utf8
+                    let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { before.index(after: $0) }
+                    let offset = before.distance(from: lineStart ?? before.startIndex, to: before.endIndex)
+                    images.append(Image(source: tag.source, line: line + before.count { $0 == UInt8(ascii: "\n") },
+                                        byteColumn: (lineStart == nil ? column : 1) + offset, marker: "<img"))
+                }
+            }
+        }
+        return images
+    }
+
     /// Every code block and HTML block of `markdown`, in document order.
     static func blocks(in markdown: String) -> [Block] {
         guard let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
@@ -47,8 +88,10 @@ enum CommonMark {
     }
 
     /// Renders `markdown` to HTML. Raw HTML passes through (the author is trusted);
-    /// headings get unique `id`s, returned for the table of contents.
-    static func renderHTML(_ markdown: String, smartPunctuation: Bool = true) -> (html: String, headings: [Heading]) {
+    /// headings get unique `id`s, returned for the table of contents; `image(source)` says
+    /// what becomes of each image (nil: it stays as written).
+    static func renderHTML(_ markdown: String, smartPunctuation: Bool = true,
+                           image: (String) -> ImageRewrite? = { _ in nil }) -> (html: String, headings: [Heading]) {
         let options = CMARK_OPT_UNSAFE | (smartPunctuation ? CMARK_OPT_SMART : 0)
         guard let root = parse(markdown, options: options) else { return ("", []) }
         defer { cmark_node_free(root) }
@@ -56,19 +99,24 @@ enum CommonMark {
         var headingNodes: [OpaquePointer] = []
         var joinedBreaks: [OpaquePointer] = []
         var paragraphs: [OpaquePointer] = []
+        var imageNodes: [OpaquePointer] = []
         walk(root) { node in
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_HEADING { headingNodes.append(node) }
+            if type == CMARK_NODE_IMAGE || type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE { imageNodes.append(node) }
             if type == CMARK_NODE_PARAGRAPH, let parent = cmark_node_parent(node),
                cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT { paragraphs.append(node) }
             if type == CMARK_NODE_SOFTBREAK, isBetweenCJK(node) { joinedBreaks.append(node) }
+            filterTags(node)
         }
         // A line break inside Chinese or Japanese text is not a space: drop it.
         for node in joinedBreaks {
             cmark_node_unlink(node)
             cmark_node_free(node)
         }
-        replacePipeTables(in: paragraphs, source: markdown, options: options)
+        // Images first: a pipe table frees its paragraph (and renders its cells' images itself).
+        rewriteImages(imageNodes, image)
+        replacePipeTables(in: paragraphs, source: markdown, options: options, image: image)
         var slugs = SlugSet()
         var headings: [Heading] = []
         for node in headingNodes {
@@ -94,7 +142,8 @@ enum CommonMark {
 
     /// Replaces each top-level paragraph whose lines form a GFM pipe table by the table's HTML
     /// (in a scrolling wrapper), rendering every cell's inline Markdown with cmark.
-    private static func replacePipeTables(in paragraphs: [OpaquePointer], source: String, options: Int32) {
+    private static func replacePipeTables(in paragraphs: [OpaquePointer], source: String, options: Int32,
+                                          image: (String) -> ImageRewrite?) {
         guard source.contains("|") else { return }
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         for node in paragraphs {
@@ -105,10 +154,10 @@ enum CommonMark {
                   let custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
             var html = ""
             if !table.leadingLines.isEmpty {
-                html += "<p>" + renderInline(table.leadingLines.joined(separator: "\n"), options: options) + "</p>\n"
+                html += "<p>" + renderInline(table.leadingLines.joined(separator: "\n"), options: options, image: image) + "</p>\n"
             }
             html += "<div class=\"nb-table-wrap\">\n"
-            html += table.html { renderInline($0, options: options) }
+            html += table.html { renderInline($0, options: options, image: image) }
             html += "</div>\n"
             cmark_node_set_on_enter(custom, html)
             cmark_node_set_on_exit(custom, "")
@@ -118,12 +167,46 @@ enum CommonMark {
         }
     }
 
+    /// Points each image at the source `image` gives, or replaces it by the HTML it gives; in a
+    /// raw HTML node, each `<img>` tag's `src` (or the whole tag).
+    private static func rewriteImages(_ nodes: [OpaquePointer], _ image: (String) -> ImageRewrite?) {
+        for node in nodes {
+            if cmark_node_get_type(node) != CMARK_NODE_IMAGE {
+                let literal = string(cmark_node_get_literal(node))
+                let rewritten = HTMLImageTag.rewriting(literal, image)
+                if rewritten != literal { cmark_node_set_literal(node, rewritten) }
+                continue
+            }
+            switch image(string(cmark_node_get_url(node))) {
+            case .source(let source)?:
+                cmark_node_set_url(node, source)
+            case .html(let html)?:
+                guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { continue }
+                cmark_node_set_on_enter(custom, html)
+                cmark_node_set_on_exit(custom, "")
+                cmark_node_insert_before(node, custom)
+                cmark_node_unlink(node)
+                cmark_node_free(node)
+            case nil:
+                break
+            }
+        }
+    }
+
     /// The HTML of `markdown` read as the inlines of one paragraph (no block structure).
-    static func renderInline(_ markdown: String, options: Int32 = CMARK_OPT_UNSAFE | CMARK_OPT_SMART) -> String {
+    static func renderInline(_ markdown: String, options: Int32 = CMARK_OPT_UNSAFE | CMARK_OPT_SMART,
+                             image: (String) -> ImageRewrite? = { _ in nil }) -> String {
         // A private-use character and a space first, so nothing in the text can start a block.
         let guardText = "\u{E000} "
         guard let root = parse(guardText + markdown, options: options) else { return "" }
         defer { cmark_node_free(root) }
+        var imageNodes: [OpaquePointer] = []
+        walk(root) { node in
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_IMAGE || type == CMARK_NODE_HTML_INLINE { imageNodes.append(node) }
+            filterTags(node)
+        }
+        rewriteImages(imageNodes, image)
         guard let cString = cmark_render_html(root, options) else { return "" }
         defer { free(cString) }
         var html = Substring(String(cString: cString))
@@ -162,6 +245,24 @@ enum CommonMark {
             }
         }
     }
+
+    /// Raw HTML tags that act on the page instead of showing in it, which the page's
+    /// Content-Security-Policy cannot stop: `<meta>` (`http-equiv="refresh"` leaves the
+    /// report for another address). As GFM's tag filter does for `<script>`, their `<`
+    /// becomes `&lt;`, so the tag shows as text. (`<form>` and `<base>` are stopped by the
+    /// policy's `form-action` and `base-uri`.)
+    private static func filterTags(_ node: OpaquePointer) {
+        let type = cmark_node_get_type(node)
+        guard type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE,
+              let literal = cmark_node_get_literal(node) else { return }
+        let html = String(cString: literal)
+        guard html.range(of: "<meta", options: .caseInsensitive) != nil else { return }
+        let filtered = filteredTag.stringByReplacingMatches(in: html, range: NSRange(html.startIndex..., in: html), withTemplate: "&lt;$1")
+        cmark_node_set_literal(node, filtered)
+    }
+
+    /// `<meta` followed by white space, `/` or `>` (not `<metadata>`), in any case.
+    private static let filteredTag = try! NSRegularExpression(pattern: "<(meta)(?=[\\s/>]|$)", options: [.caseInsensitive])
 
     /// Calls `visit` on entering every node below and including `root`.
     private static func walk(_ root: OpaquePointer, _ visit: (OpaquePointer) -> Void) {

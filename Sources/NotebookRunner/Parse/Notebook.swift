@@ -19,8 +19,11 @@ public struct Notebook: Sendable {
     public var equations: EquationTable
     /// Exercises, solutions and admonitions, in document order.
     public var blocks: [ProseBlock]
-    /// Errors that do not stop the run: unknown or duplicate equation labels, a solution to no exercise.
+    /// Errors that do not stop the run: unknown or duplicate equation labels, a solution to no exercise,
+    /// an image that cannot be embedded.
     public var errors: [Diagnostic]
+    /// The prose's images (`![alt](img/net.png)`), in document order.
+    public var images: [ProseImage] = []
 
     public init(file: String, name: String, frontMatter: FrontMatter, cells: [Cell], math: [MathSpan],
                 roles: [InlineRole], prose: String, warnings: [Diagnostic], equations: EquationTable = EquationTable(),

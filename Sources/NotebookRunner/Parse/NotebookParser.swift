@@ -8,7 +8,8 @@ import Foundation
 ///    info string starts with `{` become cells (`CellParser`).
 ///    Prose-level blocks (`{exercise}`, `{solution}`, `{note}`, …) lose their fences first, so
 ///    their content is parsed as notebook content; `{math}` blocks become display math.
-/// 3. `ProseScanner` sets math, `{eval}` and `{eq}` roles aside in every other line.
+/// 3. `ProseScanner` sets math, `{eval}` and `{eq}` roles aside in every other line; cmark then
+///    finds the prose's images (`ProseImage`), located in the notebook's text.
 /// 4. `EquationTable` numbers the labelled equations and resolves references to them.
 public enum NotebookParser {
     /// Parses the notebook at `url`, naming it `file` in diagnostics.
@@ -72,6 +73,7 @@ public enum NotebookParser {
         let cellStarts = cellBlocks.map(\.startLine)
         var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: protectedLines,
                                     cellsBefore: { line in cellStarts.filter { $0 < line }.count })
+        let images = ProseImage.find(in: prose, source: source)
         // Cells, {math} blocks and prose-level block fences become placeholder paragraphs.
         func replace(_ block: (start: Int, end: Int), with word: String) {
             // Keep the container prefix (list indentation, `>`), so the block stays where it was.
@@ -97,9 +99,11 @@ public enum NotebookParser {
         let equations = EquationTable.build(math: math, roles: scanner.references, cells: cells)
         errors += equations.diagnostics
         errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
-        return Notebook(file: source.file, name: Self.name(of: source.file), frontMatter: frontMatter, cells: cells,
-                        math: math, roles: scanner.roles, prose: prose.joined(separator: "\n"), warnings: warnings,
-                        equations: equations, blocks: proseBlocks, errors: errors)
+        var notebook = Notebook(file: source.file, name: Self.name(of: source.file), frontMatter: frontMatter, cells: cells,
+                                math: math, roles: scanner.roles, prose: prose.joined(separator: "\n"), warnings: warnings,
+                                equations: equations, blocks: proseBlocks, errors: errors)
+        notebook.images = images
+        return notebook
     }
 
     /// A `{math}` block as a display span: its body is the TeX, `:label:` numbers it.

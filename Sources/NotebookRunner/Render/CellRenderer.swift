@@ -11,7 +11,7 @@ struct CellRenderer {
         var facts = ["<span class=\"nb-directive\">{\(HTML.escape(cell.directive))}</span>"]
         if !cell.arguments.isEmpty { facts.append("<span class=\"nb-args\">\(HTML.escape(cell.arguments.joined(separator: " ")))</span>") }
         facts.append("<span class=\"nb-label\">\(HTML.escape(cell.label))</span>")
-        facts.append("<span class=\"nb-line\">line \(cell.location.line)</span>")
+        facts.append("<span class=\"nb-line\">\(strings.line(cell.location.line))</span>")
         var status = "<span class=\"nb-status\">\(result.status.rawValue)</span>"
         if !reproducible && (result.status == .ok || result.status == .error) {
             status += " <span class=\"nb-time\">\(Self.duration(result.seconds))</span>"
@@ -33,7 +33,7 @@ struct CellRenderer {
     func render(_ output: CellOutput, math: inout MathRenderer) -> String {
         switch output {
         case .derivation(let table):
-            return DerivationRenderer.html(table, math: &math)
+            return DerivationRenderer.html(table, math: &math, line: strings.line)
         case .text(let text):
             return "<pre class=\"nb-text\">\(HTML.escape(text))</pre>\n"
         case .table(let table):

@@ -181,6 +181,57 @@ struct CellStrings: Sendable {
     var formulaA: String { pick("formula a", "公式 a") }
     var numericN: String { pick("numeric n", "数值 n") }
 
+    // MARK: the names {gradcheck}, {derive} and {eval} bind
+
+    /// "X, y, Y, N: 32 rows of mnist train (seed 0), pixels / 255"; `allOf` is the row count
+    /// asked for when the split has fewer rows.
+    func batchBinding(rows: Int, of dataset: String, split: String, allOf asked: String?, seed: UInt64, scale: Double) -> String {
+        let pixels = scale == 1.0 / 255 ? pick("pixels / 255", "像素 / 255")
+            : scale == 1 ? pick("raw pixel values 0…255, as the model was trained (:normalize: false)",
+                                "原始像素值 0…255，与模型训练时一致（:normalize: false）")
+            : pick("pixels × \(scale), the model's input scale", "像素 × \(scale)，即模型的输入缩放")
+        let all = asked.map { pick(" — all of them: :samples: asked for \($0)", "（全部：:samples: 要的是 \($0) 行）") } ?? ""
+        return pick("X, y, Y, N: \(rows) rows of \(dataset) \(split)\(all) (seed \(seed)), \(pixels)",
+                    "X, y, Y, N：\(dataset) \(splitName(split))的 \(rows) 行\(all)（种子 \(seed)），\(pixels)")
+    }
+    func parameterBinding(_ names: String, model: String) -> String {
+        pick("\(names): the values of \(model)", "\(names)：\(model)的当前值")
+    }
+    func randomParameters(sd: Double, seed: UInt64, shape: String) -> String {
+        pick("W, b: random normal, standard deviation \(sd) (seed \(seed)), W is \(shape)",
+             "W, b：随机正态分布，标准差 \(sd)（种子 \(seed)），W 是 \(shape)")
+    }
+
+    // MARK: {derive}
+
+    /// The chain's caption: what it was checked on, and how.
+    func derivationChecked(on values: String, tolerance: String) -> String {
+        pick("checked on \(values); each line against the line above that held, within \(tolerance)",
+             "在 \(values) 上核对；每行与上面最近一条成立的行比较，容差 \(tolerance)")
+    }
+    func seed(_ seed: UInt64) -> String { pick(" (seed \(seed))", "（种子 \(seed)）") }
+    /// Between the descriptions of a caption's groups of values.
+    var separator: String { pick("; ", "；") }
+    var scalar: String { pick("scalar", "标量") }
+    func normal(_ sd: String) -> String { pick("normal(σ = \(sd))", "正态分布（σ = \(sd)）") }
+    func uniform(_ low: String, _ high: String) -> String { pick("uniform(\(low), \(high))", "均匀分布（\(low), \(high)）") }
+    func labels(upTo last: Int) -> String { pick("labels 0…\(last)", "标签 0…\(last)") }
+    func line(_ number: Int) -> String { pick("line \(number)", "第 \(number) 行") }
+    var firstLineOfChain: String { pick("the first line of the chain", "推导链的第一行") }
+    var centralDifferences: String { pick("central differences", "中心差分") }
+    var theLineAbove: String { pick("the line above", "上一行") }
+    func equals(_ reference: String, tolerance: String, error: String) -> String {
+        pick("equals \(reference) within \(tolerance): relative error \(error)",
+             "与\(reference)相等，容差 \(tolerance)：相对误差 \(error)")
+    }
+    /// After the ✘ of the step a `:expect: fail` chain wanted to fail.
+    var caught: String { pick("caught", "被查出") }
+    func entriesDifferingMost(line: Int, from reference: String) -> String {
+        pick("line \(line): the entries that differ most from \(reference)", "第 \(line) 行：与\(reference)差得最多的项")
+    }
+    var thisLine: String { pick("this line", "本行") }
+    var difference: String { pick("difference", "差") }
+
     // MARK: {show}
 
     func wroteFiles(_ count: Int, kind: String, folder: String, example: String) -> String {

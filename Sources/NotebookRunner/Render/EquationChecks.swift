@@ -56,14 +56,15 @@ struct EquationChecks: Sendable {
     var checkedCount: Int { table.equations.filter { verdict($0.label).status != .unchecked }.count }
     var failedCount: Int { table.equations.filter { verdict($0.label).status == .failed }.count }
 
-    /// "12 equations, 7 checked, 0 failed", or nil without numbered equations.
-    var summary: String? {
+    /// "12 equations, 7 checked, 0 failed" in the page's language, or nil without numbered equations.
+    func summary(_ strings: ReportStrings = ReportStrings(language: "en")) -> String? {
         guard total > 0 else { return nil }
-        return "\(total) equation\(total == 1 ? "" : "s"), \(checkedCount) checked, \(failedCount) failed"
+        return strings.equationSummary(total, checkedCount, failedCount)
     }
 
-    /// The mark shown next to a checked equation's number: "✔ 2.1e-10" or "✘ 0.42".
-    func mark(_ label: String) -> (symbol: String, text: String, tooltip: String)? {
+    /// The mark shown next to a checked equation's number: "✔ 2.1e-10" or "✘ 0.42", and its
+    /// tooltip in the page's language.
+    func mark(_ label: String, strings: ReportStrings = ReportStrings(language: "en")) -> (symbol: String, text: String, tooltip: String)? {
         let verdict = verdict(label)
         let error = verdict.relativeError.map { $0.isFinite ? String(format: "%.1e", $0) : "\($0)" }
         let by = verdict.cells.joined(separator: ", ")
@@ -71,11 +72,9 @@ struct EquationChecks: Sendable {
         case .unchecked:
             return nil
         case .checked:
-            return ("✔", "✔" + (error.map { " " + $0 } ?? ""),
-                    "checked by \(by)" + (error.map { ": relative error \($0)" } ?? ""))
+            return ("✔", "✔" + (error.map { " " + $0 } ?? ""), strings.checkedBy(by, error))
         case .failed:
-            return ("✘", "✘" + (error.map { " " + $0 } ?? ""),
-                    "the check by \(by) failed" + (error.map { ": relative error \($0)" } ?? ""))
+            return ("✘", "✘" + (error.map { " " + $0 } ?? ""), strings.checkFailed(by, error))
         }
     }
 }

@@ -8,6 +8,7 @@
 struct EquationRenderer {
     let notebook: Notebook
     let checks: EquationChecks
+    var strings = ReportStrings(language: "en")
 
     private var table: EquationTable { notebook.equations }
 
@@ -67,7 +68,7 @@ struct EquationRenderer {
         var side = ""
         for equation in equations {
             let number = equation.row == nil && !equation.tagged ? "(\(HTML.escape(equation.number)))" : ""
-            let mark = checks.mark(equation.label).map {
+            let mark = checks.mark(equation.label, strings: strings).map {
                 "<span class=\"nb-eqcheck nb-eqcheck-\($0.symbol == "✔" ? "ok" : "failed")\" title=\"\(HTML.escape($0.tooltip))\">\(HTML.escape($0.text))</span>"
             } ?? ""
             guard !number.isEmpty || !mark.isEmpty else { continue }
@@ -84,7 +85,7 @@ struct EquationRenderer {
             return "<span class=\"nb-eqref-error\" title=\"unknown equation label '\(HTML.escape(label))'\">(??)</span>"
         }
         let text = style == .parenthesized ? "(\(equation.number))" : equation.number
-        let title = "Equation (\(equation.number))" + (checks.mark(label).map { ": \($0.symbol) \($0.tooltip)" } ?? ": not checked by any cell")
+        let title = strings.equation(equation.number) + (checks.mark(label, strings: strings).map { "\($0.symbol) \($0.tooltip)" } ?? strings.notChecked)
         return "<a class=\"nb-eqref\" href=\"#\(HTML.escape(EquationTable.anchor(label)))\" title=\"\(HTML.escape(title))\">\(HTML.escape(text))</a>"
     }
 

@@ -3,7 +3,8 @@ import TeXMath
 
 /// Renders a run into one self-contained HTML page: header, table of contents,
 /// prose with math, and every cell with its outputs. The page loads nothing: a
-/// Content-Security-Policy forbids any fetch, images are data URIs, CSS is inline.
+/// Content-Security-Policy forbids any fetch, images are data URIs, CSS is inline
+/// (`allowsRemoteImages` lets it fetch https images, and only those).
 public struct HTMLRenderer: Sendable {
     /// Leave out times and anything else that changes between identical runs.
     public var reproducible: Bool
@@ -11,11 +12,15 @@ public struct HTMLRenderer: Sendable {
     /// Embed the math font, and on pages with CJK text a CJK font, each cut to the glyphs used, so
     /// formulas look like TeX and Chinese reads on machines without those fonts.
     public var embedsFonts: Bool
+    /// Keep the prose's https images and let the page fetch them (`--allow-remote-images`).
+    public var allowsRemoteImages: Bool
 
-    public init(reproducible: Bool = false, version: String = NBRun.version, embedsFonts: Bool = true) {
+    public init(reproducible: Bool = false, version: String = NBRun.version, embedsFonts: Bool = true,
+                allowsRemoteImages: Bool = false) {
         self.reproducible = reproducible
         self.version = version
         self.embedsFonts = embedsFonts
+        self.allowsRemoteImages = allowsRemoteImages
     }
 
     /// The page, and the warnings rendering produced (e.g. unknown TeX commands).
@@ -26,12 +31,12 @@ public struct HTMLRenderer: Sendable {
         let strings = ReportStrings(language: language)
         let cells = CellRenderer(reproducible: reproducible, strings: strings)
         let checks = EquationChecks(run)
-        let equations = EquationRenderer(notebook: notebook, checks: checks)
+        let equations = EquationRenderer(notebook: notebook, checks: checks, strings: strings)
         let blocks = ProseBlockRenderer(blocks: notebook.blocks, language: language)
         // Cells first, with math of their own (a {derive} chain); the font covers both.
         var cellMath = MathRenderer()
         let cellHTML = run.cells.map { cells.render($0, math: &cellMath) }
-        let prose = ProseRenderer.render(notebook, math: &math, equations: equations, cellHTML: { index in
+        let prose = ProseRenderer.render(notebook, math: &math, equations: equations, strings: strings, cellHTML: { index in
             index < cellHTML.count ? cellHTML[index] : ""
         }, roleHTML: { index in
             switch run.inlineValues[index] {
@@ -43,7 +48,7 @@ public struct HTMLRenderer: Sendable {
             }
         }, blockHTML: blocks.html)
 
-        var body = header(run, equations: checks)
+        var body = header(run, equations: checks, strings: strings)
         body += tableOfContents(prose.headings, title: strings.contents)
         body += "<main>\n\(prose.html)\n</main>\n"
         body += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
@@ -54,15 +59,17 @@ public struct HTMLRenderer: Sendable {
         return (page, math.warnings)
     }
 
-    /// The page around `body`: head with the inline stylesheet and a policy that forbids every fetch.
+    /// The page around `body`: head with the inline stylesheet and a policy that forbids every
+    /// fetch (but of https images, when `allowsRemoteImages`).
     private func shell(language: String, title: String, extraCSS: String, body: String) -> String {
-        """
+        let images = allowsRemoteImages ? "data: https:" : "data:"
+        return """
         <!DOCTYPE html>
         <html lang="\(HTML.escape(language))">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src \(images); style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'">
         <meta name="generator" content="nbrun \(HTML.escape(version))">
         <title>\(HTML.escape(title))</title>
         <style>
@@ -79,7 +86,7 @@ public struct HTMLRenderer: Sendable {
         """
     }
 
-    private func header(_ run: RunResult, equations: EquationChecks) -> String {
+    private func header(_ run: RunResult, equations: EquationChecks, strings: ReportStrings) -> String {
         let matter = run.notebook.frontMatter
         var html = "<header class=\"nb-header\">\n<h1>\(HTML.escape(run.notebook.title))</h1>\n"
         let meta = [matter.authors.joined(separator: ", "), matter.date ?? ""].filter { !$0.isEmpty }
@@ -95,7 +102,7 @@ public struct HTMLRenderer: Sendable {
         if counts[.error, default: 0] > 0 { summary.append("<span class=\"nb-failed\">\(counts[.error]!) failed</span>") }
         if !reproducible { summary.append(CellRenderer.duration(run.seconds)) }
         html += "<p class=\"nb-summary\">\(summary.joined(separator: " · "))</p>\n"
-        if let line = equations.summary {
+        if let line = equations.summary(strings) {
             let failed = equations.failedCount > 0 ? " nb-failed" : ""
             html += "<p class=\"nb-summary nb-equation-summary\(failed)\">\(HTML.escape(line))</p>\n"
         }

@@ -10,9 +10,10 @@ struct ProseRenderer {
     }
 
     /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`.
-    static func render(_ notebook: Notebook, math: inout MathRenderer, equations: EquationRenderer,
+    static func render(_ notebook: Notebook, math: inout MathRenderer, equations: EquationRenderer, strings: ReportStrings = ReportStrings(language: "en"),
                        cellHTML: (Int) -> String, roleHTML: (Int) -> String, blockHTML: (Int, _ opening: Bool) -> String) -> Output {
-        let (plain, headings) = CommonMark.renderHTML(notebook.prose)
+        let images = imageRewrites(notebook.images, strings: strings)
+        let (plain, headings) = CommonMark.renderHTML(notebook.prose) { images[$0] }
         let html = CodeHighlighter.highlightBlocks(in: plain)
         var mathHTML: [Int: String] = [:]
         func substitute(_ text: String, allowBlocks: Bool) -> String {
@@ -40,5 +41,26 @@ struct ProseRenderer {
         let body = substitute(html, allowBlocks: true)
         let toc = headings.map { ($0.level, substitute(HTML.escape($0.text), allowBlocks: false), $0.anchor) }
         return Output(html: body, headings: toc)
+    }
+
+    /// What each image source becomes: its data URI, or (when it cannot be shown) the error in
+    /// its place, or for a remote image the page may not fetch, a link to it with the warning.
+    /// An https image the page may fetch, or a `data:` source, stays as written.
+    private static func imageRewrites(_ images: [ProseImage], strings: ReportStrings) -> [String: CommonMark.ImageRewrite] {
+        var rewrites: [String: CommonMark.ImageRewrite] = [:]
+        for image in images where rewrites[image.source] == nil {
+            switch image.content {
+            case .embedded(let dataURI)?:
+                rewrites[image.source] = .source(dataURI)
+            case .failed(let diagnostic)?:
+                rewrites[image.source] = .html("<span class=\"nb-inline-error\" role=\"alert\" title=\"\(HTML.escape(diagnostic.description))\">⚠ \(HTML.escape(diagnostic.headline))</span>")
+            case .remote(allowed: false)?:
+                let link = HTML.escape(image.source)
+                rewrites[image.source] = .html("<a class=\"nb-image-remote\" href=\"\(link)\">⚠ \(HTML.escape(strings.remoteImage)): \(link)</a>")
+            case .remote(allowed: true)?, nil:
+                break
+            }
+        }
+        return rewrites
     }
 }

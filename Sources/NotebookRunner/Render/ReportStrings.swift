@@ -3,17 +3,43 @@
 struct ReportStrings: Sendable {
     var contents: String
     var notRun: String
+    /// Before the address of a remote image the page does not fetch.
+    var remoteImage: String
     var renderedBy: @Sendable (_ version: String, _ file: String) -> String
+    /// "line 12" / "第 12 行": where a cell or a line of a `{derive}` chain is written.
+    var line: @Sendable (_ number: Int) -> String
+    /// The header's count of numbered equations: "12 equations, 7 checked, 0 failed".
+    var equationSummary: @Sendable (_ total: Int, _ checked: Int, _ failed: Int) -> String
+    /// An equation mark's tooltip: "checked by CELLS: relative error E", or that the check failed.
+    var checkedBy: @Sendable (_ cells: String, _ error: String?) -> String
+    var checkFailed: @Sendable (_ cells: String, _ error: String?) -> String
+    /// A reference's tooltip: "Equation (3): " followed by the mark's tooltip, or `notChecked`.
+    var equation: @Sendable (_ number: String) -> String
+    var notChecked: String
 
     init(language: String) {
         if language.lowercased().hasPrefix("zh") {
             contents = "目录"
             notRun = "未运行：前面的单元格出错了。"
+            remoteImage = "未载入的远程图片"
             renderedBy = { "由 nbrun \($0) 从 \($1) 生成。" }
+            line = { "第 \($0) 行" }
+            equationSummary = { "\($0) 个公式，\($1) 个已核对，\($2) 个未通过" }
+            checkedBy = { "由 \($0) 核对" + ($1.map { "：相对误差 \($0)" } ?? "") }
+            checkFailed = { "\($0) 的核对未通过" + ($1.map { "：相对误差 \($0)" } ?? "") }
+            equation = { "公式 (\($0))：" }
+            notChecked = "没有单元格核对它"
         } else {
             contents = "Contents"
             notRun = "Not run: an earlier cell failed."
+            remoteImage = "remote image, not fetched"
             renderedBy = { "Rendered by nbrun \($0) from \($1)." }
+            line = { "line \($0)" }
+            equationSummary = { "\($0) equation\($0 == 1 ? "" : "s"), \($1) checked, \($2) failed" }
+            checkedBy = { "checked by \($0)" + ($1.map { ": relative error \($0)" } ?? "") }
+            checkFailed = { "the check by \($0) failed" + ($1.map { ": relative error \($0)" } ?? "") }
+            equation = { "Equation (\($0)): " }
+            notChecked = "not checked by any cell"
         }
     }
 }

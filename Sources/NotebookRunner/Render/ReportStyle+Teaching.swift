@@ -7,8 +7,8 @@ extension ReportStyle {
     .nb-equation { display: flex; align-items: center; gap: .8rem; }
     .nb-equation-body { flex: 1 1 auto; min-width: 0; overflow-x: auto; overflow-y: hidden; text-align: center; }
     .nb-equation-side { flex: 0 0 auto; display: flex; flex-direction: column; align-items: flex-end; gap: .2rem; white-space: nowrap; }
-    .nb-eqno { font-variant-numeric: tabular-nums; }
-    .nb-eqcheck { font: .72rem system-ui, sans-serif; margin-left: .35rem; padding: .05rem .35rem; border-radius: 999px; border: 1px solid currentColor; vertical-align: .15em; }
+    .nb-eqno { font-variant-numeric: tabular-nums; display: inline-flex; flex-direction: row-reverse; align-items: center; gap: .45rem; }
+    .nb-eqcheck { font: .72rem system-ui, sans-serif; padding: .05rem .35rem; border-radius: 999px; border: 1px solid currentColor; }
     .nb-eqcheck-ok { color: var(--ok); }
     .nb-eqcheck-failed { color: var(--err); font-weight: 600; }
     a.nb-eqref { text-decoration: none; }

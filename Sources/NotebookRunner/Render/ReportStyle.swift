@@ -88,6 +88,7 @@ enum ReportStyle {
     .math-display { display: block; overflow-x: auto; overflow-y: hidden; margin: .8rem 0; text-align: center; }
     .nb-inline-value { font-variant-numeric: tabular-nums; }
     .nb-inline-error { color: var(--err); font-family: "nbrun CJK", monospace; }
+    .nb-image-remote { background: var(--warn-bg); border-radius: 3px; padding: 0 .3em; overflow-wrap: anywhere; }
     footer.nb-footer { margin-top: 3rem; font: .78rem "nbrun CJK", system-ui, sans-serif; color: var(--muted); border-top: 1px solid var(--border); padding-top: .6rem; }
     .hl-w { color: var(--hl-keyword); font-weight: 600; } .hl-s { color: var(--hl-string); }
     .hl-c { color: var(--hl-comment); font-style: italic; } .hl-n { color: var(--hl-number); }

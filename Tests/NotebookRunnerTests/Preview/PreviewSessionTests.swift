@@ -37,4 +37,26 @@ struct PreviewSessionTests {
         #expect(session.page.cells == [.ok], "the cell that read the changed file runs again")
         #expect(session.page.version == 3)
     }
+
+    @Test func anEmbeddedImageIsWatchedAndItsChangeReRendersWithoutRunningCells() throws {
+        let folder = try DataFixtures.temporaryDirectory("preview-image")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let image = folder.appendingPathComponent("img/net.png")
+        let notebook = folder.appendingPathComponent("nb.md")
+        try "# Net\n\n![a net](img/net.png)\n\n```{eval}\n1 + 1\n```\n".write(to: notebook, atomically: true, encoding: .utf8)
+        let settings = RunSettings(outputDirectory: folder.appendingPathComponent("out"), reproducible: true)
+        let session = PreviewSession(notebook: notebook, file: "nb.md",
+                                     pipeline: Pipeline(settings: settings, progress: ProgressReporter(mode: .silent)))
+        session.render()
+        #expect(session.watchedFiles.map(\.path) == [notebook.path, image.path], "a missing image is watched for")
+        #expect(session.page.html.contains("not found"))
+        #expect(!session.changed())
+
+        try FileManager.default.createDirectory(at: image.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(ProseImageTests.png).write(to: image)
+        #expect(session.changed())
+        session.render()
+        #expect(session.page.cells == [.cached], "an image is prose: no cell runs")
+        #expect(session.page.html.contains("<img src=\"data:image/png;base64,\(Data(ProseImageTests.png).base64EncodedString())\""))
+    }
 }

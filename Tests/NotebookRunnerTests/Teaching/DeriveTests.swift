@@ -91,6 +91,21 @@ import Testing
         #expect(html.contains("<span class=\"nb-eqcheck nb-eqcheck-ok\" title=\"checked by ce: relative error"))
     }
 
+    @Test func aChinesePageWritesTheChainAndTheEquationMarksInChinese() throws {
+        let text = "---\nlang: zh\n---\n" + Self.notebook(Self.chain, options: [":checks: grad"])
+            + "\n\n见 {eq}`grad`。\n\n$$\\nabla_A J = P - Y$$ (grad)\n"
+        let run = Executor(registry: .standard, settings: testSettings()).run(try parseNotebook(text))
+        let html = HTMLRenderer(reproducible: true, embedsFonts: false).render(run).html
+        #expect(html.contains("1 个公式，1 个已核对，0 个未通过"))
+        #expect(html.contains("在 A: 8×10, 正态分布（σ = 2）；y: 8, 标签 0…9（种子 0） 上核对；每行与上面最近一条成立的行比较，容差 1.00e-06"))
+        #expect(html.contains("<span class=\"nb-derive-line\">第 12 行</span>"))
+        #expect(html.contains("title=\"与中心差分相等，容差 1.00e-06：相对误差"))
+        #expect(html.contains("title=\"公式 (1)：✔ 由 ce 核对：相对误差"))
+        for english in ["checked on", ">line ", "equals ", "equations,", "relative error", "Equation ("] {
+            #expect(!html.contains(english), "\(english)")
+        }
+    }
+
     @Test func givenDeclarationsAreValidatedWhereTheyAreWritten() throws {
         #expect(throws: Diagnostic.self) { try GivenTensors.parse("A 8×", at: SourceLocation(file: "nb.md", line: 2, column: 9)) }
         do {

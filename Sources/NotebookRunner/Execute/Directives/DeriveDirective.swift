@@ -71,16 +71,17 @@ public struct DeriveDirective: Directive {
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
+        let words = context.words
         var scope: ExpressionScope
         var description: String
         if let given {
             scope = ExpressionScope(values: given.draw(seed: seed), metrics: context.state.metrics)
-            description = "checked on " + given.description + " (seed \(seed))"
+            description = given.description(words: words) + words.seed(seed)
         } else {
             try context.checkBindingsFit(samples: samples)
-            let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed)
+            let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, words: words)
             scope = bindings.scope
-            description = "checked on " + bindings.descriptions.joined(separator: "; ")
+            description = bindings.descriptions.joined(separator: words.separator)
         }
         // Definitions are evaluated up front so that a mistake in one is reported at its line.
         var definitionScope = scope
@@ -98,8 +99,8 @@ public struct DeriveDirective: Directive {
             let expression = ParsedExpression(source: "", root: node, origin: cell.location)
             return (try? definitionScope.evaluate(expression))?.isScalar ?? false
         })
-        outputs.append(.derivation(DerivationTable(rows: rows(steps, firstFailure: firstFailure, tex: tex),
-                                                   caption: description + "; each line against the line above that held, within \(DerivationCheck.format(tolerance))")))
+        outputs.append(.derivation(DerivationTable(rows: rows(steps, firstFailure: firstFailure, tex: tex, words: words),
+                                                   caption: words.derivationChecked(on: description, tolerance: DerivationCheck.format(tolerance)))))
         let checked = steps.compactMap(\.relativeError).filter(\.isFinite)
         outputs.record("lines", Double(steps.count))
         outputs.record("failed_lines", Double(steps.filter { $0.verdict == .fails || $0.verdict == .error }.count))
@@ -116,10 +117,10 @@ public struct DeriveDirective: Directive {
         let step = steps[firstFailure]
         outputs.record("first_failure_line", Double(step.line.location.line))
         if !step.worst.isEmpty {
-            let against = step.comparedWith == "central differences" ? "central differences" : "the line above"
+            let against = step.comparedWith == .centralDifferences ? words.centralDifferences : words.theLineAbove
             outputs.append(.table(.numeric(
-                caption: "line \(step.line.location.line): the entries that differ most from \(against)",
-                header: ["entry", against, "this line", "difference"],
+                caption: words.entriesDifferingMost(line: step.line.location.line, from: against),
+                header: [words.entry, against, words.thisLine, words.difference],
                 rows: step.worst.map { entry in
                     [Self.entryName(entry.index, shape: step.shape), TensorFormatter.significant(entry.expected, 6),
                      TensorFormatter.significant(entry.actual, 6), TensorFormatter.significant(entry.actual - entry.expected, 3)]
@@ -147,7 +148,7 @@ public struct DeriveDirective: Directive {
                       hint: hint)
     }
 
-    private func rows(_ steps: [DerivationCheck.Step], firstFailure: Int?, tex: ExpressionTeX) -> [DerivationTable.Row] {
+    private func rows(_ steps: [DerivationCheck.Step], firstFailure: Int?, tex: ExpressionTeX, words: CellStrings) -> [DerivationTable.Row] {
         let chainName: String? = {
             if case .start(let name?) = program.lines.first?.kind { return name }
             return nil
@@ -169,14 +170,20 @@ public struct DeriveDirective: Directive {
             var detail: String
             switch step.verdict {
             case .start:
-                (verdict, mark, detail) = (.start, "", "the first line of the chain")
+                (verdict, mark, detail) = (.start, "", words.firstLineOfChain)
             case .holds:
                 verdict = .holds
                 mark = "✔ " + error
-                detail = "equals \(step.comparedWith ?? "the line above") within \(DerivationCheck.format(tolerance)): relative error \(error)"
+                let against: String
+                switch step.comparedWith {
+                case .line(let number)?: against = words.line(number)
+                case .centralDifferences?: against = words.centralDifferences
+                case nil: against = words.theLineAbove
+                }
+                detail = words.equals(against, tolerance: DerivationCheck.format(tolerance), error: error)
             case .fails:
                 verdict = expectFailure && index == firstFailure ? .caught : .fails
-                mark = "✘ " + error + (verdict == .caught ? " caught" : "")
+                mark = "✘ " + error + (verdict == .caught ? " " + words.caught : "")
                 detail = (step.problem ?? "") + (step.hints.isEmpty ? "" : ". " + step.hints.joined(separator: "; "))
             case .error:
                 (verdict, mark, detail) = (.error, "✘ error", step.problem ?? "")

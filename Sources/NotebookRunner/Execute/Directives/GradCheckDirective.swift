@@ -160,7 +160,7 @@ public struct GradCheckDirective: Directive {
             return model
         }
         try context.checkBindingsFit(samples: samples)
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split, model: model)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split, model: model, words: context.words)
         let scope = {
             var scope = bindings.scope
             scope.limits = context.evaluationLimits
@@ -262,7 +262,7 @@ public struct GradCheckDirective: Directive {
     /// The gradient of J = −(1/N) Σ ln P_{n,y_n} with respect to the logits: (P − Y)/N.
     private func checkCrossEntropy(in context: ExecutionContext) throws -> GradientCheckReport {
         try context.checkBindingsFit(samples: samples)
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split, words: context.words)
         var generator = Xoshiro256StarStar(seed: seed ^ 0xA11)
         let classes = bindings.scope["Y"]?.cols ?? 10
         let labels: [Int]
@@ -296,7 +296,7 @@ public struct GradCheckDirective: Directive {
     /// The model's gradient Xᵀ(P − Y)/N and Σ(P − Y)/N on a batch of the training split.
     private func checkSoftmaxRegression(in context: ExecutionContext) throws -> GradientCheckReport {
         try context.checkBindingsFit(samples: samples)
-        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split, words: context.words)
         guard let x = bindings.scope["X"], let y = bindings.scope["y"], let w = bindings.scope["W"], let b = bindings.scope["b"] else {
             throw Diagnostic.error("{gradcheck} softmax-regression needs data: no data set is loaded", at: cell.directiveLocation,
                                    hint: "add a {load} cell before this one")

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Reads the images of a notebook's prose into the report: each local file becomes a `data:`
+/// URI, so the page stays one self-contained file.
+///
+/// A relative path starts at the notebook's folder. Only regular files are read (a device or
+/// a FIFO is refused by its type), at most `DisplaySize.maxEmbeddedImageBytes` each; the type
+/// comes from the file's first bytes (PNG, JPEG, GIF, WebP, SVG) and must be the one its name
+/// promises. A missing, unreadable, mistyped or oversized image is an error at the image; an
+/// `http(s)://` image a warning, since the page's policy lets it fetch nothing — unless
+/// `allowsRemote` (`--allow-remote-images`), which keeps https images as they are.
+enum ProseImageLoader {
+    /// Resolves every image of `notebook`, adding their errors and warnings to the notebook's.
+    static func load(_ notebook: inout Notebook, folder: URL, allowsRemote: Bool) {
+        guard !notebook.images.isEmpty else { return }
+        var loaded: [String: (file: URL?, content: ProseImage.Content?)] = [:]
+        for index in notebook.images.indices {
+            let image = notebook.images[index]
+            let result = loaded[image.source] ?? resolve(image.source, folder: folder, allowsRemote: allowsRemote)
+            loaded[image.source] = result
+            notebook.images[index].file = result.file
+            var content = result.content
+            if case .failed(let diagnostic)? = content {
+                let located = Diagnostic(diagnostic.severity, diagnostic.message, at: image.location, hint: diagnostic.hint)
+                content = .failed(located)
+                notebook.errors.append(located)
+            }
+            if case .remote(let allowed)? = content, let warning = remoteWarning(image.source, allowed: allowed) {
+                notebook.warnings.append(Diagnostic(.warning, warning.message, at: image.location, hint: warning.hint))
+            }
+            notebook.images[index].content = content
+        }
+        notebook.errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
+    }
+
+    /// What `source` shows, and the file it names.
+    private static func resolve(_ source: String, folder: URL, allowsRemote: Bool) -> (file: URL?, content: ProseImage.Content?) {
+        let lowered = source.lowercased()
+        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return (nil, .remote(allowed: allowsRemote)) }
+        if lowered.hasPrefix("data:") { return (nil, nil) }
+        if source.isEmpty {
+            return (nil, .failed(.error("the image has no source", hint: "write the path of the image file, e.g. ![a network](img/net.png)")))
+        }
+        if let colon = source.firstIndex(of: ":"), source[..<colon].count > 1,
+           source[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) {
+            return (nil, .failed(.error("image '\(source)' is a \(source[..<colon]): address, which a report cannot embed",
+                                        hint: "name the image file by its path (relative to the notebook's folder), or use an https:// address")))
+        }
+        let path = source.removingPercentEncoding ?? source
+        let file = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)).standardizedFileURL
+        do {
+            return (file, .embedded(dataURI: try dataURI(of: file, source: source, folder: folder)))
+        } catch {
+            return (file, .failed((error as? Diagnostic) ?? .error("image '\(source)' cannot be read: \(FileSystemError.cause(of: error))")))
+        }
+    }
+
+    /// The `data:` URI of the image file at `file`, checked for type and size.
+    private static func dataURI(of file: URL, source: String, folder: URL) throws -> String {
+        let subject = "image '\(source)'"
+        var info = stat()
+        guard stat(file.path, &info) == 0 else {
+            let cause = errno
+            if cause == ENOENT || cause == ENOTDIR {
+                throw Diagnostic.error("\(subject) not found (looked in \(file.path))",
+                                       hint: "an image's path starts at the notebook's folder (\(folder.standardizedFileURL.path)); check the name and its upper and lower case")
+            }
+            throw Diagnostic.error("\(subject) cannot be read: \(String(cString: strerror(cause))) (\(file.path))",
+                                   hint: "check the path and its permissions")
+        }
+        try FileBytes.requireRegular(info.st_mode, subject: subject,
+                                     hint: "an image must be a regular file (PNG, JPEG, GIF, WebP or SVG)")
+        let limit = DisplaySize.maxEmbeddedImageBytes
+        guard Int(info.st_size) <= limit else {
+            throw tooLarge(subject, bytes: Int(info.st_size), limit: limit)
+        }
+        let bytes = try FileBytes(file, role: "image", displayName: source, gunzips: false).read(limit: limit + 1)
+        guard bytes.count <= limit else { throw tooLarge(subject, bytes: bytes.count, limit: limit) }
+        let named = ImageFormat(extension: file.pathExtension)
+        guard let format = ImageFormat(sniffing: bytes) else {
+            let start = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
+            throw Diagnostic.error("\(subject) is not a PNG, JPEG, GIF, WebP or SVG file (it starts with \(bytes.isEmpty ? "nothing: it is empty" : start))",
+                                   hint: "a report embeds those five types; save the image as PNG (or JPEG for a photograph)")
+        }
+        if let named, named != format {
+            throw Diagnostic.error("\(subject) holds a \(format.rawValue) image, but its name says \(named.rawValue)",
+                                   hint: "rename the file to ." + format.extensions[0] + " (and the link with it), or save it as \(named.rawValue)")
+        }
+        return "data:\(format.mediaType);base64," + Data(bytes).base64EncodedString()
+    }
+
+    private static func tooLarge(_ subject: String, bytes: Int, limit: Int) -> Diagnostic {
+        .error("\(subject) is \(MemoryBudget.describeBytes(bytes)), more than the \(MemoryBudget.describe(bytes: Double(limit))) one embedded image may take",
+               hint: "make it smaller: fewer pixels, or JPEG or WebP for a photograph")
+    }
+
+    /// The warning for a remote image (nil: none, it is fetched as the author asked).
+    private static func remoteWarning(_ source: String, allowed: Bool) -> (message: String, hint: String)? {
+        if !allowed {
+            return ("image '\(source)' is remote: the report will not fetch it (the page loads nothing from elsewhere)",
+                    "download it next to the notebook and give its path, or render with --allow-remote-images to let the page fetch it")
+        }
+        guard source.lowercased().hasPrefix("http://") else { return nil }
+        return ("image '\(source)' is plain http: even with --allow-remote-images the page fetches remote images only over https",
+                "use its https:// address, or download it next to the notebook and give its path")
+    }
+}
