@@ -88,7 +88,7 @@ math-gallery:
 	  --window-size=1100,3300 file://$(abspath $(OUT))/math-gallery.html
 
 # Fuzzing: each libFuzzer harness for FUZZ_SECONDS (FUZZ_HARNESSES picks some), seeded from the
-# notebooks, test fixtures and Sources/Fuzz/Seeds, with dictionaries of directive and expression
+# notebooks, test fixtures, Sources/Fuzz/Seeds and long, deeply nested generated seeds, with dictionaries of directive and expression
 # syntax. Swift code gets coverage counters only with -sanitize-coverage (-sanitize=fuzzer alone
 # instruments the C libraries). Inputs up to FUZZ_MAX_LEN bytes (deep nesting needs tens of KB);
 # whole renders run under -rss_limit_mb. Leak checks are off (the Swift runtime keeps caches). Crashes land in .build-fuzz/crashes/; the run fails if any harness crashed.
@@ -108,6 +108,7 @@ fuzz:
 	cp Sources/Fuzz/Seeds/expression/* $(FUZZ_CORPUS)/expression/
 	cat $(FUZZ_DICT)/notebook.dict $(FUZZ_DICT)/expression.dict > .build-fuzz/notebook-and-expression.dict
 	python3 -c 'import struct,gzip; d=struct.pack(">IIII",2051,2,2,2)+bytes(range(8)); open("$(FUZZ_CORPUS)/idx/images","wb").write(d); open("$(FUZZ_CORPUS)/idx/images.gz","wb").write(gzip.compress(d)); open("$(FUZZ_CORPUS)/idx/labels","wb").write(struct.pack(">II",2049,2)+bytes([3,7]))'
+	python3 Sources/Fuzz/Seeds/make-deep-seeds.py $(FUZZ_CORPUS)
 	grep -v '^#' Tests/TeXMathTests/Fixtures/golden-cases.txt | awk -F' [|] ' 'NF==3 {print $$3 > "$(FUZZ_CORPUS)/tex/case" NR}'
 	failed=""; for harness in $(FUZZ_HARNESSES); do \
 	  case $$harness in \

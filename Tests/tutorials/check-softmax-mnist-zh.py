@@ -11,7 +11,10 @@ The render this expects (the first 8,000 test images train, the last 2,000 evalu
 Prints one line per check and a final line "N passed, M failed"; exits 1 when a check fails.
 """
 import json
+import os
 import sys
+
+from equation_marks import check_equation_marks, check_forward_reference
 
 
 def main(argv):
@@ -26,7 +29,7 @@ def main(argv):
     def metric(label, name):
         return cells.get(label, {}).get("metrics", {}).get(name)
 
-    def check(description, condition, detail):
+    def check(description, condition, detail=""):
         results.append(bool(condition))
         print(f"{'PASS' if condition else 'FAIL'}  {description}: {detail}")
 
@@ -85,6 +88,13 @@ def main(argv):
     # The exercise on label smoothing is answered by a gradient check.
     in_range("smoothing", "passed", 1, 1)
     in_range("smoothing", "W_relative_error", 0, 1e-6)
+
+    # Every equation a check proves shows ✔ next to its number; the header counts them in Chinese.
+    html_path = os.path.splitext(argv[1])[0] + ".html"
+    with open(html_path, encoding="utf-8") as handle:
+        html = handle.read()
+    check_equation_marks(check, record, html, total=9, checked=8, summary="9 个公式，8 个已核对，0 个未通过")
+    check_forward_reference(check, html, "weight-gradient", "6")
 
     passed = sum(results)
     failed_count = len(results) - passed

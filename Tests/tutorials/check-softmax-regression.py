@@ -5,13 +5,16 @@ Usage: check-softmax-regression.py RECORD.json
 
 Prints one line per check and a last line `N passed, M failed`; exits 1 when a check
 failed (or the record cannot be read). When the report RECORD.html lies next to the
-record, the gradient-check hint on the wrong derivation is checked in it as well.
+record, the gradient-check hint on the wrong derivation, the ✔ next to every equation a
+check proves and the header's equation count are checked in it as well.
 """
 
 import json
 import math
 import os
 import sys
+
+from equation_marks import check_equation_marks, check_forward_reference
 
 passed = 0
 failed = 0
@@ -97,12 +100,18 @@ def main():
     in_range("wrong derivation fails its check", "wrong", "passed", 0, 0)
     in_range("wrong derivation is far off", "wrong", "W_relative_error", 0.1, 10)
     html_path = os.path.splitext(path)[0] + ".html"
+    html = None
     if os.path.exists(html_path):
         with open(html_path, encoding="utf-8") as f:
             html = f.read()
         check("the hint names the pattern 'zero wherever Y is 0'", "zero wherever Y is 0" in html)
     else:
-        print(f"skip the hint on the wrong derivation: no report at {html_path}")
+        print(f"skip the hint on the wrong derivation and the equation marks: no report at {html_path}")
+
+    # Every equation a check proves shows ✔ next to its number; the header counts them.
+    if html is not None:
+        check_equation_marks(check, record, html, total=9, checked=8, summary="9 equations, 8 checked, 0 failed")
+        check_forward_reference(check, html, "weight-gradient", "7")
 
     # Training with the author's formulas: the right one beats the wrong one, which still learns a little.
     status_ok("sgd_right")

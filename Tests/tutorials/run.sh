@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Renders the tutorials with a release build, checks their key numbers from the run
-# records, and has headless Chromium draw each report.
+# records, and has headless Chromium draw each report. For the two flagships also: a second
+# --reproducible render byte for byte, the English one's student edition, and its ∂J/∂A
+# chain with one wrong step.
 # Usage: Tests/tutorials/run.sh [path/to/nbrun]   (make test passes the CPU-tuned release build;
 #        without an argument it builds that itself with the Makefile's tuning)
 set -uo pipefail
@@ -31,6 +33,61 @@ render() {  # render NOTEBOOK [ARGS…]: a clean run (no cache); errors and warn
   [ "$status" -eq 0 ] && ! grep -q "warning:" "$out/stderr.log"
 }
 
+reproducible_again() {  # reproducible_again NOTEBOOK [ARGS…]: a second clean run, same bytes as the first
+  local name
+  name=$(basename "$1" .md)
+  "$nbrun" render "$@" -o "$out/again" --no-cache -q --reproducible 2> /dev/null
+  cmp "$out/$name.html" "$out/again/$name.html" && cmp "$out/$name.json" "$out/again/$name.json"
+}
+
+# The student's edition of the English flagship has no word of a solution; the default has them.
+student_edition() {
+  local phrase1="Each step shrinks every weight by the factor" phrase2="Zero logits give"
+  "$nbrun" render notebooks/softmax-regression.md -o "$out/student" --no-cache -q --student 2> /dev/null || return 1
+  local student=$out/student/softmax-regression.html default=$out/softmax-regression.html
+  for phrase in "$phrase1" "$phrase2"; do
+    grep -qF "$phrase" "$default" || { echo "the default page lacks '$phrase'"; return 1; }
+    ! grep -qF "$phrase" "$student" || { echo "the student's page contains '$phrase'"; return 1; }
+  done
+  grep -qF '<details class="nb-solution"' "$default" && ! grep -qF 'class="nb-solution' "$student" \
+    && ! grep -qF 'id="cell-weight-decay"' "$student" && grep -qF '>Exercise 2<' "$student" \
+    || { echo "solutions or exercises misplaced"; return 1; }
+}
+
+# One wrong step in the flagship's ∂J/∂A chain (a sign slip in the log-softmax) fails at
+# exactly that line: its file:line:col in the diagnostic, the row marked ✘ in the page,
+# and the equations the chain proves marked ✘.
+wrong_step() {
+  local copy=$out/wrong-step/softmax-regression.md line
+  mkdir -p "$out/wrong-step"
+  line=$(python3 - notebooks/softmax-regression.md "$copy" <<'PY'
+import sys
+right = "  = -mean(sum(Y * (A - log(sum(exp(A), axis=1, keepdims=True))), axis=1))"
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+index = lines.index(right)
+lines[index] = right.replace("(A - log", "(A + log")
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines))
+print(index + 1)
+PY
+) || return 1
+  "$nbrun" render "$copy" -o "$out/wrong-step" --no-cache -q 2> "$out/wrong-step/stderr.log" && { echo "the render succeeded"; return 1; }
+  cat "$out/wrong-step/stderr.log"
+  grep -q "^$copy:$line:5: error: this step of the derivation is false" "$out/wrong-step/stderr.log" || return 1
+  python3 - "$out/wrong-step/softmax-regression.html" "$line" <<'PY'
+import re, sys
+html, line = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+rows = re.findall(r'<tr class="nb-derive-failed nb-derive-first-failure">.*?</tr>', html)
+ok = len(rows) == 1 and "✘" in rows[0] and f'<span class="nb-derive-line">line {line}</span>' in rows[0]
+ok &= html.count('class="nb-derive-failed') == 1
+for label in ("cross-entropy", "logit-gradient"):
+    start = html.find(f'id="eq-{label}"')
+    ok &= 'class="nb-eqcheck nb-eqcheck-failed"' in html[start:html.find("\n", start)]
+ok &= "9 equations, 5 checked, 2 failed" in html  # 3 proved, 2 disproved, the rest not run
+print(f"{len(rows)} row(s) marked as the first failure, line {line}: {'ok' if ok else 'wrong'}")
+sys.exit(0 if ok else 1)
+PY
+}
+
 for notebook in notebooks/*.md; do
   name=$(basename "$notebook" .md)
   check "nbrun check $name" "$nbrun" check "$notebook"
@@ -38,10 +95,16 @@ for notebook in notebooks/*.md; do
     softmax-mnist.zh)
       # This machine has the real MNIST test set only: train on the first 8,000 test
       # images, evaluate on the last 2,000 (see the notebook's front matter).
-      check "render $name (MNIST test set)" render "$notebook" --data-dir "$shared" \
-        -p from=test -p train-rows=0..8000 -p test-rows=8000..10000 ;;
+      args=(--data-dir "$shared" -p from=test -p train-rows=0..8000 -p test-rows=8000..10000)
+      check "render $name (MNIST test set)" render "$notebook" "${args[@]}" ;;
     *)
+      args=()
       check "render $name" render "$notebook" ;;
+  esac
+  case "$name" in
+    softmax-regression|softmax-mnist.zh)
+      # The flagships' equation numbers, marks and everything else: byte for byte again.
+      check "$name renders byte-identically with --reproducible" reproducible_again "$notebook" "${args[@]}" ;;
   esac
   checker="Tests/tutorials/check-${name//./-}.py"
   if [ -f "$checker" ]; then
@@ -53,6 +116,9 @@ for notebook in notebooks/*.md; do
       test \$(stat -c %s '$out/$name.png') -gt 20000"
   fi
 done
+
+check "softmax-regression --student leaves every solution out" student_edition
+check "softmax-regression with one wrong step fails at exactly that line" wrong_step
 
 # Softmax regression declared with {model} trains to the built-in model's accuracy (± 0.005).
 check "render declared-softmax" render Tests/tutorials/declared-softmax.md

@@ -22,3 +22,19 @@ extension ExecutionContext {
         }
     }
 }
+
+extension ExecutionContext {
+    /// Throws unless training the built-in softmax regression on `split` fits in the run's
+    /// memory budget before it starts: its `pixels × classes` weights as Float64, three times
+    /// over (the weights, their gradient and the step's working copy). Images of 4096×4096
+    /// make that gigabytes; this fails at the cell instead of running out of memory.
+    public func checkSoftmaxTrainingFits(_ split: DataSplit, classes: Int) throws {
+        let bytes = MemoryBudget.byteCount([split.pixelCount, max(classes, 1), 3], elementSize: 8) ?? .max
+        do {
+            try settings.memoryBudget.check(bytes, for: "training softmax regression on \(split.rows)×\(split.cols) images (\(NumberText.grouped(split.pixelCount)) × \(classes) weights, with their gradient and a working copy)",
+                                            hint: "use smaller images")
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic.located(at: cell.directiveLocation)
+        }
+    }
+}

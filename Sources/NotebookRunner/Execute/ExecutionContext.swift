@@ -44,13 +44,15 @@ public final class ExecutionContext {
     /// Creates the asset directory and returns the URL of `fileName` in it.
     ///
     /// `fileName` is one plain path component (see `isPlainName`); anything else — a `/`,
-    /// `..`, a leading dot — is refused, so nothing a notebook names lands outside `-o`.
+    /// `..`, a leading dot — is refused, so nothing a notebook names lands outside `-o`; a
+    /// symbolic link planted at the asset directory or at `fileName` is removed, not followed.
     public func assetURL(_ fileName: String) throws -> URL {
         guard Self.isPlainName(fileName) else {
             throw Diagnostic.error("'\(fileName)' cannot name a file or folder in the output: only letters, digits, '-', '_' and '.' (not first) are allowed",
                                    at: cell.directiveLocation, hint: "choose a plain name such as digits-2")
         }
         do {
+            AtomicFile.removeLinks(from: assetDirectory.appendingPathComponent(fileName), below: settings.outputDirectory)
             try FileManager.default.createDirectory(at: assetDirectory, withIntermediateDirectories: true)
         } catch {
             let cause = FileSystemError.obstacle(creating: assetDirectory) ?? FileSystemError.cause(of: error)

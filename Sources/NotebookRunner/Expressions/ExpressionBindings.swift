@@ -13,6 +13,9 @@ public struct ExpressionBindings: Sendable {
     public var scope: ExpressionScope
     /// One line per group of names, saying where the values come from.
     public var descriptions: [String]
+    /// The description of `X`, `y`, `Y`, `N` when the split has fewer rows than `samples`
+    /// asked for (so all of them are bound), else nil.
+    public var clamped: String?
 
     /// The standard deviation of random initial weights: small enough that softmax is far
     /// from saturated, large enough that its outputs are not all equal.
@@ -46,6 +49,7 @@ public struct ExpressionBindings: Sendable {
             let n = batch["X"]!.rows
             descriptions.append(words.batchBinding(rows: n, of: dataset.name, split: split.name,
                                                    allOf: n < samples ? NumberText.grouped(samples) : nil, seed: seed, scale: scale))
+            if n < samples { self.clamped = descriptions.last }
         } else {
             let reason = "no data set is loaded; add a {load} cell before this one"
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }

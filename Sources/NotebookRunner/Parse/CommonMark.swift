@@ -107,6 +107,7 @@ enum CommonMark {
             if type == CMARK_NODE_PARAGRAPH, let parent = cmark_node_parent(node),
                cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT { paragraphs.append(node) }
             if type == CMARK_NODE_SOFTBREAK, isBetweenCJK(node) { joinedBreaks.append(node) }
+            filterTags(node)
         }
         // A line break inside Chinese or Japanese text is not a space: drop it.
         for node in joinedBreaks {
@@ -203,6 +204,7 @@ enum CommonMark {
         walk(root) { node in
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_IMAGE || type == CMARK_NODE_HTML_INLINE { imageNodes.append(node) }
+            filterTags(node)
         }
         rewriteImages(imageNodes, image)
         guard let cString = cmark_render_html(root, options) else { return "" }
@@ -243,6 +245,24 @@ enum CommonMark {
             }
         }
     }
+
+    /// Raw HTML tags that act on the page instead of showing in it, which the page's
+    /// Content-Security-Policy cannot stop: `<meta>` (`http-equiv="refresh"` leaves the
+    /// report for another address). As GFM's tag filter does for `<script>`, their `<`
+    /// becomes `&lt;`, so the tag shows as text. (`<form>` and `<base>` are stopped by the
+    /// policy's `form-action` and `base-uri`.)
+    private static func filterTags(_ node: OpaquePointer) {
+        let type = cmark_node_get_type(node)
+        guard type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE,
+              let literal = cmark_node_get_literal(node) else { return }
+        let html = String(cString: literal)
+        guard html.range(of: "<meta", options: .caseInsensitive) != nil else { return }
+        let filtered = filteredTag.stringByReplacingMatches(in: html, range: NSRange(html.startIndex..., in: html), withTemplate: "&lt;$1")
+        cmark_node_set_literal(node, filtered)
+    }
+
+    /// `<meta` followed by white space, `/` or `>` (not `<metadata>`), in any case.
+    private static let filteredTag = try! NSRegularExpression(pattern: "<(meta)(?=[\\s/>]|$)", options: [.caseInsensitive])
 
     /// Calls `visit` on entering every node below and including `root`.
     private static func walk(_ root: OpaquePointer, _ visit: (OpaquePointer) -> Void) {

@@ -6,12 +6,15 @@ import Foundation
 /// The rename replaces whatever is at the destination, a symbolic link included, without
 /// following it: a link planted where a report or an image goes is replaced by the file,
 /// and its target is left alone. The temporary file is created exclusively (`O_EXCL`,
-/// `O_NOFOLLOW`), so it cannot be a link either.
+/// `O_NOFOLLOW`), so it cannot be a link either. Given the output folder as `root`, a link
+/// planted at one of the folders between it and the file is removed, not followed.
 public enum AtomicFile {
-    /// Writes `data` to `url`, creating its folder; a failure names the path and the cause.
-    public static func write(_ data: Data, to url: URL) throws {
+    /// Writes `data` to `url`, creating its folder (below `root` as real folders, see
+    /// `createFolder`); a failure names the path and the cause.
+    public static func write(_ data: Data, to url: URL, inside root: URL? = nil) throws {
         let folder = url.deletingLastPathComponent()
         do {
+            if let root { removeLinks(from: folder, below: root) }
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             let cause = FileSystemError.obstacle(creating: folder) ?? FileSystemError.cause(of: error)
@@ -50,8 +53,24 @@ public enum AtomicFile {
         }
     }
 
-    public static func write(_ text: String, to url: URL) throws {
-        try write(Data(text.utf8), to: url)
+    public static func write(_ text: String, to url: URL, inside root: URL? = nil) throws {
+        try write(Data(text.utf8), to: url, inside: root)
+    }
+
+    /// Removes every symbolic link among the folders from just below `root` down to
+    /// `folder`, so that creating them makes real folders inside `root` instead of
+    /// following a link planted there to somewhere else. `root` itself may be a link (the
+    /// user named it); a `folder` not inside `root` is left alone.
+    public static func removeLinks(from folder: URL, below root: URL) {
+        let base = root.standardizedFileURL.pathComponents, target = folder.standardizedFileURL.pathComponents
+        guard target.count > base.count, Array(target.prefix(base.count)) == base else { return }
+        var path = root.standardizedFileURL
+        for component in target.dropFirst(base.count) {
+            path.appendPathComponent(component)
+            var info = stat()
+            guard lstat(path.path, &info) == 0 else { return }
+            if (info.st_mode & S_IFMT) == S_IFLNK { unlink(path.path) }
+        }
     }
 
     private static func failure(_ url: URL, _ code: Int32) -> Diagnostic {

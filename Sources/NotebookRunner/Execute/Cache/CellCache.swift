@@ -9,14 +9,20 @@ public final class CellCache {
 
     public let mode: Mode
     let folder: URL
+    /// The output folder the cache lives in.
+    let root: URL
     let digests: FileDigests
     private var used: Set<String> = []
 
     public init(mode: Mode, outputDirectory: URL, notebookName: String) {
         self.mode = mode
-        let root = outputDirectory.appendingPathComponent(".nbrun-cache", isDirectory: true)
-        folder = root.appendingPathComponent(notebookName, isDirectory: true)
-        digests = FileDigests(indexURL: root.appendingPathComponent("file-digests.json"))
+        root = outputDirectory
+        let cacheRoot = outputDirectory.appendingPathComponent(".nbrun-cache", isDirectory: true)
+        folder = cacheRoot.appendingPathComponent(notebookName, isDirectory: true)
+        // A link planted at the cache's folders is removed before anything is read, written
+        // or deleted through it.
+        if mode != .off { AtomicFile.removeLinks(from: folder, below: outputDirectory) }
+        digests = FileDigests(indexURL: cacheRoot.appendingPathComponent("file-digests.json"))
     }
 
     private func url(for key: String) -> URL { folder.appendingPathComponent(key + ".entry") }
@@ -40,7 +46,7 @@ public final class CellCache {
     func store(_ entry: CacheEntry, key: String) {
         guard mode != .off else { return }
         used.insert(key)
-        if let data = try? entry.encoded(key: key) { try? AtomicFile.write(data, to: url(for: key)) }
+        if let data = try? entry.encoded(key: key) { try? AtomicFile.write(data, to: url(for: key), inside: root) }
     }
 
     /// Removes this notebook's entries that the run did not use, and saves the digest index.

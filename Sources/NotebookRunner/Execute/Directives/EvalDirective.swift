@@ -22,6 +22,8 @@ public struct EvalDirective: Directive {
     let lines: [ParsedExpression]
     let digits: Int
     let samples: Int
+    /// Whether `:samples:` was set (in the cell or the front matter), not left at its default.
+    let samplesGiven: Bool
     let seed: UInt64
     let split: ExpressionBindings.Split
 
@@ -29,6 +31,7 @@ public struct EvalDirective: Directive {
         digits = try options.value(Self.digits)
         split = try options.value(.bindingSplit)
         samples = try options.value(Self.samples)
+        samplesGiven = try options.given(Self.samples) != nil
         seed = UInt64(try options.value(Self.seed) as Int)
         var lines: [ParsedExpression] = []
         for line in cell.body {
@@ -51,10 +54,13 @@ public struct EvalDirective: Directive {
     /// (`.bindings`), which the cell cache stores like any other state value.
     public func run(in context: ExecutionContext) throws -> CellOutputs {
         try context.checkBindingsFit(samples: samples)
-        var scope = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split).scope
+        let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
+        var scope = bindings.scope
         scope.limits = context.evaluationLimits
         let formatter = TensorFormatter(digits: digits)
         var outputs = CellOutputs()
+        // A :samples: the split cannot give is said, not silently clamped.
+        if samplesGiven, let clamped = bindings.clamped { outputs.append(.text(clamped)) }
         for line in lines {
             let value = try scope.evaluate(line)
             var label = line.expressionText

@@ -171,6 +171,11 @@ public struct TrainDirective: Directive {
     }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {
+        if modelName == nil {
+            let dataset = try context.dataset(named: datasetName)
+            let train = try context.split("train", of: dataset)
+            try context.checkSoftmaxTrainingFits(train, classes: max(dataset.classNames.count, Int(train.labels.max() ?? 0) + 1))
+        }
         if modelName != nil || fromName != nil || !shuffles {
             return try runOnEngine(in: context)
         }
