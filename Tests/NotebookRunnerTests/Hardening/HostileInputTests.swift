@@ -144,6 +144,20 @@ import ZlibBindings
         Case(name: "images from a FIFO", notebook: load(images: "fifo"),
              expected: "nb.md:2:10: error: images file 'fifo' is a FIFO (named pipe), not a regular file",
              prepare: { folder in try smallData(folder); _ = mkfifo(folder.appendingPathComponent("fifo").path, 0o600) }),
+        Case(name: "a prose image from /dev/zero", notebook: "# Post\n\n![zero](/dev/zero)\n",
+             expected: "nb.md:3:1: error: image '/dev/zero' is a character device, not a regular file"),
+        Case(name: "a prose image from a FIFO", notebook: "See ![pipe](pipe.png).\n",
+             expected: "nb.md:1:5: error: image 'pipe.png' is a FIFO (named pipe), not a regular file",
+             prepare: { folder in _ = mkfifo(folder.appendingPathComponent("pipe.png").path, 0o600) }),
+        Case(name: "a 20 MB prose image", notebook: "![big](big.png)\n",
+             expected: "nb.md:1:1: error: image 'big.png' is 20,000,000 bytes (20.0 MB), more than the 10.0 MB one embedded image may take",
+             prepare: { folder in
+                 let big = folder.appendingPathComponent("big.png")
+                 FileManager.default.createFile(atPath: big.path, contents: Data(PNGEncoder.signature))
+                 let handle = try FileHandle(forWritingTo: big)
+                 try handle.truncate(atOffset: 20_000_000)
+                 try handle.close()
+             }),
         Case(name: "images from a folder", notebook: load(images: "folder"),
              expected: "nb.md:2:10: error: images file 'folder' is a folder, not a file",
              prepare: { folder in
