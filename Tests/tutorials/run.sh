@@ -66,6 +66,8 @@ right = "  = -mean(sum(Y * (A - log(sum(exp(A), axis=1, keepdims=True))), axis=1
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 index = lines.index(right)
 lines[index] = right.replace("(A - log", "(A + log")
+assert lines[index + 1].startswith("tex: ") and "A_{nk} - \\ln" in lines[index + 1]
+lines[index + 1] = lines[index + 1].replace("A_{nk} - \\ln", "A_{nk} + \\ln")  # typeset as written
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines))
 print(index + 1)
 PY

@@ -77,9 +77,9 @@ enum ProseImageLoader {
         let bytes = try FileBytes(file, role: "image", displayName: source, gunzips: false).read(limit: limit + 1)
         guard bytes.count <= limit else { throw tooLarge(subject, bytes: bytes.count, limit: limit) }
         let named = ImageFormat(extension: file.pathExtension)
+        // The message does not quote the file's bytes: a report may be shared, the file not.
         guard let format = ImageFormat(sniffing: bytes) else {
-            let start = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw Diagnostic.error("\(subject) is not a PNG, JPEG, GIF, WebP or SVG file (it starts with \(bytes.isEmpty ? "nothing: it is empty" : start))",
+            throw Diagnostic.error("\(subject) is not a PNG, JPEG, GIF, WebP or SVG file (\(bytes.isEmpty ? "it is empty" : "its first bytes are none of theirs"))",
                                    hint: "a report embeds those five types; save the image as PNG (or JPEG for a photograph)")
         }
         if let named, named != format {

@@ -116,7 +116,7 @@ import Testing
         let result = try render("![chart](chart.png)\n", files: ["chart.png": Array("BM not an image".utf8)])
         defer { try? FileManager.default.removeItem(at: result.folder) }
         #expect(result.outcome.diagnostics.map(\.description) == ["""
-            post.md:1:1: error: image 'chart.png' is not a PNG, JPEG, GIF, WebP or SVG file (it starts with 42 4d 20 6e 6f 74 20 61)
+            post.md:1:1: error: image 'chart.png' is not a PNG, JPEG, GIF, WebP or SVG file (its first bytes are none of theirs)
               hint: a report embeds those five types; save the image as PNG (or JPEG for a photograph)
             """])
     }

@@ -72,46 +72,18 @@ struct CJKFontTests {
 
     /// Headless Chromium given only a Latin font (DejaVu Sans: no CJK glyph) draws the page twice,
     /// with and without the embedded font: the Chinese can only come from the subset, so the two
-    /// must differ. (With no font at all Chromium draws no text, web fonts included.)
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
-                   && FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")))
+    /// must differ.
+    @Test(.enabled(if: HeadlessChromium.isAvailable && FileManager.default.fileExists(atPath: HeadlessChromium.dejaVuSans)))
     func chromiumDrawsTheChineseFromTheEmbeddedFontAlone() throws {
         let folder = try DataFixtures.temporaryDirectory("cjk-chromium")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let fonts = folder.appendingPathComponent("fonts")
-        try FileManager.default.createDirectory(at: fonts, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                                         toPath: fonts.appendingPathComponent("DejaVuSans.ttf").path)
-        let config = folder.appendingPathComponent("fonts.conf")
-        try """
-            <?xml version="1.0"?>
-            <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-            <fontconfig><dir>\(fonts.path)</dir><cachedir>\(folder.path)/cache</cachedir></fontconfig>
-            """.write(to: config, atomically: true, encoding: .utf8)
+        let config = try HeadlessChromium.latinOnlyFontConfig(in: folder)
         let page = try Self.page()
         let face = try #require(page.range(of: #"@font-face\{font-family:"nbrun CJK";[^}]*\}"#, options: .regularExpression))
         var withoutFont = page
         withoutFont.removeSubrange(face)
-        func screenshot(_ html: String, _ name: String) throws -> Data {
-            let file = folder.appendingPathComponent("\(name).html")
-            try html.write(to: file, atomically: true, encoding: .utf8)
-            let png = folder.appendingPathComponent("\(name).png")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
-            process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=800,500",
-                                 "--screenshot=\(png.path)", file.absoluteString]
-            process.environment = ProcessInfo.processInfo.environment.merging(["FONTCONFIG_FILE": config.path]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            if let keep = ProcessInfo.processInfo.environment["NBRUN_KEEP_SCREENSHOTS"] {
-                try? FileManager.default.copyItem(at: png, to: URL(fileURLWithPath: keep).appendingPathComponent("\(name).png"))
-            }
-            return try Data(contentsOf: png)
-        }
-        let embedded = try screenshot(page, "embedded")
-        let bare = try screenshot(withoutFont, "bare")
+        let embedded = try HeadlessChromium.screenshot(page, name: "embedded", in: folder, width: 800, height: 500, fontConfig: config)
+        let bare = try HeadlessChromium.screenshot(withoutFont, name: "bare", in: folder, width: 800, height: 500, fontConfig: config)
         // Chromium writes the same pixels as the same PNG bytes; other pixels, other bytes.
         #expect(embedded.count > 5_000 && bare.count > 5_000)
         #expect(embedded != bare)
