@@ -24,6 +24,8 @@ import ZlibBindings
         /// What stderr must contain.
         var expected: String
         var status: Int32 = 1
+        /// How long the run may take (a minute, less where a timeout must act promptly).
+        var seconds: Double = 60
         /// Appended to `render nb.md -o ../out -q`.
         var arguments: [String] = []
         /// The whole command line instead, run in the notebook's folder `nb/`.
@@ -122,7 +124,10 @@ import ZlibBindings
              prepare: data(count: 20_000)),
         Case(name: "a long product stopped by the cell's timeout",
              notebook: load(images: "images", extra: ":split: train\n") + "\n```{eval}\n:label: slow\n:samples: 3000\n:timeout: 1\nG = X @ X.T\nG @ G @ G @ G @ G\n```\n",
-             expected: "nb.md:7:1: error: cell 'slow' timed out after 1 s (:timeout: 1)", prepare: data(count: 3000)),
+             expected: "nb.md:7:1: error: cell 'slow' timed out after 1 s (:timeout: 1)", seconds: 15, prepare: data(count: 3000)),
+        Case(name: "a long product stopped by --timeout",
+             notebook: load(images: "images", extra: ":split: train\n") + "\n```{eval}\n:samples: 3000\nG = X @ X.T\nG @ G @ G @ G @ G\n```\n",
+             expected: "error: the run timed out after 2 s (--timeout 2)", seconds: 15, arguments: ["--timeout", "2"], prepare: data(count: 3000)),
         // Command-line numbers.
         Case(name: "--timeout inf", notebook: fine, expected: "--timeout inf must be a number of seconds", status: 2, arguments: ["--timeout", "inf"]),
         Case(name: "--timeout 1e18", notebook: fine, expected: "--timeout 1e+18 must be a number of seconds", status: 2, arguments: ["--timeout", "1e18"]),
@@ -287,16 +292,59 @@ import ZlibBindings
         var peakKilobytes: Int
         var seconds: Double
         var signal: String?
+        /// Every path nbrun created, wrote, renamed, linked or removed, as its system calls
+        /// name them (nil without `strace`).
+        var changedPaths: [String]?
+    }
+
+    /// `strace`, which lists the file system calls of a run, when it can trace here.
+    static let strace: URL? = {
+        let url = URL(fileURLWithPath: "/usr/bin/strace")
+        guard FileManager.default.isExecutableFile(atPath: url.path),
+              let process = try? Process.run(url, arguments: ["-qq", "-o", "/dev/null", "/bin/true"]) else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? url : nil
+    }()
+
+    /// The system calls that change the file system, and the `O_` flags that make an open one of them.
+    static let changingCalls = "creat,open,openat,openat2,rename,renameat,renameat2,link,linkat,symlink,symlinkat,unlink,unlinkat,mkdir,mkdirat,rmdir,truncate,chmod,fchmodat,chown,fchownat,lchown,utimensat,mknod,mknodat"
+    static let writingFlags = ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"]
+
+    /// The paths a successful changing call in `strace -y` output names, made absolute
+    /// against the working directory `directory`.
+    static func changedPaths(inTrace trace: String, directory: URL) -> [String] {
+        var paths: [String] = []
+        for line in trace.split(separator: "\n") {
+            // A call another thread interrupted is listed `<unfinished ...>`, its result later:
+            // counted whatever the result.
+            guard let open = line.firstIndex(of: "("),
+                  let end = line.range(of: " <unfinished ...>")?.lowerBound ?? line.range(of: ") = ", options: .backwards).flatMap({
+                      line[$0.upperBound...].hasPrefix("-1") ? nil : $0.lowerBound
+                  }) else { continue }
+            let call = line[..<open].split(separator: " ").last.map(String.init) ?? ""
+            let arguments = String(line[line.index(after: open) ..< end])
+            if call.hasPrefix("open"), !writingFlags.contains(where: arguments.contains) { continue }
+            // Each path: an optional directory descriptor `N</dir>`, then a quoted string.
+            let pattern = #/(?:(?:AT_FDCWD|\d+<(?<folder>[^>]*)>), )?"(?<path>(?:[^"\\]|\\.)*)"/#
+            for match in arguments.matches(of: pattern) {
+                let path = String(match.output.path)
+                let base = match.output.folder.map { URL(fileURLWithPath: String($0), isDirectory: true) } ?? directory
+                paths.append(path.hasPrefix("/") ? URL(fileURLWithPath: path).standardizedFileURL.path
+                                                 : base.appendingPathComponent(path).standardizedFileURL.path)
+            }
+        }
+        return paths
     }
 
     /// Runs `nbrun` in `nb/` under `/usr/bin/time` (peak memory) and `timeout` (a minute),
     /// with `HOME` and `TMPDIR` inside `folder`; sends `signal` to it once stderr contains
     /// `trigger`.
     static func run(_ arguments: [String], in folder: URL, signal: (number: Int32, trigger: String)? = nil) throws -> Run {
-        let timing = folder.appendingPathComponent("time.txt")
+        let timing = folder.appendingPathComponent("time.txt"), trace = folder.appendingPathComponent("trace.txt")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        process.arguments = ["-f", "%M %e", "-o", timing.path, "timeout", "-s", "KILL", "60", NBRunProcess.binary.path] + arguments
+        let tracing = strace.map { [$0.path, "-f", "-qq", "-y", "-s", "4096", "-e", "trace=" + changingCalls, "-o", trace.path] } ?? []
+        process.arguments = ["-f", "%M %e", "-o", timing.path] + tracing + ["timeout", "-s", "KILL", "60", NBRunProcess.binary.path] + arguments
         process.currentDirectoryURL = folder.appendingPathComponent("nb")
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["HOME": folder.appendingPathComponent("outside/home").path, "TMPDIR": folder.appendingPathComponent("outside/tmp").path]) { $1 }
@@ -311,16 +359,20 @@ import ZlibBindings
             if chunk.isEmpty { break }
             stderrData.append(chunk)
             if let signal, !sent, String(decoding: stderrData, as: UTF8.self).contains(signal.trigger) {
-                // To nbrun itself, the grandchild of `time` (through `timeout`, which may have
-                // the signal blocked, as inherited from the test runner).
-                func child(of pid: Int32) -> Int32? {
-                    FileHandle(forReadingAtPath: "/proc/\(pid)/task/\(pid)/children")
-                        .map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) }?
-                        .split(separator: " ").first.flatMap { Int32($0) }
+                // To nbrun itself, below `time` (and `strace` and `timeout`, which may have the
+                // signal blocked, as inherited from the test runner).
+                func read(_ path: String) -> String {
+                    FileHandle(forReadingAtPath: path).map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
                 }
-                if let nbrun = child(of: process.processIdentifier).flatMap(child(of:)) {
-                    kill(nbrun, signal.number)
-                    sent = true
+                var pid = process.processIdentifier
+                for _ in 0 ..< 4 {
+                    guard let child = read("/proc/\(pid)/task/\(pid)/children").split(separator: " ").first.flatMap({ Int32($0) }) else { break }
+                    pid = child
+                    if read("/proc/\(pid)/cmdline").hasPrefix(NBRunProcess.binary.path) {
+                        kill(pid, signal.number)
+                        sent = true
+                        break
+                    }
                 }
             }
         }
@@ -329,9 +381,14 @@ import ZlibBindings
         let lines = try String(contentsOf: timing, encoding: .utf8).split(separator: "\n")
         try FileManager.default.removeItem(at: timing)
         let numbers = lines.last.map { $0.split(separator: " ") } ?? []
+        var changed: [String]?
+        if strace != nil {
+            changed = changedPaths(inTrace: try String(contentsOf: trace, encoding: .utf8), directory: process.currentDirectoryURL!)
+            try FileManager.default.removeItem(at: trace)
+        }
         return Run(status: process.terminationStatus, stderr: stderr,
                    peakKilobytes: numbers.first.flatMap { Int($0) } ?? -1, seconds: numbers.count > 1 ? Double(numbers[1]) ?? -1 : -1,
-                   signal: lines.first { $0.contains("signal") }.map(String.init))
+                   signal: lines.first { $0.contains("signal") }.map(String.init), changedPaths: changed)
     }
 
     /// Runs `touch` (which copies times to the nanosecond with `-r`).
@@ -408,7 +465,7 @@ import ZlibBindings
         #expect(run.signal == nil, "\(name): \(run.signal ?? "")")
         #expect(run.status == hostile.status, "\(name): exit \(run.status), stderr: \(run.stderr.prefix(600))")
         #expect(hostile.expected.isEmpty || run.stderr.contains(hostile.expected), "\(name): stderr: \(run.stderr.prefix(600))")
-        #expect(run.seconds >= 0 && run.seconds < 60, "\(name): \(run.seconds) s")
+        #expect(run.seconds >= 0 && run.seconds < hostile.seconds, "\(name): \(run.seconds) s")
         #expect(run.peakKilobytes > 0 && run.peakKilobytes < 1_000_000, "\(name): peak \(run.peakKilobytes) KB")
 
         let report = folder.appendingPathComponent("out/nb.html"), record = folder.appendingPathComponent("out/nb.json")
@@ -441,6 +498,12 @@ import ZlibBindings
         }.reduce(0, +) ?? 0
         let reportSize = (try? FileManager.default.attributesOfItem(atPath: report.path)[.size] as? Int) ?? 0
         #expect(reportSize < 8_000_000 && written < 100_000_000, "\(name): report \(reportSize) bytes, \(written) bytes under -o")
+        // Every path nbrun's system calls created, wrote, renamed or removed is inside -o.
+        let output = folder.appendingPathComponent("out").standardizedFileURL.path + "/"
+        let outsideChanges = (run.changedPaths ?? []).filter { !$0.hasPrefix(output) }
+        #expect(outsideChanges.isEmpty, "\(name): changed outside -o: \(outsideChanges.prefix(5))")
+        #expect(hostile.writesReport == run.changedPaths.map { !$0.isEmpty } ?? hostile.writesReport,
+                "\(name): \(run.changedPaths?.count ?? 0) paths changed")
         // Nothing outside -o changed and nothing new appeared there (the planted links' targets
         // included); a run that writes no report changed nothing under -o either.
         if hostile.writesReport {
@@ -472,6 +535,21 @@ import ZlibBindings
 
         let run = try Self.run(hostile.arguments_, in: folder)
         try Self.verify(run, hostile, in: folder, before: before)
+    }
+
+    /// The trace reading behind "every path changed is inside -o" finds what it must.
+    @Test func theTraceNamesEveryChangedPath() {
+        let trace = """
+            101 openat(AT_FDCWD, "/w/nb/images", O_RDONLY|O_CLOEXEC) = 3</w/nb/images>
+            101 openat(AT_FDCWD, "/w/out/.nb.html.1-2.tmp", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0644) = 8</w/out/.nb.html.1-2.tmp>
+            101 rename("/w/out/.nb.html.1-2.tmp", "/w/out/nb.html") = 0
+            101 mkdir("/w/out", 0777) = -1 EEXIST (File exists)
+            102 openat(AT_FDCWD, "../outside/x.pgm", O_WRONLY|O_CREAT|O_TRUNC, 0666 <unfinished ...>
+            101 unlinkat(5</w/outside>, "precious.txt", 0) = 0
+            102 <... openat resumed>) = 9
+            """
+        #expect(Self.changedPaths(inTrace: trace, directory: URL(fileURLWithPath: "/w/nb"))
+                == ["/w/out/.nb.html.1-2.tmp", "/w/out/.nb.html.1-2.tmp", "/w/out/nb.html", "/w/outside/x.pgm", "/w/outside/precious.txt"])
     }
 
     /// SIGTERM (what `timeout`, CI runners and `docker stop` send) and SIGHUP during a long
