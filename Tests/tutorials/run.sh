@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Renders the tutorials with a release build, checks their key numbers from the run
 # records, and has headless Chromium draw each report. For the two flagships also: a second
-# --reproducible render byte for byte, the English one's student edition, a misspelt {eq} label, and its ∂J/∂A
-# chain with one wrong step.
+# --reproducible render byte for byte; for the English one its student edition, a misspelt
+# {eq} label and its ∂J/∂A chain with one wrong step.
 # Usage: Tests/tutorials/run.sh [path/to/nbrun]   (make test passes the CPU-tuned release build;
 #        without an argument it builds that itself with the Makefile's tuning)
 set -uo pipefail
