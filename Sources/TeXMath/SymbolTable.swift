@@ -151,10 +151,11 @@ enum SymbolTable {
         "lt": "⟨", "gt": "⟩",
     ]
 
-    /// Accents: command → (mark, stretches to the width of the base).
+    /// Accents: command → (mark, stretches to the width of the base). `\bar` is U+203E: with
+    /// Latin Modern Math, Chromium draws nothing for the macron U+00AF placed as an accent.
     static let accents: [String: (String, Bool)] = [
         "hat": ("^", false), "widehat": ("\u{302}", true), "check": ("ˇ", false), "widecheck": ("ˇ", false),
-        "tilde": ("~", false), "widetilde": ("~", false), "bar": ("¯", false),
+        "tilde": ("~", false), "widetilde": ("~", false), "bar": ("\u{203E}", false),
         "vec": ("\u{20D7}", true), "overrightarrow": ("→", true), "overleftarrow": ("←", true),
         "overleftrightarrow": ("↔", true), "dot": ("˙", false), "ddot": ("¨", false),
         "dddot": ("⃛", false), "acute": ("´", false), "grave": ("`", false), "breve": ("˘", false),
