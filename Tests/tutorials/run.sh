@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Renders the tutorials with a release build, checks their key numbers from the run
 # records, and has headless Chromium draw each report. For the two flagships also: a second
-# --reproducible render byte for byte, the English one's student edition, and its ∂J/∂A
-# chain with one wrong step.
+# --reproducible render byte for byte; for the English one its student edition, a misspelt
+# {eq} label and its ∂J/∂A chain with one wrong step.
 # Usage: Tests/tutorials/run.sh [path/to/nbrun]   (make test passes the CPU-tuned release build;
 #        without an argument it builds that itself with the Makefile's tuning)
 set -uo pipefail
@@ -119,7 +119,21 @@ for notebook in notebooks/*.md; do
   fi
 done
 
+# A misspelt {eq} label in the English flagship is an error at the label, from nbrun check.
+unknown_label() {
+  local copy=$out/unknown-label/softmax-regression.md
+  mkdir -p "$out/unknown-label"
+  sed 's/{eq}`weight-gradient` that training uses/{eq}`weight-gradeint` that training uses/' \
+    notebooks/softmax-regression.md > "$copy"
+  local at
+  at=$(awk '/weight-gradeint/ { print NR ":" index($0, "weight-gradeint") }' "$copy")
+  ! "$nbrun" check "$copy" > "$out/unknown-label/check.log" 2>&1 || return 1
+  cat "$out/unknown-label/check.log"
+  grep -q "^$copy:$at: error: unknown equation label 'weight-gradeint'" "$out/unknown-label/check.log"
+}
+
 check "softmax-regression --student leaves every solution out" student_edition
+check "softmax-regression with a misspelt equation label fails at the label" unknown_label
 check "softmax-regression with one wrong step fails at exactly that line" wrong_step
 
 # Softmax regression declared with {model} trains to the built-in model's accuracy (± 0.005).

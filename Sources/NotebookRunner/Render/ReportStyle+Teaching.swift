@@ -1,6 +1,8 @@
 extension ReportStyle {
     /// Numbered equations and their check marks, exercises, solutions, admonitions and
     /// `{derive}` chains: light and dark themes through the page's colour variables, and print.
+    /// An equation's check mark sits to the left of its number, so that the numbers of checked
+    /// and unchecked equations line up in one column at the right.
     static let teachingCSS = """
     :root { --note: #2458b3; --tip: #23804a; --warning: #b35c00; --important: #8a3ab9; }
     @media (prefers-color-scheme: dark) { :root { --note: #7aa7ff; --tip: #5cc78a; --warning: #ffb454; --important: #d19cff; } }

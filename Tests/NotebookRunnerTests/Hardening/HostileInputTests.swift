@@ -198,6 +198,12 @@ import ZlibBindings
                 + "\n```{train} softmax\n:epochs: 1\n```\n\n```{show} weights\n```\n",
              expected: "nb.md:7:4: error: training softmax regression on 4096×4096 images (16,777,216 × 10 weights, with their gradient and a working copy) needs",
              arguments: oneGigabyte, prepare: bigImages),
+        Case(name: "ten 4096×4096 images, then a declared model", notebook: load(images: "big.gz", labels: "big-labels", extra: ":split: train\n")
+                + "\n```{model}\n:label: mlp\nparam W1: inputs×256 normal(0.01)\nparam b1: 256 zeros\nparam W2: 256×classes normal(0.01)\n"
+                + "param b2: classes zeros\nH = relu(X @ W1 + b1)\nP = softmax(H @ W2 + b2)\nloss: -mean(sum(Y * log(P), axis=1))\n```\n"
+                + "\n```{train}\n:model: mlp\n:epochs: 1\n```\n",
+             expected: "nb.md:7:4: error: the model 'mlp', parameters W1 16777216×256, W2 256×10, b1 256, b2 10, needs",
+             arguments: oneGigabyte, prepare: bigImages),
         // Names from the notebook that climb out of -o.
         Case(name: "a data set name that climbs out of -o", notebook: load(images: "images", extra: ":name: ../../outside/x\n") + "\n```{show}\n```\n",
              expected: "nb.md:4:8: error: option :name: '../../outside/x' is not a plain name", prepare: smallData),

@@ -56,6 +56,7 @@ public struct ModelDirective: Directive {
             throw Diagnostic.error("data set '\(dataset.name)' has no split loaded", at: context.cell.directiveLocation)
         }
         let classes = max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1)
+        try context.checkParametersFit(definition.shapes(inputs: split.pixelCount, classes: classes), for: "the model '\(context.cell.label)'")
         let model = try Self.initialModel(definition, lines: lines, name: context.cell.label, inputs: split.pixelCount,
                                           classes: classes, pixelScale: normalize ? 1.0 / 255 : 1, seed: seed)
         // One pass over two rows: shape mistakes in the forward pass or the loss surface here,
