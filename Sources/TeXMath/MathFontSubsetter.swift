@@ -111,9 +111,29 @@ struct MathFontSubsetter {
     /// Characters of `text` and their italic forms, the symbols of any TeX commands in it (so TeX
     /// source works as well as MathML), ASCII, and glyphs browsers draw on their own (√).
     static func characters(for text: String) -> Set<UInt32> {
-        var set = baseCharacters
+        // One pass collects the distinct scalars and command names (the text is all the page's
+        // MathML, megabytes of few distinct characters); each is then looked up once.
+        var asciiSeen = [Bool](repeating: false, count: 128)
+        var scalars = Set<Unicode.Scalar>()
+        var commands = Set<String>()
         var command = ""
         var inCommand = false
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII { asciiSeen[Int(scalar.value)] = true } else { scalars.insert(scalar) }
+            if inCommand, TeXTokenizer.isLetter(scalar) {
+                command.unicodeScalars.append(scalar)
+                continue
+            }
+            if inCommand {
+                commands.insert(command)
+                command = ""
+            }
+            inCommand = scalar == "\\"
+        }
+        if inCommand { commands.insert(command) }
+        for (value, seen) in asciiSeen.enumerated() where seen { scalars.insert(Unicode.Scalar(UInt8(value))) }
+
+        var set = baseCharacters
         func addSymbols(of name: String) {
             guard !name.isEmpty else { return }
             let symbol = SymbolTable.greekLower[name] ?? SymbolTable.greekUpper[name] ?? SymbolTable.ordinary[name]
@@ -124,22 +144,13 @@ struct MathFontSubsetter {
                 if let italic = MathAlphabet.italic.map(scalar) { set.insert(italic.value) }
             }
         }
-        for scalar in text.unicodeScalars {
+        for scalar in scalars {
             set.insert(scalar.value)
             // `<mi>x</mi>` is drawn with the italic code point.
             if let italic = MathAlphabet.italic.map(scalar) { set.insert(italic.value) }
-            if inCommand, TeXTokenizer.isLetter(scalar) {
-                command.unicodeScalars.append(scalar)
-                continue
-            }
-            if inCommand {
-                addSymbols(of: command)
-                command = ""
-            }
-            inCommand = scalar == "\\"
         }
-        if inCommand { addSymbols(of: command) }
-        for (trigger, alphabet) in alphabetTriggers {
+        for name in commands { addSymbols(of: name) }
+        for (trigger, alphabet) in alphabetTriggers where commands.contains(String(trigger.dropFirst())) {
             for argument in arguments(of: trigger, in: text) {
                 var symbols = String.UnicodeScalarView()
                 for scalar in argument.unicodeScalars { symbols.append(scalar) }
@@ -161,8 +172,8 @@ struct MathFontSubsetter {
     static func arguments(of command: String, in text: String) -> [String] {
         var result: [String] = []
         var rest = Substring(text)
-        while let range = rest.range(of: command) {
-            rest = rest[range.upperBound...]
+        while let end = end(of: command, in: rest) {
+            rest = rest[end...]
             if let next = rest.unicodeScalars.first, TeXTokenizer.isLetter(next) { continue }
             let trimmed = rest.drop { $0 == " " }
             guard let first = trimmed.first else { break }
@@ -172,6 +183,7 @@ struct MathFontSubsetter {
             }
             var level = 0
             var argument = ""
+            var length = 0
             for character in trimmed.dropFirst() {
                 if character == "{" { level += 1 }
                 if character == "}" {
@@ -179,11 +191,26 @@ struct MathFontSubsetter {
                     level -= 1
                 }
                 argument.append(character)
-                if argument.count > 200 { break }
+                length += 1
+                if length > 200 { break }
             }
             result.append(argument)
         }
         return result
+    }
+
+    /// Where the first occurrence of `command` (ASCII) in `text` ends, comparing UTF-8 bytes:
+    /// linear in the bytes searched (Foundation's `range(of:)` on a substring counts UTF-16
+    /// offsets from the start of the whole text on every call, which made the loop above quadratic).
+    private static func end(of command: String, in text: Substring) -> String.Index? {
+        let bytes = text.utf8, needle = command.utf8
+        guard let first = needle.first else { return nil }
+        var from = bytes.startIndex
+        while let start = bytes[from...].firstIndex(of: first) {
+            if bytes[start...].starts(with: needle) { return bytes.index(start, offsetBy: needle.count) }
+            from = bytes.index(after: start)
+        }
+        return nil
     }
 
     private static func commandNames(in text: String) -> [String] {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The standard names of `{gradcheck}` and `{eval}`: a data batch and the model's parameters.
 ///
 /// - `X`: `samples` rows of the current data set's training split (or its test split with
@@ -107,9 +109,27 @@ public struct ExpressionBindings: Sendable {
 
     /// Random normal `W` (inputs×classes) and `b` (classes) with `weightScale`.
     public static func randomParameters(inputs: Int, classes: Int, seed: UInt64) -> (Tensor, Tensor) {
+        let key = RandomParameters.Key(inputs: inputs, classes: classes, seed: seed)
+        if let last = RandomParameters.last.withLock({ $0 }), last.key == key { return (last.w, last.b) }
         var generator = Xoshiro256StarStar(seed: seed ^ 0x5EED_0F_0DE1)
-        let w = (0..<inputs * classes).map { _ in generator.normal() * weightScale }
-        let b = (0..<classes).map { _ in generator.normal() * weightScale }
-        return (Tensor(rows: inputs, cols: classes, data: w), Tensor(vector: b))
+        let w = Tensor(rows: inputs, cols: classes, data: (0..<inputs * classes).map { _ in generator.normal() * weightScale })
+        let b = Tensor(vector: (0..<classes).map { _ in generator.normal() * weightScale })
+        RandomParameters.last.withLock { $0 = RandomParameters(key: key, w: w, b: b) }
+        return (w, b)
     }
+}
+
+/// The random parameters drawn last. Every `{eval}` cell and inline value without a model binds
+/// `W` and `b` — 7,850 normal samples for MNIST's shape — and nearly all draw the same ones
+/// (same shape, seed 0), so they are drawn once; one entry keeps the memory bounded.
+private struct RandomParameters: Sendable {
+    struct Key: Hashable, Sendable {
+        var inputs: Int, classes: Int, seed: UInt64
+    }
+
+    var key: Key
+    var w: Tensor
+    var b: Tensor
+
+    static let last = Mutex<RandomParameters?>(nil)
 }

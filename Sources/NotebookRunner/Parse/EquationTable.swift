@@ -13,24 +13,40 @@
 /// overrides the number (and takes none). A reference may come before its equation.
 /// Unknown and duplicate labels are errors at the label; the notebook still renders.
 public struct EquationTable: Sendable {
-    public var equations: [Equation] = []
+    public private(set) var equations: [Equation] = []
     /// Every reference, in document order.
-    public var references: [EquationReference] = []
+    public private(set) var references: [EquationReference] = []
     /// The `{eq}` roles of the prose, in the order of their `Placeholder` tokens.
-    public var roles: [EquationReference] = []
+    public private(set) var roles: [EquationReference] = []
     /// Unknown or duplicate labels, bad `:checks:` labels: located errors.
-    public var diagnostics: [Diagnostic] = []
+    public private(set) var diagnostics: [Diagnostic] = []
+    /// Positions in `equations` by label and by math span, and references by math span, so
+    /// each lookup is constant time however many equations a notebook has.
+    private var equationByLabel: [String: Int] = [:]
+    private var equationsByMath: [Int: [Int]] = [:]
+    private var referencesByMath: [Int: [EquationReference]] = [:]
 
     public init() {}
 
     /// The equation labelled `label`, if any.
     public func equation(_ label: String) -> Equation? {
-        equations.first { $0.label == label }
+        equationByLabel[label].map { equations[$0] }
     }
 
     /// Equations typeset by the display `mathIndex`, in order.
     public func equations(inMath mathIndex: Int) -> [Equation] {
-        equations.filter { $0.mathIndex == mathIndex }
+        equationsByMath[mathIndex, default: []].map { equations[$0] }
+    }
+
+    /// References written in math span `mathIndex` (`\eqref`, `\ref`), in order.
+    public func references(inMath mathIndex: Int) -> [EquationReference] {
+        referencesByMath[mathIndex, default: []]
+    }
+
+    private mutating func add(_ equation: Equation) {
+        equationByLabel[equation.label] = equations.count
+        equationsByMath[equation.mathIndex, default: []].append(equations.count)
+        equations.append(equation)
     }
 
     /// The HTML id of an equation: `eq-` and its label.
@@ -54,8 +70,9 @@ public struct EquationTable: Sendable {
         for index in order {
             let span = math[index]
             let scan = TeXLabelScan(span.tex)
+            let locator = span.texLocator()
             for reference in scan.references {
-                mathReferences.append(EquationReference(label: reference.label, location: span.location(ofTeXOffset: reference.offset),
+                mathReferences.append(EquationReference(label: reference.label, location: locator.location(ofOffset: reference.offset),
                                                         style: reference.parenthesized ? .parenthesized : .bare, mathIndex: index))
             }
             guard span.display else { continue }
@@ -65,7 +82,7 @@ public struct EquationTable: Sendable {
             }
             let perRow = scan.labels.count > 1 || (span.label != nil && !scan.labels.isEmpty)
             for label in scan.labels {
-                labels.append((label.label, span.location(ofTeXOffset: label.offset), perRow ? label.row : nil))
+                labels.append((label.label, locator.location(ofOffset: label.offset), perRow ? label.row : nil))
             }
             for (label, location, row) in labels {
                 guard isValidLabel(label) else {
@@ -89,13 +106,15 @@ public struct EquationTable: Sendable {
                     number = String(counter)
                     tagged = false
                 }
-                table.equations.append(Equation(label: label, number: number, location: location, mathIndex: index,
-                                                row: row, tagged: tagged))
+                table.add(Equation(label: label, number: number, location: location, mathIndex: index, row: row, tagged: tagged))
             }
         }
         table.roles = roles
         table.references = (roles + mathReferences).sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
+        }
+        for reference in table.references {
+            if let mathIndex = reference.mathIndex { table.referencesByMath[mathIndex, default: []].append(reference) }
         }
         for reference in table.references where table.equation(reference.label) == nil {
             table.diagnostics.append(table.unknown(reference.label, at: reference.location))

@@ -21,11 +21,38 @@ public struct MathSpan: Sendable, Hashable {
 
     /// The location of the `offset`-th Unicode scalar of `tex`.
     public func location(ofTeXOffset offset: Int) -> SourceLocation {
-        var line = texLocation.line, column = texLocation.column
-        for scalar in tex.unicodeScalars.prefix(max(0, offset)) {
-            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        texLocator().location(ofOffset: offset)
+    }
+
+    /// Finds the locations of many offsets of `tex` (a formula's warnings, labels, references)
+    /// without scanning the TeX from its start for each.
+    func texLocator() -> TeXLocator {
+        TeXLocator(tex: tex, start: texLocation)
+    }
+}
+
+/// Source locations of scalar offsets into a formula's TeX: the TeX's line starts are found
+/// once, then each offset is a binary search.
+struct TeXLocator {
+    private let start: SourceLocation
+    /// Scalar offsets at which each line of the TeX starts (the first is 0).
+    private var lineStarts = [0]
+    private var count = 0
+
+    init(tex: String, start: SourceLocation) {
+        self.start = start
+        for scalar in tex.unicodeScalars {
+            count += 1
+            if scalar == "\n" { lineStarts.append(count) }
         }
-        return SourceLocation(file: texLocation.file, line: line, column: column)
+    }
+
+    /// The location of scalar `offset` (clamped to the TeX).
+    func location(ofOffset offset: Int) -> SourceLocation {
+        let offset = min(max(0, offset), count)
+        let line = NotebookParser.count(of: lineStarts, below: offset + 1) - 1
+        let column = line == 0 ? start.column + offset : 1 + offset - lineStarts[line]
+        return SourceLocation(file: start.file, line: start.line + line, column: column)
     }
 }
 

@@ -52,6 +52,7 @@ public enum NotebookParser {
         var cellBlocks: [CommonMark.Block] = []
         var mathBlocks: [(block: CommonMark.Block, span: MathSpan)] = []
         var protectedLines = Set<Int>()
+        var labelLines: [String: Int] = [:]
         for block in blocks {
             protectedLines.formUnion(block.startLine...max(block.startLine, block.endLine))
             guard block.kind == .fencedOrIndentedCode, CellParser.isDirective(info: block.info) else { continue }
@@ -60,11 +61,12 @@ public enum NotebookParser {
                 continue
             }
             let cell = try CellParser.cell(index: cells.count + 1, block: block, source: source, warnings: &warnings)
-            if let previous = cells.first(where: { $0.label == cell.label }) {
-                throw Diagnostic.error("label '\(cell.label)' is already used by the cell at line \(previous.location.line)",
+            if let previous = labelLines[cell.label] {
+                throw Diagnostic.error("label '\(cell.label)' is already used by the cell at line \(previous)",
                                        at: cell.option("label")?.valueLocation ?? cell.location,
                                        hint: "labels name cells in the report and in {eval}; give each cell its own")
             }
+            labelLines[cell.label] = cell.location.line
             cells.append(cell)
             cellBlocks.append(block)
         }
@@ -72,7 +74,7 @@ public enum NotebookParser {
         var scanner = ProseScanner()
         let cellStarts = cellBlocks.map(\.startLine)
         var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: protectedLines,
-                                    cellsBefore: { line in cellStarts.filter { $0 < line }.count })
+                                    cellsBefore: { line in count(of: cellStarts, below: line) })
         let images = ProseImage.find(in: prose, source: source)
         // Cells, {math} blocks and prose-level block fences become placeholder paragraphs.
         func replace(_ block: (start: Int, end: Int), with word: String) {
@@ -116,6 +118,16 @@ public enum NotebookParser {
         let label = cell.option("label")
         return MathSpan(tex: cell.bodyText, display: true, opening: "```{math}\n", closing: "\n```", location: cell.location,
                         texLocation: cell.body.first?.location ?? cell.location, label: label?.value, labelLocation: label?.valueLocation)
+    }
+
+    /// How many numbers of the ascending `sorted` are below `bound` (a binary search).
+    static func count(of sorted: [Int], below bound: Int) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < bound { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// `notebooks/softmax-mnist.zh.md` → `softmax-mnist.zh`.

@@ -14,7 +14,8 @@ public struct SourceText: Sendable {
 
     public init(file: String, text: String) {
         self.file = file
-        var normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var normalized = text.utf8.contains(UInt8(ascii: "\r"))
+            ? text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : text
         if normalized.hasPrefix("\u{FEFF}") { normalized.removeFirst() }
         self.text = normalized
         self.lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -59,11 +59,11 @@ enum CodeHighlighter {
         guard html.contains(opening) else { return html }
         var out = ""
         var rest = html[...]
-        while let start = rest.range(of: opening) {
+        while let start = range(of: opening, in: rest) {
             out += rest[..<start.lowerBound]
             guard let quote = rest[start.upperBound...].firstIndex(of: "\""),
                   let tagEnd = rest[quote...].firstIndex(of: ">"),
-                  let close = rest[tagEnd...].range(of: "</code></pre>") else {
+                  let close = range(of: "</code></pre>", in: rest[tagEnd...]) else {
                 out += rest[start.lowerBound...]
                 return out
             }
@@ -79,6 +79,20 @@ enum CodeHighlighter {
             rest = rest[close.upperBound...]
         }
         return out + rest
+    }
+
+    /// The first occurrence of the ASCII `tag` in `html`, comparing UTF-8 bytes: linear in the
+    /// bytes searched (Foundation's `range(of:)` on a substring counts UTF-16 offsets from the
+    /// start of the whole page on every call, which made a page of many code blocks quadratic).
+    private static func range(of tag: String, in html: Substring) -> Range<String.Index>? {
+        let bytes = html.utf8, needle = tag.utf8
+        guard let first = needle.first else { return nil }
+        var from = bytes.startIndex
+        while let start = bytes[from...].firstIndex(of: first) {
+            if bytes[start...].starts(with: needle) { return start..<bytes.index(start, offsetBy: needle.count) }
+            from = bytes.index(after: start)
+        }
+        return nil
     }
 
     /// `code` (plain text) as escaped HTML with token spans.

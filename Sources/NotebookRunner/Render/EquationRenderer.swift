@@ -16,7 +16,7 @@ struct EquationRenderer {
     func render(_ index: Int, math: inout MathRenderer) -> String {
         let span = notebook.math[index]
         let equations = span.display ? table.equations(inMath: index) : []
-        let references = table.references.filter { $0.mathIndex == index }
+        let references = table.references(inMath: index)
         guard !equations.isEmpty || !references.isEmpty else { return math.render(span) }
 
         // Rewrite the TeX: a \tag after each \label of a numbered line, a marker for each reference.

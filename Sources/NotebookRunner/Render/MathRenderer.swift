@@ -17,9 +17,12 @@ struct MathRenderer {
     /// `offsetInSource` maps an offset in `tex` back to one in the span's TeX, for warnings.
     mutating func typeset(_ span: MathSpan, tex: String, offsetInSource: (Int) -> Int) -> String {
         let result = converter.convert(tex, display: span.display)
-        for warning in result.warnings {
-            warnings.append(.warning(warning.message, at: span.location(ofTeXOffset: offsetInSource(warning.offset)),
-                                     hint: "the formula is shown with the unknown part marked"))
+        if !result.warnings.isEmpty {
+            let locator = span.texLocator()
+            for warning in result.warnings {
+                warnings.append(.warning(warning.message, at: locator.location(ofOffset: offsetInSource(warning.offset)),
+                                         hint: "the formula is shown with the unknown part marked"))
+            }
         }
         renderedMath += result.mathML
         return result.mathML
