@@ -7,12 +7,12 @@ struct CellRenderer {
 
     func render(_ result: CellResult, math: inout MathRenderer) -> String {
         let cell = result.cell
-        var html = "<section class=\"nb-cell nb-cell-\(result.status.rawValue)\" id=\"cell-\(HTML.escape(SlugSet.slug(cell.label)))\" aria-label=\"cell \(HTML.escape(cell.label))\">\n"
+        var html = "<section class=\"nb-cell nb-cell-\(result.status.rawValue)\" id=\"cell-\(HTML.escape(SlugSet.slug(cell.label)))\" aria-label=\"\(HTML.escape(strings.cell(cell.label)))\">\n"
         var facts = ["<span class=\"nb-directive\">{\(HTML.escape(cell.directive))}</span>"]
         if !cell.arguments.isEmpty { facts.append("<span class=\"nb-args\">\(HTML.escape(cell.arguments.joined(separator: " ")))</span>") }
         facts.append("<span class=\"nb-label\">\(HTML.escape(cell.label))</span>")
         facts.append("<span class=\"nb-line\">\(strings.line(cell.location.line))</span>")
-        var status = "<span class=\"nb-status\">\(result.status.rawValue)</span>"
+        var status = "<span class=\"nb-status\">\(strings.status(result.status))</span>"
         if !reproducible && (result.status == .ok || result.status == .error) {
             status += " <span class=\"nb-time\">\(Self.duration(result.seconds))</span>"
         }

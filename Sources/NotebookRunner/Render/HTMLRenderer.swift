@@ -95,11 +95,11 @@ public struct HTMLRenderer: Sendable {
             html += "<ul class=\"nb-tags\">" + matter.tags.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
         }
         let counts = Dictionary(grouping: run.cells, by: \.status).mapValues(\.count)
-        var summary = ["\(run.cells.count) cell\(run.cells.count == 1 ? "" : "s")"]
+        var summary = [strings.cellCount(run.cells.count)]
         for status in [CellStatus.ok, .cached, .skipped] where counts[status, default: 0] > 0 {
-            summary.append("\(counts[status]!) \(status.rawValue)")
+            summary.append(strings.statusCount(counts[status]!, status))
         }
-        if counts[.error, default: 0] > 0 { summary.append("<span class=\"nb-failed\">\(counts[.error]!) failed</span>") }
+        if let failed = counts[.error] { summary.append("<span class=\"nb-failed\">\(strings.statusCount(failed, .error))</span>") }
         if !reproducible { summary.append(CellRenderer.duration(run.seconds)) }
         html += "<p class=\"nb-summary\">\(summary.joined(separator: " · "))</p>\n"
         if let line = equations.summary(strings) {
@@ -108,7 +108,7 @@ public struct HTMLRenderer: Sendable {
         }
         if !run.parameters.isEmpty {
             let items = run.parameters.map { "<code>\(HTML.escape($0.key))=\(HTML.escape($0.value))</code>" }
-            html += "<p class=\"nb-params\">Parameters: \(items.joined(separator: " "))</p>\n"
+            html += "<p class=\"nb-params\">\(strings.parameters)\(items.joined(separator: " "))</p>\n"
         }
         return html + "</header>\n"
     }

@@ -16,6 +16,15 @@ struct ReportStrings: Sendable {
     /// A reference's tooltip: "Equation (3): " followed by the mark's tooltip, or `notChecked`.
     var equation: @Sendable (_ number: String) -> String
     var notChecked: String
+    /// The header's cell count, "14 cells", and its counts by status, "13 ok", "1 failed".
+    var cellCount: @Sendable (_ count: Int) -> String
+    var statusCount: @Sendable (_ count: Int, _ status: CellStatus) -> String
+    /// A cell's status as its header shows it: "ok", "cached", "skipped", "error".
+    var status: @Sendable (_ status: CellStatus) -> String
+    /// A cell's name for screen readers: "cell LABEL".
+    var cell: @Sendable (_ label: String) -> String
+    /// Before the parameters the run was given, "Parameters: ".
+    var parameters: String
 
     init(language: String) {
         if language.lowercased().hasPrefix("zh") {
@@ -29,6 +38,25 @@ struct ReportStrings: Sendable {
             checkFailed = { "\($0) 的核对未通过" + ($1.map { "：相对误差 \($0)" } ?? "") }
             equation = { "公式 (\($0))：" }
             notChecked = "没有单元格核对它"
+            cellCount = { "\($0) 个单元格" }
+            statusCount = { count, status in
+                switch status {
+                case .ok: "\(count) 个成功"
+                case .cached: "\(count) 个取自缓存"
+                case .skipped: "\(count) 个未运行"
+                case .error: "\(count) 个出错"
+                }
+            }
+            status = { status in
+                switch status {
+                case .ok: "成功"
+                case .cached: "取自缓存"
+                case .skipped: "未运行"
+                case .error: "出错"
+                }
+            }
+            cell = { "单元格 \($0)" }
+            parameters = "参数："
         } else {
             contents = "Contents"
             notRun = "Not run: an earlier cell failed."
@@ -40,6 +68,11 @@ struct ReportStrings: Sendable {
             checkFailed = { "the check by \($0) failed" + ($1.map { ": relative error \($0)" } ?? "") }
             equation = { "Equation (\($0)): " }
             notChecked = "not checked by any cell"
+            cellCount = { "\($0) cell\($0 == 1 ? "" : "s")" }
+            statusCount = { count, status in "\(count) \(status == .error ? "failed" : status.rawValue)" }
+            status = { $0.rawValue }
+            cell = { "cell \($0)" }
+            parameters = "Parameters: "
         }
     }
 }
