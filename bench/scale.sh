@@ -5,7 +5,7 @@
 #   bench/scale.sh                    (from anywhere; release build)
 #
 # Inputs (written by bench/scale_notebook.py): prose with inline and display math, headings,
-# lists, code, pipe tables, {eval} roles and cells, labelled equations and {eq} references;
+# lists, code, pipe tables, {eval} roles and cells, {note} blocks, labelled equations and {eq} references;
 # notebooks of tiny {eval} cells with a line of prose between each two; one display of deeply
 # nested \left( … \right) and one formula with a long chain of subscripts.
 #

@@ -3,7 +3,8 @@
 
     scale_notebook.py prose MB        MB megabytes of sections: headings, paragraphs with inline
                                       math and {eval} roles, labelled displays and {eq} references,
-                                      lists, a code block, a pipe table, and an {eval} cell every tenth
+                                      lists, a code block, a pipe table, and an {eval} cell and a
+                                      {note} every tenth
     scale_notebook.py cells N         N tiny {eval} cells (`1 + k`), a line of prose between each two;
                                       every tenth labelled and read back by a role, every fiftieth
                                       followed by a labelled display and a reference to it
@@ -21,6 +22,8 @@ def prose_section(k):
     cell = ""
     if k % 10 == 0:
         cell = f"```{{eval}}\n:label: s{k}\nv = {k} + 1\nsoftmax([1, 2, {k % 7}])\n```\n\n"
+    if k % 10 == 5:
+        cell = f"```{{note}} Remember\nSection {k} keeps $\\sum_i P_i = 1$ in mind.\n```\n\n"
     later = f" and the cell above gave {{eval}}`s{k - k % 10}.v:d`" if k >= 10 else ""
     return f"""## Section {k}: softmax and its gradient
 

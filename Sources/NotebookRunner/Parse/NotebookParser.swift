@@ -33,14 +33,19 @@ public enum NotebookParser {
         // Prose-level blocks, outermost first: their fences and options become blank lines,
         // so their content parses as notebook content (a solution's cells are cells).
         var proseBlocks: [ProseBlock] = []
+        // Every prose-level block one parse finds is opened at once; the blocks nested in them
+        // show up in the next parse (one parse per level of nesting, not one per block).
         var blocks = CommonMark.blocks(in: lines.joined(separator: "\n"))
-        while let block = blocks.first(where: { $0.kind == .fencedOrIndentedCode && ProseBlock.kind(ofInfo: $0.info) != nil }) {
-            let (prose, markup) = try ProseBlock.read(block, kind: ProseBlock.kind(ofInfo: block.info)!, source: source)
-            if prose.kind == .solution && omitSolutions {
-                for line in block.startLine...block.endLine { lines[line - 1] = "" }
-            } else {
-                for line in markup { lines[line - 1] = "" }
-                proseBlocks.append(prose)
+        while case let found = blocks.filter({ $0.kind == .fencedOrIndentedCode && ProseBlock.kind(ofInfo: $0.info) != nil }),
+              !found.isEmpty {
+            for block in found {
+                let (prose, markup) = try ProseBlock.read(block, kind: ProseBlock.kind(ofInfo: block.info)!, source: source)
+                if prose.kind == .solution && omitSolutions {
+                    for line in block.startLine...block.endLine { lines[line - 1] = "" }
+                } else {
+                    for line in markup { lines[line - 1] = "" }
+                    proseBlocks.append(prose)
+                }
             }
             blocks = CommonMark.blocks(in: lines.joined(separator: "\n"))
         }

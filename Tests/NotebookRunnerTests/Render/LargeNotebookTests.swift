@@ -8,9 +8,11 @@ import Testing
     static let sections = 2500
 
     /// Section `k`: a heading, inline and display math, a labelled equation and a reference
-    /// to it, inline values, a list, a pipe table, a Python block; every tenth opens with an `{eval}` cell.
+    /// to it, inline values, a list, a pipe table, a Python block; every tenth opens with an `{eval}` cell,
+    /// and every tenth another with a `{note}`.
     static func section(_ k: Int) -> String {
-        let cell = k % 10 == 0 ? "```{eval}\n:label: s\(k)\nv = \(k) + 1\n```\n\n" : ""
+        let cell = k % 10 == 0 ? "```{eval}\n:label: s\(k)\nv = \(k) + 1\n```\n\n"
+            : k % 10 == 5 ? "```{note} Remember\nSection \(k) has a note.\n```\n\n" : ""
         return """
             ## Section \(k)
 
@@ -43,6 +45,7 @@ import Testing
         let notebook = try NotebookParser.parse(SourceText(file: "large.md", text: Self.text))
         #expect(notebook.errors.isEmpty)
         #expect(notebook.cells.count == Self.sections / 10)
+        #expect(notebook.blocks.count == Self.sections / 10 && notebook.blocks.allSatisfy { $0.kind == .note })
         #expect(notebook.equations.equations.count == Self.sections)
         #expect(notebook.equations.equation("eq-\(Self.sections - 1)")?.number == "\(Self.sections)")
 
