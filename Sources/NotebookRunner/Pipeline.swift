@@ -121,6 +121,16 @@ public struct Pipeline {
                           report: progress.report)
     }
 
+    /// Writes the page and record of a notebook that the command line kept from running (a
+    /// value it cannot take, e.g. `--timeout inf`): what an earlier run wrote must not stay,
+    /// saying "ok", while the call exits with 2. The message is also the caller's to print.
+    public func recordUsageError(_ message: String, notebook url: URL, file: String) -> Outcome {
+        let name = NotebookParser.name(of: file)
+        return writeFailure(Diagnostic.error(message), stop: .usageError, file: file,
+                            report: settings.outputDirectory.appendingPathComponent(name + ".html"),
+                            record: settings.outputDirectory.appendingPathComponent(name + ".json"))
+    }
+
     /// Writes a page showing `diagnostic` and a record saying the same, for a notebook that
     /// did not run (it could not be read or parsed, or the command line does not fit it).
     private func writeFailure(_ diagnostic: Diagnostic, stop: StopReason, file: String, report reportURL: URL,

@@ -35,16 +35,32 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .long, help: "The student's edition: leave every {solution} out of the report and the run record (they are not run).")
     var student = false
 
+    /// Mistakes that leave no sound place for a report: nothing is written.
     func validate() throws {
         try UsageChecks.outputFolder(runOptions.output)
         try UsageChecks.notebooks(notebooks, sharingOutput: true)
-        if let timeout { _ = try UsageChecks.timeout(timeout) }
+    }
+
+    /// The run's settings; a value they cannot take is a usage error that each notebook's
+    /// report and record say too (the folder and the notebooks are sound by now).
+    func settings() throws -> RunSettings {
+        do {
+            var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
+            settings.omitsSolutions = student
+            settings.runTimeout = try timeout.map(UsageChecks.timeout)
+            return settings
+        } catch let error as ValidationError {
+            let pipeline = Pipeline(settings: RunSettings(outputDirectory: runOptions.outputDirectory, reproducible: reproducible),
+                                    progress: ProgressReporter(mode: .quiet))
+            for notebook in notebooks {
+                _ = pipeline.recordUsageError(error.message, notebook: URL(fileURLWithPath: notebook), file: notebook)
+            }
+            throw error
+        }
     }
 
     func run() throws {
-        var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
-        settings.omitsSolutions = student
-        settings.runTimeout = try timeout.map(UsageChecks.timeout)
+        let settings = try settings()
         let cancellation = Cancellation()
         let signals = SignalForwarder(to: cancellation)
         defer { signals.restore() }

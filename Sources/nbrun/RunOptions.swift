@@ -19,6 +19,8 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Let the page fetch the https:// images the prose shows (else each is a warning and only local images, embedded, are shown).")
     var allowRemoteImages = false
 
+    var outputDirectory: URL { URL(fileURLWithPath: output, isDirectory: true) }
+
     func settings(keepGoing: Bool, reproducible: Bool) throws -> RunSettings {
         var defaults = Defaults()
         for parameter in parameters {
@@ -28,7 +30,7 @@ struct RunOptions: ParsableArguments {
             defaults.set(String(parameter[..<equals]), String(parameter[parameter.index(after: equals)...]), at: nil)
         }
         let environment = ProcessInfo.processInfo.environment
-        var settings = RunSettings(outputDirectory: URL(fileURLWithPath: output, isDirectory: true),
+        var settings = RunSettings(outputDirectory: outputDirectory,
                            dataDirectory: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
                            keepGoing: keepGoing, defaults: defaults,
                            reproducible: reproducible || environment["SOURCE_DATE_EPOCH"] != nil)

@@ -40,16 +40,34 @@ import Testing
         return folder
     }
 
+    /// A value the run cannot take, with the notebook and the folder sound: exit 2, and the
+    /// report and record say so in place of an earlier run's "ok".
+    @Test func aBadOptionValueReplacesAnEarlierReportWithTheUsageError() throws {
+        let folder = try workspace()
+        #expect(try NBRunProcess.run(["render", "nb.md", "-q"], in: folder).status == 0)
+        let result = try NBRunProcess.run(["render", "nb.md", "--timeout", "inf", "-q"], in: folder)
+        #expect(result.status == 2)
+        let message = "--timeout inf must be a number of seconds above 0"
+        #expect(result.stderr.contains(message))
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("output/nb.json"))) as? [String: Any]
+        #expect(record?["status"] as? String == "error" && record?["stop"] as? String == "usage-error")
+        #expect((record?["errors"] as? [String])?.first?.contains(message) == true)
+        let page = try String(contentsOf: folder.appendingPathComponent("output/nb.html"), encoding: .utf8)
+        #expect(page.contains(message) && page.contains("The command line does not fit this notebook; nothing ran."))
+    }
+
     @Test(arguments: cases)
-    func isAUsageErrorBeforeAnythingRuns(_ usage: Case) throws {
+    func isAUsageErrorBeforeAnyCellRuns(_ usage: Case) throws {
         let folder = try workspace()
         let result = try NBRunProcess.run(usage.arguments, in: folder)
         #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains(usage.expected), "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("NSCocoaErrorDomain") && !result.stderr.contains("Missing value"))
+        // A bad value with a sound notebook and folder is said in the report; no other mistake writes one.
+        let reported = usage.arguments.contains("--timeout") ? ["nb.html"] : []
         for output in ["output", "a", "b"].map({ folder.appendingPathComponent($0) }) {
             let written = (try? FileManager.default.contentsOfDirectory(atPath: output.path))?.filter { $0.hasSuffix(".html") } ?? []
-            #expect(written.isEmpty, "\(output.lastPathComponent) holds \(written)")
+            #expect(written == (output.lastPathComponent == "output" ? reported : []), "\(output.lastPathComponent) holds \(written)")
         }
         #expect(try String(contentsOf: folder.appendingPathComponent("taken.txt"), encoding: .utf8) == "not a folder")
     }

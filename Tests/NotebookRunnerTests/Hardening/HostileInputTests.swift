@@ -8,8 +8,9 @@ import ZlibBindings
 /// Every case must: exit as it says (1 for an error, 2 for a usage error, 0 where nbrun
 /// works and warns) with the error located at `file:line:col` or naming the file; end by
 /// itself, not by a signal, within a minute; peak under 1 GB (measured by `/usr/bin/time`);
-/// write both the report and the run record, agreeing on the outcome (a usage error and
-/// `nbrun check` write neither: nothing under `-o` changes); and write nothing outside
+/// write both the report and the run record, agreeing on the outcome (a bad option value
+/// writes both, saying so; a usage error with no sound notebook or folder, and `nbrun
+/// check`, write neither: nothing under `-o` changes); and write nothing outside
 /// `-o`. The last is checked over everything a case can reach: its whole folder (the
 /// notebook's folder, `-o`, a folder beside them, `HOME` and `TMPDIR` pointed into it) is
 /// hashed before and after, and links planted inside `-o` where nbrun writes (the report,
@@ -38,11 +39,14 @@ import ZlibBindings
         var prepare: @Sendable (URL) throws -> Void = { _ in }
         /// Changes input files after the previous render.
         var change: @Sendable (URL) throws -> Void = { _ in }
+        /// A usage error naming a value the run cannot take (the notebook and `-o` being sound):
+        /// the report and the record say it.
+        var reportsUsage = false
         var testDescription: String { name }
 
         var arguments_: [String] { command ?? ["render", "nb.md", "-o", "../out", "-q"] + arguments }
-        /// Whether this run writes a report and a record (a render that got past the command line).
-        var writesReport: Bool { status != 2 && arguments_.first == "render" }
+        /// Whether this run writes a report and a record (a render whose notebook and folder are sound).
+        var writesReport: Bool { (status != 2 || reportsUsage) && arguments_.first == "render" }
     }
 
     static let smallData: @Sendable (URL) throws -> Void = { folder in
@@ -129,12 +133,13 @@ import ZlibBindings
              notebook: load(images: "images", extra: ":split: train\n") + "\n```{eval}\n:samples: 3000\nG = X @ X.T\nG @ G @ G @ G @ G\n```\n",
              expected: "error: the run timed out after 2 s (--timeout 2)", seconds: 15, arguments: ["--timeout", "2"], prepare: data(count: 3000)),
         // Command-line numbers.
-        Case(name: "--timeout inf", notebook: fine, expected: "--timeout inf must be a number of seconds", status: 2, arguments: ["--timeout", "inf"]),
-        Case(name: "--timeout 1e18", notebook: fine, expected: "--timeout 1e+18 must be a number of seconds", status: 2, arguments: ["--timeout", "1e18"]),
-        Case(name: "--timeout 1e300", notebook: fine, expected: "--timeout 1e+300 must be a number of seconds", status: 2, arguments: ["--timeout", "1e300"]),
-        Case(name: "--timeout -1", notebook: fine, expected: "--timeout -1.0 must be a number of seconds above 0", status: 2, arguments: ["--timeout", "-1"]),
+        Case(name: "--timeout inf after a good render", notebook: fine, expected: "--timeout inf must be a number of seconds", status: 2,
+             arguments: ["--timeout", "inf"], previous: fine, reportsUsage: true),
+        Case(name: "--timeout 1e18", notebook: fine, expected: "--timeout 1e+18 must be a number of seconds", status: 2, arguments: ["--timeout", "1e18"], reportsUsage: true),
+        Case(name: "--timeout 1e300", notebook: fine, expected: "--timeout 1e+300 must be a number of seconds", status: 2, arguments: ["--timeout", "1e300"], reportsUsage: true),
+        Case(name: "--timeout -1", notebook: fine, expected: "--timeout -1.0 must be a number of seconds above 0", status: 2, arguments: ["--timeout", "-1"], reportsUsage: true),
         Case(name: "--memory-limit nonsense", notebook: fine, expected: "--memory-limit expects a size such as 2G", status: 2,
-             arguments: ["--memory-limit", "lots"]),
+             arguments: ["--memory-limit", "lots"], reportsUsage: true),
         // Integers from the notebook.
         Case(name: "{show} :start: Int.max", notebook: load(images: "images") + "\n```{show}\n:start: 9223372036854775807\n```\n",
              expected: "nb.md:7:9: error: option :start: is 9223372036854775807, outside", prepare: smallData),
