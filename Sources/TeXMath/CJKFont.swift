@@ -53,11 +53,33 @@ public enum CJKFont {
             + "font-weight:normal;font-style:normal;font-display:block;unicode-range:\(unicodeRange)}"
     }
 
+    /// The CJK characters of `text`, read from its UTF-8 bytes: every scalar in `ranges` is at
+    /// U+2E80 or above, so its lead byte is 0xE2 or more and all other bytes are skipped at once
+    /// (a report of many megabytes is mostly ASCII).
+    static func cjkScalars(in text: String) -> Set<UInt32> {
+        var found = Set<UInt32>()
+        var text = text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                guard lead >= 0xE2 else { index += 1; continue }
+                let length = lead >= 0xF0 ? 4 : 3
+                guard index + length <= bytes.count else { break }
+                var value = UInt32(lead & (length == 4 ? 0x07 : 0x0F))
+                for offset in 1 ..< length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+                if ranges.contains(where: { $0.contains(value) }) { found.insert(value) }
+                index += length
+            }
+        }
+        return found
+    }
+
     private static func hex(_ value: UInt32) -> String { String(value, radix: 16, uppercase: true) }
 
     /// The embedded WOFF bytes for `text`; nil when it has no CJK character or no font is installed.
     static func woffData(forText text: String) -> [UInt8]? {
-        let scalars = Set(text.unicodeScalars.lazy.filter(isCJK).map(\.value))
+        let scalars = cjkScalars(in: text)
         guard !scalars.isEmpty, let subsetter = installed?.subsetter else { return nil }
         guard let font = subsetter.subset(keeping: scalars) else { return nil }
         return WOFFEncoder.encode(font)
