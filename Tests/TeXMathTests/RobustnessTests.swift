@@ -79,6 +79,8 @@ import FoundationXML
         Input("\\frac", 10_000),
         Input("x^", 10_000, suffix: "x"),
         Input("\\left(", 5_000, suffix: "x"),
+        // From fuzzing: past the cap each \right is one without its \left — thousands of warnings.
+        Input("\\left(", 6_000, suffix: "x" + String(repeating: "\\right)", count: 6_000)),
         Input("\\begin{matrix}", 3_000),
         Input("\\displaystyle ", 5_000),
         Input("\\sqrt[", 5_000),
@@ -92,6 +94,8 @@ import FoundationXML
         let time = seconds { result = convertChecked(input.tex) }
         #expect(time < 5, "took \(time) s")
         #expect(result?.warnings.isEmpty == false)
+        let length = input.tex.unicodeScalars.count
+        #expect(result?.warnings.allSatisfy { $0.offset >= 0 && $0.offset <= length } == true)
     }
 
     @Test func deepNestingWarnsAboutTheCap() {
