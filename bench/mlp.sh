@@ -33,13 +33,7 @@ if ! "$python" -c 'import torch' 2> /dev/null; then
     fi
 fi
 
-echo "== building nbrun (release)"
-tuning="${NBRUN_SWIFT_TUNING-$(make -s -C "$root" tuning-flags)}"
-(cd "$root" && swift build -c release $tuning --product nbrun 2>&1 | tail -1)
-nbrun="$root/.build/release/nbrun"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+. "$root/bench/common.sh"
 data_root="$(dirname "$data_dir")"
 if [ "$(basename "$data_dir")" != "fashion-mnist" ]; then
     mkdir -p "$work/data" && ln -s "$data_dir" "$work/data/fashion-mnist" && data_root="$work/data"
@@ -52,7 +46,6 @@ cells = {c["label"]: c["metrics"] for c in json.load(open(sys.argv[1]))["cells"]
 print(f'{cells["train"]["seconds"]:.4f} {cells["train"]["test_accuracy"]:.4f}')
 PY
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "== nbrun render bench/mlp-recipe.md ($reps runs)"
 : > "$work/nbrun.txt"

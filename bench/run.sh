@@ -30,14 +30,7 @@ if [ ! -x /usr/bin/time ]; then
     echo "bench: /usr/bin/time is missing (apt-get install time); peak memory will not be measured" >&2
 fi
 
-echo "== building nbrun (release)"
-# The Makefile's CPU tuning (exported by make; asked of make when run directly).
-tuning="${NBRUN_SWIFT_TUNING-$(make -s -C "$root" tuning-flags)}"
-(cd "$root" && swift build -c release $tuning --product nbrun 2>&1 | tail -1)
-nbrun="$root/.build/release/nbrun"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+. "$root/bench/common.sh"
 # The data set's parent folder is nbrun's data root (it holds fashion-mnist/).
 data_root="$(dirname "$data_dir")"
 if [ "$(basename "$data_dir")" != "fashion-mnist" ]; then
@@ -81,8 +74,6 @@ standard, full = cells["standard"], cells["fullbatch"]
 print(f'{standard["seconds"]:.4f} {standard["test_accuracy"]:.4f} {1000 * full["seconds"] / full["steps"]:.2f}')
 PY
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "== nbrun render ($reps runs)"
 : > "$work/nbrun.txt"

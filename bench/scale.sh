@@ -26,20 +26,7 @@ subscripts="${SUBSCRIPTS:-40000}"
 reps="${REPS:-3}"
 limit="${LIMIT:-300}"
 
-if [ -n "${NBRUN:-}" ]; then
-    nbrun="$NBRUN"
-else
-    echo "== building nbrun (release)"
-    # The Makefile's CPU tuning (exported by make; asked of make when run directly).
-    tuning="${NBRUN_SWIFT_TUNING-$(make -s -C "$root" tuning-flags)}"
-    (cd "$root" && swift build -c release $tuning --product nbrun 2>&1 | tail -1)
-    nbrun="$root/.build/release/nbrun"
-fi
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$root/bench/common.sh"
 
 # run NOTEBOOK SUBCOMMAND → "seconds peak-MB exit" of one run, or ">LIMIT - timeout".
 run_once() {
