@@ -26,16 +26,7 @@ final class FileBytes {
     init(_ url: URL, role: String, displayName name: String, gunzips: Bool = true) throws {
         let subject = "\(role) file '\(name)'"
         self.subject = subject
-        var info = stat()
-        guard stat(url.path, &info) == 0 else {
-            let cause = errno
-            if cause == ENOENT || cause == ENOTDIR {
-                throw Diagnostic.error("\(subject) not found",
-                                       hint: "check the path; relative paths start at the notebook's folder")
-            }
-            throw Diagnostic.error("\(subject) cannot be read: \(String(cString: strerror(cause)))",
-                                   hint: "check the path and its permissions")
-        }
+        var info = try Self.status(of: url, subject: subject, notFoundHint: "check the path; relative paths start at the notebook's folder")
         try Self.requireRegular(info.st_mode, subject: subject)
         // O_NONBLOCK: should the path become a FIFO after the check, opening it does not wait for a writer.
         let descriptor = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -59,6 +50,20 @@ final class FileBytes {
 
     /// Throws unless `mode` is a regular file's, naming the type it is; `hint` replaces the
     /// advice for data files.
+    /// The `stat` of `url` (links followed), or an error naming `subject`: "not found" with
+    /// `notFoundHint`, or "cannot be read" with the system's reason. `shownPath`, when given, is
+    /// added to the message (where nbrun looked).
+    static func status(of url: URL, subject: String, shownPath: String? = nil, notFoundHint: String) throws -> stat {
+        var info = stat()
+        guard stat(url.path, &info) != 0 else { return info }
+        let cause = errno
+        if cause == ENOENT || cause == ENOTDIR {
+            throw Diagnostic.error("\(subject) not found" + (shownPath.map { " (looked in \($0))" } ?? ""), hint: notFoundHint)
+        }
+        throw Diagnostic.error("\(subject) cannot be read: \(String(cString: strerror(cause)))" + (shownPath.map { " (\($0))" } ?? ""),
+                               hint: "check the path and its permissions")
+    }
+
     static func requireRegular(_ mode: mode_t, subject: String, hint: String? = nil) throws {
         let type: String
         switch mode & S_IFMT {

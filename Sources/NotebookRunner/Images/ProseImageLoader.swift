@@ -58,16 +58,8 @@ enum ProseImageLoader {
     /// The `data:` URI of the image file at `file`, checked for type and size.
     private static func dataURI(of file: URL, source: String, folder: URL) throws -> String {
         let subject = "image '\(source)'"
-        var info = stat()
-        guard stat(file.path, &info) == 0 else {
-            let cause = errno
-            if cause == ENOENT || cause == ENOTDIR {
-                throw Diagnostic.error("\(subject) not found (looked in \(file.path))",
-                                       hint: "an image's path starts at the notebook's folder (\(folder.standardizedFileURL.path)); check the name and its upper and lower case")
-            }
-            throw Diagnostic.error("\(subject) cannot be read: \(String(cString: strerror(cause))) (\(file.path))",
-                                   hint: "check the path and its permissions")
-        }
+        let info = try FileBytes.status(of: file, subject: subject, shownPath: file.path,
+                                        notFoundHint: "an image's path starts at the notebook's folder (\(folder.standardizedFileURL.path)); check the name and its upper and lower case")
         try FileBytes.requireRegular(info.st_mode, subject: subject,
                                      hint: "an image must be a regular file (PNG, JPEG, GIF, WebP or SVG)")
         let limit = DisplaySize.maxEmbeddedImageBytes
