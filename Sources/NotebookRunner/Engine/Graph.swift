@@ -57,15 +57,31 @@ final class Graph {
         var shape: [Int]
         /// The source location to blame for errors about this node.
         var location: SourceLocation
+        /// How the value depends on the batch's rows (whether chunks of rows add up to it).
+        var rows: RowDependence
     }
 
     private(set) var nodes: [Node] = []
+    /// The rows of the whole batch: what a mean over the rows divides by and `N` is, also
+    /// when the graph computes a chunk of them.
+    let batchRows: Int
+    /// The scalar input weighting, in each chunk, the terms of a sum over rows that do not
+    /// depend on the rows (1 in one chunk, 0 in the others), so they count once; nil: none.
+    var share: Int?
 
+    init(batchRows: Int) {
+        self.batchRows = batchRows
+    }
+
+    /// Appends a node; `rows` is worked out from its inputs unless given (inputs must give it).
     @discardableResult
-    func add(_ op: Op, shape: [Int], at location: SourceLocation) -> Int {
-        nodes.append(Node(op: op, shape: shape, location: location))
+    func add(_ op: Op, shape: [Int], at location: SourceLocation, rows: RowDependence? = nil) -> Int {
+        let dependence = rows ?? RowDependence.of(op, shape: shape, in: self)
+        nodes.append(Node(op: op, shape: shape, location: location, rows: dependence))
         return nodes.count - 1
     }
+
+    func rows(_ node: Int) -> RowDependence { nodes[node].rows }
 
     func shape(_ node: Int) -> [Int] { nodes[node].shape }
 

@@ -28,6 +28,10 @@ struct GraphCompiler {
     func compile(_ node: ExpressionNode) throws -> Int {
         switch node.kind {
         case .number(let value):
+            guard Float(value).isFinite || !value.isFinite else {
+                throw fail("\(NumberText.compact(value)) is outside the range of Float32 (±3.4·10³⁸), which the training engine computes in", node,
+                           hint: "use a smaller number")
+            }
             return graph.add(.constant(Float(value)), shape: [], at: location(node))
         case .name(let name):
             guard let id = names[name] else {
@@ -132,28 +136,45 @@ struct GraphCompiler {
             throw Diagnostic.error("shape mismatch: \(Tensor.describe(graph.shape(a))) and \(Tensor.describe(graph.shape(b))) cannot broadcast",
                                    at: location, hint: "a bias is a vector with one entry per column")
         }
+        var (a, b) = (a, b)
+        if kind == .add || kind == .subtract {
+            // A sum over rows plus a term that does not depend on them: each chunk adds its
+            // share of the term, so the chunks' values add up to the batch's.
+            a = weighted(a, beside: b, at: location)
+            b = weighted(b, beside: a, at: location)
+        }
         return graph.add(.binary(kind, a, b), shape: shape, at: location)
     }
 
+    /// `value` times the chunk's share when it does not depend on the rows and `other` is a sum over them.
+    private func weighted(_ value: Int, beside other: Int, at location: SourceLocation) -> Int {
+        guard let share = graph.share, graph.rows(value) == .none, graph.rows(other) == .additive else { return value }
+        return graph.add(.binary(.multiply, value, share), shape: graph.shape(value), at: location)
+    }
+
     private func call(_ function: String, _ arguments: [CallArgument], _ node: ExpressionNode) throws -> Int {
-        let positional = arguments.filter { $0.keyword == nil }.map(\.value)
-        var keywords: [String: ExpressionNode] = [:]
-        for argument in arguments { if let keyword = argument.keyword { keywords[keyword] = argument.value } }
         let here = location(node)
-        func one() throws -> Int {
-            guard positional.count == 1 else { throw fail("\(function) takes one argument", node) }
-            return try compile(positional[0])
+        guard let known = ExpressionFunction.named(function), Self.functions.contains(function) else {
+            throw fail("the training engine does not compute \(function)(…)", node,
+                       hint: "models are trained with + - * / @, exp log sqrt abs relu tanh sigmoid softmax, sum/mean, maximum/minimum/clip/where")
         }
-        func integer(_ name: String) throws -> Int? {
-            guard let value = keywords[name] else { return nil }
-            guard case .number(let number) = value.kind, number == number.rounded() else {
-                throw fail("\(name)= must be a whole number here", value)
+        // The interpreter's own reading of the arguments: the same names, keywords and errors.
+        let constants = ExpressionEvaluator(expression: expression, scope: ExpressionScope())
+        let bound = try constants.bind(arguments, to: known, node)
+        func argument(_ name: String) throws -> Int { try compile(bound[name]!) }
+        /// `axis=`/`keepdims=` as the interpreter reads them; they must not depend on the model's values.
+        func constant<T>(_ name: String, _ read: (ExpressionNode, String) throws -> T) throws -> T? {
+            guard let value = bound[name] else { return nil }
+            do {
+                return try read(value, "\(name)=")
+            } catch let error as Diagnostic where error.message.hasPrefix("unknown name") {
+                throw fail("\(name)= must be written as a number here: the training engine fixes it when it compiles the model", value,
+                           hint: error.message)
             }
-            return Int(number)
         }
         switch function {
         case "exp", "log", "sqrt", "abs", "relu", "tanh", "sigmoid":
-            let x = try one()
+            let x = try argument("x")
             if function == "log", case .softmax(let logits) = graph.nodes[x].op {
                 // log(softmax(A)) is computed as A − logsumexp(A): finite where softmax underflows.
                 return graph.add(.logSoftmax(logits), shape: graph.shape(x), at: here)
@@ -162,40 +183,49 @@ struct GraphCompiler {
                                       "tanh": .tanh, "sigmoid": .sigmoid][function]!
             return graph.add(.unary(unary, x), shape: graph.shape(x), at: here)
         case "softmax":
-            let x = try one()
-            if let axis = try integer("axis"), axis != -1, axis != graph.shape(x).count - 1 {
-                throw fail("the training engine takes softmax over rows (the last axis)", node)
+            let x = try argument("x")
+            let rank = graph.shape(x).count
+            if let axis = try constant("axis", constants.integer), axis != -1, axis != rank - 1 {
+                throw fail("the training engine takes softmax over rows (the last axis), not axis=\(axis)", bound["axis"]!,
+                           hint: "write softmax(x) or softmax(x, axis=-1)")
             }
             return graph.add(.softmax(x), shape: graph.shape(x), at: here)
         case "sum", "mean":
-            let x = try one()
+            let x = try argument("x")
             let shape = graph.shape(x)
-            var axis = try integer("axis")
+            var axis = try constant("axis", constants.integer)
             if let given = axis, given < 0 { axis = given + shape.count }
-            if let axis, !(0..<shape.count).contains(axis) { throw fail("axis \(axis) is outside a \(Tensor.describe(shape)) value", node) }
-            let keep = keywords["keepdims"].map { if case .number(let v) = $0.kind { return v != 0 } else { return false } } ?? false
-            let count = axis.map { shape[$0] } ?? shape.reduce(1, *)
+            if let axis, !(0..<shape.count).contains(axis) {
+                throw fail("axis \(axis) is outside a \(Tensor.describe(shape)) value", bound["axis"]!)
+            }
+            let keep = try constant("keepdims", constants.flag) ?? false
             var out = shape
             if let axis { if keep { out[axis] = 1 } else { out.remove(at: axis) } } else { out = keep ? shape.map { _ in 1 } : [] }
-            return graph.add(.sum(x, axis: axis, keepDimensions: keep, scale: function == "mean" ? 1 / Float(count) : 1),
+            return graph.add(.sum(x, axis: axis, keepDimensions: keep, scale: function == "mean" ? 1 / Float(count(of: x, over: axis)) : 1),
                              shape: out, at: here)
         case "maximum", "minimum":
-            guard positional.count == 2 else { throw fail("\(function) takes two arguments", node) }
-            return try elementwise(function == "maximum" ? .maximum : .minimum, try compile(positional[0]), try compile(positional[1]), at: here)
+            return try elementwise(function == "maximum" ? .maximum : .minimum, try argument("a"), try argument("b"), at: here)
         case "clip":
-            guard positional.count == 3 else { throw fail("clip takes three arguments: clip(x, low, high)", node) }
-            let low = try elementwise(.maximum, try compile(positional[0]), try compile(positional[1]), at: here)
-            return try elementwise(.minimum, low, try compile(positional[2]), at: here)
-        case "where":
-            guard positional.count == 3 else { throw fail("where takes three arguments: where(condition, a, b)", node) }
-            let (c, a, b) = (try compile(positional[0]), try compile(positional[1]), try compile(positional[2]))
+            let low = try elementwise(.maximum, try argument("x"), try argument("lo"), at: here)
+            return try elementwise(.minimum, low, try argument("hi"), at: here)
+        default:
+            let (c, a, b) = (try argument("condition"), try argument("a"), try argument("b"))
             guard let ab = Graph.broadcastShape(graph.shape(a), graph.shape(b)), let shape = Graph.broadcastShape(graph.shape(c), ab) else {
                 throw fail("where: the shapes do not broadcast", node)
             }
             return graph.add(.select(c, a, b), shape: shape, at: here)
-        default:
-            throw fail("the training engine does not compute \(function)(…)", node,
-                       hint: "models are trained with + - * / @, exp log sqrt abs relu tanh sigmoid softmax, sum/mean, maximum/minimum/clip/where")
         }
+    }
+
+    /// The functions the engine computes (of `ExpressionFunction.all`).
+    static let functions: Set<String> = ["exp", "log", "sqrt", "abs", "relu", "tanh", "sigmoid", "softmax", "sum", "mean",
+                                         "maximum", "minimum", "clip", "where"]
+
+    /// How many entries a mean of `node` over `axis` (nil: all) averages: along the batch's
+    /// rows that is the whole batch's rows, also when the graph computes a chunk of them.
+    private func count(of node: Int, over axis: Int?) -> Int {
+        var shape = graph.shape(node)
+        if case .perRow(let rowAxis) = graph.rows(node) { shape[rowAxis] = graph.batchRows }
+        return axis.map { shape[$0] } ?? shape.reduce(1, *)
     }
 }

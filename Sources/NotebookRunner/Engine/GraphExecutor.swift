@@ -12,22 +12,40 @@ final class GraphExecutor {
     private var external: [Int: UnsafeMutablePointer<Float>] = [:]
     private let schedule: [Int]
 
-    init(graph: Graph, outputs: [Int]) {
+    /// An executor for `outputs` whose nodes in `bound` read the caller's storage (see `bind`)
+    /// instead of buffers of their own.
+    init(graph: Graph, outputs: [Int], bound: [Int: UnsafeMutablePointer<Float>] = [:]) {
         self.graph = graph
-        var needed = Set<Int>()
-        var stack = outputs
-        while let node = stack.popLast() {
-            guard needed.insert(node).inserted else { continue }
-            stack += graph.inputs(of: node)
-        }
-        schedule = needed.sorted()
+        schedule = Self.schedule(of: outputs, in: graph)
         for node in schedule {
+            if let storage = bound[node] { external[node] = storage; continue }
             let count = max(1, graph.count(node))
             let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
             buffer.initialize(repeating: 0, count: count)
             buffers[node] = buffer
             if case .constant(let value) = graph.nodes[node].op { buffer.pointee = value }
         }
+    }
+
+    /// The nodes `outputs` need, in an order that computes each after its inputs.
+    static func schedule(of outputs: [Int], in graph: Graph) -> [Int] {
+        var needed = Set<Int>()
+        var stack = outputs
+        while let node = stack.popLast() {
+            guard needed.insert(node).inserted else { continue }
+            stack += graph.inputs(of: node)
+        }
+        return needed.sorted()
+    }
+
+    /// The bytes an executor for `outputs` allocates, leaving out the nodes in `bound`. (Shapes
+    /// are at most 2³¹ × 10⁶ entries, so the sum does not overflow.)
+    static func bytes(for outputs: [Int], in graph: Graph, bound: Set<Int> = []) -> Int {
+        var total = 0
+        for node in schedule(of: outputs, in: graph) where !bound.contains(node) {
+            total += max(1, graph.count(node)) * MemoryLayout<Float>.stride
+        }
+        return total
     }
 
     deinit {
@@ -96,7 +114,7 @@ final class GraphExecutor {
             case .log: for i in 0..<count { out[i] = Foundation.log(x[i]) }
             case .sqrt: for i in 0..<count { out[i] = x[i].squareRoot() }
             case .abs: for i in 0..<count { out[i] = Swift.abs(x[i]) }
-            case .relu: for i in 0..<count { out[i] = x[i] > 0 ? x[i] : 0 }
+            case .relu: for i in 0..<count { out[i] = x[i] > 0 || x[i].isNaN ? x[i] : 0 }
             case .tanh: for i in 0..<count { out[i] = Foundation.tanh(x[i]) }
             case .sigmoid:
                 for i in 0..<count {

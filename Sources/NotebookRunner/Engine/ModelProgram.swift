@@ -19,30 +19,46 @@ final class ModelProgram {
     let classes: Int
     let parameterNames: [String]
     let shapes: [String: [Int]]
-    private let graph = Graph()
+    private let graph: Graph
     private var inputNodes: [String: Int] = [:]
     private var parameterNodes: [String: Int] = [:]
     private(set) var loss = 0
     private(set) var probabilities = 0
     private(set) var gradientNodes: [String: Int] = [:]
-    /// Runs the loss, the probabilities and the gradients.
-    private(set) var trainer: GraphExecutor!
-    /// Runs the probabilities only.
-    private(set) var predictor: GraphExecutor!
+    /// What the trainer computes: the loss, the probabilities and the gradients (nil: not training).
+    private var trainerOutputs: [Int]?
+    /// Parameters read from the caller's storage (`bind`).
+    private var bound: [Int: UnsafeMutablePointer<Float>] = [:]
+    /// Why chunks of this program's rows do not add up to the batch (nil: they do), located
+    /// at the first value that depends on the batch as a whole.
+    private(set) var chunkingObstacle: Diagnostic?
 
-    init(definition: ModelDefinition, inputs: Int, classes: Int, rows: Int, gradients: Gradients, training: Bool) throws {
+    /// Runs the loss, the probabilities and the gradients (made when first used).
+    private(set) lazy var trainer: GraphExecutor = GraphExecutor(graph: graph, outputs: trainerOutputs!, bound: bound)
+    /// Runs the probabilities only (made when first used).
+    private(set) lazy var predictor: GraphExecutor = GraphExecutor(graph: graph, outputs: [probabilities], bound: bound)
+
+    /// The model for `rows` rows of a batch of `batchRows` (default: the same): with fewer,
+    /// a chunk of the batch, whose means over rows divide by `batchRows` and whose `N` is it.
+    init(definition: ModelDefinition, inputs: Int, classes: Int, rows: Int, batchRows: Int? = nil,
+         gradients: Gradients, training: Bool) throws {
         self.rows = rows
         self.inputs = inputs
         self.classes = classes
+        graph = Graph(batchRows: batchRows ?? rows)
         parameterNames = definition.parameters.map(\.name)
         shapes = definition.shapes(inputs: inputs, classes: classes)
         let origin = definition.loss.origin
         var names: [String: Int] = [:]
-        for (name, shape) in [("X", [rows, inputs]), ("Y", [rows, classes]), ("y", [rows]), ("N", [])] {
-            let node = graph.add(.input(name), shape: shape, at: origin)
+        let perRow = RowDependence.perRow(axis: 0)
+        for (name, shape, rows) in [("X", [rows, inputs], perRow), ("Y", [rows, classes], perRow), ("y", [rows], perRow), ("N", [], .none)] {
+            let node = graph.add(.input(name), shape: shape, at: origin, rows: rows)
             inputNodes[name] = node
             names[name] = node
         }
+        let share = graph.add(.input("share"), shape: [], at: origin, rows: .additive)
+        inputNodes["share"] = share
+        graph.share = share
         for parameter in definition.parameters {
             let node = graph.add(.parameter(parameter.name), shape: shapes[parameter.name]!, at: parameter.location)
             parameterNodes[parameter.name] = node
@@ -57,15 +73,20 @@ final class ModelProgram {
             throw Diagnostic.error("P is \(Tensor.describe(graph.shape(probabilities))) but must be rows × classes (\(rows)×\(classes))",
                                    at: statement.origin)
         }
-        predictor = GraphExecutor(graph: graph, outputs: [probabilities])
+        if graph.rows(probabilities) != perRow {
+            chunkingObstacle = obstacle(probabilities, "the probabilities P")
+        }
         guard training else { return }
         loss = try GraphCompiler.compile(definition.loss, into: graph, names: &names)
         guard graph.shape(loss).isEmpty else {
             throw Diagnostic.error("the loss is \(Tensor.describe(graph.shape(loss))), not a number", at: definition.loss.origin,
                                    hint: "average over the rows, e.g. -mean(sum(Y * log(P), axis=1))")
         }
+        loss = shared(loss)
+        if chunkingObstacle == nil, graph.rows(loss) != .additive { chunkingObstacle = obstacle(loss, "the loss") }
         switch gradients {
         case .automatic:
+            // The chunks' losses add up to the batch's, and so do their gradients.
             gradientNodes = GraphGradient.gradients(of: loss, in: graph, parameters: parameterNodes)
         case let .formulas(definitions, formulas):
             for statement in definitions { _ = try GraphCompiler.compile(statement, into: graph, names: &names) }
@@ -74,18 +95,38 @@ final class ModelProgram {
                     throw Diagnostic.error("grad \(formula.name): but the model has no parameter \(formula.name)", at: formula.nameLocation,
                                            hint: "parameters: " + parameterNames.joined(separator: ", "))
                 }
-                let node = try GraphCompiler.compile(formula.formula, into: graph, names: &names)
+                let node = shared(try GraphCompiler.compile(formula.formula, into: graph, names: &names))
                 guard graph.shape(node) == shape else {
                     throw Diagnostic.error("the formula for \(formula.name) is \(Tensor.describe(graph.shape(node))), but \(formula.name) is \(Tensor.describe(shape))",
                                            at: formula.formula.origin, hint: "a gradient has the shape of its parameter")
                 }
+                if chunkingObstacle == nil, graph.rows(node) != .additive { chunkingObstacle = obstacle(node, "the formula for \(formula.name)") }
                 gradientNodes[formula.name] = node
             }
         }
-        trainer = GraphExecutor(graph: graph, outputs: [loss, probabilities] + gradientNodes.values.sorted())
+        trainerOutputs = [loss, probabilities] + gradientNodes.values.sorted()
     }
 
-    /// The buffer of input `name` (`X`, `Y`, `y`, `N`) in `executor`, if it reads it.
+    /// `node` weighted by the chunk's share when it does not depend on the rows, so it counts once.
+    private func shared(_ node: Int) -> Int {
+        guard graph.rows(node) == .none, let share = graph.share else { return node }
+        return graph.add(.binary(.multiply, node, share), shape: graph.shape(node), at: graph.nodes[node].location)
+    }
+
+    /// Why chunks of rows do not add up to `node` (`what`), at the first value it needs that
+    /// depends on the batch as a whole.
+    private func obstacle(_ node: Int, _ what: String) -> Diagnostic {
+        let culprit = GraphExecutor.schedule(of: [node], in: graph).first { graph.rows($0) == .whole } ?? node
+        return Diagnostic.error("\(what) cannot be computed in chunks of rows: this value depends on the batch as a whole (a statistic over the rows used again row by row, or a nonlinear function of a sum over rows)",
+                                at: graph.nodes[culprit].location)
+    }
+
+    /// The bytes the trainer (`training`) or the predictor allocates, leaving out bound parameters.
+    func bytes(training: Bool) -> Int {
+        GraphExecutor.bytes(for: training ? trainerOutputs! : [probabilities], in: graph, bound: Set(bound.keys))
+    }
+
+    /// The buffer of input `name` (`X`, `Y`, `y`, `N`, `share`) in `executor`, if it reads it.
     func input(_ name: String, in executor: GraphExecutor) -> UnsafeMutablePointer<Float>? {
         inputNodes[name].flatMap { executor.contains($0) ? executor.buffer(of: $0) : nil }
     }
@@ -94,12 +135,13 @@ final class ModelProgram {
         parameterNodes[name].flatMap { executor.contains($0) ? executor.buffer(of: $0) : nil }
     }
 
-    /// Makes every executor read parameter `name` from `storage`.
+    /// Makes every executor read parameter `name` from `storage` (before they are first used).
     func bind(_ name: String, to storage: UnsafeMutablePointer<Float>) {
         guard let node = parameterNodes[name] else { return }
-        trainer?.bind(node, to: storage)
-        predictor.bind(node, to: storage)
+        bound[node] = storage
     }
+
+    func hasGradient(_ name: String) -> Bool { gradientNodes[name] != nil }
 
     func gradient(_ name: String) -> UnsafeMutablePointer<Float>? {
         gradientNodes[name].map { trainer.buffer(of: $0) }
@@ -109,9 +151,11 @@ final class ModelProgram {
 
     func probabilities(in executor: GraphExecutor) -> UnsafeMutablePointer<Float> { executor.buffer(of: probabilities) }
 
-    /// Writes rows `order[start..<start+count]` of `split` as X (pixels × scale), Y, y and N.
-    func load(_ split: DataSplit, order: UnsafePointer<Int32>, start: Int, count: Int, scale: Float, into executor: GraphExecutor) {
-        precondition(count <= rows)
+    /// Writes rows `order[start..<start+count]` of `split` as X (pixels × scale), Y and y, the
+    /// batch's rows as N, and the chunk's `share` of the terms that do not depend on the rows.
+    func load(_ split: DataSplit, order: UnsafePointer<Int32>, start: Int, count: Int, scale: Float, share: Float = 1,
+              into executor: GraphExecutor) {
+        precondition(count == rows)
         let pixels = split.pixelCount
         split.images.withUnsafeBufferPointer { images in
             if let x = input("X", in: executor) {
@@ -129,6 +173,7 @@ final class ModelProgram {
         if let labels = input("y", in: executor) {
             for r in 0..<count { labels[r] = Float(split.labels[Int(order[start + r])]) }
         }
-        input("N", in: executor)?.pointee = Float(count)
+        input("N", in: executor)?.pointee = Float(graph.batchRows)
+        input("share", in: executor)?.pointee = share
     }
 }

@@ -6,9 +6,14 @@ import Foundation
 /// epoch smaller when the size does not divide the rows, the loss and accuracy of each
 /// batch measured before its step, the test accuracy after each epoch.
 ///
-/// A full batch is computed in chunks of at most `chunkRows` rows whose gradients are added,
-/// each weighted by its share of the rows, so 60,000 rows need the memory of 4,096. Weight
-/// decay λ subtracts lr·λ·θ from every matrix parameter (not from vectors: biases).
+/// A batch of more rows than `chunkRows` (a full batch of 60,000) is computed in chunks whose
+/// losses and gradients add up to the batch's exactly (`BatchComputation`, `RowDependence`:
+/// means over rows divide by the batch's rows, terms that do not depend on the rows count
+/// once), so 60,000 rows need the memory of 4,096. A model whose loss or probabilities depend on the batch as a whole (statistics over
+/// its rows) is computed as one batch. Before training starts, the memory it needs —
+/// activations and gradients of every compiled batch size, the parameters and their copies,
+/// the test evaluation — is checked against `memoryBudget`. Weight decay λ subtracts lr·λ·θ
+/// from every matrix parameter (not from vectors: biases).
 public struct ModelTrainer {
     public struct Outcome: Sendable {
         public var parameters: [String: [Float]]
@@ -22,15 +27,18 @@ public struct ModelTrainer {
     public var gradients: ModelProgramGradients
     public var shuffles = true
     public var pixelScale: Double
-    public static let chunkRows = 4096
+    public var memoryBudget: MemoryBudget
+    /// The most rows a full batch computes at once.
+    public var chunkRows = 4096
 
     public init(definition: ModelDefinition, configuration: TrainingConfiguration, gradients: ModelProgramGradients,
-                shuffles: Bool, pixelScale: Double) {
+                shuffles: Bool, pixelScale: Double, memoryBudget: MemoryBudget = .default) {
         self.definition = definition
         self.configuration = configuration
         self.gradients = gradients
         self.shuffles = shuffles
         self.pixelScale = pixelScale
+        self.memoryBudget = memoryBudget
     }
 
     /// Trains from `initial` parameter values on `train`, measuring `test` after each epoch.
@@ -46,36 +54,22 @@ public struct ModelTrainer {
         case .full: full = true; batchSize = rows
         case .rows(let size): full = false; batchSize = min(max(1, size), rows)
         }
-        let chunk = full ? min(rows, Self.chunkRows) : batchSize
-        // One copy of the parameters, read by every compiled size (the batch and a smaller last batch).
+        // Every size a step computes, compiled before any memory is taken.
+        let sizes = full ? Set([rows]) : Set([batchSize, rows % batchSize].filter { $0 > 0 })
+        let batches = try BatchComputation(definition: definition, gradients: gradients, inputs: train.pixelCount, classes: classes,
+                                           sizes: sizes, chunkRows: chunkRows)
+        try checkMemory(batches, batchRows: full ? rows : batchSize, full: full, test: test, classes: classes)
         let names = definition.parameters.map(\.name)
+        // One copy of the parameters, read by every compiled size (the batch and a smaller last batch).
         let storage = Dictionary(uniqueKeysWithValues: names.map { name -> (String, UnsafeMutableBufferPointer<Float>) in
             let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: initial[name]!.count)
             _ = buffer.initialize(from: initial[name]!)
             return (name, buffer)
         })
-        // The gradient summed over the chunks of a full batch.
-        let sums = Dictionary(uniqueKeysWithValues: names.map { name -> (String, UnsafeMutableBufferPointer<Float>) in
-            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: full ? initial[name]!.count : 0)
-            buffer.initialize(repeating: 0)
-            return (name, buffer)
-        })
-        defer {
-            for buffer in storage.values { buffer.deallocate() }
-            for buffer in sums.values { buffer.deallocate() }
-        }
-        var programs: [Int: ModelProgram] = [:]
-        func program(_ count: Int) throws -> ModelProgram {
-            if let existing = programs[count] { return existing }
-            let made = try ModelProgram(definition: definition, inputs: train.pixelCount, classes: classes, rows: count,
-                                        gradients: gradients.program, training: true)
-            for name in names { made.bind(name, to: storage[name]!.baseAddress!) }
-            programs[count] = made
-            return made
-        }
-        let main = try program(chunk)
-        let isMatrix = Dictionary(uniqueKeysWithValues: names.map { ($0, main.shapes[$0]!.count == 2) })
-        let trained = names.filter { main.gradient($0) != nil }
+        defer { for buffer in storage.values { buffer.deallocate() } }
+        for name in names { batches.bind(name, to: storage[name]!.baseAddress!) }
+        let isMatrix = Dictionary(uniqueKeysWithValues: names.map { ($0, batches.shapes[$0]!.count == 2) })
+        let trained = batches.trainedParameters
         func current() -> [String: [Float]] { storage.mapValues { Array($0) } }
         let stepsPerEpoch = full ? 1 : (rows + batchSize - 1) / batchSize
         let totalSteps: Int
@@ -102,34 +96,13 @@ public struct ModelTrainer {
             var start = 0
             while start < rows && step < totalSteps {
                 let count = full ? rows : min(batchSize, rows - start)
-                if full { for name in trained { sums[name]!.update(repeating: 0) } }
-                var offset = 0
-                while offset < count {
-                    let part = min(chunk, count - offset)
-                    let runner = try program(part)
-                    order.withUnsafeBufferPointer { o in
-                        runner.load(train, order: o.baseAddress!, start: start + offset, count: part, scale: Float(pixelScale), into: runner.trainer)
-                    }
-                    runner.trainer.run()
-                    let loss = runner.lossValue
-                    guard loss.isFinite else {
-                        return Outcome(parameters: current(), history: history, divergedAtStep: step + 1)
-                    }
-                    lossTotal += Double(loss) * Double(part)
-                    correct += Self.correct(runner.probabilities(in: runner.trainer), labels: train.labels, order: order,
-                                            start: start + offset, count: part, classes: classes)
-                    if full {
-                        let weight = Float(part) / Float(count)
-                        for name in trained {
-                            let gradient = runner.gradient(name)!, sum = sums[name]!
-                            for i in 0..<sum.count { sum[i] += weight * gradient[i] }
-                        }
-                    } else {
-                        for name in trained { update(name, runner.gradient(name)!) }
-                    }
-                    offset += part
+                let (loss, hits) = batches.run(train, order: order, start: start, count: count, scale: Float(pixelScale), classes: classes)
+                guard loss.isFinite else {
+                    return Outcome(parameters: current(), history: history, divergedAtStep: step + 1)
                 }
-                if full { for name in trained { update(name, sums[name]!.baseAddress!) } }
+                lossTotal += Double(loss) * Double(count)
+                correct += hits
+                for name in trained { update(name, batches.gradient(name)!) }
                 seen += count
                 steps += 1
                 step += 1
@@ -150,6 +123,25 @@ public struct ModelTrainer {
         return Outcome(parameters: current(), history: history, divergedAtStep: nil)
     }
 
+    /// Throws unless training fits in `memoryBudget`: the activations and gradients of every
+    /// compiled batch size, the parameters three times over (the caller's values, the trained
+    /// copy, the outcome), and the predictor that measures `test`.
+    private func checkMemory(_ batches: BatchComputation, batchRows: Int, full: Bool, test: DataSplit?, classes: Int) throws {
+        let activations = batches.bytes
+        let copies = batches.shapes.values.reduce(0) { $0 + $1.reduce(1, *) } * MemoryLayout<Float>.stride * 3
+        let evaluation = try test.map { try Self.predictionBytes(definition, on: $0, classes: classes) } ?? 0
+        let total = activations + copies + evaluation
+        guard total > memoryBudget.bytes else { return }
+        var what = "training on \(full ? "a full batch" : "batches") of \(NumberText.grouped(batchRows)) rows"
+        if batches.largestChunk < batchRows { what += " (in chunks of \(NumberText.grouped(batches.largestChunk)))" }
+        if let obstacle = batches.obstacle {
+            what += " (computed as one batch: \(obstacle.message)\(obstacle.location.map { " at \($0)" } ?? ""))"
+        }
+        what += ", with \(MemoryBudget.describe(bytes: Double(activations))) for the activations and gradients and \(MemoryBudget.describe(bytes: Double(copies))) for the parameters and their copies"
+        if evaluation > 0 { what += " and \(MemoryBudget.describe(bytes: Double(evaluation))) to measure the test split" }
+        try memoryBudget.check(total, for: what, hint: "use a smaller :batch: or fewer hidden units")
+    }
+
     /// The fraction of `split` the model with `parameters` classifies correctly.
     public func accuracy(_ parameters: [String: [Float]], on split: DataSplit, classes: Int) throws -> Double {
         let predictions = try ModelTrainer.predictions(definition: definition, parameters: parameters, on: split,
@@ -159,18 +151,15 @@ public struct ModelTrainer {
         return split.count == 0 ? 0 : Double(hits) / Double(split.count)
     }
 
-    /// The most probable class of every image of `split`, computed in blocks of rows.
+    /// The most probable class of every image of `split`, computed in blocks of rows — or all
+    /// at once for a model whose probabilities depend on the batch as a whole (statistics over
+    /// its rows), so they are the probabilities of exactly these rows together.
     public static func predictions(definition: ModelDefinition, parameters: [String: [Float]], on split: DataSplit,
                                    classes: Int, pixelScale: Double, block: Int = 1000) throws -> [UInt8] {
         var result = [UInt8](repeating: 0, count: split.count)
-        var programs: [Int: ModelProgram] = [:]
         let order = [Int32](0 ..< Int32(split.count))
         var start = 0
-        while start < split.count {
-            let count = min(block, split.count - start)
-            let program = try programs[count] ?? ModelProgram(definition: definition, inputs: split.pixelCount, classes: classes,
-                                                              rows: count, gradients: .automatic, training: false)
-            programs[count] = program
+        for (count, program) in try predictionPrograms(definition, on: split, classes: classes, block: block) {
             for name in program.parameterNames {
                 guard let buffer = program.parameter(name, in: program.predictor) else { continue }
                 parameters[name]!.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: $0.count) }
@@ -188,19 +177,29 @@ public struct ModelTrainer {
         return result
     }
 
-    private static func correct(_ p: UnsafeMutablePointer<Float>, labels: [UInt8], order: [Int32], start: Int, count: Int, classes: Int) -> Int {
-        labels.withUnsafeBufferPointer { labels in
-            order.withUnsafeBufferPointer { order in
-                var hits = 0
-                for r in 0..<count {
-                    var best = 0
-                    for c in 1..<classes where p[r * classes + c] > p[r * classes + best] { best = c }
-                    if best == Int(labels[Int(order[start + r])]) { hits += 1 }
-                }
-                return hits
-            }
-        }
+    /// The bytes `predictions` allocates for `split`.
+    static func predictionBytes(_ definition: ModelDefinition, on split: DataSplit, classes: Int) throws -> Int {
+        var programs: [ObjectIdentifier: ModelProgram] = [:]
+        for (_, program) in try predictionPrograms(definition, on: split, classes: classes) { programs[ObjectIdentifier(program)] = program }
+        return programs.values.reduce(0) { $0 + $1.bytes(training: false) }
     }
+
+    /// The blocks `predictions` computes `split` in, in order: each block's rows and its program
+    /// (one program for blocks of the same size).
+    static func predictionPrograms(_ definition: ModelDefinition, on split: DataSplit, classes: Int,
+                                   block: Int = 1000) throws -> [(count: Int, program: ModelProgram)] {
+        guard split.count > 0 else { return [] }
+        func compile(_ count: Int) throws -> ModelProgram {
+            try ModelProgram(definition: definition, inputs: split.pixelCount, classes: classes, rows: count, gradients: .automatic, training: false)
+        }
+        let size = min(block, split.count)
+        let first = try compile(size)
+        if size < split.count, first.chunkingObstacle != nil { return [(split.count, try compile(split.count))] }
+        var blocks = [(count: Int, program: ModelProgram)](repeating: (size, first), count: split.count / size)
+        if split.count % size > 0 { blocks.append((split.count % size, try compile(split.count % size))) }
+        return blocks
+    }
+
 }
 
 /// Where a declared model's gradients come from when it trains.

@@ -295,7 +295,8 @@ public struct ExpressionEvaluator {
     }
 
     /// Evaluates `node` to a whole number of at most 15 digits, or throws saying what `role` needs.
-    private func integer(_ node: ExpressionNode, _ role: String) throws -> Int {
+    /// (Also how the training engine reads `axis=`, so both accept the same arguments.)
+    func integer(_ node: ExpressionNode, _ role: String) throws -> Int {
         let value = try evaluate(node).value
         guard let scalar = value.scalar, scalar.rounded() == scalar, Swift.abs(scalar) < 1e15 else {
             let found = value.scalar.map { TensorFormatter.significant($0, 6) } ?? value.shapeDescription
@@ -305,8 +306,8 @@ public struct ExpressionEvaluator {
         return Int(scalar)
     }
 
-    /// Evaluates a `keepdims=` value: True/False, or 1/0.
-    private func flag(_ node: ExpressionNode, _ role: String) throws -> Bool {
+    /// Evaluates a `keepdims=` value: True/False, or 1/0. (Also the training engine's reading.)
+    func flag(_ node: ExpressionNode, _ role: String) throws -> Bool {
         if case .name(let name) = node.kind, !isBound(name) {
             switch name {
             case "True", "true": return true
@@ -391,8 +392,9 @@ public struct ExpressionEvaluator {
         return e / (1 + e)
     }
 
-    /// Matches call arguments to the function's parameters and options.
-    private func bind(_ arguments: [CallArgument], to function: ExpressionFunction, _ node: ExpressionNode) throws -> [String: ExpressionNode] {
+    /// Matches call arguments to the function's parameters and options (also for the training
+    /// engine, so a misspelt or misplaced argument is the same error in both).
+    func bind(_ arguments: [CallArgument], to function: ExpressionFunction, _ node: ExpressionNode) throws -> [String: ExpressionNode] {
         let name = function.name
         let positional = arguments.filter { $0.keyword == nil }
         if function.isReduction || name == "softmax", positional.count == 2 {

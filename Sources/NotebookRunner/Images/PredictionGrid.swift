@@ -9,18 +9,18 @@ public enum PredictionGrid {
     }
 
     /// The model's predictions for `indices` of `split`.
-    public static func entries(of model: any Classifier, on split: DataSplit, indices: [Int]) -> [Entry] {
+    public static func entries(of model: any Classifier, on split: DataSplit, indices: [Int]) throws -> [Entry] {
         let chosen = DataSplit(name: split.name, images: indices.flatMap { split.image($0) },
                                labels: indices.map { split.labels[$0] }, count: indices.count,
                                rows: split.rows, cols: split.cols, sources: split.sources)
-        let predictions = model.predictions(on: chosen)
+        let predictions = try model.predictions(on: chosen)
         return indices.enumerated().map { Entry(index: $1, label: Int(split.labels[$1]), prediction: Int(predictions[$0])) }
     }
 
     /// The first `count` rows from `start` the model gets wrong (or every row, with `onlyWrong` false).
-    public static func indices(of model: any Classifier, on split: DataSplit, start: Int = 0, count: Int, onlyWrong: Bool) -> [Int] {
+    public static func indices(of model: any Classifier, on split: DataSplit, start: Int = 0, count: Int, onlyWrong: Bool) throws -> [Int] {
         guard onlyWrong else { return Array(start ..< min(split.count, start + count)) }
-        let predictions = model.predictions(on: split)
+        let predictions = try model.predictions(on: split)
         var wrong: [Int] = []
         for index in start ..< split.count where predictions[index] != split.labels[index] {
             wrong.append(index)

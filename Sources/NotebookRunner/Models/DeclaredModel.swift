@@ -85,11 +85,10 @@ public struct DeclaredModel: Classifier, Codable {
     }
 
     /// The class of highest probability for every image, from the forward pass on the
-    /// training engine (Float32, a block of rows at a time).
-    public func predictions(on split: DataSplit) -> [UInt8] {
-        // The definition was compiled when the model was declared; it cannot fail here.
-        (try? ModelTrainer.predictions(definition: definition, parameters: values, on: split, classes: classes,
-                                       pixelScale: pixelScale)) ?? [UInt8](repeating: 0, count: split.count)
+    /// training engine (Float32, a block of rows at a time, or all of them together when
+    /// the probabilities depend on the batch as a whole).
+    public func predictions(on split: DataSplit) throws -> [UInt8] {
+        try ModelTrainer.predictions(definition: definition, parameters: values, on: split, classes: classes, pixelScale: pixelScale)
     }
 }
 

@@ -4,7 +4,13 @@ public enum ParameterInitializer {
     /// `inputs` pixels and `classes` classes. Each parameter draws from its own stream
     /// (the seed and its position), so adding a parameter does not change the others.
     public static func values(of definition: ModelDefinition, inputs: Int, classes: Int, seed: UInt64) -> [String: [Double]] {
-        var values: [String: [Double]] = [:]
+        values(of: definition, inputs: inputs, classes: classes, seed: seed, as: Double.self)
+    }
+
+    /// The same values drawn in Float64 and stored as `T` (Float32 for the engine: no Float64 copy).
+    public static func values<T: BinaryFloatingPoint>(of definition: ModelDefinition, inputs: Int, classes: Int, seed: UInt64,
+                                                      as type: T.Type) -> [String: [T]] {
+        var values: [String: [T]] = [:]
         for (position, parameter) in definition.parameters.enumerated() {
             let shape = parameter.shape.map { $0.resolve(inputs: inputs, classes: classes) }
             let count = shape.reduce(1, *)
@@ -13,19 +19,19 @@ public enum ParameterInitializer {
             var generator = Xoshiro256StarStar(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(position + 1))
             switch parameter.initializer {
             case .zeros:
-                values[parameter.name] = [Double](repeating: 0, count: count)
+                values[parameter.name] = [T](repeating: 0, count: count)
             case .constant(let value):
-                values[parameter.name] = [Double](repeating: value, count: count)
+                values[parameter.name] = [T](repeating: T(value), count: count)
             case .normal(let deviation):
-                values[parameter.name] = (0..<count).map { _ in generator.normal() * deviation }
+                values[parameter.name] = (0..<count).map { _ in T(generator.normal() * deviation) }
             case .uniform(let limit):
-                values[parameter.name] = (0..<count).map { _ in (generator.unit() * 2 - 1) * limit }
+                values[parameter.name] = (0..<count).map { _ in T((generator.unit() * 2 - 1) * limit) }
             case .xavier:
                 let limit = (6 / (fanIn + fanOut)).squareRoot()
-                values[parameter.name] = (0..<count).map { _ in (generator.unit() * 2 - 1) * limit }
+                values[parameter.name] = (0..<count).map { _ in T((generator.unit() * 2 - 1) * limit) }
             case .he:
                 let deviation = (2 / fanIn).squareRoot()
-                values[parameter.name] = (0..<count).map { _ in generator.normal() * deviation }
+                values[parameter.name] = (0..<count).map { _ in T(generator.normal() * deviation) }
             }
         }
         return values

@@ -33,7 +33,7 @@ import Testing
         let figures = try PredictionGrid.figures(of: model, on: split, indices: [0, 1, 2], dataset: dataset)
         #expect(figures.map(\.caption) == ["dark → dark", "bright → bright", "dark → bright"])
         #expect(figures.map(\.flagged) == [false, false, true])
-        #expect(PredictionGrid.indices(of: model, on: split, count: 5, onlyWrong: true) == [2])
+        #expect(try PredictionGrid.indices(of: model, on: split, count: 5, onlyWrong: true) == [2])
     }
 
     @Test func lineChartHasTitleAxesAndLegend() {

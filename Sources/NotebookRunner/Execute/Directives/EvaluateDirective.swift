@@ -39,7 +39,7 @@ public struct EvaluateDirective: Directive {
         }
         context.progress("evaluating on \(split.count) \(splitName) images")
         try context.checkCancelled()
-        let matrix = ConfusionMatrix(labels: split.labels, predictions: model.predictions(on: split), classes: model.classes)
+        let matrix = ConfusionMatrix(labels: split.labels, predictions: try model.predictions(on: split), classes: model.classes)
         return Self.outputs(matrix, dataset: dataset, split: split, words: context.words)
     }
 

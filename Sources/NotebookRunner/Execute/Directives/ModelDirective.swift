@@ -70,9 +70,14 @@ public struct ModelDirective: Directive {
     /// The declared model with seeded initial values.
     static func initialModel(_ definition: ModelDefinition, lines: [SourceLine], name: String, inputs: Int, classes: Int,
                              pixelScale: Double, seed: UInt64) throws -> DeclaredModel {
-        let values = ParameterInitializer.values(of: definition, inputs: inputs, classes: classes, seed: seed)
+        let values = ParameterInitializer.values(of: definition, inputs: inputs, classes: classes, seed: seed, as: Float.self)
+        // The engine keeps parameters in Float32: a value past its range would start training from infinity.
+        for parameter in definition.parameters where values[parameter.name]!.contains(where: { !$0.isFinite }) {
+            throw Diagnostic.error("the initial values of \(parameter.name), \(parameter.initializer), overflow Float32 (largest about 3.4·10³⁸), in which the training engine keeps parameters",
+                                   at: parameter.location, hint: "choose an initialiser whose values stay far below 10³⁸, e.g. normal(0.01)")
+        }
         return DeclaredModel(name: name, definition: definition, lines: lines, inputs: inputs, classes: classes,
-                             pixelScale: pixelScale, values: values.mapValues { $0.map(Float.init) }, trained: false)
+                             pixelScale: pixelScale, values: values, trained: false)
     }
 
     /// Evaluates the forward pass and the loss on `rows`, throwing located errors.

@@ -152,7 +152,7 @@ public struct ShowDirective: Directive {
         switch (selection, onlyWrong) {
         case let (.range(start, count), true):
             try checkStart(start, count: 1, in: split)
-            indices = PredictionGrid.indices(of: model, on: split, start: start, count: count, onlyWrong: true)
+            indices = try PredictionGrid.indices(of: model, on: split, start: start, count: count, onlyWrong: true)
         case (.perClass, true):
             throw Diagnostic.error(":only: wrong picks the first mistakes; it does not combine with :per-class:", at: location,
                                    hint: "use :count: with :only: wrong")
@@ -162,7 +162,7 @@ public struct ShowDirective: Directive {
         guard !indices.isEmpty else {
             return CellOutputs([.text(context.words.noMistake(split: split.name))])
         }
-        let entries = PredictionGrid.entries(of: model, on: split, indices: indices)
+        let entries = try PredictionGrid.entries(of: model, on: split, indices: indices)
         let factor = DisplaySize.shrinkFactor(width: split.cols, height: split.rows, count: indices.count)
         let figures = try PredictionGrid.figures(of: model, on: split, indices: indices, dataset: dataset,
                                                  displayScale: scale, shrinkBy: factor)

@@ -20,7 +20,7 @@ extension TrainDirective {
             ? .formulas(definitions: program.definitions, gradients: program.gradients + optionFormulas(in: context.cell))
             : .automatic
         let trainer = ModelTrainer(definition: start.definition, configuration: configuration, gradients: gradients,
-                                   shuffles: shuffles, pixelScale: start.pixelScale)
+                                   shuffles: shuffles, pixelScale: start.pixelScale, memoryBudget: context.settings.memoryBudget)
         let total: Int
         switch configuration.length {
         case .epochs(let epochs): total = epochs
@@ -38,7 +38,7 @@ extension TrainDirective {
         }
         guard !outcome.history.isEmpty else {
             throw Diagnostic.error("the loss was not finite at the first step: nothing was trained", at: location,
-                                   hint: "try a smaller :lr: (now \(NumberText.compact(configuration.learningRate))), or check the formulas with {gradcheck}")
+                                   hint: "it is measured before the first step, so the learning rate is not the cause: look for a log of 0, a division by 0 or an overflow in the loss and the forward pass with the initial values ({eval} them on a few rows)")
         }
         var trained = start
         trained.values = outcome.parameters

@@ -17,7 +17,7 @@ public protocol Classifier: StateValue {
     var inputWeights: (units: Int, weights: [Float]) { get }
 
     /// The predicted class of every image of `split` (whose images have `inputs` pixels).
-    func predictions(on split: DataSplit) -> [UInt8]
+    func predictions(on split: DataSplit) throws -> [UInt8]
 }
 
 extension SoftmaxModel: Classifier {
