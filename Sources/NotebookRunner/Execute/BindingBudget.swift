@@ -40,19 +40,24 @@ extension ExecutionContext {
 }
 
 extension ExecutionContext {
+    /// What `{model}` holds at once for each parameter value: the Float32 value the model keeps
+    /// (4 bytes) and, while the cell's cache entry is written, its payload, the entry's bytes and
+    /// the `Data` written (4 each) — more than the Float64 copy (8) the interpreter checks the
+    /// declaration with, which is gone by then.
+    static let bytesPerParameter = 16
+
     /// Throws unless a declared model's parameters of `shapes` fit in the run's memory budget
-    /// before they are drawn: 12 bytes a value (drawn as Float64, kept as Float32). A
-    /// `param W1: inputs×256` on 4096×4096 images is 4.3 billion values; this fails at the
-    /// cell instead of aborting the process.
+    /// before they are drawn: `bytesPerParameter` a value. A `param W1: inputs×256` on
+    /// 4096×4096 images is 4.3 billion values; this fails at the cell instead of aborting the process.
     public func checkParametersFit(_ shapes: [String: [Int]], for what: String) throws {
         var total = 0
         for shape in shapes.values {
-            let (sum, overflow) = total.addingReportingOverflow(MemoryBudget.byteCount(shape, elementSize: 12) ?? .max)
+            let (sum, overflow) = total.addingReportingOverflow(MemoryBudget.byteCount(shape, elementSize: Self.bytesPerParameter) ?? .max)
             total = overflow ? .max : sum
         }
         let values = shapes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map(String.init).joined(separator: "×"))" }
         do {
-            try settings.memoryBudget.check(total, for: "\(what), parameters \(values.joined(separator: ", ")),",
+            try settings.memoryBudget.check(total, for: "\(what), parameters \(values.joined(separator: ", ")) (with the copies declaring it makes),",
                                             hint: "use smaller images or fewer hidden units")
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: cell.directiveLocation)

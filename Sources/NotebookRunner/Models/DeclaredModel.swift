@@ -115,3 +115,47 @@ extension DeclaredModel {
                      inputScale: pixelScale == 1.0 / 255 ? 1 / 255 : Float(pixelScale))
     }
 }
+
+extension DeclaredModel {
+    /// Everything but the parameter values in the JSON header; the values, Float32
+    /// little-endian, in the payload (JSON would take several times their bytes to write).
+    private struct Archive: Codable {
+        var model: DeclaredModel
+        /// Each parameter's offset in the payload and its count of values.
+        var offsets: [String: Int]
+        var counts: [String: Int]
+    }
+
+    public func archive(into payload: inout [UInt8]) throws -> Data {
+        var offsets: [String: Int] = [:], counts: [String: Int] = [:]
+        for name in values.keys.sorted() {
+            offsets[name] = payload.count
+            counts[name] = values[name]!.count
+            values[name]!.withUnsafeBufferPointer { floats in
+                payload.reserveCapacity(payload.count + floats.count * 4)
+                for value in floats { withUnsafeBytes(of: value.bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+            }
+        }
+        var header = self
+        header.values = [:]
+        return try StateValueKinds.encoder.encode(Archive(model: header, offsets: offsets, counts: counts))
+    }
+
+    public static func unarchive(_ header: Data, payload: ArraySlice<UInt8>) throws -> DeclaredModel {
+        let archive = try StateValueKinds.decoder.decode(Archive.self, from: header)
+        var model = archive.model
+        for (name, offset) in archive.offsets {
+            let count = archive.counts[name] ?? -1
+            let start = payload.startIndex + offset
+            guard offset >= 0, count >= 0, count <= (payload.endIndex - start) / 4 else {
+                throw StateArchiveError(reason: "model parameters outside the payload")
+            }
+            model.values[name] = (0..<count).map { i in
+                let at = start + 4 * i
+                let bits = UInt32(payload[at]) | UInt32(payload[at + 1]) << 8 | UInt32(payload[at + 2]) << 16 | UInt32(payload[at + 3]) << 24
+                return Float(bitPattern: bits)
+            }
+        }
+        return model
+    }
+}
