@@ -145,6 +145,50 @@ import Testing
         #expect(try workspace.statuses() == ["cached", "cached", "cached"])
     }
 
+    /// The build id read from nbrun's program headers is the one `readelf` shows.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/readelf")))
+    func theBuildIdIsTheLinkersNote() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/readelf")
+        process.arguments = ["-n", NBRunProcess.binary.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let notes = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let shown = try #require(notes.split(separator: "\n").first { $0.contains("Build ID:") }?.split(separator: " ").last)
+        let id = try #require(BuildIdentity.buildID(ofExecutable: NBRunProcess.binary.path))
+        #expect(SHA256.lowercaseHex(id) == shown)
+    }
+
+    /// A rebuilt nbrun (here: the same binary with another build id, as a relink after any
+    /// change gives) runs every cell again instead of showing what the old build computed.
+    @Test func aRebuiltBinaryDoesNotReuseTheOldBuildsEntries() throws {
+        let workspace = try Workspace()
+        let binary = try Data(contentsOf: NBRunProcess.binary)
+        let id = try #require(BuildIdentity.buildID(ofExecutable: NBRunProcess.binary.path))
+        let at = try #require(binary.firstRange(of: Data(id)))
+        #expect(binary[at.upperBound...].firstRange(of: Data(id)) == nil)
+        var rebuilt = binary
+        rebuilt.replaceSubrange(at, with: id.map { ~$0 })
+        let copy = workspace.folder.appendingPathComponent("nbrun-rebuilt")
+        try rebuilt.write(to: copy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
+        try workspace.render()
+        try workspace.render()
+        #expect(try workspace.statuses() == ["cached", "cached", "cached"])
+        for expected in [["ok", "ok", "ok"], ["cached", "cached", "cached"]] {
+            let process = Process()
+            process.executableURL = copy
+            process.arguments = ["render", "nb.md", "-o", "out", "-q"]
+            process.currentDirectoryURL = workspace.folder
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            #expect(try workspace.statuses() == expected)
+        }
+    }
+
     @Test func entriesRoundTripTheStateTheyChanged() throws {
         let split = DataSplit(name: "train", images: [1, 2, 3, 4, 5, 6], labels: [0, 1], count: 2, rows: 1, cols: 3, sources: ["x"])
         let dataset = Dataset(name: "tiny", classNames: ["a", "b"], train: split, test: nil)

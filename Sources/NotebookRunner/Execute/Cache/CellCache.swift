@@ -50,12 +50,23 @@ public final class CellCache {
     }
 
     /// Removes this notebook's entries that the run did not use, and saves the digest index.
+    /// Only what the cache itself writes is removed: regular files named `<key>.entry` (a key
+    /// being 64 hex digits) in this notebook's own folder; anything else there stays.
     func finish() {
         guard mode != .off else { return }
         digests.save()
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        for file in files where file.hasSuffix(".entry") && !used.contains(String(file.dropLast(6))) {
-            try? FileManager.default.removeItem(at: folder.appendingPathComponent(file))
+        for file in files where file.hasSuffix(".entry") {
+            let key = String(file.dropLast(6))
+            guard !used.contains(key), Self.isKey(key) else { continue }
+            var info = stat()
+            let path = folder.appendingPathComponent(file).path
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { unlink(path) }
         }
+    }
+
+    /// Whether `name` is a cache key as `CacheKey` writes it: 64 lowercase hex digits.
+    static func isKey(_ name: String) -> Bool {
+        name.utf8.count == 64 && name.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 }
