@@ -114,7 +114,8 @@ public struct Pipeline {
             onStuck(outcome)
         }
         watchdog.start()
-        let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: notebook.name)
+        let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: notebook.name,
+                              memoryBudget: settings.memoryBudget)
         let run = executor.run(notebook, progress: progress, cancellation: cancellation, journal: journal, cache: cache)
         if watchdog.stop(), let outcome = abandoned.withLock({ $0 }) { return outcome }
         return Self.write(run, renderer: renderer, report: reportURL, record: recordURL, settings: settings,

@@ -10,8 +10,9 @@ import Foundation
 /// planted at one of the folders between it and the file is removed, not followed.
 public enum AtomicFile {
     /// Writes `data` to `url`, creating its folder (below `root` as real folders, see
-    /// `createFolder`); a failure names the path and the cause.
-    public static func write(_ data: Data, to url: URL, inside root: URL? = nil) throws {
+    /// `removeLinks`), readable by all or, with `permissions: 0o600`, by its owner alone; a
+    /// failure names the path and the cause.
+    public static func write(_ data: Data, to url: URL, inside root: URL? = nil, permissions: mode_t = 0o644) throws {
         let folder = url.deletingLastPathComponent()
         do {
             if let root { removeLinks(from: folder, below: root) }
@@ -27,7 +28,7 @@ public enum AtomicFile {
                                    hint: "remove or rename the folder, or choose another output folder with -o")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0 ... .max)).tmp")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, permissions)
         guard descriptor >= 0 else { throw failure(url, errno) }
         var written = 0
         let cause: Int32? = data.withUnsafeBytes { buffer in
