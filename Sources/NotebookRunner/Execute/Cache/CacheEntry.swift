@@ -21,6 +21,8 @@ struct CacheEntry {
         var outputs: [CellOutput]
         var metrics: [Metric]
         var seconds: Double
+        /// The files the cell wrote, relative to the notebook's asset folder (`AssetManifest`).
+        var files: [String]? = nil
     }
 
     private struct Header: Codable {
@@ -116,6 +118,7 @@ struct CacheEntry {
     /// non-negative time and outputs within their sizes.
     private static func checkRestored(_ result: CachedResult) throws {
         guard result.seconds.isFinite, result.seconds >= 0 else { throw Corrupt(reason: "a time of \(result.seconds) s") }
+        guard (result.files ?? []).allSatisfy(AssetManifest.isListable) else { throw Corrupt(reason: "a file outside the cell's folder") }
         do {
             for output in result.outputs { try output.checkRestored() }
         } catch let error as StateArchiveError {

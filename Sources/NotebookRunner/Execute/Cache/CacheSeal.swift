@@ -22,7 +22,7 @@ final class CacheSeal {
     /// or made; `persistent: false` makes a key for this run alone and writes nothing.
     init(folder: URL, inside root: URL, persistent: Bool = true) {
         let url = folder.appendingPathComponent(".key")
-        var fileKey = persistent ? Self.readOwnFile(url, exactly: 32, private: true) : nil
+        var fileKey = persistent ? AtomicFile.readRegularFile(url, exactly: 32, private: true) : nil
         isNew = fileKey == nil
         if fileKey == nil {
             var generator = SystemRandomNumberGenerator()
@@ -46,32 +46,9 @@ final class CacheSeal {
         return HMAC.equal(HMAC.sha256(body, key: key), bytes[body.endIndex...]) ? body : nil
     }
 
-    /// The contents of the regular file at `url` when it has at most `limit` bytes (or
-    /// `exactly` that many), read without following a link or waiting on a FIFO; `private`
-    /// also requires it to be the user's own and unreadable by others. Nil otherwise.
-    static func readOwnFile(_ url: URL, limit: Int = Int.max, exactly: Int? = nil, private: Bool = false) -> [UInt8]? {
-        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= 0 else { return nil }
-        let size = Int(info.st_size)
-        guard size <= limit, exactly.map({ $0 == size }) ?? true else { return nil }
-        if `private`, info.st_uid != geteuid() || (info.st_mode & 0o077) != 0 { return nil }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, size - done) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            done += count
-        }
-        return bytes
-    }
-
     /// This machine's id, or its host name when it has none.
     private static func machineIdentity() -> String {
-        if let id = readOwnFile(URL(fileURLWithPath: "/etc/machine-id"), limit: 256) { return String(decoding: id, as: UTF8.self) }
+        if let id = AtomicFile.readRegularFile(URL(fileURLWithPath: "/etc/machine-id"), limit: 256) { return String(decoding: id, as: UTF8.self) }
         var name = [CChar](repeating: 0, count: 256)
         return gethostname(&name, name.count - 1) == 0 ? String(cString: name) : ""
     }

@@ -41,7 +41,7 @@ public final class CellCache {
         var info = stat()
         guard lstat(url.path, &info) == 0 else { return nil }
         do {
-            guard let bytes = CacheSeal.readOwnFile(url, limit: memoryBudget.bytes) else {
+            guard let bytes = AtomicFile.readRegularFile(url, limit: memoryBudget.bytes) else {
                 throw CacheEntry.Corrupt(reason: "not a regular file of at most \(memoryBudget)")
             }
             return try CacheEntry.decode(bytes, key: key, seal: seal)

@@ -57,7 +57,7 @@ final class FileDigests {
     init(indexURL: URL, seal: CacheSeal, reads: Bool = true) {
         self.indexURL = indexURL
         self.seal = seal
-        let bytes = reads ? CacheSeal.readOwnFile(indexURL, limit: 1 << 28).flatMap(seal.opened) : nil
+        let bytes = reads ? AtomicFile.readRegularFile(indexURL, limit: 1 << 28).flatMap(seal.opened) : nil
         index = bytes.flatMap { try? JSONDecoder().decode([String: Entry].self, from: Data($0)) } ?? [:]
     }
 
