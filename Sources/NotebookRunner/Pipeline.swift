@@ -114,7 +114,8 @@ public struct Pipeline {
             onStuck(outcome)
         }
         watchdog.start()
-        let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: notebook.name)
+        let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: notebook.name,
+                              memoryBudget: settings.memoryBudget)
         let run = executor.run(notebook, progress: progress, cancellation: cancellation, journal: journal, cache: cache)
         if watchdog.stop(), let outcome = abandoned.withLock({ $0 }) { return outcome }
         return Self.write(run, renderer: renderer, report: reportURL, record: recordURL, settings: settings,
@@ -175,6 +176,22 @@ public struct Pipeline {
         defaults.entries.keys.sorted().map { ($0, defaults.entries[$0]!.value) }
     }
 
+    /// Throws a usage error naming `-p key=value` unless every option called `key` that `-p`
+    /// sets takes the value (its type, range or choices), so a bad value is refused before any
+    /// cell runs, whether or not a cell of this notebook reads it.
+    static func checkParameter(_ key: String, _ value: String, against registry: DirectiveRegistry) throws {
+        for directive in registry.directives {
+            for option in directive.spec.allOptions where option.name == key && option.inherits {
+                do {
+                    try option.check(value, SourceLocation(file: "-p", line: 1))
+                } catch let diagnostic as Diagnostic {
+                    throw Diagnostic.error("invalid parameter -p \(key)=\(value): \(diagnostic.message)",
+                                           hint: "-p \(key) takes \(option.valueType)" + (option.defaultText.map { " (default \($0))" } ?? ""))
+                }
+            }
+        }
+    }
+
     /// The run's settings for `notebook`: front matter overridden by `-p key=value`
     /// parameters, the notebook's folder, and a `data-dir` default when `--data-dir` is not given.
     /// A parameter must name an option that front matter and `-p` set (`inherits: true` in its
@@ -193,6 +210,7 @@ public struct Pipeline {
                 throw Diagnostic.error("unknown parameter '\(key)' (-p \(key)=\(entry.value)): \(why)",
                                        hint: nearest + "-p sets these: " + known.joined(separator: ", "))
             }
+            try Self.checkParameter(key, entry.value, against: registry)
             defaults.set(key, entry.value, at: entry.location)
         }
         settings.defaults = defaults

@@ -74,7 +74,11 @@ struct RenderCommand: ParsableCommand {
         }
         var stop = StopReason.finished
         for notebook in notebooks {
-            if cancellation.stopReason != nil { break }
+            // A signal between notebooks stops the ones still to come, and the call says so.
+            if let requested = cancellation.stopReason {
+                stop = ExitStatus.worst(stop, requested)
+                break
+            }
             let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)
             if outcome.stopReason == .usageError { throw ExitCode(2) }
             stop = ExitStatus.worst(stop, outcome.stopReason)
@@ -83,8 +87,8 @@ struct RenderCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("wrote \(outcome.report.relativePath) (\(status))\n".utf8))
             }
         }
-        // A signal that arrived after the last cell still tells the caller the run was interrupted.
-        if let requested = cancellation.stopReason { stop = ExitStatus.worst(stop, requested) }
+        // A signal after the last cell of the last notebook stopped nothing: every cell ran, and
+        // the exit status says what the written reports and records say.
         if stop != .finished { throw ExitCode(ExitStatus.code(for: stop)) }
     }
 }

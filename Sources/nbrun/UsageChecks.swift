@@ -38,13 +38,16 @@ enum UsageChecks {
         }
     }
 
-    /// The notebooks: none is a folder, and (for `render`) no two share a report name.
+    /// The notebooks: none is a folder, FIFO, device or socket, and (for `render`) no two share a report name.
     static func notebooks(_ paths: [String], sharingOutput: Bool) throws {
         for path in paths {
             var isFolder: ObjCBool = false
             if path.isEmpty { throw ValidationError("a notebook path is empty") }
             if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
                 throw ValidationError("\(path) is a folder, not a notebook; name the Markdown files, e.g. \(path.hasSuffix("/") ? path : path + "/")*.md")
+            }
+            if let problem = SourceText.notARegularFile(URL(fileURLWithPath: path), file: path) {
+                throw ValidationError(problem.message + (problem.hint.map { "; \($0)" } ?? ""))
             }
         }
         guard sharingOutput else { return }

@@ -17,6 +17,9 @@ public final class ExecutionContext {
     public let cancellation: CellCancellation
     /// The page's language (`lang` in the front matter): the language of `words`.
     public let language: String
+    /// The files this cell has written (`recordWritten`), so a later render can remove them
+    /// once no cell writes them any more (`AssetManifest`).
+    public private(set) var writtenFiles: [URL] = []
 
     public init(state: NotebookState, cell: Cell, settings: RunSettings, notebookName: String,
                 assetDirectory: URL, cancellation: CellCancellation, language: String = "en",
@@ -60,6 +63,11 @@ public final class ExecutionContext {
                                    at: cell.location, hint: "remove what is in the way, or choose another output folder with -o")
         }
         return assetDirectory.appendingPathComponent(fileName)
+    }
+
+    /// Notes that the cell wrote the file at `url` (inside the asset directory).
+    public func recordWritten(_ url: URL) {
+        writtenFiles.append(url)
     }
 
     /// Whether `name` is safe as one path component: 1–100 ASCII letters, digits, `-`, `_`

@@ -15,6 +15,8 @@ final class NotebookRun {
     private let cache: CellCache?
     private let started = Date()
     private let state = NotebookState()
+    /// The files cells wrote into `<out>/<notebook>/`, this run's and the previous run's.
+    private let manifest: AssetManifest
     /// Each cell's directive and `:timeout:`, or why it is invalid, by cell index.
     private let prepared: [Int: Result<(directive: any Directive, timeout: Double?), Diagnostic>]
 
@@ -37,6 +39,8 @@ final class NotebookRun {
         self.journal = journal
         self.cache = cache
         self.warnings = notebook.warnings
+        manifest = AssetManifest(folder: executor.settings.outputDirectory.appendingPathComponent(notebook.name, isDirectory: true),
+                                 inside: executor.settings.outputDirectory)
         var prepared: [Int: Result<(directive: any Directive, timeout: Double?), Diagnostic>] = [:]
         for cell in notebook.cells {
             do {
@@ -59,6 +63,7 @@ final class NotebookRun {
         }
         evaluateRoles(before: notebook.cells.count)
         cache?.finish()
+        manifest.finish(complete: stoppedBy == nil && !results.contains { $0.status == .skipped })
         var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
                                seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
         result.stoppedBy = stoppedBy
@@ -116,7 +121,7 @@ final class NotebookRun {
         previousKey = key ?? UUID().uuidString
         guard let key, let cache else {
             state.resetChanges()
-            return Executor.execute(directive, cell: cell, in: context)
+            return execute(directive, cell: cell, in: context)
         }
         if let entry = cache.load(key, report: { message in
             let warning = Diagnostic.warning(message, at: cell.location)
@@ -124,15 +129,24 @@ final class NotebookRun {
             progress.report(warning)
         }) {
             entry.effect.apply(to: state)
+            manifest.add(entry.result.files ?? [])
             return CellResult(cell: cell, status: .cached, outputs: entry.result.outputs, metrics: entry.result.metrics,
                               seconds: entry.result.seconds)
         }
         state.resetChanges()
-        let result = Executor.execute(directive, cell: cell, in: context)
+        let result = execute(directive, cell: cell, in: context)
         if result.status == .ok {
-            cache.store(CacheEntry(result: .init(outputs: result.outputs, metrics: result.metrics, seconds: result.seconds),
+            let files = context.writtenFiles.compactMap(manifest.relativePath)
+            cache.store(CacheEntry(result: .init(outputs: result.outputs, metrics: result.metrics, seconds: result.seconds, files: files),
                                    effect: StateEffect(capturing: state)), key: key)
         }
+        return result
+    }
+
+    /// Runs the cell and adds the files it wrote (also when it failed after writing some) to the manifest.
+    private func execute(_ directive: any Directive, cell: Cell, in context: ExecutionContext) -> CellResult {
+        let result = Executor.execute(directive, cell: cell, in: context)
+        manifest.add(context.writtenFiles.compactMap(manifest.relativePath))
         return result
     }
 

@@ -58,6 +58,14 @@ public struct DeclaredModel: Classifier, Codable {
         definition = try ModelDefinitionParser.parse(lines, at: lines.first?.location ?? SourceLocation(file: "", line: 1))
     }
 
+    public func checkRestored() throws {
+        let expected = definition.shapes(inputs: inputs, classes: classes)
+        guard inputs > 0, classes > 0, pixelScale.isFinite, shapes == expected, Set(values.keys) == Set(expected.keys),
+              expected.allSatisfy({ StateArchiveError.product($0.value) == values[$0.key]?.count }) else {
+            throw StateArchiveError(reason: "model '\(name)' with parameters that do not fit its definition")
+        }
+    }
+
     public var sourceLines: [SourceLine] {
         source.map { SourceLine(text: $0.text, location: SourceLocation(file: $0.file, line: $0.line, column: $0.column)) }
     }

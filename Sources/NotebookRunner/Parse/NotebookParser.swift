@@ -135,12 +135,28 @@ public enum NotebookParser {
         return low
     }
 
-    /// `notebooks/softmax-mnist.zh.md` → `softmax-mnist.zh`.
+    /// The name a notebook's outputs go under: `notebooks/softmax-mnist.zh.md` →
+    /// `softmax-mnist.zh` (`<out>/softmax-mnist.zh.html`, `.json`, the folder of its cells'
+    /// files and of its cache entries).
+    ///
+    /// It is always one safe path component inside `-o`, whatever the file is called: never
+    /// empty, `.` or `..` and never hidden (a leading `.` gets a `_` before it, so `...md` →
+    /// `_..`, `.md` → `_`, `.nbrun-cache.md` → `_.nbrun-cache`), without control characters
+    /// (each becomes `_`), and at most `maxNameBytes` bytes of UTF-8 (cut at a character), so
+    /// that the report's temporary file `.<name>.html.<pid>-<n>.tmp` fits a file name.
     public static func name(of file: String) -> String {
         let base = (file as NSString).lastPathComponent
+        var name = base
         for ext in [".md", ".markdown", ".txt"] where base.hasSuffix(ext) {
-            return String(base.dropLast(ext.count))
+            name = String(base.dropLast(ext.count))
+            break
         }
-        return base
+        name = String(String.UnicodeScalarView(name.unicodeScalars.map { $0.properties.generalCategory == .control || $0 == "/" ? "_" : $0 }))
+        if name.isEmpty || name.hasPrefix(".") { name = "_" + name }
+        while name.utf8.count > maxNameBytes { name.removeLast() }
+        return name
     }
+
+    /// The longest notebook name, in bytes: a temporary file beside the report adds 30.
+    static let maxNameBytes = 200
 }

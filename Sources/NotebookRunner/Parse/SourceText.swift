@@ -31,25 +31,41 @@ public struct SourceText: Sendable {
         throw Self.invalidUTF8(file: file, bytes: bytes)
     }
 
-    /// Reads and decodes the file at `url`; `file` is the name used in diagnostics.
+    /// Reads and decodes the file at `url`; `file` is the name used in diagnostics. Only a
+    /// regular file is read: a folder, a FIFO, a device or a socket is refused by its type
+    /// before a byte is read (so nothing waits for a writer or reads forever).
     public init(contentsOf url: URL, file: String) throws {
         let location = SourceLocation(file: file, line: 1)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+        guard FileManager.default.fileExists(atPath: url.path) else {
             throw Diagnostic.error("no such notebook", at: location,
                                    hint: "check the path; notebooks are Markdown files such as notebooks/intro.md")
         }
-        if isFolder.boolValue {
-            throw Diagnostic.error("\(file) is a folder, not a notebook", at: location, hint: "name the Markdown files in it, e.g. \(file)/*.md")
-        }
-        let data: Data
+        if let problem = Self.notARegularFile(url, file: file) { throw problem }
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw Diagnostic.error("cannot read the notebook: \(FileSystemError.cause(of: error))", at: location,
-                                   hint: "check the file's permissions")
+            let contents = try FileBytes(url, role: "notebook", displayName: file, gunzips: false)
+            bytes = try contents.read(limit: contents.size)
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic.located(at: location)
         }
-        try self.init(file: file, bytes: [UInt8](data))
+        try self.init(file: file, bytes: bytes)
+    }
+
+    /// Why the thing at `url` cannot be a notebook — a folder, a FIFO, a device, a socket —
+    /// or nil when it is a regular file (links followed) or nothing is there.
+    public static func notARegularFile(_ url: URL, file: String) -> Diagnostic? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        let location = SourceLocation(file: file, line: 1)
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            return Diagnostic.error("\(file) is a folder, not a notebook", at: location, hint: "name the Markdown files in it, e.g. \(file)/*.md")
+        }
+        do {
+            try FileBytes.requireRegular(info.st_mode, subject: file, hint: "a notebook is a Markdown file such as notebooks/intro.md")
+            return nil
+        } catch {
+            return Executor.diagnostic(from: error, location: location)
+        }
     }
 
     /// The location of the first character of line `line` (1-based), at `column`.

@@ -48,11 +48,19 @@ public struct SHA256 {
     }
 
     /// The digest as 64 lowercase hex digits.
-    public func hexDigest() -> String {
-        finalize().map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-        }.joined()
+    public func hexDigest() -> String { Self.lowercaseHex(finalize()) }
+
+    /// `bytes` written as lowercase hex digits, two per byte.
+    public static func lowercaseHex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+    }
+
+    /// The digest of `bytes`.
+    public static func digest<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
     }
 
     /// The hex digest of `bytes`.

@@ -138,6 +138,26 @@ import ZlibBindings
         Case(name: "--timeout 1e18", notebook: fine, expected: "--timeout 1e+18 must be a number of seconds", status: 2, arguments: ["--timeout", "1e18"], reportsUsage: true),
         Case(name: "--timeout 1e300", notebook: fine, expected: "--timeout 1e+300 must be a number of seconds", status: 2, arguments: ["--timeout", "1e300"], reportsUsage: true),
         Case(name: "--timeout -1", notebook: fine, expected: "--timeout -1.0 must be a number of seconds above 0", status: 2, arguments: ["--timeout", "-1"], reportsUsage: true),
+        // -p values are checked against their options' declarations before any cell runs,
+        // whether or not a cell of the notebook reads them.
+        Case(name: "-p lr=abc on a notebook without {train}", notebook: fine,
+             expected: "invalid parameter -p lr=abc: option :lr: expects a number, got 'abc'", status: 2,
+             arguments: ["-p", "lr=abc"], previous: fine, reportsUsage: true),
+        Case(name: "-p count=0 on a notebook without {show}", notebook: fine,
+             expected: "invalid parameter -p count=0: option :count: is 0, outside 1…1000", status: 2,
+             arguments: ["-p", "count=0"], reportsUsage: true),
+        Case(name: "-p epochs=abc before a {load} and {train}",
+             notebook: load(images: "images", extra: ":split: train\n") + "\n```{train} softmax\n```\n",
+             expected: "invalid parameter -p epochs=abc: option :epochs: expects an integer, got 'abc'", status: 2,
+             arguments: ["-p", "epochs=abc"], prepare: smallData, reportsUsage: true),
+        Case(name: "-p normalize=maybe", notebook: fine,
+             expected: "invalid parameter -p normalize=maybe: option :normalize: expects true or false", status: 2,
+             arguments: ["-p", "normalize=maybe"], reportsUsage: true),
+        Case(name: "-p format=jpg", notebook: fine,
+             expected: "invalid parameter -p format=jpg: option :format: expects one of pgm, ppm", status: 2,
+             arguments: ["-p", "format=jpg"], reportsUsage: true),
+        Case(name: "-p seed=-1", notebook: fine, expected: "invalid parameter -p seed=-1: option :seed: is -1, outside", status: 2,
+             arguments: ["-p", "seed=-1"], reportsUsage: true),
         Case(name: "--memory-limit nonsense", notebook: fine, expected: "--memory-limit expects a size such as 2G", status: 2,
              arguments: ["--memory-limit", "lots"], reportsUsage: true),
         // Integers from the notebook.
@@ -266,6 +286,17 @@ import ZlibBindings
         Case(name: "a folder as the notebook", notebook: fine, expected: "folder is a folder, not a notebook", status: 2,
              command: ["render", "folder", "-o", "../out"],
              prepare: { folder in try FileManager.default.createDirectory(at: folder.appendingPathComponent("folder"), withIntermediateDirectories: true) }),
+        Case(name: "a FIFO as the notebook", notebook: fine, expected: "pipe.md is a FIFO (named pipe), not a regular file", status: 2,
+             command: ["render", "pipe.md", "-o", "../out"],
+             prepare: { folder in _ = mkfifo(folder.appendingPathComponent("pipe.md").path, 0o600) }),
+        Case(name: "a FIFO as the notebook of nbrun check", notebook: fine, expected: "pipe.md is a FIFO (named pipe), not a regular file",
+             status: 2, command: ["check", "pipe.md"],
+             prepare: { folder in _ = mkfifo(folder.appendingPathComponent("pipe.md").path, 0o600) }),
+        Case(name: "/dev/null as the notebook", notebook: fine, expected: "/dev/null is a character device, not a regular file", status: 2,
+             command: ["render", "/dev/null", "-o", "../out"]),
+        Case(name: "a socket as the notebook", notebook: fine, expected: "socket.md is a socket, not a regular file", status: 2,
+             command: ["render", "socket.md", "-o", "../out"],
+             prepare: { folder in try bindSocket(at: folder.appendingPathComponent("socket.md")) }),
         Case(name: "-o ''", notebook: fine, expected: "-o/--output needs a folder name, got an empty string", status: 2,
              command: ["render", "nb.md", "-o", ""]),
         Case(name: "two notebooks with one base name", notebook: fine,
@@ -400,6 +431,22 @@ import ZlibBindings
         return Run(status: process.terminationStatus, stderr: stderr,
                    peakKilobytes: numbers.first.flatMap { Int($0) } ?? -1, seconds: numbers.count > 1 ? Double(numbers[1]) ?? -1 : -1,
                    signal: lines.first { $0.contains("signal") }.map(String.init), changedPaths: changed)
+    }
+
+    /// Leaves a Unix-domain socket at `url` (bound, then closed: the file stays).
+    static func bindSocket(at url: URL) throws {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array(url.path.utf8CString)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.prefix(buffer.count - 1).enumerated() { buffer[index] = UInt8(bitPattern: byte) }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0, "bind \(url.path): \(String(cString: strerror(errno)))")
     }
 
     /// Runs `touch` (which copies times to the nanosecond with `-r`).
@@ -579,6 +626,21 @@ import ZlibBindings
         let before = Self.snapshot(folder)
         let run = try Self.run(["render", "nb.md", "-o", "../out"], in: folder, signal: (signal, "{train} long"))
         try Self.verify(run, hostile, in: folder, before: before, record: ["stop": "interrupted", "signal": name])
+    }
+
+    /// SIGTERM after the last cell, while the page is being built (3,000 formulas): the run
+    /// finished, and the exit status, the page and the record all say so.
+    @Test func terminationWhileThePageIsBuiltAgreesWithTheRecord() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let formulas = (0 ..< 3000).map { "Formula $\\sum_{n=1}^{N} \\frac{e^{a_{\($0)}}}{\\sqrt{x_n^2 + \($0)}}$ and $\\int_0^1 f(t)\\,dt$.\n" }
+        let hostile = Case(name: "SIGTERM while the page is built", notebook: "# Slow page\n\n```{eval}\n:label: quick\n1 + 1\n```\n\n"
+                               + formulas.joined(separator: "\n"), expected: "", status: 0, inReport: ["1 + 1 = 2</pre>"])
+        try hostile.notebook.write(to: folder.appendingPathComponent("nb/nb.md"), atomically: true, encoding: .utf8)
+        try Self.plantLinks(in: folder)
+        let before = Self.snapshot(folder)
+        let run = try Self.run(["render", "nb.md", "-o", "../out", "--no-cache"], in: folder, signal: (SIGTERM, "{eval} quick ok"))
+        try Self.verify(run, hostile, in: folder, before: before, record: ["stop": "finished"])
     }
 
     /// A link planted where an image file goes is replaced; its target outside `-o` is untouched.

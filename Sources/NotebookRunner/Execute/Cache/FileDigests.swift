@@ -48,13 +48,17 @@ final class FileDigests {
     }
 
     private let indexURL: URL
+    private let seal: CacheSeal
     private var index: [String: Entry]
     private var dirty = false
 
-    init(indexURL: URL) {
+    /// The index at `indexURL`, sealed by `seal` (an index this user did not write is ignored);
+    /// `reads: false` starts empty.
+    init(indexURL: URL, seal: CacheSeal, reads: Bool = true) {
         self.indexURL = indexURL
-        let data = try? Data(contentsOf: indexURL)
-        index = data.flatMap { try? JSONDecoder().decode([String: Entry].self, from: $0) } ?? [:]
+        self.seal = seal
+        let bytes = reads ? AtomicFile.readRegularFile(indexURL, limit: 1 << 28).flatMap(seal.opened) : nil
+        index = bytes.flatMap { try? JSONDecoder().decode([String: Entry].self, from: Data($0)) } ?? [:]
     }
 
     /// The digest of the file's bytes at `url`, from the index while its stamp still matches.
@@ -76,7 +80,7 @@ final class FileDigests {
     /// Writes the index back if it learnt anything.
     func save() {
         guard dirty, let data = try? JSONEncoder().encode(index) else { return }
-        try? AtomicFile.write(data, to: indexURL)
+        try? AtomicFile.write(Data(seal.sealed([UInt8](data))), to: indexURL)
         dirty = false
     }
 }

@@ -212,7 +212,7 @@ public struct ShowDirective: Directive {
             let name = classNames.indices.contains(index) ? SlugSet.slug(classNames[index]) : String(index)
             return (name: "\(index)-\(name).ppm", bytes: { NetpbmWriter.encode(bitmap, as: .ppm) }, size: bitmap.pixels.count)
         }
-        let written = try Self.writeFiles(files, to: folder, inside: context.settings.outputDirectory, at: location)
+        let written = try Self.writeFiles(files, to: folder, in: context, at: location)
         var outputs = CellOutputs([.images(figures)])
         let which = perClass && shown.count == units ? "each class" : shown.count == units ? "each hidden unit"
             : "hidden units \(shown.first!)…\(shown.last!) of \(units)"
@@ -246,7 +246,7 @@ public struct ShowDirective: Directive {
                                       caption: captioning.caption(label: label, index: index, dataset: dataset),
                                       alt: "\(dataset.name) \(split.name) image \(index): \(dataset.className(label)) (label \(label))"))
         }
-        let written = try Self.writeFiles(files, to: folder, inside: context.settings.outputDirectory, at: location)
+        let written = try Self.writeFiles(files, to: folder, in: context, at: location)
         var outputs = CellOutputs([.images(figures)])
         let first = "\(Int(split.labels[indices[0]]))-\(split.name)-…"
         let kind = format.rawValue.uppercased()
@@ -285,13 +285,15 @@ public struct ShowDirective: Directive {
     /// Writes image files (atomically), at most `DisplaySize.maxFileBytesPerCell` bytes in
     /// all: files past that are not written. Returns how many were written.
     static func writeFiles(_ files: [(name: String, bytes: () -> [UInt8], size: Int)], to folder: URL,
-                           inside root: URL, at location: SourceLocation) throws -> Int {
+                           in context: ExecutionContext, at location: SourceLocation) throws -> Int {
         var total = 0, written = 0
         for file in files {
             total += file.size
             guard total <= DisplaySize.maxFileBytesPerCell else { break }
             do {
-                try AtomicFile.write(Data(file.bytes()), to: folder.appendingPathComponent(file.name), inside: root)
+                let url = folder.appendingPathComponent(file.name)
+                try AtomicFile.write(Data(file.bytes()), to: url, inside: context.settings.outputDirectory)
+                context.recordWritten(url)
             } catch let diagnostic as Diagnostic {
                 throw diagnostic.located(at: location)
             }

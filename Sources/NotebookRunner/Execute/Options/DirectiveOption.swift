@@ -24,7 +24,8 @@ public struct DirectiveOption<Value: Sendable>: Sendable {
     public init(_ name: String, type: String, default fallback: Value?, defaultText: String? = nil, inherits: Bool = false,
                 help: String, parse: @escaping @Sendable (_ text: String, _ location: SourceLocation) throws -> Value) {
         self.declaration = OptionDeclaration(name: name, valueType: type, help: help,
-                                             defaultText: defaultText ?? fallback.map { "\($0)" }, inherits: inherits)
+                                             defaultText: defaultText ?? fallback.map { "\($0)" }, inherits: inherits,
+                                             check: { _ = try parse($0, $1) })
         self.fallback = fallback
         self.parse = parse
     }
@@ -40,6 +41,17 @@ public struct OptionDeclaration: Sendable, Hashable {
     public let defaultText: String?
     /// Whether front matter and `-p key=value` set this option for cells that do not.
     public let inherits: Bool
+    /// Throws the option's own error when `text` is not a value it takes (type, range, choices).
+    let check: @Sendable (_ text: String, _ location: SourceLocation) throws -> Void
+
+    public static func == (a: OptionDeclaration, b: OptionDeclaration) -> Bool {
+        (a.name, a.valueType, a.help, a.defaultText, a.inherits) == (b.name, b.valueType, b.help, b.defaultText, b.inherits)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(valueType)
+    }
 }
 
 extension DirectiveOption where Value == Int {

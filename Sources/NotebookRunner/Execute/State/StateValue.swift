@@ -15,6 +15,11 @@ public protocol StateValue: Sendable {
 
     /// The value from its header and the payload bytes `archive` appended.
     static func unarchive(_ header: Data, payload: ArraySlice<UInt8>) throws -> Self
+
+    /// Throws `StateArchiveError` unless the value keeps what its type promises (sizes that
+    /// match, counts that fit): a value read back from a file is checked before any cell
+    /// uses it, since decoding alone does not run the type's initialiser.
+    func checkRestored() throws
 }
 
 extension StateValue where Self: Codable {
@@ -58,14 +63,29 @@ public struct StateReference: StateValue, Codable, Hashable {
     public init(_ name: String) {
         self.name = name
     }
+
+    public func checkRestored() throws {}
 }
 
 extension Tensor: StateValue {
     public static let stateKind = "tensor"
+
+    public func checkRestored() throws {
+        guard shape.count <= 2, shape.allSatisfy({ $0 >= 0 }), StateArchiveError.product(shape) == data.count else {
+            throw StateArchiveError(reason: "a tensor of shape \(shape) holding \(data.count) values")
+        }
+    }
 }
 
 extension SoftmaxModel: StateValue {
     public static let stateKind = "softmax-regression"
+
+    public func checkRestored() throws {
+        guard inputs > 0, classes > 0, StateArchiveError.product([inputs, classes]) == weights.count, bias.count == classes,
+              inputScale.isFinite else {
+            throw StateArchiveError(reason: "a softmax model of \(inputs)×\(classes) with \(weights.count) weights and \(bias.count) biases")
+        }
+    }
 }
 
 extension Dataset: StateValue {
@@ -105,22 +125,43 @@ extension Dataset: StateValue {
         let stored = try StateValueKinds.decoder.decode(Header.self, from: header)
         var splits: [String: DataSplit] = [:]
         for split in stored.splits {
-            let (imageBytes, overflow) = split.count.multipliedReportingOverflow(by: split.rows * split.cols)
-            let images = payload.startIndex + split.imagesOffset, labels = payload.startIndex + split.labelsOffset
-            guard !overflow, split.count >= 0, split.rows >= 0, split.cols >= 0, split.imagesOffset >= 0, split.labelsOffset >= 0,
-                  images + imageBytes <= payload.endIndex, labels + split.count <= payload.endIndex,
-                  ["train", "test"].contains(split.name) else {
+            guard split.count >= 0, split.rows > 0, split.cols > 0, ["train", "test"].contains(split.name),
+                  splits[split.name] == nil, let imageBytes = StateArchiveError.product([split.count, split.rows, split.cols]),
+                  let images = CacheEntry.slice(of: payload, offset: split.imagesOffset, length: imageBytes),
+                  let labels = CacheEntry.slice(of: payload, offset: split.labelsOffset, length: split.count) else {
                 throw StateArchiveError(reason: "data set arrays outside the payload")
             }
-            splits[split.name] = DataSplit(name: split.name, images: Array(payload[images ..< images + imageBytes]),
-                                           labels: Array(payload[labels ..< labels + split.count]), count: split.count,
+            splits[split.name] = DataSplit(name: split.name, images: Array(images), labels: Array(labels), count: split.count,
                                            rows: split.rows, cols: split.cols, sources: split.sources)
         }
         return Dataset(name: stored.name, classNames: stored.classNames, train: splits["train"], test: splits["test"])
     }
 }
 
+extension Dataset {
+    /// Checked while unarchiving: every split's arrays are cut to its sizes there.
+    public func checkRestored() throws {
+        for split in splits {
+            guard StateArchiveError.product([split.count, split.rows, split.cols]) == split.images.count, split.labels.count == split.count else {
+                throw StateArchiveError(reason: "data set split \(split.name) of \(split.count) images of \(split.rows)×\(split.cols)")
+            }
+        }
+    }
+}
+
 /// A stored state value that cannot be read back.
 struct StateArchiveError: Error {
     var reason: String
+
+    /// The product of `factors`, or nil when one is negative or it overflows.
+    static func product(_ factors: [Int]) -> Int? {
+        var result = 1
+        for factor in factors {
+            guard factor >= 0 else { return nil }
+            let (next, overflow) = result.multipliedReportingOverflow(by: factor)
+            if overflow { return nil }
+            result = next
+        }
+        return result
+    }
 }
