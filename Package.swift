@@ -27,7 +27,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        // The preview server, and the data tests' local mirror (README: "Writing a notebook" says why FlyingFox).
+        // The data tests' local mirror (README: "Writing a notebook" says why the preview has its own server).
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
@@ -63,7 +63,7 @@ let package = Package(
         // `nbrun preview`: a local HTTP server that re-renders a notebook when its files change.
         .target(
             name: "NotebookPreview",
-            dependencies: ["NotebookRunner", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["NotebookRunner"]
         ),
         // The thin command-line front end.
         .executableTarget(
@@ -98,5 +98,6 @@ if Context.environment["NBRUN_FUZZ"] != nil {
         .executableTarget(name: "fuzz-expression", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Expression"),
         .executableTarget(name: "fuzz-render", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Render"),
         .executableTarget(name: "fuzz-model", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Model"),
+        .executableTarget(name: "fuzz-preview-request", dependencies: ["NotebookPreview"], path: "Sources/Fuzz/PreviewRequest"),
     ]
 }

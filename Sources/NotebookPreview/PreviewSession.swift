@@ -11,12 +11,28 @@ import Synchronization
 /// `stat` calls ten times a second costs nothing and works on every platform and file
 /// system, where inotify and FSEvents differ and miss editors that save by renaming.
 public final class PreviewSession: Sendable {
-    /// The latest render: its page (with the reload hook) and its number, which goes up by one
-    /// each time the page changes.
+    /// The latest render: its report, the page served for it, and its number, which goes up by
+    /// one each time the page changes.
     public struct Page: Sendable {
         public var version: Int
+        /// The report as rendered (as `render` writes it: no script).
         public var html: String
         public var cells: [CellStatus]
+        /// The report with the reload hook, its nonce left to each response.
+        let served: ReloadHook.Template
+
+        public init(version: Int, html: String, cells: [CellStatus]) {
+            self.version = version
+            self.html = html
+            self.cells = cells
+            served = ReloadHook.install(in: html, version: version)
+        }
+
+        /// The page sent to a browser: the report with the reload hook, whose script and policy
+        /// carry `nonce`.
+        public func served(nonce: String) -> String {
+            served.page(nonce: nonce)
+        }
     }
 
     public let notebook: URL
@@ -60,12 +76,13 @@ public final class PreviewSession: Sendable {
             watched.append((url, FileStamp(url)))
         }
         let cells = outcome.run?.cells.map(\.status) ?? []
-        let version = state.withLock { current in
-            current.page = Page(version: current.page.version + 1, html: ReloadHook.install(in: html, version: current.page.version + 1),
-                                cells: cells)
+        // Renders come from one thread at a time, so the number read here is still the latest below.
+        let page = Page(version: state.withLock { $0.page.version } + 1, html: html, cells: cells)
+        state.withLock { current in
+            current.page = page
             current.watched = watched
-            return current.page.version
         }
+        let version = page.version
         let ran = cells.filter { $0 == .ok || $0 == .error }.count
         log(String(format: "rendered %@ (version %d, %d of %d cells ran, %.0f ms)", file, version, ran, cells.count,
                    Date().timeIntervalSince(started) * 1000))

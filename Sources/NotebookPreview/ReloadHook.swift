@@ -1,23 +1,44 @@
+import Foundation
+
 /// The script that makes a previewed page reload itself when the notebook is rendered again.
 ///
 /// It exists only in pages the preview server sends: reports written by `nbrun render` keep
 /// their script-free page and the policy that forbids every fetch. Here the page's
-/// Content-Security-Policy gains exactly what the hook needs — this one script (by nonce) and
-/// requests to its own server — and the script asks `/version` four times a second, reloading
-/// the page (keeping its scroll position) when the number differs from the one it was served with.
+/// Content-Security-Policy gains exactly what the hook needs — this one script, by a nonce
+/// drawn afresh for every response, and requests to its own server — and the script asks
+/// `/version` four times a second, reloading the page (keeping its scroll position) when the
+/// number differs from the one it was served with.
+///
+/// The script goes into the head right after the policy, before any of the notebook's text, so
+/// markup in the notebook (an unclosed tag or attribute) cannot swallow the script's start tag
+/// and take its nonce; and the nonce is never a string that occurs in the page, so a notebook
+/// cannot name it in advance.
 enum ReloadHook {
-    static let policy = "default-src 'none';"
+    /// The start of the policy `HTMLRenderer` writes: the first occurrence is in the head.
+    static let policyTag = #"<meta http-equiv="Content-Security-Policy" content="default-src 'none';"#
 
-    /// `html` with the hook for page `version` before `</body>`, and its policy widened to allow it.
-    static func install(in html: String, version: Int) -> String {
-        let nonce = "nbrun-preview-\(version)"
+    /// The page, in pieces to be joined by the response's nonce.
+    struct Template: Sendable, Equatable {
+        var pieces: [String]
+
+        /// The page with `nonce` in the policy and on the script.
+        func page(nonce: String) -> String {
+            pieces.joined(separator: nonce)
+        }
+    }
+
+    /// `html` with the hook for page `version` in its head and its policy widened to allow it.
+    /// A page without the renderer's policy (none could be read) gets a policy of its own.
+    static func install(in html: String, version: Int) -> Template {
         let script = """
-            <script nonce="\(nonce)">
+            <script nonce="\u{0}">
             (() => {
               const served = \(version);
               const key = "nbrun-preview-scroll";
-              const saved = sessionStorage.getItem(key);
-              if (saved !== null) { sessionStorage.removeItem(key); window.scrollTo(0, Number(saved)); }
+              addEventListener("load", () => {
+                const saved = sessionStorage.getItem(key);
+                if (saved !== null) { sessionStorage.removeItem(key); window.scrollTo(0, Number(saved)); }
+              });
               async function poll() {
                 try {
                   const response = await fetch("/version", { cache: "no-store" });
@@ -29,14 +50,23 @@ enum ReloadHook {
               setTimeout(poll, 250);
             })();
             </script>
-
             """
-        var page = html.replacingOccurrences(of: policy, with: "\(policy) script-src 'nonce-\(nonce)'; connect-src 'self';")
-        if let end = page.range(of: "</body>", options: .backwards) {
-            page.insert(contentsOf: script, at: end.lowerBound)
+        // The nonce's places are marked by NUL in the text written here, and only there: a NUL in
+        // the notebook's own text stays as it is and never becomes a nonce.
+        let widened = "\(policyTag) script-src 'nonce-\u{0}'; connect-src 'self';"
+        let before: Substring, ours: String, after: Substring
+        if let policy = html.range(of: policyTag), let tagEnd = html[policy.upperBound...].range(of: ">") {
+            before = html[..<policy.lowerBound]
+            ours = widened + html[policy.upperBound ..< tagEnd.upperBound] + "\n" + script
+            after = html[tagEnd.upperBound...]
         } else {
-            page += script
+            before = ""
+            ours = widened + " style-src 'unsafe-inline'; img-src data:\">\n" + script + "\n"
+            after = html[...]
         }
-        return page
+        var pieces = ours.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+        pieces[0] = before + pieces[0]
+        pieces[pieces.count - 1] += after
+        return Template(pieces: pieces)
     }
 }

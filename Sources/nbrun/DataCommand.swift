@@ -21,14 +21,21 @@ struct DataCommand: ParsableCommand {
             let locator = DatasetLocator(dataRoot: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
             var lines: [String] = []
             for entry in DatasetCatalog.entries {
-                let survey = locator.survey(entry)
+                // Each folder's files are checked as {load} would read them, so that "found" means usable.
+                let survey = locator.survey(entry).map { place, splits in
+                    (place: place, splits: splits,
+                     unpublished: splits.map { DatasetLocator.unpublishedFiles(of: entry, splits: $0, in: place.directory) } ?? [])
+                }
                 let found = survey.first { $0.splits == ["train", "test"] }
-                lines.append("\(entry.name): " + (found.map { "found in \($0.place.directory.path)" }
-                    ?? "not found; \(entry.howToGet)"))
-                for (place, splits) in survey {
+                lines.append("\(entry.name): " + (found.map { found in
+                    "found in \(found.place.directory.path)" + (found.unpublished.isEmpty ? "" :
+                        ", but {load} would read files there that are not \(entry.name)'s: \(found.unpublished.joined(separator: "; ")); delete or replace them")
+                } ?? "not found; \(entry.howToGet)"))
+                for (place, splits, unpublished) in survey {
                     let holds = splits.map { $0.isEmpty ? "no IDX files" : "\($0.joined(separator: " and ")) split" + ($0.count > 1 ? "s" : "") }
                         ?? "no such folder"
-                    lines.append("  \(place.origin.padding(toLength: 15, withPad: " ", startingAt: 0)) \(place.directory.path): \(holds)")
+                    let flag = unpublished.isEmpty ? "" : " (\(unpublished.count) not the published file\(unpublished.count > 1 ? "s" : ""))"
+                    lines.append("  \(place.origin.padding(toLength: 15, withPad: " ", startingAt: 0)) \(place.directory.path): \(holds)\(flag)")
                 }
             }
             print(lines.joined(separator: "\n"))
@@ -46,7 +53,7 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The data root to write into (default: $NBRUN_DATA_DIR, else ./data).", valueName: "dir"))
         var to: String?
 
-        @Option(name: .long, help: ArgumentHelp("Download from this folder URL instead of the data set's usual mirrors (repeatable).", valueName: "url"))
+        @Option(name: .long, help: ArgumentHelp("Download from this folder URL (http:, https: or file:) instead of the data set's usual mirrors (repeatable).", valueName: "url"))
         var mirror: [String] = []
 
         @Flag(name: .shortAndLong, help: "Print only errors.")
@@ -56,8 +63,14 @@ struct DataCommand: ParsableCommand {
             guard DatasetCatalog.entry(named: name) != nil else {
                 throw ValidationError("unknown data set '\(name)'; known: \(DatasetCatalog.names.joined(separator: ", "))")
             }
-            for url in mirror where URL(string: url)?.scheme == nil {
-                throw ValidationError("--mirror '\(url)' is not a URL")
+            for url in mirror {
+                guard let scheme = URL(string: url)?.scheme?.lowercased() else {
+                    throw ValidationError("--mirror '\(url)' is not a URL (e.g. https://host/folder/ or file:///path/to/folder/)")
+                }
+                guard DatasetDownloader.mirrorSchemes.contains(scheme) else {
+                    let schemes = DatasetDownloader.mirrorSchemes.map { $0 + ":" }
+                    throw ValidationError("--mirror '\(url)': nbrun fetches from \(schemes.dropLast().joined(separator: ", ")) or \(schemes.last!) URLs, not \(scheme):")
+                }
             }
         }
 

@@ -19,7 +19,7 @@ struct PreviewCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The port to listen on (0: any free port).", valueName: "port"))
     var port: UInt16 = 8000
 
-    @Option(name: .long, help: ArgumentHelp("The address to listen on; anything but 127.0.0.1 lets other machines see the notebook.", valueName: "address"))
+    @Option(name: .long, help: ArgumentHelp("The address or name to listen on (localhost, ::1, 127.0.0.1, …); anything but a loopback address lets other machines see the notebook.", valueName: "address"))
     var host = "127.0.0.1"
 
     @Flag(name: .long, help: "Run the remaining cells after a cell fails.")
@@ -28,39 +28,35 @@ struct PreviewCommand: ParsableCommand {
     func validate() throws {
         try UsageChecks.outputFolder(runOptions.output)
         try UsageChecks.notebooks([notebook], sharingOutput: false)
+        do {
+            try PreviewServer.checkHost(host)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
         let settings = try runOptions.settings(keepGoing: keepGoing, reproducible: false)
         let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: .quiet), cacheMode: .use)
-        let session = PreviewSession(notebook: URL(fileURLWithPath: notebook), file: notebook, pipeline: pipeline) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+        let printLine: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let session = PreviewSession(notebook: URL(fileURLWithPath: notebook), file: notebook, pipeline: pipeline, log: printLine)
+        let server: PreviewServer
+        do {
+            server = try PreviewServer(session: session, host: host, port: port, log: printLine)
+        } catch let error as PreviewServerError {
+            printLine("error: \(error.description)")
+            throw ExitCode(1)
         }
-        let server = try PreviewServer(session: session, host: host, port: port)
         Thread.detachNewThread { session.watch() }
-        Task {
-            do {
-                try await server.run()
-            } catch {
-                FileHandle.standardError.write(Data("nbrun: error: cannot serve on \(host):\(port): \(error)\n".utf8))
-                Foundation.exit(1)
-            }
-        }
-        let ready = DispatchSemaphore(value: 0)
-        let boxed = PortBox()
-        Task {
-            boxed.port = try? await server.port()
-            ready.signal()
-        }
-        ready.wait()
-        guard let listening = boxed.port else { throw ExitCode(1) }
-        FileHandle.standardOutput.write(Data("previewing \(notebook) at http://\(host):\(listening)/ (Ctrl-C stops)\n".utf8))
+        Thread.detachNewThread { server.run() }
+        FileHandle.standardOutput.write(Data("previewing \(notebook) at \(server.url) (Ctrl-C stops)\n".utf8))
         // The command line owns the process: a signal ends the preview.
         for number in [SIGINT, SIGTERM, SIGHUP] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
             source.setEventHandler {
                 session.stop()
+                server.stop()
                 Foundation.exit(0)
             }
             source.resume()
@@ -71,8 +67,4 @@ struct PreviewCommand: ParsableCommand {
 
     /// Kept alive for the life of the process.
     nonisolated(unsafe) static var signalSources: [any DispatchSourceSignal] = []
-}
-
-private final class PortBox: @unchecked Sendable {
-    var port: UInt16?
 }

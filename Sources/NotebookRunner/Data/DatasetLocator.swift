@@ -105,6 +105,19 @@ public struct DatasetLocator: Sendable {
         }
     }
 
+    /// The files `{load}` would read for `splits` of `entry` in `directory` that are not the
+    /// published ones (by the catalog's size and SHA-256), each as "path how it differs".
+    public static func unpublishedFiles(of entry: DatasetCatalog.Entry, splits: [String], in directory: URL) -> [String] {
+        splits.flatMap { split -> [String] in
+            let names = DatasetCatalog.fileNames(for: split)
+            return [names.images, names.labels].compactMap { name in
+                guard let url = file(name, in: directory), let known = entry.files[name],
+                      case .differs(let reason) = KnownFileCheck.check(url, against: known) else { return nil }
+                return "\(url.lastPathComponent) \(reason)"
+            }
+        }
+    }
+
     /// `name` or `name.gz` in `directory` (the uncompressed file first), if either exists.
     static func file(_ name: String, in directory: URL) -> URL? {
         for candidate in [name, name + ".gz"] {

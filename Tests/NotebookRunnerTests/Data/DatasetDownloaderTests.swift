@@ -21,17 +21,17 @@ struct DatasetDownloaderTests {
         await mirror.stop()
     }
 
-    /// MNIST with checksums for its labels only, so a test moves 40 KB rather than 11 MB
+    /// MNIST with only its labels described, so a test moves 40 KB rather than 11 MB
     /// (the command-line test below fetches all four files).
     static let labelsOnly: DatasetCatalog.Entry = {
         var entry = DatasetCatalog.mnist
-        entry.checksums = entry.checksums.filter { $0.key.contains("labels") }
+        entry.files = entry.files.filter { $0.key.contains("labels") }
         return entry
     }()
 
     @Test func fetchesVerifiesAndWritesTheFiles() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("good")], timeout: 120)
+            let downloader = DatasetDownloader(mirrors: [mirror.url("good")])
             let outcome = try await offCooperativePool { try downloader.fetch(Self.labelsOnly, into: root) }
             let labels = ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
             #expect(outcome.folder.path == root.appendingPathComponent("mnist").path)
@@ -50,7 +50,7 @@ struct DatasetDownloaderTests {
 
     @Test func aChecksumMismatchWritesNothingAndNamesTheFile() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt")], timeout: 120)
+            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt")])
             let error = await #expect(throws: Diagnostic.self) {
                 try await offCooperativePool { try downloader.fetch(DatasetCatalog.mnist, into: root) }
             }
@@ -66,7 +66,7 @@ struct DatasetDownloaderTests {
 
     @Test func aBadMirrorFallsThroughToTheNext() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt"), mirror.url("missing"), mirror.url("good")], timeout: 120)
+            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt"), mirror.url("missing"), mirror.url("good")])
             let outcome = try await offCooperativePool { try downloader.fetch(Self.labelsOnly, into: root) }
             #expect(outcome.downloaded == ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
         }
@@ -74,7 +74,7 @@ struct DatasetDownloaderTests {
 
     @Test func anUnreachableHostFailsInOneLine() throws {
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-        let downloader = DatasetDownloader(mirrors: [URL(string: "http://127.0.0.1:1/mnist/")!], timeout: 5)
+        let downloader = DatasetDownloader(mirrors: [URL(string: "http://127.0.0.1:1/mnist/")!])
         let root = try DataFixtures.temporaryDirectory("offline")
         defer { try? FileManager.default.removeItem(at: root) }
         let error = #expect(throws: Diagnostic.self) { try downloader.fetch(DatasetCatalog.mnist, into: root) }
@@ -109,5 +109,37 @@ struct DatasetDownloaderTests {
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == "error: cannot fetch fashion-mnist: no network (could not reach 127.0.0.1); copy the four .gz files into \(root.appendingPathComponent("fashion-mnist").path) by hand\n")
+    }
+}
+
+/// Where `data fetch` may fetch from: `http:`, `https:` and `file:` mirrors, and nothing else.
+@Suite(.enabled(if: DataFixtures.hasMNIST))
+struct MirrorSchemeTests {
+    @Test func aFileMirrorIsReadLikeAnyOther() throws {
+        let root = try DataFixtures.temporaryDirectory("file-mirror")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let downloader = DatasetDownloader(mirrors: [URL(fileURLWithPath: DataFixtures.mnist.path, isDirectory: true)])
+        let outcome = try downloader.fetch(DatasetDownloaderTests.labelsOnly, into: root)
+        #expect(outcome.downloaded == ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
+        #expect(FileManager.default.contents(atPath: outcome.folder.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path)
+                == FileManager.default.contents(atPath: DataFixtures.mnistTestLabels.path))
+    }
+
+    @Test func aMissingFileMirrorSaysNotFoundNotNoNetwork() throws {
+        let root = try DataFixtures.temporaryDirectory("file-mirror-missing")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try NBRunProcess.run(["data", "fetch", "mnist", "--to", root.path, "--mirror", "file://\(root.path)/nowhere/"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(root.path)/nowhere/train-images-idx3-ubyte.gz") && result.stderr.contains("not found"), "\(result.stderr)")
+        #expect(!result.stderr.contains("no network"))
+    }
+
+    @Test(arguments: ["ftp://127.0.0.1/mnist/", "gopher://127.0.0.1/", "data:,x"])
+    func anotherSchemeIsAUsageError(_ mirror: String) throws {
+        let root = try DataFixtures.temporaryDirectory("scheme")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try NBRunProcess.run(["data", "fetch", "mnist", "--to", root.path, "--mirror", mirror])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("nbrun fetches from http:, https: or file: URLs"), "\(result.stderr)")
     }
 }

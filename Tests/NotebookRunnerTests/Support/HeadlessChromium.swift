@@ -49,6 +49,13 @@ enum HeadlessChromium {
         return try run(["--window-size=\(width),\(height)", "--dump-dom", file.absoluteString], fontConfig: nil)
     }
 
+    /// The DOM of the page at `url` (a server on loopback) once loaded, its scripts run. Chromium
+    /// is kept off every other host.
+    static func dumpDOM(url: String) throws -> String {
+        try run(["--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--virtual-time-budget=2000", "--dump-dom", url], fontConfig: nil)
+    }
+
     /// Chromium's standard output for `arguments`.
     private static func run(_ arguments: [String], fontConfig: URL?) throws -> String {
         let process = Process()
