@@ -40,6 +40,10 @@ public struct DerivationCheck {
         public var comparedWith: Reference?
         /// Why the line could not be evaluated.
         public var error: Diagnostic?
+        /// For a `grad` line: the entries compared with central differences, out of how many.
+        public var entries: (compared: Int, of: Int, skipped: Int)?
+        /// For a `grad` line whose variable sat on kinks: where it was checked instead.
+        var move: FormulaGradientCheck.Move?
     }
 
     public var scope: ExpressionScope
@@ -61,6 +65,11 @@ public struct DerivationCheck {
         var steps: [Step] = []
         var reference: (value: Tensor, line: Int)?
         var scalarLine: ParsedExpression?
+        // A point that cannot tell (kinks, a flat loss) is left by moving the variables the chain differentiates.
+        let movable = program.lines.compactMap { line -> String? in
+            if case .gradient(let name) = line.kind { return name }
+            return nil
+        }
         for line in program.lines {
             var step = Step(line: line, verdict: .start)
             let value: Tensor
@@ -87,7 +96,7 @@ public struct DerivationCheck {
                     if value.isScalar { scalarLine = line.expression }
                 }
             case .gradient(let name):
-                try checkGradient(name, value: value, of: scalarLine, into: &step, between: between)
+                try checkGradient(name, value: value, expression: line.expression, of: scalarLine, movable: movable, into: &step, between: between)
                 if step.verdict == .holds { reference = (value, line.location.line) }
             }
             steps.append(step)
@@ -103,7 +112,7 @@ public struct DerivationCheck {
             return
         }
         let entries = (0..<value.count).map { GradientCheck.Entry(index: $0, analytic: value.data[$0], numeric: expected.data[$0]) }
-        let result = GradientCheck.Result(name: "", shape: value.shape, entries: entries, tolerance: tolerance)
+        let result = GradientCheck.Result(name: "", shape: value.shape, entries: entries, tolerance: tolerance, isDerivative: false)
         step.relativeError = result.relativeError
         step.verdict = result.passed ? .holds : .fails
         guard !result.passed else { return }
@@ -114,8 +123,8 @@ public struct DerivationCheck {
         }
     }
 
-    private func checkGradient(_ name: String, value: Tensor, of loss: ParsedExpression?, into step: inout Step,
-                               between: @escaping () throws -> Void) throws {
+    private func checkGradient(_ name: String, value: Tensor, expression: ParsedExpression, of loss: ParsedExpression?, movable: [String],
+                               into step: inout Step, between: @escaping () throws -> Void) throws {
         step.comparedWith = .centralDifferences
         guard let loss else {
             step.verdict = .error
@@ -133,30 +142,39 @@ public struct DerivationCheck {
             step.problem = "it is \(value.shapeDescription), but \(name) is \(parameter.shapeDescription): a gradient has the shape of its variable"
             return
         }
-        let (scope, definitions) = (self.scope, self.definitions)
-        let lossFunction: @Sendable (Tensor) throws -> Double = { shifted in
-            var moved = scope
-            moved.values[name] = shifted
-            return try moved.evaluate(loss, after: definitions).data[0]
-        }
-        let indices = GradientCheck.indices(count: parameter.count, limit: 10_000, seed: seed)
-        let result = try GradientCheck.check(name: name, analytic: value, parameter: parameter, loss: lossFunction, indices: indices,
-                                             epsilon: epsilon, tolerance: tolerance, between: { _ in try between() })
+        // Only what `name` changes is evaluated again; large variables are checked on a sample.
+        let check = FormulaGradientCheck(scope: scope, definitions: definitions, loss: loss, movable: movable,
+                                         epsilon: epsilon, tolerance: tolerance, seed: seed)
+        let definitions = self.definitions
+        let outcome = try check.check(name, analytic: value, formula: { try $0.evaluate(expression, after: definitions) },
+                                      entries: .automatic, between: { _, _ in try between() })
+        let result = outcome.result
+        step.entries = (result.compared.count, parameter.count, result.kinkCount)
+        step.move = outcome.move
         step.relativeError = result.relativeError
         step.verdict = result.passed ? .holds : .fails
         guard !result.passed else { return }
+        if let reason = result.unverifiable, result.relativeError <= tolerance {
+            // Agreeing on too few entries, or on a flat loss, says nothing about the formula.
+            step.verdict = .error
+            step.problem = "it cannot be checked here: " + reason
+            step.error = .error("the gradient with respect to \(name) on this line cannot be checked: \(reason)",
+                                at: expression.origin.advanced(byColumns: expression.root.span.lowerBound),
+                                hint: GradientCheckReport.unverifiableHint)
+            return
+        }
         step.worst = result.worst(5).map { ($0.index, $0.numeric, $0.analytic) }
         step.problem = "it differs from the central differences of the loss by a relative error of \(Self.format(result.relativeError))"
         // The patterns of the usual mistakes read Y, N, X, W, b: given or defined.
-        var defined = scope
+        var defined = outcome.scope
         for definition in definitions {
             if let name = definition.binding, let value = try? defined.evaluate(definition) { defined.values[name] = value }
         }
         var patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: defined)
-        if let y = defined["Y"], y.shape == parameter.shape, let p = try? parameter.softmax() {
+        if let y = defined["Y"], y.shape == parameter.shape, let p = try? defined[name]!.softmax() {
             patterns += GradientHints.logitPatterns(probabilities: p, onehot: y, samples: defined["N"]?.scalar ?? Double(parameter.rows))
         }
-        step.hints = GradientHints.hints(for: result, analytic: value, patterns: patterns, samples: samples(for: parameter.shape))
+        step.hints = GradientHints.hints(for: result, analytic: outcome.analytic, patterns: patterns, samples: samples(for: parameter.shape))
     }
 
     /// N for the hints: the bound `N`, else the rows of a matrix.

@@ -51,6 +51,12 @@ public struct ExpressionEvaluator {
 
     private func evaluate(_ node: ExpressionNode) throws -> Traced {
         try limits.checkCancelled()
+        let value = try evaluateNode(node)
+        limits.computed?.add(value.value.count)
+        return value
+    }
+
+    private func evaluateNode(_ node: ExpressionNode) throws -> Traced {
         switch node.kind {
         case .number(let value):
             return Traced(Tensor(scalar: value))

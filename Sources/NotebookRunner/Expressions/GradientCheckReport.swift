@@ -43,7 +43,19 @@ public struct GradientCheckReport {
         self.tile = tile
     }
 
-    public var passed: Bool { items.allSatisfy(\.result.passed) }
+    /// Every parameter passed, and together they compared enough entries (`GradientCheck.Minimum`).
+    public var passed: Bool { items.allSatisfy(\.result.passed) && comparedEnough }
+
+    /// Whether some formula disagrees with the numbers (beyond the tolerance, or nan): a
+    /// failure that says something about the formula, unlike too few entries compared.
+    public var disagrees: Bool { items.contains { !($0.result.relativeError <= $0.result.tolerance) } }
+
+    /// Whether the parameters together compared the entries `GradientCheck.Minimum.overall` asks for.
+    var comparedEnough: Bool {
+        let drawn = items.reduce(0) { $0 + $1.result.entries.count }
+        let compared = items.reduce(0) { $0 + $1.result.compared.count }
+        return compared >= GradientCheck.Minimum.requiredOverall(drawn: drawn)
+    }
 
     /// The outputs and metrics of the check.
     func outputs(words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
@@ -52,7 +64,8 @@ public struct GradientCheckReport {
         let tolerance = items.first?.result.tolerance ?? 0
         let rows = items.map { item -> [String] in
             let r = item.result
-            return [r.name, Tensor.describe(r.shape), words.entriesChecked(r.entries.count - r.kinkCount, of: r.parameterCount, kinks: r.kinkCount),
+            return [r.name, Tensor.describe(r.shape),
+                    words.entriesChecked(r.entries.count - r.kinkCount, of: r.parameterCount, skipped: r.kinkCount, oneSided: r.oneSidedCount),
                     Self.scientific(r.maxAbsoluteError), Self.scientific(r.relativeError), r.passed ? words.pass : words.fail]
         }
         outputs.append(.table(.numeric(
@@ -61,7 +74,8 @@ public struct GradientCheckReport {
         for item in items {
             let r = item.result
             outputs.record("\(item.metricPrefix)_relative_error", r.relativeError)
-            if r.kinkCount > 0 { outputs.record("\(item.metricPrefix)_entries_at_kinks", Double(r.kinkCount)) }
+            outputs.record("\(item.metricPrefix)_entries_compared", Double(r.compared.count))
+            outputs.record("\(item.metricPrefix)_entries_skipped", Double(r.kinkCount))
             outputs.record("\(item.metricPrefix)_max_error", r.maxAbsoluteError)
             guard !r.passed else { continue }
             let worst = r.worst(worstCount).map { entry in
@@ -83,11 +97,25 @@ public struct GradientCheckReport {
     /// The error of a failed check, at the first failing formula.
     public func failure() -> Diagnostic? {
         let failed = items.filter { !$0.result.passed }
-        guard let first = failed.first else { return nil }
-        let what = failed.map { "\($0.result.name) (relative error \(Self.scientific($0.result.relativeError)))" }.joined(separator: ", ")
-        return Diagnostic.error("gradient check failed for \(what); the tolerance is \(Self.scientific(first.result.tolerance))",
-                                at: first.location, hint: first.hints.first)
+        // Formulas that disagree come first; then checks that could not tell.
+        let wrong = failed.filter { !($0.result.relativeError <= $0.result.tolerance) }
+        if let first = wrong.first {
+            let what = wrong.map { "\($0.result.name) (relative error \(Self.scientific($0.result.relativeError)))" }.joined(separator: ", ")
+            return Diagnostic.error("gradient check failed for \(what); the tolerance is \(Self.scientific(first.result.tolerance))",
+                                    at: first.location, hint: first.hints.first)
+        }
+        if let first = failed.first, let reason = first.result.unverifiable {
+            return Diagnostic.error("gradient check not passed: \(reason)", at: first.location, hint: Self.unverifiableHint)
+        }
+        guard !comparedEnough, let location = items.first?.location else { return nil }
+        let drawn = items.reduce(0) { $0 + $1.result.entries.count }
+        let compared = items.reduce(0) { $0 + $1.result.compared.count }
+        return Diagnostic.error("gradient check not passed: only \(compared) of the \(drawn) entries drawn could be compared, fewer than the \(GradientCheck.Minimum.requiredOverall(drawn: drawn)) a check needs",
+                                at: location, hint: Self.unverifiableHint)
     }
+
+    /// What to do about a check that cannot tell a right formula from a wrong one.
+    static let unverifiableHint = "check at a point where the loss changes smoothly with every parameter, e.g. initialise the layers with normal(0.01) instead of zeros; a check needs \(GradientCheck.Minimum.described)"
 
     static func scientific(_ value: Double) -> String {
         value.isFinite ? String(format: "%.2e", value) : TensorFormatter.significant(value, 3)

@@ -23,13 +23,14 @@ public enum GradientHints {
     /// `samples` is N, to recognise factors of N.
     public static func hints(for result: GradientCheck.Result, analytic: Tensor, patterns: [Pattern] = [],
                              samples: Double? = nil) -> [String] {
-        guard !result.passed else { return [] }
-        let a = result.entries.map(\.analytic), n = result.entries.map(\.numeric)
+        guard !result.passed, !(result.relativeError <= result.tolerance) else { return [] }
+        let compared = result.compared
+        let a = compared.map(\.analytic), n = compared.map(\.numeric)
         guard a.allSatisfy(\.isFinite), n.allSatisfy(\.isFinite) else {
             return ["some values are nan or infinite: look for log(0), 0/0 or exp overflow (softmax computed without subtracting the maximum)"]
         }
         for pattern in patterns {
-            let p = result.entries.map { pattern.values.data[$0.index] }
+            let p = compared.map { pattern.values.data[$0.index] }
             if let (c, residual) = fit(a, to: p), residual <= 1e-6, abs(c) > 1e-12 {
                 let factor = patternFactor(c, samples: samples).map { ", and \($0)" } ?? ""
                 return ["the formula \(pattern.description)\(factor)"]
@@ -41,8 +42,8 @@ public enum GradientHints {
         if let (c, residual) = fit(a, to: n), residual <= 1e-4, let factor = describeFactor(c, samples: samples) {
             return ["the formula is \(factor)"]
         }
-        let zeros = result.entries.filter { $0.analytic == 0 && abs($0.numeric) > 1e-9 }.count
-        let nonzero = result.entries.filter { abs($0.numeric) > 1e-9 }.count
+        let zeros = compared.filter { $0.analytic == 0 && abs($0.numeric) > 1e-9 }.count
+        let nonzero = compared.filter { abs($0.numeric) > 1e-9 }.count
         if zeros > 0, zeros * 5 >= nonzero {
             return ["the formula is exactly 0 at \(zeros) of the \(nonzero) checked entries where the numeric gradient is not: a term is missing"]
         }

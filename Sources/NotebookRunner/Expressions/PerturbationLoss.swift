@@ -42,7 +42,7 @@ struct PerturbationLoss: Sendable {
         var rewriter = Rewriter(parameter: parameter, moving: moving)
         self.scope = scope
         self.loss = loss
-        for definition in definitions {
+        for definition in Self.needed(definitions, by: loss) {
             let name = definition.binding
             if Self.names(in: definition.root).isDisjoint(with: moving) {
                 // Unaffected by θ: its value is fixed, so later statements read it as it is.
@@ -53,18 +53,48 @@ struct PerturbationLoss: Sendable {
             let value = try base.evaluate(definition)
             rewriter.moving = moving
             let root = try rewriter.rewrite(definition.root, in: definition, scope: base, constants: &constants)
+            rewriter.bindStartingValues(in: &base)
             statements += try rewriter.hoistKinks(ParsedExpression(source: definition.source, root: root, origin: definition.origin, binding: name),
                                                   scope: &base)
             if let name { base.values[name] = value; moving.insert(name) }
         }
         rewriter.moving = moving
         let root = try rewriter.rewrite(loss.root, in: loss, scope: base, constants: &constants)
+        rewriter.bindStartingValues(in: &base)
         let hoisted = try rewriter.hoistKinks(ParsedExpression(source: loss.source, root: root, origin: loss.origin), scope: &base)
         statements += hoisted.dropLast()
         self.loss = hoisted.last!
         for (name, value) in rewriter.constants { self.scope.values[name] = value }
         sites = rewriter.sites
         readsParameter = (statements + [self.loss]).contains { Self.names(in: $0.root).contains(parameter) }
+    }
+
+    /// The definitions the loss reads, directly or through other definitions, in order.
+    static func needed(_ definitions: [ParsedExpression], by loss: ParsedExpression) -> [ParsedExpression] {
+        var reads = names(in: loss.root)
+        var kept: [ParsedExpression] = []
+        for definition in definitions.reversed() {
+            guard let name = definition.binding, reads.contains(name) else { continue }
+            reads.remove(name)
+            reads.formUnion(names(in: definition.root))
+            kept.append(definition)
+        }
+        return kept.reversed()
+    }
+
+    /// The loss and the side of every kink argument with the parameter as it is.
+    func atStart() throws -> (loss: Double, sides: [Int8]) {
+        try evaluate(moving: nil)
+    }
+
+    /// How many values one evaluation computes (every node's result and every rank-one
+    /// product, in elements): what each entry of a check costs, twice.
+    func valuesPerEvaluation() throws -> Int {
+        let count = ValueCount()
+        var counting = self
+        counting.scope.limits.computed = count
+        _ = try counting.evaluate(moving: nil)
+        return count.value + sites.reduce(0) { $0 + $1.base.count }
     }
 
     /// The loss with entry `index` of the parameter set to `value`.
@@ -75,7 +105,31 @@ struct PerturbationLoss: Sendable {
     /// The loss, and the side of every kink argument (−1, 0, 1 per entry), with entry
     /// `index` of the parameter set to `value`.
     func evaluate(at index: Int, value: Double) throws -> (loss: Double, sides: [Int8]) {
+        try evaluate(moving: (index, value))
+    }
+
+    private func evaluate(moving entry: (index: Int, value: Double)?) throws -> (loss: Double, sides: [Int8]) {
         var scope = self.scope
+        for site in sites { scope.values[site.name] = site.base }
+        if let (index, value) = entry {
+            move(index, to: value, in: &scope)
+        }
+        var sides: [Int8] = []
+        for statement in statements {
+            let result = try scope.evaluate(statement)
+            if let name = statement.binding {
+                scope.values[name] = result
+                if name.hasPrefix(Self.kinkPrefix) {
+                    sides += result.data.map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
+                }
+            }
+        }
+        return (try scope.evaluate(loss).data[0], sides)
+    }
+
+    /// Sets entry `index` of the parameter to `value` in `scope`: the parameter itself when a
+    /// statement reads it, and every rank-one product.
+    private func move(_ index: Int, to value: Double, in scope: inout ExpressionScope) {
         let delta = value - start.data[index]
         if readsParameter {
             var moved = start
@@ -97,17 +151,6 @@ struct PerturbationLoss: Sendable {
             }
             scope.values[site.name] = product
         }
-        var sides: [Int8] = []
-        for statement in statements {
-            let result = try scope.evaluate(statement)
-            if let name = statement.binding {
-                scope.values[name] = result
-                if name.hasPrefix(Self.kinkPrefix) {
-                    sides += result.data.map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
-                }
-            }
-        }
-        return (try scope.evaluate(loss).data[0], sides)
     }
 
     /// Names of the hoisted kink arguments (not writable in the language).
@@ -151,6 +194,13 @@ struct PerturbationLoss: Sendable {
         var constants: [String: Tensor] = [:]
         var sites: [RankOneSite] = []
         var kinks = 0
+
+        /// Binds the constants and the products' starting values made so far, by their internal
+        /// names, in `scope`: the kink arguments hoisted next are evaluated there.
+        func bindStartingValues(in scope: inout ExpressionScope) {
+            for (name, value) in constants { scope.values[name] = value }
+            for site in sites { scope.values[site.name] = site.base }
+        }
 
         /// `statement` preceded by one statement per kink argument it reads that moves with θ
         /// (the argument itself for relu/abs, the difference of the two sides otherwise), its

@@ -169,10 +169,29 @@ struct CellStrings: Sendable {
     var result: String { pick("result", "结果") }
     var pass: String { pick("pass", "通过") }
     var fail: String { pick("FAIL", "未通过") }
-    func entriesChecked(_ checked: Int, of total: Int, kinks: Int) -> String {
-        let base = pick("\(checked) of \(total)", "\(total) 项中的 \(checked) 项")
-        guard kinks > 0 else { return base }
-        return base + pick(" (\(kinks) left out: a kink within ε)", "（略去 \(kinks) 项：ε 内有折点）")
+    func entriesChecked(_ checked: Int, of total: Int, skipped: Int, oneSided: Int) -> String {
+        var text = pick("\(checked) of \(total)", "\(total) 项中的 \(checked) 项")
+        if oneSided > 0 {
+            text += pick(" (\(oneSided) from one side: a kink within ε on the other)", "（\(oneSided) 项用单侧差分：另一侧 ε 内有折点）")
+        }
+        if skipped > 0 {
+            text += pick(" (\(skipped) skipped: a kink within ε on both sides)", "（略去 \(skipped) 项：两侧 ε 内都有折点）")
+        }
+        return text
+    }
+    /// Where a parameter sitting on kinks was checked instead.
+    func checkedElsewhere(_ name: String, _ move: FormulaGradientCheck.Move) -> String {
+        let why: String
+        switch move.reason {
+        case .kinks(let skipped, let drawn):
+            why = pick("\(NumberText.grouped(skipped)) of the \(NumberText.grouped(drawn)) entries drawn had a kink of the loss within ε on both sides",
+                       "抽到的 \(NumberText.grouped(drawn)) 项中有 \(NumberText.grouped(skipped)) 项两侧 ε 内都有损失的折点")
+        case .flat:
+            why = pick("the loss did not change with \(name)", "损失不随 \(name) 变化")
+        }
+        let moved = move.moved.map { "\($0.name) (σ = \(TensorFormatter.significant($0.scale, 3)))" }.joined(separator: ", ")
+        return pick("\(name): at the starting values \(why), so it was checked with normal noise added to \(moved)",
+                    "\(name)：在起始值上\(why)，所以改为给 \(moved) 加上正态噪声后核对")
     }
     func worstEntries(_ name: String, count: Int) -> String {
         pick("\(name): the \(count) entries where formula and numbers disagree most", "\(name)：公式与数值差得最多的 \(count) 项")
@@ -223,6 +242,15 @@ struct CellStrings: Sendable {
     func equals(_ reference: String, tolerance: String, error: String) -> String {
         pick("equals \(reference) within \(tolerance): relative error \(error)",
              "与\(reference)相等，容差 \(tolerance)：相对误差 \(error)")
+    }
+    /// After a `grad` line's verdict: how many entries were compared with central differences.
+    func gradientEntries(compared: Int, of total: Int, skipped: Int) -> String {
+        let drawn = compared + skipped
+        let (shown, all) = (NumberText.grouped(compared), NumberText.grouped(total))
+        var text = drawn < total ? pick(" (\(shown) of its \(all) entries, drawn at random", "（\(all) 项中随机抽取的 \(shown) 项")
+            : pick(total == 1 ? " (its one entry" : " (all \(shown) entries", total == 1 ? "（唯一的一项" : "（全部 \(shown) 项")
+        if skipped > 0 { text += pick("; \(skipped) skipped: a kink within ε on both sides", "；略去 \(skipped) 项：两侧 ε 内都有折点") }
+        return text + pick(")", "）")
     }
     /// After the ✘ of the step a `:expect: fail` chain wanted to fail.
     var caught: String { pick("caught", "被查出") }

@@ -54,19 +54,43 @@ import Testing
     }
 
     /// A relu input within ε of zero makes the central difference half a slope: that entry is
-    /// left out and said, the others are compared.
-    @Test func entriesAtAReluKinkAreLeftOut() throws {
+    /// differentiated from the side without the kink, the others centrally.
+    @Test func entriesNearAReluKinkAreDifferentiatedFromTheOtherSide() throws {
         var scope = ExpressionScope()
-        scope.values["x"] = Tensor(vector: [0.5, 3e-6, -0.25, 1.5])
+        scope.values["x"] = Tensor(vector: [0.5, 3e-6, -0.25, -4e-6, 1.5])
         let loss = try ExpressionParser.parse("sum(relu(x) * relu(x)) / 2 + sum(relu(x))", at: SourceLocation(file: "t.md", line: 1))
         let perturbed = try PerturbationLoss(scope: scope, definitions: [], loss: loss, parameter: "x")
-        let analytic = Tensor(vector: [1.5, 1, 0, 2.5])
-        let result = try GradientCheck.check(name: "x", analytic: analytic, parameter: scope["x"]!,
+        let analytic = Tensor(vector: [1.5, 1 + 3e-6, 0, 0, 2.5])
+        let result = try GradientCheck.check(name: "x", analytic: analytic, parameter: scope["x"]!, start: try perturbed.atStart(),
                                              entryLoss: { try perturbed.evaluate(at: $0, value: $1) },
-                                             indices: [0, 1, 2, 3], epsilon: 1e-5, tolerance: 1e-6)
-        #expect(result.entries.map(\.atKink) == [false, true, false, false])
-        #expect(result.kinkCount == 1)
-        #expect(result.passed, "relative error \(result.relativeError)")
+                                             indices: [0, 1, 2, 3, 4], epsilon: 1e-5, tolerance: 1e-6)
+        #expect(result.entries.map(\.stencil) == [.central, .forward, .central, .backward, .central])
+        #expect(result.kinkCount == 0)
+        #expect(result.oneSidedCount == 2)
+        #expect(result.relativeError < 1e-9, "relative error \(result.relativeError)")
+        #expect(result.passed)
+    }
+
+    /// Kinks within ε on both sides leave the entry out, counted.
+    @Test func entriesBetweenTwoKinksAreLeftOut() throws {
+        var scope = ExpressionScope()
+        scope.values["x"] = Tensor(vector: [0.5, 1e-6])
+        let loss = try ExpressionParser.parse("sum(relu(x)) + sum(relu(x - 2e-6))", at: SourceLocation(file: "t.md", line: 1))
+        let perturbed = try PerturbationLoss(scope: scope, definitions: [], loss: loss, parameter: "x")
+        let result = try GradientCheck.check(name: "x", analytic: Tensor(vector: [2, 1]), parameter: scope["x"]!, start: try perturbed.atStart(),
+                                             entryLoss: { try perturbed.evaluate(at: $0, value: $1) },
+                                             indices: [0, 1], epsilon: 1e-5, tolerance: 1e-6)
+        #expect(result.entries.map(\.stencil) == [.central, .skipped])
+        #expect(result.relativeError < 1e-9)
+        #expect(!result.passed, "one of two entries compared is below the minimum")
+    }
+
+    /// Definitions the loss does not read (a check's helper lines) are not evaluated per entry,
+    /// and their comparisons are no kinks of the loss.
+    @Test func definitionsTheLossDoesNotReadAreLeftOut() throws {
+        let definitions = try parse(["Z = x * 2", "M = (Z > 0) * 3", "L = sum(Z * Z)", "unused = relu(x)"])
+        let loss = try ExpressionParser.parse("L + 1", at: SourceLocation(file: "t.md", line: 9))
+        #expect(PerturbationLoss.needed(definitions, by: loss).map(\.binding) == ["Z", "L"])
     }
 }
 

@@ -25,8 +25,7 @@ public struct DeriveDirective: Directive {
                                                      help: "Random tensors the chain is checked on, e.g. `A 8×10 normal(2), y 8 labels(10)`; without it, the notebook's names.") { text, location in
         try GivenTensors.parse(text, at: location)
     }
-    static let tolerance = DirectiveOption.number("tol", .positive, default: 1e-6, inherits: true,
-                                                  help: "Largest relative error between a line and the one above it (or the central differences) that passes.")
+    static let tolerance = DirectiveOption.tolerance(help: "Largest relative error between a line and the one above it (or the central differences) that passes.")
     static let epsilon = DirectiveOption.number("eps", .above(0, upTo: 1), default: 1e-5, inherits: true,
                                                 help: "Step ε of the central differences for `grad` lines.")
     static let seed = DirectiveOption.seed(help: "Seed for the random tensors (and the rows drawn without :given:).")
@@ -105,6 +104,11 @@ public struct DeriveDirective: Directive {
         outputs.record("lines", Double(steps.count))
         outputs.record("failed_lines", Double(steps.filter { $0.verdict == .fails || $0.verdict == .error }.count))
         if let worst = checked.max() { outputs.record("relative_error", worst) }
+        let gradientEntries = steps.compactMap(\.entries)
+        if !gradientEntries.isEmpty {
+            outputs.record("gradient_entries_compared", Double(gradientEntries.reduce(0) { $0 + $1.compared }))
+            outputs.record("gradient_entries_skipped", Double(gradientEntries.reduce(0) { $0 + $1.skipped }))
+        }
 
         guard let firstFailure else {
             if expectFailure {
@@ -187,6 +191,10 @@ public struct DeriveDirective: Directive {
                 detail = (step.problem ?? "") + (step.hints.isEmpty ? "" : ". " + step.hints.joined(separator: "; "))
             case .error:
                 (verdict, mark, detail) = (.error, "✘ error", step.problem ?? "")
+            }
+            if case .gradient(let name) = line.kind, let entries = step.entries {
+                detail += words.gradientEntries(compared: entries.compared, of: entries.of, skipped: entries.skipped)
+                if let move = step.move { detail += words.separator + words.checkedElsewhere(name, move) }
             }
             return DerivationTable.Row(lhs: lhs, rhs: rhs, verdict: verdict, mark: mark, detail: detail,
                                        location: line.location, isFirstFailure: index == firstFailure)

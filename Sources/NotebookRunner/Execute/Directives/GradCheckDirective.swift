@@ -12,11 +12,10 @@ public struct GradCheckDirective: Directive {
                                         help: "Rows of the split (:split:) bound to X, y, Y (N = samples).")
     static let epsilon = DirectiveOption.number("eps", .above(0, upTo: 1), default: 1e-5, inherits: true,
                                        help: "Step ε of the central differences.")
-    static let tolerance = DirectiveOption.number("tol", .positive, default: 1e-6, inherits: true,
-                                         help: "Largest relative error that passes.")
+    static let tolerance = DirectiveOption.tolerance(help: "Largest relative error that passes.")
     static let seed = DirectiveOption.seed(help: "Seed for the rows drawn, random weights and the entries checked.")
-    static let entries = DirectiveOption<Int?>("entries", type: "integer ≥ 1|all", default: defaultEntryLimit,
-                                      defaultText: "all up to \(defaultEntryLimit), else \(defaultEntryLimit)",
+    static let entries = DirectiveOption<Int?>("entries", type: "integer ≥ 1|all", default: GradientCheck.defaultEntryLimit,
+                                      defaultText: "all up to \(GradientCheck.defaultEntryLimit), fewer for a costly loss",
                                       help: "How many entries of each parameter to check (drawn at random).") { text, location in
         let word = text.trimmingCharacters(in: .whitespaces)
         if word == "all" { return nil }
@@ -38,9 +37,6 @@ public struct GradCheckDirective: Directive {
                   entries.declaration, expect.declaration, DirectiveOption.bindingSplit.declaration, DirectiveOption.checks.declaration],
         acceptsBody: true)
 
-    /// Parameters with more entries than this are checked on a random subset unless `:entries: all`.
-    public static let defaultEntryLimit = 10_000
-
     enum Target {
         case formulas(GradCheckProgram)
         case softmax
@@ -57,7 +53,8 @@ public struct GradCheckDirective: Directive {
     let tolerance: Double
     let seed: UInt64
     let split: ExpressionBindings.Split
-    let entryLimit: Int?
+    /// `:entries:` as given; without it, `GradientCheck.EntryCount.automatic`.
+    let entries: GradientCheck.EntryCount
     let expectFailure: Bool
     let expectLocation: SourceLocation
 
@@ -69,7 +66,11 @@ public struct GradCheckDirective: Directive {
         tolerance = try options.value(Self.tolerance)
         seed = UInt64(try options.value(Self.seed) as Int)
         split = try options.value(.bindingSplit)
-        entryLimit = try options.given(Self.entries) ?? Self.defaultEntryLimit
+        switch try options.given(Self.entries) {
+        case nil: entries = .automatic
+        case .some(nil): entries = .all
+        case .some(let count?): entries = .exactly(count)
+        }
         expectFailure = try options.value(Self.expect) == "fail"
         expectLocation = options.location(of: Self.expect)
 
@@ -123,6 +124,9 @@ public struct GradCheckDirective: Directive {
         var outputs = report.outputs(words: context.words)
         switch (report.failure(), expectFailure) {
         case (let failure?, false):
+            throw CellFailure(outputs: outputs, diagnostic: failure)
+        case (let failure?, true) where !report.disagrees:
+            // Too few entries compared catches nothing: the check says nothing about the formula.
             throw CellFailure(outputs: outputs, diagnostic: failure)
         case (_?, true):
             outputs.append(.notice(Diagnostic(.note, "the check failed, as :expect: fail says it should", at: expectLocation)))
@@ -192,27 +196,29 @@ public struct GradCheckDirective: Directive {
                                    hint: "look for log(0) or an exp that overflows; softmax(…) is computed stably")
         }
         var items: [GradientCheckReport.Item] = []
+        var descriptions = bindings.descriptions
         let n = scope["N"]?.scalar
+        let movable = model?.definition.parameters.map(\.name) ?? program.gradients.map(\.name)
+        let check = FormulaGradientCheck(scope: scope, definitions: definitions, loss: loss, movable: movable,
+                                         epsilon: epsilon, tolerance: tolerance, seed: seed)
         for gradient in program.gradients {
-            let parameter = scope[gradient.name]!
+            let name = gradient.name
+            let parameter = scope[name]!
             let analytic = try scope.evaluate(gradient.formula, after: definitions)
             try checkShape(analytic, of: gradient, parameter: parameter)
-            let indices = GradientCheck.indices(count: parameter.count, limit: entryLimit, seed: seed)
-            let name = gradient.name
-            let perturbed = try PerturbationLoss(scope: scope, definitions: definitions, loss: loss, parameter: name)
-            let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter,
-                                                 entryLoss: { try perturbed.evaluate(at: $0, value: $1) },
-                                                 indices: indices, epsilon: epsilon, tolerance: tolerance,
-                                                 between: progress(name, total: indices.count, in: context))
-            var patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: scope)
+            let outcome = try check.check(name, analytic: analytic, formula: { try $0.evaluate(gradient.formula, after: definitions) },
+                                          entries: entries) { done, drawn in try progress(name, total: drawn, in: context)(done) }
+            let result = outcome.result
+            if let move = outcome.move { descriptions.append(context.words.checkedElsewhere(name, move)) }
+            var patterns = GradientHints.softmaxRegressionPatterns(shape: parameter.shape, in: outcome.scope)
             if !result.passed {
-                patterns += GradientHints.activationPatterns(of: name, loss: loss, after: definitions, in: scope)
+                patterns += GradientHints.activationPatterns(of: name, loss: loss, after: definitions, in: outcome.scope)
             }
-            let hints = GradientHints.hints(for: result, analytic: analytic, patterns: patterns, samples: n)
-            items.append(GradientCheckReport.Item(result: result, analytic: analytic, hints: hints,
+            let hints = GradientHints.hints(for: result, analytic: outcome.analytic, patterns: patterns, samples: n)
+            items.append(GradientCheckReport.Item(result: result, analytic: outcome.analytic, hints: hints,
                                                   location: gradient.formula.origin, metricPrefix: name))
         }
-        var report = GradientCheckReport(items: items, descriptions: bindings.descriptions, epsilon: epsilon, tile: tile(context.state))
+        var report = GradientCheckReport(items: items, descriptions: descriptions, epsilon: epsilon, tile: tile(context.state))
         report.classNames = context.state.dataset?.classNames ?? []
         return report
     }
@@ -285,7 +291,7 @@ public struct GradCheckDirective: Directive {
             let q = try a.softmax()
             return -labels.enumerated().reduce(0) { $0 + Foundation.log(q[$1.offset, $1.element]) } / Double(n)
         }
-        let indices = GradientCheck.indices(count: logits.count, limit: entryLimit, seed: seed)
+        let indices = GradientCheck.indices(count: logits.count, limit: entries.limit(of: logits.count, valuesPerEvaluation: 0), seed: seed)
         let result = try GradientCheck.check(name: "A", analytic: analytic, parameter: logits, loss: loss, indices: indices,
                                              epsilon: epsilon, tolerance: tolerance, between: progress("A", total: indices.count, in: context))
         let hints = GradientHints.hints(for: result, analytic: analytic, samples: Double(n))
@@ -312,7 +318,7 @@ public struct GradCheckDirective: Directive {
             let loss: @Sendable (Tensor) throws -> Double = { value in
                 try SoftmaxRegressionReference.loss(x: x, labels: labels, w: varyWeights ? value : w, b: varyWeights ? b : value)
             }
-            let indices = GradientCheck.indices(count: parameter.count, limit: entryLimit, seed: seed)
+            let indices = GradientCheck.indices(count: parameter.count, limit: entries.limit(of: parameter.count, valuesPerEvaluation: 0), seed: seed)
             let result = try GradientCheck.check(name: name, analytic: analytic, parameter: parameter, loss: loss, indices: indices,
                                                  epsilon: epsilon, tolerance: tolerance, between: progress(name, total: indices.count, in: context))
             let hints = GradientHints.hints(for: result, analytic: analytic, samples: Double(labels.count))

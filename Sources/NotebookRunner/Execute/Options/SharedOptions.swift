@@ -20,3 +20,14 @@ extension DirectiveOption where Value == ExpressionBindings.Split {
     public static let bindingSplit = DirectiveOption.cases("split", default: .train,
                                                            help: "The split X, y, Y and N are drawn from (train or test).")
 }
+
+extension DirectiveOption where Value == Double {
+    /// The largest `:tol:` a check takes: a relative error of 1% already lets a formula off by
+    /// a factor 1.01 pass, and past 1 any formula of the right shape would.
+    public static let largestTolerance = 0.01
+
+    /// `:tol:` of `{gradcheck}` and `{derive}`: the largest relative error that passes.
+    public static func tolerance(help: String) -> DirectiveOption<Double> {
+        .number("tol", .above(0, upTo: largestTolerance), default: 1e-6, inherits: true, help: help)
+    }
+}
