@@ -14,6 +14,9 @@ public enum DisplaySize {
     public static let maxFileBytesPerCell = 64 << 20
     /// The bytes of one image file of the author's (`![alt](img/net.png)`) the report embeds.
     public static let maxEmbeddedImageBytes = 10_000_000
+    /// The bytes (as `data:` URIs) of all the distinct images of the author's one page embeds;
+    /// an image cited again is embedded once and counts once.
+    public static let maxEmbeddedPageImageBytes = 32_000_000
 
     /// The whole factor by which `count` images of `width × height` are shrunk (1: as they are).
     public static func shrinkFactor(width: Int, height: Int, count: Int) -> Int {

@@ -11,12 +11,27 @@ import Foundation
 /// `allowsRemote` (`--allow-remote-images`), which keeps https images as they are.
 enum ProseImageLoader {
     /// Resolves every image of `notebook`, adding their errors and warnings to the notebook's.
+    /// Each file is read once however often the prose cites it (under any of its names), and the
+    /// page's distinct images together take at most `DisplaySize.maxEmbeddedPageImageBytes`:
+    /// an image past that is an error at its first citation.
     static func load(_ notebook: inout Notebook, folder: URL, allowsRemote: Bool) {
         guard !notebook.images.isEmpty else { return }
         var loaded: [String: (file: URL?, content: ProseImage.Content?)] = [:]
+        var embeddedFiles: [String: ProseImage.Content] = [:]
+        var pageBytes = 0
         for index in notebook.images.indices {
             let image = notebook.images[index]
-            let result = loaded[image.source] ?? resolve(image.source, folder: folder, allowsRemote: allowsRemote)
+            var result = loaded[image.source] ?? resolve(image.source, folder: folder, allowsRemote: allowsRemote)
+            if loaded[image.source] == nil, case .embedded(let dataURI)? = result.content, let file = result.file?.path {
+                if let earlier = embeddedFiles[file] {
+                    result.content = earlier
+                } else if pageBytes + dataURI.utf8.count > DisplaySize.maxEmbeddedPageImageBytes {
+                    result.content = .failed(pageFull(image.source, adding: dataURI.utf8.count, to: pageBytes))
+                } else {
+                    pageBytes += dataURI.utf8.count
+                    embeddedFiles[file] = result.content
+                }
+            }
             loaded[image.source] = result
             notebook.images[index].file = result.file
             var content = result.content
@@ -31,6 +46,13 @@ enum ProseImageLoader {
             notebook.images[index].content = content
         }
         notebook.errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
+    }
+
+    /// The error for an image that would take the page's embedded images past their budget.
+    private static func pageFull(_ source: String, adding bytes: Int, to pageBytes: Int) -> Diagnostic {
+        let limit = DisplaySize.maxEmbeddedPageImageBytes
+        return .error("image '\(source)' would bring the page's embedded images to \(MemoryBudget.describeBytes(pageBytes + bytes)), more than the \(MemoryBudget.describe(bytes: Double(limit))) one page may embed",
+                      hint: "embed fewer or smaller images (an image cited again costs nothing), or link to the large ones")
     }
 
     /// What `source` shows, and the file it names.

@@ -36,12 +36,21 @@ enum CommonMark {
         var marker: String
     }
 
-    /// What the renderer does with an image: point it at another source (a data URI), or
-    /// replace it with HTML (an error or a warning in its place).
+    /// What the renderer does with an image: point it at another source, show the page's
+    /// embedded image number `n` (its `src` becomes `data-nb-image="n"`, which the page's
+    /// stylesheet fills, so an image cited many times is in the page once and its bytes never
+    /// pass through cmark), or replace it with HTML (an error or a warning in its place).
     enum ImageRewrite: Sendable {
         case source(String)
+        case embedded(Int)
         case html(String)
     }
+
+    /// The attribute an embedded image's `<img>` gets in place of its `src`.
+    static func embeddedImageAttribute(_ number: Int) -> String { "data-nb-image=\"\(number)\"" }
+
+    /// The short stand-in cmark renders as an embedded image's `src`, replaced after rendering.
+    private static let embeddedStandIn = "nbrun-embedded-image:"
 
     /// Every image of `markdown`, in document order.
     static func images(in markdown: String) -> [Image] {
@@ -137,7 +146,26 @@ enum CommonMark {
         }
         guard let cString = cmark_render_html(root, options) else { return ("", headings) }
         defer { free(cString) }
-        return (String(cString: cString), headings)
+        return (resolvingEmbeddedImages(String(cString: cString)), headings)
+    }
+
+    /// `html` with each embedded image's stand-in `src` replaced by its attribute.
+    private static func resolvingEmbeddedImages(_ html: String) -> String {
+        let opening = " src=\"" + embeddedStandIn
+        guard html.contains(opening) else { return html }
+        var result = ""
+        var rest = html[...]
+        while let found = rest.range(of: opening) {
+            let digits = rest[found.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            guard let number = Int(digits), rest[digits.endIndex...].hasPrefix("\"") else {
+                result += rest[..<found.upperBound]
+                rest = rest[found.upperBound...]
+                continue
+            }
+            result += rest[..<found.lowerBound] + " " + embeddedImageAttribute(number)
+            rest = rest[rest.index(after: digits.endIndex)...]
+        }
+        return result + rest
     }
 
     /// Replaces each top-level paragraph whose lines form a GFM pipe table by the table's HTML
@@ -180,6 +208,8 @@ enum CommonMark {
             switch image(string(cmark_node_get_url(node))) {
             case .source(let source)?:
                 cmark_node_set_url(node, source)
+            case .embedded(let number)?:
+                cmark_node_set_url(node, embeddedStandIn + String(number))
             case .html(let html)?:
                 guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { continue }
                 cmark_node_set_on_enter(custom, html)
@@ -209,7 +239,7 @@ enum CommonMark {
         rewriteImages(imageNodes, image)
         guard let cString = cmark_render_html(root, options) else { return "" }
         defer { free(cString) }
-        var html = Substring(String(cString: cString))
+        var html = Substring(resolvingEmbeddedImages(String(cString: cString)))
         guard html.hasPrefix("<p>\u{E000}") else { return HTML.escape(markdown) }
         html = html.dropFirst(4)
         if html.hasPrefix(" ") { html = html.dropFirst() }

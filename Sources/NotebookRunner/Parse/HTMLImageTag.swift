@@ -8,22 +8,25 @@ import Foundation
 struct HTMLImageTag {
     /// The tag, from `<img` to `>`.
     var tag: Range<String.Index>
+    /// The `src` attribute, from its name to the end of its value.
+    var attribute: Range<String.Index>
     /// The attribute's value with its quotes, if any.
     var value: Range<String.Index>
     /// The value with `&amp;`, `&quot;`, `&#39;`, `&lt;` and `&gt;` decoded.
     var source: String
 
     private static let pattern = try! NSRegularExpression(
-        pattern: #"<img\b[^>]*?\ssrc\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)[^>]*>"#, options: [.caseInsensitive])
+        pattern: #"<img\b[^>]*?\s(src\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))[^>]*>"#, options: [.caseInsensitive])
 
     /// Every `<img>` tag with a `src` in `html`, in order.
     static func all(in html: String) -> [HTMLImageTag] {
         guard html.range(of: "<img", options: .caseInsensitive) != nil else { return [] }
         return pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { match in
-            guard let tag = Range(match.range, in: html), let value = Range(match.range(at: 1), in: html) else { return nil }
+            guard let tag = Range(match.range, in: html), let attribute = Range(match.range(at: 1), in: html),
+                  let value = Range(match.range(at: 2), in: html) else { return nil }
             var raw = html[value]
             if raw.hasPrefix("\"") || raw.hasPrefix("'") { raw = raw.dropFirst().dropLast() }
-            return HTMLImageTag(tag: tag, value: value, source: decode(String(raw)))
+            return HTMLImageTag(tag: tag, attribute: attribute, value: value, source: decode(String(raw)))
         }
     }
 
@@ -36,6 +39,9 @@ struct HTMLImageTag {
             case .source(let source)?:
                 result += html[cursor..<image.value.lowerBound] + "\"" + HTML.escape(source) + "\""
                 cursor = image.value.upperBound
+            case .embedded(let number)?:
+                result += html[cursor..<image.attribute.lowerBound] + CommonMark.embeddedImageAttribute(number)
+                cursor = image.attribute.upperBound
             case .html(let replacement)?:
                 result += html[cursor..<image.tag.lowerBound] + replacement
                 cursor = image.tag.upperBound

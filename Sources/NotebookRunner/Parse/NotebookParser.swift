@@ -80,7 +80,7 @@ public enum NotebookParser {
         let cellStarts = cellBlocks.map(\.startLine)
         var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: protectedLines,
                                     cellsBefore: { line in count(of: cellStarts, below: line) })
-        let images = ProseImage.find(in: prose, source: source)
+        let images = ProseImage.find(in: prose, shifts: scanner.shifts, source: source)
         // Cells, {math} blocks and prose-level block fences become placeholder paragraphs.
         func replace(_ block: (start: Int, end: Int), with word: String) {
             // Keep the container prefix (list indentation, `>`), so the block stays where it was.

@@ -26,17 +26,19 @@ public struct ProseImage: Sendable {
     public var content: Content?
 
     /// The images of `prose` — the notebook's lines with math and roles set aside as tokens,
-    /// each still at its line — located in the notebook's own text. A column is where the
-    /// image's `!` (or an HTML image's `<img`) is in the notebook line: the same `![` counted
-    /// from the left in both (tokens change lengths, not the `![` outside them).
-    static func find(in prose: [String], source: SourceText) -> [ProseImage] {
+    /// each line where `shifts` says it comes from — located in the notebook's own text. A column
+    /// is where the image's `!` (or an HTML image's `<img`) is in the notebook line: the same `![`
+    /// counted from where the line's text starts in both (tokens change lengths, not the `![` outside them).
+    static func find(in prose: [String], shifts: [ProseScanner.LineShift], source: SourceText) -> [ProseImage] {
         CommonMark.images(in: prose.joined(separator: "\n")).map { image in
+            let origin = ProseScanner.sourcePosition(line: image.line, byteColumn: image.byteColumn, shifts: shifts)
             let line = prose.indices.contains(image.line - 1) ? prose[image.line - 1] : ""
-            let before = String(decoding: line.utf8.prefix(max(0, image.byteColumn - 1)), as: UTF8.self)
+            let before = String(decoding: line.utf8.dropFirst(origin.byteColumnFrom - 1).prefix(max(0, image.byteColumn - origin.byteColumnFrom)),
+                                as: UTF8.self)
             let opening = Self.positions(of: image.marker, in: before).count
-            let column = Self.positions(of: image.marker, in: source.line(image.line)).dropFirst(opening).first.map { $0 + 1 }
-                ?? before.unicodeScalars.count + 1
-            return ProseImage(source: image.source, location: source.location(line: image.line, column: column))
+            let column = Self.positions(of: image.marker, in: source.line(origin.sourceLine)).filter { $0 >= origin.sourceColumnFrom - 1 }
+                .dropFirst(opening).first.map { $0 + 1 } ?? origin.sourceColumnFrom + before.unicodeScalars.count
+            return ProseImage(source: image.source, location: source.location(line: origin.sourceLine, column: column))
         }
     }
 

@@ -22,6 +22,35 @@ struct ProseScanner {
     private(set) var roles: [InlineRole] = []
     /// `{eq}` roles, resolved by `EquationTable`.
     private(set) var references: [EquationReference] = []
+    /// Where the returned lines stop matching the notebook's, in order: math spanning lines
+    /// becomes one word, so the text after it sits on an earlier returned line than in the notebook.
+    private(set) var shifts: [LineShift] = []
+
+    /// From returned `line` (1-based) at byte `byteColumn` on, the text is the notebook's line
+    /// `sourceLine` from scalar column `sourceColumn`; later returned lines follow the notebook's
+    /// lines one by one, up to the next shift.
+    struct LineShift: Sendable, Hashable {
+        var line: Int
+        var byteColumn: Int
+        var sourceLine: Int
+        var sourceColumn: Int
+    }
+
+    /// The notebook line and scalar column where returned `line` at `byteColumn` comes from, with
+    /// the returned line's byte column and the notebook's column at which their common text starts.
+    static func sourcePosition(line: Int, byteColumn: Int, shifts: [LineShift])
+        -> (sourceLine: Int, byteColumnFrom: Int, sourceColumnFrom: Int) {
+        var low = 0, high = shifts.count
+        while low < high {
+            let middle = (low + high) / 2
+            let shift = shifts[middle]
+            if (shift.line, shift.byteColumn) <= (line, byteColumn) { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return (line, 1, 1) }
+        let shift = shifts[low - 1]
+        if shift.line == line { return (shift.sourceLine, shift.byteColumn, shift.sourceColumn) }
+        return (shift.sourceLine + line - shift.line, 1, 1)
+    }
 
     /// Scans `lines` (1-based numbers from `firstLine`), skipping `protectedLines`, and returns them
     /// with math and roles replaced. `cellsBefore(line)` says how many cells precede a line.
@@ -41,9 +70,13 @@ struct ProseScanner {
             var end = index
             while end < lines.count, !protectedLines.contains(firstLine + end) { end += 1 }
             let chunk = Array(lines[index..<end])
+            let shiftCount = shifts.count
             var protected = protectChunk(chunk, firstLine: lineNumber, file: file, cellsBefore: cellsBefore)
             // Math spanning lines became one word: pad, so every later line keeps its number.
             while protected.count < chunk.count { protected.append("") }
+            if shifts.count > shiftCount {
+                shifts.append(LineShift(line: firstLine + end, byteColumn: 1, sourceLine: firstLine + end, sourceColumn: 1))
+            }
             output += protected
             index = end
         }
@@ -64,8 +97,21 @@ struct ProseScanner {
             scalars.append("\n")
             positions.append((firstLine + offset, column))
         }
-        var result = String.UnicodeScalarView()
+        var result = ""
         var i = 0
+        // Line breaks written so far, where the current returned line starts (in bytes), and
+        // the last returned line that is known to match a notebook line.
+        var outputBreaks = 0, lineStart = 0
+        var matched = (outputBreaks: 0, sourceLine: firstLine)
+        func emit(_ slice: ArraySlice<Unicode.Scalar>) {
+            for scalar in slice {
+                result.unicodeScalars.append(scalar)
+                if scalar == "\n" {
+                    outputBreaks += 1
+                    lineStart = result.utf8.count
+                }
+            }
+        }
         func location(_ index: Int) -> SourceLocation {
             SourceLocation(file: file, line: positions[index].line, column: positions[index].column)
         }
@@ -125,6 +171,11 @@ struct ProseScanner {
 
         while i < scalars.count {
             let c = scalars[i]
+            if positions[i].line != matched.sourceLine + outputBreaks - matched.outputBreaks {
+                shifts.append(LineShift(line: firstLine + outputBreaks, byteColumn: result.utf8.count - lineStart + 1,
+                                        sourceLine: positions[i].line, sourceColumn: positions[i].column))
+                matched = (outputBreaks, positions[i].line)
+            }
             // Code span: a run of n backticks up to the next run of exactly n.
             if c == "`" {
                 var n = 0
@@ -142,7 +193,7 @@ struct ProseScanner {
                     }
                 }
                 let end = close.map { $0 + n } ?? i + n
-                result.append(contentsOf: scalars[i..<end])
+                emit(scalars[i..<end])
                 i = end
                 continue
             }
@@ -153,7 +204,7 @@ struct ProseScanner {
                     let expression = String(String.UnicodeScalarView(scalars[start..<close]))
                     roles.append(InlineRole(expression: expression, location: location(i), expressionLocation: location(start),
                                             cellsBefore: cellsBefore(positions[i].line)))
-                    result.append(contentsOf: Placeholder.token(.eval, roles.count - 1).unicodeScalars)
+                    result.unicodeScalars.append(contentsOf: Placeholder.token(.eval, roles.count - 1).unicodeScalars)
                     i = close + 1
                     continue
                 }
@@ -164,7 +215,7 @@ struct ProseScanner {
                 if let close = scalars[start...].firstIndex(of: "`") {
                     let label = String(String.UnicodeScalarView(scalars[start..<close])).trimmingCharacters(in: .whitespaces)
                     references.append(EquationReference(label: label, location: location(start), style: .parenthesized))
-                    result.append(contentsOf: Placeholder.token(.reference, references.count - 1).unicodeScalars)
+                    result.unicodeScalars.append(contentsOf: Placeholder.token(.reference, references.count - 1).unicodeScalars)
                     i = close + 1
                     continue
                 }
@@ -176,7 +227,7 @@ struct ProseScanner {
                     let closing = display ? "\\]" : "\\)"
                     if let close = find(closing, from: i + 2, crossBlankLines: display, inlineDollar: false) {
                         appendMath(scalars: scalars, from: i + 2, to: close, opening: display ? "\\[" : "\\(", closing: closing,
-                                   display: display, at: location(i), texAt: location(i + 2), into: &result)
+                                   display: display, at: location(i), texAt: location(i + 2), into: &result.unicodeScalars)
                         i = close + 2
                         continue
                     }
@@ -186,13 +237,12 @@ struct ProseScanner {
                                     crossBlankLines: true, inlineDollar: false) {
                     let end = close + 6 + environment.unicodeScalars.count
                     appendMath(scalars: scalars, from: i, to: end, opening: "", closing: "", display: true,
-                               at: location(i), texAt: location(i), into: &result)
+                               at: location(i), texAt: location(i), into: &result.unicodeScalars)
                     i = end
                     continue
                 }
                 // Any other backslash escape (including \$) passes through untouched, with its character.
-                result.append(c)
-                if i + 1 < scalars.count { result.append(scalars[i + 1]) }
+                emit(scalars[i..<min(i + 2, scalars.count)])
                 i += 2
                 continue
             }
@@ -200,7 +250,7 @@ struct ProseScanner {
                 if matches("$$", at: i) {
                     if let close = find("$$", from: i + 2, crossBlankLines: true, inlineDollar: false) {
                         appendMath(scalars: scalars, from: i + 2, to: close, opening: "$$", closing: "$$", display: true,
-                                   at: location(i), texAt: location(i + 2), into: &result)
+                                   at: location(i), texAt: location(i + 2), into: &result.unicodeScalars)
                         i = close + 2
                         // MyST: `$$ … $$ (label)` numbers the display.
                         var k = i
@@ -221,15 +271,15 @@ struct ProseScanner {
                 } else if i + 1 < scalars.count, scalars[i + 1] != "\n",
                           let close = find("$", from: i + 1, crossBlankLines: false, inlineDollar: true) {
                     appendMath(scalars: scalars, from: i + 1, to: close, opening: "$", closing: "$", display: false,
-                               at: location(i), texAt: location(i + 1), into: &result)
+                               at: location(i), texAt: location(i + 1), into: &result.unicodeScalars)
                     i = close + 1
                     continue
                 }
             }
-            result.append(c)
+            emit(scalars[i...i])
             i += 1
         }
-        var text = String(result)
+        var text = result
         if text.hasSuffix("\n") { text.removeLast() }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }

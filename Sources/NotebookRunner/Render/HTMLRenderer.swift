@@ -55,7 +55,7 @@ public struct HTMLRenderer: Sendable {
         math.append(cellMath)
         var fonts = math.fontCSS(embed: embedsFonts)
         if embedsFonts, let cjk = CJKFont.fontFaceCSS(forText: notebook.title + body) { fonts += cjk + "\n" }
-        let page = shell(language: language, title: notebook.title, extraCSS: fonts, body: body)
+        let page = shell(language: language, title: notebook.title, extraCSS: fonts + prose.imageCSS, body: body)
         return (page, math.warnings)
     }
 

@@ -7,12 +7,14 @@ struct ProseRenderer {
     struct Output {
         var html: String
         var headings: [(level: Int, html: String, anchor: String)]
+        /// The stylesheet rules that show the embedded images, one per distinct image.
+        var imageCSS: String
     }
 
     /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`.
     static func render(_ notebook: Notebook, math: inout MathRenderer, equations: EquationRenderer, strings: ReportStrings = ReportStrings(language: "en"),
                        cellHTML: (Int) -> String, roleHTML: (Int) -> String, blockHTML: (Int, _ opening: Bool) -> String) -> Output {
-        let images = imageRewrites(notebook.images, strings: strings)
+        let (images, imageCSS) = imageRewrites(notebook.images, strings: strings)
         let (plain, headings) = CommonMark.renderHTML(notebook.prose) { images[$0] }
         let html = CodeHighlighter.highlightBlocks(in: plain)
         var mathHTML: [Int: String] = [:]
@@ -40,18 +42,26 @@ struct ProseRenderer {
         }
         let body = substitute(html, allowBlocks: true)
         let toc = headings.map { ($0.level, substitute(HTML.escape($0.text), allowBlocks: false), $0.anchor) }
-        return Output(html: body, headings: toc)
+        return Output(html: body, headings: toc, imageCSS: imageCSS)
     }
 
-    /// What each image source becomes: its data URI, or (when it cannot be shown) the error in
-    /// its place, or for a remote image the page may not fetch, a link to it with the warning.
-    /// An https image the page may fetch, or a `data:` source, stays as written.
-    private static func imageRewrites(_ images: [ProseImage], strings: ReportStrings) -> [String: CommonMark.ImageRewrite] {
+    /// What each image source becomes: the page's embedded image holding its data URI, or (when
+    /// it cannot be shown) the error in its place, or for a remote image the page may not fetch,
+    /// a link to it with the warning. An https image the page may fetch, or a `data:` source,
+    /// stays as written. The CSS has one rule per distinct image, which every citation of it uses.
+    private static func imageRewrites(_ images: [ProseImage], strings: ReportStrings) -> (rewrites: [String: CommonMark.ImageRewrite], css: String) {
         var rewrites: [String: CommonMark.ImageRewrite] = [:]
+        var numbers: [String: Int] = [:]
+        var css = ""
         for image in images where rewrites[image.source] == nil {
             switch image.content {
             case .embedded(let dataURI)?:
-                rewrites[image.source] = .source(dataURI)
+                let number = numbers[dataURI] ?? numbers.count
+                if numbers[dataURI] == nil {
+                    numbers[dataURI] = number
+                    css += "img[\(CommonMark.embeddedImageAttribute(number))]{content:url(\(dataURI));display:inline-block}\n"
+                }
+                rewrites[image.source] = .embedded(number)
             case .failed(let diagnostic)?:
                 rewrites[image.source] = .html("<span class=\"nb-inline-error\" role=\"alert\" title=\"\(HTML.escape(diagnostic.description))\">⚠ \(HTML.escape(diagnostic.headline))</span>")
             case .remote(allowed: false)?:
@@ -61,6 +71,6 @@ struct ProseRenderer {
                 break
             }
         }
-        return rewrites
+        return (rewrites, css)
     }
 }

@@ -682,6 +682,65 @@ import ZlibBindings
         try Self.verify(run, hostile, in: folder, before: before)
     }
 
+    /// A PNG of exactly `bytes` bytes: a real 6×4 image padded with an ancillary chunk (a
+    /// browser shows it; nbrun embeds its bytes as they are).
+    static func paddedPNG(bytes: Int, seed: UInt8 = 0) -> [UInt8] {
+        let image = ProseImageTests.png
+        let end = Array(image.suffix(12)) // the IEND chunk
+        let padding = bytes - image.count - 12
+        var chunk: [UInt8] = [UInt8(padding >> 24 & 0xFF), UInt8(padding >> 16 & 0xFF), UInt8(padding >> 8 & 0xFF), UInt8(padding & 0xFF)]
+        chunk += Array("zzPd".utf8) + [UInt8](repeating: seed, count: padding) + [0, 0, 0, 0]
+        return Array(image.dropLast(12)) + chunk + end
+    }
+
+    /// A 10 MB PNG cited 100 times in the prose (and in raw HTML): embedded once, so the page is
+    /// one image's size, nbrun's memory stays a few times that, and the report and record are written.
+    @Test func anImageCitedAHundredTimesIsEmbeddedOnce() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let png = Self.paddedPNG(bytes: DisplaySize.maxEmbeddedImageBytes)
+        try Data(png).write(to: folder.appendingPathComponent("nb/big.png"))
+        let citations = (1...100).map { "Figure \($0): ![figure \($0)](big.png)\n" }.joined(separator: "\n")
+        try ("# Figures\n\n" + citations + "\n<img src=\"./big.png\" width=\"120\" alt=\"again\">\n")
+            .write(to: folder.appendingPathComponent("nb/nb.md"), atomically: true, encoding: .utf8)
+        let run = try Self.run(["render", "nb.md", "-o", "../out", "-q"], in: folder)
+        #expect(run.signal == nil && run.status == 0, "exit \(run.status): \(run.stderr.prefix(600))")
+        let html = try String(contentsOf: folder.appendingPathComponent("out/nb.html"), encoding: .utf8)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/nb.json"))) as? [String: Any]
+        #expect(record?["status"] as? String == "ok")
+        let encoded = Data(png).base64EncodedString()
+        #expect(html.components(separatedBy: encoded).count == 2, "the image's bytes are in the page once")
+        #expect(html.utf8.count < encoded.utf8.count + 100_000, "page of \(html.utf8.count) bytes")
+        #expect(html.components(separatedBy: "<img data-nb-image=\"0\" alt=\"figure ").count == 101)
+        #expect(html.contains("<img data-nb-image=\"0\" width=\"120\" alt=\"again\">"))
+        #expect(run.peakKilobytes > 0 && run.peakKilobytes < 400_000, "peak \(run.peakKilobytes) KB")
+    }
+
+    /// Distinct images past the page's budget: the one that passes it is an error at its line,
+    /// shown in its place; the others are embedded; the report and the record say so.
+    @Test func distinctImagesPastThePageBudgetAreALocatedError() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let count = DisplaySize.maxEmbeddedPageImageBytes / 7_000_000 + 1
+        for index in 0..<count {
+            try Data(Self.paddedPNG(bytes: 5_000_000, seed: UInt8(index + 1))).write(to: folder.appendingPathComponent("nb/\(index).png"))
+        }
+        try ("# Figures\n\n" + (0..<count).map { "![figure \($0)](\($0).png)\n" }.joined(separator: "\n") + "\nAgain ![first](0.png).\n")
+            .write(to: folder.appendingPathComponent("nb/nb.md"), atomically: true, encoding: .utf8)
+        let run = try Self.run(["render", "nb.md", "-o", "../out", "-q"], in: folder)
+        let line = 3 + 2 * (count - 1)
+        let expected = "nb.md:\(line):1: error: image '\(count - 1).png' would bring the page's embedded images to "
+        #expect(run.status == 1 && run.stderr.contains(expected), "exit \(run.status): \(run.stderr.prefix(600))")
+        #expect(run.stderr.contains("more than the \(MemoryBudget.describe(bytes: Double(DisplaySize.maxEmbeddedPageImageBytes))) one page may embed"))
+        let html = try String(contentsOf: folder.appendingPathComponent("out/nb.html"), encoding: .utf8)
+        #expect(html.utf8.count < DisplaySize.maxEmbeddedPageImageBytes + 200_000)
+        #expect(html.contains(HTML.escape(expected)))
+        #expect(html.components(separatedBy: "{content:url(data:image/png;base64,").count == count)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/nb.json"))) as? [String: Any]
+        #expect(record?["status"] as? String == "error")
+        #expect(Self.strings(in: record).contains { $0.contains(expected) })
+    }
+
     /// Headless Chromium opens a report whose prose holds a `<meta http-equiv=refresh>` to
     /// another page: after the refresh's time the page shown is still the report.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")))

@@ -35,11 +35,18 @@ import Testing
         return Rendered(folder: folder, outcome: outcome, html: try String(contentsOf: outcome.report, encoding: .utf8))
     }
 
-    /// Every `src` of an `<img>` in the page.
+    /// Every source of an `<img>` in the page: its `src`, or for an embedded image the data
+    /// URI of the stylesheet rule its `data-nb-image` names.
     static func sources(in html: String) -> [String] {
         html.components(separatedBy: "<img ").dropFirst().compactMap { tag in
-            guard let start = tag.range(of: "src=\"") else { return nil }
-            return String(tag[start.upperBound...].prefix { $0 != "\"" })
+            let head = tag.prefix { $0 != ">" }
+            if let start = head.range(of: "data-nb-image=\"") {
+                let number = head[start.upperBound...].prefix { $0 != "\"" }
+                guard let rule = html.range(of: "img[data-nb-image=\"\(number)\"]{content:url(") else { return "no rule for image \(number)" }
+                return String(html[rule.upperBound...].prefix { $0 != ")" })
+            }
+            guard let start = head.range(of: "src=\"") else { return nil }
+            return String(head[start.upperBound...].prefix { $0 != "\"" })
         }
     }
 
@@ -78,7 +85,7 @@ import Testing
             """, files: ["img/net.png": Self.png])
         defer { try? FileManager.default.removeItem(at: result.folder) }
         let dataURI = "data:image/png;base64," + Data(Self.png).base64EncodedString()
-        #expect(result.html.contains("<p align=\"center\"><img src=\"\(dataURI)\" width=\"120\" alt=\"net\"></p>"))
+        #expect(result.html.contains("<p align=\"center\"><img data-nb-image=\"0\" width=\"120\" alt=\"net\"></p>"))
         #expect(result.outcome.diagnostics.map(\.headline) == [
             "post.md:3:17: error: image 'missing.png' not found (looked in \(result.notebookFolder)/missing.png)",
         ])
@@ -99,6 +106,53 @@ import Testing
         #expect(result.html.contains("<span class=\"nb-inline-error\" role=\"alert\""))
         #expect(result.html.contains("⚠ " + HTML.escape(expected.components(separatedBy: "\n")[0])))
         #expect(Self.sources(in: result.html).isEmpty)
+    }
+
+    /// Math spanning lines becomes one word before cmark reads the prose; an image after it —
+    /// on the closing line, later in the paragraph, or in a later paragraph — is still located
+    /// at its own line and column.
+    @Test func anImageAfterMathSpanningLinesIsLocatedAtItsOwnLine() throws {
+        let text = #"""
+            # Title
+
+            Intro $$
+            a = b
+            \\ c
+            $$ then ![one](missing-1.png) here,
+            and ![two](missing-2.png).
+
+            $$
+            x
+            $$
+
+            Text \(a +
+            b\) and $x$ ![three](missing-3.png).
+
+            \begin{align}
+            y &= 1
+            \end{align}
+
+            ![four](missing-4.png) and <img src="missing-5.png">
+            """#
+        var notebook = try NotebookParser.parse(SourceText(file: "post.md", text: text))
+        ProseImageLoader.load(&notebook, folder: URL(fileURLWithPath: "/nonexistent"), allowsRemote: false)
+        #expect(notebook.errors.map { $0.headline.components(separatedBy: " not found")[0] } == [
+            "post.md:6:9: error: image 'missing-1.png'",
+            "post.md:7:5: error: image 'missing-2.png'",
+            "post.md:14:13: error: image 'missing-3.png'",
+            "post.md:20:1: error: image 'missing-4.png'",
+            "post.md:20:28: error: image 'missing-5.png'",
+        ])
+    }
+
+    /// One file under two names is read once and embedded once.
+    @Test func oneFileUnderTwoNamesIsEmbeddedOnce() throws {
+        let result = try render("![a](img/net.png) ![b](./img/../img/net.png) ![c](img/net.png)\n", files: ["img/net.png": Self.png])
+        defer { try? FileManager.default.removeItem(at: result.folder) }
+        let dataURI = "data:image/png;base64," + Data(Self.png).base64EncodedString()
+        #expect(Self.sources(in: result.html) == [dataURI, dataURI, dataURI])
+        #expect(result.html.components(separatedBy: dataURI).count == 2)
+        #expect(!result.html.contains("nbrun-embedded-image"))
     }
 
     @Test func aFileOfAnotherTypeThanItsNameIsAnError() throws {
