@@ -39,7 +39,8 @@ enum CommonMark {
     /// What the renderer does with an image: point it at another source (a data URI), or
     /// replace it with HTML (an error or a warning in its place).
     enum ImageRewrite: Sendable {
-        case source(String)
+        /// Another source, and the width the image is shown at (d2l's `:width:`), if any.
+        case source(String, width: String? = nil)
         case html(String)
     }
 
@@ -85,6 +86,22 @@ enum CommonMark {
                 isTopLevel: parent.map { cmark_node_get_type($0) == CMARK_NODE_DOCUMENT } ?? false))
         }
         return blocks
+    }
+
+    /// Every heading of `markdown` with its first line, its anchor the one `renderHTML` gives it.
+    static func headings(in markdown: String) -> [(heading: Heading, line: Int)] {
+        guard markdown.contains("#") || markdown.contains("\n=") || markdown.contains("\n-"),
+              let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
+        defer { cmark_node_free(root) }
+        var slugs = SlugSet()
+        var headings: [(Heading, Int)] = []
+        walk(root) { node in
+            guard cmark_node_get_type(node) == CMARK_NODE_HEADING else { return }
+            let text = plainText(of: node)
+            headings.append((Heading(level: Int(cmark_node_get_heading_level(node)), text: text, anchor: slugs.unique(for: text)),
+                             Int(cmark_node_get_start_line(node))))
+        }
+        return headings
     }
 
     /// Renders `markdown` to HTML. Raw HTML passes through (the author is trusted);
@@ -178,8 +195,18 @@ enum CommonMark {
                 continue
             }
             switch image(string(cmark_node_get_url(node))) {
-            case .source(let source)?:
+            case .source(let source, let width)?:
                 cmark_node_set_url(node, source)
+                guard let width, let custom = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { continue }
+                // cmark's image has no attributes: the same <img>, with the width as a style.
+                let title = string(cmark_node_get_title(node))
+                let size = width.allSatisfy(\.isNumber) ? width + "px" : width
+                cmark_node_set_on_enter(custom, "<img src=\"\(HTML.escape(source))\" alt=\"\(HTML.escape(plainText(of: node)))\""
+                                        + (title.isEmpty ? "" : " title=\"\(HTML.escape(title))\"") + " style=\"width: \(HTML.escape(size))\" />")
+                cmark_node_set_on_exit(custom, "")
+                cmark_node_insert_before(node, custom)
+                cmark_node_unlink(node)
+                cmark_node_free(node)
             case .html(let html)?:
                 guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { continue }
                 cmark_node_set_on_enter(custom, html)

@@ -33,7 +33,7 @@ struct HTMLImageTag {
         var cursor = html.startIndex
         for image in all(in: html) {
             switch rewrite(image.source) {
-            case .source(let source)?:
+            case .source(let source, _)?:
                 result += html[cursor..<image.value.lowerBound] + "\"" + HTML.escape(source) + "\""
                 cursor = image.value.upperBound
             case .html(let replacement)?:
