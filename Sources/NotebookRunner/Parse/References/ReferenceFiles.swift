@@ -71,7 +71,8 @@ enum ReferenceFiles {
                 continue
             }
             let near = Suggestion.nearest(to: key, in: Array(bibliography.entries.keys)).map { "did you mean '\($0)'? " } ?? ""
-            warnings.append(.warning("unknown citation key '\(key)'", at: reference.targetLocation,
+            let offset = reference.target.range(of: key).map { reference.target.unicodeScalars.distance(from: reference.target.startIndex, to: $0.lowerBound) } ?? 0
+            warnings.append(.warning("unknown citation key '\(key)'", at: reference.targetLocation.advanced(byColumns: offset),
                                      hint: near + "the keys come from " + bibliography.files.joined(separator: ", ")))
         }
     }
