@@ -56,6 +56,7 @@ public struct Pipeline {
             var notebook = try NotebookParser.parse(contentsOf: url, file: file)
             let settings = try effectiveSettings(for: notebook, at: url)
             ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
+            ReferenceFiles.load(&notebook, folder: url.deletingLastPathComponent())
             let executor = Executor(registry: registry, settings: settings)
             let found = notebook.warnings + notebook.errors + executor.validate(notebook)
                 + StaticChecks(notebook: notebook, registry: registry, defaults: settings.defaults).diagnostics()
@@ -85,6 +86,7 @@ public struct Pipeline {
             return writeFailure(diagnostic, stop: .notebookInvalid, file: file, report: reportURL, record: recordURL)
         }
         ProseImageLoader.load(&parsed, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
+        ReferenceFiles.load(&parsed, folder: url.deletingLastPathComponent())
         let notebook = parsed
         notebook.warnings.forEach(progress.report)
         notebook.errors.forEach(progress.report)

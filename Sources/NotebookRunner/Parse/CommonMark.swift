@@ -41,8 +41,10 @@ enum CommonMark {
     /// stylesheet fills, so an image cited many times is in the page once and its bytes never
     /// pass through cmark), or replace it with HTML (an error or a warning in its place).
     enum ImageRewrite: Sendable {
-        case source(String)
-        case embedded(Int)
+        /// Another source, and the width the image is shown at (d2l's `:width:`), if any.
+        case source(String, width: String? = nil)
+        /// The page's embedded image `n`, and the width it is shown at, if any.
+        case embedded(Int, width: String? = nil)
         case html(String)
     }
 
@@ -94,6 +96,22 @@ enum CommonMark {
                 isTopLevel: parent.map { cmark_node_get_type($0) == CMARK_NODE_DOCUMENT } ?? false))
         }
         return blocks
+    }
+
+    /// Every heading of `markdown` with its first line, its anchor the one `renderHTML` gives it.
+    static func headings(in markdown: String) -> [(heading: Heading, line: Int)] {
+        guard markdown.contains("#") || markdown.contains("\n=") || markdown.contains("\n-"),
+              let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
+        defer { cmark_node_free(root) }
+        var slugs = SlugSet()
+        var headings: [(Heading, Int)] = []
+        walk(root) { node in
+            guard cmark_node_get_type(node) == CMARK_NODE_HEADING else { return }
+            let text = plainText(of: node)
+            headings.append((Heading(level: Int(cmark_node_get_heading_level(node)), text: text, anchor: slugs.unique(for: text)),
+                             Int(cmark_node_get_start_line(node))))
+        }
+        return headings
     }
 
     /// Renders `markdown` to HTML. Raw HTML passes through (the author is trusted);
@@ -206,10 +224,10 @@ enum CommonMark {
                 continue
             }
             switch image(string(cmark_node_get_url(node))) {
-            case .source(let source)?:
-                cmark_node_set_url(node, source)
-            case .embedded(let number)?:
-                cmark_node_set_url(node, embeddedStandIn + String(number))
+            case .source(let source, let width)?:
+                setImage(node, source: source, width: width)
+            case .embedded(let number, let width)?:
+                setImage(node, source: embeddedStandIn + String(number), width: width)
             case .html(let html)?:
                 guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { continue }
                 cmark_node_set_on_enter(custom, html)
@@ -221,6 +239,24 @@ enum CommonMark {
                 break
             }
         }
+    }
+
+    /// Points image `node` at `source`; with a `width` (cmark's image has no attributes), replaces
+    /// it by the same `<img>` with the width as a style.
+    private static func setImage(_ node: OpaquePointer, source: String, width: String?) {
+        guard let width else {
+            cmark_node_set_url(node, source)
+            return
+        }
+        guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { return }
+        let title = string(cmark_node_get_title(node))
+        let size = width.allSatisfy(\.isNumber) ? width + "px" : width
+        cmark_node_set_on_enter(custom, "<img src=\"\(HTML.escape(source))\" alt=\"\(HTML.escape(plainText(of: node)))\""
+                                + (title.isEmpty ? "" : " title=\"\(HTML.escape(title))\"") + " style=\"width: \(HTML.escape(size))\" />")
+        cmark_node_set_on_exit(custom, "")
+        cmark_node_insert_before(node, custom)
+        cmark_node_unlink(node)
+        cmark_node_free(node)
     }
 
     /// The HTML of `markdown` read as the inlines of one paragraph (no block structure).

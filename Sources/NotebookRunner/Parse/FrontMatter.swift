@@ -18,6 +18,10 @@ public struct FrontMatter: Sendable, Hashable {
     public var tags: [String] = []
     /// The page language (`lang: zh`), `en` when unset.
     public var language: String?
+    /// BibTeX files the citations come from (`bibliography: refs.bib` or a list), relative to the
+    /// notebook, and where the key is written.
+    public var bibliography: [String] = []
+    public var bibliographyLocation: SourceLocation?
     /// Every other scalar key, in file order, with the line it was written on.
     public var values: [(key: String, value: String, location: SourceLocation)] = []
     /// Lines the front matter occupies, fences included (0 when there is none).
@@ -27,7 +31,7 @@ public struct FrontMatter: Sendable, Hashable {
 
     public static func == (lhs: FrontMatter, rhs: FrontMatter) -> Bool {
         lhs.title == rhs.title && lhs.authors == rhs.authors && lhs.date == rhs.date && lhs.tags == rhs.tags
-            && lhs.language == rhs.language && lhs.lineCount == rhs.lineCount
+            && lhs.language == rhs.language && lhs.lineCount == rhs.lineCount && lhs.bibliography == rhs.bibliography
             && lhs.values.map { "\($0.key)=\($0.value)@\($0.location)" } == rhs.values.map { "\($0.key)=\($0.value)@\($0.location)" }
     }
 

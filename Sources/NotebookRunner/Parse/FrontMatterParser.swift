@@ -33,6 +33,9 @@ enum FrontMatterParser {
             case "lang", "language": matter.language = try scalar(valueNode, key, location)
             case "author", "authors": matter.authors = try list(valueNode, key, location)
             case "tags": matter.tags = try list(valueNode, key, location)
+            case "bibliography":
+                matter.bibliography = try list(valueNode, key, location)
+                matter.bibliographyLocation = location
             default:
                 guard let value = valueNode.scalar?.string else {
                     throw Diagnostic.error("front-matter key '\(key)' must have a single value", at: location,

@@ -36,10 +36,10 @@ struct HTMLImageTag {
         var cursor = html.startIndex
         for image in all(in: html) {
             switch rewrite(image.source) {
-            case .source(let source)?:
+            case .source(let source, _)?:
                 result += html[cursor..<image.value.lowerBound] + "\"" + HTML.escape(source) + "\""
                 cursor = image.value.upperBound
-            case .embedded(let number)?:
+            case .embedded(let number, _)?:
                 result += html[cursor..<image.attribute.lowerBound] + CommonMark.embeddedImageAttribute(number)
                 cursor = image.attribute.upperBound
             case .html(let replacement)?:

@@ -24,6 +24,8 @@ public struct Notebook: Sendable {
     public var errors: [Diagnostic]
     /// The prose's images (`![alt](img/net.png)`), in document order.
     public var images: [ProseImage] = []
+    /// Targets, cross-references, citations and footnotes of the prose.
+    public var references = References()
 
     public init(file: String, name: String, frontMatter: FrontMatter, cells: [Cell], math: [MathSpan],
                 roles: [InlineRole], prose: String, warnings: [Diagnostic], equations: EquationTable = EquationTable(),

@@ -11,6 +11,9 @@ import Foundation
 /// 3. `ProseScanner` sets math, `{eval}` and `{eq}` roles aside in every other line; cmark then
 ///    finds the prose's images (`ProseImage`), located in the notebook's text.
 /// 4. `EquationTable` numbers the labelled equations and resolves references to them.
+/// 5. `ReferenceLines` reads the line-shaped labels (`(label)=`, `{#id}`, d2l tabs) before the scanner
+///    and the footnote texts after it; `ReferenceResolver` registers every target in one `TargetTable`
+///    and checks the references (`InlineReference`) whose targets are on the page.
 public enum NotebookParser {
     /// Parses the notebook at `url`, naming it `file` in diagnostics.
     public static func parse(contentsOf url: URL, file: String? = nil, omitSolutions: Bool = false) throws -> Notebook {
@@ -77,9 +80,12 @@ public enum NotebookParser {
         }
 
         var scanner = ProseScanner()
+        let tabs = ReferenceLines.markTargets(&lines, protected: protectedLines, file: source.file, anchors: &scanner.anchors)
         let cellStarts = cellBlocks.map(\.startLine)
         var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: protectedLines,
                                     cellsBefore: { line in count(of: cellStarts, below: line) })
+        let footnotes = ReferenceLines.takeFootnotes(&prose, protected: protectedLines, file: source.file)
+        let scannedProse = prose
         let images = ProseImage.find(in: prose, shifts: scanner.shifts, source: source)
         // Cells, {math} blocks and prose-level block fences become placeholder paragraphs.
         func replace(_ block: (start: Int, end: Int), with word: String) {
@@ -102,14 +108,23 @@ public enum NotebookParser {
             replace((block.startLine, block.startLine), with: Placeholder.token(.blockStart, index))
             replace((block.endLine, block.endLine), with: Placeholder.token(.blockEnd, index))
         }
+        for (index, tab) in tabs.enumerated() {
+            replace((tab.line, tab.line), with: Placeholder.token(.tab, index))
+        }
 
         let equations = EquationTable.build(math: math, roles: scanner.references, cells: cells)
         errors += equations.diagnostics
+        let references = ReferenceResolver.build(
+            ReferenceResolver.Input(lines: scannedProse, file: source.file, inline: scanner.inline, anchors: scanner.anchors,
+                                    widths: scanner.widths, tabs: tabs, footnotes: footnotes, images: images,
+                                    equations: equations, blocks: proseBlocks),
+            warnings: &warnings)
         errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
         var notebook = Notebook(file: source.file, name: Self.name(of: source.file), frontMatter: frontMatter, cells: cells,
                                 math: math, roles: scanner.roles, prose: prose.joined(separator: "\n"), warnings: warnings,
                                 equations: equations, blocks: proseBlocks, errors: errors)
         notebook.images = images
+        notebook.references = references
         return notebook
     }
 

@@ -12,6 +12,8 @@ enum Placeholder {
     enum Kind: String, CaseIterable {
         case cell = "CELL", math = "MATH", eval = "EVAL", reference = "EQRF"
         case blockStart = "BLKS", blockEnd = "BLKE", literal = "LIT"
+        /// An `InlineReference` (role, link, citation, footnote mark) and an `Anchor` (a label's id).
+        case xref = "XREF", anchor = "ANCH", tab = "TAB"
     }
 
     // Scalars, not Characters: an author's combining mark after a token must not hide it.

@@ -12,7 +12,8 @@
 ///                 -- both are money: `$5 and $6`); TeX that starts with a digit must end
 ///                 -- next to the `$` (`$2x$`, not `$5 or $`); blank TeX is not math; `\$` is a literal dollar;
 ///                 -- inline math does not cross a blank line.
-///     role     := "{eval}" "`" expression "`" | "{eq}" "`" label "`"
+///     role     := "{eval}" "`" expression "`" | "{eq}" "`" label "`" | "{math}" "`" tex "`"
+///                 | the references of `InlineReference` (MyST roles, `[](#label)`, d2l, Quarto, `[^note]`)
 ///
 /// Each piece becomes a `Placeholder` token that cmark passes through as text, and that
 /// the renderer swaps for MathML or the role's value.
@@ -22,6 +23,12 @@ struct ProseScanner {
     private(set) var roles: [InlineRole] = []
     /// `{eq}` roles, resolved by `EquationTable`.
     private(set) var references: [EquationReference] = []
+    /// Every other role, cross-reference, citation and footnote mark, in order of their `xref` tokens.
+    private(set) var inline: [InlineReference] = []
+    /// Labels that put an id on the page, in order of their `anchor` tokens (the line pass adds its own first).
+    var anchors: [Anchor] = []
+    /// d2l's `:width:` values, each to the image before it.
+    private(set) var widths: [(location: SourceLocation, value: String)] = []
     /// Where the returned lines stop matching the notebook's, in order: math spanning lines
     /// becomes one word, so the text after it sits on an earlier returned line than in the notebook.
     private(set) var shifts: [LineShift] = []
@@ -169,6 +176,8 @@ struct ProseScanner {
             return Self.bareEnvironments.contains(name) ? name : nil
         }
 
+        // Where the last display math of this chunk ends (d2l's `:eqlabel:` follows it).
+        var lastDisplayEnd: Int?
         while i < scalars.count {
             let c = scalars[i]
             if positions[i].line != matched.sourceLine + outputBreaks - matched.outputBreaks {
@@ -220,6 +229,53 @@ struct ProseScanner {
                     continue
                 }
             }
+            if c == "{" || c == ":" || c == "[" || c == "@", let match = RoleSyntax.match(scalars, at: i) {
+                let content = String(String.UnicodeScalarView(scalars[match.contentStart..<match.contentEnd]))
+                let source = String(String.UnicodeScalarView(scalars[i..<match.end]))
+                let afterDisplay = lastDisplayEnd.map { isBlank(scalars[$0..<i]) && scalars[$0..<i].count { $0 == "\n" } <= 1 } ?? false
+                switch (match.dialect, match.name) {
+                case (.myst, "math"):
+                    appendMath(scalars: scalars, from: match.contentStart, to: match.contentEnd, opening: "{math}`", closing: "`",
+                               display: false, at: location(i), texAt: location(match.contentStart), into: &result.unicodeScalars)
+                case (.d2l, "eqref"):
+                    references.append(EquationReference(label: content.trimmingCharacters(in: .whitespaces), location: location(match.contentStart),
+                                                        style: .parenthesized))
+                    result.unicodeScalars.append(contentsOf: Placeholder.token(.reference, references.count - 1).unicodeScalars)
+                case (.d2l, "eqlabel"), (.d2l, "label") where afterDisplay:
+                    let label = content.trimmingCharacters(in: .whitespaces)
+                    if math[math.count - 1].label == nil, EquationTable.isValidLabel(label) {
+                        math[math.count - 1].label = label
+                        math[math.count - 1].labelLocation = location(match.contentStart)
+                    }
+                case (.d2l, "label"), (.d2l, "eqlabel"):
+                    anchors.append(Anchor(label: content.trimmingCharacters(in: .whitespaces), placement: .previous, location: location(match.contentStart)))
+                    result.unicodeScalars.append(contentsOf: Placeholder.token(.anchor, anchors.count - 1).unicodeScalars)
+                case (.d2l, "width"):
+                    widths.append((location(i), content.trimmingCharacters(in: .whitespaces)))
+                case (.d2l, let name):
+                    guard let kind = InlineReference.Kind.d2l(name) else { break }
+                    if kind != .hidden {
+                        appendReference(kind, content: content, at: location(i), contentAt: location(match.contentStart), source: source, into: &result.unicodeScalars)
+                    }
+                case (.myst, let name):
+                    guard let kind = InlineReference.Kind.myst(name) else {
+                        result.unicodeScalars.append(c)
+                        i += 1
+                        continue
+                    }
+                    appendReference(kind, content: content, at: location(i), contentAt: location(match.contentStart), source: source, into: &result.unicodeScalars)
+                case (.link, _):
+                    appendReference(.link(text: match.linkText ?? ""), content: content, at: location(i), contentAt: location(match.contentStart),
+                                    source: source, into: &result.unicodeScalars)
+                case (.footnote, _):
+                    appendReference(.footnote, content: content, at: location(i), contentAt: location(match.contentStart), source: source, into: &result.unicodeScalars)
+                case (.quarto, _), (.quartoBracket, _):
+                    appendReference(.quarto(bracketed: match.dialect == .quartoBracket), content: content, at: location(i),
+                                    contentAt: location(match.contentStart), source: source, into: &result.unicodeScalars)
+                }
+                i = match.end
+                continue
+            }
             if c == "\\" {
                 let next: Unicode.Scalar = i + 1 < scalars.count ? scalars[i + 1] : " "
                 if next == "[" || next == "(" {
@@ -229,6 +285,7 @@ struct ProseScanner {
                         appendMath(scalars: scalars, from: i + 2, to: close, opening: display ? "\\[" : "\\(", closing: closing,
                                    display: display, at: location(i), texAt: location(i + 2), into: &result.unicodeScalars)
                         i = close + 2
+                        if display { lastDisplayEnd = i }
                         continue
                     }
                 }
@@ -252,13 +309,16 @@ struct ProseScanner {
                         appendMath(scalars: scalars, from: i + 2, to: close, opening: "$$", closing: "$$", display: true,
                                    at: location(i), texAt: location(i + 2), into: &result.unicodeScalars)
                         i = close + 2
-                        // MyST: `$$ … $$ (label)` numbers the display.
+                        lastDisplayEnd = i
+                        // MyST: `$$ … $$ (label)` numbers the display; Quarto: `$$ … $$ {#eq-label}`.
                         var k = i
                         while k < scalars.count, scalars[k] == " " || scalars[k] == "\t" { k += 1 }
-                        if k < scalars.count, scalars[k] == "(",
-                           let end = scalars[k...].firstIndex(where: { $0 == ")" || $0 == "\n" }), scalars[end] == ")" {
+                        let quarto = matches("{#", at: k)
+                        if k < scalars.count, scalars[k] == "(" || quarto,
+                           let end = scalars[k...].firstIndex(where: { $0 == (quarto ? "}" : ")") || $0 == "\n" }), scalars[end] != "\n" {
                             var rest = end + 1
                             while rest < scalars.count, scalars[rest] == " " || scalars[rest] == "\t" { rest += 1 }
+                            if quarto { k += 1 }
                             let label = String(String.UnicodeScalarView(scalars[(k + 1)..<end])).trimmingCharacters(in: .whitespaces)
                             if rest >= scalars.count || scalars[rest] == "\n", EquationTable.isValidLabel(label) {
                                 math[math.count - 1].label = label
@@ -287,6 +347,14 @@ struct ProseScanner {
     /// Environments recognised without `$$` around them (MathJax's `processEnvironments`).
     static let bareEnvironments: Set<String> = ["equation", "equation*", "align", "align*", "gather", "gather*",
                                                 "multline", "multline*", "eqnarray", "eqnarray*"]
+
+    private mutating func appendReference(_ kind: InlineReference.Kind, content: String, at location: SourceLocation,
+                                          contentAt contentLocation: SourceLocation, source: String,
+                                          into result: inout String.UnicodeScalarView) {
+        let (text, target) = RoleSyntax.explicitText(content)
+        inline.append(InlineReference(kind: kind, target: target, text: text, location: location, targetLocation: contentLocation, source: source))
+        result.append(contentsOf: Placeholder.token(.xref, inline.count - 1).unicodeScalars)
+    }
 
     private mutating func appendMath(scalars: [Unicode.Scalar], from start: Int, to end: Int, opening: String, closing: String,
                                      display: Bool, at location: SourceLocation, texAt texLocation: SourceLocation,

@@ -75,6 +75,7 @@ public struct HTMLRenderer: Sendable {
         <style>
         \(ReportStyle.css)
         \(ReportStyle.teachingCSS)
+        \(ReportStyle.referencesCSS)
         \(extraCSS)</style>
         </head>
         <body>

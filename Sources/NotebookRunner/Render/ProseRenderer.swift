@@ -14,10 +14,11 @@ struct ProseRenderer {
     /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`.
     static func render(_ notebook: Notebook, math: inout MathRenderer, equations: EquationRenderer, strings: ReportStrings = ReportStrings(language: "en"),
                        cellHTML: (Int) -> String, roleHTML: (Int) -> String, blockHTML: (Int, _ opening: Bool) -> String) -> Output {
-        let (images, imageCSS) = imageRewrites(notebook.images, strings: strings)
+        let (images, imageCSS) = imageRewrites(notebook.images, widths: notebook.references.imageWidths, strings: strings)
         let (plain, headings) = CommonMark.renderHTML(notebook.prose) { images[$0] }
         let html = CodeHighlighter.highlightBlocks(in: plain)
         var mathHTML: [Int: String] = [:]
+        let references = ReferenceRenderer(references: notebook.references, language: notebook.frontMatter.language ?? "en")
         func substitute(_ text: String, allowBlocks: Bool) -> String {
             Placeholder.replaceTokens(in: text) { kind, index, wholeParagraph in
                 switch kind {
@@ -35,12 +36,19 @@ struct ProseRenderer {
                     return blockHTML(index, true)
                 case .blockEnd where allowBlocks && index < notebook.blocks.count:
                     return blockHTML(index, false)
+                case .xref:
+                    return references.reference(index, linking: allowBlocks) { substitute($0, allowBlocks: false) }
+                case .anchor:
+                    return allowBlocks ? references.anchor(index) { substitute($0, allowBlocks: false) } : ""
+                case .tab where allowBlocks:
+                    return references.tab(index)
                 default:
                     return nil
                 }
             }
         }
         let body = substitute(html, allowBlocks: true)
+            + references.endMatter { substitute(CommonMark.renderHTML($0).html, allowBlocks: false) }
         let toc = headings.map { ($0.level, substitute(HTML.escape($0.text), allowBlocks: false), $0.anchor) }
         return Output(html: body, headings: toc, imageCSS: imageCSS)
     }
@@ -49,7 +57,7 @@ struct ProseRenderer {
     /// it cannot be shown) the error in its place, or for a remote image the page may not fetch,
     /// a link to it with the warning. An https image the page may fetch, or a `data:` source,
     /// stays as written. The CSS has one rule per distinct image, which every citation of it uses.
-    private static func imageRewrites(_ images: [ProseImage], strings: ReportStrings) -> (rewrites: [String: CommonMark.ImageRewrite], css: String) {
+    private static func imageRewrites(_ images: [ProseImage], widths: [String: String], strings: ReportStrings) -> (rewrites: [String: CommonMark.ImageRewrite], css: String) {
         var rewrites: [String: CommonMark.ImageRewrite] = [:]
         var numbers: [String: Int] = [:]
         var css = ""
@@ -61,14 +69,14 @@ struct ProseRenderer {
                     numbers[dataURI] = number
                     css += "img[\(CommonMark.embeddedImageAttribute(number))]{content:url(\(dataURI));display:inline-block}\n"
                 }
-                rewrites[image.source] = .embedded(number)
+                rewrites[image.source] = .embedded(number, width: widths[image.source])
             case .failed(let diagnostic)?:
                 rewrites[image.source] = .html("<span class=\"nb-inline-error\" role=\"alert\" title=\"\(HTML.escape(diagnostic.description))\">⚠ \(HTML.escape(diagnostic.headline))</span>")
             case .remote(allowed: false)?:
                 let link = HTML.escape(image.source)
                 rewrites[image.source] = .html("<a class=\"nb-image-remote\" href=\"\(link)\">⚠ \(HTML.escape(strings.remoteImage)): \(link)</a>")
             case .remote(allowed: true)?, nil:
-                break
+                if let width = widths[image.source] { rewrites[image.source] = .source(image.source, width: width) }
             }
         }
         return (rewrites, css)

@@ -1,0 +1,201 @@
+import Foundation
+
+/// Builds a page's `References` once the prose is scanned: numbers its headings, decides what each
+/// anchor labels, registers every target (headings, figures, tables, equations, exercises) in one
+/// `TargetTable`, and checks every reference whose target is on the page.
+///
+/// Unknown labels, numbers asked of unnumbered targets, undefined footnotes and unknown roles are
+/// warnings (the page renders, the reference shows its text); `{eq}` keeps its errors.
+enum ReferenceResolver {
+    struct Input {
+        /// The scanned prose, one entry per source line (tokens for math and roles).
+        var lines: [String]
+        var file: String
+        var inline: [InlineReference]
+        var anchors: [Anchor]
+        var widths: [(location: SourceLocation, value: String)]
+        var tabs: [ReferenceLines.Tab]
+        var footnotes: [ReferenceLines.Definition]
+        var images: [ProseImage]
+        var equations: EquationTable
+        var blocks: [ProseBlock]
+    }
+
+    static func build(_ input: Input, warnings: inout [Diagnostic]) -> References {
+        var references = References()
+        references.inline = input.inline
+        references.anchors = input.anchors
+        references.tabs = input.tabs
+        references.footnotes = input.footnotes
+        let lines = input.lines
+        func isBlank(_ line: Int) -> Bool {
+            guard line >= 1, line <= lines.count else { return true }
+            return Placeholder.removingTokens(from: lines[line - 1]).trimmingCharacters(in: .whitespaces).isEmpty
+                && !lines[line - 1].contains("\u{E000}MATH") && !lines[line - 1].contains("\u{E000}XREF")
+        }
+
+        // Headings, numbered 1, 1.1, … below a lone top-level title.
+        let headings = CommonMark.headings(in: lines.joined(separator: "\n"))
+        var headingAtLine: [Int: Int] = [:]
+        for (index, entry) in headings.enumerated() { headingAtLine[entry.line] = index }
+        let numbers = sectionNumbers(headings.map(\.heading.level))
+
+        // What each anchor labels.
+        var headingLabels: [Int: [Int]] = [:]
+        for index in references.anchors.indices {
+            let anchor = references.anchors[index]
+            var line = anchor.location.line
+            switch anchor.placement {
+            case .sameLine: break
+            case .next:
+                line += 1
+                while line <= lines.count, isBlank(line) { line += 1 }
+            case .previous:
+                line -= 1
+                while line >= 1, isBlank(line) { line -= 1 }
+            }
+            let text = line >= 1 && line <= lines.count ? lines[line - 1] : ""
+            if let heading = headingAtLine[line] {
+                references.anchors[index].kind = .section
+                headingLabels[heading, default: []].append(index)
+            } else if anchor.placement != .next, text.contains("![") {
+                references.anchors[index].kind = quartoKind(anchor.label)?.kind ?? .figure
+                references.anchors[index].showsCaption = true
+            } else if anchor.placement == .previous, text.trimmingCharacters(in: .whitespaces).hasPrefix("|") {
+                references.anchors[index].kind = .table
+            } else if anchor.placement == .sameLine, let quarto = quartoKind(anchor.label) {
+                references.anchors[index].kind = quarto.kind
+            }
+        }
+
+        var targets = TargetTable()
+        for (index, entry) in headings.enumerated() {
+            let location = SourceLocation(file: input.file, line: entry.line, column: 1)
+            let numbering: Target.Numbering = numbers[index].map { .fixed($0) } ?? .none
+            for anchorIndex in headingLabels[index, default: []] {
+                let anchor = references.anchors[anchorIndex]
+                targets.register(Target(label: anchor.label, kind: .section, title: entry.heading.text, numbering: numbering,
+                                        location: anchor.location), into: &warnings)
+            }
+            targets.register(Target(label: entry.heading.anchor, kind: .section, title: entry.heading.text, numbering: numbering,
+                                    location: location, implicit: true), into: &warnings)
+        }
+        for anchor in references.anchors where anchor.kind != .section {
+            let title = anchor.showsCaption ? caption(onLine: lines, near: anchor) : nil
+            let quarto = quartoKind(anchor.label)
+            let numbering: Target.Numbering = anchor.kind == .generic ? .none : .automatic
+            targets.register(Target(label: anchor.label, kind: anchor.kind, name: anchor.kind == quarto?.kind ? quarto?.name : nil,
+                                    title: title, numbering: numbering, location: anchor.location), into: &warnings)
+        }
+        for equation in input.equations.equations {
+            targets.register(Target(label: equation.label, kind: .equation, anchor: EquationTable.anchor(equation.label),
+                                    numbering: .fixed(equation.number), location: equation.location), into: &warnings)
+        }
+        for block in input.blocks where block.kind == .exercise {
+            guard let label = block.label else { continue }
+            targets.register(Target(label: label, kind: .exercise, title: block.argument, anchor: ProseBlockRenderer.anchor(block),
+                                    numbering: block.number.map { .fixed(String($0)) } ?? .none, location: block.location), into: &warnings)
+        }
+        targets.finish()
+        references.targets = targets
+        warnings += check(&references)
+
+        for width in input.widths {
+            let image = input.images.last { $0.location.line < width.location.line && $0.location.line >= width.location.line - 3 }
+            if let image { references.imageWidths[image.source] = width.value } else {
+                warnings.append(.warning(":width: follows no image", at: width.location, hint: "write it on the line after ![caption](file)"))
+            }
+        }
+        return references
+    }
+
+    /// The number of each heading (nil: not numbered). A lone first heading at the top level is the
+    /// page's title; the levels below it are numbered 1, 1.1, 1.1.1, …
+    static func sectionNumbers(_ levels: [Int]) -> [String?] {
+        guard let top = levels.min() else { return [] }
+        let isTitle = levels.first == top && levels.dropFirst().allSatisfy { $0 > top }
+        let base = isTitle ? (levels.dropFirst().min() ?? top + 1) : top
+        var counters = [Int](repeating: 0, count: 7)
+        return levels.enumerated().map { index, level in
+            guard !(isTitle && index == 0), level >= base else { return nil }
+            counters[level] += 1
+            for deeper in (level + 1)..<7 { counters[deeper] = 0 }
+            return (base...level).map { String(counters[$0]) }.joined(separator: ".")
+        }
+    }
+
+    static func quartoKind(_ label: String) -> (kind: Target.Kind, name: String)? {
+        References.quartoPrefixes.first { label.hasPrefix($0.prefix) }.map { ($0.kind, $0.name) }
+    }
+
+    /// The caption of the image on the anchor's line (Quarto) or the line before it (d2l): its alt text.
+    private static func caption(onLine lines: [String], near anchor: Anchor) -> String? {
+        var line = anchor.location.line
+        if anchor.placement == .previous {
+            line -= 1
+            while line >= 1, !lines[line - 1].contains("![") { line -= 1 }
+        }
+        guard line >= 1, line <= lines.count, let open = lines[line - 1].range(of: "![") else { return nil }
+        let rest = lines[line - 1][open.upperBound...]
+        guard let close = rest.firstIndex(of: "]") else { return nil }
+        let alt = rest[..<close].trimmingCharacters(in: .whitespaces)
+        return alt.isEmpty ? nil : alt
+    }
+
+    /// Located warnings for references to labels the page lacks, unnumbered targets asked for a number,
+    /// unknown roles (once per name), `{term}` with no glossary (once), undefined footnotes; numbers the footnotes.
+    static func check(_ references: inout References) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        var warnedRoles = Set<String>()
+        var warnedGlossary = false
+        let defined = Set(references.footnotes.map(\.name))
+        let terms = references.targets.targets.filter { $0.kind == .term }
+        for reference in references.inline {
+            switch reference.kind {
+            case .ref, .numref, .prfRef, .link:
+                guard let target = references.targets.target(reference.target) ?? references.targets.targets.first(where: { $0.anchor == reference.target }) else {
+                    warnings.append(references.targets.unknown(reference.target, at: reference.targetLocation))
+                    continue
+                }
+                // An unnumbered section shows its title (d2l's `:numref:` of a chapter), no warning.
+                if reference.kind == .numref, target.number == nil, target.kind != .section {
+                    warnings.append(.warning("'\(reference.target)' has no number", at: reference.targetLocation,
+                                             hint: "{numref} names a numbered figure, table, equation, section or theorem; {ref} shows a title"))
+                }
+            case .term:
+                guard !terms.contains(where: { $0.label.lowercased() == reference.target.lowercased() }) else { continue }
+                if terms.isEmpty {
+                    if !warnedGlossary {
+                        warnings.append(.warning("{term} '\(reference.target)' has no glossary on this page: shown as text", at: reference.location,
+                                                 hint: "define terms in a ```{glossary} block to link them"))
+                    }
+                    warnedGlossary = true
+                } else {
+                    let near = Suggestion.nearest(to: reference.target, in: terms.map(\.label)).map { "did you mean '\($0)'? " } ?? ""
+                    warnings.append(.warning("'\(reference.target)' is not in the glossary", at: reference.targetLocation,
+                                             hint: near + "terms: " + terms.map(\.label).joined(separator: ", ")))
+                }
+            case .plain(let role):
+                guard !InlineReference.Kind.quietPlainRoles.contains(role), warnedRoles.insert(role).inserted else { continue }
+                let near = Suggestion.nearest(to: role, in: knownRoles).map { "did you mean {\($0)}? " } ?? ""
+                warnings.append(.warning("unknown role {\(role)}: its text is shown plainly", at: reference.location,
+                                         hint: near + "known roles: " + knownRoles.joined(separator: ", ")))
+            case .footnote:
+                guard defined.contains(reference.target) else {
+                    warnings.append(.warning("footnote [^\(reference.target)] is not defined", at: reference.targetLocation,
+                                             hint: "write its text on a line of its own: [^\(reference.target)]: …"))
+                    continue
+                }
+                if references.footnoteNumbers[reference.target] == nil {
+                    references.footnoteNumbers[reference.target] = references.footnoteNumbers.count + 1
+                }
+            default:
+                continue
+            }
+        }
+        return warnings
+    }
+
+    static let knownRoles = ["ref", "numref", "eq", "eval", "math", "prf:ref", "doc", "download", "cite", "cite:t", "cite:p",
+                             "cite:ps", "cite:ts", "term", "kbd", "sub", "sup", "abbr", "index", "code", "file", "command"]
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+/// The HTML of cross-references, citations, footnote marks, roles, anchors and d2l tabs, and the
+/// notes and reference list at the end of the page.
+///
+/// - `{ref}` and an empty `[](#label)` show the target's title (a figure or equation without one:
+///   "Figure 3", "Equation 2"); `{numref}`, `{prf:ref}`, d2l `:numref:` and Quarto `@fig-x` show
+///   "Figure 3" (or the explicit template: `%s` and `{number}` become the number, `{name}` the title).
+/// - A reference to a label the page lacks shows its text in a `nb-ref-unknown` span (the warning
+///   says where); nothing is shown as the literal role.
+/// - Citations read author–year and link to their entry in the list at the end of the page.
+struct ReferenceRenderer {
+    let references: References
+    let chinese: Bool
+
+    init(references: References, language: String) {
+        self.references = references
+        chinese = language.lowercased().hasPrefix("zh")
+    }
+
+    private func target(_ label: String) -> Target? {
+        references.targets.target(label) ?? references.targets.targets.first { $0.anchor == label }
+    }
+
+    private func link(_ href: String, _ html: String, kind: String) -> String {
+        "<a class=\"nb-ref nb-ref-\(kind)\" href=\"#\(HTML.escape(href))\">\(html)</a>"
+    }
+
+    private func unknown(_ text: String, label: String) -> String {
+        "<span class=\"nb-ref-unknown\" title=\"unknown label '\(HTML.escape(label))'\">\(HTML.escape(text))</span>"
+    }
+
+    /// The text a target is shown by when the reference gives none.
+    private func defaultText(_ target: Target, numbered: Bool, linking: Bool, inlineHTML: (String) -> String) -> String {
+        if numbered || target.title == nil, let name = target.numberedName {
+            return HTML.escape(target.kind == .equation && !numbered ? "(\(target.number ?? ""))" : name)
+        }
+        guard let title = target.title else { return HTML.escape(target.label) }
+        return linking ? inlineHTML(HTML.escape(title)) : HTML.escape(Placeholder.removingTokens(from: title))
+    }
+
+    /// `{numref}` templates: `%s` and `{number}` the number, `{name}` the title.
+    private func numrefText(_ template: String, _ target: Target) -> String {
+        let title = Placeholder.removingTokens(from: target.title ?? target.label)
+        let text = template.replacingOccurrences(of: "%s", with: target.number ?? "?")
+            .replacingOccurrences(of: "{number}", with: target.number ?? "?").replacingOccurrences(of: "{name}", with: title)
+        return HTML.escape(text)
+    }
+
+    /// Inline reference `index`; `linking` false (in the table of contents, in a title) leaves out links.
+    /// `inlineHTML` turns escaped text with placeholder tokens (a title) into HTML.
+    func reference(_ index: Int, linking: Bool = true, inlineHTML: (String) -> String = { $0 }) -> String {
+        guard index < references.inline.count else { return "" }
+        let reference = references.inline[index]
+        let html = body(reference, index: index, linking: linking, inlineHTML: inlineHTML)
+        guard !linking, html.hasPrefix("<a ") || html.hasPrefix("<sup") else { return html }
+        return HTML.escape(plainText(html))
+    }
+
+    private func body(_ reference: InlineReference, index: Int, linking: Bool, inlineHTML: (String) -> String) -> String {
+        switch reference.kind {
+        case .ref, .numref, .prfRef, .link:
+            let label = reference.target
+            let explicit: String? = if case .link(let text) = reference.kind { text.isEmpty ? nil : text } else { reference.text }
+            guard let target = target(label) else { return unknown(explicit ?? label, label: label) }
+            let numbered = reference.kind == .numref || reference.kind == .prfRef
+            let text: String
+            if let explicit {
+                text = reference.kind == .numref ? numrefText(explicit, target) : HTML.escape(explicit)
+            } else {
+                text = defaultText(target, numbered: numbered, linking: linking, inlineHTML: inlineHTML)
+            }
+            return link(target.anchor, text, kind: target.kind.rawValue)
+        case .quarto(let bracketed):
+            let (target, entries) = references.quartoNames(reference)
+            if let target {
+                let text = target.numberedName.map(HTML.escape) ?? defaultText(target, numbered: false, linking: linking, inlineHTML: inlineHTML)
+                return link(target.anchor, text, kind: target.kind.rawValue)
+            }
+            if !entries.isEmpty { return citation(entries.map(\.key), style: bracketed ? .parenthetical : .textual) }
+            if let quarto = ReferenceResolver.quartoKind(reference.target), !bracketed {
+                return unknown(quarto.name + " ??", label: reference.target)
+            }
+            return HTML.escape(reference.source)
+        case .cite(let style):
+            return citation(reference.keys, style: style)
+        case .footnote:
+            guard let number = references.footnoteNumbers[reference.target] else {
+                return "<sup class=\"nb-ref-unknown\" title=\"undefined footnote\">[\(HTML.escape(reference.target))]</sup>"
+            }
+            let first = references.inline.firstIndex { $0.kind == .footnote && $0.target == reference.target } == index
+            let id = first ? " id=\"fnref-\(HTML.escape(reference.target))\"" : ""
+            return "<sup class=\"nb-fnref\"\(id)><a href=\"#fn-\(HTML.escape(reference.target))\">\(number)</a></sup>"
+        case .doc, .download:
+            guard let file = references.files[index] else {
+                return "<span class=\"nb-ref-unknown\">\(HTML.escape(reference.text ?? reference.target))</span>"
+            }
+            let download = reference.kind == .download ? " download=\"\(HTML.escape(file.title))\"" : ""
+            return "<a class=\"nb-ref nb-ref-\(reference.kind == .doc ? "doc" : "download")\" href=\"\(HTML.escape(file.href))\"\(download)>"
+                + HTML.escape(reference.text ?? file.title) + "</a>"
+        case .term:
+            let term = references.targets.targets.first { $0.kind == .term && $0.label.lowercased() == reference.target.lowercased() }
+            let text = HTML.escape(reference.text ?? reference.target)
+            return term.map { link($0.anchor, text, kind: "term") } ?? "<span class=\"nb-term\">\(text)</span>"
+        case .element("abbr"):
+            let content = reference.text.map { "\($0) <\(reference.target)>" } ?? reference.target
+            guard content.hasSuffix(")"), let open = content.lastIndex(of: "("), open > content.startIndex else {
+                return "<abbr>\(HTML.escape(content))</abbr>"
+            }
+            let short = content[..<open].trimmingCharacters(in: .whitespaces)
+            let long = content[content.index(after: open)..<content.index(before: content.endIndex)]
+            return "<abbr title=\"\(HTML.escape(String(long)))\">\(HTML.escape(short))</abbr>"
+        case .element(let name):
+            return "<\(name)>\(HTML.escape(reference.text.map { "\($0) <\(reference.target)>" } ?? reference.target))</\(name)>"
+        case .code:
+            return "<code>\(HTML.escape(reference.target))</code>"
+        case .plain:
+            return HTML.escape(reference.text ?? reference.target)
+        case .anchor, .hidden:
+            return ""
+        }
+    }
+
+    /// "(Goodfellow et al., 2016; Smith, 2020)" or "Goodfellow et al. (2016)", each linked to its entry.
+    private func citation(_ keys: [String], style: CitationStyle) -> String {
+        let full = style == .textualFull || style == .parentheticalFull
+        let parts = keys.map { key -> String in
+            guard let entry = references.bibliography?.entries[key] else {
+                return "<span class=\"nb-ref-unknown\" title=\"unknown citation key '\(HTML.escape(key))'\">\(HTML.escape(key))?</span>"
+            }
+            let authors = Bibliography.authorText(entry, full: full)
+            let text = style == .textual || style == .textualFull ? "\(authors) (\(entry.year))" : "\(authors), \(entry.year)"
+            return "<a class=\"nb-cite\" href=\"#cite-\(HTML.escape(key))\">\(HTML.escape(text))</a>"
+        }
+        let joined = parts.joined(separator: "; ")
+        return style == .parenthetical || style == .parentheticalFull ? "(\(joined))" : joined
+    }
+
+    /// Anchor `index`: an empty element with its id, or for a captioned figure "Figure 3: caption".
+    func anchor(_ index: Int, inlineHTML: (String) -> String = { $0 }) -> String {
+        guard index < references.anchors.count else { return "" }
+        let anchor = references.anchors[index]
+        let id = HTML.escape(target(anchor.label)?.anchor ?? anchor.label)
+        guard anchor.showsCaption, let target = target(anchor.label), let name = target.numberedName else {
+            return "<span class=\"nb-target\" id=\"\(id)\"></span>"
+        }
+        let caption = target.title.map { ": " + inlineHTML(HTML.escape($0)) } ?? ""
+        return "<span class=\"nb-caption\" id=\"\(id)\"><span class=\"nb-caption-number\">\(HTML.escape(name))</span>\(caption)</span>"
+    }
+
+    /// d2l tab `index`: an opening (titled with its frameworks) or a closing. A tab opened and not
+    /// closed before the next opens, or a closing without an opening, shows only its title.
+    func tab(_ index: Int) -> String {
+        let tabs = references.tabs
+        guard index < tabs.count else { return "" }
+        guard let name = tabs[index].name else {
+            let open = tabs[..<index].last { _ in true }
+            return open?.name != nil ? "</div>" : ""
+        }
+        let title = name.split(separator: ",").map { Self.frameworkName($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: " · ")
+        let closed = index + 1 < tabs.count && tabs[index + 1].name == nil
+        let heading = "<p class=\"nb-tab-title\">\(HTML.escape(title))</p>"
+        return closed ? "<div class=\"nb-tab\" data-tab=\"\(HTML.escape(name))\">\n\(heading)" : heading
+    }
+
+    static func frameworkName(_ name: String) -> String {
+        switch name.lowercased() {
+        case "pytorch": "PyTorch"
+        case "mxnet": "MXNet"
+        case "tensorflow": "TensorFlow"
+        case "jax": "JAX"
+        case "paddle": "PaddlePaddle"
+        case "all": "All frameworks"
+        default: name
+        }
+    }
+
+    /// The footnotes and the reference list, after the prose ("" when the page has neither);
+    /// `noteHTML` renders a footnote's Markdown.
+    func endMatter(noteHTML: (String) -> String) -> String {
+        var html = ""
+        let numbered = references.footnoteNumbers.sorted { $0.value < $1.value }
+        if !numbered.isEmpty {
+            html += "<section class=\"nb-footnotes\" aria-label=\"\(chinese ? "脚注" : "Footnotes")\">\n<hr>\n<ol>\n"
+            for (name, _) in numbered {
+                guard let definition = references.footnotes.first(where: { $0.name == name }) else { continue }
+                var note = noteHTML(definition.text).trimmingCharacters(in: .whitespacesAndNewlines)
+                let back = " <a class=\"nb-fnback\" href=\"#fnref-\(HTML.escape(name))\" aria-label=\"back\">↩</a>"
+                if note.hasSuffix("</p>") { note.insert(contentsOf: back, at: note.index(note.endIndex, offsetBy: -4)) } else { note += back }
+                html += "<li id=\"fn-\(HTML.escape(name))\">\(note)</li>\n"
+            }
+            html += "</ol>\n</section>\n"
+        }
+        if let bibliography = references.bibliography, !references.cited.isEmpty {
+            let entries = references.cited.compactMap { bibliography.entries[$0] }.sorted { Bibliography.sortKey($0) < Bibliography.sortKey($1) }
+            html += "<section class=\"nb-references\" id=\"nb-references\">\n<h2>\(chinese ? "参考文献" : "References")</h2>\n<ol class=\"nb-bibliography\">\n"
+            for entry in entries {
+                html += "<li id=\"cite-\(HTML.escape(entry.key))\">\(Bibliography.referenceHTML(entry))</li>\n"
+            }
+            html += "</ol>\n</section>\n"
+        }
+        return html
+    }
+
+    /// The text of a small piece of HTML (tags dropped, entities read).
+    private func plainText(_ html: String) -> String {
+        var text = "", inTag = false
+        for character in html {
+            if character == "<" { inTag = true } else if character == ">" { inTag = false } else if !inTag { text.append(character) }
+        }
+        return HTML.unescape(text)
+    }
+}
