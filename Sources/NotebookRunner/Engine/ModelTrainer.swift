@@ -133,12 +133,14 @@ public struct ModelTrainer {
         let total = activations + copies + evaluation
         guard total > memoryBudget.bytes else { return }
         var what = "training on \(full ? "a full batch" : "batches") of \(NumberText.grouped(batchRows)) rows"
-        if batches.largestChunk < batchRows { what += " (in chunks of \(NumberText.grouped(batches.largestChunk)))" }
+        if batches.largestChunk < batchRows { what += " in chunks of \(NumberText.grouped(batches.largestChunk))" }
         if let obstacle = batches.obstacle {
-            what += " (computed as one batch: \(obstacle.message)\(obstacle.location.map { " at \($0)" } ?? ""))"
+            what += " at once (\(obstacle.message)\(obstacle.location.map { ", at \($0)" } ?? ""))"
         }
-        what += ", with \(MemoryBudget.describe(bytes: Double(activations))) for the activations and gradients and \(MemoryBudget.describe(bytes: Double(copies))) for the parameters and their copies"
-        if evaluation > 0 { what += " and \(MemoryBudget.describe(bytes: Double(evaluation))) to measure the test split" }
+        var parts = ["activations and gradients \(MemoryBudget.describe(bytes: Double(activations)))",
+                     "parameters and their copies \(MemoryBudget.describe(bytes: Double(copies)))"]
+        if evaluation > 0 { parts.append("measuring the test split \(MemoryBudget.describe(bytes: Double(evaluation)))") }
+        what += " (" + parts.joined(separator: ", ") + ")"
         try memoryBudget.check(total, for: what, hint: "use a smaller :batch: or fewer hidden units")
     }
 

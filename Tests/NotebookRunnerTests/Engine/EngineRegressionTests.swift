@@ -100,7 +100,7 @@ import Testing
             _ = try trainer.train(from: initial, on: Self.split, test: nil, classes: 10)
         }
         let error = try #require(throws: Diagnostic.self) { try train(.rows(5000), budget: 64_000_000) }
-        #expect(error.message.hasPrefix("training on batches of 5,000 rows (in chunks of 4,096), with "), "\(error.message)")
+        #expect(error.message.hasPrefix("training on batches of 5,000 rows in chunks of 4,096 (activations and gradients "), "\(error.message)")
         #expect(error.message.contains("more than the memory budget of 64.0 MB"), "\(error.message)")
         #expect(error.hint?.hasPrefix("use a smaller :batch: or fewer hidden units") == true)
         // The estimate: a chunk of 4,096 rows holds X @ W1, relu's output, its step and their
@@ -111,20 +111,38 @@ import Testing
     }
 
     /// A `{model}` cell with `body` (its `:label:` is m), run on the blocks data set.
-    static func declare(_ body: [String], budget: MemoryBudget = .default) throws -> CellOutputs {
+    static func declare(_ body: [String], budget: MemoryBudget = .default, state: NotebookState = TrainDirectiveTests.state()) throws -> CellOutputs {
         let lines = body.enumerated().map { SourceLine(text: $1, location: SourceLocation(file: "notebook.md", line: 3 + $0)) }
         let label = CellOption(key: "label", value: "m", location: SourceLocation(file: "notebook.md", line: 2),
                                valueLocation: SourceLocation(file: "notebook.md", line: 2, column: 10))
         let cell = Cell(index: 1, directive: "model", arguments: [], options: [label], body: lines,
                         location: SourceLocation(file: "notebook.md", line: 1),
                         directiveLocation: SourceLocation(file: "notebook.md", line: 1, column: 4), source: "")
+        return try ModelDirective(cell: cell, defaults: Defaults()).run(in: context(for: cell, state: state, budget: budget))
+    }
+
+    static func context(for cell: Cell, state: NotebookState, budget: MemoryBudget) throws -> ExecutionContext {
         let output = try DataFixtures.temporaryDirectory("model")
         var settings = RunSettings(outputDirectory: output, dataDirectory: nil)
         settings.memoryBudget = budget
-        let context = ExecutionContext(state: TrainDirectiveTests.state(), cell: cell, settings: settings, notebookName: "notebook",
-                                       assetDirectory: output.appendingPathComponent("notebook"),
-                                       cancellation: CellCancellation(run: Cancellation()), progress: { _ in })
-        return try ModelDirective(cell: cell, defaults: Defaults()).run(in: context)
+        return ExecutionContext(state: state, cell: cell, settings: settings, notebookName: "notebook",
+                                assetDirectory: output.appendingPathComponent("notebook"),
+                                cancellation: CellCancellation(run: Cancellation()), progress: { _ in })
+    }
+
+    /// The training memory error is the {train} cell's.
+    @Test func theTrainingMemoryErrorIsLocatedAtTheCell() throws {
+        let state = TrainDirectiveTests.state()
+        _ = try Self.declare(["param W1: inputs×2000 normal(0.01)", "param W2: 2000×classes normal(0.01)", "H = relu(X @ W1)",
+                              "P = softmax(H @ W2)", "loss: -mean(sum(Y * log(P), axis=1))"], state: state)
+        let cell = DataFixtures.cell("train", [], [("model", "m"), ("batch", "300"), ("epochs", "1")])
+        let error = try #require(throws: Diagnostic.self) {
+            _ = try TrainDirective(cell: cell, defaults: Defaults()).run(in: Self.context(for: cell, state: state, budget: MemoryBudget(bytes: 5_000_000)))
+        }
+        #expect(error.location == cell.directiveLocation)
+        #expect(error.message.hasPrefix("training on batches of 300 rows (activations and gradients "), "\(error.message)")
+        #expect(error.message.hasSuffix("more than the memory budget of 5.0 MB"), "\(error.message)")
+        _ = try TrainDirective(cell: cell, defaults: Defaults()).run(in: Self.context(for: cell, state: state, budget: MemoryBudget(bytes: 50_000_000)))
     }
 
     /// An initial value past Float32's range made training fail with "try a smaller :lr:".
