@@ -9,9 +9,9 @@ import Testing
     }
 
     @Test func rangesAreTheDeclaredOnes() {
-        // :tol: is declared > 0: zero is refused.
+        // :tol: is declared > 0 and ≤ 0.01: zero is refused.
         let zero = DataFixtures.diagnostic { _ = try GradCheckDirective(cell: cell("gradcheck", ["softmax"], [("tol", "0")]), defaults: Defaults()) }
-        #expect(zero?.message == "option :tol: is 0; it must be > 0")
+        #expect(zero?.message == "option :tol: is 0; it must be > 0 and ≤ 0.01")
         // :samples: of {eval} is declared 1…100000, and help says so.
         var eval = cell("eval", [], [("samples", "100001")])
         eval.body = [SourceLine(text: "1", location: SourceLocation(file: "notebook.md", line: 3))]
