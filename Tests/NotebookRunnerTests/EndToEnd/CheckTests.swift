@@ -89,9 +89,9 @@ import Testing
             ```
 
             """
-        for (role, expected) in [("e.nosuchmetric", "nb.md:17:16: error: cell 'e' has no metric 'nosuchmetric'"),
-                                 ("d.relative_eror", "nb.md:17:16: error: cell 'd' has no metric 'relative_eror'"),
-                                 ("g.W_relative_error", "nb.md:17:16: error: cell 'g' has no metric 'W_relative_error'")] {
+        for (role, expected) in [("e.nosuchmetric", "nb.md:16:15: error: cell 'e' has no metric 'nosuchmetric'"),
+                                 ("d.relative_eror", "nb.md:16:15: error: cell 'd' has no metric 'relative_eror'"),
+                                 ("g.W_relative_error", "nb.md:16:15: error: cell 'g' has no metric 'W_relative_error'")] {
             let text = cells + "Read {eval}`\(role)`.\n"
             let checked = try check(text)
             #expect(checked.status == 1, "\(role): \(checked.stderr)")
