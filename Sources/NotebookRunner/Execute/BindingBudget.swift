@@ -64,3 +64,25 @@ extension ExecutionContext {
         }
     }
 }
+
+extension ExecutionContext {
+    /// What keeping one value of a bound tensor may cost at most: the Float64 itself, and the
+    /// cell cache's JSON of it — Foundation's encoder holds about 36 bytes per number in its
+    /// tree while it writes up to 24 bytes of text.
+    public static let bytesPerKeptValue = 68
+
+    /// Throws, located at `location`, unless `value` can be bound to `name` for later cells:
+    /// kept in the state and written to the cell cache within the run's memory budget. A
+    /// tensor the evaluation may make (each one is checked against the budget) can still be
+    /// far too large to keep: `onehot([3], 30000).T + onehot([3], 30000)` is 7.2 GB, its
+    /// cache entry tens of gigabytes.
+    public func checkKept(_ value: Tensor, as name: String, at location: SourceLocation) throws {
+        let bytes = MemoryBudget.byteCount(value.shape + [Self.bytesPerKeptValue], elementSize: 1) ?? .max
+        do {
+            try settings.memoryBudget.check(bytes, for: "keeping \(name), a \(value.shapeDescription) tensor of \(NumberText.grouped(value.count)) values, for later cells and the cell cache",
+                                            hint: "bind a smaller value, or leave out '\(name) =' to show it without keeping it")
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic.located(at: location)
+        }
+    }
+}

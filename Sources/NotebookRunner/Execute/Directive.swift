@@ -21,10 +21,32 @@ public protocol Directive {
 
     /// The files the cell will read; their digests are part of its cache key.
     func inputFiles(in context: ExecutionContext) throws -> [URL]
+
+    /// What the cell makes known to later expressions, said before it runs, so that
+    /// `nbrun check` finds what `render` would: the metrics it may record, the names it binds.
+    var declarations: CellDeclarations { get }
 }
 
 extension Directive {
     public func inputFiles(in context: ExecutionContext) throws -> [URL] { [] }
+
+    /// By default: metrics not known before the cell runs, no names bound.
+    public var declarations: CellDeclarations { CellDeclarations() }
+}
+
+/// What a cell makes known to later expressions (`Directive.declarations`).
+public struct CellDeclarations: Sendable, Hashable {
+    /// Every metric the cell may record, by name (`label.metric`); nil when that is only known
+    /// once it runs.
+    public var metrics: Set<String>?
+    /// Every name the cell may bind for later expressions; nil when that is only known once it
+    /// runs (a declared model's parameters, say).
+    public var names: Set<String>?
+
+    public init(metrics: Set<String>? = nil, names: Set<String>? = []) {
+        self.metrics = metrics
+        self.names = names
+    }
 }
 
 /// Documentation and validation data for one directive.

@@ -4,6 +4,8 @@
 /// - inline `{eval}` roles: format suffix, syntax, names and cell labels (a label must
 ///   belong to a cell before the role);
 /// - `{eval}` cells: names and labels in every line (bindings of earlier lines count);
+/// - `label.metric`: the metric must be one the cell declares it may record
+///   (`Directive.declarations`), when its directive knows them before running;
 /// - formulas: each is converted to MathML as the renderer would, so an unknown TeX
 ///   command is a warning at its column.
 ///
@@ -34,18 +36,23 @@ struct StaticChecks {
         return found + math.warnings
     }
 
-    /// Checks an `{eval}` cell's names, then makes its label and bindings known to what follows.
+    /// Checks an `{eval}` cell's names, then makes its label, the metrics and the names it
+    /// declares known to what follows.
     private func check(_ cell: Cell, names: inout ExpressionNameCheck, into found: inout [Diagnostic]) {
         names.labelsAfter.remove(cell.label)
-        if let eval = try? registry.instantiate(cell, defaults: defaults) as? EvalDirective {
+        let directive = try? registry.instantiate(cell, defaults: defaults)
+        if let eval = directive as? EvalDirective {
             for line in eval.lines {
                 found += names.diagnostics(in: line)
                 if let name = line.binding { names.values.insert(name) }
             }
         }
         names.labelsBefore.insert(cell.label)
-        // Only softmax regression's parameters (W, b) are known without running.
-        if cell.directive == "model" || (cell.directive == "train" && cell.arguments.first != "softmax") {
+        let declared = directive?.declarations ?? CellDeclarations()
+        names.metrics[cell.label] = declared.metrics
+        if let bound = declared.names {
+            names.values.formUnion(bound)
+        } else {
             names.valuesAreComplete = false
         }
     }

@@ -3,8 +3,9 @@
 ///
 /// Values are statically known (the standard batch and model names and names bound by
 /// earlier `{eval}` lines); a cell label may be read as `label.metric` once its cell comes
-/// before the expression. Which metrics a cell records is only known when it runs, so
-/// metric names are left to the evaluator. Messages match the evaluator's where both apply.
+/// before the expression, and its metric must be one the cell declares (`metrics`), when
+/// the cell's directive knows them before running; otherwise metric names are left to the
+/// evaluator. Messages match the evaluator's where both apply.
 public struct ExpressionNameCheck: Sendable {
     /// The names `{eval}` and inline roles always see (`ExpressionBindings`).
     public static let standardNames: Set<String> = ["X", "y", "Y", "N", "W", "b"]
@@ -18,6 +19,9 @@ public struct ExpressionNameCheck: Sendable {
     /// False once something may have bound names not known statically (a model whose
     /// parameters a cell defines): then unknown plain names are left to the evaluator.
     public var valuesAreComplete = true
+    /// The metrics each cell before this point may record, by label, for the cells whose
+    /// directive declares them (`CellDeclarations.metrics`).
+    public var metrics: [String: Set<String>] = [:]
 
     public init(values: Set<String> = standardNames, labelsBefore: Set<String> = [], labelsAfter: Set<String> = []) {
         self.values = values
@@ -62,8 +66,12 @@ public struct ExpressionNameCheck: Sendable {
             }
         case .postfix(let base, let steps):
             var rest = steps[...]
-            if case .name(let label) = base.kind, !values.contains(label), case .member(let first, _, _) = steps.first {
-                if let problem = problem(withLabel: label) { found.append(.error(problem.message, at: at(base.span.lowerBound), hint: problem.hint)) }
+            if case .name(let label) = base.kind, !values.contains(label), case .member(let first, let offset, _) = steps.first {
+                if let problem = problem(withLabel: label) {
+                    found.append(.error(problem.message, at: at(base.span.lowerBound), hint: problem.hint))
+                } else if let problem = problem(withMetric: first, of: label) {
+                    found.append(.error(problem.message, at: at(offset), hint: problem.hint))
+                }
                 rest = steps.dropFirst()
                 // label.history[K].name: an epoch of a training cell, as the evaluator reads it.
                 if first == "history", rest.count >= 2, case .index = rest.first, case .member = rest.dropFirst().first {
@@ -108,6 +116,15 @@ public struct ExpressionNameCheck: Sendable {
         let bound = values.sorted()
         let near = Suggestion.nearest(to: name, in: bound + labelsBefore.sorted() + ExpressionEvaluator.functionNames)
         return ("unknown name '\(name)'", (near.map { "did you mean '\($0)'? " } ?? "") + "bound names: " + bound.joined(separator: ", "))
+    }
+
+    /// A metric the cell labelled `label` does not declare (the evaluator's message).
+    private func problem(withMetric name: String, of label: String) -> (message: String, hint: String)? {
+        guard let declared = metrics[label], !declared.contains(name) else { return nil }
+        let names = declared.sorted()
+        var hint = names.isEmpty ? "it records none" : "its metrics: " + names.joined(separator: ", ")
+        if let near = Suggestion.nearest(to: name, in: names) { hint = "did you mean '\(near)'? " + hint }
+        return ("cell '\(label)' has no metric '\(name)'", hint)
     }
 
     private func problem(withLabel label: String) -> (message: String, hint: String)? {

@@ -57,6 +57,18 @@ public struct GradientCheckReport {
         return compared >= GradientCheck.Minimum.requiredOverall(drawn: drawn)
     }
 
+    /// The metrics recorded for one parameter: relative error, entries compared and skipped, largest |a − n|.
+    static func metricNames(prefix: String) -> [String] {
+        ["relative_error", "entries_compared", "entries_skipped", "max_error"].map { "\(prefix)_\($0)" }
+    }
+    /// 1 when the whole check passed, else 0.
+    static let passedMetric = "passed"
+
+    /// Every metric a check of parameters named by `prefixes` records.
+    static func metricNames(prefixes: [String]) -> Set<String> {
+        Set(prefixes.flatMap { metricNames(prefix: $0) } + [passedMetric])
+    }
+
     /// The outputs and metrics of the check.
     func outputs(words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
         var outputs = CellOutputs()
@@ -73,10 +85,8 @@ public struct GradientCheckReport {
             header: [words.gradient, words.shapeWord, words.entriesCheckedHeader, "max |a − n|", words.relativeError, words.result], rows: rows)))
         for item in items {
             let r = item.result
-            outputs.record("\(item.metricPrefix)_relative_error", r.relativeError)
-            outputs.record("\(item.metricPrefix)_entries_compared", Double(r.compared.count))
-            outputs.record("\(item.metricPrefix)_entries_skipped", Double(r.kinkCount))
-            outputs.record("\(item.metricPrefix)_max_error", r.maxAbsoluteError)
+            let values = [r.relativeError, Double(r.compared.count), Double(r.kinkCount), r.maxAbsoluteError]
+            for (name, value) in zip(Self.metricNames(prefix: item.metricPrefix), values) { outputs.record(name, value) }
             guard !r.passed else { continue }
             let worst = r.worst(worstCount).map { entry in
                 [Tensor.describe(index: entry.index, in: r.shape), Self.general(entry.analytic), Self.general(entry.numeric), Self.general(entry.difference)]
@@ -90,7 +100,7 @@ public struct GradientCheckReport {
                 outputs.append(.notice(Diagnostic(.note, "\(r.name): \(hint)", at: item.location)))
             }
         }
-        outputs.record("passed", passed ? 1 : 0)
+        outputs.record(Self.passedMetric, passed ? 1 : 0)
         return outputs
     }
 

@@ -68,6 +68,46 @@ import Testing
         #expect(bad.stderr.contains("did you mean 'z'?"))
     }
 
+    /// A metric a cell does not record is found by check where render would fail on it, at
+    /// the same column and with the same message; a metric it does record passes both.
+    @Test func checkAndRenderAgreeOnTheMetricsACellRecords() throws {
+        let cells = """
+            ```{eval}
+            :label: e
+            k = 2 / 3
+            ```
+
+            ```{derive}
+            :label: d
+            :given: A 3×4
+            J = sum(A * A)
+            grad A: 2 * A
+            ```
+
+            ```{gradcheck} softmax
+            :label: g
+            ```
+
+            """
+        for (role, expected) in [("e.nosuchmetric", "nb.md:16:15: error: cell 'e' has no metric 'nosuchmetric'"),
+                                 ("d.relative_eror", "nb.md:16:15: error: cell 'd' has no metric 'relative_eror'"),
+                                 ("g.W_relative_error", "nb.md:16:15: error: cell 'g' has no metric 'W_relative_error'")] {
+            let text = cells + "Read {eval}`\(role)`.\n"
+            let checked = try check(text)
+            #expect(checked.status == 1, "\(role): \(checked.stderr)")
+            #expect(checked.stderr.contains(expected), "\(role): \(checked.stderr)")
+            let folder = try DataFixtures.temporaryDirectory("render")
+            try text.write(to: folder.appendingPathComponent("nb.md"), atomically: true, encoding: .utf8)
+            let rendered = try NBRunProcess.run(["render", "nb.md", "--no-cache"], in: folder)
+            #expect(rendered.status == 1)
+            #expect(rendered.stderr.contains(expected), "\(role): \(rendered.stderr)")
+        }
+        for role in ["e.k", "d.relative_error", "d.gradient_entries_compared", "g.jacobian_relative_error", "g.passed"] {
+            let checked = try check(cells + "Read {eval}`\(role)`.\n")
+            #expect(checked.status == 0, "\(role): \(checked.stderr)")
+        }
+    }
+
     @Test func expressionSyntaxInEvalAndGradcheckBodies() throws {
         let eval = try check("```{eval}\nsoftmax([1, 2)\n```\n")
         #expect(eval.status == 1)

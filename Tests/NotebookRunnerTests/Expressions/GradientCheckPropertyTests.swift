@@ -148,15 +148,21 @@ private typealias Support = ExpressionTestSupport
         #expect(checked >= cases * 3)
     }
 
+    /// The right formula of `gradient`, which should pass, and its wrong versions, which should not, each run by `run`.
+    static func rightAndWrong(_ gradient: (parameter: String, right: String, slips: [String], square: Bool), _ generator: inout Xoshiro256StarStar,
+                              run: (String) throws -> Outcome) throws -> [(outcome: Outcome, shouldPass: Bool)] {
+        var outcomes = [(try run(gradient.right), true)]
+        for (_, formula) in wrong(gradient.right, slips: gradient.slips, square: gradient.square, &generator) {
+            outcomes.append((try run(formula), false))
+        }
+        return outcomes
+    }
+
     @Test func plainChecksPassRightAndFailWrongGradients() throws {
         try Self.property(seed: 20_261_205, cases: 40) { generator, index in
             let problem = Self.plainProblem(&generator)
             let gradient = problem.gradients[Int(generator.next() % UInt64(problem.gradients.count))]
-            var outcomes = [(try Self.gradcheck(problem, formula: gradient.right, for: gradient.parameter, model: false, seed: index), true)]
-            for (_, formula) in Self.wrong(gradient.right, slips: gradient.slips, square: gradient.square, &generator) {
-                outcomes.append((try Self.gradcheck(problem, formula: formula, for: gradient.parameter, model: false, seed: index), false))
-            }
-            return outcomes
+            return try Self.rightAndWrong(gradient, &generator) { try Self.gradcheck(problem, formula: $0, for: gradient.parameter, model: false, seed: index) }
         }
     }
 
@@ -164,23 +170,14 @@ private typealias Support = ExpressionTestSupport
         try Self.property(seed: 7_0501, cases: 30) { generator, index in
             let problem = Self.modelProblem(&generator)
             let gradient = problem.gradients[Int(generator.next() % UInt64(problem.gradients.count))]
-            var outcomes = [(try Self.gradcheck(problem, formula: gradient.right, for: gradient.parameter, model: true, seed: index), true)]
-            for (_, formula) in Self.wrong(gradient.right, slips: gradient.slips, square: gradient.square, &generator) {
-                outcomes.append((try Self.gradcheck(problem, formula: formula, for: gradient.parameter, model: true, seed: index), false))
-            }
-            return outcomes
+            return try Self.rightAndWrong(gradient, &generator) { try Self.gradcheck(problem, formula: $0, for: gradient.parameter, model: true, seed: index) }
         }
     }
 
     @Test func deriveGradientLinesPassRightAndFailWrongGradients() throws {
         try Self.property(seed: 31_337, cases: 40) { generator, index in
             let (given, problem) = Self.deriveProblem(&generator)
-            let gradient = problem.gradients[0]
-            var outcomes = [(try Self.derive(given: given, problem, formula: gradient.right, seed: index), true)]
-            for (_, formula) in Self.wrong(gradient.right, slips: gradient.slips, square: gradient.square, &generator) {
-                outcomes.append((try Self.derive(given: given, problem, formula: formula, seed: index), false))
-            }
-            return outcomes
+            return try Self.rightAndWrong(problem.gradients[0], &generator) { try Self.derive(given: given, problem, formula: $0, seed: index) }
         }
     }
 }

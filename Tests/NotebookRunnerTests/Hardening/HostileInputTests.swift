@@ -121,6 +121,12 @@ import ZlibBindings
              expected: "nb.md:3:5: error: '@' would create a tensor of shape (60000×60000)", arguments: oneGigabyte),
         Case(name: "a 20000×20000 broadcast", notebook: eval("b = onehot([0], 20000)\nb.T + b"),
              expected: "nb.md:3:5: error: '+' would create a tensor of shape (20000×20000)", arguments: oneGigabyte),
+        // A tensor the evaluation may make can still be far too large to keep for later cells and the cache.
+        Case(name: "a bound 3000×3000 broadcast", notebook: eval("a = onehot([3], 3000)\nc = a.T + a"),
+             expected: "nb.md:3:1: error: keeping c, a (3000×3000) tensor of 9,000,000 values, for later cells and the cell cache needs 612,000,000 bytes (612.0 MB), more than the memory budget of 400.0 MB",
+             arguments: ["--memory-limit", "400M"]),
+        Case(name: "the same broadcast shown, not bound", notebook: eval("a = onehot([3], 3000)\nsum(a.T + a)"),
+             expected: "", status: 0, arguments: ["--memory-limit", "400M"], inReport: ["sum(a.T + a) = 6000</pre>"]),
         Case(name: "onehot(…, 5e7)", notebook: eval("onehot([1, 2, 3], 5e7)"),
              expected: "nb.md:2:19: error: onehot() would create a tensor of shape (3×50000000)", arguments: oneGigabyte),
         Case(name: "X @ X.T over 20,000 rows", notebook: load(images: "images", extra: ":split: train\n") + "\n" + eval("X @ X.T", options: ":samples: 20000\n"),

@@ -69,6 +69,18 @@ public struct DeriveDirective: Directive {
         program = try DerivationProgram.parse(cell.body)
     }
 
+    /// The metrics a derivation records.
+    enum Metric: String, CaseIterable {
+        case lines
+        case failedLines = "failed_lines"
+        case relativeError = "relative_error"
+        case gradientEntriesCompared = "gradient_entries_compared"
+        case gradientEntriesSkipped = "gradient_entries_skipped"
+        case firstFailureLine = "first_failure_line"
+    }
+
+    public var declarations: CellDeclarations { CellDeclarations(metrics: Set(Metric.allCases.map(\.rawValue))) }
+
     public func run(in context: ExecutionContext) throws -> CellOutputs {
         let words = context.words
         var scope: ExpressionScope
@@ -101,13 +113,13 @@ public struct DeriveDirective: Directive {
         outputs.append(.derivation(DerivationTable(rows: rows(steps, firstFailure: firstFailure, tex: tex, words: words),
                                                    caption: words.derivationChecked(on: description, tolerance: DerivationCheck.format(tolerance)))))
         let checked = steps.compactMap(\.relativeError).filter(\.isFinite)
-        outputs.record("lines", Double(steps.count))
-        outputs.record("failed_lines", Double(steps.filter { $0.verdict == .fails || $0.verdict == .error }.count))
-        if let worst = checked.max() { outputs.record("relative_error", worst) }
+        outputs.record(Metric.lines.rawValue, Double(steps.count))
+        outputs.record(Metric.failedLines.rawValue, Double(steps.filter { $0.verdict == .fails || $0.verdict == .error }.count))
+        if let worst = checked.max() { outputs.record(Metric.relativeError.rawValue, worst) }
         let gradientEntries = steps.compactMap(\.entries)
         if !gradientEntries.isEmpty {
-            outputs.record("gradient_entries_compared", Double(gradientEntries.reduce(0) { $0 + $1.compared }))
-            outputs.record("gradient_entries_skipped", Double(gradientEntries.reduce(0) { $0 + $1.skipped }))
+            outputs.record(Metric.gradientEntriesCompared.rawValue, Double(gradientEntries.reduce(0) { $0 + $1.compared }))
+            outputs.record(Metric.gradientEntriesSkipped.rawValue, Double(gradientEntries.reduce(0) { $0 + $1.skipped }))
         }
 
         guard let firstFailure else {
@@ -119,7 +131,7 @@ public struct DeriveDirective: Directive {
             return outputs
         }
         let step = steps[firstFailure]
-        outputs.record("first_failure_line", Double(step.line.location.line))
+        outputs.record(Metric.firstFailureLine.rawValue, Double(step.line.location.line))
         if !step.worst.isEmpty {
             let against = step.comparedWith == .centralDifferences ? words.centralDifferences : words.theLineAbove
             outputs.append(.table(.numeric(

@@ -50,6 +50,12 @@ public struct EvalDirective: Directive {
         self.lines = lines
     }
 
+    /// Each `name = …` line binds `name`, and records it as a metric when its value is a scalar.
+    public var declarations: CellDeclarations {
+        let bound = Set(lines.compactMap(\.binding))
+        return CellDeclarations(metrics: bound, names: bound)
+    }
+
     /// Evaluates the lines in order; a `name = expr` line also binds `name` in the state
     /// (`.bindings`), which the cell cache stores like any other state value.
     public func run(in context: ExecutionContext) throws -> CellOutputs {
@@ -65,6 +71,7 @@ public struct EvalDirective: Directive {
             let value = try scope.evaluate(line)
             var label = line.expressionText
             if let name = line.binding {
+                try context.checkKept(value, as: name, at: line.origin)
                 scope.values[name] = value
                 context.state[.bindings, name] = value
                 if let scalar = value.scalar, value.isScalar { outputs.record(name, scalar) }

@@ -113,6 +113,18 @@ public struct GradCheckDirective: Directive {
         }
     }
 
+    /// A metric set per parameter checked (`GradientCheckReport`), and `passed`.
+    public var declarations: CellDeclarations {
+        let prefixes: [String]
+        switch target {
+        case .formulas(let program): prefixes = program.gradients.map(\.name)
+        case .softmax: prefixes = ["jacobian"]
+        case .crossEntropy: prefixes = ["A"]
+        case .softmaxRegression: prefixes = ["W", "b"]
+        }
+        return CellDeclarations(metrics: GradientCheckReport.metricNames(prefixes: prefixes))
+    }
+
     public func run(in context: ExecutionContext) throws -> CellOutputs {
         let report: GradientCheckReport
         switch target {

@@ -50,6 +50,10 @@ public struct ModelDirective: Directive {
         }
     }
 
+    /// The model's parameters become names of later expressions (the data decides some shapes).
+    public var declarations: CellDeclarations { CellDeclarations(metrics: [Self.parametersMetric], names: nil) }
+    static let parametersMetric = "parameters"
+
     public func run(in context: ExecutionContext) throws -> CellOutputs {
         let dataset = try context.dataset(named: datasetName)
         guard let split = dataset.train ?? dataset.test else {
@@ -115,7 +119,7 @@ public struct ModelDirective: Directive {
         outputs.append(.text("Declared \(model.name): \(NumberText.grouped(model.parameterCount)) parameters for \(model.inputs)-pixel "
             + "\(dataset.name) images and \(model.classes) classes; forward pass \(steps); initial values drawn with seed \(seed). "
             + "Not trained yet: {train} :model: \(model.name) trains it."))
-        outputs.record("parameters", Double(model.parameterCount))
+        outputs.record(parametersMetric, Double(model.parameterCount))
         return outputs
     }
 }

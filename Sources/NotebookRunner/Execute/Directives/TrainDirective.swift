@@ -170,6 +170,9 @@ public struct TrainDirective: Directive {
         return .epochs(try options.value(Self.epochs))
     }
 
+    /// Its metrics include one set per epoch; a declared model's parameters become names.
+    public var declarations: CellDeclarations { CellDeclarations(metrics: nil, names: modelName == nil ? [] : nil) }
+
     public func run(in context: ExecutionContext) throws -> CellOutputs {
         if modelName == nil {
             let dataset = try context.dataset(named: datasetName)
