@@ -226,7 +226,8 @@ public final class PreviewServer: Sendable {
     }
 
     /// Waits until `descriptor` has `events` (or an error or hang-up), the monotonic `deadline`
-    /// passes (nil: no deadline), or `wake` becomes readable (the server stops).
+    /// passes (nil: no deadline), or `wake` becomes readable (the server stops); a failing
+    /// `poll` is tried again.
     static func wait(for descriptor: Int32?, events: Int16, until deadline: UInt64?, wake: Int32) -> Wait {
         var descriptors = [pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         if let descriptor { descriptors.append(pollfd(fd: descriptor, events: events, revents: 0)) }
@@ -239,8 +240,9 @@ public final class PreviewServer: Sendable {
             }
             let status = poll(&descriptors, nfds_t(descriptors.count), timeout)
             if status < 0 {
-                if errno == EINTR { continue }
-                return .stopped
+                // EINTR, or no memory for the call just now: try again (only `wake` stops the server).
+                if errno != EINTR { usleep(10_000) }
+                continue
             }
             if descriptors[0].revents != 0 { return .stopped }
             if descriptors.count > 1, descriptors[1].revents != 0 { return .ready }
