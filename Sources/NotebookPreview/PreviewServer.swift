@@ -97,6 +97,7 @@ public final class PreviewServer: Sendable {
             }
             exhausted = false
             SocketCalls.configure(client)
+            SocketCalls.sendAtOnce(client)
             guard active.add(1, ordering: .relaxed).newValue <= limits.connections else {
                 refuse(client)
                 continue
@@ -132,7 +133,8 @@ public final class PreviewServer: Sendable {
             case .success(let head): PreviewRoutes.response(to: head, hosts: hosts, page: page)
             case .failure(let rejection): PreviewRoutes.response(to: rejection)
             }
-            guard send(response.bytes, to: client, until: Self.deadline(after: limits.writeSeconds)) else { break }
+            let deadline = Self.deadline(after: limits.writeSeconds)
+            guard response.pieces.allSatisfy({ send($0, to: client, until: deadline) }) else { break }
             if response.closes {
                 lingeringClose(client)
                 return
