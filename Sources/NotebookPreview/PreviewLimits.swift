@@ -1,5 +1,5 @@
-/// What the preview server allows one client, declared once: the server, its tests and the
-/// README read these.
+/// What the preview server allows its clients, declared once (the README states the defaults;
+/// tests pass smaller ones).
 ///
 /// A request head (request line and header fields) must fit in `headBytes` — its request line
 /// in `requestLineBytes` — and arrive whole within `headSeconds` of the connection opening or of

@@ -4,7 +4,9 @@ import Foundation
 public struct PreviewResponse: Sendable, Equatable {
     public var status: PreviewStatus
     public var contentType: String
-    public var body: [UInt8]
+    /// The body in pieces sent one after another: a page's pieces are shared by every response
+    /// of it, so a response costs only its head and nonce.
+    public var bodyPieces: [[UInt8]]
     /// Headers besides the ones every response has.
     public var headers: [String: String]
     /// Whether the connection closes after it.
@@ -12,15 +14,38 @@ public struct PreviewResponse: Sendable, Equatable {
     /// A response to HEAD: the headers say what GET would send, and no body follows.
     public var omitsBody = false
 
-    /// The status line, the headers and the body.
-    public var bytes: [UInt8] {
+    public init(status: PreviewStatus, contentType: String, body: [UInt8], headers: [String: String], closes: Bool) {
+        self.init(status: status, contentType: contentType, bodyPieces: [body], headers: headers, closes: closes)
+    }
+
+    public init(status: PreviewStatus, contentType: String, bodyPieces: [[UInt8]], headers: [String: String], closes: Bool) {
+        self.status = status
+        self.contentType = contentType
+        self.bodyPieces = bodyPieces
+        self.headers = headers
+        self.closes = closes
+    }
+
+    /// The body, whole.
+    public var body: [UInt8] { Array(bodyPieces.joined()) }
+
+    /// The status line and the headers, through the empty line.
+    public var head: [UInt8] {
         var head = "HTTP/1.1 \(status.rawValue) \(status.phrase)\r\n"
-        head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
+        head += "Content-Type: \(contentType)\r\nContent-Length: \(bodyPieces.reduce(0) { $0 + $1.count })\r\n"
         head += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         head += closes ? "Connection: close\r\n\r\n" : "\r\n"
-        return Array(head.utf8) + (omitsBody ? [] : body)
+        return Array(head.utf8)
     }
+
+    /// What is sent, in order: the head, then the body's pieces (none for HEAD).
+    public var pieces: [[UInt8]] {
+        [head] + (omitsBody ? [] : bodyPieces)
+    }
+
+    /// All that is sent, as one array.
+    public var bytes: [UInt8] { Array(pieces.joined()) }
 
     /// A short plain-text answer: the status and why.
     static func plain(_ status: PreviewStatus, _ reason: String, headers: [String: String] = [:], closes: Bool) -> PreviewResponse {
@@ -52,7 +77,7 @@ public enum PreviewRoutes {
         case "/":
             let nonce = nonce()
             response = PreviewResponse(status: .ok, contentType: "text/html; charset=utf-8",
-                                       body: Array(page().served(nonce: nonce).utf8),
+                                       bodyPieces: page().servedPieces(nonce: nonce),
                                        headers: ["Content-Security-Policy": policy(nonce: nonce)], closes: closes)
         case "/version":
             response = PreviewResponse(status: .ok, contentType: "text/plain; charset=utf-8", body: Array(String(page().version).utf8),

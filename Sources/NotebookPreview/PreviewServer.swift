@@ -97,6 +97,7 @@ public final class PreviewServer: Sendable {
             }
             exhausted = false
             SocketCalls.configure(client)
+            SocketCalls.sendAtOnce(client)
             guard active.add(1, ordering: .relaxed).newValue <= limits.connections else {
                 refuse(client)
                 continue
@@ -132,7 +133,8 @@ public final class PreviewServer: Sendable {
             case .success(let head): PreviewRoutes.response(to: head, hosts: hosts, page: page)
             case .failure(let rejection): PreviewRoutes.response(to: rejection)
             }
-            guard send(response.bytes, to: client, until: Self.deadline(after: limits.writeSeconds)) else { break }
+            let deadline = Self.deadline(after: limits.writeSeconds)
+            guard response.pieces.allSatisfy({ send($0, to: client, until: deadline) }) else { break }
             if response.closes {
                 lingeringClose(client)
                 return
@@ -226,7 +228,8 @@ public final class PreviewServer: Sendable {
     }
 
     /// Waits until `descriptor` has `events` (or an error or hang-up), the monotonic `deadline`
-    /// passes (nil: no deadline), or `wake` becomes readable (the server stops).
+    /// passes (nil: no deadline), or `wake` becomes readable (the server stops); a failing
+    /// `poll` is tried again.
     static func wait(for descriptor: Int32?, events: Int16, until deadline: UInt64?, wake: Int32) -> Wait {
         var descriptors = [pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         if let descriptor { descriptors.append(pollfd(fd: descriptor, events: events, revents: 0)) }
@@ -239,8 +242,9 @@ public final class PreviewServer: Sendable {
             }
             let status = poll(&descriptors, nfds_t(descriptors.count), timeout)
             if status < 0 {
-                if errno == EINTR { continue }
-                return .stopped
+                // EINTR, or no memory for the call just now: try again (only `wake` stops the server).
+                if errno != EINTR { usleep(10_000) }
+                continue
             }
             if descriptors[0].revents != 0 { return .stopped }
             if descriptors.count > 1, descriptors[1].revents != 0 { return .ready }

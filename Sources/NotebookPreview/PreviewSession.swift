@@ -33,6 +33,11 @@ public final class PreviewSession: Sendable {
         public func served(nonce: String) -> String {
             served.page(nonce: nonce)
         }
+
+        /// The same as UTF-8 pieces, sent one after another (the page's own are shared).
+        public func servedPieces(nonce: String) -> [[UInt8]] {
+            served.pieces(nonce: nonce)
+        }
     }
 
     public let notebook: URL

@@ -19,11 +19,22 @@ enum ReloadHook {
 
     /// The page, in pieces to be joined by the response's nonce.
     struct Template: Sendable, Equatable {
-        var pieces: [String]
+        /// The pieces as UTF-8, made once and shared by every response.
+        let pieces: [[UInt8]]
+
+        init(pieces: [String]) {
+            self.pieces = pieces.map { Array($0.utf8) }
+        }
 
         /// The page with `nonce` in the policy and on the script.
         func page(nonce: String) -> String {
-            pieces.joined(separator: nonce)
+            String(decoding: pieces(nonce: nonce).joined(), as: UTF8.self)
+        }
+
+        /// The page's UTF-8 in the order sent: the pieces with `nonce` between them.
+        func pieces(nonce: String) -> [[UInt8]] {
+            let nonce = Array(nonce.utf8)
+            return pieces.enumerated().flatMap { index, piece in index == 0 ? [piece] : [nonce, piece] }
         }
     }
 

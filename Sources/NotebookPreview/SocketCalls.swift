@@ -20,6 +20,12 @@ enum SocketCalls {
         #endif
     }
 
+    /// Sends small writes at once (a response goes out in pieces: head, page pieces, nonces).
+    static func sendAtOnce(_ descriptor: Int32) {
+        var on: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// `send` that never raises SIGPIPE when the peer has gone.
     static func send(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
         #if canImport(Darwin)

@@ -1,5 +1,5 @@
-/// How long `nbrun data fetch` waits, declared once: the downloader, its tests and the README
-/// read these. (How many bytes it takes is the catalog's: `KnownFile.largestGzip` and `bytes`.)
+/// How long `nbrun data fetch` waits, declared once (the README states the defaults; tests pass
+/// smaller ones). How many bytes it takes is the catalog's: `KnownFile.largestGzip` and `bytes`.
 public struct DownloadLimits: Sendable, Equatable {
     /// Seconds a whole fetch may take, every file from every mirror tried.
     public var overallSeconds: Double

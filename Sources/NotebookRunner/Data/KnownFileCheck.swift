@@ -16,7 +16,7 @@ public enum KnownFileCheck {
             let file = try FileBytes(url, role: "data", displayName: url.path)
             return mismatch(try file.read(limit: known.bytes + 1), against: known).map(Result.differs) ?? .matches
         } catch let diagnostic as Diagnostic {
-            return .differs("cannot be read as it is: \(diagnostic.message)")
+            return .differs("cannot be read: \(diagnostic.message)")
         } catch {
             return .differs("cannot be read: \(error)")
         }

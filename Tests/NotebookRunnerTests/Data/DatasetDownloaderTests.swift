@@ -21,6 +21,11 @@ struct DatasetDownloaderTests {
         await mirror.stop()
     }
 
+    /// The in-process mirror shares Swift's cooperative threads with every other test running:
+    /// under a full parallel run it may be silent for long, so these fetches wait as long as the
+    /// tests did before stall limits existed.
+    static let patient = DownloadLimits(overallSeconds: 900, stallSeconds: 120)
+
     /// MNIST with only its labels described, so a test moves 40 KB rather than 11 MB
     /// (the command-line test below fetches all four files).
     static let labelsOnly: DatasetCatalog.Entry = {
@@ -31,7 +36,7 @@ struct DatasetDownloaderTests {
 
     @Test func fetchesVerifiesAndWritesTheFiles() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("good")])
+            let downloader = DatasetDownloader(mirrors: [mirror.url("good")], limits: Self.patient)
             let outcome = try await offCooperativePool { try downloader.fetch(Self.labelsOnly, into: root) }
             let labels = ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
             #expect(outcome.folder.path == root.appendingPathComponent("mnist").path)
@@ -50,7 +55,7 @@ struct DatasetDownloaderTests {
 
     @Test func aChecksumMismatchWritesNothingAndNamesTheFile() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt")])
+            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt")], limits: Self.patient)
             let error = await #expect(throws: Diagnostic.self) {
                 try await offCooperativePool { try downloader.fetch(DatasetCatalog.mnist, into: root) }
             }
@@ -66,7 +71,7 @@ struct DatasetDownloaderTests {
 
     @Test func aBadMirrorFallsThroughToTheNext() async throws {
         try await withMirror { mirror, root in
-            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt"), mirror.url("missing"), mirror.url("good")])
+            let downloader = DatasetDownloader(mirrors: [mirror.url("corrupt"), mirror.url("missing"), mirror.url("good")], limits: Self.patient)
             let outcome = try await offCooperativePool { try downloader.fetch(Self.labelsOnly, into: root) }
             #expect(outcome.downloaded == ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
         }
