@@ -31,7 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
-        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift).
+        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift, HMAC.swift).
         .systemLibrary(
             name: "CCmark",
             pkgConfig: "libcmark",
@@ -41,6 +41,11 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
             name: "COpenBLAS",
@@ -55,7 +60,7 @@ let package = Package(
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "COpenBLAS", "ZlibBindings", "TeXMath",
+                "CCmark", "CCrypto", "COpenBLAS", "ZlibBindings", "TeXMath",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: kernelSettings()

@@ -56,13 +56,6 @@ public struct SHA256 {
         return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
 
-    /// The digest of `bytes`.
-    public static func digest<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(bytes)
-        return hasher.finalize()
-    }
-
     /// The hex digest of `bytes`.
     public static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         var hasher = SHA256()

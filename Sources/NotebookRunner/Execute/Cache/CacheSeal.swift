@@ -50,6 +50,6 @@ final class CacheSeal {
     private static func machineIdentity() -> String {
         if let id = AtomicFile.readRegularFile(URL(fileURLWithPath: "/etc/machine-id"), limit: 256) { return String(decoding: id, as: UTF8.self) }
         var name = [CChar](repeating: 0, count: 256)
-        return gethostname(&name, name.count - 1) == 0 ? String(cString: name) : ""
+        return gethostname(&name, name.count - 1) == 0 ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     }
 }
