@@ -137,4 +137,13 @@ import TeXMath
         #expect(result.warnings.map(\.message) == ["unknown command \\foo", "\\newcommand defines a command such as \\R: its name starts with a backslash"])
         #expect(result.warnings.map(\.offset) == [28, 35])
     }
+
+    /// A backslash at the end of a line is a control space, as `\ ` is.
+    @Test func controlSpaceAtTheEndOfALine() {
+        for tex in ["a\\\nb", "a\\ b", "a\\\r\nb"] {
+            let result = converter.convert(tex, display: false)
+            #expect(result.warnings.isEmpty, "\(result.warnings)")
+            #expect(result.mathML.contains("<mi>a</mi><mspace width=\"0.3333em\"/><mi>b</mi>"), "\(result.mathML)")
+        }
+    }
 }
