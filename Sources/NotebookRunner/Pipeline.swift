@@ -158,13 +158,14 @@ public struct Pipeline {
     /// `report` is told the renderer's warnings and a failure to write.
     private static func write(_ run: RunResult, renderer: HTMLRenderer, report reportURL: URL, record recordURL: URL,
                               settings: RunSettings, report: (Diagnostic) -> Void = { _ in }) -> Outcome {
-        let (html, allRenderWarnings) = renderer.render(run)
-        let renderWarnings = Diagnostic.summarised(allRenderWarnings)
+        let (html, allRenderWarnings, weight) = renderer.renderWeighed(run)
+        var renderWarnings = Diagnostic.summarised(allRenderWarnings)
+        if let heavy = weight.warning(budget: settings.pageBudget, cells: run.cells, file: run.notebook.file) { renderWarnings.append(heavy) }
         renderWarnings.forEach(report)
         let diagnostics = run.warnings + run.errors + renderWarnings
         do {
             try AtomicFile.write(html, to: reportURL)
-            try AtomicFile.write(RunRecord(run, reproducible: settings.reproducible).encoded(), to: recordURL)
+            try AtomicFile.write(RunRecord(run, reproducible: settings.reproducible, weight: weight).encoded(), to: recordURL)
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: run.notebook.file, line: 1))
             report(diagnostic)

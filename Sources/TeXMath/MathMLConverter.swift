@@ -7,8 +7,17 @@ public struct MathMLConverter: Sendable {
 
     /// Converts one formula; `display` selects block (`$$…$$`) or inline (`$…$`) math.
     public func convert(_ tex: String, display: Bool) -> MathMLResult {
+        var macros = TeXMacros()
+        return convert(tex, display: display, macros: &macros)
+    }
+
+    /// Converts one formula of a page whose macros so far are `macros`; the formula's own
+    /// definitions are added to them, for the formulas after it.
+    public func convert(_ tex: String, display: Bool, macros: inout TeXMacros) -> MathMLResult {
         let scalars = Array(tex.unicodeScalars)
-        let parser = TeXParser(tokens: TeXTokenizer.tokenize(scalars), display: display)
+        let expanded = TeXMacroExpander.expand(TeXTokenizer.tokenize(scalars), macros: &macros)
+        let parser = TeXParser(tokens: expanded.tokens, display: display)
+        parser.warnings = expanded.warnings
         let table = parser.parseRows(.table, capturesTags: true)
         var body: MathNode
         var inlineTags: [String] = []

@@ -169,6 +169,8 @@ enum SymbolTable {
         "quad": "1em", "qquad": "2em", "!": "-0.1667em", "negthinspace": "-0.1667em",
         "negmedspace": "-0.2222em", "negthickspace": "-0.2778em", " ": "0.3333em",
         "space": "0.3333em", "nobreakspace": "0.3333em",
+        // A control space at the end of a line (`\` then the line break) is one too.
+        "\n": "0.3333em", "\r": "0.3333em", "\t": "0.3333em",
     ]
 
     /// Symbol for a command usable in text mode (`\text{\%}`), if any.

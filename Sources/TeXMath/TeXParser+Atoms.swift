@@ -51,7 +51,7 @@ extension TeXParser {
             number.append(c)
             if !singleToken {
                 while case .char(let d) = current.kind,
-                      TeXParser.digits.contains(d) || (d == "." && nextIsDigit()) {
+                      TeXParser.digits.contains(d) || (d == "." && !number.contains(".") && nextIsDigit(after: 1)) {
                     number.append(d)
                     pos += 1
                 }
@@ -102,8 +102,9 @@ extension TeXParser {
         }
     }
 
-    private func nextIsDigit() -> Bool {
-        if case .char(let d) = current.kind { return TeXParser.digits.contains(d) }
+    /// Whether the token `distance` after the current one is a digit.
+    private func nextIsDigit(after distance: Int = 0) -> Bool {
+        if pos + distance < tokens.count, case .char(let d) = tokens[pos + distance].kind { return TeXParser.digits.contains(d) }
         return false
     }
 
@@ -228,6 +229,10 @@ extension TeXParser {
         case "boxed", "fbox":
             let content = name == "fbox" ? text("fbox", offset: offset) : parseArgument(for: name, offset: offset)
             return MathNode("mrow", [("style", "border:0.06em solid;padding:0.2em 0.3em")], children: [content])
+        case "smash":
+            return smash(offset: offset)
+        case "TeX", "LaTeX":
+            return logo(name)
         case "phantom", "vphantom", "hphantom":
             let content = parseArgument(for: name, offset: offset)
             return MathNode("mphantom", children: [content], atom: .ord)
@@ -250,6 +255,45 @@ extension TeXParser {
             warn("unknown command \\\(name)", at: offset)
             return MathNode.error("\\" + name)
         }
+    }
+
+    /// `\smash{x}`: `x` with no height and depth (`[t]`: no height, `[b]`: no depth).
+    private func smash(offset: Int) -> MathNode {
+        var edge = "tb"
+        skipSpaces()
+        if case .char("[") = current.kind {
+            pos += 1
+            var option = ""
+            while case .char(let c) = current.kind, c != "]" {
+                option.unicodeScalars.append(c)
+                pos += 1
+            }
+            if case .char("]") = current.kind { pos += 1 } else { warn("missing ] after \\smash[", at: offset) }
+            edge = option.trimmingSpaces()
+            if edge != "t" && edge != "b" && edge != "tb" && edge != "bt" {
+                warn("\\smash takes [t] or [b], not [\(edge)]", at: offset)
+                edge = "tb"
+            }
+        }
+        let content = parseArgument(for: "smash", offset: offset)
+        var attributes: [(String, String)] = []
+        if edge.contains("t") { attributes.append(("height", "0")) }
+        if edge.contains("b") { attributes.append(("depth", "0")) }
+        return MathNode("mpadded", attributes, children: [content])
+    }
+
+    /// The TeX and LaTeX logos, kerned and with the lowered E (and the raised small A) of `\TeX` and `\LaTeX`.
+    private func logo(_ name: String) -> MathNode {
+        func letter(_ text: String) -> MathNode { MathNode("mi", [("mathvariant", "normal")], text: text) }
+        var parts: [MathNode] = []
+        if name == "LaTeX" {
+            let a = MathNode("mstyle", [("scriptlevel", "1"), ("displaystyle", "false")], children: [letter("A")])
+            parts += [letter("L"), MathNode.space("-0.36em"), MathNode("mpadded", [("voffset", "0.21em")], children: [a]),
+                      MathNode.space("-0.15em")]
+        }
+        parts += [letter("T"), MathNode.space("-0.1667em"), MathNode("mpadded", [("voffset", "-0.5ex")], children: [letter("E")]),
+                  MathNode.space("-0.125em"), letter("X")]
+        return MathNode.row(parts)
     }
 
     static let fontCommands: [String: MathAlphabet] = [

@@ -16,6 +16,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The most memory one data file, image or tensor may take, e.g. 2G or 512M (default: half of the physical memory).", valueName: "size"))
     var memoryLimit: String?
 
+    @Option(name: .long, help: ArgumentHelp("Warn when a report is larger than this, naming the cells that weigh most, e.g. 2M or 500K (default: \(PageWeight.defaultBudget)).", valueName: "size"))
+    var pageBudget: String?
+
     @Flag(name: .long, help: "Let the page fetch the https:// images the prose shows (else each is a warning and only local images, embedded, are shown).")
     var allowRemoteImages = false
 
@@ -39,6 +42,12 @@ struct RunOptions: ParsableArguments {
                 throw ValidationError("--memory-limit expects a size such as 2G, 512M or 1000000 (bytes), got '\(memoryLimit)'")
             }
             settings.memoryBudget = budget
+        }
+        if let pageBudget {
+            guard let budget = MemoryBudget(parsing: pageBudget) else {
+                throw ValidationError("--page-budget expects a size such as 2M, 500K or 1000000 (bytes), got '\(pageBudget)'")
+            }
+            settings.pageBudget = budget
         }
         settings.allowsRemoteImages = allowRemoteImages
         return settings

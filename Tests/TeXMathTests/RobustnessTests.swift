@@ -114,4 +114,26 @@ import FoundationXML
         let time = seconds { _ = converter.convert(tex, display: true) }
         #expect(time < 5, "took \(time) s for \(tex.count) characters")
     }
+
+    /// Macros that use themselves or grow exponentially stop at the expansion limit with one
+    /// warning, quickly, in bounded output; the formula after the bomb still renders.
+    @Test(arguments: [
+        "\\def\\a{\\a}\\a",
+        "\\def\\a{\\a\\a}\\a",
+        "\\newcommand{\\a}[1]{\\a{#1#1}}\\a{x}",
+        "\\def\\a{xxxxxxxxxx}\\def\\b{\\a\\a\\a\\a\\a\\a\\a\\a\\a\\a}\\def\\c{\\b\\b\\b\\b\\b\\b\\b\\b\\b\\b}\\def\\d{\\c\\c\\c\\c\\c\\c\\c\\c\\c\\c}\\def\\e{\\d\\d\\d\\d\\d\\d\\d\\d\\d\\d}\\def\\f{\\e\\e\\e\\e\\e\\e\\e\\e\\e\\e}\\f",
+        "\\def\\a#1{#1#1#1#1#1#1#1#1#1}\\a{\\a{\\a{\\a{\\a{\\a{\\a{\\a{x}}}}}}}}",
+        "\\renewcommand{\\frac}[2]{\\frac{#1}{#2}}\\frac{a}{b}",
+    ])
+    func macroBombsStopAtTheLimit(_ tex: String) {
+        var macros = TeXMacros()
+        var result: MathMLResult?
+        let time = seconds { result = converter.convert(tex, display: true, macros: &macros) }
+        #expect(time < 5, "took \(time) s")
+        let warnings = result?.warnings.filter { $0.message.contains("expands too far") } ?? []
+        #expect(warnings.count == 1, "\(result?.warnings.prefix(3) ?? [])")
+        #expect((result?.mathML.utf8.count ?? 0) < 20 * TeXMacros.maxExpandedTokens)
+        let after = converter.convert("x + 1", display: false, macros: &macros)
+        #expect(after.warnings.isEmpty)
+    }
 }

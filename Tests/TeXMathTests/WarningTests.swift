@@ -113,4 +113,37 @@ import TeXMath
         #expect(result.mathML.contains("<mtable displaystyle=\"true\"><mtr>"))
         #expect(result.mathML.components(separatedBy: "<mtr>").count == 3)
     }
+
+    /// A macro defined in one formula is in effect in the formulas after it (not before), and
+    /// front-matter macros in all of them.
+    @Test func macrosLastForTheRestOfThePage() {
+        var macros = TeXMacros()
+        macros.define("\\R", as: "\\mathbb{R}")
+        macros.define("vect", as: "\\mathbf{#1}")
+        let first = converter.convert("\\vect{v} \\in \\R^n, \\N", display: false, macros: &macros)
+        #expect(first.warnings == [MathWarning(message: "unknown command \\N", offset: 19)])
+        #expect(first.mathML.contains("<mi>𝐯</mi>") && first.mathML.contains("<mi>ℝ</mi>"))
+        _ = converter.convert("\\newcommand{\\N}{\\mathbb{N}} \\def\\pair#1#2{(#1, #2)}", display: true, macros: &macros)
+        let later = converter.convert("\\pair{n}{m} \\in \\N^2", display: false, macros: &macros)
+        #expect(later.warnings.isEmpty, "\(later.warnings)")
+        #expect(later.mathML.contains("<mi>ℕ</mi>"))
+        #expect(later.mathML.contains("<annotation encoding=\"application/x-tex\">\\pair{n}{m} \\in \\N^2</annotation>"))
+    }
+
+    /// A warning inside a macro's expansion points at the macro's use; a broken definition is named.
+    @Test func macroWarningsPointAtTheUse() {
+        var macros = TeXMacros()
+        let result = converter.convert("\\newcommand{\\bad}{\\foo} x + \\bad + \\newcommand{x}{y}", display: false, macros: &macros)
+        #expect(result.warnings.map(\.message) == ["unknown command \\foo", "\\newcommand defines a command such as \\R: its name starts with a backslash"])
+        #expect(result.warnings.map(\.offset) == [28, 35])
+    }
+
+    /// A backslash at the end of a line is a control space, as `\ ` is.
+    @Test func controlSpaceAtTheEndOfALine() {
+        for tex in ["a\\\nb", "a\\ b", "a\\\r\nb"] {
+            let result = converter.convert(tex, display: false)
+            #expect(result.warnings.isEmpty, "\(result.warnings)")
+            #expect(result.mathML.contains("<mi>a</mi><mspace width=\"0.3333em\"/><mi>b</mi>"), "\(result.mathML)")
+        }
+    }
 }

@@ -112,6 +112,14 @@ for notebook in notebooks/*.md; do
   if [ -f "$checker" ]; then
     check "numbers of $name" python3 "$checker" "$out/$name.json"
   fi
+  check "$name weighs at most 1 MB, as its record says" python3 - "$out/$name.html" "$out/$name.json" <<'PY'
+import json, os, sys
+size, record = os.path.getsize(sys.argv[1]), json.load(open(sys.argv[2], encoding="utf-8"))
+heaviest = sorted(record["cells"], key=lambda cell: -cell.get("output_bytes", 0))[:3]
+print(f"{size:,} bytes; record {record.get('report_bytes')}; heaviest cells:",
+      ", ".join(f"{cell['label']} {cell.get('output_bytes', 0):,}" for cell in heaviest))
+sys.exit(0 if size <= 1_000_000 and record.get("report_bytes") == size else 1)
+PY
   if command -v chromium > /dev/null; then
     check "chromium draws $name" bash -c "timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
       --window-size=1000,2000 --screenshot='$out/$name.png' 'file://$out/$name.html' > /dev/null 2>&1; \

@@ -24,6 +24,8 @@ public struct RunSettings: Sendable {
     /// Let the page fetch the prose's https images (`--allow-remote-images`); otherwise it fetches
     /// nothing and each remote image is a warning.
     public var allowsRemoteImages = false
+    /// The report size past which `render` warns, naming the heaviest cells (`--page-budget`).
+    public var pageBudget = PageWeight.defaultBudget
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {

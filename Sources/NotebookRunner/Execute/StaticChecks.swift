@@ -31,7 +31,7 @@ struct StaticChecks {
             check(notebook.cells[nextCell], names: &names, into: &found)
             nextCell += 1
         }
-        var math = MathRenderer()
+        var math = MathRenderer(macros: notebook.frontMatter.mathMacros)
         for span in notebook.math { _ = math.render(span) }
         return found + math.warnings
     }

@@ -28,6 +28,39 @@ public enum PNGEncoder {
         return png
     }
 
+    /// The PNG file of an image in at most 256 colours: `indices` (`width × height`, top row
+    /// first) into `palette`, whose entries are RGBA (4 bytes each). Rows are not filtered, as
+    /// the PNG specification advises for palette images.
+    public static func encodeIndexed(width: Int, height: Int, indices: [UInt8], palette: [UInt8], level: Int32 = 9) throws -> [UInt8] {
+        let entries = palette.count / 4
+        precondition(width > 0 && height > 0 && indices.count == width * height, "a \(width)×\(height) image needs that many indices")
+        precondition(palette.count % 4 == 0 && entries >= 1 && entries <= 256, "a palette holds 1 to 256 RGBA entries")
+        var header: [UInt8] = []
+        append(UInt32(width), to: &header)
+        append(UInt32(height), to: &header)
+        header += [8, 3, 0, 0, 0]  // depth, indexed colour, deflate, adaptive filtering, no interlace
+        var colors: [UInt8] = [], alphas: [UInt8] = []
+        for entry in 0..<entries {
+            colors += palette[(entry * 4)..<(entry * 4 + 3)]
+            alphas.append(palette[entry * 4 + 3])
+        }
+        // Each row after its filter byte (0: none).
+        var rows: [UInt8] = []
+        rows.reserveCapacity((width + 1) * height)
+        for row in 0..<height {
+            let start: Int = row * width
+            rows.append(0)
+            rows.append(contentsOf: indices[start..<(start + width)])
+        }
+        var png = signature
+        appendChunk("IHDR", header, to: &png)
+        appendChunk("PLTE", colors, to: &png)
+        if alphas.contains(where: { $0 != 255 }) { appendChunk("tRNS", alphas, to: &png) }
+        appendChunk("IDAT", try Zlib.deflate(rows, format: .zlib, level: level), to: &png)
+        appendChunk("IEND", [], to: &png)
+        return png
+    }
+
     /// Every row prefixed by its filter type byte, filtered.
     static func filteredRows(_ bitmap: Bitmap) -> [UInt8] {
         let stride = bitmap.stride, bpp = bitmap.bytesPerPixel

@@ -6,6 +6,8 @@
 /// author: A. Teacher
 /// date: 2026-11-21
 /// tags: [classification, tutorial]
+/// math:               # TeX macros for every formula of the page (MyST's `math`)
+///   "\\R": "\\mathbb{R}"
 /// seed: 0            # any other scalar is a default cells can read
 /// data-dir: ./data
 /// ---
@@ -22,6 +24,8 @@ public struct FrontMatter: Sendable, Hashable {
     /// notebook, and where the key is written.
     public var bibliography: [String] = []
     public var bibliographyLocation: SourceLocation?
+    /// The `math:` mapping: TeX macros (`\R` → `\mathbb{R}`, `#1` an argument) for every formula, in file order.
+    public var mathMacros: [(name: String, body: String)] = []
     /// Every other scalar key, in file order, with the line it was written on.
     public var values: [(key: String, value: String, location: SourceLocation)] = []
     /// Lines the front matter occupies, fences included (0 when there is none).
@@ -32,6 +36,7 @@ public struct FrontMatter: Sendable, Hashable {
     public static func == (lhs: FrontMatter, rhs: FrontMatter) -> Bool {
         lhs.title == rhs.title && lhs.authors == rhs.authors && lhs.date == rhs.date && lhs.tags == rhs.tags
             && lhs.language == rhs.language && lhs.lineCount == rhs.lineCount && lhs.bibliography == rhs.bibliography
+            && lhs.mathMacros.map { "\($0.name)=\($0.body)" } == rhs.mathMacros.map { "\($0.name)=\($0.body)" }
             && lhs.values.map { "\($0.key)=\($0.value)@\($0.location)" } == rhs.values.map { "\($0.key)=\($0.value)@\($0.location)" }
     }
 

@@ -36,6 +36,7 @@ enum FrontMatterParser {
             case "bibliography":
                 matter.bibliography = try list(valueNode, key, location)
                 matter.bibliographyLocation = location
+            case "math": matter.mathMacros = try macros(valueNode, location)
             default:
                 guard let value = valueNode.scalar?.string else {
                     throw Diagnostic.error("front-matter key '\(key)' must have a single value", at: location,
@@ -52,6 +53,23 @@ enum FrontMatterParser {
             throw Diagnostic.error("front-matter key '\(key)' must be text", at: location)
         }
         return value
+    }
+
+    /// The `math:` mapping of macro names to their TeX.
+    private static func macros(_ node: Node, _ location: SourceLocation) throws -> [(name: String, body: String)] {
+        guard let mapping = node.mapping else {
+            throw Diagnostic.error("front-matter key 'math' must be a mapping of TeX macros to their definitions", at: location,
+                                   hint: #"write `math: {"\\R": "\\mathbb{R}"}` (in double quotes a backslash is written twice)"#)
+        }
+        return try mapping.map { name, body in
+            guard let name = name.string, let text = body.scalar?.string,
+                  name.unicodeScalars.dropFirst(name.hasPrefix("\\") ? 1 : 0).allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) }),
+                  name != "\\", !name.isEmpty else {
+                throw Diagnostic.error("front-matter 'math' entry '\(name.string ?? "")' is not a macro name with its TeX", at: location,
+                                       hint: #"each entry is a command and its TeX: `"\\R": "\\mathbb{R}"`, or with arguments `"\\norm": "\\left\\| #1 \\right\\|"`"#)
+            }
+            return (name, text)
+        }
     }
 
     private static func list(_ node: Node, _ key: String, _ location: SourceLocation) throws -> [String] {

@@ -25,8 +25,14 @@ public struct HTMLRenderer: Sendable {
 
     /// The page, and the warnings rendering produced (e.g. unknown TeX commands).
     public func render(_ run: RunResult) -> (html: String, warnings: [Diagnostic]) {
+        let page = renderWeighed(run)
+        return (page.html, page.warnings)
+    }
+
+    /// The page, the warnings rendering produced, and what the page and each cell's outputs weigh.
+    public func renderWeighed(_ run: RunResult) -> (html: String, warnings: [Diagnostic], weight: PageWeight) {
         let notebook = run.notebook
-        var math = MathRenderer()
+        var math = MathRenderer(macros: notebook.frontMatter.mathMacros)
         let language = notebook.frontMatter.language ?? "en"
         let strings = ReportStrings(language: language)
         let cells = CellRenderer(reproducible: reproducible, strings: strings)
@@ -34,7 +40,7 @@ public struct HTMLRenderer: Sendable {
         let equations = EquationRenderer(notebook: notebook, checks: checks, strings: strings)
         let blocks = ProseBlockRenderer(blocks: notebook.blocks, language: language)
         // Cells first, with math of their own (a {derive} chain); the font covers both.
-        var cellMath = MathRenderer()
+        var cellMath = MathRenderer(macros: notebook.frontMatter.mathMacros)
         let cellHTML = run.cells.map { cells.render($0, math: &cellMath) }
         let prose = ProseRenderer.render(notebook, math: &math, equations: equations, strings: strings, cellHTML: { index in
             index < cellHTML.count ? cellHTML[index] : ""
@@ -56,7 +62,7 @@ public struct HTMLRenderer: Sendable {
         var fonts = math.fontCSS(embed: embedsFonts)
         if embedsFonts, let cjk = CJKFont.fontFaceCSS(forText: notebook.title + body) { fonts += cjk + "\n" }
         let page = shell(language: language, title: notebook.title, extraCSS: fonts + prose.imageCSS, body: body)
-        return (page, math.warnings)
+        return (page, math.warnings, PageWeight(reportBytes: page.utf8.count, cellBytes: cellHTML.map(\.utf8.count)))
     }
 
     /// The page around `body`: head with the inline stylesheet and a policy that forbids every

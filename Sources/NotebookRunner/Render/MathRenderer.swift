@@ -4,9 +4,18 @@ import TeXMath
 /// warnings as diagnostics at the exact source position of the bad command.
 struct MathRenderer {
     private let converter = MathMLConverter()
+    /// The page's macros: the front matter's, then each formula's definitions, for the formulas after it.
+    private var macros: TeXMacros
     private(set) var warnings: [Diagnostic] = []
     /// Every MathML element produced, so the embedded font can be cut to the glyphs used.
     private(set) var renderedMath = ""
+
+    /// A renderer for a page whose front matter defines `macros` (`math:`).
+    init(macros: [(name: String, body: String)] = []) {
+        var table = TeXMacros()
+        for macro in macros { table.define(macro.name, as: macro.body) }
+        self.macros = table
+    }
 
     mutating func render(_ span: MathSpan) -> String {
         let mathML = typeset(span, tex: span.tex) { $0 }
@@ -16,7 +25,7 @@ struct MathRenderer {
     /// The `<math>` element for `tex`, the span's TeX rewritten (equation numbers, references);
     /// `offsetInSource` maps an offset in `tex` back to one in the span's TeX, for warnings.
     mutating func typeset(_ span: MathSpan, tex: String, offsetInSource: (Int) -> Int) -> String {
-        let result = converter.convert(tex, display: span.display)
+        let result = converter.convert(tex, display: span.display, macros: &macros)
         if !result.warnings.isEmpty {
             let locator = span.texLocator()
             for warning in result.warnings {

@@ -5,11 +5,13 @@ import Foundation
 /// ```json
 /// {"notebook": "notebooks/intro.md", "status": "ok", "stop": "finished",
 ///  "cells": [{"label": "train", "directive": "train", "line": 40, "status": "ok",
-///             "seconds": 0.61, "metrics": {"test_accuracy": 0.8312}}],
+///             "seconds": 0.61, "metrics": {"test_accuracy": 0.8312}, "output_bytes": 3120}],
 ///  "equations": [{"label": "gradient", "number": "3", "line": 52, "column": 30,
 ///                 "status": "checked", "relative_error": 2.1e-10, "checked_by": ["right"]}],
-///  "equation_summary": {"total": 12, "checked": 7, "failed": 0, "unchecked": 5}}
+///  "equation_summary": {"total": 12, "checked": 7, "failed": 0, "unchecked": 5},
+///  "report_bytes": 412345}
 /// ```
+/// Each cell also has `output_bytes`, what its outputs weigh in the report (`report_bytes`).
 /// `equations` lists the numbered equations in order; `status` is `checked`, `failed` or `unchecked`.
 public struct RunRecord: Codable, Sendable {
     public struct CellEntry: Codable, Sendable {
@@ -20,6 +22,13 @@ public struct RunRecord: Codable, Sendable {
         public var seconds: Double
         public var metrics: [String: Double]
         public var error: String?
+        /// The bytes of the cell's outputs in the report.
+        public var outputBytes: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case label, directive, line, status, seconds, metrics, error
+            case outputBytes = "output_bytes"
+        }
     }
 
     public struct EquationEntry: Codable, Sendable {
@@ -59,13 +68,17 @@ public struct RunRecord: Codable, Sendable {
     public var errors: [String]
     public var equations: [EquationEntry]
     public var equationSummary: EquationSummary
+    /// The report's size in bytes.
+    public var reportBytes: Int?
 
     enum CodingKeys: String, CodingKey {
         case notebook, title, status, stop, signal, nbrun, parameters, cells, errors, equations
         case equationSummary = "equation_summary"
+        case reportBytes = "report_bytes"
     }
 
-    public init(_ run: RunResult, reproducible: Bool) {
+    /// The record of `run`, whose report weighs `weight`.
+    public init(_ run: RunResult, reproducible: Bool, weight: PageWeight? = nil) {
         notebook = run.notebook.file
         title = run.notebook.title
         status = run.failed || run.stopReason != .finished ? "error" : "ok"
@@ -73,12 +86,14 @@ public struct RunRecord: Codable, Sendable {
         if case .interrupted(let number) = run.stopReason { signal = StopReason.signalName(number) }
         nbrun = NBRun.version
         parameters = Dictionary(run.parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-        cells = run.cells.map { result in
+        cells = run.cells.enumerated().map { index, result in
             CellEntry(label: result.cell.label, directive: result.cell.directive, line: result.cell.location.line,
                       status: result.status, seconds: reproducible ? 0 : result.seconds,
                       metrics: Dictionary(result.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
-                      error: result.error?.description)
+                      error: result.error?.description,
+                      outputBytes: weight.flatMap { index < $0.cellBytes.count ? $0.cellBytes[index] : nil })
         }
+        reportBytes = weight?.reportBytes
         errors = run.errors.map(\.description)
         let checks = EquationChecks(run)
         equations = run.notebook.equations.equations.map { equation in

@@ -6,6 +6,9 @@ enum IndependentPNGDecoder {
     static let script = """
         import sys, png
         w, h, rows, info = png.Reader(filename=sys.argv[1]).read_flat()
+        if info.get("palette"):  # a palette image: its colours, as RGBA
+            w, h, rows, info = png.Reader(filename=sys.argv[1]).asRGBA8()
+            rows = [value for row in rows for value in row]
         sys.stdout.write("%d %d %d %d %d\\n" % (w, h, info["planes"], info["bitdepth"], int(info["greyscale"])))
         sys.stdout.write(bytes(rows).hex())
         """

@@ -30,6 +30,30 @@ import Testing
         #expect(defaults.seed == 7)
     }
 
+    /// MyST's `math:` front matter: macros for every formula of the page, rendered and checked with them.
+    @Test func frontMatterMathMacrosApplyToEveryFormula() throws {
+        let text = #"""
+        ---
+        title: Macros
+        math:
+          "\\R": "\\mathbb{R}"
+          '\vect': '\mathbf{#1}'
+        ---
+        Let $x \in \R^n$ and $\vect{v}$; $$\newcommand{\N}{\mathbb{N}}$$ then $n \in \N$.
+        """#
+        let notebook = try parse(text)
+        #expect(notebook.frontMatter.mathMacros.map(\.name) == ["\\R", "\\vect"])
+        #expect(notebook.frontMatter.mathMacros.map(\.body) == ["\\mathbb{R}", "\\mathbf{#1}"])
+        #expect(StaticChecks(notebook: notebook, registry: DirectiveRegistry.standard, defaults: Defaults()).diagnostics().isEmpty)
+        let run = RunResult(notebook: notebook, cells: [], inlineValues: [:], warnings: [], seconds: 0, parameters: [])
+        let (html, warnings) = HTMLRenderer(reproducible: true, embedsFonts: false).render(run)
+        #expect(warnings.isEmpty, "\(warnings)")
+        #expect(html.contains("<mi>ℝ</mi>") && html.contains("<mi>𝐯</mi>") && html.contains("<mi>ℕ</mi>"))
+
+        #expect(throws: Diagnostic.self) { try parse("---\nmath: [\"\\\\R\"]\n---\nx\n") }
+        #expect(throws: Diagnostic.self) { try parse("---\nmath: {\"R R\": x}\n---\nx\n") }
+    }
+
     @Test func directiveCellWithOptionsAndBody() throws {
         let notebook = try parse("""
         Intro paragraph.

@@ -9,6 +9,12 @@ public enum ColorMap {
             self.blue = blue
         }
 
+        /// The colour written `#rrggbb` (nil for anything else).
+        public init?(hex: String) {
+            guard hex.count == 7, hex.hasPrefix("#"), let value = UInt32(hex.dropFirst(), radix: 16) else { return nil }
+            self.init(UInt8(value >> 16), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF))
+        }
+
         /// `#rrggbb` for SVG and CSS.
         public var hex: String {
             "#" + [red, green, blue].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An SVG heat map of a matrix: the confusion matrix of `{evaluate}` and the
 /// |formula − numeric| maps of `{gradcheck}`.
 ///
@@ -28,6 +30,22 @@ public struct HeatMap: Sendable {
                 return colors[min(colors.count - 1, Int(t * Double(colors.count - 1) + 0.5))]
             }
         }
+
+        /// The colours of a drawing in pixels: `levels` colours, a value v (0…1) taking colour
+        /// `Int(v · (levels − 1) + 0.5)` — the steps as they are, the continuous blues in
+        /// `bluesLevels` steps (closer than one unit of 8-bit colour to the exact ones) — then black for nan.
+        func palette() -> (colors: [ColorMap.RGB], levels: Int) {
+            switch self {
+            case .blues:
+                let levels = Scale.bluesLevels
+                return ((0..<levels).map { ColorMap.sequential(Double($0) / Double(levels - 1)) } + [ColorMap.RGB(0, 0, 0)], levels)
+            case .steps(let steps):
+                return (steps.map { ColorMap.RGB(hex: $0) ?? ColorMap.RGB(0, 0, 0) } + [ColorMap.RGB(0, 0, 0)], steps.count)
+            }
+        }
+
+        /// How many colours the blues take in a drawing in pixels.
+        static let bluesLevels = 240
 
         /// Whether text written on a cell of this value should be white.
         func needsLightText(_ value: Double) -> Bool {
@@ -110,6 +128,14 @@ public struct HeatMap: Sendable {
         separators = true
     }
 
+    /// The most cells a map draws as vector squares; a larger one (a weight matrix, a gradient
+    /// check of a layer, a confusion matrix of many classes) draws its cells as an embedded PNG of
+    /// one pixel per cell, scaled up unsmoothed, with the same axes, labels, legend and title.
+    public static let maxVectorCells = 4_096
+
+    /// Whether the cells are drawn as one image (more than `maxVectorCells` of them).
+    public var isRaster: Bool { rowCount * columnCount > Self.maxVectorCells }
+
     var rowCount: Int { values.count }
     var columnCount: Int { values.first?.count ?? 0 }
 
@@ -125,6 +151,44 @@ public struct HeatMap: Sendable {
         }
     }
 
+    /// The base64 PNG of the cells: `width × height` pixels, each entry's where `placement()` puts it, the
+    /// gaps between tiles transparent; a palette image (the scale's colours, the missing colour
+    /// and transparent), so it stays small and quick to write.
+    private func rasterPNG(width: Int, height: Int) -> String {
+        let (colors, levels) = scale.palette()
+        let nan = UInt8(levels), missing = UInt8(colors.count), transparent = UInt8(colors.count + 1)
+        let missingRGB = ColorMap.RGB(hex: missingColor) ?? ColorMap.RGB(0, 0, 0)
+        var palette: [UInt8] = []
+        for color in colors + [missingRGB] { palette += [color.red, color.green, color.blue, 255] }
+        palette += [255, 255, 255, 0]
+        let top = Double(levels - 1)
+        var indices = [UInt8](repeating: transparent, count: width * height)
+        indices.withUnsafeMutableBufferPointer { out in
+            for r in 0..<values.count {
+                // Row r's entries are `step` pixels apart from `first` on (as `placement()` places them).
+                let first: Int, step: Int
+                switch layout {
+                case .grid: (first, step) = (r * width, 1)
+                case .transposed: (first, step) = (r, width)
+                case .tiles(_, let cols, let gap): (first, step) = ((r / cols) * width + r % cols, cols + gap)
+                }
+                values[r].withUnsafeBufferPointer { row in
+                    var pixel = first
+                    for entry in row {
+                        if let value = entry {
+                            out[pixel] = value.isNaN ? nan : UInt8(Int((value < 0 ? 0 : value > 1 ? 1 : value) * top + 0.5))
+                        } else {
+                            out[pixel] = missing
+                        }
+                        pixel += step
+                    }
+                }
+            }
+        }
+        let png = (try? PNGEncoder.encodeIndexed(width: width, height: height, indices: indices, palette: palette, level: 6)) ?? []
+        return Data(png).base64EncodedString()
+    }
+
     public var svg: String {
         let (width, height, position) = placement()
         let grid = layout == .grid
@@ -138,7 +202,13 @@ public struct HeatMap: Sendable {
         var captionHeight = 0.0
         if case .tiles = layout, !columnLabels.isEmpty { captionHeight = 16 }
         let legendTop = top + mapHeight + captionHeight + (legend == nil ? 0 : 6)
-        let missing = values.contains { $0.contains { $0 == nil } }
+        var missing = false
+        entries: for row in values {
+            for value in row where value == nil {
+                missing = true
+                break entries
+            }
+        }
         let totalWidth = max(left + mapWidth + (labelled ? 10 + Double(longestColumn) * 5.2 : 0), legend == nil ? 0 : 240)
         let totalHeight = legend != nil ? legendTop + 26 : top + mapHeight + captionHeight + (labelled ? 10 : 0)
         func c(_ v: Double) -> String { SVGText.coordinate(v) }
@@ -146,18 +216,24 @@ public struct HeatMap: Sendable {
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(c(totalWidth)) \(c(totalHeight))\" width=\"\(c(totalWidth))\" height=\"\(c(totalHeight))\" role=\"img\" font-family=\"'nbrun CJK', sans-serif\" font-size=\"11\">"
         out += "<title>\(SVGText.escape(title))</title>"
 
-        // Cells, one path per colour, in a group scaled to cell units.
-        var paths: [String: String] = [:]
-        for (r, row) in values.enumerated() {
-            for (column, value) in row.enumerated() {
-                let (x, y) = position(r, column)
-                paths[value.map(scale.color) ?? missingColor, default: ""] += "M\(x) \(y)h1v1h-1z"
-            }
-        }
         let translate = left == 0 && top == 0 ? "" : "translate(\(c(left)),\(c(top))) "
-        out += "<g transform=\"\(translate)scale(\(c(cellSize)))\" shape-rendering=\"crispEdges\">"
-        for color in paths.keys.sorted() { out += "<path fill=\"\(color)\" d=\"\(paths[color]!)\"/>" }
-        out += "</g>"
+        if isRaster {
+            // One pixel per cell, scaled up without smoothing: the same squares, a fraction of the bytes.
+            out += "<image x=\"\(c(left))\" y=\"\(c(top))\" width=\"\(c(mapWidth))\" height=\"\(c(mapHeight))\" preserveAspectRatio=\"none\" "
+                + "style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(rasterPNG(width: width, height: height))\"/>"
+        } else {
+            // Cells, one path per colour, in a group scaled to cell units.
+            var paths: [String: String] = [:]
+            for (r, row) in values.enumerated() {
+                for (column, value) in row.enumerated() {
+                    let (x, y) = position(r, column)
+                    paths[value.map(scale.color) ?? missingColor, default: ""] += "M\(x) \(y)h1v1h-1z"
+                }
+            }
+            out += "<g transform=\"\(translate)scale(\(c(cellSize)))\" shape-rendering=\"crispEdges\">"
+            for color in paths.keys.sorted() { out += "<path fill=\"\(color)\" d=\"\(paths[color]!)\"/>" }
+            out += "</g>"
+        }
         if separators {
             var lines = ""
             for i in 1..<max(1, width) { lines += "M\(i) 0V\(height)" }
