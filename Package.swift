@@ -97,5 +97,6 @@ if Context.environment["NBRUN_FUZZ"] != nil {
         .executableTarget(name: "fuzz-tex", dependencies: ["TeXMath"], path: "Sources/Fuzz/TeXMath"),
         .executableTarget(name: "fuzz-expression", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Expression"),
         .executableTarget(name: "fuzz-render", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Render"),
+        .executableTarget(name: "fuzz-bibtex", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/BibTeX"),
     ]
 }

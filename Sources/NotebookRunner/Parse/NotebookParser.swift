@@ -117,7 +117,7 @@ public enum NotebookParser {
         let references = ReferenceResolver.build(
             ReferenceResolver.Input(lines: scannedProse, file: source.file, inline: scanner.inline, anchors: scanner.anchors,
                                     widths: scanner.widths, tabs: tabs, footnotes: footnotes, images: images,
-                                    equations: equations, blocks: proseBlocks),
+                                    equations: equations, blocks: proseBlocks, cells: cells),
             warnings: &warnings)
         errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
         var notebook = Notebook(file: source.file, name: Self.name(of: source.file), frontMatter: frontMatter, cells: cells,

@@ -19,6 +19,7 @@ enum ReferenceResolver {
         var images: [ProseImage]
         var equations: EquationTable
         var blocks: [ProseBlock]
+        var cells: [Cell]
     }
 
     static func build(_ input: Input, warnings: inout [Diagnostic]) -> References {
@@ -91,14 +92,24 @@ enum ReferenceResolver {
             targets.register(Target(label: equation.label, kind: .equation, anchor: EquationTable.anchor(equation.label),
                                     numbering: .fixed(equation.number), location: equation.location), into: &warnings)
         }
+        for cell in input.cells {
+            let anchor = "cell-" + SlugSet.slug(cell.label)
+            targets.register(Target(label: anchor, kind: .code, title: cell.label, numbering: .none, location: cell.location, implicit: true),
+                             into: &warnings)
+        }
         for block in input.blocks where block.kind == .exercise {
-            guard let label = block.label else { continue }
+            guard let label = block.label else {
+                targets.register(Target(label: ProseBlockRenderer.anchor(block), kind: .exercise, title: block.argument,
+                                        numbering: block.number.map { .fixed(String($0)) } ?? .none, location: block.location, implicit: true),
+                                 into: &warnings)
+                continue
+            }
             targets.register(Target(label: label, kind: .exercise, title: block.argument, anchor: ProseBlockRenderer.anchor(block),
                                     numbering: block.number.map { .fixed(String($0)) } ?? .none, location: block.location), into: &warnings)
         }
         targets.finish()
         references.targets = targets
-        warnings += check(&references)
+        warnings += check(&references, htmlIDs: htmlIDs(in: lines))
 
         for width in input.widths {
             let image = input.images.last { $0.location.line < width.location.line && $0.location.line >= width.location.line - 3 }
@@ -144,17 +155,20 @@ enum ReferenceResolver {
 
     /// Located warnings for references to labels the page lacks, unnumbered targets asked for a number,
     /// unknown roles (once per name), `{term}` with no glossary (once), undefined footnotes; numbers the footnotes.
-    static func check(_ references: inout References) -> [Diagnostic] {
+    static func check(_ references: inout References, htmlIDs: Set<String> = []) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         var warnedRoles = Set<String>()
         var warnedGlossary = false
         let defined = Set(references.footnotes.map(\.name))
         let terms = references.targets.targets.filter { $0.kind == .term }
+        let anchors = Set(references.targets.targets.map(\.anchor)).union(htmlIDs)
         for reference in references.inline {
             switch reference.kind {
             case .ref, .numref, .prfRef, .link:
-                guard let target = references.targets.target(reference.target) ?? references.targets.targets.first(where: { $0.anchor == reference.target }) else {
-                    warnings.append(references.targets.unknown(reference.target, at: reference.targetLocation))
+                guard let target = references.targets.target(reference.target) else {
+                    if !anchors.contains(reference.target) {
+                        warnings.append(references.targets.unknown(reference.target, at: reference.targetLocation))
+                    }
                     continue
                 }
                 // An unnumbered section shows its title (d2l's `:numref:` of a chapter), no warning.
@@ -194,6 +208,22 @@ enum ReferenceResolver {
             }
         }
         return warnings
+    }
+
+    /// The `id` attributes of the author's raw HTML (`<span id="x">`), which links may name too.
+    static func htmlIDs(in lines: [String]) -> Set<String> {
+        var ids = Set<String>()
+        for line in lines where line.contains("id=") {
+            var rest = Substring(line)
+            while let range = rest.range(of: "id=") {
+                rest = rest[range.upperBound...]
+                guard let quote = rest.first, quote == "\"" || quote == "'" else { continue }
+                let value = rest.dropFirst().prefix { $0 != quote }
+                if !value.isEmpty { ids.insert(String(value)) }
+                rest = rest.dropFirst(value.count + 1)
+            }
+        }
+        return ids
     }
 
     static let knownRoles = ["ref", "numref", "eq", "eval", "math", "prf:ref", "doc", "download", "cite", "cite:t", "cite:p",
