@@ -143,6 +143,10 @@ public enum Compatibility {
         ("a name near one of nbrun's directives (`{gradchek}`)", "an error with a did-you-mean, as before"),
     ]
 
+    /// The lines around the generated part of `docs/compatibility.md`.
+    public static let docsBegin = "<!-- generated from Compatibility.swift: NBRUN_RECORD_DOCS=1 swift test --filter docs -->"
+    public static let docsEnd = "<!-- end of generated part -->"
+
     /// The table of `docs/compatibility.md`, generated from this declaration.
     public static var markdown: String {
         var text = "| directive | how nbrun shows it |\n| --- | --- |\n"

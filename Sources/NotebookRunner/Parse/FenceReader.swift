@@ -150,10 +150,20 @@ struct FenceReader {
         source.location(line: block.startLine, column: header.column)
     }
 
-    /// Blank lines that keep their container prefix (list indentation, `>`), so a quote or list stays whole.
+    /// Blank lines that keep the container prefix of the range's first line (list indentation,
+    /// `>`; its list marker on the first line only), so a quote or list stays whole and the
+    /// blanked lines' own list markers do not turn into empty items.
     private func blank(_ lines: inout [String], _ range: ClosedRange<Int>) {
+        guard range.lowerBound - 1 < lines.count else { return }
+        let first = lines[range.lowerBound - 1]
+        let continuation = FenceHeader.continuationPrefix(first)
+        let quote = continuation.trimmingTrailingWhitespace()
         for line in range where line - 1 < lines.count {
-            lines[line - 1] = FenceHeader.containerPrefix(lines[line - 1]).trimmingTrailingWhitespace()
+            if line == range.lowerBound {
+                lines[line - 1] = FenceHeader.containerPrefix(first).trimmingTrailingWhitespace()
+            } else {
+                lines[line - 1] = lines[line - 1].hasPrefix(quote) ? quote : ""
+            }
         }
     }
 
@@ -198,8 +208,12 @@ struct FenceReader {
     private mutating func transform(_ fenced: CommonMark.Block, _ header: FenceHeader, _ treatment: Compatibility.Treatment,
                                     lines: inout [String]) {
         let range = fenced.startLine...max(fenced.startLine, fenced.endLine)
-        let body = Array(lines[fenced.startLine..<max(fenced.startLine, fenced.endLine - 1)]).map(FenceHeader.stripContainer)
         let prefix = FenceHeader.containerPrefix(lines[fenced.startLine - 1])
+        // The body without the block's own container prefix (its list markers are the content's).
+        let indent = FenceHeader.continuationPrefix(lines[fenced.startLine - 1])
+        let body = Array(lines[fenced.startLine..<max(fenced.startLine, fenced.endLine - 1)]).map { line in
+            line.hasPrefix(indent) ? String(line.dropFirst(indent.count)) : line.trimmingCharacters(in: .whitespaces)
+        }
         func insert(_ item: ProseInsert) {
             blank(&lines, range)
             lines[fenced.startLine - 1] = prefix + Placeholder.token(.insert, inserts.count)
