@@ -187,9 +187,8 @@ struct ProseScanner {
                     appendMath(scalars: scalars, from: match.contentStart, to: match.contentEnd, opening: "{math}`", closing: "`",
                                display: false, at: location(i), texAt: location(match.contentStart), into: &result)
                 case (.d2l, "eqref"):
-                    references.append(EquationReference(label: content.trimmingCharacters(in: .whitespaces), location: location(match.contentStart),
-                                                        style: .parenthesized))
-                    result.append(contentsOf: Placeholder.token(.reference, references.count - 1).unicodeScalars)
+                    // d2l refers to equations of other chapters too: a link "(3)", unknown labels a warning (not {eq}'s error).
+                    appendReference(.link(text: ""), content: content, at: location(i), contentAt: location(match.contentStart), source: source, into: &result)
                 case (.d2l, "eqlabel"), (.d2l, "label") where afterDisplay:
                     let label = content.trimmingCharacters(in: .whitespaces)
                     if math[math.count - 1].label == nil, EquationTable.isValidLabel(label) {

@@ -20,6 +20,8 @@ enum ReferenceResolver {
         var equations: EquationTable
         var blocks: [ProseBlock]
         var cells: [Cell]
+        /// The line of the first `# Heading` taken out of the body as the page's title, and its text.
+        var title: (line: Int, text: String)? = nil
     }
 
     static func build(_ input: Input, warnings: inout [Diagnostic]) -> References {
@@ -31,6 +33,7 @@ enum ReferenceResolver {
         let lines = input.lines
         func isBlank(_ line: Int) -> Bool {
             guard line >= 1, line <= lines.count else { return true }
+            if line == input.title?.line { return false }
             return Placeholder.removingTokens(from: lines[line - 1]).trimmingCharacters(in: .whitespaces).isEmpty
                 && !lines[line - 1].contains("\u{E000}MATH") && !lines[line - 1].contains("\u{E000}XREF")
         }
@@ -43,6 +46,7 @@ enum ReferenceResolver {
 
         // What each anchor labels.
         var headingLabels: [Int: [Int]] = [:]
+        var titleLabels: [Int] = []
         for index in references.anchors.indices {
             let anchor = references.anchors[index]
             var line = anchor.location.line
@@ -59,6 +63,9 @@ enum ReferenceResolver {
             if let heading = headingAtLine[line] {
                 references.anchors[index].kind = .section
                 headingLabels[heading, default: []].append(index)
+            } else if let title = input.title, line == title.line {
+                references.anchors[index].kind = .section
+                titleLabels.append(index)
             } else if anchor.placement != .next, text.contains("![") {
                 references.anchors[index].kind = quartoKind(anchor.label)?.kind ?? .figure
                 references.anchors[index].showsCaption = true
@@ -70,6 +77,11 @@ enum ReferenceResolver {
         }
 
         var targets = TargetTable()
+        for anchorIndex in titleLabels {
+            let anchor = references.anchors[anchorIndex]
+            targets.register(Target(label: anchor.label, kind: .section, title: input.title?.text, numbering: .none, location: anchor.location),
+                             into: &warnings)
+        }
         for (index, entry) in headings.enumerated() {
             let location = SourceLocation(file: input.file, line: entry.line, column: 1)
             let numbering: Target.Numbering = numbers[index].map { .fixed($0) } ?? .none
@@ -96,6 +108,26 @@ enum ReferenceResolver {
             let anchor = "cell-" + SlugSet.slug(cell.label)
             targets.register(Target(label: anchor, kind: .code, title: cell.label, numbering: .none, location: cell.location, implicit: true),
                              into: &warnings)
+        }
+        // The blocks of other dialects: a figure ("Figure 2", its caption the first line of its body),
+        // a theorem-like box ("Lemma 1", its title the argument), any other labelled block (no number).
+        for block in input.blocks where block.kind != .exercise && block.kind != .solution {
+            guard let label = block.label else { continue }
+            let numbering: Target.Numbering = block.number.map { .fixed(String($0)) } ?? .none
+            switch block.kind {
+            case .figure:
+                let body = (block.startLine + 1..<max(block.startLine + 1, block.endLine)).first { !isBlank($0) }.map { lines[$0 - 1] }
+                let caption = body.map { Placeholder.removingTokens(from: $0).trimmingCharacters(in: .whitespaces) }
+                targets.register(Target(label: label, kind: .figure, title: caption?.isEmpty == false ? body : block.options["alt"],
+                                        numbering: numbering, location: block.location), into: &warnings)
+            case .theorem:
+                let kind = block.name.split(separator: ":").last.map(String.init) ?? block.name
+                targets.register(Target(label: label, kind: .theorem, name: kind.prefix(1).uppercased() + kind.dropFirst(), title: block.argument,
+                                        numbering: numbering, location: block.location), into: &warnings)
+            default:
+                targets.register(Target(label: label, kind: .generic, title: block.argument ?? block.options["title"], numbering: .none,
+                                        location: block.location), into: &warnings)
+            }
         }
         for block in input.blocks where block.kind == .exercise {
             guard let label = block.label else {
