@@ -97,7 +97,7 @@ math-gallery:
 # whole renders run under -rss_limit_mb. Leak checks are off (the Swift runtime keeps caches). Crashes land in .build-fuzz/crashes/; the run fails if any harness crashed.
 FUZZ_SECONDS   ?= 600
 FUZZ_MAX_LEN   ?= 65536
-FUZZ_HARNESSES ?= notebook-parser idx-reader tex expression render model preview-request
+FUZZ_HARNESSES ?= notebook-parser idx-reader tex expression render model preview-request bibtex
 FUZZ_CORPUS    := .build-fuzz/corpus
 FUZZ_DICT      := Sources/Fuzz/Dictionaries
 fuzz:
@@ -105,12 +105,13 @@ fuzz:
 	  NBRUN_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
 	    -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table --product fuzz-$$harness || exit 1; \
 	done
-	mkdir -p $(FUZZ_CORPUS)/notebook $(FUZZ_CORPUS)/idx $(FUZZ_CORPUS)/tex $(FUZZ_CORPUS)/expression $(FUZZ_CORPUS)/render $(FUZZ_CORPUS)/model $(FUZZ_CORPUS)/preview-request .build-fuzz/crashes
+	mkdir -p $(FUZZ_CORPUS)/notebook $(FUZZ_CORPUS)/idx $(FUZZ_CORPUS)/tex $(FUZZ_CORPUS)/expression $(FUZZ_CORPUS)/render $(FUZZ_CORPUS)/model $(FUZZ_CORPUS)/preview-request $(FUZZ_CORPUS)/bibtex .build-fuzz/crashes
 	cp notebooks/*.md Tests/NotebookRunnerTests/Fixtures/*.md Sources/Fuzz/Seeds/render/*.md $(FUZZ_CORPUS)/notebook/
 	cp Sources/Fuzz/Seeds/render/*.md $(FUZZ_CORPUS)/render/
 	cp Sources/Fuzz/Seeds/expression/* $(FUZZ_CORPUS)/expression/
 	cp Sources/Fuzz/Seeds/model/* $(FUZZ_CORPUS)/model/
 	cp Sources/Fuzz/Seeds/preview-request/* $(FUZZ_CORPUS)/preview-request/
+	cp Sources/Fuzz/Seeds/bibtex/* $(FUZZ_CORPUS)/bibtex/
 	cat $(FUZZ_DICT)/expression.dict $(FUZZ_DICT)/model.dict > .build-fuzz/model.dict
 	cat $(FUZZ_DICT)/notebook.dict $(FUZZ_DICT)/expression.dict > .build-fuzz/notebook-and-expression.dict
 	python3 -c 'import struct,gzip; d=struct.pack(">IIII",2051,2,2,2)+bytes(range(8)); open("$(FUZZ_CORPUS)/idx/images","wb").write(d); open("$(FUZZ_CORPUS)/idx/images.gz","wb").write(gzip.compress(d)); open("$(FUZZ_CORPUS)/idx/labels","wb").write(struct.pack(">II",2049,2)+bytes([3,7]))'
@@ -125,6 +126,7 @@ fuzz:
 	    idx-reader) corpus=idx; flags="" ;; \
 	    tex) corpus=tex; flags="" ;; \
 	    preview-request) corpus=preview-request; flags="-dict=$(FUZZ_DICT)/http.dict -rss_limit_mb=1024" ;; \
+	    bibtex) corpus=bibtex; flags="-dict=$(FUZZ_DICT)/bibtex.dict" ;; \
 	  esac; \
 	  ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/fuzz-$$harness $(FUZZ_CORPUS)/$$corpus -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
 	    -timeout=10 -detect_leaks=0 $$flags -artifact_prefix=.build-fuzz/crashes/$$harness- || failed="$$failed $$harness"; \

@@ -104,5 +104,6 @@ if Context.environment["NBRUN_FUZZ"] != nil {
         .executableTarget(name: "fuzz-render", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Render"),
         .executableTarget(name: "fuzz-model", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/Model"),
         .executableTarget(name: "fuzz-preview-request", dependencies: ["NotebookPreview"], path: "Sources/Fuzz/PreviewRequest"),
+        .executableTarget(name: "fuzz-bibtex", dependencies: ["NotebookRunner"], path: "Sources/Fuzz/BibTeX"),
     ]
 }

@@ -14,6 +14,7 @@ enum Placeholder {
         case blockStart = "BLKS", blockEnd = "BLKE", literal = "LIT"
         /// An `InlineReference` (role, link, citation, footnote mark) and an `Anchor` (a label's id).
         case xref = "XREF", anchor = "ANCH", tab = "TAB"
+        case code = "CODE", insert = "INSR"
     }
 
     // Scalars, not Characters: an author's combining mark after a token must not hide it.

@@ -238,10 +238,9 @@ struct ProseScanner {
                     appendMath(scalars: scalars, from: match.contentStart, to: match.contentEnd, opening: "{math}`", closing: "`",
                                display: false, at: location(i), texAt: location(match.contentStart), into: &result.unicodeScalars)
                 case (.d2l, "eqref"):
-                    references.append(EquationReference(label: content.trimmingCharacters(in: .whitespaces), location: location(match.contentStart),
-                                                        style: .parenthesized))
-                    result.unicodeScalars.append(contentsOf: Placeholder.token(.reference, references.count - 1).unicodeScalars)
-                case (.d2l, "eqlabel"), (.d2l, "label") where afterDisplay:
+                    // d2l refers to equations of other chapters too: a link "(3)", unknown labels a warning (not {eq}'s error).
+                    appendReference(.link(text: ""), content: content, at: location(i), contentAt: location(match.contentStart), source: source, into: &result.unicodeScalars)
+                case (.d2l, "eqlabel") where afterDisplay && !math.isEmpty, (.d2l, "label") where afterDisplay && !math.isEmpty:
                     let label = content.trimmingCharacters(in: .whitespaces)
                     if math[math.count - 1].label == nil, EquationTable.isValidLabel(label) {
                         math[math.count - 1].label = label

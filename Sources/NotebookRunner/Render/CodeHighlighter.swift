@@ -47,7 +47,7 @@ enum CodeHighlighter {
             lineComments: ["#"], variables: true)
         let json = Language(keywords: [], literals: ["true", "false", "null"], quotes: ["\""], keys: true)
         let yaml = Language(keywords: [], literals: ["true", "false", "null", "yes", "no", "on", "off", "~"], lineComments: ["#"], keys: true)
-        return ["python": python, "py": python, "swift": swift, "c": c, "h": c, "cpp": c, "c++": c,
+        return ["python": python, "py": python, "python3": python, "ipython": python, "ipython3": python, "swift": swift, "c": c, "h": c, "cpp": c, "c++": c,
                 "sh": shell, "bash": shell, "shell": shell, "console": shell, "zsh": shell,
                 "json": json, "yaml": yaml, "yml": yaml]
     }()

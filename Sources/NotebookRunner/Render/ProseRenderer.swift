@@ -42,6 +42,13 @@ struct ProseRenderer {
                     return allowBlocks ? references.anchor(index) { substitute($0, allowBlocks: false) } : ""
                 case .tab where allowBlocks:
                     return references.tab(index)
+                case .code where allowBlocks && index < notebook.codeCells.count:
+                    return CodeCellRenderer.html(notebook.codeCells[index])
+                case .insert where allowBlocks && index < notebook.inserts.count:
+                    switch notebook.inserts[index] {
+                    case .html(let text): return CommonMark.renderHTML(text, smartPunctuation: false).html
+                    case .markdown(let text): return CodeHighlighter.highlightBlocks(in: CommonMark.renderHTML(text).html)
+                    }
                 default:
                     return nil
                 }

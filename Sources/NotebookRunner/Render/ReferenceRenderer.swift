@@ -13,13 +13,24 @@ struct ReferenceRenderer {
     let references: References
     let chinese: Bool
 
+    /// Targets by their HTML id (`[](#eq-x)` may name the id rather than the label).
+    private let byAnchor: [String: Target]
+    /// The first reference to each footnote, which carries the id its ↩ link goes back to.
+    private let firstFootnote: [String: Int]
+
     init(references: References, language: String) {
         self.references = references
         chinese = language.lowercased().hasPrefix("zh")
+        byAnchor = Dictionary(references.targets.targets.map { ($0.anchor, $0) }) { first, _ in first }
+        var first: [String: Int] = [:]
+        for (index, reference) in references.inline.enumerated() where reference.kind == .footnote && first[reference.target] == nil {
+            first[reference.target] = index
+        }
+        firstFootnote = first
     }
 
     private func target(_ label: String) -> Target? {
-        references.targets.target(label) ?? references.targets.targets.first { $0.anchor == label }
+        references.targets.target(label) ?? byAnchor[label]
     }
 
     private func link(_ href: String, _ html: String, kind: String) -> String {
@@ -62,7 +73,11 @@ struct ReferenceRenderer {
         case .ref, .numref, .prfRef, .link:
             let label = reference.target
             let explicit: String? = if case .link(let text) = reference.kind { text.isEmpty ? nil : text } else { reference.text }
-            guard let target = target(label) else { return unknown(explicit ?? label, label: label) }
+            guard let target = target(label) else {
+                // A link with its own text keeps its address (it may name an id of the author's HTML).
+                if case .link = reference.kind { return "<a href=\"#\(HTML.escape(label))\">\(HTML.escape(explicit ?? label))</a>" }
+                return unknown(explicit ?? label, label: label)
+            }
             let numbered = reference.kind == .numref || reference.kind == .prfRef
             let text: String
             if let explicit {
@@ -88,8 +103,7 @@ struct ReferenceRenderer {
             guard let number = references.footnoteNumbers[reference.target] else {
                 return "<sup class=\"nb-ref-unknown\" title=\"undefined footnote\">[\(HTML.escape(reference.target))]</sup>"
             }
-            let first = references.inline.firstIndex { $0.kind == .footnote && $0.target == reference.target } == index
-            let id = first ? " id=\"fnref-\(HTML.escape(reference.target))\"" : ""
+            let id = firstFootnote[reference.target] == index ? " id=\"fnref-\(HTML.escape(reference.target))\"" : ""
             return "<sup class=\"nb-fnref\"\(id)><a href=\"#fn-\(HTML.escape(reference.target))\">\(number)</a></sup>"
         case .doc, .download:
             guard let file = references.files[index] else {

@@ -51,7 +51,7 @@ import Testing
         let page = try ReferencePage(Self.page, files: ["net.svg": Self.svg])
         let links = [
             "As <a class=\"nb-ref nb-ref-figure\" href=\"#fig_softmaxreg\">Figure 1</a> shows, ",
-            "<a class=\"nb-ref nb-ref-section\" href=\"#sec_softmax\">Softmax Regression</a> says, see <a class=\"nb-eqref\" href=\"#eq-eq_softmax\"",
+            "<a class=\"nb-ref nb-ref-section\" href=\"#sec_softmax\">Softmax Regression</a> says, see <a class=\"nb-ref nb-ref-equation\" href=\"#eq-eq_softmax\">(1)</a>",
         ]
         #expect(page.main.contains(links.joined()))
         #expect(page.main.contains("and <a class=\"nb-ref nb-ref-table\" href=\"#tab_data\">Table 1</a>."))

@@ -20,7 +20,7 @@ struct ReferencePage {
         let url = folder.appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         let settings = RunSettings(outputDirectory: folder.appendingPathComponent("out"), reproducible: true)
-        let outcome = Pipeline(settings: settings, registry: DirectiveRegistry([]), progress: ProgressReporter(mode: .silent)).render(url, file: name)
+        let outcome = Pipeline(settings: settings, progress: ProgressReporter(mode: .silent)).render(url, file: name)
         let html = try String(contentsOf: outcome.report, encoding: .utf8)
         let start = html.range(of: "<main>")?.upperBound ?? html.startIndex
         let end = html.range(of: "</main>")?.lowerBound ?? html.endIndex

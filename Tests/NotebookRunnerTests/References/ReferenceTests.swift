@@ -52,7 +52,7 @@ import Testing
         #expect(page.main.contains("Equation <a class=\"nb-ref nb-ref-equation\" href=\"#eq-eq-loss\">Equation 1</a>, "
             + "<a class=\"nb-ref nb-ref-equation\" href=\"#eq-eq-loss\">(1)</a>, <a class=\"nb-eqref\""))
         #expect(page.main.contains("unknown <span class=\"nb-ref-unknown\" title=\"unknown label 'sec-mdoel'\">sec-mdoel</span> and "
-            + "<span class=\"nb-ref-unknown\" title=\"unknown label 'nowhere'\">x</span>."))
+            + "<a href=\"#nowhere\">x</a>."))
         #expect(!page.main.contains("{ref}") && !page.main.contains("{numref}") && !page.main.contains("](#"))
     }
 
@@ -63,6 +63,28 @@ import Testing
         #expect(first.hint?.hasPrefix("did you mean 'sec-model'? labels: sec-model, sec-loss, eq-loss") == true)
         // Warnings: the page still renders and the run succeeds.
         #expect(!page.diagnostics.contains { $0.severity == .error })
+    }
+
+    @Test func linksToCellsExercisesAndTheAuthorsHTMLIdsAreKnown() throws {
+        let text = """
+        <span id="raw-anchor"></span>
+
+        ```{exercise}
+        Unlabelled.
+        ```
+
+        See [the cell](#cell-data), [](#exercise-1), [raw](#raw-anchor) and [](#raw-anchor).
+
+        ```{eval}
+        :label: data
+        1 + 1
+        ```
+        """
+        let page = try ReferencePage(text)
+        #expect(page.warnings.isEmpty, "\(page.warnings)")
+        #expect(page.main.contains("See <a class=\"nb-ref nb-ref-code\" href=\"#cell-data\">the cell</a>, "
+            + "<a class=\"nb-ref nb-ref-exercise\" href=\"#exercise-1\">Exercise 1</a>, <a href=\"#raw-anchor\">raw</a> and "
+            + "<a href=\"#raw-anchor\">raw-anchor</a>."))
     }
 
     @Test func numrefOfAnUnnumberedTargetWarns() throws {

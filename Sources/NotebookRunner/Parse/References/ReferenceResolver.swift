@@ -19,6 +19,9 @@ enum ReferenceResolver {
         var images: [ProseImage]
         var equations: EquationTable
         var blocks: [ProseBlock]
+        var cells: [Cell]
+        /// The line of the first `# Heading` taken out of the body as the page's title, and its text.
+        var title: (line: Int, text: String)? = nil
     }
 
     static func build(_ input: Input, warnings: inout [Diagnostic]) -> References {
@@ -30,6 +33,7 @@ enum ReferenceResolver {
         let lines = input.lines
         func isBlank(_ line: Int) -> Bool {
             guard line >= 1, line <= lines.count else { return true }
+            if line == input.title?.line { return false }
             return Placeholder.removingTokens(from: lines[line - 1]).trimmingCharacters(in: .whitespaces).isEmpty
                 && !lines[line - 1].contains("\u{E000}MATH") && !lines[line - 1].contains("\u{E000}XREF")
         }
@@ -42,6 +46,7 @@ enum ReferenceResolver {
 
         // What each anchor labels.
         var headingLabels: [Int: [Int]] = [:]
+        var titleLabels: [Int] = []
         for index in references.anchors.indices {
             let anchor = references.anchors[index]
             var line = anchor.location.line
@@ -58,6 +63,9 @@ enum ReferenceResolver {
             if let heading = headingAtLine[line] {
                 references.anchors[index].kind = .section
                 headingLabels[heading, default: []].append(index)
+            } else if let title = input.title, line == title.line {
+                references.anchors[index].kind = .section
+                titleLabels.append(index)
             } else if anchor.placement != .next, text.contains("![") {
                 references.anchors[index].kind = quartoKind(anchor.label)?.kind ?? .figure
                 references.anchors[index].showsCaption = true
@@ -69,6 +77,11 @@ enum ReferenceResolver {
         }
 
         var targets = TargetTable()
+        for anchorIndex in titleLabels {
+            let anchor = references.anchors[anchorIndex]
+            targets.register(Target(label: anchor.label, kind: .section, title: input.title?.text, numbering: .none, location: anchor.location),
+                             into: &warnings)
+        }
         for (index, entry) in headings.enumerated() {
             let location = SourceLocation(file: input.file, line: entry.line, column: 1)
             let numbering: Target.Numbering = numbers[index].map { .fixed($0) } ?? .none
@@ -91,14 +104,44 @@ enum ReferenceResolver {
             targets.register(Target(label: equation.label, kind: .equation, anchor: EquationTable.anchor(equation.label),
                                     numbering: .fixed(equation.number), location: equation.location), into: &warnings)
         }
-        for block in input.blocks where block.kind == .exercise {
+        for cell in input.cells {
+            let anchor = "cell-" + SlugSet.slug(cell.label)
+            targets.register(Target(label: anchor, kind: .code, title: cell.label, numbering: .none, location: cell.location, implicit: true),
+                             into: &warnings)
+        }
+        // The blocks of other dialects: a figure ("Figure 2", its caption the first line of its body),
+        // a theorem-like box ("Lemma 1", its title the argument), any other labelled block (no number).
+        for block in input.blocks where block.kind != .exercise && block.kind != .solution {
             guard let label = block.label else { continue }
+            let numbering: Target.Numbering = block.number.map { .fixed(String($0)) } ?? .none
+            switch block.kind {
+            case .figure:
+                let body = (block.startLine + 1..<max(block.startLine + 1, block.endLine)).first { !isBlank($0) }.map { lines[$0 - 1] }
+                let caption = body.map { Placeholder.removingTokens(from: $0).trimmingCharacters(in: .whitespaces) }
+                targets.register(Target(label: label, kind: .figure, title: caption?.isEmpty == false ? body : block.options["alt"],
+                                        numbering: numbering, location: block.location), into: &warnings)
+            case .theorem:
+                let kind = block.name.split(separator: ":").last.map(String.init) ?? block.name
+                targets.register(Target(label: label, kind: .theorem, name: kind.prefix(1).uppercased() + kind.dropFirst(), title: block.argument,
+                                        numbering: numbering, location: block.location), into: &warnings)
+            default:
+                targets.register(Target(label: label, kind: .generic, title: block.argument ?? block.options["title"], numbering: .none,
+                                        location: block.location), into: &warnings)
+            }
+        }
+        for block in input.blocks where block.kind == .exercise {
+            guard let label = block.label else {
+                targets.register(Target(label: ProseBlockRenderer.anchor(block), kind: .exercise, title: block.argument,
+                                        numbering: block.number.map { .fixed(String($0)) } ?? .none, location: block.location, implicit: true),
+                                 into: &warnings)
+                continue
+            }
             targets.register(Target(label: label, kind: .exercise, title: block.argument, anchor: ProseBlockRenderer.anchor(block),
                                     numbering: block.number.map { .fixed(String($0)) } ?? .none, location: block.location), into: &warnings)
         }
         targets.finish()
         references.targets = targets
-        warnings += check(&references)
+        warnings += check(&references, htmlIDs: htmlIDs(in: lines))
 
         for width in input.widths {
             let image = input.images.last { $0.location.line < width.location.line && $0.location.line >= width.location.line - 3 }
@@ -144,17 +187,20 @@ enum ReferenceResolver {
 
     /// Located warnings for references to labels the page lacks, unnumbered targets asked for a number,
     /// unknown roles (once per name), `{term}` with no glossary (once), undefined footnotes; numbers the footnotes.
-    static func check(_ references: inout References) -> [Diagnostic] {
+    static func check(_ references: inout References, htmlIDs: Set<String> = []) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         var warnedRoles = Set<String>()
         var warnedGlossary = false
         let defined = Set(references.footnotes.map(\.name))
         let terms = references.targets.targets.filter { $0.kind == .term }
+        let anchors = Set(references.targets.targets.map(\.anchor)).union(htmlIDs)
         for reference in references.inline {
             switch reference.kind {
             case .ref, .numref, .prfRef, .link:
-                guard let target = references.targets.target(reference.target) ?? references.targets.targets.first(where: { $0.anchor == reference.target }) else {
-                    warnings.append(references.targets.unknown(reference.target, at: reference.targetLocation))
+                guard let target = references.targets.target(reference.target) else {
+                    if !anchors.contains(reference.target) {
+                        warnings.append(references.targets.unknown(reference.target, at: reference.targetLocation))
+                    }
                     continue
                 }
                 // An unnumbered section shows its title (d2l's `:numref:` of a chapter), no warning.
@@ -194,6 +240,22 @@ enum ReferenceResolver {
             }
         }
         return warnings
+    }
+
+    /// The `id` attributes of the author's raw HTML (`<span id="x">`), which links may name too.
+    static func htmlIDs(in lines: [String]) -> Set<String> {
+        var ids = Set<String>()
+        for line in lines where line.contains("id=") {
+            var rest = Substring(line)
+            while let range = rest.range(of: "id=") {
+                rest = rest[range.upperBound...]
+                guard let quote = rest.first, quote == "\"" || quote == "'" else { continue }
+                let value = rest.dropFirst().prefix { $0 != quote }
+                if !value.isEmpty { ids.insert(String(value)) }
+                rest = rest.dropFirst(value.count + 1)
+            }
+        }
+        return ids
     }
 
     static let knownRoles = ["ref", "numref", "eq", "eval", "math", "prf:ref", "doc", "download", "cite", "cite:t", "cite:p",
