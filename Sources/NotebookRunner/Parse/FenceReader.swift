@@ -186,12 +186,34 @@ struct FenceReader {
         }
         warnUnknownOptions(block)
         blank(&lines, fenced.startLine...fenced.startLine)
-        if closed { blank(&lines, fenced.endLine...fenced.endLine) }
+        if closed {
+            // A code fence the content leaves open ends with the block (as in MyST): its closing
+            // line takes the place of the block's.
+            if let inner = Self.openFence(in: lines[fenced.startLine..<(fenced.endLine - 1)]) {
+                lines[fenced.endLine - 1] = FenceHeader.continuationPrefix(lines[fenced.endLine - 1])
+                    + String(repeating: String(inner.character), count: inner.length)
+            } else {
+                blank(&lines, fenced.endLine...fenced.endLine)
+            }
+        }
         for line in optionLines { blank(&lines, line...line) }
         if kind == .exercise, block.options["hidden"] != nil, endLine > fenced.startLine + 1 {
             blank(&lines, (fenced.startLine + 1)...(endLine - 1))
         }
         blocks.append(block)
+    }
+
+    /// The code fence `content` opens and does not close, if any.
+    static func openFence(in content: ArraySlice<String>) -> FenceHeader? {
+        var open: FenceHeader?
+        for line in content {
+            if let fence = open {
+                if fence.isClosed(by: line) { open = nil }
+            } else if let header = FenceHeader(line: line) {
+                open = header
+            }
+        }
+        return open
     }
 
     /// One warning per option name and page for an option no directive of this kind reads.

@@ -206,4 +206,12 @@ import Testing
         #expect(html.contains("<p>In a quote.</p>"))
         #expect(html.components(separatedBy: ">Title</h1>").count == 2, "the title once, in the header")
     }
+
+    /// MyST ends a code fence left open inside a block with the block: the page after it is prose.
+    @Test func aCodeFenceLeftOpenInABlockEndsWithIt() throws {
+        let notebook = try parse("````{solution} ex\n```{code-block} java\nint x;\n````\n\n```{exercise-start}\n```\n\nQ.\n\n```{exercise-end}\n```\n")
+        #expect(notebook.errors.allSatisfy { !$0.message.contains("closes no") && !$0.message.contains("never closed") })
+        #expect(notebook.blocks.map(\.name) == ["solution", "exercise"])
+        #expect(notebook.codeCells.map(\.code) == ["int x;"])
+    }
 }
