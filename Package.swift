@@ -23,15 +23,18 @@ let package = Package(
         .library(name: "NotebookRunner", targets: ["NotebookRunner"]),
         .library(name: "TeXMath", targets: ["TeXMath"]),
         .library(name: "NotebookPreview", targets: ["NotebookPreview"]),
+        .library(name: "JupyterKernel", targets: ["JupyterKernel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The preview server, and the data tests' local mirror (README: "Writing a notebook" says why FlyingFox).
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // HMAC-SHA256 signatures of Jupyter kernel messages.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
-        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift).
+        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift, ZeroMQ.swift).
         .systemLibrary(
             name: "CCmark",
             pkgConfig: "libcmark",
@@ -46,6 +49,18 @@ let package = Package(
             name: "COpenBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        // The one Swift wrapper around libzmq: sockets, multipart messages, polling.
+        .target(name: "ZeroMQBindings", dependencies: ["CZeroMQ"]),
+        // A Jupyter kernel client (messaging protocol 5.3): kernelspecs, launching, execute, interrupt.
+        .target(
+            name: "JupyterKernel",
+            dependencies: ["ZeroMQBindings", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The one Swift wrapper around zlib: inflate (gzip, zlib), deflate, checksums.
         .target(name: "ZlibBindings", dependencies: ["CZlib"]),
@@ -83,6 +98,7 @@ let package = Package(
                            .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
+        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),
     ]
 )
