@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "COpenBLAS", "ZlibBindings", "TeXMath",
+                "CCmark", "COpenBLAS", "ZlibBindings", "TeXMath", "JupyterKernel",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: kernelSettings()
@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(name: "texmath-gallery", dependencies: ["TeXMath"]),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath",
+            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath", "JupyterKernel",
                            .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),

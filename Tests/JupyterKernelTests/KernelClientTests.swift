@@ -79,6 +79,17 @@ struct KernelClientTests {
         #expect(cleared.outputs == [.stream(.stdout, "kept\n")])
     }
 
+    @Test(.timeLimit(.minutes(1))) func aFloodOfPrintedTextIsCappedAtTheOutputLimit() throws {
+        var options = KernelClient.Options()
+        options.outputLimit = 1 << 20
+        let kernel = try KernelClient(kernel: "python3", options: options)
+        defer { kernel.shutdown() }
+        let result = try kernel.execute("for _ in range(200): print('x' * 99_999)")
+        #expect(result.status == .ok)
+        #expect(KernelFixtures.streamText(result).utf8.count == 1 << 20)
+        #expect(result.truncatedBytes == 20_000_000 - (1 << 20))
+    }
+
     @Test(.timeLimit(.minutes(1))) func anExceptionIsAnErrorWithItsTraceback() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }

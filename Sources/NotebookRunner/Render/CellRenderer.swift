@@ -24,13 +24,13 @@ struct CellRenderer {
         }
         if !result.outputs.isEmpty {
             html += "<div class=\"nb-outputs\">\n"
-            for output in result.outputs { html += render(output, math: &math) }
+            for output in result.outputs { html += render(output, math: &math, location: cell.location) }
             html += "</div>\n"
         }
         return html + "</section>"
     }
 
-    func render(_ output: CellOutput, math: inout MathRenderer) -> String {
+    func render(_ output: CellOutput, math: inout MathRenderer, location: SourceLocation) -> String {
         switch output {
         case .derivation(let table):
             return DerivationRenderer.html(table, math: &math, line: strings.line)
@@ -47,6 +47,8 @@ struct CellRenderer {
             return "<pre class=\"nb-error\" role=\"alert\">\(HTML.escape(diagnostic.description))</pre>\n"
         case .notice(let diagnostic):
             return "<pre class=\"nb-notice\">\(HTML.escape(diagnostic.description))</pre>\n"
+        case .kernel(let display):
+            return KernelDisplayRenderer(location: location).render(display, math: &math)
         }
     }
 
