@@ -24,6 +24,10 @@ public struct RunSettings: Sendable {
     /// Let the page fetch the prose's https images (`--allow-remote-images`); otherwise it fetches
     /// nothing and each remote image is a warning.
     public var allowsRemoteImages = false
+    /// The Jupyter kernel that runs code cells (`--kernel`), over the front matter's kernelspec.
+    public var kernel: String? = nil
+    /// Run code cells in a kernel when the page names one (`--no-execute` turns it off).
+    public var executesCode = true
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {

@@ -33,6 +33,15 @@ enum FrontMatterParser {
             case "lang", "language": matter.language = try scalar(valueNode, key, location)
             case "author", "authors": matter.authors = try list(valueNode, key, location)
             case "tags": matter.tags = try list(valueNode, key, location)
+            case "kernelspec", "jupyter":
+                // `kernelspec: {name: python3}`, `jupyter: python3`, `jupyter: {kernelspec: {name: python3}}`.
+                let name = valueNode.scalar?.string ?? valueNode.mapping?["name"]?.string
+                    ?? valueNode.mapping?["kernelspec"]?.mapping?["name"]?.string
+                guard let name, !name.isEmpty else {
+                    throw Diagnostic.error("front-matter key '\(key)' must name a Jupyter kernel", at: location,
+                                           hint: key == "jupyter" ? "write `jupyter: python3`" : "write `kernelspec: {name: python3}`")
+                }
+                matter.kernel = (name, location)
             default:
                 guard let value = valueNode.scalar?.string else {
                     throw Diagnostic.error("front-matter key '\(key)' must have a single value", at: location,
