@@ -53,20 +53,28 @@ public struct Pipeline {
     /// notebook order.
     public func check(_ url: URL, file: String) -> [Diagnostic] {
         do {
-            var notebook = try NotebookParser.parse(contentsOf: url, file: file)
+            var notebook = try parse(url, file: file, omitSolutions: false)
             let settings = try effectiveSettings(for: notebook, at: url)
             ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
             let executor = Executor(registry: registry, settings: settings)
             let found = notebook.warnings + notebook.errors + executor.validate(notebook)
                 + StaticChecks(notebook: notebook, registry: registry, defaults: settings.defaults).diagnostics()
-            return found.enumerated().sorted { a, b in
+            return Diagnostic.summarised(found.enumerated().sorted { a, b in
                 let (x, y) = (a.element.location, b.element.location)
                 guard let x, let y else { return a.offset < b.offset }
                 return (x.line, x.column, a.offset) < (y.line, y.column, b.offset)
-            }.map(\.element)
+            }.map(\.element))
         } catch {
             return [Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))]
         }
+    }
+
+    /// The notebook at `url`, its directives read by this run's registry, with a warning for each
+    /// front-matter key nothing reads.
+    private func parse(_ url: URL, file: String, omitSolutions: Bool) throws -> Notebook {
+        var notebook = try NotebookParser.parse(contentsOf: url, file: file, omitSolutions: omitSolutions, directives: registry.names)
+        notebook.warnings += notebook.frontMatter.unknownKeyWarnings(known: registry.inheritableNames)
+        return notebook
     }
 
     /// Renders the notebook at `url` into `settings.outputDirectory`.
@@ -78,7 +86,7 @@ public struct Pipeline {
 
         var parsed: Notebook
         do {
-            parsed = try NotebookParser.parse(contentsOf: url, file: file, omitSolutions: settings.omitsSolutions)
+            parsed = try parse(url, file: file, omitSolutions: settings.omitsSolutions)
         } catch {
             let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
@@ -86,8 +94,8 @@ public struct Pipeline {
         }
         ProseImageLoader.load(&parsed, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
         let notebook = parsed
-        notebook.warnings.forEach(progress.report)
-        notebook.errors.forEach(progress.report)
+        Diagnostic.summarised(notebook.warnings).forEach(progress.report)
+        Diagnostic.summarised(notebook.errors).forEach(progress.report)
 
         let settings: RunSettings
         do {

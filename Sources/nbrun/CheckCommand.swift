@@ -25,10 +25,12 @@ struct CheckCommand: ParsableCommand {
             for diagnostic in diagnostics {
                 FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
             }
-            if diagnostics.contains(where: { $0.severity == .error }) {
+            let errors = diagnostics.count { $0.severity == .error }, warnings = diagnostics.count { $0.severity == .warning }
+            if errors > 0 {
                 failed = true
+                FileHandle.standardError.write(Data("\(notebook): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")\n".utf8))
             } else {
-                print("\(notebook): ok")
+                print(warnings == 0 ? "\(notebook): ok" : "\(notebook): ok, \(warnings) \(warnings == 1 ? "warning" : "warnings")")
             }
         }
         if failed { throw ExitCode(1) }

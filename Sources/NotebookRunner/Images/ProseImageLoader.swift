@@ -37,7 +37,8 @@ enum ProseImageLoader {
     private static func resolve(_ source: String, folder: URL, allowsRemote: Bool) -> (file: URL?, content: ProseImage.Content?) {
         let lowered = source.lowercased()
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return (nil, .remote(allowed: allowsRemote)) }
-        if lowered.hasPrefix("data:") { return (nil, nil) }
+        // `data:` stays as written, and so does a MyST embed of a target (`![](#fig-label)`, `xref:…`).
+        if lowered.hasPrefix("data:") || lowered.hasPrefix("#") || lowered.hasPrefix("xref:") { return (nil, nil) }
         if source.isEmpty {
             return (nil, .failed(.error("the image has no source", hint: "write the path of the image file, e.g. ![a network](img/net.png)")))
         }

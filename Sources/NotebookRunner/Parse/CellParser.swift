@@ -6,7 +6,7 @@ import Foundation
 ///
 ///     fence     := "```" | "~~~" (three or more)
 ///     info      := "{" name "}" { whitespace argument }
-///     name      := letter { letter | digit | "-" | "_" }
+///     name      := letter { letter | digit | "-" | "_" | ":" | "." }
 ///     body      := { option-line } { content-line }
 ///     option    := ":" key ":" [ " " value ]      -- key: no ':' inside, e.g. `lr`, `grad W`
 ///
@@ -39,18 +39,17 @@ enum CellParser {
                                    hint: "write the info string as {name} arguments, e.g. ```{load} mnist")
         }
         let name = String(info[info.index(after: info.startIndex)..<close]).trimmingCharacters(in: .whitespaces)
-        guard let first = name.first, first.isLetter,
-              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+        guard FenceHeader.isDirectiveName(name) else {
             throw Diagnostic.error("'{\(name)}' is not a directive name", at: directiveLocation,
                                    hint: "names are letters, digits and '-', e.g. {load}, {show}, {gradcheck}")
         }
         let arguments = info[info.index(after: close)...].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
 
         // The closing fence must exist: cmark closes an unterminated fence at the end of the document.
-        let closingLine = source.line(block.endLine).trimmingCharacters(in: .whitespaces)
+        let closingLine = FenceHeader.stripContainer(source.line(block.endLine)).trimmingTrailingWhitespace()
         let closes = block.endLine > block.startLine
             && closingLine.hasPrefix(String(repeating: String(fenceChar), count: fenceLength))
-            && closingLine.allSatisfy { $0 == Character(fenceChar) || $0 == ">" || $0 == " " }
+            && closingLine.allSatisfy { $0 == Character(fenceChar) }
         if !closes {
             throw Diagnostic.error("the code fence opened here is never closed", at: location,
                                    hint: "end the {\(name)} cell with a line of \(String(repeating: String(fenceChar), count: fenceLength))")

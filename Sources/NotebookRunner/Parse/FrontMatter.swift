@@ -23,6 +23,8 @@ public struct FrontMatter: Sendable, Hashable {
     /// The Jupyter kernel the page's code cells run in: `kernelspec: {name: python3}` (Jupyter,
     /// MyST) or `jupyter: python3` (Quarto), with where it was named.
     public var kernel: (name: String, location: SourceLocation)?
+    /// Keys nbrun does not read — other tools' settings, lists and mappings — as compact text, kept for the run record.
+    public var metadata: [(key: String, value: String, location: SourceLocation)] = []
     /// Lines the front matter occupies, fences included (0 when there is none).
     public var lineCount: Int = 0
 
@@ -38,6 +40,17 @@ public struct FrontMatter: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(title)
         hasher.combine(lineCount)
+    }
+
+    /// A warning for each key that is neither nbrun's (`known`: the names front matter sets)
+    /// nor another tool's, with the nearest known name: `epochz: 3` → "did you mean 'epochs'?".
+    public func unknownKeyWarnings(known: [String]) -> [Diagnostic] {
+        let own = ["title", "date", "lang", "language", "author", "authors", "tags"]
+        return (values + metadata).filter { !known.contains($0.key) && !Compatibility.frontMatterKeys.contains($0.key) }.map { entry in
+            let near = Suggestion.nearest(to: entry.key, in: known + own).map { "did you mean '\($0)'? " } ?? ""
+            return .warning("front-matter key '\(entry.key)' is not read by nbrun", at: entry.location,
+                            hint: near + "cells read: " + known.joined(separator: ", "))
+        }
     }
 
     /// The values as defaults for cells.

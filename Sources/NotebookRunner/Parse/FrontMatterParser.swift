@@ -30,27 +30,37 @@ enum FrontMatterParser {
             switch key {
             case "title": matter.title = try scalar(valueNode, key, location)
             case "date": matter.date = try scalar(valueNode, key, location)
-            case "lang", "language": matter.language = try scalar(valueNode, key, location)
+            case "lang": matter.language = try scalar(valueNode, key, location)
+            case "language" where valueNode.scalar != nil: matter.language = try scalar(valueNode, key, location)
             case "author", "authors": matter.authors = try list(valueNode, key, location)
             case "tags": matter.tags = try list(valueNode, key, location)
             case "kernelspec", "jupyter":
-                // `kernelspec: {name: python3}`, `jupyter: python3`, `jupyter: {kernelspec: {name: python3}}`.
+                // `kernelspec: {name: python3}`, `jupyter: python3`, Jupytext's `jupyter: {kernelspec: {name: python3}}`:
+                // the kernel code cells run in. Kept with the other tools' settings for the run record too.
                 let name = valueNode.scalar?.string ?? valueNode.mapping?["name"]?.string
                     ?? valueNode.mapping?["kernelspec"]?.mapping?["name"]?.string
-                guard let name, !name.isEmpty else {
-                    throw Diagnostic.error("front-matter key '\(key)' must name a Jupyter kernel", at: location,
-                                           hint: key == "jupyter" ? "write `jupyter: python3`" : "write `kernelspec: {name: python3}`")
-                }
-                matter.kernel = (name, location)
+                if let name, !name.isEmpty, matter.kernel == nil || key == "kernelspec" { matter.kernel = (name, location) }
+                matter.metadata.append((key, Self.text(of: valueNode), location))
             default:
-                guard let value = valueNode.scalar?.string else {
-                    throw Diagnostic.error("front-matter key '\(key)' must have a single value", at: location,
-                                           hint: "defaults such as seed, lr or data-dir are plain values: `\(key): 0.1`")
+                if let value = valueNode.scalar?.string, !Compatibility.frontMatterKeys.contains(key) {
+                    matter.values.append((key, value, location))
+                } else {
+                    // Another tool's setting (`jupytext:`, `kernelspec:`, …) or a list or mapping: kept, not read.
+                    matter.metadata.append((key, Self.text(of: valueNode), location))
                 }
-                matter.values.append((key, value, location))
             }
         }
         return matter
+    }
+
+    /// A value as compact text: a scalar as written, a list as `[a, b]`, a mapping as `{k: v}`.
+    static func text(of node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): return scalar.string
+        case .sequence(let items): return "[" + items.map(text(of:)).joined(separator: ", ") + "]"
+        case .mapping(let mapping): return "{" + mapping.map { "\(text(of: $0.key)): \(text(of: $0.value))" }.joined(separator: ", ") + "}"
+        case .alias: return "*"
+        }
     }
 
     private static func scalar(_ node: Node, _ key: String, _ location: SourceLocation) throws -> String {

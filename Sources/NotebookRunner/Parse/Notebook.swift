@@ -24,6 +24,14 @@ public struct Notebook: Sendable {
     public var errors: [Diagnostic]
     /// The prose's images (`![alt](img/net.png)`), in document order.
     public var images: [ProseImage] = []
+    /// Code of other dialects (`{code-cell}`, ```` ```{python} ````, `{.python .input}`), shown and not run.
+    public var codeCells: [CodeCell] = []
+    /// HTML or Markdown put in a directive's place (`{raw} html`, `{include}`).
+    public var inserts: [ProseInsert] = []
+    /// The first `# Heading`, taken out of the body as the page's title when the front matter has none.
+    public var headingTitle: String?
+    /// Where `{bibliography}` directives stood (the place a citation renderer lists references).
+    public var bibliographies: [SourceLocation] = []
 
     public init(file: String, name: String, frontMatter: FrontMatter, cells: [Cell], math: [MathSpan],
                 roles: [InlineRole], prose: String, warnings: [Diagnostic], equations: EquationTable = EquationTable(),
@@ -41,8 +49,6 @@ public struct Notebook: Sendable {
         self.warnings = warnings
     }
 
-    /// The title from the front matter, else the file name.
-    public var title: String { frontMatter.title ?? name }
-
-    /// Where a prose-level block (`{exercise}`, `{note}`, …) opens and closes.
+    /// The title from the front matter, else the first `# Heading`, else the file name.
+    public var title: String { frontMatter.title ?? headingTitle ?? name }
 }

@@ -4,22 +4,35 @@ import Foundation
 ///
 /// 1. `FrontMatterParser` reads the YAML block; its lines are blanked so that every
 ///    later line keeps its number.
-/// 2. cmark parses the body once to find code and HTML blocks; fenced blocks whose
-///    info string starts with `{` become cells (`CellParser`).
-///    Prose-level blocks (`{exercise}`, `{solution}`, `{note}`, …) lose their fences first, so
-///    their content is parsed as notebook content; `{math}` blocks become display math.
+/// 2. `DialectLines` rewrites MyST/Quarto line syntax (comments, colon fences, targets); cmark
+///    parses the body to find code and HTML blocks. A fence whose info string is `{name}` is
+///    read by what `FenceRole` says: prose-level blocks (`{exercise}`, `{note}`, `{figure}`,
+///    `{prf:theorem}`, unknown names, …) lose their fences, so their content is parsed as
+///    notebook content, one parse per level of nesting; `{raw}`, `{include}`, `{list-table}`
+///    and left-out directives are replaced in the lines. Then nbrun's directives become cells,
+///    `{math}` blocks display math, and code of other dialects `CodeCell`s.
 /// 3. `ProseScanner` sets math, `{eval}` and `{eq}` roles aside in every other line; cmark then
 ///    finds the prose's images (`ProseImage`), located in the notebook's text.
 /// 4. `EquationTable` numbers the labelled equations and resolves references to them.
+///
+/// A problem that leaves the rest readable (an unclosed block, a duplicate label, an unknown
+/// option of a cell) is collected in `errors` and parsing goes on, so `nbrun check` lists
+/// every one; only a page that cannot be read at all (bad front matter, not UTF-8) throws.
 public enum NotebookParser {
-    /// Parses the notebook at `url`, naming it `file` in diagnostics.
-    public static func parse(contentsOf url: URL, file: String? = nil, omitSolutions: Bool = false) throws -> Notebook {
+    /// Parses the notebook at `url`, naming it `file` in diagnostics; `{include}` reads from its folder.
+    public static func parse(contentsOf url: URL, file: String? = nil, omitSolutions: Bool = false,
+                             directives: [String]? = nil) throws -> Notebook {
         let name = file ?? url.path
-        return try parse(SourceText(contentsOf: url, file: name), omitSolutions: omitSolutions)
+        return try parse(SourceText(contentsOf: url, file: name), omitSolutions: omitSolutions, directives: directives,
+                         folder: url.deletingLastPathComponent())
     }
 
-    /// Parses decoded notebook text; `omitSolutions` (`--student`) leaves every `{solution}` out.
-    public static func parse(_ source: SourceText, omitSolutions: Bool = false) throws -> Notebook {
+    /// Parses decoded notebook text; `omitSolutions` (`--student`) leaves every solution out.
+    /// `directives` are the names the run knows: any other `{name}` that is not near one of them
+    /// is another dialect's directive (a box, a figure, code, …). Without it every `{name}` that
+    /// `Compatibility` does not list is a cell, for the registry to check.
+    public static func parse(_ source: SourceText, omitSolutions: Bool = false, directives: [String]? = nil,
+                             folder: URL? = nil) throws -> Notebook {
         if source.text.allSatisfy(\.isWhitespace) {
             throw Diagnostic.error("the notebook is empty", at: source.location(line: 1),
                                    hint: "a notebook is Markdown prose with directive cells such as ```{load} mnist")
@@ -30,77 +43,108 @@ public enum NotebookParser {
         // No author text can forge a placeholder token (cells are read from `source`, untouched).
         lines = lines.map(Placeholder.escaping)
 
-        // Prose-level blocks, outermost first: their fences and options become blank lines,
-        // so their content parses as notebook content (a solution's cells are cells).
-        var proseBlocks: [ProseBlock] = []
-        // Every prose-level block one parse finds is opened at once; the blocks nested in them
-        // show up in the next parse (one parse per level of nesting, not one per block).
-        var blocks = CommonMark.blocks(in: lines.joined(separator: "\n"))
-        while case let found = blocks.filter({ $0.kind == .fencedOrIndentedCode && ProseBlock.kind(ofInfo: $0.info) != nil }),
-              !found.isEmpty {
-            for block in found {
-                let (prose, markup) = try ProseBlock.read(block, kind: ProseBlock.kind(ofInfo: block.info)!, source: source)
-                if prose.kind == .solution && omitSolutions {
-                    for line in block.startLine...block.endLine { lines[line - 1] = "" }
-                } else {
-                    for line in markup { lines[line - 1] = "" }
-                    proseBlocks.append(prose)
-                }
-            }
-            blocks = CommonMark.blocks(in: lines.joined(separator: "\n"))
-        }
-        var errors: [Diagnostic] = []
-        proseBlocks = ProseBlock.numbered(proseBlocks.sorted { $0.startLine < $1.startLine }, errors: &errors)
+        var reader = FenceReader(source: source, directives: directives, omitSolutions: omitSolutions, folder: folder)
+        let blocks = reader.openBlocks(&lines)
+        var errors = reader.errors
+        var warnings = reader.warnings
+        let proseBlocks = ProseBlock.numbered(reader.blocks.sorted { $0.startLine < $1.startLine }, errors: &errors)
 
-        var warnings: [Diagnostic] = []
         var cells: [Cell] = []
         var cellBlocks: [CommonMark.Block] = []
-        var mathBlocks: [(block: CommonMark.Block, span: MathSpan)] = []
+        var codeCells: [CodeCell] = []
+        var codeBlocks: [CommonMark.Block] = []
+        var mathBlocks: [(block: CommonMark.Block, spans: [MathSpan])] = []
         var protectedLines = Set<Int>()
         var labelLines: [String: Int] = [:]
         for block in blocks {
             protectedLines.formUnion(block.startLine...max(block.startLine, block.endLine))
-            guard block.kind == .fencedOrIndentedCode, CellParser.isDirective(info: block.info) else { continue }
-            if block.info.trimmingCharacters(in: .whitespaces).hasPrefix("{math}") {
-                mathBlocks.append((block, try mathSpan(block, source: source, warnings: &warnings)))
+            guard block.kind == .fencedOrIndentedCode, let header = FenceHeader(line: lines[block.startLine - 1]),
+                  let role = reader.role(of: header) else { continue }
+            switch role {
+            case .math:
+                do {
+                    mathBlocks.append((block, try mathSpans(block, source: source, warnings: &warnings)))
+                } catch {
+                    errors.append(Executor.diagnostic(from: error, location: source.location(line: block.startLine)))
+                }
+            case .code(let language):
+                codeCells.append(CodeCell.read(directive: header.name, language: language, body: bodyLines(of: block),
+                                               location: source.location(line: block.startLine, column: header.column)))
+                codeBlocks.append(block)
+            case .cell:
+                do {
+                    let cell = try CellParser.cell(index: cells.count + 1, block: block, source: source, warnings: &warnings)
+                    if let previous = labelLines[cell.label] {
+                        throw Diagnostic.error("label '\(cell.label)' is already used by the cell at line \(previous)",
+                                               at: cell.option("label")?.valueLocation ?? cell.location,
+                                               hint: "labels name cells in the report and in {eval}; give each cell its own")
+                    }
+                    labelLines[cell.label] = cell.location.line
+                    cells.append(cell)
+                    cellBlocks.append(block)
+                } catch {
+                    // The rest of the page still reads: the cell is shown as its source.
+                    let diagnostic = Executor.diagnostic(from: error, location: source.location(line: block.startLine, column: header.column))
+                    errors.append(diagnostic)
+                    var shown = CodeCell(directive: header.name, language: "", options: [:],
+                                         code: source.lines[(block.startLine - 1)..<min(block.endLine, source.lines.count)].joined(separator: "\n"),
+                                         location: source.location(line: block.startLine, column: header.column))
+                    shown.error = diagnostic
+                    codeCells.append(shown)
+                    codeBlocks.append(block)
+                }
+            case .block, .gated, .transform:
                 continue
             }
-            let cell = try CellParser.cell(index: cells.count + 1, block: block, source: source, warnings: &warnings)
-            if let previous = labelLines[cell.label] {
-                throw Diagnostic.error("label '\(cell.label)' is already used by the cell at line \(previous)",
-                                       at: cell.option("label")?.valueLocation ?? cell.location,
-                                       hint: "labels name cells in the report and in {eval}; give each cell its own")
-            }
-            labelLines[cell.label] = cell.location.line
-            cells.append(cell)
-            cellBlocks.append(block)
+        }
+        if let summary = CodeCell.summary(codeCells.filter { $0.error == nil }) { warnings.append(summary) }
+
+        // A first `# Heading` titles the page when the front matter gives no title.
+        var headingTitle: String?
+        if frontMatter.title == nil, let index = lines.indices.first(where: { !protectedLines.contains($0 + 1) && Self.isHeadingOne(lines[$0]) }),
+           !proseBlocks.contains(where: { $0.startLine <= index + 1 && index + 1 <= $0.endLine }) {
+            headingTitle = Self.headingText(source.line(index + 1))
+            lines[index] = ""
         }
 
         var scanner = ProseScanner()
         let cellStarts = cellBlocks.map(\.startLine)
         var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: protectedLines,
                                     cellsBefore: { line in count(of: cellStarts, below: line) })
-        let images = ProseImage.find(in: prose, source: source)
+        var images = ProseImage.find(in: prose, source: source)
+        for block in proseBlocks where block.kind == .figure || block.kind == .image {
+            if let path = block.argument { images.append(ProseImage(source: path, location: block.argumentLocation)) }
+        }
+        images.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
         // Cells, {math} blocks and prose-level block fences become placeholder paragraphs.
         func replace(_ block: (start: Int, end: Int), with word: String) {
             // Keep the container prefix (list indentation, `>`), so the block stays where it was.
             let fence = source.line(block.start)
-            let prefix = String(fence.prefix { $0 == " " || $0 == "\t" || $0 == ">" })
+            let first = FenceHeader.containerPrefix(fence).trimmingTrailingWhitespace()
+            let prefix = FenceHeader.continuationPrefix(fence)
             let blank = prefix.trimmingTrailingWhitespace()
             for line in block.start...block.end where line - 1 < prose.count { prose[line - 1] = blank }
-            prose[block.start - 1] = "\(blank)\n\(prefix)\(word)\n\(blank)"
+            prose[block.start - 1] = "\(first)\n\(prefix)\(word)\n\(blank)"
         }
         for (index, block) in cellBlocks.enumerated() {
             replace((block.startLine, block.endLine), with: Placeholder.token(.cell, index))
         }
+        for (index, block) in codeBlocks.enumerated() {
+            replace((block.startLine, block.endLine), with: Placeholder.token(.code, index))
+        }
         var math = scanner.math
-        for (block, span) in mathBlocks {
-            replace((block.startLine, block.endLine), with: Placeholder.token(.math, math.count))
-            math.append(span)
+        for (block, spans) in mathBlocks {
+            let tokens = spans.indices.map { Placeholder.token(.math, math.count + $0) }
+            replace((block.startLine, block.endLine), with: tokens.joined(separator: " "))
+            math += spans
         }
         for (index, block) in proseBlocks.enumerated() {
             replace((block.startLine, block.startLine), with: Placeholder.token(.blockStart, index))
-            replace((block.endLine, block.endLine), with: Placeholder.token(.blockEnd, index))
+            if block.endLine > block.startLine {
+                replace((block.endLine, block.endLine), with: Placeholder.token(.blockEnd, index))
+            } else {
+                prose[block.startLine - 1] += "\n" + Placeholder.token(.blockEnd, index) + "\n"
+            }
         }
 
         let equations = EquationTable.build(math: math, roles: scanner.references, cells: cells)
@@ -110,19 +154,59 @@ public enum NotebookParser {
                                 math: math, roles: scanner.roles, prose: prose.joined(separator: "\n"), warnings: warnings,
                                 equations: equations, blocks: proseBlocks, errors: errors)
         notebook.images = images
+        notebook.codeCells = codeCells
+        notebook.inserts = reader.inserts
+        notebook.headingTitle = headingTitle
+        notebook.bibliographies = reader.bibliographies
         return notebook
     }
 
-    /// A `{math}` block as a display span: its body is the TeX, `:label:` numbers it.
-    private static func mathSpan(_ block: CommonMark.Block, source: SourceText, warnings: inout [Diagnostic]) throws -> MathSpan {
+    /// The lines of a fenced block between its fences.
+    private static func bodyLines(of block: CommonMark.Block) -> [String] {
+        var lines = block.literal.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if block.literal.hasSuffix("\n") { lines.removeLast() }
+        return lines
+    }
+
+    /// A `{math}` block as display spans, one per blank-line-separated equation: `:label:` numbers the first.
+    private static func mathSpans(_ block: CommonMark.Block, source: SourceText, warnings: inout [Diagnostic]) throws -> [MathSpan] {
         let cell = try CellParser.cell(index: 0, block: block, source: source, warnings: &warnings)
-        for option in cell.options where option.key != "label" {
-            throw Diagnostic.error("unknown option :\(option.key): of {math}", at: option.location,
-                                   hint: "{math} takes :label:, which numbers the equation")
+        for option in cell.options where option.key != "label" && option.key != "name" && option.key != "nowrap" && option.key != "class" {
+            warnings.append(.warning("unknown option :\(option.key): of {math} is ignored", at: option.location,
+                                     hint: "{math} takes :label:, which numbers the equation"))
         }
-        let label = cell.option("label")
-        return MathSpan(tex: cell.bodyText, display: true, opening: "```{math}\n", closing: "\n```", location: cell.location,
-                        texLocation: cell.body.first?.location ?? cell.location, label: label?.value, labelLocation: label?.valueLocation)
+        let label = cell.option("label") ?? cell.option("name")
+        var groups: [[SourceLine]] = [[]]
+        for line in cell.body {
+            if line.text.trimmingCharacters(in: .whitespaces).isEmpty {
+                if !(groups.last ?? []).isEmpty { groups.append([]) }
+            } else {
+                groups[groups.count - 1].append(line)
+            }
+        }
+        groups.removeAll { $0.isEmpty }
+        if groups.isEmpty { groups = [[]] }
+        return groups.enumerated().map { index, lines in
+            MathSpan(tex: lines.map(\.text).joined(separator: "\n"), display: true, opening: "```{math}\n", closing: "\n```",
+                     location: cell.location, texLocation: lines.first?.location ?? cell.location,
+                     label: index == 0 ? label?.value : nil, labelLocation: index == 0 ? label?.valueLocation : nil)
+        }
+    }
+
+    /// Whether `line` is an ATX level-one heading, `# Title`.
+    static func isHeadingOne(_ line: String) -> Bool {
+        let trimmed = line.drop { $0 == " " }
+        return line.count - trimmed.count < 4 && (trimmed.hasPrefix("# ") || trimmed == "#") && trimmed.count > 2
+    }
+
+    /// The text of an ATX heading: `# Softmax #` → `Softmax`.
+    static func headingText(_ line: String) -> String {
+        var text = line.drop { $0 == " " }.dropFirst().trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix("#") {
+            let stripped = text.reversed().drop { $0 == "#" }
+            if stripped.first == " " { text = String(stripped.reversed()).trimmingCharacters(in: .whitespaces) }
+        }
+        return text
     }
 
     /// How many numbers of the ascending `sorted` are below `bound` (a binary search).
@@ -138,7 +222,7 @@ public enum NotebookParser {
     /// `notebooks/softmax-mnist.zh.md` → `softmax-mnist.zh`.
     public static func name(of file: String) -> String {
         let base = (file as NSString).lastPathComponent
-        for ext in [".md", ".markdown", ".txt"] where base.hasSuffix(ext) {
+        for ext in [".md", ".markdown", ".txt", ".qmd", ".myst"] where base.hasSuffix(ext) {
             return String(base.dropLast(ext.count))
         }
         return base

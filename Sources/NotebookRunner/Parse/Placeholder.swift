@@ -12,6 +12,7 @@ enum Placeholder {
     enum Kind: String, CaseIterable {
         case cell = "CELL", math = "MATH", eval = "EVAL", reference = "EQRF"
         case blockStart = "BLKS", blockEnd = "BLKE", literal = "LIT"
+        case code = "CODE", insert = "INSR"
     }
 
     // Scalars, not Characters: an author's combining mark after a token must not hide it.

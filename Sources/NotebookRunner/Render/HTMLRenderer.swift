@@ -32,7 +32,7 @@ public struct HTMLRenderer: Sendable {
         let cells = CellRenderer(reproducible: reproducible, strings: strings)
         let checks = EquationChecks(run)
         let equations = EquationRenderer(notebook: notebook, checks: checks, strings: strings)
-        let blocks = ProseBlockRenderer(blocks: notebook.blocks, language: language)
+        let blocks = ProseBlockRenderer(blocks: notebook.blocks, language: language, images: notebook.images)
         // Cells first, with math of their own (a {derive} chain); the font covers both.
         var cellMath = MathRenderer()
         let cellHTML = run.cells.map { cells.render($0, math: &cellMath) }
@@ -75,6 +75,7 @@ public struct HTMLRenderer: Sendable {
         <style>
         \(ReportStyle.css)
         \(ReportStyle.teachingCSS)
+        \(ReportStyle.blocksCSS)
         \(extraCSS)</style>
         </head>
         <body>
@@ -102,6 +103,18 @@ public struct HTMLRenderer: Sendable {
         if let failed = counts[.error] { summary.append("<span class=\"nb-failed\">\(strings.statusCount(failed, .error))</span>") }
         if !reproducible { summary.append(CellRenderer.duration(run.seconds)) }
         html += "<p class=\"nb-summary\">\(summary.joined(separator: " · "))</p>\n"
+        // Problems of the page's structure (an unclosed block, a gated block without its end, an
+        // {include} that cannot be read), which have no cell to show them: listed once, here.
+        let structural = run.notebook.errors.filter { error in
+            !run.notebook.images.contains { $0.location == error.location } && !run.notebook.codeCells.contains { $0.error == error }
+                && !error.message.contains("equation label")
+        }
+        if !structural.isEmpty {
+            html += "<pre class=\"nb-error\" role=\"alert\">\(HTML.escape(structural.map(\.description).joined(separator: "\n")))</pre>\n"
+        }
+        if let code = CodeCell.summary(run.notebook.codeCells.filter { $0.error == nil }) {
+            html += "<p class=\"nb-summary nb-code-summary\">\(HTML.escape(code.message))</p>\n"
+        }
         if let line = equations.summary(strings) {
             let failed = equations.failedCount > 0 ? " nb-failed" : ""
             html += "<p class=\"nb-summary nb-equation-summary\(failed)\">\(HTML.escape(line))</p>\n"

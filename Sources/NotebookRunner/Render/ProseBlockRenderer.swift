@@ -1,16 +1,23 @@
-/// The opening and closing HTML of exercises, solutions and admonitions; cmark renders what
-/// lies between, so a block's content is ordinary prose, math and cells.
+/// The opening and closing HTML of prose-level blocks; cmark renders what lies between, so a
+/// block's content is ordinary prose, math and cells.
 ///
-/// An exercise is a `<section>` headed "Exercise 1"; a solution a `<details>` (collapsed,
-/// no script needed) headed "Solution to Exercise 1"; an admonition an `<aside>` with its
-/// kind's colour and title ("Note", or the title the author gave).
+/// An exercise is a `<section>` headed "Exercise 1"; a solution a `<details>` (collapsed, no
+/// script needed) headed "Solution to Exercise 1"; an admonition an `<aside>` with its kind's
+/// colour and title ("Note", or the title the author gave), a `<details>` when it is a
+/// dropdown; a figure a `<figure>` with its image embedded and "Figure N" before the caption;
+/// a theorem a box titled "Theorem N (title)"; an unknown directive a box titled with its name.
 struct ProseBlockRenderer {
     let blocks: [ProseBlock]
     let chinese: Bool
+    /// What each image source shows as (a data URI, or HTML in its place).
+    let images: [String: ProseImage.Content]
 
-    init(blocks: [ProseBlock], language: String) {
+    init(blocks: [ProseBlock], language: String, images: [ProseImage] = []) {
         self.blocks = blocks
         chinese = language.lowercased().hasPrefix("zh")
+        var contents: [String: ProseImage.Content] = [:]
+        for image in images { if let content = image.content, contents[image.source] == nil { contents[image.source] = content } }
+        self.images = contents
     }
 
     /// The HTML id of an exercise: `ex-` and its label, or `exercise-N`.
@@ -20,8 +27,10 @@ struct ProseBlockRenderer {
 
     func html(_ index: Int, opening: Bool) -> String {
         let block = blocks[index]
+        let id = block.label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
         switch block.kind {
         case .exercise:
+            guard block.options["hidden"] == nil else { return "" }
             guard opening else { return "</section>" }
             let title = block.argument.map { " <span class=\"nb-block-subtitle\">\(HTML.escape($0))</span>" } ?? ""
             let anchor = HTML.escape(Self.anchor(block))
@@ -30,25 +39,104 @@ struct ProseBlockRenderer {
             guard opening else { return "</details>" }
             let name = block.number.map { chinese ? "练习 \($0) 的解答" : "Solution to Exercise \($0)" } ?? (chinese ? "解答" : "Solution")
             return "<details class=\"nb-solution\">\n<summary>\(HTML.escape(name))</summary>"
-        case .note, .tip, .warning, .important:
+        case .admonition, .dropdown:
+            let colour = Self.colour(of: block.name)
+            let title = block.argument ?? block.options["title"] ?? defaultTitle(block.name)
+            if block.isCollapsed {
+                guard opening else { return "</details>" }
+                let open = block.options["open"] != nil ? " open" : ""
+                return "<details class=\"nb-admonition nb-\(colour) nb-dropdown\"\(id)\(open)>\n<summary class=\"nb-block-title\">\(HTML.escape(title.isEmpty ? "Details" : title))</summary>"
+            }
             guard opening else { return "</aside>" }
-            let title = block.argument ?? defaultTitle(block.kind)
-            return "<aside class=\"nb-admonition nb-\(block.kind.rawValue)\">\n<p class=\"nb-block-title\">\(HTML.escape(title))</p>"
+            let heading = title.isEmpty ? "" : "\n<p class=\"nb-block-title\">\(HTML.escape(title))</p>"
+            return "<aside class=\"nb-admonition nb-\(colour)\"\(id)>\(heading)"
+        case .card, .tab, .glossary, .unknown:
+            guard opening else { return "</section>" }
+            let title: String
+            switch block.kind {
+            case .glossary: title = block.argument ?? "Glossary"
+            case .unknown: title = "{\(block.name)}" + (block.argument.map { " " + $0 } ?? "")
+            default: title = block.argument ?? block.options["title"] ?? ""
+            }
+            let heading = title.isEmpty ? "" : "\n<p class=\"nb-block-title\">\(HTML.escape(title))</p>"
+            return "<section class=\"nb-box nb-\(block.kind.rawValue)\"\(id)>\(heading)"
+        case .aside:
+            guard opening else { return "</aside>" }
+            let heading = block.argument.map { "\n<p class=\"nb-block-title\">\(HTML.escape($0))</p>" } ?? ""
+            return "<aside class=\"nb-aside\"\(id)>\(heading)"
+        case .epigraph:
+            return opening ? "<blockquote class=\"nb-epigraph\"\(id)>" : "</blockquote>"
+        case .group:
+            return opening ? "<div class=\"nb-group\"\(id)>" : "</div>"
+        case .theorem:
+            guard opening else { return "</section>" }
+            let kind = block.name.split(separator: ":").last.map(String.init) ?? block.name
+            var title = kind.prefix(1).uppercased() + kind.dropFirst()
+            if kind == "proof" { title += "." } else if let number = block.number { title += " \(number)" }
+            let subtitle = block.argument.map { " <span class=\"nb-block-subtitle\">(\(HTML.escape($0)))</span>" } ?? ""
+            return "<section class=\"nb-theorem nb-\(HTML.escape(kind))\"\(id)>\n<p class=\"nb-block-title\">\(HTML.escape(title))\(subtitle)</p>"
+        case .figure, .image:
+            guard opening else { return block.kind == .figure ? "</figcaption></figure>" : "</figure>" }
+            let align = block.options["align"].flatMap { ["left", "center", "right"].contains($0) ? " nb-align-\($0)" : nil } ?? ""
+            var html = "<figure class=\"nb-figure\(align)\"\(id)>\n" + image(block)
+            if block.kind == .figure {
+                let label = block.number.map { chinese ? "图 \($0)" : "Figure \($0)" } ?? ""
+                html += "\n<figcaption>" + (label.isEmpty ? "" : "<span class=\"nb-figure-number\">\(label)</span> ")
+            }
+            return html
+        }
+    }
+
+    /// The `<img>` of a figure or image: its file embedded, or the error in its place.
+    private func image(_ block: ProseBlock) -> String {
+        guard let path = block.argument else { return "" }
+        let alt = HTML.escape(block.options["alt"] ?? "")
+        var style = ""
+        for key in ["width", "height"] {
+            if let value = block.options[key], value.allSatisfy({ $0.isNumber || $0 == "." || $0 == "%" || $0.isLetter }) {
+                style += "\(key): \(value.allSatisfy { $0.isNumber || $0 == "." } ? value + "px" : value); "
+            }
+        }
+        let styleAttribute = style.isEmpty ? "" : " style=\"\(style.trimmingCharacters(in: .whitespaces))\""
+        switch images[path] {
+        case .embedded(let dataURI)?:
+            return "<img src=\"\(HTML.escape(dataURI))\" alt=\"\(alt)\"\(styleAttribute)>"
+        case .failed(let diagnostic)?:
+            return "<span class=\"nb-inline-error\" role=\"alert\" title=\"\(HTML.escape(diagnostic.description))\">⚠ \(HTML.escape(diagnostic.headline))</span>"
+        case .remote(allowed: false)?:
+            return "<a class=\"nb-image-remote\" href=\"\(HTML.escape(path))\">⚠ \(HTML.escape(path))</a>"
+        case .remote(allowed: true)?, nil:
+            return "<img src=\"\(HTML.escape(path))\" alt=\"\(alt)\"\(styleAttribute)>"
+        }
+    }
+
+    /// The colour family of an admonition: note, tip, warning or important.
+    static func colour(of name: String) -> String {
+        switch name.hasPrefix("callout-") ? String(name.dropFirst(8)) : name {
+        case "tip", "hint": "tip"
+        case "warning", "caution", "attention", "danger", "error": "warning"
+        case "important": "important"
+        default: "note"
         }
     }
 
     private func exercise(_ number: Int?) -> String {
         let n = number.map(String.init) ?? ""
-        return chinese ? "练习 \(n)" : "Exercise \(n)"
+        return (chinese ? "练习 \(n)" : "Exercise \(n)").trimmingTrailingWhitespace()
     }
 
-    private func defaultTitle(_ kind: ProseBlock.Kind) -> String {
-        switch kind {
-        case .note: chinese ? "注意" : "Note"
-        case .tip: chinese ? "提示" : "Tip"
-        case .warning: chinese ? "警告" : "Warning"
-        case .important: chinese ? "重要" : "Important"
-        case .exercise, .solution: ""
+    private func defaultTitle(_ name: String) -> String {
+        if chinese {
+            switch name {
+            case "note": return "注意"
+            case "tip": return "提示"
+            case "warning": return "警告"
+            case "important": return "重要"
+            default: break
+            }
         }
+        let kind = name.hasPrefix("callout-") ? String(name.dropFirst(8)) : name
+        if let title = Compatibility.admonitions.first(where: { $0.name == kind })?.title { return title }
+        return kind == "dropdown" ? "" : kind.prefix(1).uppercased() + kind.dropFirst()
     }
 }

@@ -33,6 +33,13 @@ struct ProseRenderer {
                     return blockHTML(index, true)
                 case .blockEnd where allowBlocks && index < notebook.blocks.count:
                     return blockHTML(index, false)
+                case .code where allowBlocks && index < notebook.codeCells.count:
+                    return CodeCellRenderer.html(notebook.codeCells[index])
+                case .insert where allowBlocks && index < notebook.inserts.count:
+                    switch notebook.inserts[index] {
+                    case .html(let text): return CommonMark.renderHTML(text, smartPunctuation: false).html
+                    case .markdown(let text): return CodeHighlighter.highlightBlocks(in: CommonMark.renderHTML(text).html)
+                    }
                 default:
                     return nil
                 }

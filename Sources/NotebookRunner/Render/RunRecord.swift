@@ -59,10 +59,15 @@ public struct RunRecord: Codable, Sendable {
     public var errors: [String]
     public var equations: [EquationEntry]
     public var equationSummary: EquationSummary
+    /// Front-matter keys nbrun does not read (other tools' settings), as compact text.
+    public var frontMatter: [String: String]?
+    /// Code of other dialects shown and not run: how many cells, by language.
+    public var codeCells: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
         case notebook, title, status, stop, signal, nbrun, parameters, cells, errors, equations
         case equationSummary = "equation_summary"
+        case frontMatter = "front_matter", codeCells = "code_cells_not_run"
     }
 
     public init(_ run: RunResult, reproducible: Bool) {
@@ -89,6 +94,10 @@ public struct RunRecord: Codable, Sendable {
         }
         equationSummary = EquationSummary(total: checks.total, checked: checks.checkedCount, failed: checks.failedCount,
                                           unchecked: checks.total - checks.checkedCount)
+        let metadata = run.notebook.frontMatter.metadata
+        frontMatter = metadata.isEmpty ? nil : Dictionary(metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        let code = run.notebook.codeCells
+        codeCells = code.isEmpty ? nil : Dictionary(grouping: code, by: { $0.language.isEmpty ? "unlabelled" : $0.language }).mapValues(\.count)
     }
 
     /// The record of a notebook that did not run: no cells, the one error that stopped it.

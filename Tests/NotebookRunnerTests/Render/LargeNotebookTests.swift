@@ -45,7 +45,7 @@ import Testing
         let notebook = try NotebookParser.parse(SourceText(file: "large.md", text: Self.text))
         #expect(notebook.errors.isEmpty)
         #expect(notebook.cells.count == Self.sections / 10)
-        #expect(notebook.blocks.count == Self.sections / 10 && notebook.blocks.allSatisfy { $0.kind == .note })
+        #expect(notebook.blocks.count == Self.sections / 10 && notebook.blocks.allSatisfy { $0.name == "note" })
         #expect(notebook.equations.equations.count == Self.sections)
         #expect(notebook.equations.equation("eq-\(Self.sections - 1)")?.number == "\(Self.sections)")
 

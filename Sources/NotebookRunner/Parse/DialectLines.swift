@@ -1,0 +1,111 @@
+/// Line-level syntax of MyST, Jupytext and Quarto pages that CommonMark does not have,
+/// rewritten outside code blocks before cmark reads the page (each line keeps its number):
+///
+///     comment  := "%" text                       -- MyST comment: left out
+///     break    := "+++" [ json ]                 -- Jupytext cell break: left out
+///     target   := "(" label ")="                 -- MyST target: an anchor `<a id=label>` (inline, so the
+///                                                -- fence or heading after it still starts its own block)
+///     colon    := ":::…" ( "{" name "}" args | "{" pandoc-attributes "}" | class )  NL … ":::…"
+///                 -- a MyST colon fence (or a pandoc div) becomes the backtick fence of the same
+///                 -- directive; a closing line closes the innermost open fence (MyST's longer
+///                 -- outer fences and pandoc's nested divs alike). Six backticks and one more per
+///                 -- level nested inside keep code fences and inner blocks literal until it is opened.
+///                 -- `{.callout-note title="…"}` is `{callout-note} …`; any other div is `{div}`.
+enum DialectLines {
+    /// Rewrites `lines` in place, skipping the 1-based line ranges of the code blocks among
+    /// `blocks`; returns whether anything changed. (HTML blocks are not skipped: cmark may read
+    /// `<iframe …>` under a colon fence as one that runs on over the fence's closing line.)
+    static func normalize(_ lines: inout [String], outside blocks: [CommonMark.Block]) -> Bool {
+        var skipped = [Bool](repeating: false, count: lines.count)
+        for block in blocks where block.kind == .fencedOrIndentedCode {
+            // A code fence left open inside a colon fence ends where that fence does (as in MyST):
+            // cmark ran it to the end of its container, over the colon fence's closing line.
+            if let header = FenceHeader(line: lines[block.startLine - 1]),
+               !(block.endLine > block.startLine && header.isClosed(by: lines[block.endLine - 1])) { continue }
+            for line in block.startLine...max(block.startLine, block.endLine) where line - 1 < lines.count { skipped[line - 1] = true }
+        }
+        var changed = false
+        // Colon fences pair up like pandoc divs (a closing line closes the innermost open one);
+        // each becomes a backtick fence longer than every fence inside it, so cmark nests them too.
+        var open: [(line: Int, info: String, inner: Int)] = []
+        var fences: [(open: Int, info: String, close: Int?, height: Int)] = []
+        func pop(closingAt close: Int?) {
+            let top = open.removeLast()
+            fences.append((top.line, top.info, close, top.inner))
+            if !open.isEmpty { open[open.count - 1].inner = max(open[open.count - 1].inner, top.inner + 1) }
+        }
+        for index in lines.indices where !skipped[index] {
+            let line = lines[index]
+            let text = FenceHeader.stripContainer(line).trimmingTrailingWhitespace()
+            guard let first = text.unicodeScalars.first, first == "%" || first == "+" || first == "(" || first == ":" else { continue }
+            let prefix = FenceHeader.containerPrefix(line)
+            let pluses = text.prefix { $0 == "+" }.count
+            if (first == "%" && line.hasPrefix("%"))
+                || (pluses == 3 && text.dropFirst(3).trimmingCharacters(in: .whitespaces).first.map { $0 == "{" } ?? true) {
+                lines[index] = prefix.trimmingTrailingWhitespace()
+                changed = true
+            } else if first == "(", let label = target(text) {
+                lines[index] = prefix + "<a id=\"\(HTML.escape(label))\"></a>"
+                changed = true
+            } else if first == ":" {
+                let colons = text.prefix { $0 == ":" }.count
+                guard colons >= 3 else { continue }
+                let rest = text.dropFirst(colons).trimmingCharacters(in: .whitespaces)
+                if rest.isEmpty {
+                    if open.isEmpty { lines[index] = prefix.trimmingTrailingWhitespace() } else { pop(closingAt: index) }
+                    changed = true
+                } else if let info = info(rest) {
+                    open.append((index, info, 0))
+                    changed = true
+                }
+            }
+        }
+        while !open.isEmpty { pop(closingAt: nil) }
+        for fence in fences {
+            let backticks = String(repeating: "`", count: 6 + fence.height)
+            lines[fence.open] = FenceHeader.containerPrefix(lines[fence.open]) + backticks + fence.info
+            if let close = fence.close { lines[close] = FenceHeader.containerPrefix(lines[close]) + backticks }
+        }
+        return changed
+    }
+
+    /// `(label)=` → `label`.
+    private static func target(_ text: String) -> String? {
+        guard text.hasPrefix("("), text.hasSuffix(")="), text.count > 3 else { return nil }
+        let label = text.dropFirst().dropLast(2)
+        guard label.allSatisfy({ $0.isLetter || $0.isNumber || "-_.:".contains($0) }) else { return nil }
+        return String(label)
+    }
+
+    /// The backtick info string for what follows a colon fence, or nil when it opens nothing.
+    private static func info(_ rest: String) -> String? {
+        if rest.hasPrefix("{") {
+            guard let close = rest.firstIndex(of: "}") else { return nil }
+            let inside = rest[rest.index(after: rest.startIndex)..<close].trimmingCharacters(in: .whitespaces)
+            return FenceHeader.isDirectiveName(inside) ? rest : pandocDiv(inside)
+        }
+        // `::: callout-tip` or `::: warning`: a bare class.
+        guard let first = rest.first, first.isLetter, !rest.contains(" ") else { return nil }
+        return pandocDiv("." + rest)
+    }
+
+    /// Pandoc div attributes as a directive: a Quarto callout, or a plain `{div}`.
+    private static func pandocDiv(_ attributes: String) -> String {
+        let classes = attributes.split(separator: " ").filter { $0.hasPrefix(".") }.map { $0.dropFirst() }
+        let title = attribute("title", in: attributes) ?? ""
+        if let callout = classes.first(where: { $0.hasPrefix("callout-") }) {
+            return "{\(callout)} \(title)".trimmingTrailingWhitespace()
+        }
+        return "{div} \(classes.joined(separator: " "))".trimmingTrailingWhitespace()
+    }
+
+    /// `key="value"` (or `key='value'`) in pandoc attributes.
+    private static func attribute(_ key: String, in attributes: String) -> String? {
+        for quote in ["\"", "'"] {
+            guard let start = attributes.range(of: key + "=" + quote) else { continue }
+            let rest = attributes[start.upperBound...]
+            return rest.firstIndex(of: Character(quote)).map { String(rest[..<$0]) }
+        }
+        return nil
+    }
+}

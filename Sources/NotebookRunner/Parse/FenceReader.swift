@@ -1,0 +1,273 @@
+import Foundation
+
+/// What a fenced block with a braced info string is to nbrun (see `Compatibility`).
+enum FenceRole: Equatable {
+    /// One of nbrun's directives, or a name near one (checked strictly by the registry).
+    case cell
+    case math
+    /// Another dialect's code, shown and not run, in this language.
+    case code(String)
+    /// A prose-level block whose content is notebook content.
+    case block(ProseBlock.Kind)
+    /// Half of a gated block (`{exercise-start}` / `{exercise-end}`).
+    case gated(ProseBlock.Kind, opens: Bool)
+    /// A directive replaced in the lines: `{raw}`, `{include}`, `{list-table}`, left-out ones.
+    case transform(Compatibility.Treatment)
+}
+
+/// HTML or Markdown the parser puts in a directive's place (`{raw} html`, `{include}`).
+public enum ProseInsert: Sendable, Hashable {
+    case html(String)
+    case markdown(String)
+}
+
+/// Opens the prose-level blocks of a page, outermost first: their fences and options become
+/// blank lines so their content parses as notebook content, one cmark parse per level of
+/// nesting. Collects what it finds on the way (blocks, inserts, errors, warnings) and goes on
+/// past every problem that leaves the rest of the page readable.
+struct FenceReader {
+    let source: SourceText
+    /// The run's directive names; nil: every unlisted `{name}` is a cell.
+    let directives: [String]?
+    let omitSolutions: Bool
+    /// The page's folder, for `{include}`.
+    let folder: URL?
+
+    private(set) var blocks: [ProseBlock] = []
+    private(set) var inserts: [ProseInsert] = []
+    private(set) var bibliographies: [SourceLocation] = []
+    private(set) var errors: [Diagnostic] = []
+    private(set) var warnings: [Diagnostic] = []
+    private var warnedNames: Set<String> = []
+    private var warnedOptions: Set<String> = []
+
+    init(source: SourceText, directives: [String]?, omitSolutions: Bool, folder: URL?) {
+        self.source = source
+        self.directives = directives
+        self.omitSolutions = omitSolutions
+        self.folder = folder
+    }
+
+    /// What the fence `header` opens, or nil for a plain code block (no braces).
+    func role(of header: FenceHeader) -> FenceRole? {
+        guard header.info.hasPrefix("{") else { return nil }
+        guard header.info.contains("}") else { return .cell }  // the cell parser says what is wrong
+        let name = header.name
+        if header.isPandocAttributes {
+            return name.hasPrefix("=") ? .transform(.raw) : .code(CodeCell.language(of: header))
+        }
+        if let directives, directives.contains(name) { return .cell }
+        if let entry = Compatibility.entry(named: name) {
+            switch entry.treatment {
+            case .block(let kind): return .block(kind)
+            case .gated(let kind, let opens): return .gated(kind, opens: opens)
+            case .code: return .code(CodeCell.language(of: header))
+            case .math: return .math
+            case .raw, .listTable, .include, .dropped: return .transform(entry.treatment)
+            }
+        }
+        if name.lowercased().hasPrefix("prf:") { return .block(.theorem) }
+        guard let directives, FenceHeader.isDirectiveName(name), Suggestion.nearest(to: name, in: directives) == nil else { return .cell }
+        return .block(.unknown)
+    }
+
+    /// Opens every prose-level block of `lines` and returns cmark's blocks of what is left.
+    mutating func openBlocks(_ lines: inout [String]) -> [CommonMark.Block] {
+        var blocks = Self.parse(&lines)
+        while true {
+            var found: [(block: CommonMark.Block, header: FenceHeader, role: FenceRole)] = []
+            for block in blocks where block.kind == .fencedOrIndentedCode {
+                guard let header = FenceHeader(line: lines[block.startLine - 1]), let role = role(of: header) else { continue }
+                switch role {
+                case .block, .gated, .transform: found.append((block, header, role))
+                case .cell, .math, .code: break
+                }
+            }
+            if found.isEmpty { return blocks }
+
+            // Gated halves pair up in order; a solution left out takes everything between them.
+            var omitted: [ClosedRange<Int>] = []
+            var pairs: [(open: CommonMark.Block, header: FenceHeader, kind: ProseBlock.Kind, close: CommonMark.Block)] = []
+            var waiting: [ProseBlock.Kind: [(CommonMark.Block, FenceHeader)]] = [:]
+            for item in found {
+                switch item.role {
+                case .gated(let kind, opens: true):
+                    waiting[kind, default: []].append((item.block, item.header))
+                case .gated(let kind, opens: false):
+                    if let (open, header) = waiting[kind]?.popLast() {
+                        pairs.append((open, header, kind, item.block))
+                    } else {
+                        errors.append(.error("{\(item.header.name)} closes no {\(kind.rawValue)-start}", at: location(item.block, item.header),
+                                             hint: "open the \(kind.rawValue) with ```{\(kind.rawValue)-start} before it"))
+                        blank(&lines, item.block.startLine...item.block.endLine)
+                    }
+                case .block(.solution) where omitSolutions:
+                    omitted.append(item.block.startLine...item.block.endLine)
+                default:
+                    break
+                }
+            }
+            for (kind, opens) in waiting {
+                for (open, header) in opens {
+                    errors.append(.error("{\(kind.rawValue)-start} is never closed", at: location(open, header),
+                                         hint: "end the \(kind.rawValue) with ```{\(kind.rawValue)-end} and a closing fence"))
+                    blank(&lines, open.startLine...open.endLine)
+                }
+            }
+            for pair in pairs where pair.kind == .solution && omitSolutions {
+                omitted.append(pair.open.startLine...pair.close.endLine)
+            }
+            for range in omitted { blank(&lines, range) }
+            func isOmitted(_ line: Int) -> Bool { omitted.contains { $0.contains(line) } }
+
+            for pair in pairs where !isOmitted(pair.open.startLine) {
+                var (block, _) = ProseBlock.read(pair.header, kind: pair.kind, lines: lines, startLine: pair.open.startLine,
+                                                 endLine: pair.close.endLine, lastLine: pair.open.endLine - 1, source: source)
+                block.name = pair.kind.rawValue
+                warnUnknownOptions(block)
+                blank(&lines, pair.open.startLine...pair.open.endLine)
+                blank(&lines, pair.close.startLine...pair.close.endLine)
+                self.blocks.append(block)
+            }
+            for item in found where !isOmitted(item.block.startLine) {
+                switch item.role {
+                case .block(let kind): open(item.block, item.header, kind: kind, lines: &lines)
+                case .transform(let treatment): transform(item.block, item.header, treatment, lines: &lines)
+                default: break
+                }
+            }
+            blocks = Self.parse(&lines)
+        }
+    }
+
+    /// cmark's blocks of `lines`, after `DialectLines` has rewritten what it finds outside them.
+    private static func parse(_ lines: inout [String]) -> [CommonMark.Block] {
+        let blocks = CommonMark.blocks(in: lines.joined(separator: "\n"))
+        return DialectLines.normalize(&lines, outside: blocks) ? CommonMark.blocks(in: lines.joined(separator: "\n")) : blocks
+    }
+
+    private func location(_ block: CommonMark.Block, _ header: FenceHeader) -> SourceLocation {
+        source.location(line: block.startLine, column: header.column)
+    }
+
+    /// Blank lines that keep their container prefix (list indentation, `>`), so a quote or list stays whole.
+    private func blank(_ lines: inout [String], _ range: ClosedRange<Int>) {
+        for line in range where line - 1 < lines.count {
+            lines[line - 1] = FenceHeader.containerPrefix(lines[line - 1]).trimmingTrailingWhitespace()
+        }
+    }
+
+    /// Opens a fenced prose-level block: its fences and options are blanked.
+    private mutating func open(_ fenced: CommonMark.Block, _ header: FenceHeader, kind: ProseBlock.Kind, lines: inout [String]) {
+        let closed = fenced.endLine > fenced.startLine && header.isClosed(by: lines[fenced.endLine - 1])
+        if !closed {
+            let fence = String(repeating: String(header.character), count: header.length)
+            errors.append(.error("the {\(header.name)} block opened here is never closed", at: location(fenced, header),
+                                 hint: "end it with a line of \(fence); a block holding cells needs a longer fence than theirs"))
+        }
+        let endLine = closed ? fenced.endLine : fenced.startLine
+        let (block, optionLines) = ProseBlock.read(header, kind: kind, lines: lines, startLine: fenced.startLine, endLine: endLine,
+                                                   lastLine: fenced.endLine - (closed ? 1 : 0), source: source)
+        if kind == .unknown, !warnedNames.contains(header.name) {
+            warnedNames.insert(header.name)
+            let near = directives.map { names in " nbrun runs only its own directives: " + names.map { "{\($0)}" }.joined(separator: ", ") } ?? ""
+            warnings.append(.warning("unknown directive {\(header.name)}: its content is shown in a box", at: location(fenced, header),
+                                     hint: "docs/compatibility.md lists the directives of other dialects nbrun shows." + near))
+        }
+        warnUnknownOptions(block)
+        blank(&lines, fenced.startLine...fenced.startLine)
+        if closed { blank(&lines, fenced.endLine...fenced.endLine) }
+        for line in optionLines { blank(&lines, line...line) }
+        if kind == .exercise, block.options["hidden"] != nil, endLine > fenced.startLine + 1 {
+            blank(&lines, (fenced.startLine + 1)...(endLine - 1))
+        }
+        blocks.append(block)
+    }
+
+    /// One warning per option name and page for an option no directive of this kind reads.
+    private mutating func warnUnknownOptions(_ block: ProseBlock) {
+        guard block.kind != .unknown else { return }
+        for key in block.options.keys.sorted() where !Compatibility.blockOptions.contains(key) && !warnedOptions.contains(key) {
+            warnedOptions.insert(key)
+            warnings.append(.warning("option :\(key): of {\(block.name)} is ignored", at: block.location,
+                                     hint: "nbrun reads " + Compatibility.blockOptions.sorted().map { ":\($0):" }.joined(separator: " ")))
+        }
+    }
+
+    /// Replaces `{raw}`, `{include}`, `{list-table}` and left-out directives in the lines.
+    private mutating func transform(_ fenced: CommonMark.Block, _ header: FenceHeader, _ treatment: Compatibility.Treatment,
+                                    lines: inout [String]) {
+        let range = fenced.startLine...max(fenced.startLine, fenced.endLine)
+        let body = Array(lines[fenced.startLine..<max(fenced.startLine, fenced.endLine - 1)]).map(FenceHeader.stripContainer)
+        let prefix = FenceHeader.containerPrefix(lines[fenced.startLine - 1])
+        func insert(_ item: ProseInsert) {
+            blank(&lines, range)
+            lines[fenced.startLine - 1] = prefix + Placeholder.token(.insert, inserts.count)
+            inserts.append(item)
+        }
+        switch treatment {
+        case .raw:
+            let format = header.name.hasPrefix("=") ? String(header.name.dropFirst()) : header.argument
+            if format.lowercased().split(separator: " ").first == "html" {
+                insert(.html(body.joined(separator: "\n")))
+            } else {
+                blank(&lines, range)
+            }
+        case .include:
+            switch readInclude(header.argument, at: source.location(line: fenced.startLine, column: header.argumentColumn)) {
+            case .success(let text): insert(.markdown(text))
+            case .failure(let error):
+                errors.append(error)
+                blank(&lines, range)
+            }
+        case .listTable:
+            let table = ListTable.pipeTable(body: body, lineCount: range.count)
+            blank(&lines, range)
+            if let table {
+                for (offset, row) in table.enumerated() { lines[fenced.startLine - 1 + offset] = prefix + row }
+            }
+        case .dropped:
+            blank(&lines, range)
+            if header.name == "bibliography" { bibliographies.append(location(fenced, header)) }
+        case .block, .gated, .code, .math:
+            break
+        }
+    }
+
+    /// The text of the file an `{include}` names: relative to the page, inside the project folder
+    /// (the nearest folder above the page holding `_config.yml`, `myst.yml`, `_quarto.yml` or `.git`).
+    private func readInclude(_ path: String, at location: SourceLocation) -> Result<String, Diagnostic> {
+        guard let folder else {
+            return .failure(.error("{include} needs the page's folder", at: location, hint: "render the page from a file"))
+        }
+        guard !path.isEmpty else {
+            return .failure(.error("{include} needs a file name", at: location, hint: "e.g. ```{include} _admonition/gpu.md"))
+        }
+        let root = Self.projectFolder(above: folder).standardizedFileURL.path
+        let url = (path.hasPrefix("/") ? URL(fileURLWithPath: root + path) : folder.appendingPathComponent(path)).standardizedFileURL
+        guard url.path.hasPrefix(root + "/") else {
+            return .failure(.error("{include} '\(path)' is outside the project folder \(root)", at: location,
+                                   hint: "include files from the page's project only"))
+        }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            return .failure(.error("{include} file '\(path)' not found (looked in \(url.path))", at: location,
+                                   hint: "the path is relative to the page"))
+        }
+        do {
+            return .success(try SourceText(contentsOf: url, file: path).text)
+        } catch {
+            return .failure(.error("{include} '\(path)' cannot be read: \((error as? Diagnostic)?.message ?? "\(error)")",
+                                   at: location, hint: "the path is relative to the page (\(url.path))"))
+        }
+    }
+
+    static func projectFolder(above folder: URL) -> URL {
+        var candidate = folder.standardizedFileURL
+        let markers = ["_config.yml", "myst.yml", "_quarto.yml", ".git", "_toc.yml"]
+        while candidate.path != "/" {
+            if markers.contains(where: { FileManager.default.fileExists(atPath: candidate.appendingPathComponent($0).path) }) { return candidate }
+            candidate.deleteLastPathComponent()
+        }
+        return folder.standardizedFileURL
+    }
+}
