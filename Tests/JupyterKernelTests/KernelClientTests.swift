@@ -6,7 +6,7 @@ import Testing
 /// each test owns one kernel, and the process checks count this process's kernel children.
 @Suite(.serialized, .enabled(if: KernelFixtures.hasPythonKernel, "needs python3-ipykernel"))
 struct KernelClientTests {
-    @Test(.timeLimit(.minutes(1))) func handshakeReportsTheKernelsLanguage() throws {
+    @Test(.timeLimit(.minutes(2))) func handshakeReportsTheKernelsLanguage() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         #expect(kernel.info["language_info"]?["name"]?.string == "python")
@@ -14,7 +14,7 @@ struct KernelClientTests {
         #expect(kernel.info["status"]?.string == "ok")
     }
 
-    @Test(.timeLimit(.minutes(1))) func printIsAStreamAndAnExpressionIsAResult() throws {
+    @Test(.timeLimit(.minutes(2))) func printIsAStreamAndAnExpressionIsAResult() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         let printed = try kernel.execute("print('hello'); print('world')")
@@ -32,7 +32,7 @@ struct KernelClientTests {
         #expect(stderr.outputs.contains(.stream(.stderr, "careful\n")))
     }
 
-    @Test(.timeLimit(.minutes(1))) func aMatplotlibFigureIsAPNG() throws {
+    @Test(.timeLimit(.minutes(2))) func aMatplotlibFigureIsAPNG() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         // ipykernel's inline backend draws with Agg (no display needed) and shows the figure at the cell's end.
@@ -47,7 +47,7 @@ struct KernelClientTests {
         #expect(bytes?.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
     }
 
-    @Test(.timeLimit(.minutes(1))) func richDisplaysCarryTheirMIMETypes() throws {
+    @Test(.timeLimit(.minutes(2))) func richDisplaysCarryTheirMIMETypes() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         let result = try kernel.execute("""
@@ -66,7 +66,7 @@ struct KernelClientTests {
         #expect(bundles.dropFirst(3).first?.text("text/latex") == "$x^2$")
     }
 
-    @Test(.timeLimit(.minutes(1))) func updateAndClearOutputAreApplied() throws {
+    @Test(.timeLimit(.minutes(2))) func updateAndClearOutputAreApplied() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         let updated = try kernel.execute("""
@@ -79,7 +79,7 @@ struct KernelClientTests {
         #expect(cleared.outputs == [.stream(.stdout, "kept\n")])
     }
 
-    @Test(.timeLimit(.minutes(1))) func aFloodOfPrintedTextIsCappedAtTheOutputLimit() throws {
+    @Test(.timeLimit(.minutes(2))) func aFloodOfPrintedTextIsCappedAtTheOutputLimit() throws {
         var options = KernelClient.Options()
         options.outputLimit = 1 << 20
         let kernel = try KernelClient(kernel: "python3", options: options)
@@ -90,7 +90,7 @@ struct KernelClientTests {
         #expect(result.truncatedBytes == 20_000_000 - (1 << 20))
     }
 
-    @Test(.timeLimit(.minutes(1))) func anExceptionIsAnErrorWithItsTraceback() throws {
+    @Test(.timeLimit(.minutes(2))) func anExceptionIsAnErrorWithItsTraceback() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         let result = try kernel.execute("def f():\n    return 1/0\nf()")
@@ -102,7 +102,7 @@ struct KernelClientTests {
         #expect(try kernel.execute("2*3").outputs.first?.bundle?.text("text/plain") == "6")
     }
 
-    @Test(.timeLimit(.minutes(1))) func anEndlessLoopIsInterruptedAndTheKernelLivesOn() throws {
+    @Test(.timeLimit(.minutes(2))) func anEndlessLoopIsInterruptedAndTheKernelLivesOn() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         _ = try kernel.execute("kept = 41")
@@ -116,7 +116,7 @@ struct KernelClientTests {
         #expect(try kernel.execute("kept + 1").outputs.first?.bundle?.text("text/plain") == "42")
     }
 
-    @Test(.timeLimit(.minutes(1))) func codeThatIgnoresTheInterruptGetsAFreshKernel() throws {
+    @Test(.timeLimit(.minutes(2))) func codeThatIgnoresTheInterruptGetsAFreshKernel() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         _ = try kernel.execute("kept = 41")
@@ -133,7 +133,7 @@ struct KernelClientTests {
         #expect(after.outputs.first?.bundle?.text("text/plain") == "False")
     }
 
-    @Test(.timeLimit(.minutes(1))) func aKernelThatExitsIsAClearErrorNotAHang() throws {
+    @Test(.timeLimit(.minutes(2))) func aKernelThatExitsIsAClearErrorNotAHang() throws {
         let kernel = try KernelFixtures.python()
         defer { kernel.shutdown() }
         let start = KernelFixtures.monotonicSeconds()
@@ -146,7 +146,7 @@ struct KernelClientTests {
         #expect(KernelFixtures.monotonicSeconds() - start < 5)
     }
 
-    @Test(.timeLimit(.minutes(1))) func shutdownLeavesNoProcessAndNoConnectionFile() throws {
+    @Test(.timeLimit(.minutes(2))) func shutdownLeavesNoProcessAndNoConnectionFile() throws {
         let before = KernelFixtures.kernelChildren()
         let kernel = try KernelFixtures.python()
         let pid = kernel.pid

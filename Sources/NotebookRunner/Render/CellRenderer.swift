@@ -30,6 +30,14 @@ struct CellRenderer {
         return html + "</section>"
     }
 
+    /// What a kernel showed for a code cell, under its code: its outputs, or that it was skipped.
+    func render(_ run: CodeCellRun, of code: CodeCell, math: inout MathRenderer) -> String {
+        var html = "<div class=\"nb-outputs nb-code-outputs nb-cell-\(run.status.rawValue)\">\n"
+        if run.status == .skipped { html += "<p class=\"nb-skipped\">\(strings.notRun)</p>\n" }
+        for output in run.outputs { html += render(output, math: &math, location: code.codeStart) }
+        return html + "</div>\n"
+    }
+
     func render(_ output: CellOutput, math: inout MathRenderer, location: SourceLocation) -> String {
         switch output {
         case .derivation(let table):

@@ -9,7 +9,7 @@ import JupyterKernel
 struct KernelSessionTests {
     static let file = "notebooks/analysis.md"
 
-    @Test(.timeLimit(.minutes(1))) func anExceptionIsLocatedAtTheNotebooksLine() throws {
+    @Test(.timeLimit(.minutes(2))) func anExceptionIsLocatedAtTheNotebooksLine() throws {
         let session = try KernelSession(kernel: "python3", workingDirectory: nil, location: SourceLocation(file: Self.file, line: 2))
         defer { session.shutdown() }
         let define = session.run("def f(x):\n    return 1 / x", start: SourceLocation(file: Self.file, line: 10), timeout: 30)
@@ -26,7 +26,7 @@ struct KernelSessionTests {
         #expect(traceback.count == 1)
     }
 
-    @Test(.timeLimit(.minutes(1))) func aCellPastItsTimeLimitIsAnErrorAndTheKernelGoesOn() throws {
+    @Test(.timeLimit(.minutes(2))) func aCellPastItsTimeLimitIsAnErrorAndTheKernelGoesOn() throws {
         let session = try KernelSession(kernel: "python3", workingDirectory: nil, location: SourceLocation(file: Self.file, line: 2))
         defer { session.shutdown() }
         let loop = session.run("while True: pass", start: SourceLocation(file: Self.file, line: 5), timeout: 1)
