@@ -23,15 +23,18 @@ let package = Package(
         .library(name: "NotebookRunner", targets: ["NotebookRunner"]),
         .library(name: "TeXMath", targets: ["TeXMath"]),
         .library(name: "NotebookPreview", targets: ["NotebookPreview"]),
+        .library(name: "JupyterKernel", targets: ["JupyterKernel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The data tests' local mirror (README: "Writing a notebook" says why the preview has its own server).
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // HMAC-SHA256 signatures of Jupyter kernel messages.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
-        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift, HMAC.swift).
+        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift, HMAC.swift, ZeroMQ.swift).
         .systemLibrary(
             name: "CCmark",
             pkgConfig: "libcmark",
@@ -52,6 +55,18 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        // The one Swift wrapper around libzmq: sockets, multipart messages, polling.
+        .target(name: "ZeroMQBindings", dependencies: ["CZeroMQ"]),
+        // A Jupyter kernel client (messaging protocol 5.3): kernelspecs, launching, execute, interrupt.
+        .target(
+            name: "JupyterKernel",
+            dependencies: ["ZeroMQBindings", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The one Swift wrapper around zlib: inflate (gzip, zlib), deflate, checksums.
         .target(name: "ZlibBindings", dependencies: ["CZlib"]),
         // TeX math to MathML Core (zlib compresses the embedded font as WOFF).
@@ -60,7 +75,7 @@ let package = Package(
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "CCrypto", "COpenBLAS", "ZlibBindings", "TeXMath",
+                "CCmark", "CCrypto", "COpenBLAS", "ZlibBindings", "TeXMath", "JupyterKernel",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: kernelSettings()
@@ -84,10 +99,11 @@ let package = Package(
         .executableTarget(name: "texmath-gallery", dependencies: ["TeXMath"]),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath",
+            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath", "JupyterKernel",
                            .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
+        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),
         .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"], exclude: ["Fixtures"]),
     ]
 )

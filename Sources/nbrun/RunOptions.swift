@@ -22,6 +22,12 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Let the page fetch the https:// images the prose shows (else each is a warning and only local images, embedded, are shown).")
     var allowRemoteImages = false
 
+    @Option(name: .long, help: ArgumentHelp("Run the notebook's code cells in this Jupyter kernel (overrides the front matter's kernelspec), e.g. python3.", valueName: "name"))
+    var kernel: String?
+
+    @Flag(name: .long, help: "Show code cells without running them, even when the notebook names a kernel.")
+    var noExecute = false
+
     var outputDirectory: URL { URL(fileURLWithPath: output, isDirectory: true) }
 
     func settings(keepGoing: Bool, reproducible: Bool) throws -> RunSettings {
@@ -50,6 +56,8 @@ struct RunOptions: ParsableArguments {
             settings.pageBudget = budget
         }
         settings.allowsRemoteImages = allowRemoteImages
+        settings.kernel = kernel
+        settings.executesCode = !noExecute
         return settings
     }
 }

@@ -14,6 +14,8 @@ public enum CellOutput: Sendable, Hashable, Codable {
     case error(Diagnostic)
     /// A warning or note that did not stop the cell.
     case notice(Diagnostic)
+    /// What a Jupyter kernel showed for a code cell (sanitised and capped when rendered).
+    case kernel(KernelDisplay)
 }
 
 /// A table: a header row, body rows and an optional caption.

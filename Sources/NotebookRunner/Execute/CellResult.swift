@@ -60,6 +60,8 @@ public struct RunResult: Sendable {
     /// The files the cells that ran (or came from the cache) read, in order, without repeats:
     /// what `nbrun preview` watches besides the notebook.
     public var inputFiles: [URL] = []
+    /// The code cells a Jupyter kernel ran (or skipped after a failure), by index in `notebook.codeCells`.
+    public var codeRuns: [Int: CodeCellRun] = [:]
 
     public init(notebook: Notebook, cells: [CellResult], inlineValues: [Int: InlineValue], warnings: [Diagnostic],
                 seconds: Double, parameters: [(key: String, value: String)]) {
@@ -73,7 +75,8 @@ public struct RunResult: Sendable {
 
     /// Whether any cell or inline role failed, or the notebook has an error such as an unknown equation label.
     public var failed: Bool {
-        !notebook.errors.isEmpty || cells.contains { $0.status == .error } || inlineValues.values.contains { if case .error = $0 { true } else { false } }
+        !notebook.errors.isEmpty || cells.contains { $0.status == .error } || codeRuns.values.contains { $0.error != nil }
+            || inlineValues.values.contains { if case .error = $0 { true } else { false } }
     }
 
     /// How the run ended.
@@ -84,6 +87,7 @@ public struct RunResult: Sendable {
     /// Every error in notebook order.
     public var errors: [Diagnostic] {
         var errors = notebook.errors + cells.compactMap(\.error)
+        errors += codeRuns.keys.sorted().compactMap { codeRuns[$0]?.error }
         for index in inlineValues.keys.sorted() {
             if case .error(let diagnostic) = inlineValues[index] { errors.append(diagnostic) }
         }

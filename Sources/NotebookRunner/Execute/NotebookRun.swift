@@ -29,6 +29,11 @@ final class NotebookRun {
     /// Set after a failure without `keepGoing`: later cells are skipped.
     private var stopped: Bool
     private var stoppedBy: StopReason?
+    /// The page's Jupyter kernel, started at its first code cell; nil when code is only shown.
+    private var kernel: KernelSession?
+    private var kernelFailure: Diagnostic?
+    private var codeRuns: [Int: CodeCellRun] = [:]
+    private var nextCode = 0
 
     init(executor: Executor, notebook: Notebook, progress: ProgressReporter, cancellation: Cancellation,
          journal: RunJournal, cache: CellCache?) {
@@ -58,9 +63,12 @@ final class NotebookRun {
     /// Runs every cell and role and returns what the renderer and the run record show.
     func run() -> RunResult {
         for cell in notebook.cells {
+            runCode(before: cell.location.line)
             evaluateRoles(before: cell.index - 1)
             results.append(result(of: cell))
         }
+        runCode(before: Int.max)
+        kernel?.shutdown()
         evaluateRoles(before: notebook.cells.count)
         cache?.finish()
         manifest.finish(complete: stoppedBy == nil && !results.contains { $0.status == .skipped })
@@ -68,6 +76,13 @@ final class NotebookRun {
                                seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
         result.stoppedBy = stoppedBy
         result.inputFiles = inputFiles
+        result.codeRuns = codeRuns
+        if !codeRuns.isEmpty {
+            // The parser's "code cells shown, not run" note, said again for the ones that were not run.
+            result.warnings.removeAll { $0.severity == .note && $0.message.hasSuffix("shown, not run: nbrun runs its own directives") }
+            let notRun = notebook.codeCells.indices.filter { codeRuns[$0] == nil && notebook.codeCells[$0].error == nil }
+            if let summary = CodeCell.summary(notRun.map { notebook.codeCells[$0] }) { result.warnings.append(summary) }
+        }
         return result
     }
 
@@ -148,6 +163,62 @@ final class NotebookRun {
         let result = Executor.execute(directive, cell: cell, in: context)
         manifest.add(context.writtenFiles.compactMap(manifest.relativePath))
         return result
+    }
+
+    /// The kernel that runs the page's code cells: `--kernel` or the front matter's kernelspec,
+    /// unless `--no-execute`.
+    private var kernelName: String? {
+        guard settings.executesCode else { return nil }
+        return settings.kernel ?? notebook.frontMatter.kernel?.name
+    }
+
+    /// Runs, in one kernel, the executable code cells that start before `line` and have not run.
+    private func runCode(before line: Int) {
+        guard let name = kernelName else { return }
+        while nextCode < notebook.codeCells.count, notebook.codeCells[nextCode].location.line < line {
+            defer { nextCode += 1 }
+            let code = notebook.codeCells[nextCode]
+            guard code.isExecutable else { continue }
+            guard !stopped else { codeRuns[nextCode] = CodeCellRun(status: .skipped); continue }
+            if let reason = cancellation.reason {
+                stoppedBy = stoppedBy ?? cancellation.stopReason
+                stopped = true
+                let diagnostic = Diagnostic.error(reason, at: code.location)
+                codeRuns[nextCode] = CodeCellRun(status: .error, outputs: [.error(diagnostic)], error: diagnostic)
+                continue
+            }
+            let run = runInKernel(code, kernel: name)
+            codeRuns[nextCode] = run
+            if let error = run.error {
+                progress.report(error)
+                if !settings.keepGoing { stopped = true }
+            }
+        }
+    }
+
+    private func runInKernel(_ code: CodeCell, kernel name: String) -> CodeCellRun {
+        if kernel == nil && kernelFailure == nil {
+            do {
+                progress.message("starting the Jupyter kernel \(name)")
+                kernel = try KernelSession(kernel: name, workingDirectory: settings.notebookDirectory,
+                                           location: notebook.frontMatter.kernel?.location ?? code.location)
+            } catch {
+                kernelFailure = Executor.diagnostic(from: error, location: code.location)
+                if let failure = kernelFailure { return CodeCellRun(status: .error, outputs: [.error(failure)], error: failure) }
+            }
+        }
+        guard let kernel else {
+            let diagnostic = Diagnostic.error("not run: the kernel \(name) did not start", at: code.location)
+            return CodeCellRun(status: .error, outputs: [.error(diagnostic)], error: diagnostic)
+        }
+        let remaining = settings.runTimeout.map { max(1, $0 - Date().timeIntervalSince(started)) }
+        let own = code.options["timeout"].flatMap(Double.init)
+        let timeout = [own, remaining].compactMap { $0 }.min()
+        let outcome = kernel.run(code.code, start: code.codeStart, timeout: timeout)
+        if outcome.error != nil && code.raisesException {
+            return CodeCellRun(status: .ok, outputs: outcome.outputs.filter { if case .error = $0 { false } else { true } })
+        }
+        return CodeCellRun(status: outcome.status, outputs: outcome.outputs, error: outcome.error)
     }
 
     /// Evaluates the inline roles that come before cell `cellCount + 1` (none after a stop,

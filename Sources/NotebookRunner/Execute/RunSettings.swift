@@ -26,6 +26,10 @@ public struct RunSettings: Sendable {
     public var allowsRemoteImages = false
     /// The report size past which `render` warns, naming the heaviest cells (`--page-budget`).
     public var pageBudget = PageWeight.defaultBudget
+    /// The Jupyter kernel that runs code cells (`--kernel`), over the front matter's kernelspec.
+    public var kernel: String? = nil
+    /// Run code cells in a kernel when the page names one (`--no-execute` turns it off).
+    public var executesCode = true
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {

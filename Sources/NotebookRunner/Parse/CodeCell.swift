@@ -16,6 +16,8 @@ public struct CodeCell: Sendable, Hashable {
     /// The code, options removed.
     public var code: String
     public var location: SourceLocation
+    /// How many body lines (options, blank lines) come before the code's first line.
+    public var linesBeforeCode = 0
     /// Why a fence meant as one of nbrun's cells is shown as its source instead (a duplicate
     /// label, an unclosed fence, a bad name): the page shows it above the code.
     public var error: Diagnostic?
@@ -71,8 +73,11 @@ public struct CodeCell: Sendable, Hashable {
         }
         var code = Array(body[start...])
         while let last = code.last, last.trimmingCharacters(in: .whitespaces).isEmpty { code.removeLast() }
-        while let first = code.first, first.trimmingCharacters(in: .whitespaces).isEmpty { code.removeFirst() }
-        return CodeCell(directive: directive, language: language, options: options, code: code.joined(separator: "\n"), location: location)
+        var blank = 0
+        while let first = code.first, first.trimmingCharacters(in: .whitespaces).isEmpty { code.removeFirst(); blank += 1 }
+        var cell = CodeCell(directive: directive, language: language, options: options, code: code.joined(separator: "\n"), location: location)
+        cell.linesBeforeCode = start + blank
+        return cell
     }
 
     /// The language of a code fence: the argument of `{code-cell} python`, the class of

@@ -28,6 +28,9 @@ public struct FrontMatter: Sendable, Hashable {
     public var mathMacros: [(name: String, body: String)] = []
     /// Every other scalar key, in file order, with the line it was written on.
     public var values: [(key: String, value: String, location: SourceLocation)] = []
+    /// The Jupyter kernel the page's code cells run in: `kernelspec: {name: python3}` (Jupyter,
+    /// MyST) or `jupyter: python3` (Quarto), with where it was named.
+    public var kernel: (name: String, location: SourceLocation)?
     /// Keys nbrun does not read — other tools' settings, lists and mappings — as compact text, kept for the run record.
     public var metadata: [(key: String, value: String, location: SourceLocation)] = []
     /// Lines the front matter occupies, fences included (0 when there is none).
@@ -39,6 +42,7 @@ public struct FrontMatter: Sendable, Hashable {
         lhs.title == rhs.title && lhs.authors == rhs.authors && lhs.date == rhs.date && lhs.tags == rhs.tags
             && lhs.language == rhs.language && lhs.lineCount == rhs.lineCount && lhs.bibliography == rhs.bibliography
             && lhs.mathMacros.map { "\($0.name)=\($0.body)" } == rhs.mathMacros.map { "\($0.name)=\($0.body)" }
+            && lhs.kernel?.name == rhs.kernel?.name && lhs.kernel?.location == rhs.kernel?.location
             && lhs.values.map { "\($0.key)=\($0.value)@\($0.location)" } == rhs.values.map { "\($0.key)=\($0.value)@\($0.location)" }
     }
 

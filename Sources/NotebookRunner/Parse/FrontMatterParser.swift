@@ -38,6 +38,13 @@ enum FrontMatterParser {
                 matter.bibliography = try list(valueNode, key, location)
                 matter.bibliographyLocation = location
             case "math": matter.mathMacros = try macros(valueNode, location)
+            case "kernelspec", "jupyter":
+                // `kernelspec: {name: python3}`, `jupyter: python3`, Jupytext's `jupyter: {kernelspec: {name: python3}}`:
+                // the kernel code cells run in. Kept with the other tools' settings for the run record too.
+                let name = valueNode.scalar?.string ?? valueNode.mapping?["name"]?.string
+                    ?? valueNode.mapping?["kernelspec"]?.mapping?["name"]?.string
+                if let name, !name.isEmpty, matter.kernel == nil || key == "kernelspec" { matter.kernel = (name, location) }
+                matter.metadata.append((key, Self.text(of: valueNode), location))
             default:
                 if let value = valueNode.scalar?.string, !Compatibility.frontMatterKeys.contains(key) {
                     matter.values.append((key, value, location))

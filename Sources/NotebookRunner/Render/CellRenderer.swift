@@ -24,13 +24,21 @@ struct CellRenderer {
         }
         if !result.outputs.isEmpty {
             html += "<div class=\"nb-outputs\">\n"
-            for output in result.outputs { html += render(output, math: &math) }
+            for output in result.outputs { html += render(output, math: &math, location: cell.location) }
             html += "</div>\n"
         }
         return html + "</section>"
     }
 
-    func render(_ output: CellOutput, math: inout MathRenderer) -> String {
+    /// What a kernel showed for a code cell, under its code: its outputs, or that it was skipped.
+    func render(_ run: CodeCellRun, of code: CodeCell, math: inout MathRenderer) -> String {
+        var html = "<div class=\"nb-outputs nb-code-outputs nb-cell-\(run.status.rawValue)\">\n"
+        if run.status == .skipped { html += "<p class=\"nb-skipped\">\(strings.notRun)</p>\n" }
+        for output in run.outputs { html += render(output, math: &math, location: code.codeStart) }
+        return html + "</div>\n"
+    }
+
+    func render(_ output: CellOutput, math: inout MathRenderer, location: SourceLocation) -> String {
         switch output {
         case .derivation(let table):
             return DerivationRenderer.html(table, math: &math, line: strings.line)
@@ -47,6 +55,8 @@ struct CellRenderer {
             return "<pre class=\"nb-error\" role=\"alert\">\(HTML.escape(diagnostic.description))</pre>\n"
         case .notice(let diagnostic):
             return "<pre class=\"nb-notice\">\(HTML.escape(diagnostic.description))</pre>\n"
+        case .kernel(let display):
+            return KernelDisplayRenderer(location: location).render(display, math: &math)
         }
     }
 

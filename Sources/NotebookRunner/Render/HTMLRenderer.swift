@@ -42,6 +42,10 @@ public struct HTMLRenderer: Sendable {
         // Cells first, with math of their own (a {derive} chain); the font covers both.
         var cellMath = MathRenderer(macros: notebook.frontMatter.mathMacros)
         let cellHTML = run.cells.map { cells.render($0, math: &cellMath) }
+        var codeOutputHTML: [Int: String] = [:]
+        for (index, code) in run.codeRuns {
+            codeOutputHTML[index] = cells.render(code, of: notebook.codeCells[index], math: &cellMath)
+        }
         let prose = ProseRenderer.render(notebook, math: &math, equations: equations, strings: strings, cellHTML: { index in
             index < cellHTML.count ? cellHTML[index] : ""
         }, roleHTML: { index in
@@ -52,7 +56,7 @@ public struct HTMLRenderer: Sendable {
             case nil:
                 return "<code class=\"nb-inline-pending\">\(HTML.escape(notebook.roles[index].expression))</code>"
             }
-        }, blockHTML: blocks.html)
+        }, blockHTML: blocks.html, codeOutputHTML: { codeOutputHTML[$0] ?? "" })
 
         var body = header(run, equations: checks, strings: strings)
         body += tableOfContents(prose.headings, title: strings.contents)
@@ -119,7 +123,8 @@ public struct HTMLRenderer: Sendable {
         if !structural.isEmpty {
             html += "<pre class=\"nb-error\" role=\"alert\">\(HTML.escape(structural.map(\.description).joined(separator: "\n")))</pre>\n"
         }
-        if let code = CodeCell.summary(run.notebook.codeCells.filter { $0.error == nil }) {
+        let notRun = run.notebook.codeCells.indices.filter { run.codeRuns[$0] == nil && run.notebook.codeCells[$0].error == nil }
+        if let code = CodeCell.summary(notRun.map { run.notebook.codeCells[$0] }) {
             html += "<p class=\"nb-summary nb-code-summary\">\(HTML.escape(code.message))</p>\n"
         }
         if let line = equations.summary(strings) {

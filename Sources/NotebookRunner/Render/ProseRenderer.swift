@@ -11,9 +11,11 @@ struct ProseRenderer {
         var imageCSS: String
     }
 
-    /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`.
+    /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`; `codeOutputHTML(i)`
+    /// what a kernel showed for code cell `i`.
     static func render(_ notebook: Notebook, math: inout MathRenderer, equations: EquationRenderer, strings: ReportStrings = ReportStrings(language: "en"),
-                       cellHTML: (Int) -> String, roleHTML: (Int) -> String, blockHTML: (Int, _ opening: Bool) -> String) -> Output {
+                       cellHTML: (Int) -> String, roleHTML: (Int) -> String, blockHTML: (Int, _ opening: Bool) -> String,
+                       codeOutputHTML: (Int) -> String = { _ in "" }) -> Output {
         let (images, imageCSS) = imageRewrites(notebook.images, widths: notebook.references.imageWidths, strings: strings)
         let (plain, headings) = CommonMark.renderHTML(notebook.prose) { images[$0] }
         let html = CodeHighlighter.highlightBlocks(in: plain)
@@ -43,7 +45,7 @@ struct ProseRenderer {
                 case .tab where allowBlocks:
                     return references.tab(index)
                 case .code where allowBlocks && index < notebook.codeCells.count:
-                    return CodeCellRenderer.html(notebook.codeCells[index])
+                    return CodeCellRenderer.html(notebook.codeCells[index]) + codeOutputHTML(index)
                 case .insert where allowBlocks && index < notebook.inserts.count:
                     switch notebook.inserts[index] {
                     case .html(let text): return CommonMark.renderHTML(text, smartPunctuation: false).html

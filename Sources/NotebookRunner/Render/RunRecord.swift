@@ -111,7 +111,7 @@ public struct RunRecord: Codable, Sendable {
                                           unchecked: checks.total - checks.checkedCount)
         let metadata = run.notebook.frontMatter.metadata
         frontMatter = metadata.isEmpty ? nil : Dictionary(metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-        let code = run.notebook.codeCells
+        let code = run.notebook.codeCells.indices.filter { run.codeRuns[$0] == nil }.map { run.notebook.codeCells[$0] }
         codeCells = code.isEmpty ? nil : Dictionary(grouping: code, by: { $0.language.isEmpty ? "unlabelled" : $0.language }).mapValues(\.count)
     }
 

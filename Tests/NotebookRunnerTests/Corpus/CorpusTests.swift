@@ -23,8 +23,10 @@ import Testing
 
     /// What rendering `page` found: nil when it is clean, else its errors (missing images left out).
     static func problems(rendering page: URL, output: URL) -> [Diagnostic]? {
-        let pipeline = Pipeline(settings: RunSettings(outputDirectory: output, reproducible: true),
-                                progress: ProgressReporter(mode: .silent), cacheMode: .off)
+        // The pages name kernels (kernelspec: python3) and import packages not installed here: their code is shown, not run.
+        var settings = RunSettings(outputDirectory: output, reproducible: true)
+        settings.executesCode = false
+        let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: .silent), cacheMode: .off)
         let outcome = pipeline.render(page, file: page.path)
         let errors = outcome.diagnostics.filter { $0.severity == .error && !Self.isMissingImage($0) }
         return errors.isEmpty ? nil : errors
