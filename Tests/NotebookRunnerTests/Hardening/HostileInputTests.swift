@@ -207,7 +207,7 @@ import ZlibBindings
                 + "\n```{model}\n:label: mlp\nparam W1: inputs×256 normal(0.01)\nparam b1: 256 zeros\nparam W2: 256×classes normal(0.01)\n"
                 + "param b2: classes zeros\nH = relu(X @ W1 + b1)\nP = softmax(H @ W2 + b2)\nloss: -mean(sum(Y * log(P), axis=1))\n```\n"
                 + "\n```{train}\n:model: mlp\n:epochs: 1\n```\n",
-             expected: "nb.md:7:4: error: the model 'mlp', parameters W1 16777216×256, W2 256×10, b1 256, b2 10, needs",
+             expected: "nb.md:7:4: error: the model 'mlp', parameters W1 16777216×256, W2 256×10, b1 256, b2 10 (with the copies declaring it makes), needs",
              arguments: oneGigabyte, prepare: bigImages),
         // Names from the notebook that climb out of -o.
         Case(name: "a data set name that climbs out of -o", notebook: load(images: "images", extra: ":name: ../../outside/x\n") + "\n```{show}\n```\n",
