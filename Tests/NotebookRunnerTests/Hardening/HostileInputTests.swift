@@ -123,7 +123,7 @@ import ZlibBindings
              expected: "nb.md:3:5: error: '+' would create a tensor of shape (20000×20000)", arguments: oneGigabyte),
         // A tensor the evaluation may make can still be far too large to keep for later cells and the cache.
         Case(name: "a bound 3000×3000 broadcast", notebook: eval("a = onehot([3], 3000)\nc = a.T + a"),
-             expected: "nb.md:3:1: error: keeping c, a (3000×3000) tensor of 9,000,000 values, for later cells and the cell cache needs 612,000,000 bytes (612.0 MB), more than the memory budget of 400.0 MB",
+             expected: "nb.md:3:1: error: keeping c, a (3000×3000) tensor of 9,000,000 values, for later cells and the cell cache needs 612,000,000 bytes (612 MB), more than the memory budget of 400 MB",
              arguments: ["--memory-limit", "400M"]),
         Case(name: "the same broadcast shown, not bound", notebook: eval("a = onehot([3], 3000)\nsum(a.T + a)"),
              expected: "", status: 0, arguments: ["--memory-limit", "400M"], inReport: ["sum(a.T + a) = 6000</pre>"]),
