@@ -123,7 +123,7 @@ import ZlibBindings
              expected: "nb.md:3:5: error: '+' would create a tensor of shape (20000×20000)", arguments: oneGigabyte),
         // A tensor the evaluation may make can still be far too large to keep for later cells and the cache.
         Case(name: "a bound 3000×3000 broadcast", notebook: eval("a = onehot([3], 3000)\nc = a.T + a"),
-             expected: "nb.md:3:1: error: keeping c, a (3000×3000) tensor of 9,000,000 values, for later cells and the cell cache needs 612,000,000 bytes (612.0 MB), more than the memory budget of 400.0 MB",
+             expected: "nb.md:3:1: error: keeping c, a (3000×3000) tensor of 9,000,000 values, for later cells and the cell cache needs 612,000,000 bytes (612 MB), more than the memory budget of 400 MB",
              arguments: ["--memory-limit", "400M"]),
         Case(name: "the same broadcast shown, not bound", notebook: eval("a = onehot([3], 3000)\nsum(a.T + a)"),
              expected: "", status: 0, arguments: ["--memory-limit", "400M"], inReport: ["sum(a.T + a) = 6000</pre>"]),
@@ -233,7 +233,7 @@ import ZlibBindings
                 + "\n```{model}\n:label: mlp\nparam W1: inputs×256 normal(0.01)\nparam b1: 256 zeros\nparam W2: 256×classes normal(0.01)\n"
                 + "param b2: classes zeros\nH = relu(X @ W1 + b1)\nP = softmax(H @ W2 + b2)\nloss: -mean(sum(Y * log(P), axis=1))\n```\n"
                 + "\n```{train}\n:model: mlp\n:epochs: 1\n```\n",
-             expected: "nb.md:7:4: error: the model 'mlp', parameters W1 16777216×256, W2 256×10, b1 256, b2 10, needs",
+             expected: "nb.md:7:4: error: the model 'mlp', parameters W1 16777216×256, W2 256×10, b1 256, b2 10 (with the copies declaring it makes), needs",
              arguments: oneGigabyte, prepare: bigImages),
         // Names from the notebook that climb out of -o.
         Case(name: "a data set name that climbs out of -o", notebook: load(images: "images", extra: ":name: ../../outside/x\n") + "\n```{show}\n```\n",
