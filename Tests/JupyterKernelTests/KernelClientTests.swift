@@ -113,7 +113,9 @@ struct KernelClientTests {
         #expect(result.status == .interrupted)
         #expect(result.error?.name == "KeyboardInterrupt")
         #expect(kernel.pid == pid)
-        #expect(try kernel.execute("kept + 1").outputs.first?.bundle?.text("text/plain") == "42")
+        let after = try kernel.execute("kept + 1")
+        let texts = after.outputs.compactMap { $0.bundle?.text("text/plain") }
+        #expect(texts.contains("42"), "\(after.outputs)")
     }
 
     @Test(.timeLimit(.minutes(2))) func codeThatIgnoresTheInterruptGetsAFreshKernel() throws {

@@ -9,8 +9,11 @@ import Testing
 /// `NBRUN_KEEP_SCREENSHOTS=DIR` keeps the PNGs for a person to look at.
 @Suite(.enabled(if: HeadlessChromium.isAvailable)) struct DialectScreenshotTests {
     static func renderPage(_ page: URL, in folder: URL) throws -> String {
-        let pipeline = Pipeline(settings: RunSettings(outputDirectory: folder, reproducible: true),
-                                progress: ProgressReporter(mode: .silent), cacheMode: .off)
+        // The pages name a Python kernel; what is checked here is how their Markdown reads, so
+        // their code is shown and not run (the kernel tests run code).
+        var settings = RunSettings(outputDirectory: folder, reproducible: true)
+        settings.executesCode = false
+        let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: .silent), cacheMode: .off)
         let outcome = pipeline.render(page, file: page.lastPathComponent)
         return try String(contentsOf: outcome.report, encoding: .utf8)
     }
