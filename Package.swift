@@ -28,13 +28,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        // The data tests' local mirror (README: "Writing a notebook" says why the preview has its own server).
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
-        // HMAC-SHA256 signatures of Jupyter kernel messages.
+        // SHA-256 and HMAC-SHA256: cache keys and seals, data-file digests, Jupyter message signatures.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
-        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift, HMAC.swift, ZeroMQ.swift).
+        // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift, ZeroMQ.swift).
         .systemLibrary(
             name: "CCmark",
             pkgConfig: "libcmark",
@@ -44,11 +42,6 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
-        ),
-        .systemLibrary(
-            name: "CCrypto",
-            pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
             name: "COpenBLAS",
@@ -75,8 +68,8 @@ let package = Package(
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "CCrypto", "COpenBLAS", "ZlibBindings", "TeXMath", "JupyterKernel",
-                .product(name: "Yams", package: "Yams"),
+                "CCmark", "COpenBLAS", "ZlibBindings", "TeXMath", "JupyterKernel",
+                .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: kernelSettings()
         ),
@@ -99,8 +92,7 @@ let package = Package(
         .executableTarget(name: "texmath-gallery", dependencies: ["TeXMath"]),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath", "JupyterKernel",
-                           .product(name: "FlyingFox", package: "FlyingFox")],
+            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath", "JupyterKernel"],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),
