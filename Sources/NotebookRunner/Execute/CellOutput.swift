@@ -1,3 +1,5 @@
+import Foundation
+
 /// One typed result of a cell, rendered by the report in this order of preference.
 public enum CellOutput: Sendable, Hashable, Codable {
     /// Plain preformatted text.
@@ -62,6 +64,34 @@ public struct Figure: Sendable, Hashable, Codable {
         self.caption = caption
         self.alt = alt ?? caption
         self.flagged = flagged
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case png, width, height, displayScale, caption, alt, flagged
+    }
+
+    /// The PNG as base64 text (`Data`'s form in JSON), not an array of numbers: a few
+    /// hundred kilobytes of images would take seconds to write and read otherwise.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Data(png), forKey: .png)
+        try container.encode(width, forKey: .width)
+        try container.encode(height, forKey: .height)
+        try container.encode(displayScale, forKey: .displayScale)
+        try container.encode(caption, forKey: .caption)
+        try container.encode(alt, forKey: .alt)
+        try container.encode(flagged, forKey: .flagged)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        png = [UInt8](try container.decode(Data.self, forKey: .png))
+        width = try container.decode(Int.self, forKey: .width)
+        height = try container.decode(Int.self, forKey: .height)
+        displayScale = try container.decode(Int.self, forKey: .displayScale)
+        caption = try container.decode(String.self, forKey: .caption)
+        alt = try container.decode(String.self, forKey: .alt)
+        flagged = try container.decode(Bool.self, forKey: .flagged)
     }
 }
 

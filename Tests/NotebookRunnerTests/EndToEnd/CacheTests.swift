@@ -293,9 +293,14 @@ import ZlibBindings
                 splits[0]["cols"] = 1 << 40
                 header["splits"] = splits
             } }),
+            ("tensor", "a figure's PNG as numbers", { json in
+                json["result"] = ["outputs": [["images": ["_0": [["png": [1], "width": 3, "height": 3, "displayScale": 1,
+                                                                  "caption": "c", "alt": "a", "flagged": false]]]]],
+                                  "metrics": [Any](), "seconds": 0]
+            }),
             ("tensor", "a time of -1 s", { $0["result"] = ["outputs": [Any](), "metrics": [Any](), "seconds": -1] }),
             ("tensor", "a figure shown Int.max times larger", { json in
-                json["result"] = ["outputs": [["images": ["_0": [["png": [1], "width": 3, "height": 3, "displayScale": Int.max,
+                json["result"] = ["outputs": [["images": ["_0": [["png": "AQ==", "width": 3, "height": 3, "displayScale": Int.max,
                                                                   "caption": "c", "alt": "a", "flagged": false]]]]],
                                   "metrics": [Any](), "seconds": 0]
             }),

@@ -134,10 +134,10 @@ import ZlibBindings
              prepare: data(count: 20_000)),
         Case(name: "a long product stopped by the cell's timeout",
              notebook: load(images: "images", extra: ":split: train\n") + "\n```{eval}\n:label: slow\n:samples: 3000\n:timeout: 1\nG = X @ X.T\nG @ G @ G @ G @ G\n```\n",
-             expected: "nb.md:7:1: error: cell 'slow' timed out after 1 s (:timeout: 1)", seconds: 15, prepare: data(count: 3000)),
+             expected: "nb.md:7:1: error: cell 'slow' timed out after 1 s (:timeout: 1)", seconds: 45, prepare: data(count: 3000)),
         Case(name: "a long product stopped by --timeout",
              notebook: load(images: "images", extra: ":split: train\n") + "\n```{eval}\n:samples: 3000\nG = X @ X.T\nG @ G @ G @ G @ G\n```\n",
-             expected: "error: the run timed out after 2 s (--timeout 2)", seconds: 15, arguments: ["--timeout", "2"], prepare: data(count: 3000)),
+             expected: "error: the run timed out after 2 s (--timeout 2)", seconds: 45, arguments: ["--timeout", "2"], prepare: data(count: 3000)),
         // Command-line numbers.
         Case(name: "--timeout inf after a good render", notebook: fine, expected: "--timeout inf must be a number of seconds", status: 2,
              arguments: ["--timeout", "inf"], previous: fine, reportsUsage: true),
@@ -678,7 +678,7 @@ import ZlibBindings
         defer { try? FileManager.default.removeItem(at: folder) }
         let hostile = Case(name: "{show} weights of 660×660 images",
                            notebook: Self.load(images: "images", extra: ":split: train\n") + "\n```{train} softmax\n:epochs: 1\n:batch: 10\n```\n\n```{show} weights\n```\n",
-                           expected: "", status: 0, inReport: ["The images are 660×660 pixels; the report shows them shrunk"],
+                           expected: "", status: 0, seconds: 180, inReport: ["The images are 660×660 pixels; the report shows them shrunk"],
                            prepare: Self.data(count: 10, size: 660))
         try hostile.prepare(folder.appendingPathComponent("nb"))
         try hostile.notebook.write(to: folder.appendingPathComponent("nb/nb.md"), atomically: true, encoding: .utf8)

@@ -79,7 +79,12 @@ struct CacheEntry {
         let length = body[magic.count ..< headerStart].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard length <= UInt64(body.count - headerStart) else { throw Corrupt(reason: "bad header length") }
         let payloadStart = headerStart + Int(length)
-        let header = try StateValueKinds.decoder.decode(Header.self, from: Data(body[headerStart ..< payloadStart]))
+        let header: Header
+        do {
+            header = try StateValueKinds.decoder.decode(Header.self, from: Data(body[headerStart ..< payloadStart]))
+        } catch is DecodingError {
+            throw Corrupt(reason: "a header that cannot be read back")
+        }
         guard header.key == key else { throw Corrupt(reason: "entry belongs to another key") }
         try checkRestored(header.result)
         let payload = body[payloadStart...]

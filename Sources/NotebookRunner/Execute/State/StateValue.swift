@@ -70,6 +70,24 @@ public struct StateReference: StateValue, Codable, Hashable {
 extension Tensor: StateValue {
     public static let stateKind = "tensor"
 
+    /// The shape in the header; the values, Float64 bits, in the payload.
+    private struct Header: Codable {
+        var shape: [Int]
+        var offset: Int
+    }
+
+    public func archive(into payload: inout [UInt8]) throws -> Data {
+        try StateValueKinds.encoder.encode(Header(shape: shape, offset: PayloadNumbers.append(data, to: &payload)))
+    }
+
+    public static func unarchive(_ header: Data, payload: ArraySlice<UInt8>) throws -> Tensor {
+        let stored = try StateValueKinds.decoder.decode(Header.self, from: header)
+        guard stored.shape.count <= 2, stored.shape.allSatisfy({ $0 >= 0 }), let count = StateArchiveError.product(stored.shape) else {
+            throw StateArchiveError(reason: "a tensor of shape \(stored.shape)")
+        }
+        return Tensor(shape: stored.shape, data: try PayloadNumbers.read(Double.self, count: count, at: stored.offset, in: payload))
+    }
+
     public func checkRestored() throws {
         guard shape.count <= 2, shape.allSatisfy({ $0 >= 0 }), StateArchiveError.product(shape) == data.count else {
             throw StateArchiveError(reason: "a tensor of shape \(shape) holding \(data.count) values")
@@ -79,6 +97,33 @@ extension Tensor: StateValue {
 
 extension SoftmaxModel: StateValue {
     public static let stateKind = "softmax-regression"
+
+    /// The sizes in the header; weights and biases, Float32 bits, in the payload.
+    private struct Header: Codable {
+        var inputs: Int
+        var classes: Int
+        var inputScale: Float
+        var weightsOffset: Int
+        var biasOffset: Int
+    }
+
+    public func archive(into payload: inout [UInt8]) throws -> Data {
+        let weightsOffset = PayloadNumbers.append(weights, to: &payload)
+        let biasOffset = PayloadNumbers.append(bias, to: &payload)
+        return try StateValueKinds.encoder.encode(Header(inputs: inputs, classes: classes, inputScale: inputScale,
+                                                         weightsOffset: weightsOffset, biasOffset: biasOffset))
+    }
+
+    public static func unarchive(_ header: Data, payload: ArraySlice<UInt8>) throws -> SoftmaxModel {
+        let stored = try StateValueKinds.decoder.decode(Header.self, from: header)
+        guard stored.inputs > 0, stored.classes > 0, let count = StateArchiveError.product([stored.inputs, stored.classes]) else {
+            throw StateArchiveError(reason: "a softmax model of \(stored.inputs)×\(stored.classes)")
+        }
+        return SoftmaxModel(inputs: stored.inputs, classes: stored.classes,
+                            weights: try PayloadNumbers.read(Float.self, count: count, at: stored.weightsOffset, in: payload),
+                            bias: try PayloadNumbers.read(Float.self, count: stored.classes, at: stored.biasOffset, in: payload),
+                            inputScale: stored.inputScale)
+    }
 
     public func checkRestored() throws {
         guard inputs > 0, classes > 0, StateArchiveError.product([inputs, classes]) == weights.count, bias.count == classes,
