@@ -71,4 +71,18 @@ public struct DataSplit: Sendable {
                   images: Array(images[range.lowerBound * pixelCount ..< range.upperBound * pixelCount]),
                   labels: Array(labels[range]), count: range.count, rows: rows, cols: cols, sources: sources)
     }
+
+    /// The rows labelled one of `classes`, in their order, relabelled by position in `classes`
+    /// (`[3, 8]`: a 3 becomes 0, an 8 becomes 1).
+    public func keeping(classes: [Int]) -> DataSplit {
+        var newLabel = [UInt8?](repeating: nil, count: 256)
+        for (position, label) in classes.enumerated() where (0..<256).contains(label) { newLabel[label] = UInt8(position) }
+        var keptImages: [UInt8] = [], keptLabels: [UInt8] = []
+        for row in 0..<count {
+            guard let label = newLabel[Int(labels[row])] else { continue }
+            keptLabels.append(label)
+            keptImages.append(contentsOf: images[row * pixelCount ..< (row + 1) * pixelCount])
+        }
+        return DataSplit(name: name, images: keptImages, labels: keptLabels, count: keptLabels.count, rows: rows, cols: cols, sources: sources)
+    }
 }

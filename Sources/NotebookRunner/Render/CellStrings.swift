@@ -114,6 +114,11 @@ struct CellStrings: Sendable {
         guard let split else { return pick(" Kept rows \(rows) of each split.", "每个划分保留第 \(rows) 行。") }
         return pick(" Kept rows \(rows) of the \(split) split.", "\(splitName(split))保留第 \(rows) 行。")
     }
+    func keptClasses(_ names: [String]) -> String {
+        let list = names.enumerated().map { "\($0.element) as \($0.offset)" }.joined(separator: ", ")
+        let zh = names.enumerated().map { "\($0.element) 记为 \($0.offset)" }.joined(separator: "，")
+        return pick(" Kept the classes \(list).", "只保留这些类别：\(zh)。")
+    }
     func replaces(_ name: String, previous: String) -> String {
         name == previous
             ? pick("\nThis replaces the data set '\(name)' loaded before: later cells use these rows.",

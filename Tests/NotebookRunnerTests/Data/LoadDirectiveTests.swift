@@ -143,5 +143,34 @@ import Testing
         #expect(failure(["mnist"], [("range", "5..2")])?.message.contains("0 ≤ a < b") == true)
         #expect(failure(["mnist"], [("limit", "3"), ("range", "0..2")])?.message.contains("give one") == true)
         #expect(failure(["mnist"], [("split", "test"), ("limit", "100")]) == nil)
+        #expect(failure(["mnist"], [("classes", "3")])?.message == "option :classes: expects two or more labels separated by commas, got '3'")
+        #expect(failure(["mnist"], [("classes", "3,x")])?.message.contains("two or more labels") == true)
+        #expect(failure(["mnist"], [("classes", "3, 3")])?.message == "option :classes: names label 3 twice")
+        #expect(failure(["mnist"], [("classes", "3,256")])?.message == "option :classes: names label 256, outside 0…255")
+        let unknown = failure(["mnist"], [("classes", "3,12")])
+        #expect(unknown?.message == ":classes: names label 12, but the data set's labels are 0 to 9")
+        #expect(unknown?.location?.line == 2 && unknown?.location?.column == 11, "\(String(describing: unknown?.location))")
+        #expect(failure(["mnist"], [("classes", "3 8")]) == nil)
+    }
+
+    /// `:classes: 3,8` keeps the 3s and 8s of MNIST's test split, in file order, labelled 0 and 1.
+    @Test(.enabled(if: DataFixtures.hasMNIST, "MNIST test set not found at ../shared/data/mnist"))
+    func classesKeepsAndRelabelsTheChosenClasses() throws {
+        let whole = NotebookState()
+        _ = try DataFixtures.run(LoadDirective.self, DataFixtures.cell("load", ["mnist"], [("split", "test")]), state: whole, output: output)
+        let state = NotebookState()
+        let outputs = try DataFixtures.run(LoadDirective.self, DataFixtures.cell("load", ["mnist"], [("split", "test"), ("classes", "8,3")]),
+                                           state: state, output: output)
+        let all = try #require(whole.dataset?.test)
+        let kept = try #require(state.dataset?.test)
+        let rows = all.labels.indices.filter { all.labels[$0] == 8 || all.labels[$0] == 3 }
+        #expect(kept.count == 1_984 && rows.count == 1_984)
+        #expect(kept.labels == rows.map { all.labels[$0] == 8 ? 0 : 1 })
+        #expect(kept.images == rows.flatMap { all.images[$0 * 784 ..< ($0 + 1) * 784] })
+        #expect(state.dataset?.classNames == ["8", "3"])
+        #expect(metric(outputs, "classes") == 2 && metric(outputs, "test_count") == 1_984)
+        #expect(tables(outputs)[1].rows == [["0", "8", "974"], ["1", "3", "1,010"]])
+        let origin = outputs.items.compactMap { if case .text(let text) = $0 { return text } else { return nil } }.last ?? ""
+        #expect(origin.contains("Kept the classes 8 as 0, 3 as 1."), "\(origin)")
     }
 }

@@ -12,6 +12,9 @@ import Foundation
 /// :train-rows: 0..8000
 /// :test-rows: 8000..10000
 /// ```
+/// ```{load} mnist                  ← only the 3s and 8s, labelled 0 and 1
+/// :classes: 3,8
+/// ```
 /// ```{load}                        ← or explicit files, relative to the notebook
 /// :images: data/t10k-images-idx3-ubyte.gz
 /// :labels: data/t10k-labels-idx1-ubyte.gz
@@ -32,13 +35,16 @@ public struct LoadDirective: Directive {
     static let trainRows = DirectiveOption.rows("train-rows", inherits: true, help: "Rows a to b−1 for the train split: of the :from: files, of explicit :images:/:labels: files (which then make both splits), or else of the split's own files.")
     static let testRows = DirectiveOption.rows("test-rows", inherits: true, help: "Rows a to b−1 for the test split, read as :train-rows: is.")
     static let rowsOfSplit = ["train": trainRows, "test": testRows]
+    static let classes = DirectiveOption.labels("classes", in: 0...255,
+                                                help: "Keeps only the images of these classes, relabelled 0, 1, … in the order given, their names kept (:classes: 3,8 for a 3-versus-8 task). Rows chosen by :limit:, :range: or :train-rows: are chosen first.")
 
     public static let spec = DirectiveSpec(
         name: "load",
         arguments: .optional(DatasetCatalog.names),
         summary: "Reads a data set's IDX files (raw or .gz) and shows its splits, pixel statistics and class counts.",
         options: [split.declaration, directory.declaration, images.declaration, labels.declaration, name.declaration,
-                  limit.declaration, range.declaration, from.declaration, trainRows.declaration, testRows.declaration])
+                  limit.declaration, range.declaration, from.declaration, trainRows.declaration, testRows.declaration,
+                  classes.declaration])
 
     /// Where the data comes from.
     enum Source {
@@ -56,6 +62,8 @@ public struct LoadDirective: Directive {
     let splitRows: [String: Range<Int>]
     /// The split whose files every split is cut from (`:from:`), or nil.
     let from: String?
+    /// The classes kept (`:classes:`), and where the option stands.
+    let classes: (labels: [Int], location: SourceLocation)?
     let location: SourceLocation
 
     public init(cell: Cell, options: OptionValues) throws {
@@ -134,7 +142,19 @@ public struct LoadDirective: Directive {
                                    at: given.location, hint: "write the rows into :train-rows: and :test-rows: instead")
         }
         self.rows = rows
+        classes = try options.given(Self.classes).map { ($0, options.location(of: Self.classes)) }
+        if let classes, case let .catalog(entry, _, _) = source {
+            try Self.check(classes, classCount: entry.classNames.count)
+        }
         try checkSplitRows(options: options, explicitFiles: images != nil)
+    }
+
+    /// `:classes:` must name classes the data set has.
+    private static func check(_ classes: (labels: [Int], location: SourceLocation), classCount: Int) throws {
+        if let missing = classes.labels.first(where: { $0 >= classCount }) {
+            throw Diagnostic.error(":classes: names label \(missing), but the data set's labels are 0 to \(classCount - 1)",
+                                   at: classes.location, hint: "name labels from 0 to \(classCount - 1)")
+        }
     }
 
     /// Rows chosen per split must name loaded splits and, cut from one file pair, must not overlap.
@@ -192,7 +212,13 @@ public struct LoadDirective: Directive {
             origin = context.words.readFiles(images.path, labels.path)
             splits = splitRows.isEmpty ? [data] : try cut(data, files: context.words.theseFiles, origin: &origin, words: context.words)
         }
-        let dataset = Dataset(name: name, classNames: classNames,
+        var keptNames = classNames
+        if let classes {
+            try Self.check(classes, classCount: classNames.count)
+            splits = splits.map { $0.keeping(classes: classes.labels) }
+            keptNames = classes.labels.map { classNames[$0] }
+        }
+        let dataset = Dataset(name: name, classNames: keptNames,
                               train: splits.first { $0.name == "train" }, test: splits.first { $0.name == "test" })
         let previous = context.state.dataset
         context.state.dataset = dataset
@@ -205,6 +231,9 @@ public struct LoadDirective: Directive {
             } else if let rows, splitRows.isEmpty {
                 origin += context.words.keptRows("\(rows.lowerBound)..\(rows.upperBound - 1)", of: nil)
             }
+        }
+        if classes != nil {
+            origin += context.words.keptClasses(keptNames)
         }
         if let previous {
             origin += context.words.replaces(name, previous: previous.name)

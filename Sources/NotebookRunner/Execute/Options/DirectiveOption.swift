@@ -223,3 +223,26 @@ enum OptionText {
         }
     }
 }
+
+extension DirectiveOption where Value == [Int] {
+    /// Two or more distinct labels `a, b, …` (commas or spaces between), each in `range`, in the order given.
+    public static func labels(_ name: String, in range: ClosedRange<Int>, help: String) -> DirectiveOption<[Int]> {
+        DirectiveOption(name, type: "labels a,b,…", default: nil, help: help) { text, location in
+            let words = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
+            let values = words.compactMap { Int($0) }
+            guard values.count == words.count, values.count >= 2 else {
+                throw Diagnostic.error("option :\(name): expects two or more labels separated by commas, got '\(text)'", at: location,
+                                       hint: "e.g. :\(name): 3,8 keeps the classes labelled 3 and 8")
+            }
+            if let outside = values.first(where: { !range.contains($0) }) {
+                throw Diagnostic.error("option :\(name): names label \(outside), outside\(OptionText.describe(range))", at: location,
+                                       hint: "the labels are \(range.lowerBound) to \(range.upperBound)")
+            }
+            if let repeated = values.indices.first(where: { values[..<$0].contains(values[$0]) }) {
+                throw Diagnostic.error("option :\(name): names label \(values[repeated]) twice", at: location,
+                                       hint: "name each class once")
+            }
+            return values
+        }
+    }
+}
