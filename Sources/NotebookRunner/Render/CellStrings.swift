@@ -18,6 +18,10 @@ struct CellStrings: Sendable {
         pick("Training, epoch by epoch (loss and accuracy on the training rows are running values over each epoch's batches)",
              "逐轮训练（训练集上的损失和准确率是每轮各批次上的累计值）")
     }
+    func everyKthEpoch(_ step: Int, of count: Int) -> String {
+        pick("; rows for epoch 1, every \(step) epochs and the last of \(count) (the curves show all)",
+             "；列出 \(count) 轮中的第一轮、每第 \(step) 轮和最后一轮（曲线显示全部）")
+    }
     var epoch: String { pick("epoch", "轮次") }
     var trainLoss: String { pick("train loss", "训练损失") }
     var trainAccuracy: String { pick("train accuracy", "训练准确率") }

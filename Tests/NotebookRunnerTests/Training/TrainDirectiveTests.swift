@@ -87,6 +87,25 @@ import Testing
         #expect(state.model?.classes == 3)
     }
 
+    /// A long training lists epoch 1, every K-th and the last; the curve and the metrics keep all.
+    @Test func aLongTrainingsTableFolds() throws {
+        let output = try DataFixtures.temporaryDirectory("train-long")
+        let cell = DataFixtures.cell("train", ["softmax"], [("epochs", "30"), ("batch", "full")])
+        let outputs = try DataFixtures.run(TrainDirective.self, cell, state: Self.state(trainCount: 60, testCount: 30), output: output)
+        guard case .table(let table) = outputs.items[0], case .svg(let chart) = outputs.items[1] else {
+            Issue.record("unexpected outputs \(outputs.items)")
+            return
+        }
+        #expect(table.rows.map { $0[0] } == ["1", "3", "6", "9", "12", "15", "18", "21", "24", "27", "30"])
+        #expect(table.caption?.hasSuffix("; rows for epoch 1, every 3 epochs and the last of 30 (the curves show all)") == true, "\(String(describing: table.caption))")
+        #expect(outputs.metrics.contains { $0.name == "history[28].train_loss" })
+        #expect(chart.svg.contains("30"))
+        let short = try DataFixtures.run(TrainDirective.self, DataFixtures.cell("train", ["softmax"], [("epochs", "12"), ("batch", "full")]),
+                                         state: Self.state(trainCount: 60, testCount: 30), output: output)
+        guard case .table(let all) = short.items[0] else { return }
+        #expect(all.rows.count == 12 && all.caption?.contains("rows for") == false)
+    }
+
     @Test func withoutDataTheErrorSaysWhatToAdd() throws {
         let output = try DataFixtures.temporaryDirectory("train")
         let diagnostic = DataFixtures.diagnostic {

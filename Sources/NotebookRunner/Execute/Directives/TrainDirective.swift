@@ -315,14 +315,16 @@ public struct TrainDirective: Directive {
         var header = [words.epoch, words.trainLoss, words.trainAccuracy]
         if hasTest { header.append(words.testAccuracy) }
         if !reproducible { header.append(words.seconds) }
-        let rows = result.epochs.map { record -> [String] in
+        let rows = EpochFolding.shown(count: result.epochs.count).map { result.epochs[$0] }.map { record -> [String] in
             var row = [String(record.epoch), NumberText.fixed(record.trainLoss), NumberText.fixed(record.trainAccuracy)]
             if hasTest { row.append(record.testAccuracy.map { NumberText.fixed($0) } ?? "–") }
             if !reproducible { row.append(NumberText.fixed(record.seconds, digits: 3)) }
             return row
         }
         var outputs = CellOutputs()
-        outputs.append(.table(.numeric(caption: words.trainingTable, header: header, rows: rows)))
+        let step = EpochFolding.step(count: result.epochs.count)
+        let caption = step == 1 ? words.trainingTable : words.trainingTable + words.everyKthEpoch(step, of: result.epochs.count)
+        outputs.append(.table(.numeric(caption: caption, header: header, rows: rows)))
         outputs.append(.svg(chart(result.epochs, words: words)))
 
         let last = result.epochs.last!
