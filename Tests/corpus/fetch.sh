@@ -33,9 +33,9 @@ echo "$projects" | while read -r repo commit folders; do
     rm -rf "$target"
     mkdir -p "$target"
     # Page by page (a snapshot may lack large binary files): Markdown, Quarto, the project's YAML
-    # and the text files pages include.
+    # and the text files pages include or show ({include}, {literalinclude}).
     # shellcheck disable=SC2086
-    git --git-dir "$git_dir" ls-tree -r --name-only "$rev" -- $folders | grep -E '\.(md|qmd|yml|tex|html|txt|bib)$' | while read -r path; do
+    git --git-dir "$git_dir" ls-tree -r --name-only "$rev" -- $folders | grep -E '\.(md|qmd|yml|tex|html|txt|bib|py|mjs|css)$' | while read -r path; do
         mkdir -p "$target/$(dirname "$path")"
         git --git-dir "$git_dir" show "$rev:$path" > "$target/$path" 2>/dev/null || rm -f "$target/$path"
     done

@@ -15,6 +15,13 @@ enum ProseImageLoader {
     /// page's distinct images together take at most `DisplaySize.maxEmbeddedPageImageBytes`:
     /// an image past that is an error at its first citation.
     static func load(_ notebook: inout Notebook, folder: URL, allowsRemote: Bool) {
+        // An {include}d file's images start at its own folder; their problems are the page's too.
+        for index in notebook.includes.indices {
+            let before = notebook.includes[index]
+            load(&notebook.includes[index], folder: before.folder ?? folder, allowsRemote: allowsRemote)
+            notebook.errors += notebook.includes[index].errors.filter { !before.errors.contains($0) }
+            notebook.warnings += notebook.includes[index].warnings.filter { !before.warnings.contains($0) }
+        }
         guard !notebook.images.isEmpty else { return }
         var loaded: [String: (file: URL?, content: ProseImage.Content?)] = [:]
         var embeddedFiles: [String: ProseImage.Content] = [:]

@@ -116,8 +116,9 @@ enum CommonMark {
 
     /// Renders `markdown` to HTML. Raw HTML passes through (the author is trusted);
     /// headings get unique `id`s, returned for the table of contents; `image(source)` says
-    /// what becomes of each image (nil: it stays as written).
-    static func renderHTML(_ markdown: String, smartPunctuation: Bool = true,
+    /// what becomes of each image (nil: it stays as written); `tableLayouts` are the layouts of
+    /// the page's `{list-table}`s, which `Placeholder.Kind.table` lines name.
+    static func renderHTML(_ markdown: String, smartPunctuation: Bool = true, tableLayouts: [ListTable.Layout] = [],
                            image: (String) -> ImageRewrite? = { _ in nil }) -> (html: String, headings: [Heading]) {
         let options = CMARK_OPT_UNSAFE | (smartPunctuation ? CMARK_OPT_SMART : 0)
         guard let root = parse(markdown, options: options) else { return ("", []) }
@@ -143,7 +144,7 @@ enum CommonMark {
         }
         // Images first: a pipe table frees its paragraph (and renders its cells' images itself).
         rewriteImages(imageNodes, image)
-        replacePipeTables(in: paragraphs, source: markdown, options: options, image: image)
+        replacePipeTables(in: paragraphs, source: markdown, options: options, layouts: tableLayouts, image: image)
         var slugs = SlugSet()
         var headings: [Heading] = []
         for node in headingNodes {
@@ -189,7 +190,7 @@ enum CommonMark {
     /// Replaces each top-level paragraph whose lines form a GFM pipe table by the table's HTML
     /// (in a scrolling wrapper), rendering every cell's inline Markdown with cmark.
     private static func replacePipeTables(in paragraphs: [OpaquePointer], source: String, options: Int32,
-                                          image: (String) -> ImageRewrite?) {
+                                          layouts: [ListTable.Layout], image: (String) -> ImageRewrite?) {
         guard source.contains("|") else { return }
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         for node in paragraphs {
@@ -199,11 +200,15 @@ enum CommonMark {
             guard let table = PipeTable(lines: paragraphLines),
                   let custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
             var html = ""
-            if !table.leadingLines.isEmpty {
-                html += "<p>" + renderInline(table.leadingLines.joined(separator: "\n"), options: options, image: image) + "</p>\n"
+            var leading = table.leadingLines
+            let layout = leading.last.flatMap { Placeholder.index(of: .table, in: $0.trimmingCharacters(in: .whitespaces)) }
+                .flatMap { $0 < layouts.count ? layouts[$0] : nil }
+            if layout != nil { leading.removeLast() }
+            if !leading.isEmpty {
+                html += "<p>" + renderInline(leading.joined(separator: "\n"), options: options, image: image) + "</p>\n"
             }
             html += "<div class=\"nb-table-wrap\">\n"
-            html += table.html { renderInline($0, options: options, image: image) }
+            html += table.html(layout: layout) { renderInline($0, options: options, image: image) }
             html += "</div>\n"
             cmark_node_set_on_enter(custom, html)
             cmark_node_set_on_exit(custom, "")

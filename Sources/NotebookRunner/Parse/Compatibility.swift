@@ -24,6 +24,8 @@ public enum Compatibility {
         case listTable
         /// Another file's Markdown shown in its place.
         case include
+        /// Another file's text shown as code.
+        case literalInclude
         /// Understood and left out of the page.
         case dropped
     }
@@ -76,17 +78,20 @@ public enum Compatibility {
               rendering: "its content, in order (no box)"),
         Entry(names: ["tab-item"], treatment: .block(.tab), rendering: "a titled panel; every tab of a set is shown, in order"),
         Entry(names: ["glossary"], treatment: .block(.glossary),
-              rendering: "a box of terms (each term's definition is the indented text under it)"),
+              rendering: "a definition list: terms at the left edge, each definition indented under its terms; `{term}` links to them"),
         Entry(names: ["code-cell", "code-block", "code", "sourcecode", "ipython", "ipython3", "literalinclude-code",
                       "python", "r", "julia", "ojs", "bash", "sql", "mermaid", "dot", "graphviz"], treatment: .code,
               rendering: "highlighted code with its language, not run (`:caption:`, `:linenos:`, `:emphasize-lines:`); one line per page counts them"),
         Entry(names: ["math"], treatment: .math, rendering: "display math; blank-line-separated equations are set one by one; `:label:` numbers the first"),
         Entry(names: ["raw"], treatment: .raw, rendering: "`{raw} html`: the HTML, through the page's filter (`<meta>` shown as text); other formats left out"),
-        Entry(names: ["list-table"], treatment: .listTable, rendering: "a table (`:header-rows:`; `:widths:` read and ignored)"),
+        Entry(names: ["list-table"], treatment: .listTable,
+              rendering: "a table titled with the argument: `:header-rows:` (any number), `:stub-columns:` (row headings), `:widths:` (numbers or `auto`), `:align:`, `:width:`"),
         Entry(names: ["include"], treatment: .include,
-              rendering: "the file's Markdown, relative to the page and inside the project folder; a missing file is a located error"),
+              rendering: "the file's MyST Markdown (math, roles, directives, references of its own), relative to the page (`/` starts at the project folder) and inside the project folder; its problems name the file and its own lines; nbrun cells in it are errors, not run"),
+        Entry(names: ["literalinclude"], treatment: .literalInclude,
+              rendering: "the file's text as highlighted code, not run (`:language:` or the extension, `:lines:`, `:start-after:`, `:end-before:`, `:start-at:`, `:end-at:`, `:dedent:`, `:caption:`, `:linenos:`, `:emphasize-lines:`); inside the project folder"),
         Entry(names: ["index", "contents", "toctree", "tableofcontents", "bibliography", "footbibliography", "rubric-hidden"],
-              treatment: .dropped, rendering: "left out: the page has its own table of contents; `{bibliography}` is kept for the citation renderer"),
+              treatment: .dropped, rendering: "left out (the page has its own table of contents); the reference list of the page's citations stands where the first `{bibliography}` is"),
     ]
 
     /// Front-matter keys other tools use; nbrun keeps them in the run record and says nothing.
@@ -98,6 +103,14 @@ public enum Compatibility {
         "categories", "draft", "search", "page-layout", "sidebar", "params", "lightbox", "callout-appearance", "format-links",
         "listing", "order", "weight", "slug", "layout", "jupyter_book", "myst", "mystnb", "file_format", "kernel_info",
         "source_map", "affiliations", "copyright", "funding", "parts", "references", "anchor-sections",
+    ]
+
+    /// Front-matter keys that make a page one of another tool's book (with code cells of another
+    /// dialect, they say so too): there labels are shared by the whole book, so an `{eq}` label the
+    /// page lacks may be on another page — a warning, not nbrun's error.
+    public static let bookFrontMatterKeys: Set<String> = [
+        "jupytext", "kernelspec", "jupyter", "myst", "mystnb", "jupyter_book", "format", "execute", "numbering", "exports",
+        "kernel_info", "file_format",
     ]
 
     /// Options the blocks of this table read or may ignore without a word (MyST's common ones).
@@ -131,7 +144,8 @@ public enum Compatibility {
         ("```` ```{python} ```` with `#|` option lines (Quarto)", "code, not run; the `#|` lines are left out"),
         ("```` ```{prf:theorem} Title ```` (a name with a colon)", "read as the directive `prf:theorem`"),
         ("`:::{name} … :::` (MyST colon fence, more colons outside)", "the same as the backtick fence of that directive"),
-        ("`::: {.callout-note}` (Quarto; also tip, warning, important, caution)", "an admonition of that kind; `title=\"…\"` is its title"),
+        ("`::: {.callout-note}` (Quarto; also tip, warning, important, caution)",
+         "an admonition of that kind, each with its colour; `title=\"…\"` or else a first `#` heading inside is its title; `collapse=\"true\"` makes it a collapsed `<details>` (`\"false\"`: open)"),
         ("`::: {.any-class}` / `::: {#id}` (pandoc div)", "its content, no box"),
         ("fences inside `>` quotes and list items", "read as at the top level"),
         ("`% comment` lines (MyST)", "left out"),
@@ -140,15 +154,19 @@ public enum Compatibility {
          "the heading, figure or table is the target of references, numbered per kind (docs/references.md)"),
         ("`` {ref}`label` ``, `` {numref}`label` `` (`%s`, `{number}`, `{name}` templates), `` {prf:ref}` ``, `[](#label)`, `[text](#label)`",
          "a link showing the target's title or \"Figure 3\"; an unknown label is a located warning with a did-you-mean"),
-        ("`` {doc}`path` ``, `` {download}`file` ``", "a link to the other page's `.html` titled with its title; the file embedded as a `data:` link"),
+        ("`` {doc}`path` ``, `` {download}`file` ``",
+         "a link to the other page's `.html` titled with its title; the file (beside the page, or `/` from the project folder; inside it; at most 2 MiB) embedded as a `data:` link — missing, outside or too big: a located warning and its name"),
         ("`` {cite}` ``, `` {cite:t}` ``, `` {cite:p}` ``, `{cite:ps}`, `{cite:ts}`; d2l `:cite:`, `:citet:`; Quarto `[@key]`, `@key`",
-         "author–year text linked to a reference list at the end of the page, from the page's BibTeX files"),
+         "author–year text (`{cite:t}` \"Smith and Jones (2020)\", `{cite}`/`{cite:p}` \"(Smith and Jones, 2020)\", works of the same authors in a row share their names, the same authors and year get 2020a, 2020b) linked to a reference list where `{bibliography}` stands, else at the end, from the page's BibTeX files"),
         ("`[^note]` footnotes", "numbered by first reference, listed at the end with links back"),
-        ("`` {kbd}` ``, `` {sub}` ``, `` {sup}` ``, `` {abbr}` ``, `` {math}` ``, `` {code}` ``, `` {term}` ``, `` {index}` ``", "`<kbd>`, `<sub>`, `<sup>`, `<abbr title>`, math, code, the text"),
+        ("`` {term}`text` `` (and `` {term}`shown <term>` ``)", "a link to the term in the page's `{glossary}`; an unknown term is a located warning with a did-you-mean"),
+        ("`` {kbd}` ``, `` {sub}` ``, `` {sup}` ``, `` {abbr}` ``, `` {math}` ``, `` {code}` ``, `` {index}` ``", "`<kbd>`, `<sub>`, `<sup>`, `<abbr title>`, math, code, the text"),
         ("any other role `` {name}`text` ``", "its text, one warning per role name per page"),
         ("d2l `:numref:`, `:eqref:`, `:eqlabel:`, `:width:`, `:begin_tab:` … `:end_tab:`", "links, equation labels, the image's width, every tab shown with its framework's name"),
         ("Quarto `@fig-x`, `@eq-x`, `@sec-x`, `$$ … $$ {#eq-x}`", "\"Figure 1\", \"Equation 1\", \"Section 2\" linked to their targets"),
         ("a first `# Heading` and no `title:`", "the page's title, not repeated in the body"),
+        ("`` {eq}`label` `` naming a label the page lacks, on a page of another tool's book (front matter `jupytext:`, `kernelspec:`, … or code cells of another dialect)",
+         "a located warning with a did-you-mean (the label may be on another page of the book); on nbrun's own pages an error, as before"),
         ("an unknown directive `{name}`", "its body as Markdown in a box titled with the name; one warning per name per page"),
         ("an unknown option on a directive of this table", "ignored, one warning per option name per page"),
         ("a name near one of nbrun's directives (`{gradchek}`)", "an error with a did-you-mean, as before"),

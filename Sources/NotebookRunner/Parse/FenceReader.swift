@@ -15,10 +15,15 @@ enum FenceRole: Equatable {
     case transform(Compatibility.Treatment)
 }
 
-/// HTML or Markdown the parser puts in a directive's place (`{raw} html`, `{include}`).
+/// What the parser puts in a directive's place (`{raw} html`, `{include}`, `{bibliography}`).
 public enum ProseInsert: Sendable, Hashable {
     case html(String)
-    case markdown(String)
+    /// The page's reference list (`{bibliography}`).
+    case bibliography
+    /// An `{include}`d file, parsed as prose (`Notebook.includes`).
+    case included(Int)
+    /// A `{literalinclude}`d file, shown as code.
+    case code(CodeCell)
 }
 
 /// Opens the prose-level blocks of a page, outermost first: their fences and options become
@@ -32,21 +37,34 @@ struct FenceReader {
     let omitSolutions: Bool
     /// The page's folder, for `{include}`.
     let folder: URL?
+    /// The files whose `{include}`s led to this page (resolved paths), against include loops, and
+    /// the project folder of the page that includes them; nil: a page of its own.
+    let includedFrom: (files: [String], projectFolder: URL)?
 
     private(set) var blocks: [ProseBlock] = []
     private(set) var inserts: [ProseInsert] = []
     private(set) var bibliographies: [SourceLocation] = []
+    /// The files `{include}` brings in, parsed as prose (by `ProseInsert.included` index).
+    private(set) var includes: [Notebook] = []
+    /// The terms of `{glossary}` blocks, by `Placeholder.Kind.term` index.
+    private(set) var glossary: [GlossaryTerm] = []
+    /// The layouts of `{list-table}`s, by `Placeholder.Kind.table` index.
+    private(set) var tableLayouts: [ListTable.Layout] = []
     private(set) var errors: [Diagnostic] = []
     private(set) var warnings: [Diagnostic] = []
     private var warnedNames: Set<String> = []
     private var warnedOptions: Set<String> = []
 
-    init(source: SourceText, directives: [String]?, omitSolutions: Bool, folder: URL?) {
+    init(source: SourceText, directives: [String]?, omitSolutions: Bool, folder: URL?, includedFrom: (files: [String], projectFolder: URL)? = nil) {
         self.source = source
         self.directives = directives
         self.omitSolutions = omitSolutions
         self.folder = folder
+        self.includedFrom = includedFrom
     }
+
+    /// How deep `{include}`s may nest.
+    static let maxIncludeDepth = 8
 
     /// What the fence `header` opens, or nil for a plain code block (no braces).
     func role(of header: FenceHeader) -> FenceRole? {
@@ -63,7 +81,7 @@ struct FenceReader {
             case .gated(let kind, let opens): return .gated(kind, opens: opens)
             case .code: return .code(CodeCell.language(of: header))
             case .math: return .math
-            case .raw, .listTable, .include, .dropped: return .transform(entry.treatment)
+            case .raw, .listTable, .include, .literalInclude, .dropped: return .transform(entry.treatment)
             }
         }
         if name.lowercased().hasPrefix("prf:") { return .block(.theorem) }
@@ -176,8 +194,11 @@ struct FenceReader {
                                  hint: "end it with a line of \(fence); a block holding cells needs a longer fence than theirs"))
         }
         let endLine = closed ? fenced.endLine : fenced.startLine
-        let (block, optionLines) = ProseBlock.read(header, kind: kind, lines: lines, startLine: fenced.startLine, endLine: endLine,
-                                                   lastLine: fenced.endLine - (closed ? 1 : 0), source: source)
+        let read = ProseBlock.read(header, kind: kind, lines: lines, startLine: fenced.startLine, endLine: endLine,
+                                   lastLine: fenced.endLine - (closed ? 1 : 0), source: source)
+        var block = read.0
+        let optionLines = read.optionLines
+        let indent = FenceHeader.continuationPrefix(lines[fenced.startLine - 1])
         if kind == .unknown, !warnedNames.contains(header.name) {
             warnedNames.insert(header.name)
             let near = directives.map { names in " nbrun runs only its own directives: " + names.map { "{\($0)}" }.joined(separator: ", ") } ?? ""
@@ -197,6 +218,13 @@ struct FenceReader {
             }
         }
         for line in optionLines { blank(&lines, line...line) }
+        if kind == .glossary, closed, endLine > fenced.startLine + 1 {
+            let terms = GlossaryTerm.read(&lines, body: (fenced.startLine + 1)...(endLine - 1),
+                                          indent: indent,
+                                          firstIndex: glossary.count, file: source.file) { Placeholder.token(.term, $0) }
+            block.termCount = terms.count
+            glossary += terms
+        }
         if kind == .exercise, block.options["hidden"] != nil, endLine > fenced.startLine + 1 {
             blank(&lines, (fenced.startLine + 1)...(endLine - 1))
         }
@@ -251,59 +279,98 @@ struct FenceReader {
             }
         case .include:
             switch readInclude(header.argument, at: source.location(line: fenced.startLine, column: header.argumentColumn)) {
-            case .success(let text): insert(.markdown(text))
+            case .success(let included?):
+                insert(.included(includes.count))
+                includes.append(included)
+                errors += included.errors
+                warnings += included.warnings
+            case .success(nil):
+                blank(&lines, range)
+            case .failure(let error):
+                errors.append(error)
+                blank(&lines, range)
+            }
+        case .literalInclude:
+            var options: [String: String] = [:]
+            for line in body {
+                guard let option = CellParser.parseOption(line, at: source.location(line: fenced.startLine)) else { break }
+                options[option.key] = option.value
+            }
+            switch LiteralInclude.read(header.argument, options: options, folder: folder, root: includedFrom?.projectFolder,
+                                       location: source.location(line: fenced.startLine, column: header.argumentColumn)) {
+            case .success(let cell): insert(.code(cell))
             case .failure(let error):
                 errors.append(error)
                 blank(&lines, range)
             }
         case .listTable:
-            let table = ListTable.pipeTable(body: body, lineCount: range.count)
+            let table = ListTable.pipeTable(body: body, lineCount: range.count, layoutLine: Placeholder.token(.table, tableLayouts.count))
             blank(&lines, range)
             if let table {
-                for (offset, row) in table.enumerated() { lines[fenced.startLine - 1 + offset] = prefix + row }
+                if var layout = table.layout {
+                    layout.caption = header.argument.isEmpty ? nil : header.argument
+                    tableLayouts.append(layout)
+                }
+                for (offset, row) in table.lines.enumerated() { lines[fenced.startLine - 1 + offset] = prefix + row }
             }
+        case .dropped where header.name == "bibliography":
+            // The reference list goes where the first `{bibliography}` stands.
+            bibliographies.append(location(fenced, header))
+            if bibliographies.count == 1 { insert(.bibliography) } else { blank(&lines, range) }
         case .dropped:
             blank(&lines, range)
-            if header.name == "bibliography" { bibliographies.append(location(fenced, header)) }
         case .block, .gated, .code, .math:
             break
         }
     }
 
-    /// The text of the file an `{include}` names: relative to the page, inside the project folder
-    /// (the nearest folder above the page holding `_config.yml`, `myst.yml`, `_quarto.yml` or `.git`).
-    private func readInclude(_ path: String, at location: SourceLocation) -> Result<String, Diagnostic> {
+    /// The file an `{include}` names, parsed as prose of its own (its diagnostics name it, with its
+    /// own line numbers): relative to the page, or with a leading `/` to the project folder, and inside
+    /// that folder (`ProjectFile`). nil: the file is empty. nbrun's cells in it are not run (an error each).
+    private func readInclude(_ path: String, at location: SourceLocation) -> Result<Notebook?, Diagnostic> {
         guard let folder else {
             return .failure(.error("{include} needs the page's folder", at: location, hint: "render the page from a file"))
         }
         guard !path.isEmpty else {
             return .failure(.error("{include} needs a file name", at: location, hint: "e.g. ```{include} _admonition/gpu.md"))
         }
-        let root = Self.projectFolder(above: folder).standardizedFileURL.path
-        let url = (path.hasPrefix("/") ? URL(fileURLWithPath: root + path) : folder.appendingPathComponent(path)).standardizedFileURL
-        guard url.path.hasPrefix(root + "/") else {
-            return .failure(.error("{include} '\(path)' is outside the project folder \(root)", at: location,
-                                   hint: "include files from the page's project only"))
+        let root = includedFrom?.projectFolder ?? ProjectFile.projectFolder(above: folder)
+        let url: URL
+        switch ProjectFile.locate(path, from: folder, root: root) {
+        case .success(let found): url = found
+        case .failure(let outside):
+            return .failure(.error("{include} '\(path)' is outside the project folder \(outside.root)", at: location,
+                                   hint: "include files from the page's project only (a leading / starts at the project folder)"))
         }
         guard FileManager.default.fileExists(atPath: url.path) else {
             return .failure(.error("{include} file '\(path)' not found (looked in \(url.path))", at: location,
                                    hint: "the path is relative to the page"))
         }
+        let chain = includedFrom?.files ?? []
+        let resolved = url.resolvingSymlinksInPath().path
+        guard !chain.contains(resolved) else {
+            return .failure(.error("{include} '\(path)' includes itself", at: location, hint: "an included file may not include a file that includes it"))
+        }
+        guard chain.count < Self.maxIncludeDepth else {
+            return .failure(.error("{include} '\(path)' is nested \(chain.count + 1) deep, more than \(Self.maxIncludeDepth)", at: location,
+                                   hint: "include files from the page itself"))
+        }
+        let name = ((source.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
         do {
-            return .success(try SourceText(contentsOf: url, file: path).text)
+            let text = try SourceText(contentsOf: url, file: (name as NSString).standardizingPath)
+            guard !text.text.allSatisfy(\.isWhitespace) else { return .success(nil) }
+            var notebook = try NotebookParser.parse(text, omitSolutions: omitSolutions, directives: directives,
+                                                    folder: url.deletingLastPathComponent(), includedFrom: (chain + [resolved], root))
+            for cell in notebook.cells {
+                notebook.errors.append(.error("{\(cell.directive)} in an {include}d file is not run: included files are prose",
+                                              at: cell.location, hint: "move the cell into the page that includes the file"))
+            }
+            return .success(notebook)
         } catch {
-            return .failure(.error("{include} '\(path)' cannot be read: \((error as? Diagnostic)?.message ?? "\(error)")",
-                                   at: location, hint: "the path is relative to the page (\(url.path))"))
+            let diagnostic = (error as? Diagnostic) ?? .error("\(error)")
+            guard diagnostic.location == nil else { return .failure(diagnostic) }
+            return .failure(.error("{include} '\(path)' cannot be read: \(diagnostic.message)", at: location,
+                                   hint: "the path is relative to the page (\(url.path))"))
         }
-    }
-
-    static func projectFolder(above folder: URL) -> URL {
-        var candidate = folder.standardizedFileURL
-        let markers = ["_config.yml", "myst.yml", "_quarto.yml", ".git", "_toc.yml"]
-        while candidate.path != "/" {
-            if markers.contains(where: { FileManager.default.fileExists(atPath: candidate.appendingPathComponent($0).path) }) { return candidate }
-            candidate.deleteLastPathComponent()
-        }
-        return folder.standardizedFileURL
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed notebook: front matter, prose with math and roles set aside, and its cells.
 ///
 /// `prose` is the Markdown cmark renders: every directive cell, math span, inline role,
@@ -28,10 +30,18 @@ public struct Notebook: Sendable {
     public var references = References()
     /// Code of other dialects (`{code-cell}`, ```` ```{python} ````, `{.python .input}`), shown and not run.
     public var codeCells: [CodeCell] = []
-    /// HTML or Markdown put in a directive's place (`{raw} html`, `{include}`).
+    /// What stands in a directive's place (`{raw} html`, `{include}`, `{bibliography}`).
     public var inserts: [ProseInsert] = []
     /// The first `# Heading`, taken out of the body as the page's title when the front matter has none.
     public var headingTitle: String?
+    /// The files `{include}` brought in, each parsed as prose of its own (`ProseInsert.included`).
+    public var includes: [Notebook] = []
+    /// The folder the notebook's relative paths start at (images, `{doc}`, `{download}`), when parsed from a file.
+    public var folder: URL?
+    /// An included file's page's project folder, where `/paths` start (nil: found above `folder`).
+    var projectFolder: URL?
+    /// The layouts of the page's `{list-table}`s (widths, header rows, row headings, placement).
+    var tableLayouts: [ListTable.Layout] = []
     /// Where `{bibliography}` directives stood (the place a citation renderer lists references).
     public var bibliographies: [SourceLocation] = []
 

@@ -36,6 +36,13 @@ public enum NotebookParser {
     /// `Compatibility` does not list is a cell, for the registry to check.
     public static func parse(_ source: SourceText, omitSolutions: Bool = false, directives: [String]? = nil,
                              folder: URL? = nil) throws -> Notebook {
+        try parse(source, omitSolutions: omitSolutions, directives: directives, folder: folder, includedFrom: nil)
+    }
+
+    /// `includedFrom`: the files whose `{include}`s brought this one in (nil: a page of its own).
+    /// An included file keeps its first `# Heading` in its body.
+    static func parse(_ source: SourceText, omitSolutions: Bool, directives: [String]?, folder: URL?,
+                      includedFrom: (files: [String], projectFolder: URL)?) throws -> Notebook {
         if source.text.allSatisfy(\.isWhitespace) {
             throw Diagnostic.error("the notebook is empty", at: source.location(line: 1),
                                    hint: "a notebook is Markdown prose with directive cells such as ```{load} mnist")
@@ -46,7 +53,8 @@ public enum NotebookParser {
         // No author text can forge a placeholder token (cells are read from `source`, untouched).
         lines = lines.map(Placeholder.escaping)
 
-        var reader = FenceReader(source: source, directives: directives, omitSolutions: omitSolutions, folder: folder)
+        var reader = FenceReader(source: source, directives: directives, omitSolutions: omitSolutions, folder: folder,
+                                 includedFrom: includedFrom)
         let blocks = reader.openBlocks(&lines)
         var errors = reader.errors
         var warnings = reader.warnings
@@ -105,7 +113,7 @@ public enum NotebookParser {
         // A first `# Heading` titles the page when the front matter gives no title.
         var headingTitle: String?
         var titleLine: Int?
-        if frontMatter.title == nil, let index = lines.indices.first(where: { !protectedLines.contains($0 + 1) && Self.isHeadingOne(lines[$0]) }),
+        if frontMatter.title == nil, includedFrom == nil, let index = lines.indices.first(where: { !protectedLines.contains($0 + 1) && Self.isHeadingOne(lines[$0]) }),
            !proseBlocks.contains(where: { $0.startLine <= index + 1 && index + 1 <= $0.endLine }) {
             headingTitle = Self.headingText(source.line(index + 1))
             titleLine = index + 1
@@ -159,11 +167,22 @@ public enum NotebookParser {
         }
 
         let equations = EquationTable.build(math: math, roles: scanner.references, cells: cells)
-        errors += equations.diagnostics
+        // A page of another tool's book may name an equation of another page: a warning there.
+        let ofABook = !codeCells.isEmpty || frontMatter.metadata.contains { Compatibility.bookFrontMatterKeys.contains($0.key) }
+        let referenceLocations = ofABook ? Set(equations.references.map(\.location)) : []
+        for diagnostic in equations.diagnostics {
+            guard ofABook, diagnostic.message.hasPrefix("unknown equation label"), let location = diagnostic.location,
+                  referenceLocations.contains(location) else {
+                errors.append(diagnostic)
+                continue
+            }
+            warnings.append(Diagnostic(.warning, diagnostic.message, at: location,
+                                       hint: "it may be on another page of the book (nbrun reads one page at a time); " + (diagnostic.hint ?? "")))
+        }
         let references = ReferenceResolver.build(
             ReferenceResolver.Input(lines: scannedProse, file: source.file, inline: scanner.inline, anchors: scanner.anchors,
                                     widths: scanner.widths, tabs: tabs, footnotes: footnotes, images: images,
-                                    equations: equations, blocks: proseBlocks, cells: cells,
+                                    equations: equations, blocks: proseBlocks, cells: cells, glossary: reader.glossary,
                                     title: titleLine.flatMap { line in headingTitle.map { (line, $0) } }),
             warnings: &warnings)
         errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
@@ -176,6 +195,10 @@ public enum NotebookParser {
         notebook.inserts = reader.inserts
         notebook.headingTitle = headingTitle
         notebook.bibliographies = reader.bibliographies
+        notebook.tableLayouts = reader.tableLayouts
+        notebook.includes = reader.includes
+        notebook.folder = folder
+        notebook.projectFolder = includedFrom?.projectFolder
         return notebook
     }
 

@@ -38,9 +38,28 @@ struct PipeTable: Equatable {
         return nil
     }
 
-    /// The table as GFM renders it; `inline` turns a cell's Markdown into HTML.
-    func html(inline: (String) -> String) -> String {
-        var out = "<table>\n<thead>\n<tr>\n"
+    /// The table as GFM renders it; `inline` turns a cell's Markdown into HTML. A `{list-table}`'s
+    /// `layout` adds its caption, column widths, header rows beyond the first, row headings and placement.
+    func html(layout: ListTable.Layout? = nil, inline: (String) -> String) -> String {
+        var out = "<table>\n"
+        var headerRows = [header]
+        var bodyRows = rows
+        var stubColumns = 0
+        if let layout {
+            var classes = ["nb-list-table"]
+            if let align = layout.align { classes.append("nb-align-\(align)") }
+            if layout.widths != nil { classes.append("nb-colwidths-given") }
+            let style = layout.width.map { " style=\"width: \(HTML.escape($0.allSatisfy(\.isNumber) ? $0 + "px" : $0))\"" } ?? ""
+            out = "<table class=\"\(classes.joined(separator: " "))\"\(style)>\n"
+            if let caption = layout.caption, !caption.isEmpty { out += "<caption>\(inline(caption))</caption>\n" }
+            if let widths = layout.widths {
+                out += "<colgroup>" + widths.map { "<col style=\"width: \($0)%\">" }.joined() + "</colgroup>\n"
+            }
+            let extra = min(max(0, layout.headerRows - 1), bodyRows.count)
+            headerRows = layout.headerRows == 0 ? [] : headerRows + bodyRows.prefix(extra)
+            bodyRows.removeFirst(extra)
+            stubColumns = layout.stubColumns
+        }
         func cell(_ tag: String, _ text: String, _ column: Int) {
             switch alignments[column] {
             case .none: out += "<\(tag)>"
@@ -51,13 +70,26 @@ struct PipeTable: Equatable {
             out += inline(text)
             out += "</\(tag)>\n"
         }
-        for (column, text) in header.enumerated() { cell("th", text, column) }
-        out += "</tr>\n</thead>\n"
-        if !rows.isEmpty {
-            out += "<tbody>\n"
-            for row in rows {
+        if !headerRows.isEmpty {
+            out += "<thead>\n"
+            for row in headerRows {
                 out += "<tr>\n"
-                for (column, text) in row.enumerated() { cell("td", text, column) }
+                for (column, text) in row.enumerated() { cell("th", text, column) }
+                out += "</tr>\n"
+            }
+            out += "</thead>\n"
+        }
+        if !bodyRows.isEmpty {
+            out += "<tbody>\n"
+            for row in bodyRows {
+                out += "<tr>\n"
+                for (column, text) in row.enumerated() {
+                    if column < stubColumns {
+                        out += "<th scope=\"row\">" + inline(text) + "</th>\n"
+                    } else {
+                        cell("td", text, column)
+                    }
+                }
                 out += "</tr>\n"
             }
             out += "</tbody>\n"

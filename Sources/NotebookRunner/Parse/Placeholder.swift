@@ -15,6 +15,10 @@ enum Placeholder {
         /// An `InlineReference` (role, link, citation, footnote mark) and an `Anchor` (a label's id).
         case xref = "XREF", anchor = "ANCH", tab = "TAB"
         case code = "CODE", insert = "INSR"
+        /// The layout of the `{list-table}` whose pipe table follows (`ListTable.Layout`).
+        case table = "TABL"
+        /// A term of a `{glossary}` (`GlossaryTerm`), which may lead its definition's paragraph.
+        case term = "TERM"
     }
 
     // Scalars, not Characters: an author's combining mark after a token must not hide it.
@@ -24,6 +28,15 @@ enum Placeholder {
     /// The token for item `index` of `kind`.
     static func token(_ kind: Kind, _ index: Int) -> String {
         "\(open)\(kind.rawValue)\(index)\(close)"
+    }
+
+    /// The index of `text` when it is exactly one token of `kind`.
+    static func index(of kind: Kind, in text: String) -> Int? {
+        let scalars = text.unicodeScalars
+        guard scalars.first == open, scalars.last == close, scalars.count > kind.rawValue.count + 2 else { return nil }
+        let body = String(String.UnicodeScalarView(scalars.dropFirst().dropLast()))
+        guard body.hasPrefix(kind.rawValue) else { return nil }
+        return Int(body.dropFirst(kind.rawValue.count))
     }
 
     /// `text` with every U+E000 the author wrote set aside, so no token can be forged.
@@ -76,6 +89,27 @@ enum Placeholder {
             let wholeParagraph = before.hasSuffix("<p>") && rest[cursor...].hasPrefix("</p>")
             guard let replacement = replacement(kind, index, wholeParagraph) else {
                 result += rest[..<cursor]
+                rest = rest[cursor...]
+                continue
+            }
+            // A glossary term that shares a paragraph with its definition (no blank line between
+            // them) splits the paragraph: the term stands between its parts.
+            if kind == .term, !wholeParagraph {
+                if before.hasSuffix("<p>") {
+                    result += before.dropLast(3)
+                } else if before.isEmpty, result.hasSuffix("<p>") {
+                    result.removeLast(3)
+                } else {
+                    while before.hasSuffix("\n") { before = before.dropLast() }
+                    result += before + "</p>\n"
+                }
+                result += replacement
+                if rest[cursor...].hasPrefix("</p>") {
+                    cursor = rest.unicodeScalars.index(cursor, offsetBy: 4)
+                } else {
+                    result += "\n<p>"
+                    if cursor < rest.endIndex, rest.unicodeScalars[cursor] == "\n" { cursor = rest.unicodeScalars.index(after: cursor) }
+                }
                 rest = rest[cursor...]
                 continue
             }

@@ -48,6 +48,8 @@ public struct ProseBlock: Sendable, Hashable {
     public var endLine: Int
     /// An exercise's, figure's or theorem's number (1, 2, …); for a solution, its exercise's.
     public var number: Int?
+    /// A glossary's terms (`GlossaryTerm`s).
+    public var termCount = 0
 
     public init(kind: Kind, name: String, argument: String?, label: String?, options: [String: String] = [:],
                 location: SourceLocation, argumentLocation: SourceLocation, startLine: Int, endLine: Int) {
@@ -67,9 +69,14 @@ public struct ProseBlock: Sendable, Hashable {
         options["nonumber"] != nil || options["enumerated"].map { ["false", "no", "0"].contains($0.lowercased()) } ?? false
     }
 
+    /// The words of `:class:` (and of `{name .class}`).
+    public var classes: [String] {
+        (options["class"] ?? "").split(separator: " ").map(String.init)
+    }
+
     /// Whether the block shows collapsed (`{dropdown}`, or `:class: dropdown`).
     public var isCollapsed: Bool {
-        kind == .dropdown || (options["class"] ?? "").split(separator: " ").contains("dropdown")
+        kind == .dropdown || classes.contains("dropdown")
     }
 
     /// Reads the block whose fence is `fence` (the header of an opening fence), with options from

@@ -44,12 +44,16 @@ struct ProseBlockRenderer {
             let title = block.argument ?? block.options["title"] ?? defaultTitle(block.name)
             if block.isCollapsed {
                 guard opening else { return "</details>" }
-                let open = block.options["open"] != nil ? " open" : ""
+                let open = block.options["open"] != nil || block.classes.contains("open") ? " open" : ""
                 return "<details class=\"nb-admonition nb-\(colour) nb-dropdown\"\(id)\(open)>\n<summary class=\"nb-block-title\">\(HTML.escape(title.isEmpty ? "Details" : title))</summary>"
             }
             guard opening else { return "</aside>" }
             let heading = title.isEmpty ? "" : "\n<p class=\"nb-block-title\">\(HTML.escape(title))</p>"
             return "<aside class=\"nb-admonition nb-\(colour)\"\(id)>\(heading)"
+        case .glossary where block.termCount > 0:
+            guard opening else { return "</dd>\n</dl>\n</section>" }
+            let heading = block.argument.map { "\n<p class=\"nb-block-title\">\(HTML.escape($0))</p>" } ?? ""
+            return "<section class=\"nb-glossary\"\(id)>\(heading)\n<dl>"
         case .card, .tab, .glossary, .unknown:
             guard opening else { return "</section>" }
             let title: String
@@ -110,11 +114,12 @@ struct ProseBlockRenderer {
         }
     }
 
-    /// The colour family of an admonition: note, tip, warning or important.
+    /// The colour family of an admonition: note, tip, warning, caution or important.
     static func colour(of name: String) -> String {
         switch name.hasPrefix("callout-") ? String(name.dropFirst(8)) : name {
         case "tip", "hint": "tip"
-        case "warning", "caution", "attention", "danger", "error": "warning"
+        case "warning", "attention": "warning"
+        case "caution", "danger", "error": "caution"
         case "important": "important"
         default: "note"
         }

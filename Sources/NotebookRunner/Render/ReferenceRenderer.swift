@@ -17,6 +17,8 @@ struct ReferenceRenderer {
     private let byAnchor: [String: Target]
     /// The first reference to each footnote, which carries the id its ↩ link goes back to.
     private let firstFootnote: [String: Int]
+    /// Years with a letter for cited works of the same authors and year ("2016a", "2016b"), by key.
+    private let years: [String: String]
 
     init(references: References, language: String) {
         self.references = references
@@ -27,6 +29,22 @@ struct ReferenceRenderer {
             first[reference.target] = index
         }
         firstFootnote = first
+        years = Self.distinguishedYears(references)
+    }
+
+    /// "2016a", "2016b" for cited entries that would otherwise read the same, lettered in the order
+    /// of the reference list.
+    private static func distinguishedYears(_ references: References) -> [String: String] {
+        guard let bibliography = references.bibliography else { return [:] }
+        let entries = references.cited.compactMap { bibliography.entries[$0] }.sorted { Bibliography.sortKey($0) < Bibliography.sortKey($1) }
+        let same = Dictionary(grouping: entries) { Bibliography.authorText($0) + "\u{0}" + $0.year }
+        var years: [String: String] = [:]
+        for group in same.values where group.count > 1 {
+            for (offset, entry) in group.enumerated() {
+                years[entry.key] = entry.year + String(UnicodeScalar(UInt8(97 + offset % 26)))
+            }
+        }
+        return years
     }
 
     private func target(_ label: String) -> Target? {
@@ -113,9 +131,8 @@ struct ReferenceRenderer {
             return "<a class=\"nb-ref nb-ref-\(reference.kind == .doc ? "doc" : "download")\" href=\"\(HTML.escape(file.href))\"\(download)>"
                 + HTML.escape(reference.text ?? file.title) + "</a>"
         case .term:
-            let term = references.targets.targets.first { $0.kind == .term && $0.label.lowercased() == reference.target.lowercased() }
             let text = HTML.escape(reference.text ?? reference.target)
-            return term.map { link($0.anchor, text, kind: "term") } ?? "<span class=\"nb-term\">\(text)</span>"
+            return references.term(reference.target).map { link($0.anchor, text, kind: "term") } ?? "<span class=\"nb-term\">\(text)</span>"
         case .element("abbr"):
             let content = reference.text.map { "\($0) <\(reference.target)>" } ?? reference.target
             guard content.hasSuffix(")"), let open = content.lastIndex(of: "("), open > content.startIndex else {
@@ -136,18 +153,44 @@ struct ReferenceRenderer {
     }
 
     /// "(Goodfellow et al., 2016; Smith, 2020)" or "Goodfellow et al. (2016)", each linked to its entry.
+    /// Works of the same authors cited one after the other share their names, as natbib writes them:
+    /// "(Smith, 2019, 2020)", "Smith (2019, 2020)".
     private func citation(_ keys: [String], style: CitationStyle) -> String {
         let full = style == .textualFull || style == .parentheticalFull
-        let parts = keys.map { key -> String in
-            guard let entry = references.bibliography?.entries[key] else {
+        let textual = style == .textual || style == .textualFull
+        var groups: [(authors: String?, keys: [String])] = []
+        for key in keys {
+            let authors = references.bibliography?.entries[key].map { Bibliography.authorText($0, full: full) }
+            if let authors, let last = groups.last, last.authors == authors {
+                groups[groups.count - 1].keys.append(key)
+            } else {
+                groups.append((authors, [key]))
+            }
+        }
+        let parts = groups.map { group -> String in
+            guard let authors = group.authors else {
+                let key = group.keys[0]
                 return "<span class=\"nb-ref-unknown\" title=\"unknown citation key '\(HTML.escape(key))'\">\(HTML.escape(key))?</span>"
             }
-            let authors = Bibliography.authorText(entry, full: full)
-            let text = style == .textual || style == .textualFull ? "\(authors) (\(entry.year))" : "\(authors), \(entry.year)"
-            return "<a class=\"nb-cite\" href=\"#cite-\(HTML.escape(key))\">\(HTML.escape(text))</a>"
+            func year(_ key: String) -> String { years[key] ?? references.bibliography?.entries[key]?.year ?? "" }
+            func link(_ key: String, _ text: String) -> String { "<a class=\"nb-cite\" href=\"#cite-\(HTML.escape(key))\">\(HTML.escape(text))</a>" }
+            guard group.keys.count > 1 else {
+                let key = group.keys[0]
+                return link(key, textual ? "\(authors) (\(year(key)))" : "\(authors), \(year(key))")
+            }
+            let yearLinks = group.keys.map { link($0, year($0)) }.joined(separator: ", ")
+            return HTML.escape(authors) + (textual ? " (\(yearLinks))" : ", " + yearLinks)
         }
         let joined = parts.joined(separator: "; ")
-        return style == .parenthetical || style == .parentheticalFull ? "(\(joined))" : joined
+        return textual ? joined : "(\(joined))"
+    }
+
+    /// Glossary term `index` as a `<dt>`, closing the definition before it and opening its own.
+    func glossaryTerm(_ index: Int) -> String {
+        guard index < references.glossary.count else { return "" }
+        let term = references.glossary[index]
+        return (term.closesDefinition ? "</dd>\n" : "") + "<dt id=\"\(HTML.escape(term.anchor))\">\(HTML.escape(term.text))</dt>"
+            + (term.opensDefinition ? "\n<dd>" : "")
     }
 
     /// Anchor `index`: an empty element with its id, or for a captioned figure "Figure 3: caption".
@@ -189,9 +232,9 @@ struct ReferenceRenderer {
         }
     }
 
-    /// The footnotes and the reference list, after the prose ("" when the page has neither);
-    /// `noteHTML` renders a footnote's Markdown.
-    func endMatter(noteHTML: (String) -> String) -> String {
+    /// The footnotes and (unless a `{bibliography}` placed it) the reference list, after the prose
+    /// ("" when the page has neither); `noteHTML` renders a footnote's Markdown.
+    func endMatter(listsReferences: Bool = true, noteHTML: (String) -> String) -> String {
         var html = ""
         let numbered = references.footnoteNumbers.sorted { $0.value < $1.value }
         if !numbered.isEmpty {
@@ -205,15 +248,19 @@ struct ReferenceRenderer {
             }
             html += "</ol>\n</section>\n"
         }
-        if let bibliography = references.bibliography, !references.cited.isEmpty {
-            let entries = references.cited.compactMap { bibliography.entries[$0] }.sorted { Bibliography.sortKey($0) < Bibliography.sortKey($1) }
-            html += "<section class=\"nb-references\" id=\"nb-references\">\n<h2>\(chinese ? "参考文献" : "References")</h2>\n<ol class=\"nb-bibliography\">\n"
-            for entry in entries {
-                html += "<li id=\"cite-\(HTML.escape(entry.key))\">\(Bibliography.referenceHTML(entry))</li>\n"
-            }
-            html += "</ol>\n</section>\n"
-        }
+        if listsReferences { html += referenceList() }
         return html
+    }
+
+    /// The entries cited, sorted by author and year ("" when nothing is cited).
+    func referenceList() -> String {
+        guard let bibliography = references.bibliography, !references.cited.isEmpty else { return "" }
+        let entries = references.cited.compactMap { bibliography.entries[$0] }.sorted { Bibliography.sortKey($0) < Bibliography.sortKey($1) }
+        var html = "<section class=\"nb-references\" id=\"nb-references\">\n<h2>\(chinese ? "参考文献" : "References")</h2>\n<ol class=\"nb-bibliography\">\n"
+        for entry in entries {
+            html += "<li id=\"cite-\(HTML.escape(entry.key))\">\(Bibliography.referenceHTML(entry, year: years[entry.key]))</li>\n"
+        }
+        return html + "</ol>\n</section>\n"
     }
 
     /// The text of a small piece of HTML (tags dropped, entities read).

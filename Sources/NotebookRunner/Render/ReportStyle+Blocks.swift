@@ -2,6 +2,10 @@ extension ReportStyle {
     /// The blocks of other dialects' pages: dropdowns, cards, asides, epigraphs, figures,
     /// theorems, tabs, unknown directives and code shown without running; light, dark and print.
     static let blocksCSS = """
+    :root { --caution: #c0392b; }
+    @media (prefers-color-scheme: dark) { :root { --caution: #ff7b6b; } }
+    .nb-admonition.nb-caution { border-left-color: var(--caution); background: var(--warn-bg); } .nb-admonition.nb-caution > .nb-block-title { color: var(--caution); }
+    details.nb-admonition.nb-caution > summary { color: var(--caution); }
     details.nb-admonition > summary { cursor: pointer; margin: .5rem 0 .3rem; }
     details.nb-admonition.nb-tip > summary { color: var(--tip); } details.nb-admonition.nb-warning > summary { color: var(--warning); }
     details.nb-admonition.nb-important > summary { color: var(--important); } details.nb-admonition.nb-note > summary { color: var(--note); }
@@ -26,6 +30,9 @@ extension ReportStyle {
     .nb-line { display: block; } .nb-line-emphasized { background: var(--warn-bg); }
     .nb-line-number { display: inline-block; width: 2.2em; margin-right: .8em; text-align: right; color: var(--muted); user-select: none; }
     .nb-code-summary { color: var(--muted); }
+    .nb-list-table.nb-align-center { margin-left: auto; margin-right: auto; } .nb-list-table.nb-align-right { margin-left: auto; }
+    .nb-list-table.nb-colwidths-given { table-layout: fixed; } .nb-list-table > caption { font-weight: 600; margin-bottom: .3rem; }
+    .nb-glossary dt { font-weight: 600; margin-top: .6rem; } .nb-glossary dd { margin-left: 1.5rem; } .nb-glossary dd > p { margin: .2rem 0; }
     @media print {
       .nb-box, .nb-theorem, .nb-figure, .nb-code-cell { break-inside: avoid; }
       .nb-aside { float: none; width: auto; }

@@ -100,3 +100,52 @@ import Testing
         #expect(page.warnings == ["page.md:1:12: warning: citation of 'smith2020' but the page has no bibliography"])
     }
 }
+
+/// Where the reference list goes, and author–year text when authors repeat.
+@Suite struct CitationPlacementTests {
+    static let bib = """
+        @book{smith2019a, author = {Smith, Ann}, title = {Zeta}, year = 2019}
+        @book{smith2019b, author = {Smith, Ann}, title = {Alpha}, year = 2019}
+        @article{smith2020, author = {Smith, Ann}, title = {Later}, journal = {J}, year = 2020}
+        @misc{jones, author = {Jones, Bo and Lee, Cy}, title = {Undated}}
+        """
+
+    @Test func theListStandsWhereTheBibliographyDirectiveIs() throws {
+        let page = try ReferencePage("""
+            # Page
+
+            As {cite:t}`jones` showed.
+
+            ## References
+
+            ```{bibliography}
+            :style: plain
+            ```
+
+            ## Appendix
+
+            After the list.
+            """, files: ["references.bib": Self.bib])
+        let list = try #require(page.main.range(of: "<section class=\"nb-references\""))
+        let appendix = try #require(page.main.range(of: "<h2 id=\"appendix\">"))
+        #expect(list.lowerBound < appendix.lowerBound)
+        #expect(page.main.components(separatedBy: "<section class=\"nb-references\"").count == 2, "listed once")
+        #expect(page.main.contains("<a class=\"nb-cite\" href=\"#cite-jones\">Jones and Lee (n.d.)</a> showed."))
+    }
+
+    @Test func worksOfTheSameAuthorsShareTheirNamesAndSameYearsGetLetters() throws {
+        let page = try ReferencePage("""
+            {cite:p}`smith2019a,smith2019b,smith2020,jones` and {cite:t}`smith2019b,smith2020`; alone {cite}`smith2019a`.
+            d2l :citet:`smith2020`.
+            """, files: ["references.bib": Self.bib])
+        let link = { (key: String, text: String) in "<a class=\"nb-cite\" href=\"#cite-\(key)\">\(text)</a>" }
+        #expect(page.main.contains("(Smith, " + link("smith2019a", "2019b") + ", " + link("smith2019b", "2019a") + ", "
+            + link("smith2020", "2020") + "; " + link("jones", "Jones and Lee, n.d.") + ") and Smith ("
+            + link("smith2019b", "2019a") + ", " + link("smith2020", "2020") + "); alone (" + link("smith2019a", "Smith, 2019b") + ")."))
+        #expect(page.main.contains("d2l " + link("smith2020", "Smith (2020)") + "."))
+        // The letters follow the list's order (by title within an author and year).
+        #expect(page.main.contains("<li id=\"cite-smith2019b\">Smith, A. (2019a). <em>Alpha</em>.</li>\n<li id=\"cite-smith2019a\">Smith, A. (2019b). <em>Zeta</em>.</li>"))
+        #expect(page.main.hasSuffix("</ol>\n</section>\n\n") || page.main.contains("</ol>\n</section>\n"), "listed at the end without {bibliography}")
+        #expect(page.warnings.isEmpty)
+    }
+}

@@ -31,12 +31,13 @@ public struct Bibliography: Sendable {
 
     /// The reference-list line of `entry`, as HTML: "Goodfellow, I., Bengio, Y., & Courville, A. (2016).
     /// <em>Deep Learning</em>. MIT Press."
-    public static func referenceHTML(_ entry: BibEntry) -> String {
+    /// `year` replaces the entry's (with a letter: "2016a").
+    public static func referenceHTML(_ entry: BibEntry, year: String? = nil) -> String {
         let names = entry.authors.filter { !$0.isOthers }.map(\.listed)
         var authors = names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + ", & " + names.last!
         if entry.authors.contains(where: \.isOthers) { authors += " et al." }
         var html = authors.isEmpty ? "" : HTML.escape(authors) + " "
-        html += "(\(HTML.escape(entry.year))). "
+        html += "(\(HTML.escape(year ?? entry.year))). "
         let title = entry.text("title") ?? entry.key
         let container = entry.text("journal") ?? entry.text("booktitle") ?? entry.text("journaltitle")
         if container == nil {

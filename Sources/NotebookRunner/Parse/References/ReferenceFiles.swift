@@ -8,7 +8,7 @@ import Foundation
 /// - `{doc}`: the path as written, or with `.md`, `.ipynb`, `.markdown`, `.rst`; a leading `/` starts
 ///   at the nearest folder above that has it. The link goes to its `.html`; its text is the page's
 ///   title (front matter `title:` or its first `#` heading), else the path's stem.
-/// - `{download}`: a regular file of at most 2 MiB, embedded as a `data:` link.
+/// - `{download}`: a regular file of at most 2 MiB inside the project folder, embedded as a `data:` link.
 ///
 /// Everything missing or unreadable is a located warning; the reference then shows its text.
 enum ReferenceFiles {
@@ -16,6 +16,12 @@ enum ReferenceFiles {
     static let maxBibliographyBytes = 16 << 20
 
     static func load(_ notebook: inout Notebook, folder: URL) {
+        // An {include}d file reads from its own folder; its warnings are the page's too.
+        for index in notebook.includes.indices {
+            let before = notebook.includes[index].warnings.count
+            load(&notebook.includes[index], folder: notebook.includes[index].folder ?? folder)
+            notebook.warnings += notebook.includes[index].warnings.dropFirst(before)
+        }
         var references = notebook.references
         var warnings: [Diagnostic] = []
         let cites = references.inline.contains {
@@ -46,7 +52,7 @@ enum ReferenceFiles {
                                              hint: "paths are relative to this notebook's folder, with or without .md"))
                 }
             case .download:
-                switch download(reference.target, folder: folder) {
+                switch download(reference.target, folder: folder, root: notebook.projectFolder) {
                 case .success(let file): references.files[index] = file
                 case .failure(let problem): warnings.append(Diagnostic(.warning, problem.message, at: reference.targetLocation, hint: problem.hint))
                 }
@@ -145,10 +151,17 @@ enum ReferenceFiles {
 
     struct Problem: Error { var message: String; var hint: String? }
 
-    /// The file `path` names as a `data:` link.
-    static func download(_ path: String, folder: URL) -> Result<References.LinkedFile, Problem> {
-        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)
+    /// The file `path` names as a `data:` link: relative to the page, or with a leading `/` to the
+    /// project folder (`ProjectFile`), and inside that folder (links followed).
+    static func download(_ path: String, folder: URL, root: URL? = nil) -> Result<References.LinkedFile, Problem> {
         let name = (path as NSString).lastPathComponent
+        let url: URL
+        switch ProjectFile.locate(path, from: folder, root: root) {
+        case .success(let found): url = found
+        case .failure(let outside):
+            return .failure(Problem(message: "{download} file '\(path)' is outside the project folder \(outside.root): shown as its name",
+                                    hint: "link files of the page's project only (a leading / starts at the project folder)"))
+        }
         do {
             let file = try FileBytes(url, role: "download", displayName: path, gunzips: false)
             guard file.size <= maxDownloadBytes else {

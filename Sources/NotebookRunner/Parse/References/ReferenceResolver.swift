@@ -20,6 +20,7 @@ enum ReferenceResolver {
         var equations: EquationTable
         var blocks: [ProseBlock]
         var cells: [Cell]
+        var glossary: [GlossaryTerm] = []
         /// The line of the first `# Heading` taken out of the body as the page's title, and its text.
         var title: (line: Int, text: String)? = nil
     }
@@ -30,6 +31,7 @@ enum ReferenceResolver {
         references.anchors = input.anchors
         references.tabs = input.tabs
         references.footnotes = input.footnotes
+        references.glossary = input.glossary
         let lines = input.lines
         func isBlank(_ line: Int) -> Bool {
             guard line >= 1, line <= lines.count else { return true }
@@ -192,7 +194,7 @@ enum ReferenceResolver {
         var warnedRoles = Set<String>()
         var warnedGlossary = false
         let defined = Set(references.footnotes.map(\.name))
-        let terms = references.targets.targets.filter { $0.kind == .term }
+        let terms = references.glossary.map(\.text)
         let anchors = Set(references.targets.targets.map(\.anchor)).union(htmlIDs)
         for reference in references.inline {
             switch reference.kind {
@@ -209,7 +211,7 @@ enum ReferenceResolver {
                                              hint: "{numref} names a numbered figure, table, equation, section or theorem; {ref} shows a title"))
                 }
             case .term:
-                guard !terms.contains(where: { $0.label.lowercased() == reference.target.lowercased() }) else { continue }
+                guard references.term(reference.target) == nil else { continue }
                 if terms.isEmpty {
                     if !warnedGlossary {
                         warnings.append(.warning("{term} '\(reference.target)' has no glossary on this page: shown as text", at: reference.location,
@@ -217,9 +219,9 @@ enum ReferenceResolver {
                     }
                     warnedGlossary = true
                 } else {
-                    let near = Suggestion.nearest(to: reference.target, in: terms.map(\.label)).map { "did you mean '\($0)'? " } ?? ""
+                    let near = Suggestion.nearest(to: reference.target, in: terms).map { "did you mean '\($0)'? " } ?? ""
                     warnings.append(.warning("'\(reference.target)' is not in the glossary", at: reference.targetLocation,
-                                             hint: near + "terms: " + terms.map(\.label).joined(separator: ", ")))
+                                             hint: near + "terms: " + terms.prefix(20).joined(separator: ", ") + (terms.count > 20 ? ", …" : "")))
                 }
             case .plain(let role):
                 guard !InlineReference.Kind.quietPlainRoles.contains(role), warnedRoles.insert(role).inserted else { continue }

@@ -11,6 +11,8 @@ public struct References: Sendable {
     public var anchors: [Anchor] = []
     public var tabs: [ReferenceLines.Tab] = []
     public var footnotes: [ReferenceLines.Definition] = []
+    /// The terms of the page's `{glossary}` blocks, in the order of their `term` tokens.
+    public var glossary: [GlossaryTerm] = []
     /// Footnote numbers by name, in order of first reference.
     public var footnoteNumbers: [String: Int] = [:]
     /// d2l `:width:` by image source.
@@ -30,6 +32,12 @@ public struct References: Sendable {
         public var href: String
         /// The other page's title (or the path's stem), or the file's name.
         public var title: String
+    }
+
+    /// The glossary term `text` names, letter case aside.
+    public func term(_ text: String) -> GlossaryTerm? {
+        let wanted = text.lowercased()
+        return glossary.first { $0.text.lowercased() == wanted }
     }
 
     /// Whether a Quarto `@key` names a target or an entry (else it is text as written).
