@@ -212,7 +212,8 @@ public struct Pipeline {
         var settings = self.settings
         var defaults = notebook.frontMatter.defaults
         let known = registry.inheritableNames
-        let kernel = settings.executesCode ? settings.kernel ?? notebook.frontMatter.kernel?.name : nil
+        // (With --no-execute the parameters cell's names are still known: they are just not run.)
+        let kernel = settings.kernel ?? notebook.frontMatter.kernel?.name
         for key in self.settings.defaults.entries.keys.sorted() {
             let entry = self.settings.defaults.entries[key]!
             if try settings.kernelParameters.claim(key, entry.value, notebook: notebook, kernel: kernel, nbrunKeys: known) { continue }

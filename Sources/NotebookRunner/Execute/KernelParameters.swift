@@ -65,8 +65,8 @@ public struct KernelParameters: Sendable, Equatable {
 }
 
 extension KernelParameters {
-    /// Takes `-p key=value` when the page's code reads it: when a kernel runs the page's code and
-    /// its `parameters` cell assigns `key`. Returns false for a key nbrun's own cells may read
+    /// Takes `-p key=value` when the page's code reads it: when the page names a kernel (`kernel`)
+    /// and its `parameters` cell assigns `key`. Returns false for a key nbrun's own cells may read
     /// (`nbrunKeys`); throws a located error for any other key: the page has no parameters cell,
     /// or that cell does not assign `key` (with the nearest name it does assign).
     mutating func claim(_ key: String, _ value: String, notebook: Notebook, kernel: String?,

@@ -135,6 +135,14 @@ struct KernelRunTests {
         #expect(error.hint?.contains("did you mean 'alpha'?") == true)
     }
 
+    @Test func withNoExecuteTheParametersCellsNamesAreStillKnown() throws {
+        let space = try Workspace(Self.parametersPage)
+        defer { space.remove() }
+        let (outcome, report) = try space.render(parameters: [("alpha", "5")]) { $0.executesCode = false }
+        #expect(!outcome.failed, "\(outcome.diagnostics)")
+        #expect(outcome.run?.kernelStarts == 0 && !report.contains("nb-injected-parameters"))
+    }
+
     @Test func aParameterForAPageWithoutAParametersCellIsALocatedError() throws {
         let space = try Workspace(Self.page(["alpha = 1"]))
         defer { space.remove() }
