@@ -19,6 +19,9 @@ public final class KernelClient {
         public var heartbeatTimeout: Double = 15
         /// Stream text kept per execution, in bytes; the rest is counted and dropped.
         public var outputLimit = 1 << 20
+        /// Display data (HTML, images, …) kept per execution, in bytes; a representation that
+        /// does not fit is dropped and counted, so a flood of output cannot exhaust memory.
+        public var displayLimit = 16 << 20
         /// The kernel's current directory (the notebook's folder).
         public var workingDirectory: String?
 
@@ -66,21 +69,24 @@ public final class KernelClient {
 
     // MARK: Running code
 
-    /// Runs `code` and returns its outputs. Past `timeout` seconds the code is interrupted; if it
-    /// does not stop within `options.interruptGrace`, the kernel is restarted.
+    /// Runs `code` and returns its outputs. Past `timeout` seconds, or as soon as `stopRequested`
+    /// returns true (it is asked every 0.1 s), the code is interrupted; if it does not stop within
+    /// `options.interruptGrace`, the kernel is restarted.
     /// - Throws: `KernelError.died` when the kernel exits or stops answering heartbeats.
-    public func execute(_ code: String, timeout: Double? = nil) throws -> ExecutionResult {
+    public func execute(_ code: String, timeout: Double? = nil,
+                        stopRequested: () -> Bool = { false }) throws -> ExecutionResult {
         let id = try channels.send("execute_request", [
             "code": .string(code), "silent": false, "store_history": true,
             "user_expressions": [:], "allow_stdin": false, "stop_on_error": true,
         ], on: .shell)
-        var collector = OutputCollector(limit: options.outputLimit)
+        var collector = OutputCollector(limit: options.outputLimit, displayLimit: options.displayLimit)
         var idle = false
         var reply: JSONValue?
         var interrupted = false
+        var cancelled = false
         var deadline = timeout.map { now() + $0 }
         while !(idle && reply != nil) {
-            let finished = try wait(until: deadline) { channel, message in
+            let finished = try wait(until: deadline, or: { !interrupted && stopRequested() }) { channel, message in
                 guard message.parentID == id else { return false }
                 switch (channel, message.type) {
                 case (.iopub, "status"):
@@ -97,9 +103,11 @@ public final class KernelClient {
             if finished { break }
             if interrupted {
                 try restart()
-                return ExecutionResult(status: .restarted, outputs: collector.outputs,
-                                       executionCount: nil, truncatedBytes: collector.truncatedBytes)
+                return ExecutionResult(status: .restarted, outputs: collector.outputs, executionCount: nil,
+                                       truncatedBytes: collector.truncatedBytes, droppedDisplayBytes: collector.droppedDisplayBytes,
+                                       cancelled: cancelled)
             }
+            cancelled = stopRequested()
             try interrupt()
             interrupted = true
             deadline = now() + options.interruptGrace
@@ -107,7 +115,8 @@ public final class KernelClient {
         let status: ExecutionResult.Status = interrupted ? .interrupted
             : reply?["status"]?.string == "ok" ? .ok : .error
         return ExecutionResult(status: status, outputs: collector.outputs,
-                               executionCount: reply?["execution_count"]?.int, truncatedBytes: collector.truncatedBytes)
+                               executionCount: reply?["execution_count"]?.int, truncatedBytes: collector.truncatedBytes,
+                               droppedDisplayBytes: collector.droppedDisplayBytes, cancelled: cancelled)
     }
 
     /// Interrupts the running code: `interrupt_request` on the control channel or SIGINT, as
@@ -177,11 +186,13 @@ public final class KernelClient {
         info = reply ?? nil
     }
 
-    /// Hands each arriving message to `handle` until it returns true (→ true) or `deadline`
-    /// passes (→ false). Throws `KernelError.died` if the process ends or heartbeats stop.
-    private func wait(until deadline: Double?, watchHeartbeat: Bool = true,
+    /// Hands each arriving message to `handle` until it returns true (→ true), or `deadline`
+    /// passes or `stop` returns true (→ false). Throws `KernelError.died` if the process ends or
+    /// heartbeats stop.
+    private func wait(until deadline: Double?, or stop: () -> Bool = { false }, watchHeartbeat: Bool = true,
                       _ handle: (KernelChannels.Channel, KernelMessage) -> Bool) throws -> Bool {
         while true {
+            if stop() { return false }
             let remaining = deadline.map { max(0, $0 - now()) } ?? 1
             let slice = Int(min(remaining, 0.1) * 1000)
             for (channel, message) in try channels.receive(waiting: slice) {

@@ -54,7 +54,7 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
-    static func logTail(_ log: String) -> String {
+    public static func logTail(_ log: String) -> String {
         let lines = log.split(separator: "\n", omittingEmptySubsequences: true).suffix(8)
         return lines.isEmpty ? "" : "\nkernel log (last lines):\n" + lines.joined(separator: "\n")
     }

@@ -45,7 +45,8 @@ public struct ExecutionResult: Sendable, Equatable {
         case ok
         /// The code raised (the error is among the outputs).
         case error
-        /// The code ran past its time limit and was interrupted; the kernel is still usable.
+        /// The code ran past its time limit (or the caller asked to stop) and was interrupted;
+        /// the kernel is still usable.
         case interrupted
         /// The code ran past its time limit and did not stop when interrupted: the kernel was
         /// restarted, and everything the earlier code defined is gone.
@@ -58,12 +59,19 @@ public struct ExecutionResult: Sendable, Equatable {
     public var executionCount: Int?
     /// Bytes of stream text dropped beyond the output limit.
     public var truncatedBytes: Int
+    /// Bytes of display data (HTML, images, …) dropped beyond the display limit.
+    public var droppedDisplayBytes: Int
+    /// Whether the caller's stop request (not the time limit) interrupted the code.
+    public var cancelled: Bool
 
-    public init(status: Status, outputs: [KernelOutput], executionCount: Int?, truncatedBytes: Int = 0) {
+    public init(status: Status, outputs: [KernelOutput], executionCount: Int?, truncatedBytes: Int = 0,
+                droppedDisplayBytes: Int = 0, cancelled: Bool = false) {
         self.status = status
         self.outputs = outputs
         self.executionCount = executionCount
         self.truncatedBytes = truncatedBytes
+        self.droppedDisplayBytes = droppedDisplayBytes
+        self.cancelled = cancelled
     }
 
     /// The error output, if the code raised.

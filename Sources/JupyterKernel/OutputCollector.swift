@@ -1,14 +1,21 @@
 /// Gathers the IOPub messages of one execution into outputs, as a notebook front end shows them:
 /// streams merged, `clear_output` honoured (with `wait`, on the next output), `update_display_data`
-/// applied to the earlier display with the same id, and stream text capped at `limit` bytes.
+/// applied to the earlier display with the same id, stream text capped at `limit` bytes and
+/// display data at `displayLimit` bytes (a representation that does not fit is dropped and counted).
 struct OutputCollector {
     private(set) var outputs: [KernelOutput] = []
     private(set) var truncatedBytes = 0
+    private(set) var droppedDisplayBytes = 0
     private var clearPending = false
     private var streamBytes = 0
+    private var displayBytes = 0
     let limit: Int
+    let displayLimit: Int
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, displayLimit: Int = .max) {
+        self.limit = limit
+        self.displayLimit = displayLimit
+    }
 
     /// Takes one IOPub message (status messages and others are not outputs and are ignored).
     mutating func take(_ message: KernelMessage) {
@@ -18,17 +25,17 @@ struct OutputCollector {
             let name = KernelOutput.Stream(rawValue: content["name"]?.string ?? "stdout") ?? .stdout
             appendStream(name, content["text"]?.text ?? "")
         case "display_data":
-            append(.display(Self.bundle(content), displayID: content["transient"]?["display_id"]?.string))
+            append(.display(capped(Self.bundle(content)), displayID: content["transient"]?["display_id"]?.string))
         case "update_display_data":
             guard let id = content["transient"]?["display_id"]?.string else { return }
-            let bundle = Self.bundle(content)
+            let bundle = capped(Self.bundle(content))
             for index in outputs.indices {
                 if case .display(_, let displayID) = outputs[index], displayID == id {
                     outputs[index] = .display(bundle, displayID: id)
                 }
             }
         case "execute_result":
-            append(.result(Self.bundle(content), executionCount: content["execution_count"]?.int))
+            append(.result(capped(Self.bundle(content)), executionCount: content["execution_count"]?.int))
         case "error":
             append(.error(name: content["ename"]?.string ?? "Error", value: content["evalue"]?.string ?? "",
                           traceback: content["traceback"]?.array?.compactMap(\.string) ?? []))
@@ -64,6 +71,22 @@ struct OutputCollector {
         } else {
             outputs.append(.stream(name, kept))
         }
+    }
+
+    /// `bundle` with each representation that would take the kept display data past
+    /// `displayLimit` removed (and its bytes counted).
+    private mutating func capped(_ bundle: MIMEBundle) -> MIMEBundle {
+        var kept = bundle
+        for type in bundle.data.keys.sorted() {
+            let bytes = bundle.text(type)?.utf8.count ?? 0
+            if bytes > displayLimit - displayBytes {
+                kept.data[type] = nil
+                droppedDisplayBytes += bytes
+            } else {
+                displayBytes += bytes
+            }
+        }
+        return kept
     }
 
     static func bundle(_ content: JSONValue) -> MIMEBundle {

@@ -205,14 +205,18 @@ public struct Pipeline {
 
     /// The run's settings for `notebook`: front matter overridden by `-p key=value`
     /// parameters, the notebook's folder, and a `data-dir` default when `--data-dir` is not given.
-    /// A parameter must name an option that front matter and `-p` set (`inherits: true` in its
-    /// declaration) or a notebook key (`seed`, `data-dir`): anything else would change nothing.
+    /// A parameter must name a variable the page's `parameters` code cell assigns (when a kernel
+    /// runs its code: `KernelParameters`), an option that front matter and `-p` set (`inherits: true`
+    /// in its declaration) or a notebook key (`seed`, `data-dir`): anything else would change nothing.
     func effectiveSettings(for notebook: Notebook, at url: URL) throws -> RunSettings {
         var settings = self.settings
         var defaults = notebook.frontMatter.defaults
         let known = registry.inheritableNames
+        // (With --no-execute the parameters cell's names are still known: they are just not run.)
+        let kernel = settings.kernel ?? notebook.frontMatter.kernel?.name
         for key in self.settings.defaults.entries.keys.sorted() {
             let entry = self.settings.defaults.entries[key]!
+            if try settings.kernelParameters.claim(key, entry.value, notebook: notebook, kernel: kernel, nbrunKeys: known) { continue }
             guard known.contains(key) else {
                 let nearest = Suggestion.nearest(to: key, in: known).map { "did you mean '\($0)'? " } ?? ""
                 let cellOnly = registry.directives.filter { $0.spec.allOptions.contains { $0.name == key } }.map { "{\($0.spec.name)}" }

@@ -32,6 +32,10 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave times out of the report so identical runs give identical bytes (also set by SOURCE_DATE_EPOCH).")
     var reproducible = false
 
+    @Option(name: [.customShort("j"), .customLong("jobs")],
+            help: ArgumentHelp("Render up to N notebooks at once, each with its own kernel (default: the number of cores).", valueName: "N"))
+    var jobs: Int?
+
     @Flag(name: .long, help: "The student's edition: leave every {solution} out of the report and the run record (they are not run).")
     var student = false
 
@@ -39,6 +43,7 @@ struct RenderCommand: ParsableCommand {
     func validate() throws {
         try UsageChecks.outputFolder(runOptions.output)
         try UsageChecks.notebooks(notebooks, sharingOutput: true)
+        if let jobs, jobs < 1 { throw ValidationError("-j expects a number of notebooks at once of at least 1, got \(jobs)") }
     }
 
     /// The run's settings; a value they cannot take is a usage error that each notebook's
@@ -64,22 +69,29 @@ struct RenderCommand: ParsableCommand {
         let cancellation = Cancellation()
         let signals = SignalForwarder(to: cancellation)
         defer { signals.restore() }
-        let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: quiet ? .quiet : nil),
-                                cancellation: cancellation, cacheMode: noCache ? .off : refresh ? .refresh : .use) { outcome in
-            // The running cell would not stop: its partial report and record are written; leave.
-            let reason = outcome.run?.errors.first?.message ?? "the run was stopped"
-            FileHandle.standardError.write(Data("\(outcome.run?.notebook.file ?? ""): error: \(reason); wrote the partial report \(outcome.report.relativePath)\n".utf8))
-            signals.restore()
-            Foundation.exit(ExitStatus.code(for: outcome.stopReason))
+        let (quiet, cacheMode, notebooks) = (quiet, noCache ? CellCache.Mode.off : refresh ? .refresh : .use, notebooks)
+        let workers = PageWorkers<Pipeline.Outcome>(jobs: min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, notebooks.count))
+        // Pages rendered side by side print whole lines (one page's live line would overwrite another's).
+        let progressMode: ProgressReporter.Mode? = quiet ? .quiet : workers.jobs > 1 ? .plain : nil
+        let render: @Sendable (Int) -> Pipeline.Outcome? = { index in
+            // A signal between notebooks stops the ones still to come.
+            guard cancellation.stopReason == nil else { return nil }
+            let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: progressMode),
+                                    cancellation: cancellation, cacheMode: cacheMode) { outcome in
+                // The running cell would not stop: its partial report and record are written; leave.
+                let reason = outcome.run?.errors.first?.message ?? "the run was stopped"
+                FileHandle.standardError.write(Data("\(outcome.run?.notebook.file ?? ""): error: \(reason); wrote the partial report \(outcome.report.relativePath)\n".utf8))
+                signals.restore()
+                Foundation.exit(ExitStatus.code(for: outcome.stopReason))
+            }
+            return pipeline.render(URL(fileURLWithPath: notebooks[index]), file: notebooks[index])
         }
         var stop = StopReason.finished
-        for notebook in notebooks {
-            // A signal between notebooks stops the ones still to come, and the call says so.
-            if let requested = cancellation.stopReason {
-                stop = ExitStatus.worst(stop, requested)
-                break
+        try workers.run(count: notebooks.count, render: render) { _, outcome in
+            guard let outcome else {
+                if let requested = cancellation.stopReason { stop = ExitStatus.worst(stop, requested) }
+                return
             }
-            let outcome = pipeline.render(URL(fileURLWithPath: notebook), file: notebook)
             if outcome.stopReason == .usageError { throw ExitCode(2) }
             stop = ExitStatus.worst(stop, outcome.stopReason)
             if !quiet, outcome.stopReason != .outputFailed {

@@ -10,7 +10,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A folder holding mnist/ and fashion-mnist/ (else $NBRUN_DATA_DIR, ./data, /usr/share/datasets).", valueName: "dir"))
     var dataDir: String?
 
-    @Option(name: [.short, .customLong("param")], help: ArgumentHelp("Override a front-matter value, e.g. -p lr=0.05 (repeatable).", valueName: "key=value"))
+    @Option(name: [.short, .customLong("param")], help: ArgumentHelp("Override a front-matter value, or a variable of the page's code cell tagged `parameters` (a cell assigning it is injected after that one), e.g. -p lr=0.05 (repeatable).", valueName: "key=value"))
     var parameters: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The most memory one data file, image or tensor may take, e.g. 2G or 512M (default: half of the physical memory).", valueName: "size"))

@@ -62,6 +62,8 @@ public struct RunResult: Sendable {
     public var inputFiles: [URL] = []
     /// The code cells a Jupyter kernel ran (or skipped after a failure), by index in `notebook.codeCells`.
     public var codeRuns: [Int: CodeCellRun] = [:]
+    /// How many Jupyter kernels the run started (none when every code cell came from the cache).
+    public var kernelStarts = 0
 
     public init(notebook: Notebook, cells: [CellResult], inlineValues: [Int: InlineValue], warnings: [Diagnostic],
                 seconds: Double, parameters: [(key: String, value: String)]) {

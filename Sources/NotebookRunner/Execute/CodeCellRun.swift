@@ -3,6 +3,16 @@ public struct CodeCellRun: Sendable {
     public var status: CellStatus
     public var outputs: [CellOutput]
     public var error: Diagnostic?
+    /// After a `parameters` cell: the cell `-p` injected, its code and what it did.
+    public var injected: Injected?
+    public var seconds: Double = 0
+
+    /// The cell `-p key=value` added after the page's `parameters` cell (papermill's convention).
+    public struct Injected: Sendable {
+        public var code: String
+        public var status: CellStatus
+        public var outputs: [CellOutput]
+    }
 
     public init(status: CellStatus, outputs: [CellOutput] = [], error: Diagnostic? = nil) {
         self.status = status
@@ -28,4 +38,15 @@ extension CodeCell {
 
     /// MyST's `raises-exception` tag: an error is expected and does not stop the run.
     var raisesException: Bool { (options["tags"] ?? "").contains("raises-exception") }
+
+    /// The cell's own time limit: MyST `:timeout:` or Quarto `#| timeout:`, in seconds.
+    /// - Throws: a `Diagnostic` at the cell when the value is not a positive number.
+    func timeout() throws -> Double? {
+        guard let text = options["timeout"] else { return nil }
+        guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite, seconds > 0 else {
+            throw Diagnostic.error("timeout '\(text)' is not a number of seconds greater than 0", at: location,
+                                   hint: "e.g. `:timeout: 30` (MyST) or `#| timeout: 30` (Quarto)")
+        }
+        return seconds
+    }
 }

@@ -40,6 +40,9 @@ public enum KernelDisplay: Sendable, Hashable, Codable {
         if result.truncatedBytes > 0 {
             displays.append(.note("\(result.truncatedBytes) more bytes of printed text were not kept"))
         }
+        if result.droppedDisplayBytes > 0 {
+            displays.append(.note("\(result.droppedDisplayBytes / 1024) KB of displayed output (HTML, images, …) were not kept (beyond what one cell may show)"))
+        }
         if result.outputs.count > outputLimit {
             displays.append(.note("\(result.outputs.count - outputLimit) more outputs were not kept (at most \(outputLimit) per cell)"))
         }

@@ -33,12 +33,23 @@ final class KernelSession {
 
     func shutdown() { client.shutdown() }
 
-    /// Runs `code`, whose first line is at `start`, stopping it after `timeout` seconds.
-    func run(_ code: String, start: SourceLocation, timeout: Double?) -> Outcome {
+    /// Set when the kernel died: the session cannot run anything more.
+    private(set) var isDead = false
+
+    /// Runs `code`, whose first line is at `start`, stopping it after `timeout` seconds or when
+    /// `cancellation` is asked to stop the run (the kernel is interrupted either way).
+    func run(_ code: String, start: SourceLocation, timeout: Double?, cancellation: Cancellation = Cancellation()) -> Outcome {
         let result: ExecutionResult
         do {
-            result = try client.execute(code, timeout: timeout)
+            result = try client.execute(code, timeout: timeout, stopRequested: { cancellation.reason != nil })
         } catch let error as KernelError {
+            if case .died(let reason, let log) = error {
+                isDead = true
+                client.shutdown()
+                let diagnostic = Diagnostic.error("the kernel died while running this cell (\(reason))" + KernelError.logTail(log),
+                                                  at: start, hint: error.hint)
+                return Outcome(status: .error, outputs: [.error(diagnostic)], error: diagnostic)
+            }
             let diagnostic = Diagnostic.error(error.description, at: start, hint: error.hint)
             return Outcome(status: .error, outputs: [.error(diagnostic)], error: diagnostic)
         } catch {
@@ -57,11 +68,19 @@ final class KernelSession {
             let diagnostic = Diagnostic.error(message, at: location, hint: "the traceback is shown at the cell")
             return Outcome(status: .error, outputs: outputs + [.error(diagnostic)], error: diagnostic)
         case .interrupted, .restarted:
-            let seconds = timeout.map { " after \(Self.format($0)) s" } ?? ""
-            let what = result.status == .interrupted
-                ? "the code was interrupted\(seconds) (its time limit)"
-                : "the code did not stop when interrupted\(seconds); the kernel was restarted and everything defined before is gone"
-            let diagnostic = Diagnostic.error(what, at: start, hint: "give the cell more time with :timeout: or make it faster")
+            let diagnostic: Diagnostic
+            if result.cancelled {
+                let why = cancellation.reason ?? "the run was stopped"
+                diagnostic = Diagnostic.error(why + (result.status == .interrupted ? "; the kernel was interrupted"
+                                                                                  : "; the kernel did not stop when interrupted and was restarted"),
+                                              at: start)
+            } else {
+                let seconds = timeout.map { " after \(Self.format($0)) s" } ?? ""
+                let what = result.status == .interrupted
+                    ? "the cell timed out: interrupted\(seconds)"
+                    : "the cell timed out: interrupted\(seconds), it did not stop, so the kernel was restarted and everything defined before is gone"
+                diagnostic = Diagnostic.error(what, at: start, hint: "give the cell more time with :timeout: (or `#| timeout:`) or make it faster")
+            }
             return Outcome(status: .error, outputs: outputs + [.error(diagnostic)], error: diagnostic)
         }
     }

@@ -29,9 +29,8 @@ final class NotebookRun {
     /// Set after a failure without `keepGoing`: later cells are skipped.
     private var stopped: Bool
     private var stoppedBy: StopReason?
-    /// The page's Jupyter kernel, started at its first code cell; nil when code is only shown.
-    private var kernel: KernelSession?
-    private var kernelFailure: Diagnostic?
+    /// Runs the page's code cells in its Jupyter kernel; nil when code is only shown.
+    private var codeRunner: CodeCellRunner?
     private var codeRuns: [Int: CodeCellRun] = [:]
     private var nextCode = 0
 
@@ -55,6 +54,10 @@ final class NotebookRun {
             }
         }
         self.prepared = prepared
+        if executor.settings.executesCode, let name = executor.settings.kernel ?? notebook.frontMatter.kernel?.name {
+            codeRunner = CodeCellRunner(kernel: name, settings: executor.settings, cache: cache, progress: progress,
+                                        cancellation: cancellation, requestedAt: notebook.frontMatter.kernel?.location, started: started)
+        }
         stopped = !executor.settings.keepGoing && prepared.values.contains { if case .failure = $0 { true } else { false } }
     }
 
@@ -68,12 +71,14 @@ final class NotebookRun {
             results.append(result(of: cell))
         }
         runCode(before: Int.max)
-        kernel?.shutdown()
+        codeRunner?.shutdown()
         evaluateRoles(before: notebook.cells.count)
         cache?.finish()
         manifest.finish(complete: stoppedBy == nil && !results.contains { $0.status == .skipped })
         var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
-                               seconds: Date().timeIntervalSince(started), parameters: Pipeline.parameters(settings.defaults))
+                               seconds: Date().timeIntervalSince(started),
+                               parameters: Pipeline.parameters(settings.defaults) + settings.kernelParameters.values)
+        result.kernelStarts = codeRunner?.kernelStarts ?? 0
         result.stoppedBy = stoppedBy
         result.inputFiles = inputFiles
         result.codeRuns = codeRuns
@@ -165,16 +170,9 @@ final class NotebookRun {
         return result
     }
 
-    /// The kernel that runs the page's code cells: `--kernel` or the front matter's kernelspec,
-    /// unless `--no-execute`.
-    private var kernelName: String? {
-        guard settings.executesCode else { return nil }
-        return settings.kernel ?? notebook.frontMatter.kernel?.name
-    }
-
-    /// Runs, in one kernel, the executable code cells that start before `line` and have not run.
+    /// Runs, in the page's kernel, the executable code cells that start before `line` and have not run.
     private func runCode(before line: Int) {
-        guard let name = kernelName else { return }
+        guard let codeRunner else { return }
         while nextCode < notebook.codeCells.count, notebook.codeCells[nextCode].location.line < line {
             defer { nextCode += 1 }
             let code = notebook.codeCells[nextCode]
@@ -187,38 +185,18 @@ final class NotebookRun {
                 codeRuns[nextCode] = CodeCellRun(status: .error, outputs: [.error(diagnostic)], error: diagnostic)
                 continue
             }
-            let run = runInKernel(code, kernel: name)
+            let run = codeRunner.run(code)
             codeRuns[nextCode] = run
             if let error = run.error {
                 progress.report(error)
-                if !settings.keepGoing { stopped = true }
+                if cancellation.reason != nil {
+                    stoppedBy = stoppedBy ?? cancellation.stopReason
+                    stopped = true
+                } else if !settings.keepGoing {
+                    stopped = true
+                }
             }
         }
-    }
-
-    private func runInKernel(_ code: CodeCell, kernel name: String) -> CodeCellRun {
-        if kernel == nil && kernelFailure == nil {
-            do {
-                progress.message("starting the Jupyter kernel \(name)")
-                kernel = try KernelSession(kernel: name, workingDirectory: settings.notebookDirectory,
-                                           location: notebook.frontMatter.kernel?.location ?? code.location)
-            } catch {
-                kernelFailure = Executor.diagnostic(from: error, location: code.location)
-                if let failure = kernelFailure { return CodeCellRun(status: .error, outputs: [.error(failure)], error: failure) }
-            }
-        }
-        guard let kernel else {
-            let diagnostic = Diagnostic.error("not run: the kernel \(name) did not start", at: code.location)
-            return CodeCellRun(status: .error, outputs: [.error(diagnostic)], error: diagnostic)
-        }
-        let remaining = settings.runTimeout.map { max(1, $0 - Date().timeIntervalSince(started)) }
-        let own = code.options["timeout"].flatMap(Double.init)
-        let timeout = [own, remaining].compactMap { $0 }.min()
-        let outcome = kernel.run(code.code, start: code.codeStart, timeout: timeout)
-        if outcome.error != nil && code.raisesException {
-            return CodeCellRun(status: .ok, outputs: outcome.outputs.filter { if case .error = $0 { false } else { true } })
-        }
-        return CodeCellRun(status: outcome.status, outputs: outcome.outputs, error: outcome.error)
     }
 
     /// Evaluates the inline roles that come before cell `cellCount + 1` (none after a stop,

@@ -29,6 +29,17 @@ public final class ProgressReporter {
         }
     }
 
+    /// A code cell starts in the page's Jupyter kernel: `[code] python3 (line 12) …`.
+    public func codeCellStarted(_ code: CodeCell, kernel: String) {
+        prefix = "[code] \(kernel)"
+        lastMessage = Self.now()
+        switch mode {
+        case .live: write("\r\u{1B}[K\(prefix) (line \(code.location.line)) …")
+        case .plain: write("\(prefix) (line \(code.location.line)) …\n")
+        case .quiet, .silent: break
+        }
+    }
+
     /// A progress message from the running cell, e.g. `epoch 3/10 loss 0.51`.
     public func message(_ text: String) {
         let now = Self.now()
@@ -44,9 +55,17 @@ public final class ProgressReporter {
     }
 
     public func cellFinished(_ result: CellResult) {
+        finished(result.status, seconds: result.seconds)
+    }
+
+    public func codeCellFinished(_ run: CodeCellRun) {
+        finished(run.status, seconds: run.seconds)
+    }
+
+    private func finished(_ result: CellStatus, seconds: Double) {
         let status: String
-        switch result.status {
-        case .ok: status = String(format: "ok %.2fs", result.seconds)
+        switch result {
+        case .ok: status = String(format: "ok %.2fs", seconds)
         case .cached: status = "cached"
         case .error: status = "FAILED"
         case .skipped: status = "skipped"

@@ -30,6 +30,8 @@ public struct RunSettings: Sendable {
     public var kernel: String? = nil
     /// Run code cells in a kernel when the page names one (`--no-execute` turns it off).
     public var executesCode = true
+    /// `-p key=value` values for the page's `parameters` code cell (set per page by the pipeline).
+    public var kernelParameters = KernelParameters()
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {

@@ -35,7 +35,19 @@ struct CellRenderer {
         var html = "<div class=\"nb-outputs nb-code-outputs nb-cell-\(run.status.rawValue)\">\n"
         if run.status == .skipped { html += "<p class=\"nb-skipped\">\(strings.notRun)</p>\n" }
         for output in run.outputs { html += render(output, math: &math, location: code.codeStart) }
-        return html + "</div>\n"
+        html += "</div>\n"
+        if let injected = run.injected {
+            // papermill's injected-parameters cell, shown after the parameters cell it overrides.
+            var cell = code
+            cell.code = injected.code
+            cell.options = ["caption": strings.injectedParameters]
+            html += CodeCellRenderer.html(cell).replacingOccurrences(of: "<figure class=\"nb-code-cell\">",
+                                                                      with: "<figure class=\"nb-code-cell nb-injected-parameters\">") + "\n"
+            html += "<div class=\"nb-outputs nb-code-outputs nb-cell-\(injected.status.rawValue)\">\n"
+            for output in injected.outputs { html += render(output, math: &math, location: code.codeStart) }
+            html += "</div>\n"
+        }
+        return html
     }
 
     func render(_ output: CellOutput, math: inout MathRenderer, location: SourceLocation) -> String {

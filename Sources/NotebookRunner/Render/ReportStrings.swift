@@ -25,6 +25,8 @@ struct ReportStrings: Sendable {
     var cell: @Sendable (_ label: String) -> String
     /// Before the parameters the run was given, "Parameters: ".
     var parameters: String
+    /// The caption of the code cell `-p` injected after the page's `parameters` cell.
+    var injectedParameters: String
 
     init(language: String) {
         if language.lowercased().hasPrefix("zh") {
@@ -57,6 +59,7 @@ struct ReportStrings: Sendable {
             }
             cell = { "单元格 \($0)" }
             parameters = "参数："
+            injectedParameters = "由 -p 注入的参数"
         } else {
             contents = "Contents"
             notRun = "Not run: an earlier cell failed."
@@ -73,6 +76,7 @@ struct ReportStrings: Sendable {
             status = { $0.rawValue }
             cell = { "cell \($0)" }
             parameters = "Parameters: "
+            injectedParameters = "Injected parameters (-p)"
         }
     }
 }

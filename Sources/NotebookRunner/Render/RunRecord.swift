@@ -31,6 +31,62 @@ public struct RunRecord: Codable, Sendable {
         }
     }
 
+    /// A code cell a Jupyter kernel ran (or restored from the cache, or skipped) and its outputs.
+    public struct CodeEntry: Codable, Sendable {
+        public var line: Int
+        public var language: String
+        public var status: CellStatus
+        public var seconds: Double
+        public var error: String?
+        public var outputs: [CodeOutputEntry]
+        /// The code `-p` injected after this `parameters` cell.
+        public var injectedParameters: String?
+
+        enum CodingKeys: String, CodingKey {
+            case line, language, status, seconds, error, outputs
+            case injectedParameters = "injected_parameters"
+        }
+    }
+
+    /// One output of a code cell: its kind (`stream`, `text`, `html`, `image`, `svg`, `markdown`,
+    /// `latex`, `traceback`, `note`, `error`), its text (at most `CodeOutputEntry.textLimit` bytes)
+    /// or, for an image, its MIME type and size.
+    public struct CodeOutputEntry: Codable, Sendable {
+        public var kind: String
+        public var name: String?
+        public var text: String?
+        public var mimeType: String?
+        public var bytes: Int?
+
+        static let textLimit = 64 * 1024
+
+        enum CodingKeys: String, CodingKey {
+            case kind, name, text, bytes
+            case mimeType = "mime_type"
+        }
+
+        init(_ output: CellOutput) {
+            func cut(_ text: String) -> String { String(decoding: text.utf8.prefix(Self.textLimit), as: UTF8.self) }
+            switch output {
+            case .kernel(let display):
+                switch display {
+                case .stream(let name, let text, _): kind = "stream"; self.name = name; self.text = cut(text)
+                case .text(let text): kind = "text"; self.text = cut(text)
+                case .image(let type, let base64): kind = "image"; mimeType = type; bytes = base64.utf8.count / 4 * 3
+                case .svg(let svg): kind = "svg"; bytes = svg.utf8.count
+                case .html(let html): kind = "html"; bytes = html.utf8.count
+                case .markdown(let text): kind = "markdown"; self.text = cut(text)
+                case .latex(let text): kind = "latex"; self.text = cut(text)
+                case .traceback(let name, let value, _): kind = "traceback"; self.name = name; self.text = cut(value)
+                case .note(let text): kind = "note"; self.text = text
+                }
+            case .error(let diagnostic): kind = "error"; text = diagnostic.description
+            case .notice(let diagnostic): kind = "note"; text = diagnostic.description
+            default: kind = "other"
+            }
+        }
+    }
+
     public struct EquationEntry: Codable, Sendable {
         public var label: String
         public var number: String
@@ -74,12 +130,17 @@ public struct RunRecord: Codable, Sendable {
     public var frontMatter: [String: String]?
     /// Code of other dialects shown and not run: how many cells, by language.
     public var codeCells: [String: Int]?
+    /// The code cells a Jupyter kernel ran, in page order, with their outputs.
+    public var code: [CodeEntry]?
+    /// How many Jupyter kernels the run started (0 when every code cell came from the cache).
+    public var kernelStarts: Int?
 
     enum CodingKeys: String, CodingKey {
         case notebook, title, status, stop, signal, nbrun, parameters, cells, errors, equations
         case equationSummary = "equation_summary"
         case reportBytes = "report_bytes"
         case frontMatter = "front_matter", codeCells = "code_cells_not_run"
+        case code = "code_cells", kernelStarts = "kernel_starts"
     }
 
     /// The record of `run`, whose report weighs `weight`.
@@ -113,6 +174,16 @@ public struct RunRecord: Codable, Sendable {
         frontMatter = metadata.isEmpty ? nil : Dictionary(metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         let code = run.notebook.codeCells.indices.filter { run.codeRuns[$0] == nil }.map { run.notebook.codeCells[$0] }
         codeCells = code.isEmpty ? nil : Dictionary(grouping: code, by: { $0.language.isEmpty ? "unlabelled" : $0.language }).mapValues(\.count)
+        if !run.codeRuns.isEmpty {
+            self.code = run.codeRuns.keys.sorted().map { index in
+                let (cell, result) = (run.notebook.codeCells[index], run.codeRuns[index]!)
+                return CodeEntry(line: cell.location.line, language: cell.language, status: result.status,
+                                 seconds: reproducible ? 0 : result.seconds, error: result.error?.description,
+                                 outputs: (result.outputs + (result.injected?.outputs ?? [])).map(CodeOutputEntry.init),
+                                 injectedParameters: result.injected?.code)
+            }
+            kernelStarts = run.kernelStarts
+        }
     }
 
     /// The record of a notebook that did not run: no cells, the one error that stopped it.

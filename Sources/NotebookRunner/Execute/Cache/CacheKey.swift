@@ -1,24 +1,38 @@
 /// The content hash that names a cell's cache entry.
 ///
-/// It covers the nbrun build (`BuildIdentity`: a rebuilt binary gets fresh keys, so a changed
-/// wording or computation is never hidden behind an old entry), the previous cell's key (so a change to any earlier cell
-/// invalidates every later one), the cell's own text (directive, arguments, options and
-/// body), every default in effect (front matter and `-p` parameters, the seed among
-/// them), the page's language (cells write their fixed words in it) and the digest of each
-/// input file the cell reads.
+/// Each kind of cell declares its key's parts in one place, hashed in that order:
+/// - an nbrun cell (`cell`): the nbrun build (`BuildIdentity`: a rebuilt binary gets fresh keys,
+///   so a changed wording or computation is never hidden behind an old entry), the previous
+///   cell's key (so a change to any earlier cell invalidates every later one), the cell's own
+///   text (directive, arguments, options and body), every default in effect (front matter and
+///   `-p` parameters, the seed among them), the page's language (cells write their fixed words
+///   in it) and the digest of each input file the cell reads;
+/// - a code cell run by a Jupyter kernel (`code`): the nbrun build, the previous code cell's key
+///   (the kernel's state is what every earlier code cell of the page did, the injected `-p`
+///   parameters among them), the kernelspec (name, command line, language, environment,
+///   interrupt mode), the cell's text (options and tags included) and the digest of each file
+///   its code names (`CodeInputs`).
 enum CacheKey {
     static func compute(previous: String, cell: Cell, defaults: Defaults, language: String = "en",
                         inputDigests: [(path: String, digest: String)]) -> String {
+        hash([("nbrun", build), ("previous", previous), ("source", cell.source)]
+             + defaults.entries.keys.sorted().map { ("default:\($0)", defaults.entries[$0]!.value) }
+             + [("language", language)]
+             + inputDigests.map { ("input:\($0.path)", $0.digest) })
+    }
+
+    static func code(previous: String, source: String, kernelspec: String,
+                     inputDigests: [(path: String, digest: String)]) -> String {
+        hash([("nbrun", build), ("previous", previous), ("kernelspec", kernelspec), ("code", source)]
+             + inputDigests.map { ("input:\($0.path)", $0.digest) })
+    }
+
+    private static var build: String { NBRun.version + " " + BuildIdentity.current }
+
+    /// SHA-256 of the fields, each framed by its name and length so no two lists collide.
+    private static func hash(_ fields: [(name: String, value: String)]) -> String {
         var hasher = SHA256()
-        func field(_ name: String, _ value: String) {
-            hasher.update("\(name)\u{1F}\(value.utf8.count)\u{1F}\(value)\u{1E}")
-        }
-        field("nbrun", NBRun.version + " " + BuildIdentity.current)
-        field("previous", previous)
-        field("source", cell.source)
-        for key in defaults.entries.keys.sorted() { field("default:\(key)", defaults.entries[key]!.value) }
-        field("language", language)
-        for input in inputDigests { field("input:\(input.path)", input.digest) }
+        for (name, value) in fields { hasher.update("\(name)\u{1F}\(value.utf8.count)\u{1F}\(value)\u{1E}") }
         return hasher.hexDigest()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Signs what the cache writes and checks it on reading, so an entry nbrun did not write on
 /// this machine, as this user, is never used: whoever can only write files into the output
@@ -13,6 +14,7 @@ import Foundation
 /// A new key makes every older entry unverifiable; they are dropped without a warning.
 final class CacheSeal {
     static let tagSize = 32
+    private static let keyCreation = Mutex(())
 
     private let key: [UInt8]
     /// Whether the key was made by this run (entries written before it cannot be checked).
@@ -22,16 +24,17 @@ final class CacheSeal {
     /// or made; `persistent: false` makes a key for this run alone and writes nothing.
     init(folder: URL, inside root: URL, persistent: Bool = true) {
         let url = folder.appendingPathComponent(".key")
-        var fileKey = persistent ? AtomicFile.readRegularFile(url, exactly: 32, private: true) : nil
-        isNew = fileKey == nil
-        if fileKey == nil {
+        // Pages rendered side by side (`render -j`) share the key: one of them makes it.
+        let (fileKey, isNew) = Self.keyCreation.withLock { _ -> ([UInt8], Bool) in
+            if persistent, let existing = AtomicFile.readRegularFile(url, exactly: 32, private: true) { return (existing, false) }
             var generator = SystemRandomNumberGenerator()
             let made = (0 ..< 32).map { _ in UInt8.random(in: 0 ... .max, using: &generator) }
             if persistent { try? AtomicFile.write(Data(made), to: url, inside: root, permissions: 0o600) }
-            fileKey = made
+            return (made, true)
         }
+        self.isNew = isNew
         let context = "nbrun cache\u{0}user \(geteuid())\u{0}machine \(Self.machineIdentity())"
-        key = HMAC.sha256(Array(context.utf8), key: fileKey!)
+        key = HMAC.sha256(Array(context.utf8), key: fileKey)
     }
 
     /// `bytes` with their tag appended.
