@@ -34,6 +34,11 @@ final class NotebookRun {
     private var kernelFailure: Diagnostic?
     private var codeRuns: [Int: CodeCellRun] = [:]
     private var nextCode = 0
+    /// The kernel as nbrun's own cells and inline `{py}` values reach it.
+    private lazy var kernelAccess = KernelAccess(name: settings.kernel ?? notebook.frontMatter.kernel?.name,
+                                                 executes: settings.executesCode) { [unowned self] location in
+        try startedKernel(settings.kernel ?? notebook.frontMatter.kernel?.name ?? "", at: location)
+    }
 
     init(executor: Executor, notebook: Notebook, progress: ProgressReporter, cancellation: Cancellation,
          journal: RunJournal, cache: CellCache?) {
@@ -68,8 +73,8 @@ final class NotebookRun {
             results.append(result(of: cell))
         }
         runCode(before: Int.max)
-        kernel?.shutdown()
         evaluateRoles(before: notebook.cells.count)
+        kernel?.shutdown()
         cache?.finish()
         manifest.finish(complete: stoppedBy == nil && !results.contains { $0.status == .skipped })
         var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
@@ -114,6 +119,7 @@ final class NotebookRun {
                                        assetDirectory: settings.outputDirectory.appendingPathComponent(notebook.name, isDirectory: true),
                                        cancellation: cellCancellation,
                                        language: notebook.frontMatter.language ?? "en", progress: progress.message)
+        context.kernel = kernelAccess
         let result = restoreOrExecute(cell, directive, in: context)
         journal.finished(result)
         // A cell's warnings read the same in the terminal as at the cell.
@@ -176,8 +182,9 @@ final class NotebookRun {
     private func runCode(before line: Int) {
         guard let name = kernelName else { return }
         while nextCode < notebook.codeCells.count, notebook.codeCells[nextCode].location.line < line {
-            defer { nextCode += 1 }
             let code = notebook.codeCells[nextCode]
+            evaluateRoles(before: results.count, line: code.location.line)
+            defer { nextCode += 1 }
             guard code.isExecutable else { continue }
             guard !stopped else { codeRuns[nextCode] = CodeCellRun(status: .skipped); continue }
             if let reason = cancellation.reason {
@@ -199,11 +206,8 @@ final class NotebookRun {
     private func runInKernel(_ code: CodeCell, kernel name: String) -> CodeCellRun {
         if kernel == nil && kernelFailure == nil {
             do {
-                progress.message("starting the Jupyter kernel \(name)")
-                kernel = try KernelSession(kernel: name, workingDirectory: settings.notebookDirectory,
-                                           location: notebook.frontMatter.kernel?.location ?? code.location)
+                _ = try startedKernel(name, at: code.location)
             } catch {
-                kernelFailure = Executor.diagnostic(from: error, location: code.location)
                 if let failure = kernelFailure { return CodeCellRun(status: .error, outputs: [.error(failure)], error: failure) }
             }
         }
@@ -221,15 +225,38 @@ final class NotebookRun {
         return CodeCellRun(status: outcome.status, outputs: outcome.outputs, error: outcome.error)
     }
 
-    /// Evaluates the inline roles that come before cell `cellCount + 1` (none after a stop,
-    /// unless `keepGoing`).
-    private func evaluateRoles(before cellCount: Int) {
-        while nextRole < notebook.roles.count, notebook.roles[nextRole].cellsBefore <= cellCount {
+    /// The page's kernel, started on first use; a kernel that did not start is not tried again.
+    private func startedKernel(_ name: String, at location: SourceLocation) throws -> KernelSession {
+        if let kernel { return kernel }
+        if let kernelFailure { throw kernelFailure }
+        do {
+            progress.message("starting the Jupyter kernel \(name)")
+            let session = try KernelSession(kernel: name, workingDirectory: settings.notebookDirectory,
+                                            location: notebook.frontMatter.kernel?.location ?? location)
+            kernel = session
+            return session
+        } catch {
+            let failure = Executor.diagnostic(from: error, location: location)
+            kernelFailure = failure
+            throw failure
+        }
+    }
+
+    /// Evaluates the inline roles that come before cell `cellCount + 1` and before `line` (none
+    /// after a stop, unless `keepGoing`). A kernel value (`{py}`) is asked of the kernel; nil
+    /// from it leaves the role's placeholder.
+    private func evaluateRoles(before cellCount: Int, line: Int = .max) {
+        while nextRole < notebook.roles.count, notebook.roles[nextRole].cellsBefore <= cellCount,
+              notebook.roles[nextRole].location.line < line {
             defer { nextRole += 1 }
-            guard !stopped || settings.keepGoing, let evaluate = executor.inlineEvaluator else { continue }
             let role = notebook.roles[nextRole]
+            guard !stopped || settings.keepGoing else { continue }
             do {
-                inlineValues[nextRole] = .value(try evaluate(role, state))
+                if role.kernel != nil {
+                    if let text = try KernelInlineValue.evaluate(role, kernel: kernelAccess) { inlineValues[nextRole] = .value(text) }
+                } else if let evaluate = executor.inlineEvaluator {
+                    inlineValues[nextRole] = .value(try evaluate(role, state))
+                }
             } catch {
                 let diagnostic = Executor.diagnostic(from: error, location: role.expressionLocation)
                 inlineValues[nextRole] = .error(diagnostic)

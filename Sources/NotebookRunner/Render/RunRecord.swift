@@ -47,6 +47,18 @@ public struct RunRecord: Codable, Sendable {
         }
     }
 
+    /// An inline value of the prose (`{eval}`, `{py}`, `` `{python} …` ``) as the page shows it.
+    public struct InlineEntry: Codable, Sendable {
+        public var line: Int
+        public var column: Int
+        public var expression: String
+        /// `eval` for nbrun's expressions, `kernel` for a value of the page's Jupyter kernel.
+        public var kind: String
+        /// The text shown; nil when the role failed (`error`) or was not evaluated.
+        public var value: String?
+        public var error: String?
+    }
+
     public struct EquationSummary: Codable, Sendable {
         public var total: Int
         public var checked: Int
@@ -74,12 +86,15 @@ public struct RunRecord: Codable, Sendable {
     public var frontMatter: [String: String]?
     /// Code of other dialects shown and not run: how many cells, by language.
     public var codeCells: [String: Int]?
+    /// The prose's inline values in order; nil when it has none.
+    public var inlineValues: [InlineEntry]?
 
     enum CodingKeys: String, CodingKey {
         case notebook, title, status, stop, signal, nbrun, parameters, cells, errors, equations
         case equationSummary = "equation_summary"
         case reportBytes = "report_bytes"
         case frontMatter = "front_matter", codeCells = "code_cells_not_run"
+        case inlineValues = "inline_values"
     }
 
     /// The record of `run`, whose report weighs `weight`.
@@ -113,6 +128,17 @@ public struct RunRecord: Codable, Sendable {
         frontMatter = metadata.isEmpty ? nil : Dictionary(metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         let code = run.notebook.codeCells.indices.filter { run.codeRuns[$0] == nil }.map { run.notebook.codeCells[$0] }
         codeCells = code.isEmpty ? nil : Dictionary(grouping: code, by: { $0.language.isEmpty ? "unlabelled" : $0.language }).mapValues(\.count)
+        let roles = run.notebook.roles.enumerated().map { index, role in
+            var entry = InlineEntry(line: role.location.line, column: role.location.column, expression: role.expression,
+                                    kind: role.kernel == nil ? "eval" : "kernel")
+            switch run.inlineValues[index] {
+            case .value(let text): entry.value = text
+            case .error(let diagnostic): entry.error = diagnostic.description
+            case nil: break
+            }
+            return entry
+        }
+        inlineValues = roles.isEmpty ? nil : roles
     }
 
     /// The record of a notebook that did not run: no cells, the one error that stopped it.
