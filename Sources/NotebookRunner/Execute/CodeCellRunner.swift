@@ -107,7 +107,7 @@ final class CodeCellRunner {
     /// Runs the cell in the kernel (started, and brought up to date, first).
     private func execute(_ code: CodeCell, timeout own: Double?) -> CodeCellRun {
         let session: KernelSession
-        switch readySession(for: code) {
+        switch readySession(at: code.location) {
         case .success(let ready): session = ready
         case .failure(let diagnostic): return CodeCellRun(status: .error, outputs: [.error(diagnostic)], error: diagnostic)
         }
@@ -121,18 +121,24 @@ final class CodeCellRunner {
         return CodeCellRun(status: outcome.status, outputs: outcome.outputs, error: outcome.error)
     }
 
-    /// The running kernel, or a new one that has run the restored cells before `code`.
-    private func readySession(for code: CodeCell) -> Result<KernelSession, Diagnostic> {
+    /// The kernel for nbrun's own cells and inline values at `location` (`KernelAccess`): the
+    /// running one, or a new one that has run the code cells restored so far.
+    func session(at location: SourceLocation) throws -> KernelSession {
+        try readySession(at: location).get()
+    }
+
+    /// The running kernel, or a new one that has run the restored cells before the cell at `location`.
+    private func readySession(at location: SourceLocation) -> Result<KernelSession, Diagnostic> {
         if let session { return .success(session) }
-        if let startFailure { return .failure(Diagnostic.error("not run: the kernel \(kernelName) did not start (\(startFailure.message))", at: code.location)) }
+        if let startFailure { return .failure(Diagnostic.error("not run: the kernel \(kernelName) did not start (\(startFailure.message))", at: location)) }
         let fresh: KernelSession
         do {
             progress.message("starting the Jupyter kernel \(kernelName)")
             fresh = try KernelSession(kernel: kernelName, workingDirectory: settings.notebookDirectory,
-                                      location: requestedAt ?? code.location)
+                                      location: requestedAt ?? location)
             kernelStarts += 1
         } catch {
-            let failure = Executor.diagnostic(from: error, location: requestedAt ?? code.location)
+            let failure = Executor.diagnostic(from: error, location: requestedAt ?? location)
             startFailure = failure
             return .failure(failure)
         }
@@ -145,7 +151,7 @@ final class CodeCellRunner {
             if let error = outcome.error, !earlier.raisesException {
                 if fresh.isDead { session = nil }
                 return .failure(Diagnostic.error("not run: re-running the code cell at line \(earlier.location.line) (restored from the cache) to rebuild the kernel's state failed: \(error.message)",
-                                                 at: code.location, hint: "render with --refresh to run every cell again"))
+                                                 at: location, hint: "render with --refresh to run every cell again"))
             }
         }
         return .success(fresh)

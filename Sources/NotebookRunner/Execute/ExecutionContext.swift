@@ -20,6 +20,8 @@ public final class ExecutionContext {
     /// The files this cell has written (`recordWritten`), so a later render can remove them
     /// once no cell writes them any more (`AssetManifest`).
     public private(set) var writtenFiles: [URL] = []
+    /// The page's Jupyter kernel, for cells that read from it (`KernelAccess`); nil outside a run.
+    public internal(set) var kernel: KernelAccess?
 
     public init(state: NotebookState, cell: Cell, settings: RunSettings, notebookName: String,
                 assetDirectory: URL, cancellation: CellCancellation, language: String = "en",

@@ -74,6 +74,8 @@ public struct Executor {
         do {
             let outputs = try directive.run(in: context)
             return CellResult(cell: cell, status: .ok, outputs: outputs.items, metrics: outputs.metrics, seconds: seconds())
+        } catch let skip as KernelNotAsked {
+            return CellResult(cell: cell, status: .skipped, outputs: [.notice(Diagnostic(.note, skip.reason, at: cell.location))])
         } catch let failure as CellFailure {
             let diagnostic = failure.diagnostic.located(at: cell.location)
             return CellResult(cell: cell, status: .error, outputs: failure.outputs.items + [.error(diagnostic)],

@@ -12,7 +12,8 @@ final class KernelSession {
         var error: Diagnostic?
     }
 
-    private let client: KernelClient
+    /// The client (also for nbrun's own requests: `KernelSession+Bridge`).
+    let client: KernelClient
     /// Where each execution's code starts in the notebook, by the kernel's execution count.
     private var codeStarts: [Int: SourceLocation] = [:]
 

@@ -33,6 +33,14 @@ final class NotebookRun {
     private var codeRunner: CodeCellRunner?
     private var codeRuns: [Int: CodeCellRun] = [:]
     private var nextCode = 0
+    /// The kernel as nbrun's own cells and inline `{py}` values reach it.
+    private lazy var kernelAccess = KernelAccess(name: settings.kernel ?? notebook.frontMatter.kernel?.name,
+                                                 executes: settings.executesCode) { [unowned self] location in
+        guard let codeRunner else {
+            throw Diagnostic.error("the page's Jupyter kernel does not run in this render", at: location)
+        }
+        return try codeRunner.session(at: location)
+    }
 
     init(executor: Executor, notebook: Notebook, progress: ProgressReporter, cancellation: Cancellation,
          journal: RunJournal, cache: CellCache?) {
@@ -71,8 +79,8 @@ final class NotebookRun {
             results.append(result(of: cell))
         }
         runCode(before: Int.max)
-        codeRunner?.shutdown()
         evaluateRoles(before: notebook.cells.count)
+        codeRunner?.shutdown()
         cache?.finish()
         manifest.finish(complete: stoppedBy == nil && !results.contains { $0.status == .skipped })
         var result = RunResult(notebook: notebook, cells: results, inlineValues: inlineValues, warnings: warnings,
@@ -119,6 +127,7 @@ final class NotebookRun {
                                        assetDirectory: settings.outputDirectory.appendingPathComponent(notebook.name, isDirectory: true),
                                        cancellation: cellCancellation,
                                        language: notebook.frontMatter.language ?? "en", progress: progress.message)
+        context.kernel = kernelAccess
         let result = restoreOrExecute(cell, directive, in: context)
         journal.finished(result)
         // A cell's warnings read the same in the terminal as at the cell.
@@ -174,8 +183,9 @@ final class NotebookRun {
     private func runCode(before line: Int) {
         guard let codeRunner else { return }
         while nextCode < notebook.codeCells.count, notebook.codeCells[nextCode].location.line < line {
-            defer { nextCode += 1 }
             let code = notebook.codeCells[nextCode]
+            evaluateRoles(before: results.count, line: code.location.line)
+            defer { nextCode += 1 }
             guard code.isExecutable else { continue }
             guard !stopped else { codeRuns[nextCode] = CodeCellRun(status: .skipped); continue }
             if let reason = cancellation.reason {
@@ -199,15 +209,21 @@ final class NotebookRun {
         }
     }
 
-    /// Evaluates the inline roles that come before cell `cellCount + 1` (none after a stop,
-    /// unless `keepGoing`).
-    private func evaluateRoles(before cellCount: Int) {
-        while nextRole < notebook.roles.count, notebook.roles[nextRole].cellsBefore <= cellCount {
+    /// Evaluates the inline roles that come before cell `cellCount + 1` and before `line` (none
+    /// after a stop, unless `keepGoing`). A kernel value (`{py}`) is asked of the kernel; nil
+    /// from it leaves the role's placeholder.
+    private func evaluateRoles(before cellCount: Int, line: Int = .max) {
+        while nextRole < notebook.roles.count, notebook.roles[nextRole].cellsBefore <= cellCount,
+              notebook.roles[nextRole].location.line < line {
             defer { nextRole += 1 }
-            guard !stopped || settings.keepGoing, let evaluate = executor.inlineEvaluator else { continue }
             let role = notebook.roles[nextRole]
+            guard !stopped || settings.keepGoing else { continue }
             do {
-                inlineValues[nextRole] = .value(try evaluate(role, state))
+                if role.kernel != nil {
+                    if let text = try KernelInlineValue.evaluate(role, kernel: kernelAccess) { inlineValues[nextRole] = .value(text) }
+                } else if let evaluate = executor.inlineEvaluator {
+                    inlineValues[nextRole] = .value(try evaluate(role, state))
+                }
             } catch {
                 let diagnostic = Executor.diagnostic(from: error, location: role.expressionLocation)
                 inlineValues[nextRole] = .error(diagnostic)

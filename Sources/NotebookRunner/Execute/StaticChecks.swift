@@ -42,9 +42,12 @@ struct StaticChecks {
         names.labelsAfter.remove(cell.label)
         let directive = try? registry.instantiate(cell, defaults: defaults)
         if let eval = directive as? EvalDirective {
+            // The kernel's arrays (`:from-python:`) are the cell's own names.
+            var local = names
+            local.values.formUnion(eval.fromPython.map(\.name))
             for line in eval.lines {
-                found += names.diagnostics(in: line)
-                if let name = line.binding { names.values.insert(name) }
+                found += local.diagnostics(in: line)
+                if let name = line.binding { names.values.insert(name); local.values.insert(name) }
             }
         }
         names.labelsBefore.insert(cell.label)
@@ -59,6 +62,11 @@ struct StaticChecks {
 
     private func diagnostics(of role: InlineRole, names: ExpressionNameCheck) -> [Diagnostic] {
         do {
+            // A kernel value is Python: only its format is nbrun's to check.
+            if role.kernel != nil {
+                _ = try KernelInlineValue.split(role.expression, at: role.expressionLocation)
+                return []
+            }
             let (expression, _) = try InlineExpression.split(role.expression, at: role.expressionLocation)
             return names.diagnostics(in: try ExpressionParser.parse(expression, at: role.expressionLocation))
         } catch {

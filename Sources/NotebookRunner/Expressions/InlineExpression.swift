@@ -22,11 +22,16 @@ public enum InlineExpression {
         let (expression, format) = try split(source, at: location)
         let parsed = try ExpressionParser.parse(expression, at: location)
         let scope = ExpressionBindings(state: state, samples: 32, seed: 0).scope
-        let value = try scope.evaluate(parsed)
+        return try text(of: try scope.evaluate(parsed), format: format, at: location)
+    }
+
+    /// A number, or a short vector as `[0.090, 0.245, 0.665]`, in `format`.
+    static func text(of value: Tensor, format: Format, at location: SourceLocation,
+                     hint: String = "reduce it (mean(…), sum(…)) or pick an entry (x[0])") throws -> String {
         if value.isScalar { return format.apply(value.data[0]) }
         guard value.rank == 1, value.count <= 10 else {
             throw Diagnostic.error("an inline value must be a number or a short vector, but this is \(value.shapeDescription)", at: location,
-                                   hint: "reduce it (mean(…), sum(…)) or pick an entry (x[0])")
+                                   hint: hint)
         }
         let integers = TensorFormatter.isIntegerValued(value)
         return "[" + value.data.map { format.apply($0, inList: true, integers: integers) }.joined(separator: ", ") + "]"
@@ -64,9 +69,13 @@ public enum InlineExpression {
         // A colon inside brackets is a slice, not a format.
         let depth = scalars[..<colon].reduce(0) { $0 + ($1 == "[" ? 1 : $1 == "]" ? -1 : 0) }
         if depth > 0 { return (source, Format()) }
-        let specLocation = location.advanced(byColumns: colon + 1)
-        if spec == "d" { return (String(before), Format(style: .integer)) }
-        if spec == "%" { return (String(before), Format(style: .percentCompact)) }
+        return (String(before), try format(spec, at: location.advanced(byColumns: colon + 1)))
+    }
+
+    /// The format `spec` (`.1%`, `d`, …) stands for.
+    static func format(_ spec: String, at specLocation: SourceLocation) throws -> Format {
+        if spec == "d" { return Format(style: .integer) }
+        if spec == "%" { return Format(style: .percentCompact) }
         guard spec.hasPrefix("."), let kind = spec.last, let digits = Int(spec.dropFirst().dropLast()), (0...15).contains(digits) else {
             throw Diagnostic.error("unknown format '\(spec)'", at: specLocation,
                                    hint: "formats: .2f (fixed), .1% (percent), % , .3e (scientific), .4g (significant), d (whole number)")
@@ -81,6 +90,6 @@ public enum InlineExpression {
             throw Diagnostic.error("unknown format '\(spec)'", at: specLocation,
                                    hint: "formats end in f, %, e or g, e.g. .1%")
         }
-        return (String(before), Format(style: style, digits: digits))
+        return Format(style: style, digits: digits)
     }
 }

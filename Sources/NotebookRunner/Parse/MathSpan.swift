@@ -65,4 +65,12 @@ public struct InlineRole: Sendable, Hashable {
     public var expressionLocation: SourceLocation
     /// How many directive cells come before it in the notebook.
     public var cellsBefore: Int
+    /// Set for a value the page's Jupyter kernel computes: `` {py}`EXPR` `` (`.role`) or
+    /// Quarto's `` `{python} EXPR` `` (`.quarto`); nil for nbrun's own `` {eval}`EXPR` ``.
+    public var kernel: KernelRoleForm? = nil
+
+    /// How a kernel value is written in the prose.
+    public enum KernelRoleForm: Sendable, Hashable {
+        case role, quarto
+    }
 }

@@ -12,7 +12,7 @@
 ///                 -- both are money: `$5 and $6`); TeX that starts with a digit must end
 ///                 -- next to the `$` (`$2x$`, not `$5 or $`); blank TeX is not math; `\$` is a literal dollar;
 ///                 -- inline math does not cross a blank line.
-///     role     := "{eval}" "`" expression "`" | "{eq}" "`" label "`" | "{math}" "`" tex "`"
+///     role     := "{eval}" "`" expression "`" | "{py}" "`" python "`" | "`{python} " python "`" | "{eq}" "`" label "`" | "{math}" "`" tex "`"
 ///                 | the references of `InlineReference` (MyST roles, `[](#label)`, d2l, Quarto, `[^note]`)
 ///
 /// Each piece becomes a `Placeholder` token that cmark passes through as text, and that
@@ -202,6 +202,16 @@ struct ProseScanner {
                     }
                 }
                 let end = close.map { $0 + n } ?? i + n
+                // Quarto's inline value: `{python} expr`.
+                if n == 1, let close, matches("`{python} ", at: i) {
+                    let start = i + 10
+                    let expression = String(String.UnicodeScalarView(scalars[start..<close]))
+                    roles.append(InlineRole(expression: expression, location: location(i), expressionLocation: location(start),
+                                            cellsBefore: cellsBefore(positions[i].line), kernel: .quarto))
+                    result.unicodeScalars.append(contentsOf: Placeholder.token(.eval, roles.count - 1).unicodeScalars)
+                    i = end
+                    continue
+                }
                 emit(scalars[i..<end])
                 i = end
                 continue
@@ -213,6 +223,18 @@ struct ProseScanner {
                     let expression = String(String.UnicodeScalarView(scalars[start..<close]))
                     roles.append(InlineRole(expression: expression, location: location(i), expressionLocation: location(start),
                                             cellsBefore: cellsBefore(positions[i].line)))
+                    result.unicodeScalars.append(contentsOf: Placeholder.token(.eval, roles.count - 1).unicodeScalars)
+                    i = close + 1
+                    continue
+                }
+            }
+            // {py}`expr`: a value of the page's Jupyter kernel
+            if c == "{", matches("{py}`", at: i) {
+                let start = i + 5
+                if let close = scalars[start...].firstIndex(of: "`") {
+                    let expression = String(String.UnicodeScalarView(scalars[start..<close]))
+                    roles.append(InlineRole(expression: expression, location: location(i), expressionLocation: location(start),
+                                            cellsBefore: cellsBefore(positions[i].line), kernel: .role))
                     result.unicodeScalars.append(contentsOf: Placeholder.token(.eval, roles.count - 1).unicodeScalars)
                     i = close + 1
                     continue

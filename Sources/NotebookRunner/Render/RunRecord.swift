@@ -103,6 +103,18 @@ public struct RunRecord: Codable, Sendable {
         }
     }
 
+    /// An inline value of the prose (`{eval}`, `{py}`, `` `{python} …` ``) as the page shows it.
+    public struct InlineEntry: Codable, Sendable {
+        public var line: Int
+        public var column: Int
+        public var expression: String
+        /// `eval` for nbrun's expressions, `kernel` for a value of the page's Jupyter kernel.
+        public var kind: String
+        /// The text shown; nil when the role failed (`error`) or was not evaluated.
+        public var value: String?
+        public var error: String?
+    }
+
     public struct EquationSummary: Codable, Sendable {
         public var total: Int
         public var checked: Int
@@ -134,6 +146,8 @@ public struct RunRecord: Codable, Sendable {
     public var code: [CodeEntry]?
     /// How many Jupyter kernels the run started (0 when every code cell came from the cache).
     public var kernelStarts: Int?
+    /// The prose's inline values in order; nil when it has none.
+    public var inlineValues: [InlineEntry]?
 
     enum CodingKeys: String, CodingKey {
         case notebook, title, status, stop, signal, nbrun, parameters, cells, errors, equations
@@ -141,6 +155,7 @@ public struct RunRecord: Codable, Sendable {
         case reportBytes = "report_bytes"
         case frontMatter = "front_matter", codeCells = "code_cells_not_run"
         case code = "code_cells", kernelStarts = "kernel_starts"
+        case inlineValues = "inline_values"
     }
 
     /// The record of `run`, whose report weighs `weight`.
@@ -184,6 +199,17 @@ public struct RunRecord: Codable, Sendable {
             }
             kernelStarts = run.kernelStarts
         }
+        let roles = run.notebook.roles.enumerated().map { index, role in
+            var entry = InlineEntry(line: role.location.line, column: role.location.column, expression: role.expression,
+                                    kind: role.kernel == nil ? "eval" : "kernel")
+            switch run.inlineValues[index] {
+            case .value(let text): entry.value = text
+            case .error(let diagnostic): entry.error = diagnostic.description
+            case nil: break
+            }
+            return entry
+        }
+        inlineValues = roles.isEmpty ? nil : roles
     }
 
     /// The record of a notebook that did not run: no cells, the one error that stopped it.

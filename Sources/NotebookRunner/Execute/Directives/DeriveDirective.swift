@@ -39,7 +39,7 @@ public struct DeriveDirective: Directive {
         arguments: .none,
         summary: "Checks a derivation line by line: each '= …' step against the line above, each 'grad NAME: …' against central differences; typeset as aligned math.",
         options: [given.declaration, tolerance.declaration, epsilon.declaration, seed.declaration, samples.declaration,
-                  expect.declaration, DirectiveOption.checks.declaration],
+                  expect.declaration, DirectiveOption.checks.declaration, DirectiveOption.fromPython.declaration],
         acceptsBody: true)
 
     let cell: Cell
@@ -51,6 +51,8 @@ public struct DeriveDirective: Directive {
     let samples: Int
     let expectFailure: Bool
     let expectLocation: SourceLocation
+    /// `:from-python:`: arrays of the page's kernel bound for the chain (over `:given:`).
+    let fromPython: [KernelName]
 
     public init(cell: Cell, options: OptionValues) throws {
         self.cell = cell
@@ -61,6 +63,7 @@ public struct DeriveDirective: Directive {
         samples = try options.value(Self.samples)
         expectFailure = try options.value(Self.expect) == "fail"
         expectLocation = options.location(of: Self.expect)
+        fromPython = try options.given(.fromPython) ?? []
         _ = try options.given(DirectiveOption.checks)
         guard cell.body.contains(where: { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw Diagnostic.error("{derive} needs a chain of expressions, one per line", at: cell.directiveLocation,
@@ -93,6 +96,10 @@ public struct DeriveDirective: Directive {
             let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, words: words)
             scope = bindings.scope
             description = bindings.descriptions.joined(separator: words.separator)
+        }
+        if !fromPython.isEmpty {
+            scope.values.merge(try KernelArrays.fetch(fromPython, option: "from-python", in: context)) { $1 }
+            description += words.separator + "from the kernel: " + fromPython.map(\.name).joined(separator: ", ")
         }
         // Definitions are evaluated up front so that a mistake in one is reported at its line.
         var definitionScope = scope

@@ -16,7 +16,8 @@ public struct EvalDirective: Directive {
         name: "eval",
         arguments: .none,
         summary: "Evaluates tensor expressions (softmax([1, 2, 3]), onehot(y, 10), …) and shows the values.",
-        options: [digits.declaration, samples.declaration, seed.declaration, DirectiveOption.bindingSplit.declaration],
+        options: [digits.declaration, samples.declaration, seed.declaration, DirectiveOption.bindingSplit.declaration,
+                  DirectiveOption.fromPython.declaration],
         acceptsBody: true)
 
     let lines: [ParsedExpression]
@@ -26,6 +27,8 @@ public struct EvalDirective: Directive {
     let samplesGiven: Bool
     let seed: UInt64
     let split: ExpressionBindings.Split
+    /// `:from-python:`: arrays of the page's kernel bound for this cell.
+    let fromPython: [KernelName]
 
     public init(cell: Cell, options: OptionValues) throws {
         digits = try options.value(Self.digits)
@@ -33,6 +36,7 @@ public struct EvalDirective: Directive {
         samples = try options.value(Self.samples)
         samplesGiven = try options.given(Self.samples) != nil
         seed = UInt64(try options.value(Self.seed) as Int)
+        fromPython = try options.given(.fromPython) ?? []
         var lines: [ParsedExpression] = []
         for line in cell.body {
             let scalars = Array(line.text.unicodeScalars)
@@ -63,6 +67,7 @@ public struct EvalDirective: Directive {
         let bindings = ExpressionBindings(state: context.state, samples: samples, seed: seed, split: split)
         var scope = bindings.scope
         scope.limits = context.evaluationLimits
+        scope.values.merge(try KernelArrays.fetch(fromPython, option: "from-python", in: context)) { $1 }
         let formatter = TensorFormatter(digits: digits)
         var outputs = CellOutputs()
         // A :samples: the split cannot give is said, not silently clamped.

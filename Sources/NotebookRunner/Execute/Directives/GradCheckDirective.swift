@@ -28,13 +28,18 @@ public struct GradCheckDirective: Directive {
     static let expect = DirectiveOption.choice("expect", ["pass", "fail"], default: "pass",
                                       help: "Whether the check should pass; `fail` shows a wrong derivation on purpose.")
     static let targets = ["softmax", "cross-entropy", "softmax-regression"]
+    static let python = DirectiveOption.names("python", example: "loss, grad",
+                                              help: "The author's Python loss and gradient functions in the page's Jupyter kernel: the gradient is checked against central differences of the loss (with :args:).")
+    static let args = DirectiveOption.text("args", type: "Python expressions",
+                                           help: "With :python:, the arguments both functions take, Python expressions of the kernel, parameters first (as many as the gradient returns arrays).")
 
     public static let spec = DirectiveSpec(
         name: "gradcheck",
         arguments: .optional(targets),
         summary: "Checks gradient formulas (loss: …, grad W: …) or a built-in derivation against central differences.",
         options: [DirectiveOption.model.declaration, samples.declaration, epsilon.declaration, tolerance.declaration, seed.declaration,
-                  entries.declaration, expect.declaration, DirectiveOption.bindingSplit.declaration, DirectiveOption.checks.declaration],
+                  entries.declaration, expect.declaration, DirectiveOption.bindingSplit.declaration, DirectiveOption.checks.declaration,
+                  python.declaration, args.declaration],
         acceptsBody: true)
 
     enum Target {
@@ -42,6 +47,8 @@ public struct GradCheckDirective: Directive {
         case softmax
         case crossEntropy
         case softmaxRegression
+        /// The author's Python functions, called in the kernel (`:python:`).
+        case python(PythonGradientCheck)
     }
 
     let cell: Cell
@@ -75,6 +82,15 @@ public struct GradCheckDirective: Directive {
         expectLocation = options.location(of: Self.expect)
 
         let body = cell.body.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
+        if let functions = try options.given(Self.python) {
+            target = .python(try Self.pythonCheck(functions, cell: cell, body: body, options: options,
+                                                  epsilon: epsilon, tolerance: tolerance, seed: seed, entries: entries))
+            return
+        }
+        if let args = options.raw(Self.args) {
+            throw Diagnostic.error("option :args: is for :python:, which is not given", at: args.location,
+                                   hint: "add :python: loss, grad to check Python functions of the kernel")
+        }
         switch cell.arguments.first {
         case nil:
             let program = try GradCheckProgram.parse(cell.body)
@@ -113,10 +129,40 @@ public struct GradCheckDirective: Directive {
         }
     }
 
+    /// Reads `:python: loss, grad` and `:args:`: no body, built-in target or :model: beside them.
+    private static func pythonCheck(_ functions: [KernelName], cell: Cell, body: [SourceLine], options: OptionValues, epsilon: Double,
+                                    tolerance: Double, seed: UInt64, entries: GradientCheck.EntryCount) throws -> PythonGradientCheck {
+        let location = options.location(of: python)
+        guard functions.count == 2 else {
+            throw Diagnostic.error("option :python: names \(functions.count) function\(functions.count == 1 ? "" : "s"); it takes two, the loss and its gradient",
+                                   at: location, hint: "e.g. :python: loss, grad")
+        }
+        if let line = body.first {
+            throw Diagnostic.error("with :python: the loss and gradient are the kernel's functions, so the cell takes no formulas", at: line.location,
+                                   hint: "remove the body, or remove :python: to check formulas written here")
+        }
+        if let name = cell.arguments.first {
+            throw Diagnostic.error("the built-in target '\(name)' cannot be combined with :python:", at: cell.directiveLocation,
+                                   hint: "leave out '\(name)' to check the kernel's functions")
+        }
+        if options.isSet(DirectiveOption.model) {
+            throw Diagnostic.error("option :model: is for formulas checked against a declared model, not with :python:",
+                                   at: options.location(of: DirectiveOption.model), hint: "remove :model:")
+        }
+        guard let (text, argsLocation) = options.raw(args) else {
+            throw Diagnostic.error("with :python: the cell needs :args:, the arguments of \(functions[0].name) and \(functions[1].name)",
+                                   at: location, hint: "parameters first, then data, e.g. :args: W, b, X[:64], y[:64]")
+        }
+        return PythonGradientCheck(loss: functions[0], grad: functions[1],
+                                   arguments: try PythonGradientCheck.splitArguments(text, at: argsLocation),
+                                   epsilon: epsilon, tolerance: tolerance, seed: seed, entries: entries)
+    }
+
     /// A metric set per parameter checked (`GradientCheckReport`), and `passed`.
     public var declarations: CellDeclarations {
         let prefixes: [String]
         switch target {
+        case .python: return CellDeclarations(metrics: nil)
         case .formulas(let program): prefixes = program.gradients.map(\.name)
         case .softmax: prefixes = ["jacobian"]
         case .crossEntropy: prefixes = ["A"]
@@ -132,6 +178,7 @@ public struct GradCheckDirective: Directive {
         case .softmax: report = try checkSoftmaxJacobian()
         case .crossEntropy: report = try checkCrossEntropy(in: context)
         case .softmaxRegression: report = try checkSoftmaxRegression(in: context)
+        case .python(let check): report = try check.report(in: context)
         }
         var outputs = report.outputs(words: context.words)
         switch (report.failure(), expectFailure) {

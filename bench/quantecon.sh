@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Three real QuantEcon lectures that need only NumPy, SciPy and Matplotlib, executed by nbrun
+# and by `jupyter nbconvert --execute` (after jupytext's conversion to .ipynb): both times
+# (medians), their ratio, two lectures rendered in one call against one after the other, the
+# numbers each printed compared cell by cell, the figures each embedded, and the load average.
+# Usage: bench/quantecon.sh [REPS]   (make bench-quantecon; NBRUN=path measures another build)
+# The lectures come from Tests/corpus/pages (Tests/corpus/fetch.sh), else Tests/corpus/sample.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+reps=${1:-3}
+lectures=(cobweb eigen_I lln_clt)
+folder=""
+for candidate in Tests/corpus/pages/QuantEcon+lecture-python-intro/lectures Tests/corpus/sample/QuantEcon+lecture-python-intro/lectures; do
+  if [ -f "$candidate/cobweb.md" ] && [ -f "$candidate/eigen_I.md" ] && [ -f "$candidate/lln_clt.md" ]; then folder=$candidate; break; fi
+done
+[ -n "$folder" ] || { echo "no QuantEcon lectures: run Tests/corpus/fetch.sh"; exit 2; }
+
+missing=()
+python3 -c "import jupytext" 2> /dev/null || missing+=("jupytext (pip install jupytext)")
+python3 -c "import nbconvert" 2> /dev/null || missing+=("nbconvert (pip install nbconvert)")
+python3 -c "import nbformat" 2> /dev/null || missing+=("nbformat (pip install nbformat)")
+for module in numpy scipy matplotlib ipykernel; do
+  /usr/bin/python3 -c "import $module" 2> /dev/null || missing+=("$module for the kernel (apt-get install python3-$module)")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bench/quantecon.sh needs what is missing here:"
+  printf '  %s\n' "${missing[@]}"
+  exit 2
+fi
+
+source bench/common.sh
+seconds() { /usr/bin/time -f %e -o "$work/time" "$@" > /dev/null 2>> "$work/errors.log"; local status=$?; cat "$work/time" | tail -1; return $status; }
+
+echo "== lectures from $folder; $reps runs each; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-16s %10s %12s %8s  %s\n' lecture "nbrun s" "nbconvert s" ratio "printed numbers; figures"
+total_nbrun=0
+for lecture in "${lectures[@]}"; do
+  mkdir -p "$work/$lecture"
+  cp "$folder/$lecture.md" "$work/$lecture/$lecture.md"
+  python3 -m jupytext --quiet --to ipynb "$work/$lecture/$lecture.md" -o "$work/$lecture/$lecture.ipynb" 2>> "$work/errors.log" \
+    || { echo "$lecture: jupytext failed"; continue; }
+  ours=() theirs=()
+  for _ in $(seq "$reps"); do
+    ours+=("$(seconds "$nbrun" render "$work/$lecture/$lecture.md" -o "$work/$lecture/out" --no-cache -q)")
+    theirs+=("$(seconds python3 -m nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=python3 \
+      "$work/$lecture/$lecture.ipynb" --output "$lecture.executed.ipynb" --output-dir "$work/$lecture")")
+  done
+  a=$(printf '%s\n' "${ours[@]}" | median)
+  b=$(printf '%s\n' "${theirs[@]}" | median)
+  total_nbrun=$(echo "$total_nbrun + $a" | bc -l)
+  comparison=$(python3 - "$work/$lecture/out/$lecture.html" "$work/$lecture/$lecture.executed.ipynb" <<'PY'
+import html, json, re, sys
+page, notebook = open(sys.argv[1], encoding="utf-8").read(), json.load(open(sys.argv[2], encoding="utf-8"))
+number = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+# nbrun: each code cell's outputs follow it, up to the next code cell
+chunks = page.split('class="nb-code-cell"')[1:]
+ours, our_figures = [], 0
+for chunk in chunks:
+    texts = re.findall(r'<pre class="nb-text[^"]*">(.*?)</pre>', chunk, re.S)
+    ours.append(number.findall(html.unescape(re.sub(r"<[^>]+>", "", "".join(texts)))))
+    our_figures += chunk.count("data:image/png") + chunk.count("<svg")
+theirs, their_figures = [], 0
+for cell in notebook["cells"]:
+    if cell["cell_type"] != "code":
+        continue
+    text = ""
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream":
+            text += "".join(output["text"])
+        elif "data" in output:
+            data = output["data"]
+            if "image/png" in data or "image/svg+xml" in data:
+                their_figures += 1
+            elif "text/plain" in data:
+                text += "".join(data["text/plain"])
+    theirs.append(number.findall(text))
+same = sum(1 for a, b in zip(ours, theirs) if a == b)
+with_numbers = sum(1 for b in theirs if b)
+differing = [i + 1 for i, (a, b) in enumerate(zip(ours, theirs)) if a != b]
+print(f"{same} of {len(theirs)} cells print the same numbers ({with_numbers} print any)"
+      + (f", cells {differing[:8]} differ" if differing else "")
+      + (f"; {len(ours)} code cells against {len(theirs)}" if len(ours) != len(theirs) else "")
+      + f"; figures {our_figures} / {their_figures}")
+PY
+)
+  printf '%-16s %10.2f %12.2f %8.2f  %s\n' "$lecture" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$comparison"
+done
+
+# Two lectures in one call (nbrun renders pages concurrently where it can) against the sum of each alone.
+pair=("$work/${lectures[0]}/${lectures[0]}.md" "$work/${lectures[1]}/${lectures[1]}.md")
+alone=0
+for page in "${pair[@]}"; do
+  alone=$(echo "$alone + $(seconds "$nbrun" render "$page" -o "$work/pair-alone" --no-cache -q)" | bc -l)
+done
+together=()
+for _ in $(seq "$reps"); do together+=("$(seconds "$nbrun" render "${pair[@]}" -o "$work/pair" --no-cache -q)"); done
+t=$(printf '%s\n' "${together[@]}" | median)
+printf '%s and %s: one after the other %.2f s, in one call %.2f s (%.2f x)\n' "${lectures[0]}" "${lectures[1]}" "$alone" "$t" "$(echo "$t / $alone" | bc -l)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -s "$work/errors.log" ]; then echo "== stderr of the runs (last lines)"; tail -5 "$work/errors.log"; fi
