@@ -37,7 +37,7 @@ struct RenderCommand: ParsableCommand {
 
     /// Mistakes that leave no sound place for a report: nothing is written.
     func validate() throws {
-        try UsageChecks.outputFolder(runOptions.output)
+        try UsageChecks.outputFolder(runOptions.outputPath())
         try UsageChecks.notebooks(notebooks, sharingOutput: true)
     }
 

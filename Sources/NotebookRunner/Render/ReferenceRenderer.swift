@@ -33,8 +33,8 @@ struct ReferenceRenderer {
         references.targets.target(label) ?? byAnchor[label]
     }
 
-    private func link(_ href: String, _ html: String, kind: String) -> String {
-        "<a class=\"nb-ref nb-ref-\(kind)\" href=\"#\(HTML.escape(href))\">\(html)</a>"
+    private func link(_ target: Target, _ html: String, kind: String) -> String {
+        "<a class=\"nb-ref nb-ref-\(kind)\" href=\"\(HTML.escape(target.href))\">\(html)</a>"
     }
 
     private func unknown(_ text: String, label: String) -> String {
@@ -85,12 +85,12 @@ struct ReferenceRenderer {
             } else {
                 text = defaultText(target, numbered: numbered, linking: linking, inlineHTML: inlineHTML)
             }
-            return link(target.anchor, text, kind: target.kind.rawValue)
+            return link(target, text, kind: target.kind.rawValue)
         case .quarto(let bracketed):
             let (target, entries) = references.quartoNames(reference)
             if let target {
                 let text = target.numberedName.map(HTML.escape) ?? defaultText(target, numbered: false, linking: linking, inlineHTML: inlineHTML)
-                return link(target.anchor, text, kind: target.kind.rawValue)
+                return link(target, text, kind: target.kind.rawValue)
             }
             if !entries.isEmpty { return citation(entries.map(\.key), style: bracketed ? .parenthetical : .textual) }
             if let quarto = ReferenceResolver.quartoKind(reference.target), !bracketed {
@@ -115,7 +115,7 @@ struct ReferenceRenderer {
         case .term:
             let term = references.targets.targets.first { $0.kind == .term && $0.label.lowercased() == reference.target.lowercased() }
             let text = HTML.escape(reference.text ?? reference.target)
-            return term.map { link($0.anchor, text, kind: "term") } ?? "<span class=\"nb-term\">\(text)</span>"
+            return term.map { link($0, text, kind: "term") } ?? "<span class=\"nb-term\">\(text)</span>"
         case .element("abbr"):
             let content = reference.text.map { "\($0) <\(reference.target)>" } ?? reference.target
             guard content.hasSuffix(")"), let open = content.lastIndex(of: "("), open > content.startIndex else {
