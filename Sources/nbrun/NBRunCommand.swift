@@ -10,7 +10,7 @@ struct NBRunCommand: ParsableCommand {
         abstract: "Run Markdown notebooks and render each into one self-contained HTML report.",
         discussion: DirectiveHelp.text(for: .standard),
         version: NBRun.version,
-        subcommands: [RenderCommand.self, CheckCommand.self, PreviewCommand.self, DataCommand.self],
+        subcommands: [RenderCommand.self, CheckCommand.self, PreviewCommand.self, BuildCommand.self, DataCommand.self],
         defaultSubcommand: RenderCommand.self
     )
 

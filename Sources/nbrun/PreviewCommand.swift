@@ -26,7 +26,7 @@ struct PreviewCommand: ParsableCommand {
     var keepGoing = false
 
     func validate() throws {
-        try UsageChecks.outputFolder(runOptions.output)
+        try UsageChecks.outputFolder(runOptions.outputPath())
         try UsageChecks.notebooks([notebook], sharingOutput: false)
         do {
             try PreviewServer.checkHost(host)

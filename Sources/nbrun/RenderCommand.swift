@@ -41,7 +41,7 @@ struct RenderCommand: ParsableCommand {
 
     /// Mistakes that leave no sound place for a report: nothing is written.
     func validate() throws {
-        try UsageChecks.outputFolder(runOptions.output)
+        try UsageChecks.outputFolder(runOptions.outputPath())
         try UsageChecks.notebooks(notebooks, sharingOutput: true)
         if let jobs, jobs < 1 { throw ValidationError("-j expects a number of notebooks at once of at least 1, got \(jobs)") }
     }

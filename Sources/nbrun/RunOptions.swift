@@ -4,8 +4,11 @@ import NotebookRunner
 
 /// Options shared by `render` and `check`.
 struct RunOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("output")], help: "Folder for reports, run records and image files.")
-    var output = "output"
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Folder for reports, run records and image files (default: output; for build: output/site).", valueName: "output"))
+    var output: String?
+
+    /// The `-o` folder, or `fallback` when none is given.
+    func outputPath(_ fallback: String = "output") -> String { output ?? fallback }
 
     @Option(name: .long, help: ArgumentHelp("A folder holding mnist/ and fashion-mnist/ (else $NBRUN_DATA_DIR, ./data, /usr/share/datasets).", valueName: "dir"))
     var dataDir: String?
@@ -28,7 +31,7 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Show code cells without running them, even when the notebook names a kernel.")
     var noExecute = false
 
-    var outputDirectory: URL { URL(fileURLWithPath: output, isDirectory: true) }
+    var outputDirectory: URL { URL(fileURLWithPath: outputPath(), isDirectory: true) }
 
     func settings(keepGoing: Bool, reproducible: Bool) throws -> RunSettings {
         var defaults = Defaults()

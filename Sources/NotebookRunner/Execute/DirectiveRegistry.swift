@@ -5,7 +5,7 @@ import Foundation
 /// Adding a directive is one file (a type conforming to `Directive`) plus one line in
 /// `standard`; the registry checks every cell against the directive's `spec` before the
 /// directive reads it.
-public struct DirectiveRegistry {
+public struct DirectiveRegistry: Sendable {
     public let directives: [any Directive.Type]
 
     public init(_ directives: [any Directive.Type]) {

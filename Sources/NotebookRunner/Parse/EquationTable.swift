@@ -25,12 +25,14 @@ public struct EquationTable: Sendable {
     private var equationByLabel: [String: Int] = [:]
     private var equationsByMath: [Int: [Int]] = [:]
     private var referencesByMath: [Int: [EquationReference]] = [:]
+    /// Equations of other pages of a course that this page's references name (`nbrun build`), by label.
+    public private(set) var elsewhere: [String: Equation] = [:]
 
     public init() {}
 
-    /// The equation labelled `label`, if any.
+    /// The equation labelled `label`, if any (this page's first, then another page's of the course).
     public func equation(_ label: String) -> Equation? {
-        equationByLabel[label].map { equations[$0] }
+        equationByLabel[label].map { equations[$0] } ?? elsewhere[label]
     }
 
     /// Equations typeset by the display `mathIndex`, in order.
@@ -47,6 +49,25 @@ public struct EquationTable: Sendable {
         equationByLabel[equation.label] = equations.count
         equationsByMath[equation.mathIndex, default: []].append(equations.count)
         equations.append(equation)
+    }
+
+    /// Gives each equation of the page the number `number` returns for it (a course's "3.2"), or
+    /// keeps its own when that is nil.
+    public mutating func renumber(_ number: (Equation) -> String?) {
+        for index in equations.indices {
+            if let new = number(equations[index]) { equations[index].number = new }
+        }
+    }
+
+    /// Adds `equation` of another page (its `page` set) for this page's references to name, and
+    /// returns the errors its label no longer deserves (each "unknown equation label" for it).
+    public mutating func adopt(_ equation: Equation) -> [Diagnostic] {
+        guard equationByLabel[equation.label] == nil else { return [] }
+        elsewhere[equation.label] = equation
+        let unknown = "unknown equation label '\(equation.label)'"
+        let resolved = diagnostics.filter { $0.message == unknown }
+        diagnostics.removeAll { $0.message == unknown }
+        return resolved
     }
 
     /// The HTML id of an equation: `eq-` and its label.
@@ -167,6 +188,11 @@ public struct Equation: Sendable, Hashable {
     public var row: Int?
     /// The number comes from a `\tag{…}`.
     public var tagged: Bool
+    /// In a course, the page that shows it when that is another page: the link from this page to its `.html`.
+    public var page: String? = nil
+
+    /// What a link to it points at: `#eq-label`, or `other.html#eq-label`.
+    public var href: String { (page ?? "") + "#" + EquationTable.anchor(label) }
 }
 
 /// A reference to an equation: `{eq}` in prose, `\eqref` or `\ref` in math.

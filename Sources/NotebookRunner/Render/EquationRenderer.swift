@@ -1,3 +1,5 @@
+import Foundation
+
 /// Typesets math with its equation numbers and references.
 ///
 /// MathML Core has no element for an equation number, so a numbered display is a flex row:
@@ -85,8 +87,11 @@ struct EquationRenderer {
             return "<span class=\"nb-eqref-error\" title=\"unknown equation label '\(HTML.escape(label))'\">(??)</span>"
         }
         let text = style == .parenthesized ? "(\(equation.number))" : equation.number
-        let title = strings.equation(equation.number) + (checks.mark(label, strings: strings).map { "\($0.symbol) \($0.tooltip)" } ?? strings.notChecked)
-        return "<a class=\"nb-eqref\" href=\"#\(HTML.escape(EquationTable.anchor(label)))\" title=\"\(HTML.escape(title))\">\(HTML.escape(text))</a>"
+        // Another page's equation: its check is shown there (this page's run knows nothing of it).
+        let title = equation.page != nil
+            ? strings.equation(equation.number).trimmingCharacters(in: CharacterSet(charactersIn: ":： "))
+            : strings.equation(equation.number) + (checks.mark(label, strings: strings).map { "\($0.symbol) \($0.tooltip)" } ?? strings.notChecked)
+        return "<a class=\"nb-eqref\" href=\"\(HTML.escape(equation.href))\" title=\"\(HTML.escape(title))\">\(HTML.escape(text))</a>"
     }
 
     /// The `{eq}` role `index` of the prose.

@@ -31,6 +31,31 @@ public struct HTMLRenderer: Sendable {
 
     /// The page, the warnings rendering produced, and what the page and each cell's outputs weigh.
     public func renderWeighed(_ run: RunResult) -> (html: String, warnings: [Diagnostic], weight: PageWeight) {
+        let content = content(run)
+        var fonts = content.math.isEmpty ? "" : MathRenderer.fontCSS(forMath: content.math, embed: embedsFonts)
+        if embedsFonts, let cjk = CJKFont.fontFaceCSS(forText: run.notebook.title + content.body) { fonts += cjk + "\n" }
+        let page = shell(language: content.language, title: content.title, extraCSS: fonts + content.imageCSS, body: content.body)
+        return (page, content.warnings, PageWeight(reportBytes: page.utf8.count, cellBytes: content.cellBytes))
+    }
+
+    /// What a page shows, before it is put in a frame: the report's own (`renderWeighed`) or a
+    /// course site's page (`nbrun build`), which shares one stylesheet and one math font.
+    public struct PageContent: Sendable {
+        public var title: String
+        public var language: String
+        /// The header, the page's table of contents, the prose with its cells, the footer.
+        public var body: String
+        /// Every MathML element typeset, which the math font must cover.
+        public var math: String
+        /// The rules that embed the page's images (once each).
+        public var imageCSS: String
+        public var warnings: [Diagnostic]
+        /// The HTML of each cell's outputs, in bytes.
+        public var cellBytes: [Int]
+    }
+
+    /// The page's content, its warnings and the glyphs its math uses.
+    public func content(_ run: RunResult) -> PageContent {
         let notebook = run.notebook
         var math = MathRenderer(macros: notebook.frontMatter.mathMacros)
         let language = notebook.frontMatter.language ?? "en"
@@ -63,10 +88,8 @@ public struct HTMLRenderer: Sendable {
         body += "<main>\n\(prose.html)\n</main>\n"
         body += "<footer class=\"nb-footer\">\(HTML.escape(strings.renderedBy(version, notebook.file)))</footer>\n"
         math.append(cellMath)
-        var fonts = math.fontCSS(embed: embedsFonts)
-        if embedsFonts, let cjk = CJKFont.fontFaceCSS(forText: notebook.title + body) { fonts += cjk + "\n" }
-        let page = shell(language: language, title: notebook.title, extraCSS: fonts + prose.imageCSS, body: body)
-        return (page, math.warnings, PageWeight(reportBytes: page.utf8.count, cellBytes: cellHTML.map(\.utf8.count)))
+        return PageContent(title: notebook.title, language: language, body: body, math: math.renderedMath, imageCSS: prose.imageCSS,
+                           warnings: math.warnings, cellBytes: cellHTML.map(\.utf8.count))
     }
 
     /// The page around `body`: head with the inline stylesheet and a policy that forbids every

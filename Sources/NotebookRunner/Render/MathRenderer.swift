@@ -43,11 +43,10 @@ struct MathRenderer {
         renderedMath += other.renderedMath
     }
 
-    /// The `@font-face` rule embedding the math font (subset to what was rendered) and
-    /// the font stack for `math` elements; empty when nothing was typeset.
-    func fontCSS(embed: Bool) -> String {
-        guard !renderedMath.isEmpty else { return "" }
-        let face = embed ? (MathFont.fontFaceCSS(forText: renderedMath).map { $0 + "\n" } ?? "") : ""
+    /// The `@font-face` rule embedding the math font, subset to the glyphs of the MathML `math`
+    /// (a page's, or a whole course's for its one shared font), and the font stack for `math` elements.
+    static func fontCSS(forMath math: String, embed: Bool) -> String {
+        let face = embed ? (MathFont.fontFaceCSS(forText: math).map { $0 + "\n" } ?? "") : ""
         return face + "math { font-family: \"\(CJKFont.family)\", \(MathFont.fontStack); }\n"
     }
 }

@@ -51,8 +51,8 @@ struct ReferenceRenderer {
         references.targets.target(label) ?? byAnchor[label]
     }
 
-    private func link(_ href: String, _ html: String, kind: String) -> String {
-        "<a class=\"nb-ref nb-ref-\(kind)\" href=\"#\(HTML.escape(href))\">\(html)</a>"
+    private func link(_ target: Target, _ html: String, kind: String) -> String {
+        "<a class=\"nb-ref nb-ref-\(kind)\" href=\"\(HTML.escape(target.href))\">\(html)</a>"
     }
 
     private func unknown(_ text: String, label: String) -> String {
@@ -103,12 +103,12 @@ struct ReferenceRenderer {
             } else {
                 text = defaultText(target, numbered: numbered, linking: linking, inlineHTML: inlineHTML)
             }
-            return link(target.anchor, text, kind: target.kind.rawValue)
+            return link(target, text, kind: target.kind.rawValue)
         case .quarto(let bracketed):
             let (target, entries) = references.quartoNames(reference)
             if let target {
                 let text = target.numberedName.map(HTML.escape) ?? defaultText(target, numbered: false, linking: linking, inlineHTML: inlineHTML)
-                return link(target.anchor, text, kind: target.kind.rawValue)
+                return link(target, text, kind: target.kind.rawValue)
             }
             if !entries.isEmpty { return citation(entries.map(\.key), style: bracketed ? .parenthetical : .textual) }
             if let quarto = ReferenceResolver.quartoKind(reference.target), !bracketed {
@@ -132,7 +132,8 @@ struct ReferenceRenderer {
                 + HTML.escape(reference.text ?? file.title) + "</a>"
         case .term:
             let text = HTML.escape(reference.text ?? reference.target)
-            return references.term(reference.target).map { link($0.anchor, text, kind: "term") } ?? "<span class=\"nb-term\">\(text)</span>"
+            return references.term(reference.target).map { "<a class=\"nb-ref nb-ref-term\" href=\"#\(HTML.escape($0.anchor))\">\(text)</a>" }
+                ?? "<span class=\"nb-term\">\(text)</span>"
         case .element("abbr"):
             let content = reference.text.map { "\($0) <\(reference.target)>" } ?? reference.target
             guard content.hasSuffix(")"), let open = content.lastIndex(of: "("), open > content.startIndex else {

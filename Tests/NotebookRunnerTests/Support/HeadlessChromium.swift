@@ -56,6 +56,14 @@ enum HeadlessChromium {
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--virtual-time-budget=2000", "--dump-dom", url], fontConfig: nil)
     }
 
+    /// The DOM of the local page `file` once loaded and its scripts have run (up to `budget` ms
+    /// of virtual time). With `--allow-file-access-from-files`, so a page may look into a frame
+    /// showing another local file (a test's driver walking a site).
+    static func dumpDOM(file: URL, budget: Int = 20000) throws -> String {
+        try run(["--allow-file-access-from-files", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=\(budget)", "--dump-dom", file.absoluteString], fontConfig: nil)
+    }
+
     /// Chromium's standard output for `arguments`.
     private static func run(_ arguments: [String], fontConfig: URL?) throws -> String {
         let process = Process()

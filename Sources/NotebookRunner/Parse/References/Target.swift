@@ -46,6 +46,11 @@ public struct Target: Sendable, Hashable {
     public var location: SourceLocation
     /// An implicit target (a heading's slug): listed after explicit labels in suggestions.
     public var implicit: Bool
+    /// In a course, the page that shows it when that is another page: the link from this page to its `.html`.
+    public var page: String? = nil
+
+    /// What a link to it points at: `#anchor`, or `other.html#anchor`.
+    public var href: String { (page ?? "") + "#" + anchor }
 
     public init(label: String, kind: Kind, name: String? = nil, title: String? = nil, anchor: String? = nil,
                 numbering: Numbering = .automatic, location: SourceLocation, implicit: Bool = false) {

@@ -65,6 +65,14 @@ public struct TargetTable: Sendable {
         }
     }
 
+    /// Gives each target the number `number` returns for it (a course's "3.2"), or keeps its own
+    /// when that is nil.
+    public mutating func renumber(_ number: (Target) -> String?) {
+        for index in targets.indices {
+            if let new = number(targets[index]) { targets[index].number = new }
+        }
+    }
+
     /// `file:line:col: warning: unknown label 'x'`, with the nearest label and the explicit labels as a hint.
     public func unknown(_ label: String, at location: SourceLocation, severity: Diagnostic.Severity = .warning) -> Diagnostic {
         let explicit = targets.filter { !$0.implicit }.map(\.label)

@@ -1,0 +1,279 @@
+import Foundation
+import Synchronization
+import TeXMath
+
+/// `nbrun build`: a whole course into one static site.
+///
+/// 1. Every page the manifest lists is parsed (its images and linked files read beside it).
+/// 2. `CourseTargets` numbers the course (per chapter, continuously or per page, as the
+///    manifest says) and gives each page the targets of other pages its references name.
+/// 3. The pages run over `jobs` workers, each cell through the per-cell cache shared by the
+///    course (`<out>/.nbrun-cache/`), so an unchanged course rebuilds without running a cell.
+/// 4. Each page is rendered by the report's renderer, its links to other pages' sources
+///    (`[](other.md#label)`) turned into links to their `.html`, and framed by `SiteFrame`.
+/// 5. The site's shared files are written: `site.css` (with the one math font, cut to the
+///    glyphs of the whole course), the front page, the search page, the "Checked results"
+///    page, and the build record `build.json`.
+///
+/// Every file is written atomically inside the output folder; nothing is written elsewhere.
+public struct CourseBuild {
+    public var settings: RunSettings
+    public var registry: DirectiveRegistry
+    public var cancellation: Cancellation
+    public var cacheMode: CellCache.Mode
+    /// Pages run at once.
+    public var jobs: Int
+    /// Where diagnostics and progress lines go (the CLI: standard error), one line or block per call.
+    public var log: @Sendable (String) -> Void
+
+    public init(settings: RunSettings, registry: DirectiveRegistry = .standard, cancellation: Cancellation = Cancellation(),
+                cacheMode: CellCache.Mode = .use, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.settings = settings
+        self.registry = registry
+        self.cancellation = cancellation
+        self.cacheMode = cacheMode
+        self.jobs = max(1, jobs)
+        self.log = log
+    }
+
+    /// What building produced.
+    public struct Outcome: Sendable {
+        public var site: URL
+        public var record: BuildRecord
+        public var diagnostics: [Diagnostic]
+        public var stopReason: StopReason
+        public var failed: Bool { stopReason != .finished || diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// One page's run.
+    struct PageRun: Sendable {
+        var run: RunResult?
+        var failure: Diagnostic?
+        var seconds: Double
+    }
+
+    /// Builds the course `manifest` describes; `display` is how diagnostics name its folder.
+    public func build(_ manifest: CourseManifest, display: String) -> Outcome {
+        let started = Date()
+        let pages = manifest.pages
+        let files = pages.map { display.isEmpty || display == "." ? $0.file : (display.hasSuffix("/") ? display : display + "/") + $0.file }
+        let paths = pages.map { CourseManifest.htmlPath(of: $0.file) }
+
+        // 1. Parse.
+        var notebooks: [Notebook] = []
+        var parseFailures: [Int: Diagnostic] = [:]
+        for (index, page) in pages.enumerated() {
+            let url = manifest.folder.appendingPathComponent(page.file)
+            do {
+                var notebook = try NotebookParser.parse(contentsOf: url, file: files[index], omitSolutions: settings.omitsSolutions,
+                                                        directives: registry.names)
+                notebook.warnings += notebook.frontMatter.unknownKeyWarnings(known: registry.inheritableNames)
+                ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
+                ReferenceFiles.load(&notebook, folder: url.deletingLastPathComponent())
+                notebooks.append(notebook)
+            } catch {
+                let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: files[index], line: 1))
+                parseFailures[index] = diagnostic
+                notebooks.append(Notebook(file: files[index], name: NotebookParser.name(of: page.file), frontMatter: FrontMatter(), cells: [],
+                                          math: [], roles: [], prose: "", warnings: [], errors: [diagnostic]))
+            }
+        }
+
+        // 2. Number and link across pages.
+        var targets = CourseTargets(pages: pages)
+        targets.number(&notebooks, numbering: manifest.numbering)
+        for index in notebooks.indices { targets.link(&notebooks[index], page: index) }
+
+        // 3. Run, `jobs` pages at a time.
+        let runs = run(notebooks, manifest: manifest, skip: Set(parseFailures.keys))
+
+        // 4. Render each page's content, its links to other pages' sources resolved.
+        let renderer = HTMLRenderer(reproducible: settings.reproducible)
+        var contents: [HTMLRenderer.PageContent?] = []
+        var diagnostics: [Diagnostic] = []
+        var sections: [SiteSearch.Section] = []
+        var courseMath = ""
+        for index in pages.indices {
+            var page = notebooks[index].title
+            if let title = pages[index].title { page = title }
+            guard var run = runs[index].run else { contents.append(nil); continue }
+            if settings.reproducible {
+                // Where a result came from (the cache or a run) is, like its time, not part of a reproducible page.
+                for cell in run.cells.indices where run.cells[cell].status == .cached { run.cells[cell].status = .ok }
+            }
+            var content = renderer.content(run)
+            var warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
+            content.body = SiteLinks.rewrite(content.body, page: index, paths: paths, pages: pages, targets: targets,
+                                             notebook: notebooks[index], folder: manifest.folder, warnings: &warnings)
+            courseMath += content.math
+            sections += SiteSearch.sections(ofBody: content.body, path: paths[index], title: page)
+            diagnostics += warnings
+            contents.append(content)
+        }
+        for failure in parseFailures.values.sorted(by: { $0.description < $1.description }) { diagnostics.append(failure) }
+
+        // 5. The site around the pages.
+        let language = notebooks.first?.frontMatter.language ?? "en"
+        let strings = SiteStrings(language: language)
+        let titled = pages.indices.map { index -> String in
+            let title = pages[index].title ?? notebooks[index].title
+            return pages[index].chapter.map { "\($0). \(title)" } ?? title
+        }
+        let frontIsPage = paths.contains(SiteFrame.frontPage)
+        let order = (frontIsPage ? [] : [SiteFrame.frontPage]) + paths
+        var titles = Dictionary(zip(paths, titled)) { first, _ in first }
+        titles[SiteFrame.frontPage] = titles[SiteFrame.frontPage] ?? manifest.title
+        let frame = SiteFrame(title: manifest.title, language: language, entries: manifest.entries,
+                              pages: Dictionary(uniqueKeysWithValues: pages.indices.map { (pages[$0].file, SiteFrame.Entry(path: paths[$0], title: titled[$0])) }),
+                              order: order, titles: titles, version: renderer.version)
+        let checked = CheckedResultsPage.body(pages.indices.compactMap { index in
+            runs[index].run.map { CheckedResultsPage.Page(path: paths[index], title: titled[index], run: $0) }
+        }, strings: strings)
+        courseMath += checked.math
+
+        var written: [(String, String)] = []
+        for index in pages.indices {
+            let body: String
+            var pageCSS = ""
+            var language: String? = nil
+            if let content = contents[index] {
+                body = content.body
+                pageCSS = content.imageCSS
+                language = content.language
+                if let cjk = CJKFont.fontFaceCSS(forText: content.title + content.body) { pageCSS = cjk + "\n" + pageCSS }
+            } else {
+                let failure = runs[index].failure ?? parseFailures[index] ?? .error("the page did not run")
+                body = "<header class=\"nb-header\"><h1>\(HTML.escape(files[index]))</h1></header>\n<pre class=\"nb-error\" role=\"alert\">\(HTML.escape(failure.description))</pre>\n"
+            }
+            written.append((paths[index], frame.page(at: paths[index], title: titled[index], language: language, body: body, pageCSS: pageCSS)))
+        }
+        if !frontIsPage {
+            written.append((SiteFrame.frontPage, frame.page(at: SiteFrame.frontPage, title: manifest.title, body: frontPage(manifest, frame: frame, first: paths.first, strings: strings))))
+        }
+        let search = SiteSearch.script(sections, root: "")
+        written.append((SiteFrame.searchPage, frame.page(at: SiteFrame.searchPage, title: strings.search, body: SiteSearch.body(strings: strings), script: search)))
+        written.append((SiteFrame.checkedPage, frame.page(at: SiteFrame.checkedPage, title: strings.checkedResults, body: checked.html)))
+        let fontCSS = courseMath.isEmpty ? "" : MathRenderer.fontCSS(forMath: courseMath, embed: true)
+        written.append((SiteFrame.stylesheet, SiteStyle.stylesheet(fontCSS: fontCSS)))
+
+        // The record.
+        var stop = StopReason.finished
+        for run in runs {
+            if let run = run.run { stop = Self.worst(stop, run.stopReason) } else { stop = Self.worst(stop, .notebookInvalid) }
+        }
+        let record = BuildRecord(manifest: manifest, files: files, paths: paths, runs: runs.map { ($0.run, $0.seconds) },
+                                 stop: stop, seconds: Date().timeIntervalSince(started), jobs: jobs, reproducible: settings.reproducible,
+                                 checked: checked.counts)
+        written.append(("build.json", record.encoded()))
+        let root = settings.outputDirectory
+        for (path, text) in written {
+            do {
+                try AtomicFile.write(text, to: root.appendingPathComponent(path), inside: root)
+            } catch {
+                diagnostics.append(Executor.diagnostic(from: error, location: SourceLocation(file: path, line: 1)))
+                stop = Self.worst(stop, .outputFailed)
+            }
+        }
+        return Outcome(site: root.appendingPathComponent(order.first ?? SiteFrame.frontPage), record: record, diagnostics: diagnostics,
+                       stopReason: stop)
+    }
+
+    /// Runs every page not in `skip`, `jobs` at a time, each with its own settings (front matter,
+    /// `-p`), a child of the build's cancellation and the course's cache; in the pages' order.
+    private func run(_ notebooks: [Notebook], manifest: CourseManifest, skip: Set<Int>) -> [PageRun] {
+        let results = Mutex<[Int: PageRun]>([:])
+        let next = Mutex(0)
+        // Each page's settings (front matter, `-p`) first: a page the command line does not fit does not run.
+        let pipeline = Pipeline(settings: settings, registry: registry)
+        let pageSettings: [Result<RunSettings, Diagnostic>] = notebooks.indices.map { index in
+            let url = manifest.folder.appendingPathComponent(manifest.pages[index].file)
+            do {
+                var settings = try pipeline.effectiveSettings(for: notebooks[index], at: url)
+                if manifest.execution == .off { settings.executesCode = false }
+                return .success(settings)
+            } catch {
+                return .failure((error as? Diagnostic) ?? Executor.diagnostic(from: error, location: SourceLocation(file: notebooks[index].file, line: 1)))
+            }
+        }
+        let (settings, registry, cancellation, log) = (self.settings, self.registry, self.cancellation, self.log)
+        let cacheMode: CellCache.Mode = manifest.execution == .force ? .off : self.cacheMode
+        let workers = min(jobs, max(1, notebooks.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let index = next.withLock { value -> Int in defer { value += 1 }; return value }
+                guard index < notebooks.count else { return }
+                let notebook = notebooks[index]
+                if skip.contains(index) || cancellation.stopReason != nil {
+                    results.withLock { $0[index] = PageRun(run: nil, failure: notebook.errors.first ?? .error("the build was stopped"), seconds: 0) }
+                    continue
+                }
+                let started = Date()
+                let page: PageRun
+                switch pageSettings[index] {
+                case .success(let pageSettings):
+                    let executor = Executor(registry: registry, settings: pageSettings, inlineEvaluator: InlineEvaluation.evaluate)
+                    let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory,
+                                          notebookName: Self.cacheName(manifest.pages[index].file), memoryBudget: settings.memoryBudget)
+                    let run = executor.run(notebook, progress: ProgressReporter(mode: .silent), cancellation: Cancellation(parent: cancellation),
+                                           journal: RunJournal(), cache: cache)
+                    page = PageRun(run: run, seconds: Date().timeIntervalSince(started))
+                case .failure(let diagnostic):
+                    page = PageRun(run: nil, failure: diagnostic, seconds: 0)
+                }
+                let status = page.run.map { run -> String in
+                    let cached = run.cells.filter { $0.status == .cached }.count
+                    let ran = run.cells.filter { $0.status == .ok || $0.status == .error }.count
+                    return (run.stopReason == .finished ? "ok" : run.stopReason.recordName) + " (\(ran) ran, \(cached) cached)"
+                } ?? "failed: \(page.failure?.headline ?? "")"
+                log(String(format: "built %@ in %.2fs: %@", notebook.file, page.seconds, status))
+                results.withLock { $0[index] = page }
+            }
+        }
+        return results.withLock { all in notebooks.indices.map { all[$0]! } }
+    }
+
+    /// The cache folder of a page: its path without the extension, `/` as `+` (`ch1+sgd`), so
+    /// pages of the same name in different folders keep apart.
+    static func cacheName(_ file: String) -> String {
+        (file as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "+")
+    }
+
+    static func worst(_ a: StopReason, _ b: StopReason) -> StopReason {
+        func rank(_ reason: StopReason) -> Int {
+            switch reason {
+            case .finished: 0
+            case .cellFailed: 1
+            case .notebookInvalid: 2
+            case .outputFailed: 3
+            case .timedOut: 4
+            case .usageError: 5
+            case .interrupted: 6
+            }
+        }
+        return rank(b) > rank(a) ? b : a
+    }
+
+    /// The generated front page: the title, the authors, the whole table of contents.
+    private func frontPage(_ manifest: CourseManifest, frame: SiteFrame, first: String?, strings: SiteStrings) -> String {
+        var html = "<header class=\"nb-header\">\n<h1>\(HTML.escape(manifest.title))</h1>\n"
+        if !manifest.authors.isEmpty { html += "<p class=\"nb-meta\">\(HTML.escape(manifest.authors.joined(separator: ", ")))</p>\n" }
+        html += "</header>\n<main>\n<nav class=\"nb-toc\" aria-label=\"\(strings.contents)\"><strong>\(strings.contents)</strong>\n"
+        func list(_ entries: [CourseManifest.Entry]) -> String {
+            var html = "<ol>\n"
+            for entry in entries {
+                if let file = entry.file, let page = frame.pages[file] {
+                    html += "<li><a href=\"\(HTML.escape(page.path))\">\(HTML.escape(page.title))</a>"
+                } else {
+                    html += "<li><strong>\(HTML.escape(entry.title ?? ""))</strong>"
+                }
+                if !entry.children.isEmpty { html += "\n" + list(entry.children) }
+                html += "</li>\n"
+            }
+            return html + "</ol>\n"
+        }
+        html += list(manifest.entries) + "</nav>\n"
+        if let first { html += "<p><a href=\"\(HTML.escape(first))\">\(strings.start) →</a></p>\n" }
+        return html + "</main>\n"
+    }
+}
