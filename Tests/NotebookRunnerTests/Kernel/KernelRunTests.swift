@@ -173,6 +173,18 @@ struct KernelRunTests {
         #expect(report.contains("the cell timed out"))
     }
 
+    @Test(.timeLimit(.minutes(2))) func theRunsTimeoutInterruptsTheKernelAndStopsTheRun() throws {
+        let space = try Workspace(Self.page(["while True: pass", "print('after')"]))
+        defer { space.remove() }
+        let (outcome, report) = try space.render { $0.runTimeout = 3 }
+        #expect(outcome.stopReason == .timedOut)
+        #expect(Self.statuses(outcome) == [.error, .skipped])
+        let error = try #require(outcome.diagnostics.first { $0.message.contains("--timeout 3") })
+        #expect(error.message.hasSuffix("; the kernel was interrupted"))
+        #expect(error.location == SourceLocation(file: "page.md", line: 10, column: 1))
+        #expect(!report.contains("after</pre>"))
+    }
+
     @Test(.timeLimit(.minutes(2))) func quartosTimeoutOptionAndKeepGoingUseTheSameKernel() throws {
         let space = try Workspace(Self.page(["y = 7", "#| timeout: 1\nwhile True: pass", "print(y * 6)"]))
         defer { space.remove() }
