@@ -135,6 +135,16 @@ struct KernelRunTests {
         #expect(error.hint?.contains("did you mean 'alpha'?") == true)
     }
 
+    @Test func aNameBothTheCodeAndNbrunsCellsReadIsSetForBoth() throws {
+        let page = "---\ntitle: Both\nkernelspec:\n  name: python3\n---\n\n```{code-cell} python\n:tags: [parameters]\nseed = 1\n```\n"
+        let notebook = try NotebookParser.parse(SourceText(file: "page.md", text: page), directives: DirectiveRegistry.standard.names)
+        var parameters = KernelParameters()
+        #expect(try parameters.claim("seed", "7", notebook: notebook, kernel: "python3", nbrunKeys: ["seed", "lr"]) == false)
+        #expect(parameters.values.map(\.key) == ["seed"] && parameters.code.hasSuffix("seed = 7"))
+        #expect(try parameters.claim("lr", "0.5", notebook: notebook, kernel: "python3", nbrunKeys: ["seed", "lr"]) == false)
+        #expect(parameters.values.count == 1)
+    }
+
     @Test func withNoExecuteTheParametersCellsNamesAreStillKnown() throws {
         let space = try Workspace(Self.parametersPage)
         defer { space.remove() }
