@@ -19,7 +19,6 @@ final class CodeCellRunner {
     private let cancellation: Cancellation
     /// Where the page asks for its kernel (the front matter's kernelspec), for a start failure.
     private let requestedAt: SourceLocation?
-    private let started: Date
     private var session: KernelSession?
     private var startFailure: Diagnostic?
     /// Cells restored from the cache that the running kernel has not run: run before the next
@@ -35,14 +34,13 @@ final class CodeCellRunner {
     private(set) var kernelStarts = 0
 
     init(kernel name: String, settings: RunSettings, cache: CellCache?, progress: ProgressReporter,
-         cancellation: Cancellation, requestedAt: SourceLocation?, started: Date) {
+         cancellation: Cancellation, requestedAt: SourceLocation?) {
         kernelName = name
         self.settings = settings
         self.cache = cache
         self.progress = progress
         self.cancellation = cancellation
         self.requestedAt = requestedAt
-        self.started = started
     }
 
     func shutdown() { session?.shutdown() }
@@ -105,14 +103,13 @@ final class CodeCellRunner {
     }
 
     /// Runs the cell in the kernel (started, and brought up to date, first).
-    private func execute(_ code: CodeCell, timeout own: Double?) -> CodeCellRun {
+    private func execute(_ code: CodeCell, timeout: Double?) -> CodeCellRun {
         let session: KernelSession
         switch readySession(at: code.location) {
         case .success(let ready): session = ready
         case .failure(let diagnostic): return CodeCellRun(status: .error, outputs: [.error(diagnostic)], error: diagnostic)
         }
-        let remaining = settings.runTimeout.map { max(1, $0 - Date().timeIntervalSince(started)) }
-        let timeout = [own, remaining].compactMap { $0 }.min()
+        // The run's `--timeout` reaches the kernel as the run's cancellation (the watchdog's).
         let outcome = session.run(code.code, start: code.codeStart, timeout: timeout, cancellation: cancellation)
         if session.isDead { self.session = nil }
         if outcome.error != nil && code.raisesException && !session.isDead && cancellation.reason == nil {

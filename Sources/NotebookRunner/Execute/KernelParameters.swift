@@ -67,7 +67,7 @@ public struct KernelParameters: Sendable, Equatable {
 extension KernelParameters {
     /// Takes `-p key=value` when the page's code reads it: when the page names a kernel (`kernel`)
     /// and its `parameters` cell assigns `key`. Returns false for a key nbrun's own cells may read
-    /// (`nbrunKeys`); throws a located error for any other key: the page has no parameters cell,
+    /// too (`nbrunKeys`: the caller sets it for them); throws a located error for any other key: the page has no parameters cell,
     /// or that cell does not assign `key` (with the nearest name it does assign).
     mutating func claim(_ key: String, _ value: String, notebook: Notebook, kernel: String?,
                         nbrunKeys: [String]) throws -> Bool {
@@ -77,7 +77,8 @@ extension KernelParameters {
         if names.contains(key) {
             values.removeAll { $0.key == key }
             values.append((key, value))
-            return true
+            // A name both sides read (`seed`) is set for both.
+            return !nbrunKeys.contains(key)
         }
         if nbrunKeys.contains(key) { return false }
         guard let cell else {

@@ -64,7 +64,7 @@ final class NotebookRun {
         self.prepared = prepared
         if executor.settings.executesCode, let name = executor.settings.kernel ?? notebook.frontMatter.kernel?.name {
             codeRunner = CodeCellRunner(kernel: name, settings: executor.settings, cache: cache, progress: progress,
-                                        cancellation: cancellation, requestedAt: notebook.frontMatter.kernel?.location, started: started)
+                                        cancellation: cancellation, requestedAt: notebook.frontMatter.kernel?.location)
         }
         stopped = !executor.settings.keepGoing && prepared.values.contains { if case .failure = $0 { true } else { false } }
     }

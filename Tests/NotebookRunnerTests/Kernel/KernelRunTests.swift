@@ -135,6 +135,16 @@ struct KernelRunTests {
         #expect(error.hint?.contains("did you mean 'alpha'?") == true)
     }
 
+    @Test func aNameBothTheCodeAndNbrunsCellsReadIsSetForBoth() throws {
+        let page = "---\ntitle: Both\nkernelspec:\n  name: python3\n---\n\n```{code-cell} python\n:tags: [parameters]\nseed = 1\n```\n"
+        let notebook = try NotebookParser.parse(SourceText(file: "page.md", text: page), directives: DirectiveRegistry.standard.names)
+        var parameters = KernelParameters()
+        #expect(try parameters.claim("seed", "7", notebook: notebook, kernel: "python3", nbrunKeys: ["seed", "lr"]) == false)
+        #expect(parameters.values.map(\.key) == ["seed"] && parameters.code.hasSuffix("seed = 7"))
+        #expect(try parameters.claim("lr", "0.5", notebook: notebook, kernel: "python3", nbrunKeys: ["seed", "lr"]) == false)
+        #expect(parameters.values.count == 1)
+    }
+
     @Test func withNoExecuteTheParametersCellsNamesAreStillKnown() throws {
         let space = try Workspace(Self.parametersPage)
         defer { space.remove() }
@@ -171,6 +181,18 @@ struct KernelRunTests {
         #expect(error.message.contains("interrupted after 1 s"))
         #expect(error.location == SourceLocation(file: "page.md", line: 15, column: 1))
         #expect(report.contains("the cell timed out"))
+    }
+
+    @Test(.timeLimit(.minutes(2))) func theRunsTimeoutInterruptsTheKernelAndStopsTheRun() throws {
+        let space = try Workspace(Self.page(["while True: pass", "print('after')"]))
+        defer { space.remove() }
+        let (outcome, report) = try space.render { $0.runTimeout = 3 }
+        #expect(outcome.stopReason == .timedOut)
+        #expect(Self.statuses(outcome) == [.error, .skipped])
+        let error = try #require(outcome.diagnostics.first { $0.message.contains("--timeout 3") })
+        #expect(error.message.hasSuffix("; the kernel was interrupted"))
+        #expect(error.location == SourceLocation(file: "page.md", line: 10, column: 1))
+        #expect(!report.contains("after</pre>"))
     }
 
     @Test(.timeLimit(.minutes(2))) func quartosTimeoutOptionAndKeepGoingUseTheSameKernel() throws {
