@@ -154,6 +154,40 @@ print(f"built-in {a:.4f}, declared {b:.4f}")
 sys.exit(0 if abs(a - b) <= 0.005 else 1)
 PY
 
+# The tutorials as one course (notebooks/myst.yml): built into a site, every page ok and without
+# warnings; a second --reproducible build is the same bytes and runs no cell; then Chromium walks it
+# from file:// (Tests/NotebookRunnerTests/Fixtures/site-walk.html): the sidebar to a chapter,
+# next and previous, a search for a word of a middle chapter landing on it, and the cross-chapter
+# equation link of mlp-backprop showing the number softmax-regression shows.
+course_site() {
+  local site=$out/site
+  "$nbrun" build notebooks -o "$site" --data-dir "$shared" --reproducible -q 2> "$out/site.log"
+  local status=$?
+  cat "$out/site.log"
+  [ "$status" -eq 0 ] && ! grep -q "warning:" "$out/site.log" || return 1
+  cp -r "$site" "$out/site-first"
+  "$nbrun" build notebooks -o "$site" --data-dir "$shared" --reproducible 2> "$out/site-again.log" || return 1
+  diff -r -x .nbrun-cache "$out/site-first" "$site" || { echo "the second build differs"; return 1; }
+  grep -q " 0 ran, " "$out/site-again.log" && ! grep -qE " [1-9][0-9]* ran, " "$out/site-again.log" \
+    || { cat "$out/site-again.log"; echo "the second build ran cells"; return 1; }
+  command -v chromium > /dev/null || return 0
+  python3 - "$site" Tests/NotebookRunnerTests/Fixtures/site-walk.html "$out/walk.html" <<'PY' || return 1
+import json, pathlib, sys
+site = pathlib.Path(sys.argv[1]).resolve()
+plan = {"start": (site / "index.html").as_uri(), "chapter": "Softmax regression", "word": "backpropagation",
+        "wordPage": "mlp-backprop.html", "referrer": (site / "mlp-backprop.html").as_uri()}
+page = open(sys.argv[2], encoding="utf-8").read().replace("const plan = PLAN;", "const plan = " + json.dumps(plan) + ";")
+open(sys.argv[3], "w", encoding="utf-8").write(page)
+PY
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --allow-file-access-from-files --virtual-time-budget=20000 \
+    --dump-dom "file://$out/walk.html" 2> /dev/null | python3 -c '
+import html, re, sys
+log = html.unescape(re.search(r"<pre id=\"log\">(.*?)</pre>", sys.stdin.read(), re.S).group(1)).strip().split("\n")
+print("\n".join(log))
+sys.exit(0 if log[-1] == "done" else 1)'
+}
+check "the tutorials build into a course site that Chromium walks from file://" course_site
+
 # make demo as a new user meets it: no NBRUN_DATA_DIR, no ./data, MNIST not installed. Unless
 # this machine can download MNIST, its notebook is skipped in one line naming the command.
 demo_check() {

@@ -42,8 +42,8 @@ enum SiteSearch {
                 // Leave out the element with what it holds (a formula's annotation, the page's own header).
                 var depth = 1
                 while depth > 0, let open = body[index...].range(of: "<") {
-                    let rest = body[open.upperBound...]
-                    if rest.lowercased().hasPrefix("/" + name) { depth -= 1 } else if rest.lowercased().hasPrefix(name) { depth += 1 }
+                    let start = body[open.upperBound...].prefix(name.count + 1).lowercased()
+                    if start.hasPrefix("/" + name) { depth -= 1 } else if start.hasPrefix(name) { depth += 1 }
                     index = body[open.upperBound...].firstIndex(of: ">").map { body.index(after: $0) } ?? body.endIndex
                 }
                 text += " "
