@@ -25,6 +25,11 @@ public protocol Directive {
     /// What the cell makes known to later expressions, said before it runs, so that
     /// `nbrun check` finds what `render` would: the metrics it may record, the names it binds.
     var declarations: CellDeclarations { get }
+
+    /// Whether the cell reads values of the page's Jupyter kernel (`:python:`, `:from-python:`):
+    /// its result depends on the code run before it, which its cache key does not cover, so it
+    /// is never restored from the cache.
+    var readsKernel: Bool { get }
 }
 
 extension Directive {
@@ -32,6 +37,8 @@ extension Directive {
 
     /// By default: metrics not known before the cell runs, no names bound.
     public var declarations: CellDeclarations { CellDeclarations() }
+
+    public var readsKernel: Bool { false }
 }
 
 /// What a cell makes known to later expressions (`Directive.declarations`).

@@ -40,10 +40,10 @@ public struct Executor {
                     journal: journal, cache: cache).run()
     }
 
-    /// The cell's cache key, or nil when its input files cannot be listed or read.
+    /// The cell's cache key, or nil when its input files cannot be listed or read or it reads the kernel.
     func cacheKey(for directive: any Directive, cell: Cell, previous: String, cache: CellCache,
                           context: ExecutionContext) -> String? {
-        guard cache.mode != .off, let inputs = try? directive.inputFiles(in: context) else { return nil }
+        guard cache.mode != .off, !directive.readsKernel, let inputs = try? directive.inputFiles(in: context) else { return nil }
         var digests: [(path: String, digest: String)] = []
         for url in inputs {
             guard let digest = try? cache.digests.digest(of: url) else { return nil }

@@ -277,3 +277,49 @@ struct KernelBridgeTests {
         #expect(messages.contains("\(line("{py}`acc:.1x`")):12 unknown format '.1x'"))
     }
 }
+
+/// A cell that reads the kernel is never restored from the cell cache: the code before it may
+/// have changed what it reads, and its key does not cover the code.
+@Suite(.serialized, .enabled(if: (try? KernelSpec.find("python3")) != nil, "needs python3-ipykernel"))
+struct KernelBridgeCacheTests {
+    @Test(.timeLimit(.minutes(2))) func aCheckOfTheKernelsFunctionsRunsAgainWhenTheCodeChanges() throws {
+        let folder = try DataFixtures.temporaryDirectory("bridge-cache")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("page.md")
+        func render(_ gradient: String) throws -> RunRecord {
+            let page = KernelBridgeTests.front + """
+                ```{code-cell} python
+                import numpy as np
+                a = np.linspace(-1, 1, 20)
+                w = np.zeros(20)
+                def loss(w, a):
+                    return 0.5 * np.sum((w - a) ** 2)
+                def grad(w, a):
+                    return \(gradient)
+                ```
+
+                ```{gradcheck}
+                :label: check
+                :python: loss, grad
+                :args: w, a
+                ```
+
+                ```{eval}
+                :label: values
+                :from-python: a
+                total = sum(a * a)
+                ```
+                """
+            try page.write(to: url, atomically: true, encoding: .utf8)
+            let settings = RunSettings(outputDirectory: folder.appendingPathComponent("out"), keepGoing: true, reproducible: true)
+            let outcome = Pipeline(settings: settings, progress: ProgressReporter(mode: .silent), cacheMode: .use).render(url, file: "page.md")
+            return try JSONDecoder().decode(RunRecord.self, from: Data(contentsOf: try #require(outcome.record)))
+        }
+        let right = try render("w - a")
+        #expect(right.cells.map(\.status) == [.ok, .ok])
+        #expect(right.cells.first?.metrics["passed"] == 1)
+        let wrong = try render("a - w")
+        #expect(wrong.cells.first?.status == .error && wrong.cells.first?.metrics["passed"] == 0)
+        #expect(wrong.cells.last?.status == .ok)
+    }
+}

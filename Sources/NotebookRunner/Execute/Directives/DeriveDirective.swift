@@ -82,6 +82,8 @@ public struct DeriveDirective: Directive {
         case firstFailureLine = "first_failure_line"
     }
 
+    public var readsKernel: Bool { !fromPython.isEmpty }
+
     public var declarations: CellDeclarations { CellDeclarations(metrics: Set(Metric.allCases.map(\.rawValue))) }
 
     public func run(in context: ExecutionContext) throws -> CellOutputs {

@@ -54,6 +54,8 @@ public struct EvalDirective: Directive {
         self.lines = lines
     }
 
+    public var readsKernel: Bool { !fromPython.isEmpty }
+
     /// Each `name = …` line binds `name`, and records it as a metric when its value is a scalar.
     public var declarations: CellDeclarations {
         let bound = Set(lines.compactMap(\.binding))

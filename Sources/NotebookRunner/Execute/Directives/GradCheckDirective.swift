@@ -158,6 +158,11 @@ public struct GradCheckDirective: Directive {
                                    epsilon: epsilon, tolerance: tolerance, seed: seed, entries: entries)
     }
 
+    public var readsKernel: Bool {
+        if case .python = target { return true }
+        return false
+    }
+
     /// A metric set per parameter checked (`GradientCheckReport`), and `passed`.
     public var declarations: CellDeclarations {
         let prefixes: [String]
