@@ -53,7 +53,7 @@ enum SiteSearch {
                 flush()
                 let end = body[index...].range(of: "</\(name)>")?.lowerBound ?? index
                 let heading = HTML.unescape(String(body[index..<end]).replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression))
-                current = Section(href: path + "#" + id, title: title + " › " + heading.trimmingCharacters(in: .whitespaces), text: "")
+                current = Section(href: path + "#" + id, title: title + " › " + heading.split(whereSeparator: \.isWhitespace).joined(separator: " "), text: "")
             }
             if ["p", "li", "div", "section", "td", "th", "br", "pre", "h1", "h2", "h3", "h4", "tr", "figcaption"].contains(name) { text += " " }
         }

@@ -119,6 +119,7 @@ import Testing
             page.range(of: "</script>", range: open.upperBound..<page.endIndex).map { String(page[open.upperBound..<$0.lowerBound]) } })
         #expect(script.contains("A zeppelin floats because its gas is lighter than air."))
         #expect(script.contains("\"href\":\"beta.html#zeppelins\""))
+        #expect(script.contains("\"title\":\"Beta › Zeppelins\""))
         #expect(page.contains("script-src 'sha256-\(SiteSearch.hash(script))'"))
         #expect(!script.contains("fetch("))
         // Pages other than the search page run no script.
