@@ -60,7 +60,7 @@ struct GraphCompiler {
                     throw fail("the training engine takes ** 2 and ** 0.5 only", right, hint: "write x * x, or sqrt(x)")
                 }
                 let base = try compile(left)
-                return graph.add(.unary(exponent == 2 ? .square : .sqrt, base), shape: graph.shape(base), at: location(node))
+                return graph.add(.unary(exponent == 2 ? .square : .function(ElementwiseOp.named("sqrt")!), base), shape: graph.shape(base), at: location(node))
             }
             return try binary(op, try compile(left), try compile(right), at: expression.location(at: offset))
         case .call(let function, let arguments):
@@ -173,15 +173,13 @@ struct GraphCompiler {
             }
         }
         switch function {
-        case "exp", "log", "sqrt", "abs", "relu", "tanh", "sigmoid":
+        case _ where ElementwiseOp.named(function) != nil:
             let x = try argument("x")
             if function == "log", case .softmax(let logits) = graph.nodes[x].op {
                 // log(softmax(A)) is computed as A − logsumexp(A): finite where softmax underflows.
                 return graph.add(.logSoftmax(logits), shape: graph.shape(x), at: here)
             }
-            let unary: Graph.Unary = ["exp": .exp, "log": .log, "sqrt": .sqrt, "abs": .abs, "relu": .relu,
-                                      "tanh": .tanh, "sigmoid": .sigmoid][function]!
-            return graph.add(.unary(unary, x), shape: graph.shape(x), at: here)
+            return graph.add(.unary(.function(ElementwiseOp.named(function)!), x), shape: graph.shape(x), at: here)
         case "softmax":
             let x = try argument("x")
             let rank = graph.shape(x).count
@@ -218,8 +216,7 @@ struct GraphCompiler {
     }
 
     /// The functions the engine computes (of `ExpressionFunction.all`).
-    static let functions: Set<String> = ["exp", "log", "sqrt", "abs", "relu", "tanh", "sigmoid", "softmax", "sum", "mean",
-                                         "maximum", "minimum", "clip", "where"]
+    static let functions = Set(ElementwiseOp.all.map(\.name)).union(["softmax", "sum", "mean", "maximum", "minimum", "clip", "where"])
 
     /// How many entries a mean of `node` over `axis` (nil: all) averages: along the batch's
     /// rows that is the whole batch's rows, also when the graph computes a chunk of them.
