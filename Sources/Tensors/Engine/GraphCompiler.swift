@@ -56,8 +56,8 @@ struct GraphCompiler {
             return value
         case .binary(let op, let left, let right, let offset):
             if op == .power {
-                guard case .number(let exponent) = right.kind, exponent == 2 || exponent == 0.5 else {
-                    throw fail("the training engine takes ** 2 and ** 0.5 only", right, hint: "write x * x, or sqrt(x)")
+                guard case .number(let exponent) = right.kind, EngineSupport.exponents.contains(exponent) else {
+                    throw EngineSupport.power(at: location(right))
                 }
                 let base = try compile(left)
                 return graph.add(.unary(exponent == 2 ? .square : .function(ElementwiseOp.named("sqrt")!), base), shape: graph.shape(base), at: location(node))
@@ -68,15 +68,12 @@ struct GraphCompiler {
         case .postfix(let base, let steps):
             var value = try compile(base)
             for step in steps {
-                guard case .member("T", _, _) = step else {
-                    throw fail("the training engine does not index or read members", node,
-                               hint: "write the model with whole matrices; .T is the one member it knows")
-                }
+                guard case .member("T", _, _) = step else { throw EngineSupport.postfix(at: location(node)) }
                 value = try transpose(value, at: location(node))
             }
             return value
         case .list:
-            throw fail("the training engine does not take list literals", node, hint: "declare a parameter, or use a number")
+            throw EngineSupport.list(at: location(node))
         }
     }
 
@@ -155,8 +152,7 @@ struct GraphCompiler {
     private func call(_ function: String, _ arguments: [CallArgument], _ node: ExpressionNode) throws -> Int {
         let here = location(node)
         guard let known = ExpressionFunction.named(function), Self.functions.contains(function) else {
-            throw fail("the training engine does not compute \(function)(…)", node,
-                       hint: "models are trained with + - * / @, exp log sqrt abs relu tanh sigmoid softmax, sum/mean, maximum/minimum/clip/where")
+            throw EngineSupport.function(function, at: here)
         }
         // The interpreter's own reading of the arguments: the same names, keywords and errors.
         let constants = ExpressionEvaluator(expression: expression, scope: ExpressionScope())

@@ -51,7 +51,7 @@ public struct ElementwiseOp: Sendable, Hashable {
                       value: { Foundation.exp($0) },
                       kernel: { x, out, count in for i in 0..<count { out[i] = Foundation.exp(x[i]) } },
                       derivative: "out", kinkAtZero: false, tex: .exponential),
-        ElementwiseOp(name: "log", meaning: "the natural logarithm; log(0) is -inf", edges: "`log(0)` is `-inf`, `log(-1)` is `nan`",
+        ElementwiseOp(name: "log", meaning: "the natural logarithm", edges: "`log(0)` is `-inf`, `log(-1)` is `nan`",
                       value: { Foundation.log($0) },
                       kernel: { x, out, count in for i in 0..<count { out[i] = Foundation.log(x[i]) } },
                       derivative: "1 / x", kinkAtZero: false, tex: .prefix("\\ln ")),
@@ -81,6 +81,15 @@ public struct ElementwiseOp: Sendable, Hashable {
                           }
                       },
                       derivative: "out * (1 - out)", kinkAtZero: false, tex: .named),
+        ElementwiseOp(name: "softplus", meaning: "log(1 + exp(x)), computed stably", edges: "`softplus(1000)` is 1000, `softplus(-1000)` is 0",
+                      value: { $0 > 0 ? $0 + Foundation.log1p(Foundation.exp(-$0)) : Foundation.log1p(Foundation.exp($0)) },
+                      kernel: { x, out, count in
+                          for i in 0..<count {
+                              let v = x[i]
+                              out[i] = v > 0 ? v + Foundation.log1p(Foundation.exp(-v)) : Foundation.log1p(Foundation.exp(v))
+                          }
+                      },
+                      derivative: "sigmoid(x)", kinkAtZero: false, tex: .named),
     ]
 
     private static let derivatives: [String: ParsedExpression] = Dictionary(uniqueKeysWithValues: all.map { op in

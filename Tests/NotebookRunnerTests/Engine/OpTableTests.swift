@@ -64,4 +64,19 @@ import Testing
             }
         }
     }
+
+    /// docs/expressions.md lists every function with where it works, as the op table declares it.
+    @Test func docsFunctionTableMatchesTheOpTable() throws {
+        #expect(OpReference.markdown.components(separatedBy: "\n").count == ExpressionFunction.all.count + 2)
+        try GeneratedDocs.expect("expressions.md", between: OpReference.docsBegin, and: OpReference.docsEnd,
+                                 holds: OpReference.markdown, from: "the op table")
+    }
+
+    /// Every function of the op table is one the engine accepts in a `{model}`.
+    @Test(arguments: ElementwiseOp.all.map(\.name))
+    func engineAcceptsEveryTableFunction(_ name: String) throws {
+        #expect(GraphCompiler.functions.contains(name))
+        let statement = try ExpressionParser.parseStatement("H = \(name)(X)", at: SourceLocation(file: "m.md", line: 1))
+        #expect(EngineSupport.unsupported(in: statement) == nil)
+    }
 }
