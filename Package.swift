@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The training kernel (Sources/NotebookRunner/Numerics) is written with SIMD16<Float>. The
-// package builds portably, so other packages can depend on NotebookRunner and TeXMath (no
+// The training kernel (Sources/Tensors/Numerics) is written with SIMD16<Float>. The
+// package builds portably, so other packages can depend on NotebookRunner, Tensors and TeXMath (no
 // unsafeFlags); the Makefile adds CPU tuning to release builds (`-Xswiftc -target-cpu …`,
 // FUSED_MULTIPLY_ADD, WIDE_VECTORS, detected from /proc/cpuinfo; `make -s tuning-flags`).
 // arm64 has fused multiply-add in its base instruction set, so the define is always safe there.
@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "nbrun", targets: ["nbrun"]),
         .library(name: "NotebookRunner", targets: ["NotebookRunner"]),
         .library(name: "TeXMath", targets: ["TeXMath"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "NotebookPreview", targets: ["NotebookPreview"]),
         .library(name: "JupyterKernel", targets: ["JupyterKernel"]),
     ],
@@ -64,14 +65,23 @@ let package = Package(
         .target(name: "ZlibBindings", dependencies: ["CZlib"]),
         // TeX math to MathML Core (zlib compresses the embedded font as WOFF).
         .target(name: "TeXMath", dependencies: ["ZlibBindings"]),
+        // Errors as values with a source location, and how numbers and sizes are written in them.
+        .target(name: "Diagnostics"),
+        // The tensor side: the expression language (Float64 evaluation, gradients, TeX), the
+        // Float32 training engine on OpenBLAS, the softmax kernel, model definitions. It knows
+        // nothing of notebooks: Parse/Execute/Render use it, never the other way round.
+        .target(
+            name: "Tensors",
+            dependencies: ["Diagnostics", "COpenBLAS"],
+            swiftSettings: kernelSettings()
+        ),
         // The pipeline: Parse → Execute → Render.
         .target(
             name: "NotebookRunner",
             dependencies: [
-                "CCmark", "COpenBLAS", "ZlibBindings", "TeXMath", "JupyterKernel",
+                "CCmark", "ZlibBindings", "TeXMath", "JupyterKernel", "Diagnostics", "Tensors",
                 .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: kernelSettings()
+            ]
         ),
         // `nbrun preview`: a local HTTP server that re-renders a notebook when its files change.
         .target(
@@ -92,7 +102,7 @@ let package = Package(
         .executableTarget(name: "texmath-gallery", dependencies: ["TeXMath"]),
         .testTarget(
             name: "NotebookRunnerTests",
-            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath", "JupyterKernel"],
+            dependencies: ["NotebookRunner", "NotebookPreview", "ZlibBindings", "TeXMath", "JupyterKernel", "Tensors", "Diagnostics"],
             exclude: ["Fixtures", "Render/Snapshots"]
         ),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),

@@ -30,7 +30,7 @@ public func fuzzModel(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard initial.values.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { return 0 }
 
     // The interpreter on two rows, as {model} checks a declaration.
-    var scope = ExpressionScope(values: ExpressionBindings.batch(from: trainSplit, rows: [0, 1], classes: 3))
+    var scope = ExpressionScope(values: trainSplit.tensors(rows: [0, 1], classes: 3))
     scope.limits = EvaluationLimits(memory: MemoryBudget(bytes: 64 << 20))
     for parameter in definition.parameters {
         scope.values[parameter.name] = Tensor(shape: shapes[parameter.name]!, data: initial[parameter.name]!.map(Double.init))

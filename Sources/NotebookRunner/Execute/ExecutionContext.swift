@@ -149,3 +149,15 @@ public final class ExecutionContext {
         }
     }
 }
+
+extension ExecutionContext {
+    /// The limits expressions evaluated by this cell run under: the run's memory budget,
+    /// and this cell's cancellation.
+    public var evaluationLimits: EvaluationLimits {
+        let cancellation = self.cancellation
+        let location = cell.location
+        return EvaluationLimits(memory: settings.memoryBudget) {
+            if let reason = cancellation.reason { throw Diagnostic.error(reason, at: location) }
+        }
+    }
+}

@@ -43,8 +43,8 @@ public struct ExpressionBindings: Sendable {
             for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
             if let split = dataset.train ?? dataset.test { inputs = split.pixelCount }
         } else if let dataset = state.dataset, let split = chosen {
-            let batch = Self.batch(from: split, samples: samples, seed: seed,
-                                   classes: max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1), scale: scale)
+            let batch = split.tensors(samples: samples, seed: seed,
+                                      classes: max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1), scale: scale)
             scope.values.merge(batch) { $1 }
             inputs = split.pixelCount
             classes = batch["Y"]!.cols
@@ -69,42 +69,6 @@ public struct ExpressionBindings: Sendable {
         scope.values.merge(state.expressionBindings) { $1 }
         self.scope = scope
         self.descriptions = descriptions
-    }
-
-    /// `X`, `y`, `Y` and `N` for `samples` rows of `split` drawn with `seed`.
-    public static func batch(from split: DataSplit, samples: Int, seed: UInt64, classes: Int, scale: Double = 1.0 / 255) -> [String: Tensor] {
-        var generator = Xoshiro256StarStar(seed: seed)
-        let rows = generator.sample(samples, from: split.count)
-        return batch(from: split, rows: rows, classes: classes, scale: scale)
-    }
-
-    /// `X`, `y`, `Y` and `N` for the given rows of `split`; `X` is the pixel bytes times `scale`.
-    public static func batch(from split: DataSplit, rows: [Int], classes: Int, scale: Double = 1.0 / 255) -> [String: Tensor] {
-        let pixels = split.pixelCount
-        var x = [Double](repeating: 0, count: rows.count * pixels)
-        var labels = [Double](repeating: 0, count: rows.count)
-        var onehot = [Double](repeating: 0, count: rows.count * classes)
-        split.images.withUnsafeBufferPointer { images in
-            for (r, row) in rows.enumerated() {
-                let base = row * pixels
-                if scale == 1.0 / 255 {
-                    for p in 0..<pixels { x[r * pixels + p] = Double(images[base + p]) / 255 }
-                } else {
-                    for p in 0..<pixels { x[r * pixels + p] = Double(images[base + p]) * scale }
-                }
-            }
-        }
-        for (r, row) in rows.enumerated() {
-            let label = Int(split.labels[row])
-            labels[r] = Double(label)
-            if label < classes { onehot[r * classes + label] = 1 }
-        }
-        return [
-            "X": Tensor(rows: rows.count, cols: pixels, data: x),
-            "y": Tensor(vector: labels),
-            "Y": Tensor(rows: rows.count, cols: classes, data: onehot),
-            "N": Tensor(scalar: Double(rows.count)),
-        ]
     }
 
     /// Random normal `W` (inputs×classes) and `b` (classes) with `weightScale`.

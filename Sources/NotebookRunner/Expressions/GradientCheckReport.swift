@@ -115,17 +115,14 @@ public struct GradientCheckReport {
                                     at: first.location, hint: first.hints.first)
         }
         if let first = failed.first, let reason = first.result.unverifiable {
-            return Diagnostic.error("gradient check not passed: \(reason)", at: first.location, hint: Self.unverifiableHint)
+            return Diagnostic.error("gradient check not passed: \(reason)", at: first.location, hint: GradientCheck.unverifiableHint)
         }
         guard !comparedEnough, let location = items.first?.location else { return nil }
         let drawn = items.reduce(0) { $0 + $1.result.entries.count }
         let compared = items.reduce(0) { $0 + $1.result.compared.count }
         return Diagnostic.error("gradient check not passed: only \(compared) of the \(drawn) entries drawn could be compared, fewer than the \(GradientCheck.Minimum.requiredOverall(drawn: drawn)) a check needs",
-                                at: location, hint: Self.unverifiableHint)
+                                at: location, hint: GradientCheck.unverifiableHint)
     }
-
-    /// What to do about a check that cannot tell a right formula from a wrong one.
-    static let unverifiableHint = "check at a point where the loss changes smoothly with every parameter, e.g. initialise the layers with normal(0.01) instead of zeros; a check needs \(GradientCheck.Minimum.described)"
 
     static func scientific(_ value: Double) -> String {
         value.isFinite ? String(format: "%.2e", value) : TensorFormatter.significant(value, 3)

@@ -67,14 +67,3 @@ public struct CellOption: Sendable, Hashable {
         self.valueLocation = valueLocation
     }
 }
-
-/// A line of text with the location of its first character.
-public struct SourceLine: Sendable, Hashable {
-    public var text: String
-    public var location: SourceLocation
-
-    public init(text: String, location: SourceLocation) {
-        self.text = text
-        self.location = location
-    }
-}

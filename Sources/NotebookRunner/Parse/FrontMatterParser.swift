@@ -121,11 +121,3 @@ enum FrontMatterParser {
                                 hint: "front matter is YAML: `key: value` lines; quote values containing ':' or '#'")
     }
 }
-
-extension String {
-    func trimmingTrailingWhitespace() -> String {
-        var copy = self
-        while let last = copy.last, last == " " || last == "\t" { copy.removeLast() }
-        return copy
-    }
-}

@@ -27,6 +27,45 @@ import Testing
 
         """
 
+    /// A `{model}` the training engine cannot train fails in check, at the operation.
+    @Test func aModelTheEngineCannotTrainFailsAtTheOperation() throws {
+        let result = try check("""
+            # Models
+
+            ```{load} fashion-mnist
+            ```
+
+            ```{model}
+            :label: cube
+            param W: inputs×classes normal(0.01)
+            P = softmax(X @ W) ** 3
+            loss: -mean(sum(Y * log(P), axis=1))
+            ```
+
+            ```{model}
+            :label: dropped
+            param W: inputs×classes normal(0.01)
+            P = softmax(dropout(X, 0.5) @ W)
+            loss: -mean(sum(Y * log(P), axis=1))
+            ```
+
+            ```{model}
+            :label: picked
+            param W: inputs×classes normal(0.01)
+            P = softmax(X @ W)
+            loss: -mean(log(max(Y * P, axis=1)))
+            ```
+            """)
+        #expect(result.status == 1)
+        for expected in [
+            "nb.md:9:23: error: the training engine takes ** 2 and ** 0.5 only",
+            "nb.md:16:13: error: the training engine does not compute dropout(…)",
+            "nb.md:24:17: error: the training engine does not compute max(…)",
+        ] {
+            #expect(result.stderr.contains(expected), "missing \(expected) in \(result.stderr)")
+        }
+    }
+
     @Test func aTypoInTheLastInlineValueFailsAtTheRole() throws {
         let result = try check(Self.training + "The model reaches {eval}`trian.test_accuracy:.1%` on the test set.\n")
         #expect(result.status == 1)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// Random small models: the engine's loss, gradients and predictions — one batch, a batch in
 /// chunks, a minibatch — against the Float64 interpreter and its automatic differentiation.
@@ -71,7 +72,7 @@ import Testing
     /// margin of each row's best class over the next (ties are not a disagreement).
     static func reference(_ definition: ModelDefinition, _ values: [String: [Double]], on split: DataSplit, count: Int)
         throws -> (values: Values, margins: [Double])? {
-        var scope = ExpressionScope(values: ExpressionBindings.batch(from: split, rows: Array(0..<count), classes: 10))
+        var scope = ExpressionScope(values: split.tensors(rows: Array(0..<count), classes: 10))
         let shapes = definition.shapes(inputs: split.pixelCount, classes: 10)
         for parameter in definition.parameters {
             scope.values[parameter.name] = Tensor(shape: shapes[parameter.name]!, data: values[parameter.name]!.map { Double(Float($0)) })

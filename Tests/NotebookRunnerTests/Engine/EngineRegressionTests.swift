@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// Numbers and errors of the training engine that were once wrong.
 @Suite struct EngineRegressionTests {
@@ -16,7 +17,7 @@ import Testing
                                    gradients: .automatic, shuffles: false, pixelScale: 1 / 255)
         trainer.chunkRows = chunkRows
         let outcome = try trainer.train(from: initial, on: Self.split, test: nil, classes: 10)
-        var scope = ExpressionScope(values: ExpressionBindings.batch(from: Self.split, rows: Array(0..<Self.split.count), classes: 10))
+        var scope = ExpressionScope(values: Self.split.tensors(rows: Array(0..<Self.split.count), classes: 10))
         for parameter in definition.parameters {
             scope.values[parameter.name] = Tensor(shape: definition.shapes(inputs: 16, classes: 10)[parameter.name]!,
                                                   data: initial[parameter.name]!.map(Double.init))

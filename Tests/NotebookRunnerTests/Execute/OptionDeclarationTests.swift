@@ -78,17 +78,7 @@ import Testing
 /// docs/compatibility.md holds the table `Compatibility` declares, between two marker lines.
 @Suite struct CompatibilityDocsTests {
     @Test func docsCompatibilityTableMatchesTheDeclaration() throws {
-        let url = DataFixtures.repositoryRoot.appendingPathComponent("docs/compatibility.md")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        let begin = try #require(text.range(of: Compatibility.docsBegin + "\n"))
-        let end = try #require(text.range(of: Compatibility.docsEnd, range: begin.upperBound..<text.endIndex))
-        let generated = "\n" + Compatibility.markdown + "\n"
-        guard String(text[begin.upperBound..<end.lowerBound]) != generated else { return }
-        if ProcessInfo.processInfo.environment["NBRUN_RECORD_DOCS"] != nil {
-            try (String(text[..<begin.upperBound]) + generated + String(text[end.lowerBound...])).write(to: url, atomically: true, encoding: .utf8)
-            Issue.record("docs/compatibility.md: recorded the table; run again without NBRUN_RECORD_DOCS")
-        } else {
-            Issue.record("docs/compatibility.md differs from Compatibility's declaration (NBRUN_RECORD_DOCS=1 rewrites it)")
-        }
+        try GeneratedDocs.expect("compatibility.md", between: Compatibility.docsBegin, and: Compatibility.docsEnd,
+                                 holds: Compatibility.markdown, from: "Compatibility's declaration")
     }
 }

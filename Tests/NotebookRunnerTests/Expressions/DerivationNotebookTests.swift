@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// A derivation notebook on Fashion-MNIST, run by the executor and rendered to HTML.
 @Suite struct DerivationNotebookTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 private let origin = SourceLocation(file: "n.md", line: 3, column: 5)
 

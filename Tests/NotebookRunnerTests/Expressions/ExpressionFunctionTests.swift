@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 private let origin = SourceLocation(file: "n.md", line: 3, column: 5)
 

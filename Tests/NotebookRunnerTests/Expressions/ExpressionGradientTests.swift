@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// Automatic differentiation against central differences (each operation, on random
 /// Float64 inputs) and against hand-derived backpropagation formulas.

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// Hostile and careless expressions: each gives a located error or a value, never a trap,
 /// a stack overflow or an allocation the machine cannot make. Written at the language level

@@ -1,5 +1,6 @@
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// Names are checked at the language level, against what is known before a run.
 @Suite struct ExpressionNameCheckTests {

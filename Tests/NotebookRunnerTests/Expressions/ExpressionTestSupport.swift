@@ -1,5 +1,6 @@
 import Foundation
 @testable import NotebookRunner
+@testable import Tensors
 
 /// Synthetic data sets, cells and contexts for expression and gradient-check tests.
 enum ExpressionTestSupport {

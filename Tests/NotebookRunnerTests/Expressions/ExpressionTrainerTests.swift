@@ -1,5 +1,6 @@
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// A learnable data set: class k lights pixel k (of 16) brightly, other pixels are faint noise.
 private func learnable(count: Int, seed: UInt64) -> DataSplit {

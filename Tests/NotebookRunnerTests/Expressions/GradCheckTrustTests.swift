@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 private typealias Support = ExpressionTestSupport
 

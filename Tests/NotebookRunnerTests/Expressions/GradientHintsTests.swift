@@ -1,5 +1,6 @@
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// A result whose numeric values are `numeric` and analytic values `analytic`.
 private func result(_ analytic: [Double], _ numeric: [Double]) -> GradientCheck.Result {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// `X`, `W` and `b` after `{train}` describe the trained model, whatever its input scale.
 @Suite struct ModelBindingsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// The incremental loss of a gradient check gives the values a full evaluation gives.
 @Suite struct PerturbationLossTests {

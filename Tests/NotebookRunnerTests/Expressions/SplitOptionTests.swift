@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// `:split: test` binds X, y, Y and N from the test split in `{eval}` and `{gradcheck}`.
 private func stateWithBothSplits() -> NotebookState {

@@ -1,5 +1,6 @@
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 @Suite struct GeneratorTests {
     @Test func splitMixMatchesTheReferenceStream() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 @Suite struct SoftmaxTests {
     // logits (1, 2, 3): softmax = e^(z−3) / (e^−2 + e^−1 + 1).

@@ -1,5 +1,6 @@
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 @Suite struct FigureTests {
     @Test func divergingMapIsWhiteAtZeroAndSymmetric() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 /// `{train} softmax` with the author's gradient formulas (`:grad W:`, `:grad b:`, body lines).
 @Suite struct FormulaTrainingTests {

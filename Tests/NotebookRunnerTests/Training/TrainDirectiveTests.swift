@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 @Suite struct TrainDirectiveTests {
     static func state(trainCount: Int = 300, testCount: Int = 90) -> NotebookState {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotebookRunner
+@testable import Tensors
 
 @Suite struct TrainerTests {
     /// One full-batch step with learning rate 1 moves W by exactly −∂L/∂W: compare with the Double reference.

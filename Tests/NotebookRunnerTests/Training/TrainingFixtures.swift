@@ -1,5 +1,6 @@
 import Foundation
 @testable import NotebookRunner
+@testable import Tensors
 
 /// Small data for the training tests: synthetic splits and, when installed, Fashion-MNIST.
 enum TrainingFixtures {

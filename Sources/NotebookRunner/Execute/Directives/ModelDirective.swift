@@ -88,8 +88,7 @@ public struct ModelDirective: Directive {
     static func check(_ model: DeclaredModel, on rows: DataSplit) throws {
         var scope = ExpressionScope()
         for (name, value) in model.parameterTensors { scope.values[name] = value }
-        scope.values.merge(ExpressionBindings.batch(from: rows, rows: Array(0..<rows.count), classes: model.classes,
-                                                    scale: model.pixelScale)) { $1 }
+        scope.values.merge(rows.tensors(rows: Array(0..<rows.count), classes: model.classes, scale: model.pixelScale)) { $1 }
         for statement in model.definition.forward {
             let value = try scope.evaluate(statement)
             if let name = statement.binding { scope.values[name] = value }

@@ -171,7 +171,7 @@ public struct SoftmaxTrainer: Sendable {
         return TrainingResult(model: kernel.model, epochs: records, configuration: configuration)
     }
 
-    static func checkLabels(_ split: DataSplit, classes: Int) throws {
+    package static func checkLabels(_ split: DataSplit, classes: Int) throws {
         if let bad = split.labels.first(where: { Int($0) >= classes }) {
             throw Diagnostic.error("the \(split.name) split has label \(bad), outside 0..<\(classes)")
         }
@@ -202,6 +202,12 @@ public struct TrainingResult: Sendable {
     public var model: SoftmaxModel
     public var epochs: [EpochRecord]
     public var configuration: TrainingConfiguration
+
+    public init(model: SoftmaxModel, epochs: [EpochRecord], configuration: TrainingConfiguration) {
+        self.model = model
+        self.epochs = epochs
+        self.configuration = configuration
+    }
 
     /// Seconds in the training loop over all epochs (test passes excluded).
     public var trainingSeconds: Double { epochs.reduce(0) { $0 + $1.seconds } }

@@ -160,10 +160,10 @@ public struct ExpressionTrainer {
                 start += rows.count
                 let batch: [String: Tensor]
                 if !configuration.shuffles && rows.count == train.count {
-                    if fullBatch == nil { fullBatch = ExpressionBindings.batch(from: train, rows: rows, classes: classes, scale: configuration.inputScale) }
+                    if fullBatch == nil { fullBatch = train.tensors(rows: rows, classes: classes, scale: configuration.inputScale) }
                     batch = fullBatch!
                 } else {
-                    batch = ExpressionBindings.batch(from: train, rows: rows, classes: classes, scale: configuration.inputScale)
+                    batch = train.tensors(rows: rows, classes: classes, scale: configuration.inputScale)
                 }
                 var scope = ExpressionScope(values: batch)
                 scope.values["W"] = w
@@ -224,7 +224,7 @@ public struct ExpressionTrainer {
         while start < split.count {
             let rows = Array(start ..< min(split.count, start + 1000))
             start += rows.count
-            let batch = ExpressionBindings.batch(from: split, rows: rows, classes: classes, scale: scale)
+            let batch = split.tensors(rows: rows, classes: classes, scale: scale)
             let logits = try Tensor.zip(try Tensor.matmul(batch["X"]!, w), b, "+", +)
             for (n, row) in rows.enumerated() {
                 let values = logits.data[n * classes ..< (n + 1) * classes]

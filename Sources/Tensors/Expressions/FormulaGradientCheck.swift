@@ -13,28 +13,28 @@ import Foundation
 /// deviation `moveScale`, and the formula and the differences are evaluated there. Up to
 /// `moveAttempts` points are tried (each with twice the noise of the one before); the best
 /// is kept, and the report says where the check was made.
-struct FormulaGradientCheck {
+package struct FormulaGradientCheck {
     /// Where the check was made instead of the starting point, and why.
-    struct Move: Sendable {
-        enum Reason: Sendable {
+    package struct Move: Sendable {
+        package enum Reason: Sendable {
             /// `skipped` of the `drawn` entries had a kink within ε on both sides.
             case kinks(skipped: Int, drawn: Int)
             /// The loss did not change with the parameter.
             case flat
         }
-        var reason: Reason
+        package var reason: Reason
         /// The names moved, each with its noise's standard deviation (drawn with the check's seed).
-        var moved: [(name: String, scale: Double)]
+        package var moved: [(name: String, scale: Double)]
     }
 
     /// What one formula came to.
-    struct Outcome {
-        var result: GradientCheck.Result
+    package struct Outcome {
+        package var result: GradientCheck.Result
         /// The formula's values at the point of the check, every entry.
-        var analytic: Tensor
+        package var analytic: Tensor
         /// The names at the point of the check (moved, when `move` is set).
-        var scope: ExpressionScope
-        var move: Move?
+        package var scope: ExpressionScope
+        package var move: Move?
 
         /// Entries left out, and whether the loss was flat: what a move tries to bring to nothing.
         var trouble: (flat: Int, skipped: Int) { (result.lossIsFlat ? 1 : 0, result.kinkCount) }
@@ -53,6 +53,17 @@ struct FormulaGradientCheck {
     var tolerance: Double
     var seed: UInt64
 
+    package init(scope: ExpressionScope, definitions: [ParsedExpression], loss: ParsedExpression, movable: [String],
+                 epsilon: Double, tolerance: Double, seed: UInt64) {
+        self.scope = scope
+        self.definitions = definitions
+        self.loss = loss
+        self.movable = movable
+        self.epsilon = epsilon
+        self.tolerance = tolerance
+        self.seed = seed
+    }
+
     /// The noise a tensor is moved by: far larger than ε, so that after the move a kink within
     /// ε of an entry is rare, and scaled with the tensor's own size.
     func moveScale(for value: Tensor) -> Double {
@@ -63,7 +74,7 @@ struct FormulaGradientCheck {
     /// Checks `formula` (its value `analytic` at the scope's values) as the gradient of the loss
     /// with respect to `name`, on entries drawn with the seed. `formula` evaluates it at another
     /// point; `between` runs between blocks of entries (progress, with the entries drawn, and cancellation).
-    func check(_ name: String, analytic: Tensor, formula: (ExpressionScope) throws -> Tensor, entries: GradientCheck.EntryCount,
+    package func check(_ name: String, analytic: Tensor, formula: (ExpressionScope) throws -> Tensor, entries: GradientCheck.EntryCount,
                between: (_ done: Int, _ drawn: Int) throws -> Void) throws -> Outcome {
         let start = scope[name]!
         let perturbed = try PerturbationLoss(scope: scope, definitions: definitions, loss: loss, parameter: name)

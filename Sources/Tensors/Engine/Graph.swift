@@ -6,13 +6,9 @@
 /// nodes after the forward ones. Values are Float32.
 final class Graph {
     enum Unary: Sendable, Hashable {
-        case negate, exp, log, sqrt, abs, relu, tanh, sigmoid
-        /// 1 where the input is > 0, else 0: the derivative of relu.
-        case step
-        /// sign(x): the derivative of abs.
-        case sign
-        case square
-        case reciprocal
+        case negate, square
+        /// A function of the op table, computed by its kernel.
+        case function(ElementwiseOp)
     }
 
     enum Binary: Sendable, Hashable {

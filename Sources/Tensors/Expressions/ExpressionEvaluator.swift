@@ -373,30 +373,16 @@ public struct ExpressionEvaluator {
             let a = try evaluate(bound["a"]!), b = try evaluate(bound["b"]!)
             return try located(at: at) { try select(condition, a, b) }
         default:
+            let op = ElementwiseOp.named(name)!
             let x = try evaluate(bound["x"]!)
             let input = x.value
-            let out: Tensor
-            switch name {
-            case "exp": out = input.map { Foundation.exp($0) }
-            case "log": out = input.map { Foundation.log($0) }
-            case "sqrt": out = input.map { $0.squareRoot() }
-            case "abs": out = input.map { Swift.abs($0) }
-            case "relu": out = input.map { $0 > 0 ? $0 : ($0.isNaN ? .nan : 0) }
-            case "tanh": out = input.map { Foundation.tanh($0) }
-            default: out = input.map(Self.sigmoid)
-            }
+            let out = input.map(op.value)
             // A function the tape passes through backpropagates as if its derivative were 1.
             let passes = tape?.passesThrough.contains(name) ?? false
-            return try record(out, [x]) { g in [passes ? g : GradientRules.elementwise(name, g, input, out)] }
+            return try record(out, [x]) { g in [passes ? g : GradientRules.elementwise(op, g, input, out)] }
         }
     }
 
-    /// 1 / (1 + e^-x) without overflow: for x < 0 it is computed as e^x / (1 + e^x).
-    static func sigmoid(_ x: Double) -> Double {
-        if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-        let e = Foundation.exp(x)
-        return e / (1 + e)
-    }
 
     /// Matches call arguments to the function's parameters and options (also for the training
     /// engine, so a misspelt or misplaced argument is the same error in both).

@@ -172,15 +172,15 @@ public struct ExpressionTeX {
         }
         guard let x = positional.first else { return ("\\operatorname{\(name)}()", .atom) }
         let index = axis.map { $0 == 0 ? "n" : "k" }
+        if let op = ElementwiseOp.named(name) {
+            switch op.tex {
+            case .exponential: return ("e^{" + write(x).tex + "}", .power)
+            case .prefix(let command): return (command + wrap(x, below: .power), .power)
+            case let .enclosed(open, close): return (open + write(x).tex + close, .atom)
+            case .named: return ("\\operatorname{\(name)}" + Self.parenthesized(write(x).tex), .atom)
+            }
+        }
         switch name {
-        case "exp":
-            return ("e^{" + write(x).tex + "}", .power)
-        case "log":
-            return ("\\ln " + wrap(x, below: .power), .power)
-        case "sqrt":
-            return ("\\sqrt{" + write(x).tex + "}", .atom)
-        case "abs":
-            return ("\\left|" + write(x).tex + "\\right|", .atom)
         case "sum":
             return ("\\sum_{" + (index ?? "") + "} " + wrap(x, below: .product), .product)
         case "mean":
@@ -194,8 +194,6 @@ public struct ExpressionTeX {
             return ("\\sigma" + Self.parenthesized(write(x).tex), .atom)
         case "logsumexp":
             return ("\\ln \\sum_{" + (index ?? "") + "} e^{" + write(x).tex + "}", .product)
-        case "tanh":
-            return ("\\tanh " + wrap(x, below: .power), .power)
         case "maximum", "minimum":
             let operator_ = name == "maximum" ? "\\max" : "\\min"
             return (operator_ + Self.parenthesized(positional.map { write($0).tex }.joined(separator: ", ")), .atom)

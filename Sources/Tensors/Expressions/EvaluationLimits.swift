@@ -15,18 +15,6 @@ public struct EvaluationLimits: Sendable {
     }
 }
 
-extension ExecutionContext {
-    /// The limits expressions evaluated by this cell run under: the run's memory budget,
-    /// and this cell's cancellation.
-    public var evaluationLimits: EvaluationLimits {
-        let cancellation = self.cancellation
-        let location = cell.location
-        return EvaluationLimits(memory: settings.memoryBudget) {
-            if let reason = cancellation.reason { throw Diagnostic.error(reason, at: location) }
-        }
-    }
-}
-
 /// A running count of the values an evaluation computed (`EvaluationLimits.computed`).
 final class ValueCount: @unchecked Sendable {
     private let lock = NSLock()

@@ -225,7 +225,7 @@ struct PerturbationLoss: Sendable {
             }
             func visit(_ node: ExpressionNode) throws -> ExpressionNode {
                 switch node.kind {
-                case .call(let function, let arguments) where ["relu", "abs"].contains(function) && arguments.count == 1 && moves(arguments[0].value):
+                case .call(let function, let arguments) where ElementwiseOp.named(function)?.kinkAtZero == true && arguments.count == 1 && moves(arguments[0].value):
                     return ExpressionNode(.call(function, [CallArgument(value: try argument(arguments[0].value))]), span: node.span)
                 case .call(let function, let arguments) where ["maximum", "minimum", "clip"].contains(function) && arguments.allSatisfy({ $0.keyword == nil }):
                     // The kinks are where the first argument meets each of the others: record those differences.

@@ -56,11 +56,11 @@ struct GraphCompiler {
             return value
         case .binary(let op, let left, let right, let offset):
             if op == .power {
-                guard case .number(let exponent) = right.kind, exponent == 2 || exponent == 0.5 else {
-                    throw fail("the training engine takes ** 2 and ** 0.5 only", right, hint: "write x * x, or sqrt(x)")
+                guard case .number(let exponent) = right.kind, EngineSupport.exponents.contains(exponent) else {
+                    throw EngineSupport.power(at: location(right))
                 }
                 let base = try compile(left)
-                return graph.add(.unary(exponent == 2 ? .square : .sqrt, base), shape: graph.shape(base), at: location(node))
+                return graph.add(.unary(exponent == 2 ? .square : .function(ElementwiseOp.named("sqrt")!), base), shape: graph.shape(base), at: location(node))
             }
             return try binary(op, try compile(left), try compile(right), at: expression.location(at: offset))
         case .call(let function, let arguments):
@@ -68,15 +68,12 @@ struct GraphCompiler {
         case .postfix(let base, let steps):
             var value = try compile(base)
             for step in steps {
-                guard case .member("T", _, _) = step else {
-                    throw fail("the training engine does not index or read members", node,
-                               hint: "write the model with whole matrices; .T is the one member it knows")
-                }
+                guard case .member("T", _, _) = step else { throw EngineSupport.postfix(at: location(node)) }
                 value = try transpose(value, at: location(node))
             }
             return value
         case .list:
-            throw fail("the training engine does not take list literals", node, hint: "declare a parameter, or use a number")
+            throw EngineSupport.list(at: location(node))
         }
     }
 
@@ -155,8 +152,7 @@ struct GraphCompiler {
     private func call(_ function: String, _ arguments: [CallArgument], _ node: ExpressionNode) throws -> Int {
         let here = location(node)
         guard let known = ExpressionFunction.named(function), Self.functions.contains(function) else {
-            throw fail("the training engine does not compute \(function)(…)", node,
-                       hint: "models are trained with + - * / @, exp log sqrt abs relu tanh sigmoid softmax, sum/mean, maximum/minimum/clip/where")
+            throw EngineSupport.function(function, at: here)
         }
         // The interpreter's own reading of the arguments: the same names, keywords and errors.
         let constants = ExpressionEvaluator(expression: expression, scope: ExpressionScope())
@@ -173,15 +169,13 @@ struct GraphCompiler {
             }
         }
         switch function {
-        case "exp", "log", "sqrt", "abs", "relu", "tanh", "sigmoid":
+        case _ where ElementwiseOp.named(function) != nil:
             let x = try argument("x")
             if function == "log", case .softmax(let logits) = graph.nodes[x].op {
                 // log(softmax(A)) is computed as A − logsumexp(A): finite where softmax underflows.
                 return graph.add(.logSoftmax(logits), shape: graph.shape(x), at: here)
             }
-            let unary: Graph.Unary = ["exp": .exp, "log": .log, "sqrt": .sqrt, "abs": .abs, "relu": .relu,
-                                      "tanh": .tanh, "sigmoid": .sigmoid][function]!
-            return graph.add(.unary(unary, x), shape: graph.shape(x), at: here)
+            return graph.add(.unary(.function(ElementwiseOp.named(function)!), x), shape: graph.shape(x), at: here)
         case "softmax":
             let x = try argument("x")
             let rank = graph.shape(x).count
@@ -218,8 +212,7 @@ struct GraphCompiler {
     }
 
     /// The functions the engine computes (of `ExpressionFunction.all`).
-    static let functions: Set<String> = ["exp", "log", "sqrt", "abs", "relu", "tanh", "sigmoid", "softmax", "sum", "mean",
-                                         "maximum", "minimum", "clip", "where"]
+    static let functions = Set(ElementwiseOp.all.map(\.name)).union(["softmax", "sum", "mean", "maximum", "minimum", "clip", "where"])
 
     /// How many entries a mean of `node` over `axis` (nil: all) averages: along the batch's
     /// rows that is the whole batch's rows, also when the graph computes a chunk of them.

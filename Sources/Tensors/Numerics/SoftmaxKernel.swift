@@ -93,7 +93,7 @@ final class SoftmaxKernel: @unchecked Sendable {
 
     @inline(__always)
     private static func multiplyAdd(_ acc: Lanes, _ a: Lanes, _ b: Lanes) -> Lanes {
-        NotebookRunner.multiplyAdd(acc, a, b)
+        Tensors.multiplyAdd(acc, a, b)
     }
 
     @inline(__always)

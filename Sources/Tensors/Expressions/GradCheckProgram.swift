@@ -13,6 +13,12 @@ public struct GradCheckProgram: Sendable {
         public var name: String
         public var nameLocation: SourceLocation
         public var formula: ParsedExpression
+
+        public init(name: String, nameLocation: SourceLocation, formula: ParsedExpression) {
+            self.name = name
+            self.nameLocation = nameLocation
+            self.formula = formula
+        }
     }
 
     public var definitions: [ParsedExpression] = []

@@ -14,14 +14,7 @@ public struct ExpressionFunction: Sendable {
     public var isReduction: Bool { options.contains("axis") }
 
     /// Every function, in the order help texts list them.
-    public static let all: [ExpressionFunction] = [
-        elementwise("exp", "e to the x"),
-        elementwise("log", "the natural logarithm; log(0) is -inf"),
-        elementwise("sqrt", "the square root"),
-        elementwise("abs", "the absolute value"),
-        elementwise("relu", "max(x, 0) elementwise"),
-        elementwise("tanh", "the hyperbolic tangent"),
-        elementwise("sigmoid", "1 / (1 + exp(-x)), computed stably"),
+    public static let all: [ExpressionFunction] = ElementwiseOp.all.map(elementwise) + [
         ExpressionFunction(name: "maximum", parameters: ["a", "b"], options: [],
                            usage: "maximum(a, b) is the larger of a and b elementwise, with broadcasting: maximum(x, 0)"),
         ExpressionFunction(name: "minimum", parameters: ["a", "b"], options: [],
@@ -44,8 +37,8 @@ public struct ExpressionFunction: Sendable {
         all.first { $0.name == name }
     }
 
-    private static func elementwise(_ name: String, _ meaning: String) -> ExpressionFunction {
-        ExpressionFunction(name: name, parameters: ["x"], options: [], usage: "\(name)(x) is \(meaning), elementwise")
+    private static func elementwise(_ op: ElementwiseOp) -> ExpressionFunction {
+        ExpressionFunction(name: op.name, parameters: ["x"], options: [], usage: "\(op.name)(x) is \(op.meaning), elementwise")
     }
 
     private static func reduction(_ name: String) -> ExpressionFunction {

@@ -52,6 +52,10 @@ public enum ModelDefinitionParser {
                                        hint: "give the intermediate value another name")
             }
         }
+        // An operation the training engine cannot compute fails here, at its column: `nbrun check` finds it.
+        for statement in forward.definitions + [loss] + backward.definitions + backward.gradients.map(\.formula) {
+            if let unsupported = EngineSupport.unsupported(in: statement) { throw unsupported }
+        }
         return ModelDefinition(parameters: parameters, forward: forward.definitions, probabilities: probabilities, loss: loss,
                                gradientDefinitions: backward.definitions, gradients: backward.gradients)
     }

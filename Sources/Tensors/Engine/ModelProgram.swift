@@ -6,9 +6,9 @@
 /// compiled into the same graph: either way the step is matrix products through BLAS and
 /// elementwise loops over preallocated buffers, so its cost depends on the work, not on how
 /// the formulas are written.
-final class ModelProgram {
+package final class ModelProgram {
     /// Where the gradients come from.
-    enum Gradients {
+    package enum Gradients {
         case automatic
         /// The author's formulas (`grad NAME:` lines) and the helper definitions they use.
         case formulas(definitions: [ParsedExpression], gradients: [GradCheckProgram.Gradient])
@@ -40,7 +40,7 @@ final class ModelProgram {
 
     /// The model for `rows` rows of a batch of `batchRows` (default: the same): with fewer,
     /// a chunk of the batch, whose means over rows divide by `batchRows` and whose `N` is it.
-    init(definition: ModelDefinition, inputs: Int, classes: Int, rows: Int, batchRows: Int? = nil,
+    package init(definition: ModelDefinition, inputs: Int, classes: Int, rows: Int, batchRows: Int? = nil,
          gradients: Gradients, training: Bool) throws {
         self.rows = rows
         self.inputs = inputs

@@ -58,18 +58,10 @@ enum GradientRules {
         return result
     }
 
-    static func elementwise(_ name: String, _ g: Tensor, _ x: Tensor, _ out: Tensor) -> Tensor {
-        let derivative: Tensor
-        switch name {
-        case "exp": derivative = out
-        case "log": derivative = x.map { 1 / $0 }
-        case "sqrt": derivative = out.map { 0.5 / $0 }
-        case "abs": derivative = x.map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
-        case "relu": derivative = x.map { $0 > 0 ? 1 : 0 }
-        case "tanh": derivative = out.map { 1 - $0 * $0 }
-        case "sigmoid": derivative = out.map { $0 * (1 - $0) }
-        default: preconditionFailure("no derivative for \(name)")
-        }
+    /// An elementwise function: `g` times its derivative, the table's formula evaluated at `x`
+    /// and `out` (the function's value).
+    static func elementwise(_ op: ElementwiseOp, _ g: Tensor, _ x: Tensor, _ out: Tensor) -> Tensor {
+        let derivative = try! ExpressionScope(values: ["x": x, "out": out]).evaluate(op.derivativeExpression)
         return try! Tensor.zip(g, derivative, "*", *)
     }
 

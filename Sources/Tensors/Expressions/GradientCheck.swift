@@ -68,6 +68,9 @@ public struct GradientCheck: Sendable {
         }
     }
 
+    /// What to do about a check that cannot tell a right formula from a wrong one.
+    public static let unverifiableHint = "check at a point where the loss changes smoothly with every parameter, e.g. initialise the layers with normal(0.01) instead of zeros; a check needs \(Minimum.described)"
+
     /// How an entry's numeric derivative was taken.
     public enum Stencil: Sendable, Hashable {
         /// (L(θ + ε) − L(θ − ε)) / 2ε.

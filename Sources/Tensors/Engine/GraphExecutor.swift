@@ -110,28 +110,28 @@ final class GraphExecutor {
             let count = rows * cols
             switch kind {
             case .negate: for i in 0..<count { out[i] = -x[i] }
-            case .exp: for i in 0..<count { out[i] = Foundation.exp(x[i]) }
-            case .log: for i in 0..<count { out[i] = Foundation.log(x[i]) }
-            case .sqrt: for i in 0..<count { out[i] = x[i].squareRoot() }
-            case .abs: for i in 0..<count { out[i] = Swift.abs(x[i]) }
-            case .relu: for i in 0..<count { out[i] = x[i] > 0 || x[i].isNaN ? x[i] : 0 }
-            case .tanh: for i in 0..<count { out[i] = Foundation.tanh(x[i]) }
-            case .sigmoid:
-                for i in 0..<count {
-                    let v = x[i]
-                    out[i] = v >= 0 ? 1 / (1 + Foundation.exp(-v)) : Foundation.exp(v) / (1 + Foundation.exp(v))
-                }
-            case .step: for i in 0..<count { out[i] = x[i] > 0 ? 1 : 0 }
-            case .sign: for i in 0..<count { out[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : 0 }
             case .square: for i in 0..<count { out[i] = x[i] * x[i] }
-            case .reciprocal: for i in 0..<count { out[i] = 1 / x[i] }
+            case .function(let op): op.kernel(x, out, count)
             }
         case let .binary(kind, a, b):
             let x = buffer(of: a), y = buffer(of: b)
             let (ar, ac) = strides(graph.shape(a), as: shape), (br, bc) = strides(graph.shape(b), as: shape)
             func apply(_ f: (Float, Float) -> Float) {
-                if ar == cols && ac == 1 && br == cols && bc == 1 {
-                    for i in 0..<(rows * cols) { out[i] = f(x[i], y[i]) }
+                let count = rows * cols
+                let xWhole = (ar == cols || rows == 1) && ac == 1, yWhole = (br == cols || rows == 1) && bc == 1
+                if xWhole && yWhole {
+                    for i in 0..<count { out[i] = f(x[i], y[i]) }
+                    return
+                }
+                // A tensor and a scalar (`x > 0`, `1 - out * out` in the op table's derivatives).
+                if xWhole && br == 0 && bc == 0 {
+                    let c = y[0]
+                    for i in 0..<count { out[i] = f(x[i], c) }
+                    return
+                }
+                if ar == 0 && ac == 0 && yWhole {
+                    let c = x[0]
+                    for i in 0..<count { out[i] = f(c, y[i]) }
                     return
                 }
                 for i in 0..<rows {

@@ -43,7 +43,7 @@ public struct DerivationCheck {
         /// For a `grad` line: the entries compared with central differences, out of how many.
         public var entries: (compared: Int, of: Int, skipped: Int)?
         /// For a `grad` line whose variable sat on kinks: where it was checked instead.
-        var move: FormulaGradientCheck.Move?
+        package var move: FormulaGradientCheck.Move?
     }
 
     public var scope: ExpressionScope
@@ -160,7 +160,7 @@ public struct DerivationCheck {
             step.problem = "it cannot be checked here: " + reason
             step.error = .error("the gradient with respect to \(name) on this line cannot be checked: \(reason)",
                                 at: expression.origin.advanced(byColumns: expression.root.span.lowerBound),
-                                hint: GradientCheckReport.unverifiableHint)
+                                hint: GradientCheck.unverifiableHint)
             return
         }
         step.worst = result.worst(5).map { ($0.index, $0.numeric, $0.analytic) }
@@ -183,7 +183,7 @@ public struct DerivationCheck {
     }
 
     /// `2.21e-16`, `0` for an exact match.
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         value == 0 ? "0" : value.isFinite ? String(format: "%.2e", value) : "\(value)"
     }
 }

@@ -57,16 +57,11 @@ enum GraphGradient {
                 let local: Int
                 switch kind {
                 case .negate: accumulate(a, add(.unary(.negate, g), shape)); continue
-                case .exp: local = node
-                case .log: local = add(.unary(.reciprocal, a), shape)
-                case .sqrt: local = add(.binary(.multiply, add(.unary(.reciprocal, node), shape), add(.constant(0.5), [])), shape)
-                case .abs: local = add(.unary(.sign, a), shape)
-                case .relu: local = add(.unary(.step, a), shape)
-                case .tanh: local = add(.binary(.subtract, add(.constant(1), []), add(.unary(.square, node), shape)), shape)
-                case .sigmoid: local = add(.binary(.multiply, node, add(.binary(.subtract, add(.constant(1), []), node), shape)), shape)
                 case .square: local = add(.binary(.multiply, a, add(.constant(2), [])), shape)
-                case .reciprocal: local = add(.unary(.negate, add(.unary(.square, node), shape)), shape)
-                case .step, .sign: continue
+                case .function(let op):
+                    // The op table's derivative, compiled with x and out bound to this node's input and value.
+                    var names = ["x": a, "out": node]
+                    local = try! GraphCompiler.compile(op.derivativeExpression, into: graph, names: &names)
                 }
                 accumulate(a, add(.binary(.multiply, g, local), shape))
             case let .binary(kind, a, b):
