@@ -12,6 +12,8 @@ public final class KernelClient {
         public var handshakeTimeout: Double = 60
         /// After a time limit's interrupt, how long the code has to stop before a restart.
         public var interruptGrace: Double = 5
+        /// With a time limit, how long a request may wait for its code to start running.
+        public var startGrace: Double = 30
         /// How long the kernel has to exit after `shutdown_request` before it is killed.
         public var shutdownGrace: Double = 3
         /// Heartbeats are sent this often, and a kernel silent for `heartbeatTimeout` is dead.
@@ -75,22 +77,34 @@ public final class KernelClient {
     /// - Throws: `KernelError.died` when the kernel exits or stops answering heartbeats.
     public func execute(_ code: String, timeout: Double? = nil,
                         stopRequested: () -> Bool = { false }) throws -> ExecutionResult {
+        // Cells go one at a time, so there is never a queue to abort after an error; with
+        // `stop_on_error` ipykernel aborts the requests that arrive while it is still clearing
+        // one, which on a busy machine can be the next cell's.
         let id = try channels.send("execute_request", [
             "code": .string(code), "silent": false, "store_history": true,
-            "user_expressions": [:], "allow_stdin": false, "stop_on_error": true,
+            "user_expressions": [:], "allow_stdin": false, "stop_on_error": false,
         ], on: .shell)
         var collector = OutputCollector(limit: options.outputLimit, displayLimit: options.displayLimit)
         var idle = false
         var reply: JSONValue?
         var interrupted = false
         var cancelled = false
-        var deadline = timeout.map { now() + $0 }
+        // The time limit counts from the kernel's "busy" for this request, when the code starts,
+        // not from sending it: an interrupt that lands before the code runs could hit the next
+        // cell instead. Until then it waits at most `options.startGrace` more.
+        var running = false
+        var deadline = timeout.map { now() + $0 + options.startGrace }
         while !(idle && reply != nil) {
             let finished = try wait(until: deadline, or: { !interrupted && stopRequested() }) { channel, message in
                 guard message.parentID == id else { return false }
                 switch (channel, message.type) {
                 case (.iopub, "status"):
-                    if message.content["execution_state"]?.string == "idle" { idle = true }
+                    let state = message.content["execution_state"]?.string
+                    if state == "idle" { idle = true }
+                    if state == "busy", !running, !interrupted, let timeout {
+                        running = true
+                        deadline = now() + timeout
+                    }
                 case (.iopub, _):
                     collector.take(message)
                 case (.shell, "execute_reply"):
@@ -186,14 +200,14 @@ public final class KernelClient {
         info = reply ?? nil
     }
 
-    /// Hands each arriving message to `handle` until it returns true (→ true), or `deadline`
-    /// passes or `stop` returns true (→ false). Throws `KernelError.died` if the process ends or
-    /// heartbeats stop.
-    private func wait(until deadline: Double?, or stop: () -> Bool = { false }, watchHeartbeat: Bool = true,
+    /// Hands each arriving message to `handle` until it returns true (→ true), or `deadline` —
+    /// read again after every message, so `handle` may move it — passes or `stop` returns true
+    /// (→ false). Throws `KernelError.died` if the process ends or heartbeats stop.
+    private func wait(until deadline: @autoclosure () -> Double?, or stop: () -> Bool = { false }, watchHeartbeat: Bool = true,
                       _ handle: (KernelChannels.Channel, KernelMessage) -> Bool) throws -> Bool {
         while true {
             if stop() { return false }
-            let remaining = deadline.map { max(0, $0 - now()) } ?? 1
+            let remaining = deadline().map { max(0, $0 - now()) } ?? 1
             let slice = Int(min(remaining, 0.1) * 1000)
             for (channel, message) in try channels.receive(waiting: slice) {
                 guard let message else { heartbeat.answered(at: now()); continue }
@@ -210,7 +224,7 @@ public final class KernelClient {
                 case .fine: break
                 }
             }
-            if let deadline, now() >= deadline { return false }
+            if let deadline = deadline(), now() >= deadline { return false }
         }
     }
 
