@@ -45,7 +45,7 @@ public enum ManifestReader {
         var diagnostics = reader.diagnostics
         if let manifest {
             let listed = Set(manifest.pages.map(\.file))
-            for page in reader.pagesOnDisk where !listed.contains(page) {
+            for page in reader.pagesOnDisk where !listed.contains(page) && !reader.excludes(page) {
                 let shown = display.isEmpty || display == "." ? page : (display.hasSuffix("/") ? display : display + "/") + page
                 diagnostics.append(.warning("\(page) is not in the table of contents: it is not built", at: SourceLocation(file: shown, line: 1),
                                             hint: "add `- file: \(page)` to \(file), or move the page out of the course folder"))
@@ -82,7 +82,14 @@ private struct Reader {
     let display: String
     let manifestFile: String
     var pagesOnDisk: [String] = []
+    /// `project.exclude`: paths or glob patterns of pages that are deliberately not in the course.
+    var excluded: [String] = []
     var diagnostics: [Diagnostic] = []
+
+    /// Whether `page` (relative to the course folder) matches a `project.exclude` pattern.
+    func excludes(_ page: String) -> Bool {
+        excluded.contains { fnmatch($0, page, 0) == 0 }
+    }
     /// Pages listed so far, with where.
     var listed: [String: SourceLocation] = [:]
     /// The pages of the entries being read, outermost first (a page inside itself is a cycle).
@@ -155,6 +162,7 @@ private struct Reader {
         let title = project["title"]?.string ?? folder.lastPathComponent
         let authors = Self.authors(project["authors"] ?? project["author"])
         let bibliography = Self.strings(project["bibliography"])
+        excluded = Self.strings(project["exclude"])
         return CourseManifest(file: manifestFile, folder: folder, title: title, authors: authors, numbering: numbering,
                               execution: .cache, bibliography: bibliography, entries: entries,
                               pages: Self.pages(entries, numbered: numbering != .page, rootIsFront: false))

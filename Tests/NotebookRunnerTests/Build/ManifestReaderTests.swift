@@ -147,4 +147,12 @@ import Testing
             "course/sub/c.md:1:1: warning: sub/c.md is not in the table of contents: it is not built",
         ])
     }
+
+    /// mystmd's `project.exclude` (paths or glob patterns) leaves pages out without a warning.
+    @Test func excludedPagesAreNotWarnedAbout() throws {
+        let (result, course) = try read(Self.pages.merging(["myst.yml": "project:\n  exclude: [b.md, 'sub/*.md']\n  toc:\n    - file: intro.md\n    - file: a.md\n"]) { $1 })
+        defer { course.remove() }
+        #expect(result.manifest?.pages.map(\.file) == ["intro.md", "a.md"])
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+    }
 }
