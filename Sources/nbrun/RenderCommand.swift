@@ -13,49 +13,29 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var runOptions: RunOptions
 
-    @Flag(name: .long, help: "Run the remaining cells after a cell fails.")
-    var keepGoing = false
-
-    @Flag(name: .shortAndLong, help: "Print only errors and warnings.")
-    var quiet = false
-
-    @Flag(name: .long, help: "Run every cell; neither read nor write the cache.")
-    var noCache = false
-
-    @Flag(name: .long, help: "Run every cell and rebuild the cache.")
-    var refresh = false
+    @OptionGroup var flags: PageRunFlags
 
     @Option(name: .long, parsing: .unconditional,
             help: ArgumentHelp("Stop the run after this many seconds and write the partial report.", valueName: "seconds"))
     var timeout: Double?
 
-    @Flag(name: .long, help: "Leave times out of the report so identical runs give identical bytes (also set by SOURCE_DATE_EPOCH).")
-    var reproducible = false
-
-    @Option(name: [.customShort("j"), .customLong("jobs")],
-            help: ArgumentHelp("Render up to N notebooks at once, each with its own kernel (default: the number of cores).", valueName: "N"))
-    var jobs: Int?
-
-    @Flag(name: .long, help: "The student's edition: leave every {solution} out of the report and the run record (they are not run).")
-    var student = false
 
     /// Mistakes that leave no sound place for a report: nothing is written.
     func validate() throws {
         try UsageChecks.outputFolder(runOptions.outputPath())
         try UsageChecks.notebooks(notebooks, sharingOutput: true)
-        if let jobs, jobs < 1 { throw ValidationError("-j expects a number of notebooks at once of at least 1, got \(jobs)") }
     }
 
     /// The run's settings; a value they cannot take is a usage error that each notebook's
     /// report and record say too (the folder and the notebooks are sound by now).
     func settings() throws -> RunSettings {
         do {
-            var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: reproducible)
-            settings.omitsSolutions = student
+            var settings = try runOptions.settings(keepGoing: flags.keepGoing, reproducible: flags.reproducible)
+            settings.omitsSolutions = flags.student
             settings.runTimeout = try timeout.map(UsageChecks.timeout)
             return settings
         } catch let error as ValidationError {
-            let pipeline = Pipeline(settings: RunSettings(outputDirectory: runOptions.outputDirectory, reproducible: reproducible),
+            let pipeline = Pipeline(settings: RunSettings(outputDirectory: runOptions.outputDirectory, reproducible: flags.reproducible),
                                     progress: ProgressReporter(mode: .quiet))
             for notebook in notebooks {
                 _ = pipeline.recordUsageError(error.message, notebook: URL(fileURLWithPath: notebook), file: notebook)
@@ -69,8 +49,8 @@ struct RenderCommand: ParsableCommand {
         let cancellation = Cancellation()
         let signals = SignalForwarder(to: cancellation)
         defer { signals.restore() }
-        let (quiet, cacheMode, notebooks) = (quiet, noCache ? CellCache.Mode.off : refresh ? .refresh : .use, notebooks)
-        let workers = PageWorkers<Pipeline.Outcome>(jobs: min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, notebooks.count))
+        let (quiet, cacheMode, notebooks) = (flags.quiet, flags.cacheMode, notebooks)
+        let workers = PageWorkers<Pipeline.Outcome>(jobs: flags.jobCount(pages: notebooks.count))
         // Pages rendered side by side print whole lines (one page's live line would overwrite another's).
         let progressMode: ProgressReporter.Mode? = quiet ? .quiet : workers.jobs > 1 ? .plain : nil
         let render: @Sendable (Int) -> Pipeline.Outcome? = { index in
