@@ -53,7 +53,7 @@ public struct TrainDirective: Directive {
     static let seed = DirectiveOption.seed(help: "Seeds initialisation and shuffling.")
     static let normalize = DirectiveOption.flag("normalize", default: true, inherits: true, help: "Scales pixels from 0…255 to 0…1.")
     static let weightDecay = DirectiveOption.number("weight-decay", .closed(0, 1e6), default: 0, inherits: true,
-                                           help: "L2 penalty λ: each step also subtracts lr·λ·W (biases are not decayed). Reported losses are the plain cross-entropy.")
+                                           help: "Weight decay λ on matrices (biases are not decayed): added to the gradient as λ·W, as PyTorch's weight_decay (sgd: each step also subtracts lr·λ·W); adamw instead multiplies W by 1 − lr·λ before its step. Reported losses are the plain cross-entropy.")
     static let samples = DirectiveOption.integer("samples", in: 1...Int(Int32.max),
                                         help: "Trains on the first N rows of the training split only (quick runs; the test split is untouched).")
     static let shuffle = DirectiveOption.flag("shuffle", default: true, inherits: true,
@@ -71,7 +71,7 @@ public struct TrainDirective: Directive {
         options: [learningRate.declaration, batch.declaration, epochs.declaration, steps.declaration, initialization.declaration,
                   seed.declaration, normalize.declaration, weightDecay.declaration, samples.declaration, shuffle.declaration,
                   DirectiveOption.model.declaration, from.declaration,
-                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration],
+                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration] + optimizerDeclarations,
         acceptsBody: true)
 
     let configuration: TrainingConfiguration
@@ -98,6 +98,7 @@ public struct TrainDirective: Directive {
         configuration.seed = UInt64(try options.value(Self.seed) as Int)
         configuration.normalize = try options.value(Self.normalize)
         configuration.weightDecay = try options.value(Self.weightDecay)
+        configuration.optimizer = try Self.optimizer(options, cell: cell)
         self.configuration = configuration
         modelName = try options.given(.model)
         fromName = try options.given(Self.from)
@@ -179,7 +180,7 @@ public struct TrainDirective: Directive {
             let train = try context.split("train", of: dataset)
             try context.checkSoftmaxTrainingFits(train, classes: max(dataset.classNames.count, Int(train.labels.max() ?? 0) + 1))
         }
-        if modelName != nil || fromName != nil || !shuffles {
+        if modelName != nil || fromName != nil || !shuffles || (configuration.optimizer.method != .sgd && formulas.isEmpty) {
             return try runOnEngine(in: context)
         }
         let dataset = try context.dataset(named: datasetName)
@@ -236,6 +237,7 @@ public struct TrainDirective: Directive {
                                                        inputScale: configuration.normalize ? 1.0 / 255 : 1,
                                                        weightDecay: configuration.weightDecay,
                                                        initialization: configuration.initialization)
+        settings.optimizer = configuration.optimizer
         switch configuration.batchSize {
         case .full: settings.batchSize = train.count; settings.shuffles = false
         case .rows(let size): settings.batchSize = size; settings.shuffles = true
@@ -330,10 +332,10 @@ public struct TrainDirective: Directive {
         let last = result.epochs.last!
         let method: String
         switch configuration.batchSize {
-        case .full: method = words.fullBatch
+        case .full: method = words.fullBatch(configuration.optimizer)
         case .rows(let size) where size > train.count:
-            method = words.minibatchWholeSplit(rows: NumberText.grouped(train.count), asked: NumberText.grouped(size))
-        case .rows(let size): method = words.minibatch(size)
+            method = words.minibatchWholeSplit(rows: NumberText.grouped(train.count), asked: NumberText.grouped(size), configuration.optimizer)
+        case .rows(let size): method = words.minibatch(size, configuration.optimizer)
         }
         var summary = words.trained(model: words.model(model), images: NumberText.grouped(train.count), dataset: dataset.name)
         let steps = result.epochs.reduce(0) { $0 + $1.steps }
