@@ -18,4 +18,7 @@ enum BLAS {
     static func setThreads(_ count: Int) {
         openblas_set_num_threads(Int32(count))
     }
+
+    /// The threads OpenBLAS uses, which the engine's own kernels use too.
+    static var threads: Int { max(1, Int(openblas_get_num_threads())) }
 }

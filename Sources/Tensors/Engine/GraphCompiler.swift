@@ -78,9 +78,11 @@ struct GraphCompiler {
     }
 
     private func transpose(_ value: Int, at location: SourceLocation) throws -> Int {
+        // (a vector or a scalar is its own transpose)
         let shape = graph.shape(value)
         switch shape.count {
         case 2: return graph.add(.transpose(value), shape: [shape[1], shape[0]], at: location)
+        case 3...: throw Diagnostic.error(".T of \(Tensor.describe(shape)) images: it transposes a matrix", at: location, hint: "flatten(x) turns images into rows")
         default: return value
         }
     }
@@ -133,6 +135,10 @@ struct GraphCompiler {
             throw Diagnostic.error("shape mismatch: \(Tensor.describe(graph.shape(a))) and \(Tensor.describe(graph.shape(b))) cannot broadcast",
                                    at: location, hint: "a bias is a vector with one entry per column")
         }
+        if shape.count > 2, [a, b].contains(where: { graph.shape($0) != shape && graph.count($0) != 1 }) {
+            throw Diagnostic.error("shape mismatch: \(Tensor.describe(graph.shape(a))) and \(Tensor.describe(graph.shape(b))): images meet only images of their own shape or a single value",
+                                   at: location, hint: "conv2d takes the bias itself; flatten(x) turns images back into rows")
+        }
         var (a, b) = (a, b)
         if kind == .add || kind == .subtract {
             // A sum over rows plus a term that does not depend on them: each chunk adds its
@@ -168,6 +174,15 @@ struct GraphCompiler {
                            hint: error.message)
             }
         }
+        if let op = LayerOp.named(function) {
+            let inputs = try op.tensors.map { try argument($0) }
+            let settings = try constants.layerSettings(op, bound)
+            do {
+                return graph.add(.layer(op, inputs, settings), shape: try op.shape(inputs.map(graph.shape), settings), at: here)
+            } catch let error as ShapeError {
+                throw Diagnostic.error(error.message, at: here, hint: error.hint)
+            }
+        }
         switch function {
         case _ where ElementwiseOp.named(function) != nil:
             let x = try argument("x")
@@ -179,6 +194,7 @@ struct GraphCompiler {
         case "softmax":
             let x = try argument("x")
             let rank = graph.shape(x).count
+            if rank > 2 { throw fail("the training engine takes softmax of rows, not of \(Tensor.describe(graph.shape(x))) images", node, hint: "flatten(x) turns images into rows") }
             if let axis = try constant("axis", constants.integer), axis != -1, axis != rank - 1 {
                 throw fail("the training engine takes softmax over rows (the last axis), not axis=\(axis)", bound["axis"]!,
                            hint: "write softmax(x) or softmax(x, axis=-1)")
@@ -188,6 +204,9 @@ struct GraphCompiler {
             let x = try argument("x")
             let shape = graph.shape(x)
             var axis = try constant("axis", constants.integer)
+            if axis != nil, shape.count > 2 {
+                throw fail("the training engine sums images whole, not along an axis", bound["axis"]!, hint: "flatten(x) turns images into rows")
+            }
             if let given = axis, given < 0 { axis = given + shape.count }
             if let axis, !(0..<shape.count).contains(axis) {
                 throw fail("axis \(axis) is outside a \(Tensor.describe(shape)) value", bound["axis"]!)
@@ -207,12 +226,16 @@ struct GraphCompiler {
             guard let ab = Graph.broadcastShape(graph.shape(a), graph.shape(b)), let shape = Graph.broadcastShape(graph.shape(c), ab) else {
                 throw fail("where: the shapes do not broadcast", node)
             }
+            if shape.count > 2, [c, a, b].contains(where: { graph.shape($0) != shape && graph.count($0) != 1 }) {
+                throw fail("where: images meet only images of their own shape or a single value", node)
+            }
             return graph.add(.select(c, a, b), shape: shape, at: here)
         }
     }
 
     /// The functions the engine computes (of `ExpressionFunction.all`).
     static let functions = Set(ElementwiseOp.all.map(\.name)).union(["softmax", "sum", "mean", "maximum", "minimum", "clip", "where"])
+        .union(LayerOp.all.map(\.name))
 
     /// How many entries a mean of `node` over `axis` (nil: all) averages: along the batch's
     /// rows that is the whole batch's rows, also when the graph computes a chunk of them.

@@ -29,7 +29,7 @@ public struct ExpressionFunction: Sendable {
                            usage: "softmax(x) normalises along the last axis; softmax(x, axis=0) down the columns"),
         ExpressionFunction(name: "onehot", parameters: ["y", "classes"], options: [],
                            usage: "onehot(y, 10) turns labels into rows with a single 1"),
-    ]
+    ] + LayerOp.all.map(\.function)
 
     public static let names = all.map(\.name)
 

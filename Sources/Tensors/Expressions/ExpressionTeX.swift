@@ -180,6 +180,12 @@ public struct ExpressionTeX {
             case .named: return ("\\operatorname{\(name)}" + Self.parenthesized(write(x).tex), .atom)
             }
         }
+        if let op = LayerOp.named(name) {
+            let tensors = positional.prefix(op.tensors.count).map { wrap($0, below: .product) }
+            var settings = LayerOp.Settings()
+            if let size = positional.dropFirst(op.tensors.count).first, case .number(let value) = size.kind { settings.size = Int(value) }
+            return (op.tex(tensors, settings), op.name == "conv2d" ? .sum : .atom)
+        }
         switch name {
         case "sum":
             return ("\\sum_{" + (index ?? "") + "} " + wrap(x, below: .product), .product)

@@ -100,8 +100,8 @@ public enum ModelDefinitionParser {
 
     static func parseShape(_ text: String, at location: SourceLocation) throws -> [ModelDefinition.Size] {
         let parts = text.split(omittingEmptySubsequences: false) { $0 == "×" || $0 == "x" || $0 == "X" || $0 == "*" }
-        guard (1...2).contains(parts.count) else {
-            throw Diagnostic.error("a parameter is a vector or a matrix: expected a shape such as 256 or inputs×256, got '\(text)'",
+        guard (1...Tensor.maxRank).contains(parts.count) else {
+            throw Diagnostic.error("a parameter is a vector, a matrix or convolution kernels: expected a shape such as 256, inputs×256 or 6×1×5×5, got '\(text)'",
                                    at: location, hint: "sizes are whole numbers, inputs or classes")
         }
         return try parts.map { part in
