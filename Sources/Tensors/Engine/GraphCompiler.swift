@@ -96,10 +96,27 @@ struct GraphCompiler {
         } else {
             b = try compile(rightNode)
         }
+        return try product(a, transposeA: transposeA, b, transposeB: transposeB, at: location)
+    }
+
+    /// `op(a) @ op(b)`; NumPy's vector rules: a vector on the right is a column, on the left a
+    /// row (the column transposed in the product), and the product's axis of size 1 is summed
+    /// away. A vector becomes a column by a transpose, whose gradient turns it back.
+    private func product(_ a: Int, transposeA: Bool, _ b: Int, transposeB: Bool, at location: SourceLocation) throws -> Int {
         let sa = graph.shape(a), sb = graph.shape(b)
+        if sa.count == 2, sb.count == 1 {
+            let column = graph.add(.transpose(b), shape: [sb[0], 1], at: location)
+            let result = try product(a, transposeA: transposeA, column, transposeB: false, at: location)
+            return graph.add(.sum(result, axis: 1, keepDimensions: false, scale: 1), shape: [graph.shape(result)[0]], at: location)
+        }
+        if sa.count == 1, sb.count == 2 {
+            let column = graph.add(.transpose(a), shape: [sa[0], 1], at: location)
+            let result = try product(column, transposeA: true, b, transposeB: transposeB, at: location)
+            return graph.add(.sum(result, axis: 0, keepDimensions: false, scale: 1), shape: [graph.shape(result)[1]], at: location)
+        }
         guard sa.count == 2, sb.count == 2 else {
-            throw Diagnostic.error("the training engine multiplies matrices with @, got \(Tensor.describe(graph.shape(left))) @ \(Tensor.describe(graph.shape(b)))",
-                                   at: location, hint: "keep X and the weights as matrices; biases are added with +")
+            throw Diagnostic.error("the training engine multiplies matrices and vectors with @, got \(Tensor.describe(sa)) @ \(Tensor.describe(sb))",
+                                   at: location, hint: "keep X and the weights as matrices or vectors; a number multiplies with *")
         }
         let (m, k1) = transposeA ? (sa[1], sa[0]) : (sa[0], sa[1])
         let (k2, n) = transposeB ? (sb[1], sb[0]) : (sb[0], sb[1])

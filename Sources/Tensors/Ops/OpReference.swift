@@ -13,6 +13,13 @@ public enum OpReference {
         "mean": "whole, `axis=0`, `axis=1`, `keepdims=`",
     ]
 
+    /// The derivatives of the LAPACK functions (`ExpressionEvaluator+LinearAlgebra`).
+    static let linearAlgebra = [
+        "solve": "x = solve(A, b): ∂b = solve(A.T, G), ∂A = −∂b xᵀ",
+        "inv": "X = inv(A): ∂A = −Xᵀ G Xᵀ",
+        "lstsq": "none: an error where a derivative is taken (write solve(A.T @ A, A.T @ b))",
+    ]
+
     public static var markdown: String {
         var lines = ["| function | what it does | `{eval}` `{derive}` `{gradcheck}` (Float64) | `{model}` `{train}` (engine, Float32) | derivative |",
                      "|---|---|---|---|---|"]
@@ -25,6 +32,8 @@ public enum OpReference {
                 derivative = "`\(op.derivative)`"
             } else if ["argmax", "onehot"].contains(function.name) {
                 derivative = "0 (piecewise constant)"
+            } else if let rule = linearAlgebra[function.name] {
+                derivative = rule
             } else {
                 derivative = "built in (`GradientRules`, `GraphGradient`)"
             }
