@@ -372,6 +372,14 @@ public struct ExpressionEvaluator {
             let condition = try evaluate(bound["condition"]!).value
             let a = try evaluate(bound["a"]!), b = try evaluate(bound["b"]!)
             return try located(at: at) { try select(condition, a, b) }
+        case "eye":
+            let sizeNode = bound["n"]!
+            let n = try integer(sizeNode, "the size")
+            // 4,096² values of Float64 are 128 MiB.
+            guard (1...4096).contains(n) else {
+                throw Diagnostic.error("eye(n) takes a size from 1 to 4096, got \(n)", at: location(sizeNode.span.lowerBound))
+            }
+            return Traced(Tensor(shape: [n, n], data: (0..<n * n).map { $0 % (n + 1) == 0 ? 1 : 0 }))
         case "solve", "inv", "lstsq":
             return try linearAlgebra(name, bound, node)
         default:

@@ -29,6 +29,8 @@ public struct ExpressionFunction: Sendable {
                            usage: "softmax(x) normalises along the last axis; softmax(x, axis=0) down the columns"),
         ExpressionFunction(name: "onehot", parameters: ["y", "classes"], options: [],
                            usage: "onehot(y, 10) turns labels into rows with a single 1"),
+        ExpressionFunction(name: "eye", parameters: ["n"], options: [],
+                           usage: "eye(n) is the n×n identity matrix: X.T @ X + 0.01 * eye(784) for ridge regression"),
         ExpressionFunction(name: "solve", parameters: ["A", "b"], options: [],
                            usage: "solve(A, b) is the x with A @ x = b, for a square A and a vector (or matrix) b, by LU factorisation (LAPACK): solve(X.T @ X, X.T @ t)"),
         ExpressionFunction(name: "inv", parameters: ["A"], options: [],

@@ -18,6 +18,7 @@ public enum OpReference {
         "solve": "x = solve(A, b): ∂b = solve(A.T, G), ∂A = −∂b xᵀ",
         "inv": "X = inv(A): ∂A = −Xᵀ G Xᵀ",
         "lstsq": "none: an error where a derivative is taken (write solve(A.T @ A, A.T @ b))",
+        "eye": "0 (a constant)",
     ]
 
     public static var markdown: String {
