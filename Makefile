@@ -41,7 +41,7 @@ else
   # arm64 has fused multiply-add in its base instruction set (Package.swift defines it there).
   TUNING :=
 endif
-RELEASE    := $(SWIFT) build -c release $(TUNING)
+RELEASE    := $(SWIFT) build -c release $(TUNING) --product nbrun
 export NBRUN_SWIFT_TUNING := $(TUNING)
 
 .PHONY: deps build release demo render test bench bench-mlp bench-cache bench-scale bench-quantecon math-gallery tuning-flags fuzz clean
