@@ -99,6 +99,7 @@ for notebook in notebooks/*.md; do
       # images, evaluate on the last 2,000 (see the notebook's front matter).
       args=(--data-dir "$shared" -p from=test -p train-rows=0..8000 -p test-rows=8000..10000)
       check "render $name (MNIST test set)" render "$notebook" "${args[@]}" ;;
+    logistic-regression) args=(--data-dir "$shared"); check "render $name (MNIST 3s and 8s)" render "$notebook" "${args[@]}" ;;
     *)
       args=()
       check "render $name" render "$notebook" ;;
