@@ -7,7 +7,7 @@ SWIFT      ?= swift
 NOTEBOOK   ?= notebooks/softmax-regression.md
 OUT        ?= output
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-dev zlib1g-dev libopenblas-dev libcurl4 dataset-fashion-mnist fonts-lmodern fonts-noto-cjk chromium time bc strace libzmq3-dev python3-ipykernel python3-numpy python3-matplotlib
+APT_PACKAGES := libcmark-dev zlib1g-dev libopenblas-dev libcurl4 dataset-fashion-mnist fonts-lmodern fonts-noto-cjk chromium poppler-utils time bc strace libzmq3-dev python3-ipykernel python3-numpy python3-matplotlib
 NBRUN      := .build/release/nbrun
 
 # CPU tuning for release builds, like -march=native, passed on the command line so the

@@ -41,9 +41,13 @@ public struct BuildRecord: Sendable, Encodable {
     public var slowestCells: [Timing]?
     /// Equations of the course: checked, failed, unchecked.
     public var equations: [String: Int]
+    /// Each data set the pages loaded: how often its files were read (once per build) and how
+    /// often its bytes were used (by `{load}` cells that ran; cached cells read nothing).
+    public var dataReads: [DataReads.Count]
 
     init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double)], stop: StopReason,
-         seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int)) {
+         seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int), dataReads: [DataReads.Count] = []) {
+        self.dataReads = dataReads
         course = manifest.title
         self.manifest = manifest.file
         numbering = manifest.numbering.rawValue
@@ -85,6 +89,10 @@ public struct BuildRecord: Sendable, Encodable {
         if !cells.isEmpty {
             lines.append("slowest cells:")
             for row in cells.prefix(limit) { lines.append(String(format: "  %8.2fs  %@ %@", row.seconds, row.page, row.cell ?? "")) }
+        }
+        for read in dataReads {
+            if read == dataReads.first { lines.append("data sets read:") }
+            lines.append("  \(read.files): read \(read.reads)×, used by \(read.uses) cell\(read.uses == 1 ? "" : "s")")
         }
         return lines.joined(separator: "\n") + "\n"
     }
