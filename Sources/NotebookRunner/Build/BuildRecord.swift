@@ -19,6 +19,8 @@ public struct BuildRecord: Sendable, Encodable {
         public var chapter: Int?
         public var status: String
         public var seconds: Double?
+        /// The page was as the last build left it: not run, not rendered (absent from a reproducible record).
+        public var unchanged: Bool?
         public var cells: [Cell]
     }
 
@@ -45,7 +47,7 @@ public struct BuildRecord: Sendable, Encodable {
     /// often its bytes were used (by `{load}` cells that ran; cached cells read nothing).
     public var dataReads: [DataReads.Count]
 
-    init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double)], stop: StopReason,
+    init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double, unchanged: Bool)], stop: StopReason,
          seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int), dataReads: [DataReads.Count] = []) {
         self.dataReads = dataReads
         course = manifest.title
@@ -64,7 +66,7 @@ public struct BuildRecord: Sendable, Encodable {
             }
             return Page(file: files[index], html: paths[index], chapter: manifest.pages[index].chapter,
                         status: run?.stopReason.recordName ?? StopReason.notebookInvalid.recordName,
-                        seconds: reproducible ? nil : runs[index].seconds, cells: cells)
+                        seconds: reproducible ? nil : runs[index].seconds, unchanged: reproducible ? nil : runs[index].unchanged, cells: cells)
         }
         guard !reproducible else { return }
         slowestPages = pages.map { Timing(page: $0.file, seconds: $0.seconds ?? 0) }.sorted { $0.seconds > $1.seconds }

@@ -55,6 +55,12 @@ public struct CourseBuild {
         var run: RunResult?
         var failure: Diagnostic?
         var seconds: Double
+        /// The page's memo key (nil: the page is not kept, e.g. `--no-cache`).
+        var key: String? = nil
+        /// The page as the last build left it, when nothing it depends on changed: not run, not rendered.
+        var memo: PageMemo? = nil
+        /// The cell cache entries the page used, which the course's cache keeps.
+        var cacheKeys: [String] = []
     }
 
     /// Builds the course `manifest` describes; `display` is how diagnostics name its folder.
@@ -92,7 +98,9 @@ public struct CourseBuild {
         // 3. Run, `jobs` pages at a time, sharing the data sets read and the cell cache.
         let dataReads = DataReads()
         let cache = CellCache.Shared()
-        let runs = run(notebooks, manifest: manifest, skip: Set(parseFailures.keys), dataReads: dataReads, cache: cache)
+        let seal = CacheSeal(folder: settings.outputDirectory.appendingPathComponent(".nbrun-cache", isDirectory: true),
+                             inside: settings.outputDirectory, persistent: cacheMode != .off)
+        let runs = run(notebooks, manifest: manifest, skip: Set(parseFailures.keys), dataReads: dataReads, cache: cache, seal: seal)
         if cancellation.stopReason == nil {
             CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: Self.cacheFolder, shared: cache).finishCourse()
         }
@@ -111,8 +119,20 @@ public struct CourseBuild {
                 // Where a result came from (the cache or a run) is, like its time, not part of a reproducible page.
                 for cell in run.cells.indices where run.cells[cell].status == .cached { run.cells[cell].status = .ok }
             }
-            var content = renderer.content(run)
-            var warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
+            var content: HTMLRenderer.PageContent
+            var warnings: [Diagnostic]
+            if let memo = runs[index].memo {
+                content = memo.pageContent
+                warnings = memo.warnings
+            } else {
+                content = renderer.content(run)
+                warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
+                if let key = runs[index].key, run.stopReason == .finished, run.errors.isEmpty {
+                    let inputs = run.inputFiles + [manifest.folder.appendingPathComponent(pages[index].file)]
+                    PageMemo(key: key, content: content, warnings: warnings, run: run, inputs: inputs, cacheKeys: runs[index].cacheKeys)
+                        .store(page: pages[index].file, root: settings.outputDirectory, seal: seal)
+                }
+            }
             content.body = SiteLinks.rewrite(content.body, page: index, paths: paths, pages: pages, targets: targets,
                                              notebook: notebooks[index], folder: manifest.folder, warnings: &warnings)
             courseMath += content.math
@@ -188,7 +208,7 @@ public struct CourseBuild {
         for run in runs {
             if let run = run.run { stop = Self.worst(stop, run.stopReason) } else { stop = Self.worst(stop, .notebookInvalid) }
         }
-        let record = BuildRecord(manifest: manifest, files: files, paths: paths, runs: runs.map { ($0.run, $0.seconds) },
+        let record = BuildRecord(manifest: manifest, files: files, paths: paths, runs: runs.map { ($0.run, $0.seconds, $0.memo != nil) },
                                  stop: stop, seconds: Date().timeIntervalSince(started), jobs: jobs, reproducible: settings.reproducible,
                                  checked: checked.counts, dataReads: dataReads.all)
         written.append(("build.json", record.encoded()))
@@ -216,7 +236,7 @@ public struct CourseBuild {
     /// Runs every page not in `skip`, `jobs` at a time, each with its own settings (front matter,
     /// `-p`), a child of the build's cancellation and the course's cache; in the pages' order.
     private func run(_ notebooks: [Notebook], manifest: CourseManifest, skip: Set<Int>, dataReads: DataReads,
-                     cache shared: CellCache.Shared) -> [PageRun] {
+                     cache shared: CellCache.Shared, seal: CacheSeal) -> [PageRun] {
         let results = Mutex<[Int: PageRun]>([:])
         let next = Mutex(0)
         var buildSettings = settings
@@ -236,6 +256,7 @@ public struct CourseBuild {
         let (settings, registry, cancellation, log) = (self.settings, self.registry, self.cancellation, self.log)
         let cacheMode: CellCache.Mode = manifest.execution == .force ? .off : self.cacheMode
         let workers = min(jobs, max(1, notebooks.count))
+        let course = Self.manifestDigest(manifest.folder)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let index = next.withLock { value -> Int in defer { value += 1 }; return value }
@@ -249,12 +270,22 @@ public struct CourseBuild {
                 let page: PageRun
                 switch pageSettings[index] {
                 case .success(let pageSettings):
+                    let source = manifest.folder.appendingPathComponent(manifest.pages[index].file)
+                    let key = cacheMode == .off ? nil
+                        : PageMemo.key(notebook, page: manifest.pages[index], source: source, settings: pageSettings, course: course)
+                    if cacheMode == .use, let key, let memo = PageMemo.load(page: manifest.pages[index].file, key: key, root: settings.outputDirectory, seal: seal),
+                       let run = memo.run(of: notebook) {
+                        for key in memo.cacheKeys { shared.use(key) }
+                        log("built \(notebook.file): unchanged (0 ran, \(run.cells.count) cached)")
+                        results.withLock { $0[index] = PageRun(run: run, seconds: 0, key: key, memo: memo) }
+                        continue
+                    }
                     let executor = Executor(registry: registry, settings: pageSettings, inlineEvaluator: InlineEvaluation.evaluate)
                     let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory,
                                           notebookName: Self.cacheFolder, memoryBudget: settings.memoryBudget, shared: shared)
                     let run = executor.run(notebook, progress: ProgressReporter(mode: .silent), cancellation: Cancellation(parent: cancellation),
                                            journal: RunJournal(), cache: cache)
-                    page = PageRun(run: run, seconds: Date().timeIntervalSince(started))
+                    page = PageRun(run: run, seconds: Date().timeIntervalSince(started), key: key, cacheKeys: cache.keysUsed.sorted())
                 case .failure(let diagnostic):
                     page = PageRun(run: nil, failure: diagnostic, seconds: 0)
                 }
@@ -268,6 +299,17 @@ public struct CourseBuild {
             }
         }
         return results.withLock { all in notebooks.indices.map { all[$0]! } }
+    }
+
+    /// The digest of the course's manifest files (`myst.yml`, `_toc.yml`, `_config.yml`): part of every page's memo key.
+    static func manifestDigest(_ folder: URL) -> String {
+        var hasher = SHA256()
+        for name in ["myst.yml", "_toc.yml", "_config.yml"] {
+            let bytes = AtomicFile.readRegularFile(folder.appendingPathComponent(name), limit: 16 << 20) ?? []
+            hasher.update("\(name)\u{1F}\(bytes.count)\u{1F}")
+            hasher.update(bytes)
+        }
+        return hasher.hexDigest()
     }
 
     /// The cache folder all pages of a course share, `<out>/.nbrun-cache/+course/` (no page's

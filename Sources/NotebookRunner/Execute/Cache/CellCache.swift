@@ -45,6 +45,8 @@ public final class CellCache {
     /// The largest entry read (a data set's bytes are in its entry).
     private let memoryBudget: MemoryBudget
     private var used: Set<String> = []
+    /// The keys this page's cells read or wrote.
+    var keysUsed: Set<String> { used }
     /// The course's shared keys and entries; nil for a page rendered on its own.
     let shared: Shared?
 
