@@ -44,7 +44,7 @@ endif
 RELEASE    := $(SWIFT) build -c release $(TUNING)
 export NBRUN_SWIFT_TUNING := $(TUNING)
 
-.PHONY: deps build release demo render test bench bench-mlp bench-cache bench-scale bench-quantecon math-gallery tuning-flags fuzz clean
+.PHONY: deps build release demo render test bench bench-mlp bench-cache bench-scale bench-quantecon bench-book math-gallery tuning-flags fuzz clean
 
 deps:
 	$(SUDO) apt-get update -qq
@@ -86,6 +86,9 @@ bench-scale: release
 # Three QuantEcon lectures executed by nbrun and by jupyter nbconvert (needs jupytext, nbconvert).
 bench-quantecon: release
 	bash bench/quantecon.sh
+
+bench-book: release
+	bash bench/book.sh
 
 # A page of every golden TeX case (and a screenshot), for review after re-recording golden.txt.
 math-gallery:

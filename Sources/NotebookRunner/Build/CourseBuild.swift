@@ -79,6 +79,11 @@ public struct CourseBuild {
                 var notebook = try NotebookParser.parse(contentsOf: url, file: files[index], omitSolutions: settings.omitsSolutions,
                                                         directives: registry.names)
                 notebook.warnings += notebook.frontMatter.unknownKeyWarnings(known: registry.inheritableNames)
+                // The course's BibTeX files (`bibtex_bibfiles`, `project.bibliography`) for a page that names none.
+                if notebook.frontMatter.bibliography.isEmpty {
+                    let up = String(repeating: "../", count: page.file.split(separator: "/").count - 1)
+                    notebook.frontMatter.bibliography = manifest.bibliography.map { $0.hasPrefix("/") ? $0 : up + $0 }
+                }
                 ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
                 ReferenceFiles.load(&notebook, folder: url.deletingLastPathComponent())
                 notebooks.append(notebook)

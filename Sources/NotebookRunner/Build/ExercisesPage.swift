@@ -25,7 +25,7 @@ enum ExercisesPage {
             for exercise in exercises {
                 count += 1
                 let anchor = ProseBlockRenderer.anchor(exercise)
-                let name = strings.exercise(exercise.number)
+                let name = strings.exercise(exercise.shownNumber)
                 let title = exercise.argument.map { " <span class=\"nb-block-subtitle\">\(HTML.escape($0))</span>" } ?? ""
                 let solved = !student && blocks.contains { $0.kind == .solution && $0.argument == exercise.label && exercise.label != nil }
                 html += "<li><a href=\"\(HTML.escape(href))#\(HTML.escape(anchor))\">\(HTML.escape(name))</a>\(title)"

@@ -118,17 +118,18 @@ struct PageMemo: Codable {
             let equation = notebook.equations.elsewhere[label]!
             add("elsewhere", "\(label)|\(equation.number)|\(equation.page ?? "")")
         }
-        for block in notebook.blocks { add("block", "\(block.kind.rawValue)|\(block.label ?? "")|\(block.number.map(String.init) ?? "")") }
+        for block in notebook.blocks { add("block", "\(block.kind.rawValue)|\(block.label ?? "")|\(block.shownNumber ?? "")") }
         for image in notebook.images { add("image", image.source + "|" + String(describing: image.content)) }
         for index in notebook.references.files.keys.sorted() { add("file", "\(index)|\(String(describing: notebook.references.files[index]!))") }
         for include in notebook.includes {
             add("include", include.file + "|" + include.prose)
             for image in include.images { add("image", image.source + "|" + String(describing: image.content)) }
         }
-        // BibTeX files beside the page (read when it cites).
+        // The BibTeX files it names (or the course names for it), and those beside it (read when it cites).
         let folder = source.deletingLastPathComponent()
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() where name.hasSuffix(".bib") {
-            let input = input(folder.appendingPathComponent(name))
+        let beside = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted().filter { $0.hasSuffix(".bib") }
+        for name in notebook.frontMatter.bibliography + beside {
+            let input = input(name.hasPrefix("/") ? URL(fileURLWithPath: name) : folder.appendingPathComponent(name))
             add("bib", "\(name)|\(input.size)|\(input.modified)")
         }
         return hasher.hexDigest()

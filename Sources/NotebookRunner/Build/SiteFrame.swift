@@ -134,8 +134,8 @@ struct SiteStrings {
     var exercises: String { chinese ? "练习" : "Exercises" }
     var withSolution: String { chinese ? "附解答" : "with a solution" }
     var noExercises: String { chinese ? "本课程没有练习。" : "The course has no exercises." }
-    func exercise(_ number: Int?) -> String {
-        let n = number.map(String.init) ?? ""
+    func exercise(_ number: String?) -> String {
+        let n = number ?? ""
         return (chinese ? "练习 \(n)" : "Exercise \(n)").trimmingCharacters(in: .whitespaces)
     }
 }
