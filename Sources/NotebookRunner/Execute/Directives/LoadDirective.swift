@@ -203,7 +203,8 @@ public struct LoadDirective: Directive {
                 try context.checkCancelled()
                 splits.append(try read(split, images: files.images, labels: files.labels,
                                        rows: from == nil ? splitRows[split] ?? rows : nil,
-                                       classCount: entry.classNames.count, at: location, budget: context.settings.memoryBudget))
+                                       classCount: entry.classNames.count, at: location, budget: context.settings.memoryBudget,
+                                       shared: context.settings.dataReads))
             }
             classNames = entry.classNames
             // The folder under the place it was found, never an absolute (home) path.
@@ -221,7 +222,7 @@ public struct LoadDirective: Directive {
             let data = try read(split, images: imagesURL, labels: context.resolve(labels.path),
                                 rows: splitRows.isEmpty ? rows : nil,
                                 classCount: catalogClasses?.count, at: images.location, budget: context.settings.memoryBudget,
-                                displayName: { $0 == imagesURL ? images.path : labels.path })
+                                shared: context.settings.dataReads, displayName: { $0 == imagesURL ? images.path : labels.path })
             // Unknown files: digit names, at least 0…9 so that a few rows do not shrink the classes.
             classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
             origin = context.words.readFiles(images.path, labels.path)
@@ -301,10 +302,17 @@ public struct LoadDirective: Directive {
     }
 
     private func read(_ split: String, images: URL, labels: URL, rows: Range<Int>?, classCount: Int?, at location: SourceLocation,
-                      budget: MemoryBudget, displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
+                      budget: MemoryBudget, shared: DataReads?, displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
         do {
-            return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
-                                               classCount: classCount, displayName: displayName, budget: budget)
+            guard let shared else {
+                return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
+                                                   classCount: classCount, displayName: displayName, budget: budget)
+            }
+            return try shared.split(split, images: images, labels: labels, rows: rows, classCount: classCount,
+                                    names: [displayName(images), displayName(labels)]) {
+                try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
+                                            classCount: classCount, displayName: displayName, budget: budget)
+            }
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: location)
         }
