@@ -216,7 +216,8 @@ public struct Pipeline {
         let kernel = settings.kernel ?? notebook.frontMatter.kernel?.name
         for key in self.settings.defaults.entries.keys.sorted() {
             let entry = self.settings.defaults.entries[key]!
-            if try settings.kernelParameters.claim(key, entry.value, notebook: notebook, kernel: kernel, nbrunKeys: known) { continue }
+            if try settings.kernelParameters.claim(key, entry.value, notebook: notebook, kernel: kernel, nbrunKeys: known,
+                                                   readByPage: registry.inheritableNames(readBy: notebook)) { continue }
             guard known.contains(key) else {
                 let nearest = Suggestion.nearest(to: key, in: known).map { "did you mean '\($0)'? " } ?? ""
                 let cellOnly = registry.directives.filter { $0.spec.allOptions.contains { $0.name == key } }.map { "{\($0.spec.name)}" }

@@ -28,6 +28,14 @@ public struct DirectiveRegistry: Sendable {
         return Array(Set(options + Self.notebookKeys)).sorted()
     }
 
+    /// The names of `inheritableNames` that `notebook` reads: the options its cells' directives
+    /// take, and the notebook keys.
+    public func inheritableNames(readBy notebook: Notebook) -> Set<String> {
+        let used = Set(notebook.cells.map(\.directive))
+        let options = directives.filter { used.contains($0.spec.name) }.flatMap { $0.spec.allOptions.filter(\.inherits).map(\.name) }
+        return Set(options + Self.notebookKeys)
+    }
+
     /// Keys that configure the run rather than a cell option.
     public static let notebookKeys = ["seed", "data-dir"]
 

@@ -66,11 +66,13 @@ public struct KernelParameters: Sendable, Equatable {
 
 extension KernelParameters {
     /// Takes `-p key=value` when the page's code reads it: when the page names a kernel (`kernel`)
-    /// and its `parameters` cell assigns `key`. Returns false for a key nbrun's own cells may read
-    /// too (`nbrunKeys`: the caller sets it for them); throws a located error for any other key: the page has no parameters cell,
-    /// or that cell does not assign `key` (with the nearest name it does assign).
+    /// and its `parameters` cell assigns `key`. Returns false for a key nbrun's own cells on this
+    /// page read (`readByPage`, of all of nbrun's keys `nbrunKeys`: the caller sets it for them), so
+    /// `-p alpha=5` is the code's `alpha` on a page with no `{train}` whose `:alpha:` would refuse 5,
+    /// and `seed` is set for both; throws a located error for any other key: the page has no
+    /// parameters cell, or that cell does not assign `key` (with the nearest name it does assign).
     mutating func claim(_ key: String, _ value: String, notebook: Notebook, kernel: String?,
-                        nbrunKeys: [String]) throws -> Bool {
+                        nbrunKeys: [String], readByPage: Set<String>) throws -> Bool {
         guard let kernel else { return false }
         let cell = notebook.codeCells.first { $0.isExecutable && $0.isParameters }
         let names = cell.map { Self.names(assignedIn: $0.code) } ?? []
@@ -78,16 +80,16 @@ extension KernelParameters {
             values.removeAll { $0.key == key }
             values.append((key, value))
             // A name both sides read (`seed`) is set for both.
-            return !nbrunKeys.contains(key)
+            return !readByPage.contains(key)
         }
-        if nbrunKeys.contains(key) { return false }
+        if readByPage.contains(key) { return false }
         guard let cell else {
             let location = notebook.frontMatter.kernel?.location
                 ?? notebook.codeCells.first(where: \.isExecutable)?.location ?? SourceLocation(file: notebook.file, line: 1)
             throw Diagnostic.error("unknown parameter '\(key)' (-p \(key)=\(value)): the page runs its code in \(kernel) but has no code cell tagged `parameters` for -p to override",
                                    at: location,
                                    hint: "tag the cell that sets the page's parameters (`:tags: [parameters]`, or `#| tags: [parameters]`); "
-                                       + "-p also sets these options of nbrun's cells: " + nbrunKeys.joined(separator: ", "))
+                                       + "-p also sets these options of this page's nbrun cells: " + readByPage.sorted().joined(separator: ", "))
         }
         let nearest = Suggestion.nearest(to: key, in: names + nbrunKeys).map { "did you mean '\($0)'? " } ?? ""
         throw Diagnostic.error("unknown parameter '\(key)' (-p \(key)=\(value)): the parameters cell does not assign '\(key)'",

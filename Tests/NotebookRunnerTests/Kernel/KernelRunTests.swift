@@ -139,10 +139,25 @@ struct KernelRunTests {
         let page = "---\ntitle: Both\nkernelspec:\n  name: python3\n---\n\n```{code-cell} python\n:tags: [parameters]\nseed = 1\n```\n"
         let notebook = try NotebookParser.parse(SourceText(file: "page.md", text: page), directives: DirectiveRegistry.standard.names)
         var parameters = KernelParameters()
-        #expect(try parameters.claim("seed", "7", notebook: notebook, kernel: "python3", nbrunKeys: ["seed", "lr"]) == false)
+        #expect(try parameters.claim("seed", "7", notebook: notebook, kernel: "python3", nbrunKeys: ["alpha", "lr", "seed"],
+                                     readByPage: ["seed", "lr"]) == false)
         #expect(parameters.values.map(\.key) == ["seed"] && parameters.code.hasSuffix("seed = 7"))
-        #expect(try parameters.claim("lr", "0.5", notebook: notebook, kernel: "python3", nbrunKeys: ["seed", "lr"]) == false)
+        #expect(try parameters.claim("lr", "0.5", notebook: notebook, kernel: "python3", nbrunKeys: ["alpha", "lr", "seed"],
+                                     readByPage: ["seed", "lr"]) == false)
         #expect(parameters.values.count == 1)
+    }
+
+    /// An option of nbrun's that no cell of the page reads (`:alpha:` of `{train}`) leaves the
+    /// name to the code: `-p alpha=5` is not checked against `{train}`'s range.
+    @Test func aNameOnlyTheCodeReadsIsTheCodes() throws {
+        let page = "---\ntitle: Code\nkernelspec:\n  name: python3\n---\n\n```{code-cell} python\n:tags: [parameters]\nalpha = 1\n```\n"
+        let notebook = try NotebookParser.parse(SourceText(file: "page.md", text: page), directives: DirectiveRegistry.standard.names)
+        let readByPage = DirectiveRegistry.standard.inheritableNames(readBy: notebook)
+        #expect(!readByPage.contains("alpha") && readByPage.contains("seed"))
+        var parameters = KernelParameters()
+        #expect(try parameters.claim("alpha", "5", notebook: notebook, kernel: "python3", nbrunKeys: ["alpha", "seed"],
+                                     readByPage: readByPage) == true)
+        #expect(parameters.code.hasSuffix("alpha = 5"))
     }
 
     @Test func withNoExecuteTheParametersCellsNamesAreStillKnown() throws {
