@@ -63,4 +63,10 @@ extension CellStrings {
     var residual: String { pick("residual (predicted − true)", "残差（预测 − 真实）") }
     var rows: String { pick("rows", "行") }
     var perfectFit: String { pick("perfect fit", "完美拟合") }
+
+    // MARK: {eval} :model:
+
+    func forwardBinding(_ names: String, model: String) -> String {
+        pick("Bound the forward pass of \(model) on these rows: \(names).", "绑定了 \(model) 在这些行上的前向计算：\(names)。")
+    }
 }

@@ -165,4 +165,30 @@ struct ModelOutputEndToEndTests {
         #expect(result.stderr.contains("nb.md:23:1: error: p is (2×2) but must be rows × 1 (2×1)"), "\(result.stderr)")
         #expect(result.stderr.contains("hint: p holds each image's probability of the positive class"))
     }
+
+    /// `{eval} :model:` binds the model's parameters and its forward pass on the rows; a line
+    /// that hides a parameter or a cell label is a warning at that line.
+    @Test func evalBindsAModelsForwardPassAndWarnsAboutHiddenNames() throws {
+        let text = Self.notebook + """
+
+        ```{eval}
+        :label: look
+        :model: fit
+        :samples: 5
+        acc = mean((p[:, 0] > 0.5) == y)
+        margin = mean(abs(p - 0.5))
+        w = 0
+        data = 1
+        ```
+        """
+        let (result, record, html, _) = try render(text)
+        #expect(result.status == 0, "\(result.stderr)")
+        let look = Self.metrics(record, "look")
+        #expect(look["acc"].map { (0...1).contains($0) } == true && (look["margin"] ?? 0) > 0, "\(look)")
+        #expect(html.contains("Bound the forward pass of logit on these rows: p."))
+        let lines = text.components(separatedBy: "\n")
+        let w = lines.firstIndex(of: "w = 0")! + 1, data = lines.firstIndex(of: "data = 1")! + 1
+        #expect(result.stderr.contains("nb.md:\(w):1: warning: w = … hides the parameter w of"), "\(result.stderr)")
+        #expect(result.stderr.contains("nb.md:\(data):1: warning: data = … hides the cell labelled data"), "\(result.stderr)")
+    }
 }
