@@ -16,9 +16,14 @@ public struct EpochRecord: Sendable, Hashable {
     public var seconds: Double
     /// Seconds spent measuring test accuracy.
     public var evaluationSeconds: Double
+    /// The learning rate of the epoch's last step, when a schedule changes it.
+    public var learningRate: Double?
+    /// Loss and accuracy on the rows held out for validation after the epoch, when there are some.
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
 
     public init(epoch: Int, steps: Int, rows: Int, trainLoss: Double, trainAccuracy: Double,
-                testAccuracy: Double?, seconds: Double, evaluationSeconds: Double) {
+                testAccuracy: Double?, seconds: Double, evaluationSeconds: Double, learningRate: Double? = nil) {
         self.epoch = epoch
         self.steps = steps
         self.rows = rows
@@ -27,5 +32,6 @@ public struct EpochRecord: Sendable, Hashable {
         self.testAccuracy = testAccuracy
         self.seconds = seconds
         self.evaluationSeconds = evaluationSeconds
+        self.learningRate = learningRate
     }
 }

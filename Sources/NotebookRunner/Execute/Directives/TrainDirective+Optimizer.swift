@@ -16,8 +16,18 @@ extension TrainDirective {
     static let epsilon = DirectiveOption.number("eps", .positive, default: 1e-8, inherits: true,
                                                 help: "ε of adam, adamw and rmsprop, added to √v in the step's denominator.")
 
+    static let schedule = DirectiveOption<LearningRateSchedule>(
+        "schedule", type: "constant|step(K, F)|exponential(G)|cosine|warmup(S[, SCHEDULE])", default: .constant, defaultText: "constant",
+        inherits: true,
+        help: "How the learning rate changes, as PyTorch's schedulers stepped once per epoch e of E: step(K, F) multiplies it by F every K epochs (StepLR), exponential(G) by G every epoch (ExponentialLR), cosine is lr·(1 + cos(π(e − 1)/E))/2 (CosineAnnealingLR), warmup(S) raises it linearly over the first S steps (lr·t/S at step t), then goes on as constant or as the SCHEDULE given, e.g. warmup(100, cosine). The rate of each epoch's last step is in the epoch table and the record (history[K].learning_rate).") { text, location in
+        do { return try LearningRateSchedule.parse(text) } catch let error as LearningRateSchedule.ParseError {
+            throw Diagnostic.error("option :schedule: \(error.message)", at: location,
+                                   hint: "e.g. :schedule: step(5, 0.1), exponential(0.9), cosine, warmup(100) or warmup(100, cosine)")
+        }
+    }
+
     static var optimizerDeclarations: [OptionDeclaration] {
-        [optimizer.declaration, momentum.declaration, beta1.declaration, beta2.declaration, alpha.declaration, epsilon.declaration]
+        [optimizer.declaration, schedule.declaration, momentum.declaration, beta1.declaration, beta2.declaration, alpha.declaration, epsilon.declaration]
     }
 
     /// The methods that read each setting.

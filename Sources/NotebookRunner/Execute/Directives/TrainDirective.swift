@@ -71,7 +71,7 @@ public struct TrainDirective: Directive {
         options: [learningRate.declaration, batch.declaration, epochs.declaration, steps.declaration, initialization.declaration,
                   seed.declaration, normalize.declaration, weightDecay.declaration, samples.declaration, shuffle.declaration,
                   DirectiveOption.model.declaration, from.declaration,
-                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration] + optimizerDeclarations,
+                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration] + optimizerDeclarations + validationDeclarations,
         acceptsBody: true)
 
     let configuration: TrainingConfiguration
@@ -87,6 +87,9 @@ public struct TrainDirective: Directive {
     /// The author's gradient formulas and helper definitions; empty formulas: the fast path.
     let formulas: [ExpressionTrainer.Formula]
     let definitions: [ParsedExpression]
+    /// Rows held out of the training split for validation (`:validation:`), and early stopping's patience.
+    let validationRows: Int?
+    let patience: Int?
 
     public init(cell: Cell, options: OptionValues) throws {
         location = cell.directiveLocation
@@ -99,7 +102,9 @@ public struct TrainDirective: Directive {
         configuration.normalize = try options.value(Self.normalize)
         configuration.weightDecay = try options.value(Self.weightDecay)
         configuration.optimizer = try Self.optimizer(options, cell: cell)
+        configuration.schedule = try options.value(Self.schedule)
         self.configuration = configuration
+        (validationRows, patience) = try Self.validationSettings(options, cell: cell)
         modelName = try options.given(.model)
         fromName = try options.given(Self.from)
         shuffles = try options.value(Self.shuffle)
@@ -180,7 +185,7 @@ public struct TrainDirective: Directive {
             let train = try context.split("train", of: dataset)
             try context.checkSoftmaxTrainingFits(train, classes: max(dataset.classNames.count, Int(train.labels.max() ?? 0) + 1))
         }
-        if modelName != nil || fromName != nil || !shuffles || (configuration.optimizer.method != .sgd && formulas.isEmpty) {
+        if modelName != nil || fromName != nil || !shuffles || validationRows != nil || (formulas.isEmpty && (configuration.optimizer.method != .sgd || configuration.schedule != .constant)) {
             return try runOnEngine(in: context)
         }
         let dataset = try context.dataset(named: datasetName)
@@ -238,6 +243,7 @@ public struct TrainDirective: Directive {
                                                        weightDecay: configuration.weightDecay,
                                                        initialization: configuration.initialization)
         settings.optimizer = configuration.optimizer
+        settings.schedule = configuration.schedule
         switch configuration.batchSize {
         case .full: settings.batchSize = train.count; settings.shuffles = false
         case .rows(let size): settings.batchSize = size; settings.shuffles = true
@@ -279,7 +285,7 @@ public struct TrainDirective: Directive {
     static func record(_ epoch: ExpressionTrainer.Epoch) -> EpochRecord {
         EpochRecord(epoch: epoch.epoch, steps: epoch.steps, rows: epoch.rows, trainLoss: epoch.loss,
                     trainAccuracy: epoch.trainAccuracy, testAccuracy: epoch.testAccuracy, seconds: epoch.seconds,
-                    evaluationSeconds: 0)
+                    evaluationSeconds: 0, learningRate: epoch.learningRate)
     }
 
     /// Notes on a loss that stopped being finite and on parameters that became nan or infinite.
@@ -308,17 +314,25 @@ public struct TrainDirective: Directive {
 
     /// The epoch table, the curves, a summary naming `model`, and the metrics: the last
     /// epoch's, and every epoch's as `history[K].NAME` (K from 0), so prose reads
-    /// `{eval}`train.history[3].test_accuracy``.
+    /// `{eval}`train.history[3].test_accuracy``. `kept`: the epoch whose parameters the model
+    /// keeps, when not the last (early stopping), whose numbers the summary and metrics give.
     static func outputs(epochs: [EpochRecord], configuration: TrainingConfiguration, model: String, dataset: Dataset,
                         train: DataSplit, test: DataSplit?, reproducible: Bool,
-                        words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
+                        words: CellStrings = CellStrings(language: "en"), kept: Int? = nil) -> CellOutputs {
         let result = (epochs: epochs, trainingSeconds: epochs.reduce(0) { $0 + $1.seconds })
         let hasTest = result.epochs.contains { $0.testAccuracy != nil }
-        var header = [words.epoch, words.trainLoss, words.trainAccuracy]
+        let validated = result.epochs.contains { $0.validationLoss != nil }
+        let scheduled = result.epochs.contains { $0.learningRate != nil }
+        var header = [words.epoch] + (scheduled ? [words.learningRate] : []) + [words.trainLoss, words.trainAccuracy]
+        if validated { header += [words.validationLoss, words.validationAccuracy] }
         if hasTest { header.append(words.testAccuracy) }
         if !reproducible { header.append(words.seconds) }
         let rows = EpochFolding.shown(count: result.epochs.count).map { result.epochs[$0] }.map { record -> [String] in
-            var row = [String(record.epoch), NumberText.fixed(record.trainLoss), NumberText.fixed(record.trainAccuracy)]
+            var row = [String(record.epoch)] + (scheduled ? [record.learningRate.map(NumberText.significant) ?? "–"] : [])
+                + [NumberText.fixed(record.trainLoss), NumberText.fixed(record.trainAccuracy)]
+            if validated {
+                row += [record.validationLoss.map { NumberText.fixed($0) } ?? "–", record.validationAccuracy.map { NumberText.fixed($0) } ?? "–"]
+            }
             if hasTest { row.append(record.testAccuracy.map { NumberText.fixed($0) } ?? "–") }
             if !reproducible { row.append(NumberText.fixed(record.seconds, digits: 3)) }
             return row
@@ -329,7 +343,7 @@ public struct TrainDirective: Directive {
         outputs.append(.table(.numeric(caption: caption, header: header, rows: rows)))
         outputs.append(.svg(chart(result.epochs, words: words)))
 
-        let last = result.epochs.last!
+        let last = kept.map { result.epochs[$0 - 1] } ?? result.epochs.last!
         let method: String
         switch configuration.batchSize {
         case .full: method = words.fullBatch(configuration.optimizer)
@@ -340,7 +354,8 @@ public struct TrainDirective: Directive {
         var summary = words.trained(model: words.model(model), images: NumberText.grouped(train.count), dataset: dataset.name)
         let steps = result.epochs.reduce(0) { $0 + $1.steps }
         summary += words.schedule(epochs: result.epochs.count, steps: steps, method: method,
-                                  learningRate: NumberText.compact(configuration.learningRate))
+                                  learningRate: NumberText.compact(configuration.learningRate)
+                                      + (configuration.schedule == .constant ? "" : " (:schedule: \(configuration.schedule.text))"))
         if !reproducible { summary += words.took(NumberText.fixed(result.trainingSeconds, digits: 2)) }
         summary += words.finalLoss(NumberText.fixed(last.trainLoss))
         if let accuracy = last.testAccuracy, let test {
@@ -350,6 +365,8 @@ public struct TrainDirective: Directive {
 
         outputs.record("train_loss", last.trainLoss)
         outputs.record("train_accuracy", last.trainAccuracy)
+        if let loss = last.validationLoss { outputs.record("validation_loss", loss) }
+        if let accuracy = last.validationAccuracy { outputs.record("validation_accuracy", accuracy) }
         if let accuracy = last.testAccuracy { outputs.record("test_accuracy", accuracy) }
         if !reproducible { outputs.record("seconds", result.trainingSeconds) }
         outputs.record("epochs", Double(result.epochs.count))
@@ -358,14 +375,23 @@ public struct TrainDirective: Directive {
             outputs.record("history[\(index)].train_loss", record.trainLoss)
             outputs.record("history[\(index)].train_accuracy", record.trainAccuracy)
             if let accuracy = record.testAccuracy { outputs.record("history[\(index)].test_accuracy", accuracy) }
+            if let rate = record.learningRate { outputs.record("history[\(index)].learning_rate", rate) }
+            if let loss = record.validationLoss { outputs.record("history[\(index)].validation_loss", loss) }
+            if let accuracy = record.validationAccuracy { outputs.record("history[\(index)].validation_accuracy", accuracy) }
         }
         return outputs
     }
 
     /// Loss on the left, accuracies on the right, over epochs.
     static func chart(_ epochs: [EpochRecord], words: CellStrings = CellStrings(language: "en")) -> SVGFigure {
-        let loss = LineChart.Series(name: words.trainLoss, points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")
+        var loss = [LineChart.Series(name: words.trainLoss, points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")]
         var accuracy = [LineChart.Series(name: words.train, points: epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: "#2166ac", dashed: true)]
+        if epochs.contains(where: { $0.validationLoss != nil }) {
+            loss.append(LineChart.Series(name: words.validationLoss, points: epochs.compactMap { e in e.validationLoss.map { (Double(e.epoch), $0) } },
+                                         color: "#e08214"))
+            accuracy.append(LineChart.Series(name: words.validation, points: epochs.compactMap { e in e.validationAccuracy.map { (Double(e.epoch), $0) } },
+                                             color: "#e08214"))
+        }
         if epochs.contains(where: { $0.testAccuracy != nil }) {
             accuracy.append(LineChart.Series(name: words.test, points: epochs.compactMap { e in e.testAccuracy.map { (Double(e.epoch), $0) } }, color: "#1b7837"))
         }
@@ -373,7 +399,7 @@ public struct TrainDirective: Directive {
         let low = max(0, ((accuracies.min() ?? 0) * 20).rounded(.down) / 20)
         let title = words.trainingCurves(epochs: epochs.count)
         let chart = LineChart(title: title, panels: [
-            .init(title: words.loss, xLabel: words.epoch, yLabel: words.crossEntropy, series: [loss]),
+            .init(title: words.loss, xLabel: words.epoch, yLabel: words.crossEntropy, series: loss),
             .init(title: words.accuracyPanel, xLabel: words.epoch, yLabel: words.accuracy, series: accuracy, yRange: low...1),
         ])
         return SVGFigure(svg: chart.svg, title: title)
