@@ -9,7 +9,7 @@ struct CellStrings: Sendable {
         chinese = language.lowercased().hasPrefix("zh")
     }
 
-    private func pick(_ english: String, _ chinese: String) -> String { self.chinese ? chinese : english }
+    func pick(_ english: String, _ chinese: String) -> String { self.chinese ? chinese : english }
     private func plural(_ count: Int, _ word: String) -> String { count == 1 ? "\(count) \(word)" : "\(count) \(word)s" }
 
     // MARK: {train}
@@ -146,6 +146,8 @@ struct CellStrings: Sendable {
         let zh = names.enumerated().map { "\($0.element) 记为 \($0.offset)" }.joined(separator: "，")
         return pick(" Kept the classes \(list).", "只保留这些类别：\(zh)。")
     }
+    /// The name of every class but `name` (`:positive:`).
+    func notClass(_ name: String) -> String { pick("not \(name)", "非 \(name)") }
     func replaces(_ name: String, previous: String) -> String {
         name == previous
             ? pick("\nThis replaces the data set '\(name)' loaded before: later cells use these rows.",

@@ -15,7 +15,7 @@ public enum EngineSupport {
     static func function(_ name: String, at location: SourceLocation) -> Diagnostic {
         .error("the training engine does not compute \(name)(…)", at: location,
                hint: "models are trained with + - * / @, " + ElementwiseOp.all.map(\.name).joined(separator: " ")
-                   + " softmax, sum/mean, maximum/minimum/clip/where")
+                   + " softmax, sum/mean, maximum/minimum/clip/where, " + LayerOp.all.map(\.name).joined(separator: " "))
     }
 
     static func power(at location: SourceLocation) -> Diagnostic {
@@ -51,7 +51,9 @@ public enum EngineSupport {
             return first(in: left, of: statement) ?? first(in: right, of: statement)
         case let .call(name, arguments):
             guard GraphCompiler.functions.contains(name) else { return function(name, at: here) }
-            return arguments.lazy.compactMap { first(in: $0.value, of: statement) }.first
+            // A layer op's whole numbers (a shape list too) are fixed when the model compiles.
+            let tensors = LayerOp.named(name).map { Array(arguments.filter { $0.keyword == nil }.prefix($0.tensors.count)) } ?? arguments
+            return tensors.lazy.compactMap { first(in: $0.value, of: statement) }.first
         case let .postfix(base, steps):
             for step in steps {
                 guard case .member("T", _, _) = step else { return postfix(at: here) }

@@ -1,4 +1,4 @@
-/// A computation over tensors of rank 0, 1 or 2 with every shape known: what the training
+/// A computation over tensors of rank 0 to 4 (images N×C×H×W) with every shape known: what the training
 /// engine compiles a model's forward pass, loss and gradients into.
 ///
 /// Nodes are appended in evaluation order (each reads only earlier nodes), so running them
@@ -46,6 +46,10 @@ final class Graph {
         case extremeShare(Int, Int, isMaximum: Bool)
         /// `where(condition, a, b)`.
         case select(Int, Int, Int)
+        /// An op of the `LayerOp` table (convolution, pooling, reshaping) of its tensor arguments.
+        case layer(LayerOp, [Int], LayerOp.Settings)
+        /// The gradient of that op's input `which`: its inputs, its value and the upstream gradient.
+        case layerGradient(LayerOp, which: Int, [Int], output: Int, upstream: Int, LayerOp.Settings)
     }
 
     struct Node {
@@ -94,6 +98,8 @@ final class Graph {
         case let .sum(a, _, _, _), let .broadcast(a, _): return [a]
         case let .reduceTo(a): return [a]
         case let .select(c, a, b): return [c, a, b]
+        case let .layer(_, inputs, _): return inputs
+        case let .layerGradient(_, _, inputs, output, upstream, _): return inputs + [output, upstream]
         }
     }
 

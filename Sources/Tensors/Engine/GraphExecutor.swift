@@ -11,6 +11,8 @@ final class GraphExecutor {
     /// Buffers owned by the caller (`bind`), not freed here.
     private var external: [Int: UnsafeMutablePointer<Float>] = [:]
     private let schedule: [Int]
+    /// Scratch shared by the layer kernels (im2col), the largest any of them needs.
+    private let scratch: UnsafeMutablePointer<Float>
 
     /// An executor for `outputs` whose nodes in `bound` read the caller's storage (see `bind`)
     /// instead of buffers of their own.
@@ -24,6 +26,23 @@ final class GraphExecutor {
             buffer.initialize(repeating: 0, count: count)
             buffers[node] = buffer
             if case .constant(let value) = graph.nodes[node].op { buffer.pointee = value }
+        }
+        let scratchCount = Self.scratchCount(schedule, in: graph)
+        scratch = .allocate(capacity: max(1, scratchCount))
+        scratch.initialize(repeating: 0, count: max(1, scratchCount))
+    }
+
+    /// Floats of scratch the layer kernels of `nodes` need at most.
+    private static func scratchCount(_ nodes: [Int], in graph: Graph) -> Int {
+        nodes.reduce(0) { most, node in
+            switch graph.nodes[node].op {
+            case let .layer(op, inputs, _):
+                return max(most, op.workspace(inputs.map(graph.shape), graph.shape(node), BLAS.threads))
+            case let .layerGradient(op, _, inputs, output, _, _):
+                return max(most, op.workspace(inputs.map(graph.shape), graph.shape(output), BLAS.threads))
+            default:
+                return most
+            }
         }
     }
 
@@ -42,14 +61,16 @@ final class GraphExecutor {
     /// are at most 2³¹ × 10⁶ entries, so the sum does not overflow.)
     static func bytes(for outputs: [Int], in graph: Graph, bound: Set<Int> = []) -> Int {
         var total = 0
-        for node in schedule(of: outputs, in: graph) where !bound.contains(node) {
+        let nodes = schedule(of: outputs, in: graph)
+        for node in nodes where !bound.contains(node) {
             total += max(1, graph.count(node)) * MemoryLayout<Float>.stride
         }
-        return total
+        return total + scratchCount(nodes, in: graph) * MemoryLayout<Float>.stride
     }
 
     deinit {
         for buffer in buffers.values { buffer.deallocate() }
+        scratch.deallocate()
     }
 
     /// Reads `node` (an input or parameter) from `storage` instead of its own buffer, so
@@ -72,8 +93,12 @@ final class GraphExecutor {
 
     // MARK: Operations
 
-    /// Strides to read a value of `shape` as if it had `out` (rank ≤ 2, NumPy broadcasting).
+    /// Strides to read a value of `shape` as if it had `out` (rank ≤ 2, NumPy broadcasting;
+    /// images of rank 3 or 4 as rows, against their own shape or a single value).
     private func strides(_ shape: [Int], as out: [Int]) -> (Int, Int) {
+        if out.count > 2 {
+            return shape.reduce(1, *) == 1 ? (0, 0) : (dimensions(out).cols, 1)
+        }
         let padded = [Int](repeating: 1, count: max(0, out.count - shape.count)) + shape
         switch out.count {
         case 0: return (0, 0)
@@ -86,7 +111,7 @@ final class GraphExecutor {
         switch shape.count {
         case 0: return (1, 1)
         case 1: return (1, shape[0])
-        default: return (shape[0], shape[1])
+        default: return (shape[0], shape.dropFirst().reduce(1, *))
         }
     }
 
@@ -229,6 +254,14 @@ final class GraphExecutor {
                 let (ar, ac) = strides(graph.shape(a), as: shape)
                 for i in 0..<rows { for j in 0..<cols { out[i * cols + j] = x[i * ar + j * ac] } }
             }
+        case let .layer(op, inputs, settings):
+            op.kernel(LayerOp.KernelCall(inputs: inputs.map { UnsafePointer(buffer(of: $0)) }, shapes: inputs.map(graph.shape),
+                                         output: out, outputShape: shape, settings: settings, scratch: scratch, threads: BLAS.threads))
+        case let .layerGradient(op, which, inputs, output, upstream, settings):
+            op.kernelGradient(LayerOp.KernelCall(inputs: inputs.map { UnsafePointer(buffer(of: $0)) }, shapes: inputs.map(graph.shape),
+                                                 output: buffer(of: output), outputShape: graph.shape(output), settings: settings,
+                                                 scratch: scratch, threads: BLAS.threads,
+                                                 upstream: UnsafePointer(buffer(of: upstream)), result: out), which)
         case .reduceTo(let a):
             // Sum `a` (the broadcast shape) down to this node's shape.
             let x = buffer(of: a)

@@ -106,7 +106,12 @@ enum GraphGradient {
                 let zero = add(.constant(0), [])
                 if depends[a] { accumulate(a, unbroadcast(add(.select(c, g, zero), shape), to: a)) }
                 if depends[b] { accumulate(b, unbroadcast(add(.select(c, zero, g), shape), to: b)) }
-            case .broadcast, .reduceTo, .softmaxBackward, .logSoftmaxBackward, .extremeShare:
+            case let .layer(op, inputs, settings):
+                // The op table's gradient kernel of each input that depends on a parameter.
+                for (which, input) in inputs.enumerated() where depends[input] {
+                    accumulate(input, add(.layerGradient(op, which: which, inputs, output: node, upstream: g, settings), graph.shape(input)))
+                }
+            case .broadcast, .reduceTo, .softmaxBackward, .logSoftmaxBackward, .extremeShare, .layerGradient:
                 // Only produced by this pass; never differentiated again.
                 break
             }

@@ -9,7 +9,7 @@ import Foundation
 /// A batch of more rows than `chunkRows` (a full batch of 60,000) is computed in chunks whose
 /// losses and gradients add up to the batch's exactly (`BatchComputation`, `RowDependence`:
 /// means over rows divide by the batch's rows, terms that do not depend on the rows count
-/// once), so 60,000 rows need the memory of 4,096. A model whose loss or probabilities depend on the batch as a whole (statistics over
+/// once), so 60,000 rows need the memory of 4,096. A model whose loss or output depend on the batch as a whole (statistics over
 /// its rows) is computed as one batch. Before training starts, the memory it needs —
 /// activations and gradients of every compiled batch size, the parameters and their copies,
 /// the optimiser's state, the test evaluation — is checked against `memoryBudget`. Weight
@@ -155,21 +155,24 @@ public struct ModelTrainer {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             let evaluated = DispatchTime.now()
             let parameters = current()
-            let testAccuracy = try test.map { try accuracy(parameters, on: $0, classes: classes) }
+            let regression = definition.output == .regression
+            let testAccuracy = regression ? nil : try test.map { try accuracy(parameters, on: $0, classes: classes) }
             var validationLoss: Double?, validationAccuracy: Double?
             if let validation, let validating {
                 let (loss, hits) = validating.run(validation, order: [Int32](0 ..< Int32(validation.count)), start: 0, count: validation.count,
                                                   scale: Float(pixelScale), classes: classes)
                 validationLoss = Double(loss)
-                validationAccuracy = Double(hits) / Double(validation.count)
+                validationAccuracy = regression ? nil : Double(hits) / Double(validation.count)
             }
             var record = EpochRecord(epoch: history.count + 1, steps: steps, rows: seen, trainLoss: lossTotal / Double(max(1, seen)),
                                      trainAccuracy: Double(correct) / Double(max(1, seen)), testAccuracy: testAccuracy,
                                      seconds: seconds,
-                                     evaluationSeconds: Double(DispatchTime.now().uptimeNanoseconds - evaluated.uptimeNanoseconds) / 1e9,
+                                     evaluationSeconds: 0,
                                      learningRate: configuration.schedule == .constant ? nil : learningRate)
             record.validationLoss = validationLoss
             record.validationAccuracy = validationAccuracy
+            if regression { record.testFit = try test.map { try fit(parameters, on: $0, classes: classes) } }
+            record.evaluationSeconds = Double(DispatchTime.now().uptimeNanoseconds - evaluated.uptimeNanoseconds) / 1e9
             history.append(record)
             progress(record)
             if let patience, let loss = validationLoss {
@@ -228,12 +231,32 @@ public struct ModelTrainer {
         return split.count == 0 ? 0 : Double(hits) / Double(split.count)
     }
 
-    /// The most probable class of every image of `split`, computed in blocks of rows — or all
-    /// at once for a model whose probabilities depend on the batch as a whole (statistics over
-    /// its rows), so they are the probabilities of exactly these rows together.
+    /// How well a model of real values with `parameters` fits the targets of `split`.
+    public func fit(_ parameters: [String: [Float]], on split: DataSplit, classes: Int) throws -> RegressionFit {
+        let values = try ModelTrainer.outputs(definition: definition, parameters: parameters, on: split, classes: classes, pixelScale: pixelScale)
+        return RegressionFit(predicted: values.map(Double.init), actual: (0..<split.count).map(split.target))
+    }
+
+    /// The predicted class of every image of `split` (see `outputs`); a model of real values has none.
     public static func predictions(definition: ModelDefinition, parameters: [String: [Float]], on split: DataSplit,
                                    classes: Int, pixelScale: Double, block: Int = 1000) throws -> [UInt8] {
-        var result = [UInt8](repeating: 0, count: split.count)
+        guard definition.output != .regression else {
+            throw Diagnostic.error("the model predicts real values (yhat), not classes", hint: "measure it with {evaluate}, which shows its residuals")
+        }
+        let width = definition.output.width(classes: classes)
+        let values = try outputs(definition: definition, parameters: parameters, on: split, classes: classes, pixelScale: pixelScale, block: block)
+        return values.withUnsafeBufferPointer { values in
+            (0..<split.count).map { UInt8(definition.output.predictedClass(values.baseAddress! + $0 * width, width: width)!) }
+        }
+    }
+
+    /// The output (`P`, `p` or `yhat`) of every row of `split`, rows × width row-major, computed
+    /// in blocks of rows — or all at once for a model whose output depends on the batch as a
+    /// whole (statistics over its rows), so it is the output of exactly these rows together.
+    public static func outputs(definition: ModelDefinition, parameters: [String: [Float]], on split: DataSplit,
+                               classes: Int, pixelScale: Double, block: Int = 1000) throws -> [Float] {
+        let width = definition.output.width(classes: classes)
+        var result = [Float](repeating: 0, count: split.count * width)
         let order = [Int32](0 ..< Int32(split.count))
         var start = 0
         for (count, program) in try predictionPrograms(definition, on: split, classes: classes, block: block) {
@@ -243,25 +266,21 @@ public struct ModelTrainer {
             }
             order.withUnsafeBufferPointer { program.load(split, order: $0.baseAddress!, start: start, count: count, scale: Float(pixelScale), into: program.predictor) }
             program.predictor.run()
-            let p = program.probabilities(in: program.predictor)
-            for r in 0..<count {
-                var best = 0
-                for c in 1..<classes where p[r * classes + c] > p[r * classes + best] { best = c }
-                result[start + r] = UInt8(best)
-            }
+            let values = program.output(in: program.predictor)
+            for i in 0..<count * width { result[start * width + i] = values[i] }
             start += count
         }
         return result
     }
 
-    /// The bytes `predictions` allocates for `split`.
+    /// The bytes `outputs` allocates for `split`.
     static func predictionBytes(_ definition: ModelDefinition, on split: DataSplit, classes: Int) throws -> Int {
         var programs: [ObjectIdentifier: ModelProgram] = [:]
         for (_, program) in try predictionPrograms(definition, on: split, classes: classes) { programs[ObjectIdentifier(program)] = program }
         return programs.values.reduce(0) { $0 + $1.bytes(training: false) }
     }
 
-    /// The blocks `predictions` computes `split` in, in order: each block's rows and its program
+    /// The blocks `outputs` computes `split` in, in order: each block's rows and its program
     /// (one program for blocks of the same size).
     static func predictionPrograms(_ definition: ModelDefinition, on split: DataSplit, classes: Int,
                                    block: Int = 1000) throws -> [(count: Int, program: ModelProgram)] {

@@ -48,6 +48,8 @@ enum RowDependence: Sendable, Hashable {
             default: return .whole
             }
         case .transpose(let a):
+            // A vector made a column for `@` (or turned back into a vector) keeps its rows on axis 0.
+            if graph.shape(a).count == 1 || shape.count == 1, case .perRow = graph.nodes[a].rows { return .perRow(axis: 0) }
             return graph.nodes[a].rows.transposed(if: true)
         case let .unary(kind, a):
             let input = graph.nodes[a].rows
@@ -78,7 +80,14 @@ enum RowDependence: Sendable, Hashable {
             case let other:
                 return other
             }
-        case .softmaxBackward, .logSoftmaxBackward, .broadcast, .reduceTo, .extremeShare:
+        case let .layer(_, inputs, _):
+            // Image by image when only the first input has rows, along axis 0, and they stay there.
+            let kinds = inputs.map { graph.nodes[$0].rows }
+            if kinds.allSatisfy({ $0 == .none }) { return .none }
+            let first = graph.shape(inputs[0])
+            guard kinds[0] == .perRow(axis: 0), kinds.dropFirst().allSatisfy({ $0 == .none }), shape.first == first.first else { return .whole }
+            return .perRow(axis: 0)
+        case .softmaxBackward, .logSoftmaxBackward, .broadcast, .reduceTo, .extremeShare, .layerGradient:
             // Made only by differentiation, whose results add up across chunks when the loss does.
             return .whole
         }

@@ -39,17 +39,17 @@ public struct ExpressionEvaluator {
     /// The functions the language knows, for help texts and suggestions.
     public static let functionNames = ExpressionFunction.names
 
-    private func location(_ offset: Int) -> SourceLocation { expression.location(at: offset) }
+    func location(_ offset: Int) -> SourceLocation { expression.location(at: offset) }
 
     private var limits: EvaluationLimits { scope.limits }
 
     /// A value computed from `inputs`; recorded on the tape when one of them is.
-    private func record(_ value: Tensor, _ inputs: [Traced], _ backward: @escaping GradientTape.Backward) throws -> Traced {
+    func record(_ value: Tensor, _ inputs: [Traced], _ backward: @escaping GradientTape.Backward) throws -> Traced {
         guard let tape, inputs.contains(where: { $0.id != nil }) else { return Traced(value) }
         return try tape.record(value, inputs: inputs.map(\.id), backward, budget: limits.memory)
     }
 
-    private func evaluate(_ node: ExpressionNode) throws -> Traced {
+    func evaluate(_ node: ExpressionNode) throws -> Traced {
         try limits.checkCancelled()
         let value = try evaluateNode(node)
         limits.computed?.add(value.value.count)
@@ -156,7 +156,12 @@ public struct ExpressionEvaluator {
             switch step {
             case .member(let name, let offset, _):
                 switch name {
-                case "T": value = try record(value.value.transposed, [value]) { g in [g.transposed] }
+                case "T":
+                    guard value.value.rank <= 2 else {
+                        throw Diagnostic.error(".T of a \(value.value.shapeDescription) tensor: it transposes a matrix", at: location(offset),
+                                               hint: "flatten(x) turns images into rows")
+                    }
+                    value = try record(value.value.transposed, [value]) { g in [g.transposed] }
                 case "shape": value = Traced(Tensor(vector: value.value.shape.map(Double.init)))
                 default:
                     throw Diagnostic.error("a tensor has no member '\(name)'", at: location(offset),
@@ -285,15 +290,12 @@ public struct ExpressionEvaluator {
             keeps.append(true)
         }
         let shape = zip(ranges, keeps).filter(\.1).map(\.0.count)
-        let cols = value.rank == 2 ? value.shape[1] : 1
-        var positions: [Int] = []
-        positions.reserveCapacity(ranges.reduce(1) { $0 * $1.count })
-        if value.rank == 1 {
-            positions.append(contentsOf: ranges[0])
-        } else {
-            for r in ranges[0] {
-                for c in ranges[1] { positions.append(r * cols + c) }
-            }
+        // Flat positions of the picked values, the last axis fastest.
+        var positions = [0]
+        var stride = 1
+        for (axis, range) in ranges.enumerated().reversed() {
+            positions = range.flatMap { i in positions.map { $0 + i * stride } }
+            stride *= value.shape[axis]
         }
         let result = Tensor(shape: shape, data: positions.map { value.data[$0] })
         let inputShape = value.shape
@@ -310,6 +312,27 @@ public struct ExpressionEvaluator {
             throw Diagnostic.error("\(role) must be a whole number, got \(found)\(detail)", at: location(node.span.lowerBound))
         }
         return Int(scalar)
+    }
+
+    /// The whole numbers a `LayerOp` call fixes: its positional size or shape and its
+    /// keyword options. (Also the training engine's reading: they must not depend on data.)
+    func layerSettings(_ op: LayerOp, _ bound: [String: ExpressionNode]) throws -> LayerOp.Settings {
+        var settings = LayerOp.Settings()
+        for name in op.constants + op.options {
+            guard let node = bound[name] else { continue }
+            switch name {
+            case "size": settings.size = try integer(node, "the window's side")
+            case "stride": settings.stride = try integer(node, "stride=")
+            case "padding": settings.padding = try integer(node, "padding=")
+            default:
+                let value = try evaluate(node).value
+                guard value.rank == 1, value.data.allSatisfy({ $0.rounded() == $0 && Swift.abs($0) < 1e9 }) else {
+                    throw Diagnostic.error("a shape is a list of whole numbers, e.g. [-1, 1, 28, 28]", at: location(node.span.lowerBound))
+                }
+                settings.shape = value.data.map { Int($0) }
+            }
+        }
+        return settings
     }
 
     /// Evaluates a `keepdims=` value: True/False, or 1/0. (Also the training engine's reading.)
@@ -356,6 +379,15 @@ public struct ExpressionEvaluator {
                 return try record(out, [x]) { g in [try GradientRules.reduction(kind, g, input, out, axis: axis)] }
             }
         }
+        if let op = LayerOp.named(name) {
+            let inputs = try op.tensors.map { try evaluate(bound[$0]!) }
+            let settings = try layerSettings(op, bound)
+            let values = inputs.map(\.value)
+            let shape = try located(at: at) { try op.shape(values.map(\.shape), settings) }
+            try located(at: at) { try Tensor.checkAllocation(shape, within: limits.memory, by: "\(name)()") }
+            let out = op.value(values, settings, shape)
+            return try record(out, inputs) { g in op.gradient(g, values, settings) }
+        }
         switch name {
         case "onehot":
             let labels = try evaluate(bound["y"]!).value
@@ -372,6 +404,16 @@ public struct ExpressionEvaluator {
             let condition = try evaluate(bound["condition"]!).value
             let a = try evaluate(bound["a"]!), b = try evaluate(bound["b"]!)
             return try located(at: at) { try select(condition, a, b) }
+        case "eye":
+            let sizeNode = bound["n"]!
+            let n = try integer(sizeNode, "the size")
+            // 4,096² values of Float64 are 128 MiB.
+            guard (1...4096).contains(n) else {
+                throw Diagnostic.error("eye(n) takes a size from 1 to 4096, got \(n)", at: location(sizeNode.span.lowerBound))
+            }
+            return Traced(Tensor(shape: [n, n], data: (0..<n * n).map { $0 % (n + 1) == 0 ? 1 : 0 }))
+        case "solve", "inv", "lstsq":
+            return try linearAlgebra(name, bound, node)
         default:
             let op = ElementwiseOp.named(name)!
             let x = try evaluate(bound["x"]!)

@@ -180,6 +180,12 @@ public struct ExpressionTeX {
             case .named: return ("\\operatorname{\(name)}" + Self.parenthesized(write(x).tex), .atom)
             }
         }
+        if let op = LayerOp.named(name) {
+            let tensors = positional.prefix(op.tensors.count).map { wrap($0, below: .product) }
+            var settings = LayerOp.Settings()
+            if let size = positional.dropFirst(op.tensors.count).first, case .number(let value) = size.kind { settings.size = Int(value) }
+            return (op.tex(tensors, settings), op.name == "conv2d" ? .sum : .atom)
+        }
         switch name {
         case "sum":
             return ("\\sum_{" + (index ?? "") + "} " + wrap(x, below: .product), .product)
@@ -199,6 +205,10 @@ public struct ExpressionTeX {
             return (operator_ + Self.parenthesized(positional.map { write($0).tex }.joined(separator: ", ")), .atom)
         case "onehot":
             return ("\\operatorname{onehot}" + Self.parenthesized(write(x).tex), .atom)
+        case "inv":
+            return (wrap(x, below: .atom) + "^{-1}", .power)
+        case "solve" where positional.count == 2:
+            return (wrap(x, below: .atom) + "^{-1} " + wrap(positional[1], below: .power), .product)
         default:
             return ("\\operatorname{\(name)}" + Self.parenthesized(positional.map { write($0).tex }.joined(separator: ", ")), .atom)
         }

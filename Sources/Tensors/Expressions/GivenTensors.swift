@@ -4,7 +4,7 @@
 ///
 ///     given        := declaration { "," declaration }
 ///     declaration  := NAME shape [ distribution ]
-///     shape        := "scalar" | size { ( "×" | "x" ) size }     -- 8, 8×10 (at most two axes)
+///     shape        := "scalar" | size { ( "×" | "x" ) size }     -- 8, 8×10 (at most four axes)
 ///     distribution := "normal(" [ sd ] ")"          -- mean 0, standard deviation sd (default 1)
 ///                   | "uniform(" low "," high ")"
 ///                   | "labels(" classes ")"          -- whole numbers 0 … classes − 1
@@ -69,9 +69,9 @@ public struct GivenTensors: Sendable {
                     }
                     shape.append(n)
                 }
-                guard (1...2).contains(shape.count), shape.reduce(1, *) <= 1_000_000 else {
+                guard (1...Tensor.maxRank).contains(shape.count), shape.reduce(1, *) <= 1_000_000 else {
                     throw Diagnostic.error("'\(shapeText)' has \(shape.count) axes or too many entries", at: here,
-                                           hint: "a vector (8) or a matrix (8×10), at most a million entries")
+                                           hint: "a vector (8), a matrix (8×10) or images (2×1×6×6), at most a million entries")
                 }
             }
             let distribution = words.count == 3 ? try parseDistribution(words[2], at: here) : .normal(1)
@@ -113,11 +113,7 @@ public struct GivenTensors: Sendable {
                 case .labels(let classes): return Double(generator.next() % UInt64(classes))
                 }
             }
-            switch declaration.shape.count {
-            case 0: values[declaration.name] = Tensor(scalar: data[0])
-            case 1: values[declaration.name] = Tensor(vector: data)
-            default: values[declaration.name] = Tensor(rows: declaration.shape[0], cols: declaration.shape[1], data: data)
-            }
+            values[declaration.name] = Tensor(shape: declaration.shape, data: data)
         }
         return values
     }

@@ -11,6 +11,10 @@ enum GradientRules {
     /// Sums `g` over the axes along which a tensor of `shape` was stretched to `g`'s shape.
     static func unbroadcast(_ g: Tensor, to shape: [Int]) throws -> Tensor {
         if g.shape == shape { return g }
+        if g.rank > 2 {
+            // Images meet only their own shape or a single value (`Tensor.zip`).
+            return Tensor(shape: shape, data: [g.data.reduce(0, +)])
+        }
         var reduced = g
         let padded = [Int](repeating: 1, count: g.rank - shape.count) + shape
         for axis in (0..<g.rank).reversed() where padded[axis] == 1 && reduced.shape[axis] != 1 {

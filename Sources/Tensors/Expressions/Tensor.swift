@@ -1,15 +1,17 @@
 import Foundation
 
-/// A Float64 array of rank 0, 1 or 2: a scalar, a vector `[n]` or a matrix `[rows, cols]`.
+/// A Float64 array of rank 0 to 4: a scalar, a vector `[n]`, a matrix `[rows, cols]`, or a
+/// batch of images `[N, C, H, W]` (rank 3 or 4).
 ///
 /// Values are stored row-major in `data`. Elementwise operators broadcast like NumPy:
-/// shapes are aligned on the right and a size of 1 (or a missing axis) stretches.
+/// shapes are aligned on the right and a size of 1 (or a missing axis) stretches; a tensor
+/// of rank 3 or 4 meets only a tensor of its own shape or a single value.
 public struct Tensor: Sendable, Hashable, Codable {
     public var shape: [Int]
     public var data: [Double]
 
     public init(shape: [Int], data: [Double]) {
-        precondition(shape.count <= 2 && shape.reduce(1, *) == data.count, "shape \(shape) does not fit \(data.count) values")
+        precondition(shape.count <= Self.maxRank && shape.reduce(1, *) == data.count, "shape \(shape) does not fit \(data.count) values")
         self.shape = shape
         self.data = data
     }
@@ -27,6 +29,9 @@ public struct Tensor: Sendable, Hashable, Codable {
     }
 
     /// A tensor of `shape` filled with `value`.
+    /// The most axes a tensor has (images: N×C×H×W).
+    public static let maxRank = 4
+
     public static func filled(_ shape: [Int], _ value: Double) -> Tensor {
         Tensor(shape: shape, data: [Double](repeating: value, count: shape.reduce(1, *)))
     }
@@ -36,7 +41,8 @@ public struct Tensor: Sendable, Hashable, Codable {
     public var isScalar: Bool { shape.isEmpty }
     /// The value of a scalar (or of a tensor holding exactly one value).
     public var scalar: Double? { data.count == 1 && shape.allSatisfy({ $0 == 1 }) ? data[0] : nil }
-    public var rows: Int { shape.count == 2 ? shape[0] : 1 }
+    /// Rows of the matrix a table shows: every axis but the last folded into rows.
+    public var rows: Int { shape.count >= 2 ? count / Swift.max(1, cols) : 1 }
     public var cols: Int { shape.last ?? 1 }
 
     public subscript(row: Int, col: Int) -> Double {
@@ -53,11 +59,12 @@ public struct Tensor: Sendable, Hashable, Codable {
 
     /// The position of flat index `index` written as `(i, j)`, `(i)` or `()`.
     public static func describe(index: Int, in shape: [Int]) -> String {
-        switch shape.count {
-        case 0: return "()"
-        case 1: return "(\(index))"
-        default: return "(\(index / shape[1]), \(index % shape[1]))"
+        var rest = index, position: [Int] = []
+        for size in shape.reversed() {
+            position.insert(rest % Swift.max(1, size), at: 0)
+            rest /= Swift.max(1, size)
         }
+        return "(" + position.map(String.init).joined(separator: ", ") + ")"
     }
 }
 
@@ -100,6 +107,9 @@ extension Tensor {
         guard let shape = broadcastShape(a.shape, b.shape) else {
             throw broadcastError(a.shape, b.shape, symbol)
         }
+        if shape.count > 2 {
+            return try zipImages(a, b, shape, symbol, poll: poll, body)
+        }
         let rows = shape.count == 2 ? shape[0] : 1
         let cols = shape.last ?? 1
         let (ars, acs) = strides(of: a.shape, rank: shape.count)
@@ -124,9 +134,27 @@ extension Tensor {
         return Tensor(shape: shape, data: out)
     }
 
+    /// `zip` for a result of rank 3 or 4: equal shapes, or one side a single value.
+    private static func zipImages(_ a: Tensor, _ b: Tensor, _ shape: [Int], _ symbol: String, poll: () throws -> Void,
+                                  _ body: (Double, Double) -> Double) throws -> Tensor {
+        let count = shape.reduce(1, *)
+        let strideA = a.count == count ? 1 : 0, strideB = b.count == count ? 1 : 0
+        guard (strideA == 1 || a.count == 1) && (strideB == 1 || b.count == 1) else {
+            throw ShapeError("shape mismatch in '\(symbol)': \(describe(a.shape)) \(symbol) \(describe(b.shape)): a tensor of rank 3 or 4 meets only one of its own shape or a single value",
+                             hint: "conv2d takes the bias itself; flatten(x) turns images back into rows")
+        }
+        var out = [Double](repeating: 0, count: count)
+        for i in 0..<count {
+            if i % (1 << 20) == 0 && i > 0 { try poll() }
+            out[i] = body(a.data[i * strideA], b.data[i * strideB])
+        }
+        return Tensor(shape: shape, data: out)
+    }
+
     /// This tensor stretched to `shape` (which must be a broadcast of its own).
     public func broadcasted(to target: [Int]) -> Tensor {
         if shape == target { return self }
+        if target.count > 2 { return Tensor(shape: target, data: [Double](repeating: data[0], count: target.reduce(1, *))) }
         let rows = target.count == 2 ? target[0] : 1
         let cols = target.last ?? 1
         let (rs, cs) = Self.strides(of: shape, rank: target.count)
@@ -195,9 +223,9 @@ extension Tensor {
     /// `poll` is called between blocks of rows (to notice cancellation).
     public static func matmul(_ a: Tensor, _ b: Tensor, leftText: @autoclosure () -> String = "A",
                               rightText: @autoclosure () -> String = "B", poll: () throws -> Void = {}) throws -> Tensor {
-        guard a.rank >= 1, b.rank >= 1 else {
+        guard a.rank >= 1, b.rank >= 1, a.rank <= 2, b.rank <= 2 else {
             throw ShapeError("'@' needs vectors or matrices, got \(a.shapeDescription) @ \(b.shapeDescription)",
-                             hint: "use '*' to multiply by a scalar")
+                             hint: a.rank > 2 || b.rank > 2 ? "flatten(x) turns images into rows" : "use '*' to multiply by a scalar")
         }
         let (m, k1) = a.rank == 2 ? (a.shape[0], a.shape[1]) : (1, a.shape[0])
         let (k2, n) = b.rank == 2 ? (b.shape[0], b.shape[1]) : (b.shape[0], 1)
@@ -275,6 +303,7 @@ extension Tensor {
     /// The softmax along `axis`, computed stably by subtracting each group's maximum.
     public func softmax(axis: Int = -1) throws -> Tensor {
         if rank == 0 { return Tensor(scalar: data[0].isNaN ? .nan : 1) }
+        guard rank <= 2 else { throw ShapeError("softmax of a \(shapeDescription) tensor: it takes a vector or a matrix", hint: "flatten(x) turns images into rows") }
         let resolved = try resolveAxis(axis)
         var out = data
         let (r, c) = rank == 2 ? (shape[0], shape[1]) : (1, shape[0])

@@ -21,6 +21,10 @@ extension Tensor {
     public func reductionGroups(axis: Int?) throws -> ReductionGroups {
         guard let axis else { return ReductionGroups(count: 1, length: count, groupStride: 0, stride: 1) }
         let resolved = try resolveAxis(axis)
+        guard rank <= 2 else {
+            throw ShapeError("axis= of a \(shapeDescription) tensor: reductions along an axis take a vector or a matrix",
+                             hint: "flatten(x) turns images into rows; without axis= the whole tensor is reduced")
+        }
         if rank == 1 { return ReductionGroups(count: 1, length: count, groupStride: 0, stride: 1) }
         let (r, c) = (shape[0], shape[1])
         return resolved == 0 ? ReductionGroups(count: c, length: r, groupStride: 1, stride: c)

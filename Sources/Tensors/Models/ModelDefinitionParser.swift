@@ -35,10 +35,18 @@ public enum ModelDefinitionParser {
             throw Diagnostic.error("{model} declares no parameter", at: lines.first?.location ?? location,
                                    hint: "declare each with a line such as param W: inputs×classes normal(0.01)")
         }
-        let probabilities = "P"
-        guard forward.definitions.contains(where: { $0.binding == probabilities }) else {
-            throw Diagnostic.error("the forward pass does not define \(probabilities), the probabilities", at: forward.definitions.last?.origin ?? location,
-                                   hint: "end the forward pass with P = softmax(LOGITS)")
+        let outputs = ModelOutput.allCases.compactMap { kind in
+            forward.definitions.last(where: { $0.binding == kind.name }).map { (kind, $0) }
+        }
+        guard let (output, _) = outputs.first else {
+            throw Diagnostic.error("the forward pass defines no output: P (class probabilities), p (a binary probability) or yhat (real values)",
+                                   at: forward.definitions.last?.origin ?? location,
+                                   hint: "end the forward pass with P = softmax(LOGITS), p = sigmoid(LOGIT) or yhat = …")
+        }
+        if outputs.count > 1 {
+            throw Diagnostic.error("the forward pass defines both \(outputs[0].0.name) and \(outputs[1].0.name); a model has one output",
+                                   at: outputs[1].1.origin,
+                                   hint: "name the output \(outputs[0].0.name) (\(outputs[0].0.meaning)) and give the other value another name")
         }
         let names = Set(parameters.map(\.name))
         for gradient in backward.gradients where !names.contains(gradient.name) {
@@ -56,7 +64,7 @@ public enum ModelDefinitionParser {
         for statement in forward.definitions + [loss] + backward.definitions + backward.gradients.map(\.formula) {
             if let unsupported = EngineSupport.unsupported(in: statement) { throw unsupported }
         }
-        return ModelDefinition(parameters: parameters, forward: forward.definitions, probabilities: probabilities, loss: loss,
+        return ModelDefinition(parameters: parameters, forward: forward.definitions, output: output, loss: loss,
                                gradientDefinitions: backward.definitions, gradients: backward.gradients)
     }
 
@@ -100,8 +108,8 @@ public enum ModelDefinitionParser {
 
     static func parseShape(_ text: String, at location: SourceLocation) throws -> [ModelDefinition.Size] {
         let parts = text.split(omittingEmptySubsequences: false) { $0 == "×" || $0 == "x" || $0 == "X" || $0 == "*" }
-        guard (1...2).contains(parts.count) else {
-            throw Diagnostic.error("a parameter is a vector or a matrix: expected a shape such as 256 or inputs×256, got '\(text)'",
+        guard (1...Tensor.maxRank).contains(parts.count) else {
+            throw Diagnostic.error("a parameter is a vector, a matrix or convolution kernels: expected a shape such as 256, inputs×256 or 6×1×5×5, got '\(text)'",
                                    at: location, hint: "sizes are whole numbers, inputs or classes")
         }
         return try parts.map { part in

@@ -14,8 +14,10 @@ public enum ParameterInitializer {
         for (position, parameter) in definition.parameters.enumerated() {
             let shape = parameter.shape.map { $0.resolve(inputs: inputs, classes: classes) }
             let count = shape.reduce(1, *)
-            // fan_in: rows of a matrix (inputs to a unit); fan_out: its columns.
-            let fanIn = Double(shape.count == 2 ? shape[0] : 1), fanOut = Double(shape.last ?? 1)
+            // fan_in: rows of a matrix (inputs to a unit); fan_out: its columns. Convolution
+            // kernels OUT×IN×KH×KW: IN·KH·KW and OUT·KH·KW (as PyTorch counts them).
+            var fanIn = Double(shape.count == 2 ? shape[0] : 1), fanOut = Double(shape.last ?? 1)
+            if shape.count == 4 { (fanIn, fanOut) = (Double(shape[1...].reduce(1, *)), Double(shape[0] * shape[2] * shape[3])) }
             var generator = Xoshiro256StarStar(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(position + 1))
             switch parameter.initializer {
             case .zeros:

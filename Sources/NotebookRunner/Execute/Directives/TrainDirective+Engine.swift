@@ -15,6 +15,7 @@ extension TrainDirective {
         let test = dataset.test.flatMap { $0.pixelCount == train.pixelCount ? $0 : nil }
         try SoftmaxTrainer.checkLabels(train, classes: start.classes)
         if let test { try SoftmaxTrainer.checkLabels(test, classes: start.classes) }
+        try ModelDirective.checkTargets(of: start.definition.output, dataset: dataset, classes: start.classes, at: location)
 
         let program = try GradCheckProgram.parse(context.cell.body)
         let author = !program.gradients.isEmpty || !formulas.isEmpty
@@ -37,6 +38,7 @@ extension TrainDirective {
             outcome = try trainer.train(from: start.values, state: continued, on: train, validation: validation, test: test, classes: start.classes, progress: { record in
                 var line = "epoch \(record.epoch)\(total > 0 ? "/\(total)" : "") loss \(NumberText.fixed(record.trainLoss, digits: 3))"
                 if let accuracy = record.testAccuracy { line += " test \(NumberText.fixed(accuracy, digits: 3))" }
+                if let fit = record.testFit { line += " test RMSE \(NumberText.fixed(fit.rootMeanSquaredError, digits: 3))" }
                 context.progress(line)
             }, checkCancelled: context.checkCancelled)
         } catch let diagnostic as Diagnostic {
@@ -55,7 +57,7 @@ extension TrainDirective {
 
         var outputs = Self.outputs(epochs: outcome.history, configuration: configuration, model: model.summary, dataset: dataset,
                                    train: train, test: test, reproducible: context.settings.reproducible, words: context.words,
-                                   kept: outcome.bestEpoch)
+                                   output: start.definition.output, kept: outcome.bestEpoch)
         var how = author ? "Trained with the cell's gradient formulas on the training engine (Float32):"
                          : "Gradients by reverse-mode automatic differentiation of the model's loss, on the training engine (Float32)."
         if author {

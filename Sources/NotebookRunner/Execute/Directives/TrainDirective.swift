@@ -318,30 +318,40 @@ public struct TrainDirective: Directive {
     /// keeps, when not the last (early stopping), whose numbers the summary and metrics give.
     static func outputs(epochs: [EpochRecord], configuration: TrainingConfiguration, model: String, dataset: Dataset,
                         train: DataSplit, test: DataSplit?, reproducible: Bool,
-                        words: CellStrings = CellStrings(language: "en"), kept: Int? = nil) -> CellOutputs {
+                        words: CellStrings = CellStrings(language: "en"), output: ModelOutput = .classes, kept: Int? = nil) -> CellOutputs {
         let result = (epochs: epochs, trainingSeconds: epochs.reduce(0) { $0 + $1.seconds })
-        let hasTest = result.epochs.contains { $0.testAccuracy != nil }
+        let regression = output == .regression
+        let hasTest = result.epochs.contains { $0.testAccuracy != nil || $0.testFit != nil }
         let validated = result.epochs.contains { $0.validationLoss != nil }
         let scheduled = result.epochs.contains { $0.learningRate != nil }
-        var header = [words.epoch] + (scheduled ? [words.learningRate] : []) + [words.trainLoss, words.trainAccuracy]
-        if validated { header += [words.validationLoss, words.validationAccuracy] }
-        if hasTest { header.append(words.testAccuracy) }
+        var header = [words.epoch] + (scheduled ? [words.learningRate] : []) + [words.trainLoss]
+        if !regression { header.append(words.trainAccuracy) }
+        if validated { header += [words.validationLoss] + (regression ? [] : [words.validationAccuracy]) }
+        if hasTest { header += regression ? [words.testRMSE, words.testR2] : [words.testAccuracy] }
         if !reproducible { header.append(words.seconds) }
         let rows = EpochFolding.shown(count: result.epochs.count).map { result.epochs[$0] }.map { record -> [String] in
             var row = [String(record.epoch)] + (scheduled ? [record.learningRate.map(NumberText.significant) ?? "–"] : [])
-                + [NumberText.fixed(record.trainLoss), NumberText.fixed(record.trainAccuracy)]
+                + [NumberText.fixed(record.trainLoss)]
+            if !regression { row.append(NumberText.fixed(record.trainAccuracy)) }
             if validated {
-                row += [record.validationLoss.map { NumberText.fixed($0) } ?? "–", record.validationAccuracy.map { NumberText.fixed($0) } ?? "–"]
+                row.append(record.validationLoss.map { NumberText.fixed($0) } ?? "–")
+                if !regression { row.append(record.validationAccuracy.map { NumberText.fixed($0) } ?? "–") }
             }
-            if hasTest { row.append(record.testAccuracy.map { NumberText.fixed($0) } ?? "–") }
+            if hasTest && regression {
+                row.append(record.testFit.map { NumberText.fixed($0.rootMeanSquaredError) } ?? "–")
+                row.append(record.testFit?.rSquared.map { NumberText.fixed($0) } ?? "–")
+            } else if hasTest {
+                row.append(record.testAccuracy.map { NumberText.fixed($0) } ?? "–")
+            }
             if !reproducible { row.append(NumberText.fixed(record.seconds, digits: 3)) }
             return row
         }
         var outputs = CellOutputs()
         let step = EpochFolding.step(count: result.epochs.count)
-        let caption = step == 1 ? words.trainingTable : words.trainingTable + words.everyKthEpoch(step, of: result.epochs.count)
+        let table = regression ? words.trainingTableOfValues : words.trainingTable
+        let caption = step == 1 ? table : table + words.everyKthEpoch(step, of: result.epochs.count)
         outputs.append(.table(.numeric(caption: caption, header: header, rows: rows)))
-        outputs.append(.svg(chart(result.epochs, words: words)))
+        outputs.append(.svg(chart(result.epochs, words: words, output: output)))
 
         let last = kept.map { result.epochs[$0 - 1] } ?? result.epochs.last!
         let method: String
@@ -361,34 +371,59 @@ public struct TrainDirective: Directive {
         if let accuracy = last.testAccuracy, let test {
             summary += words.finalTestAccuracy(NumberText.fixed(accuracy), images: NumberText.grouped(test.count))
         }
+        if let fit = last.testFit, let test {
+            summary += words.finalTestFit(rmse: NumberText.fixed(fit.rootMeanSquaredError), r2: fit.rSquared.map { NumberText.fixed($0) } ?? "–",
+                                          rows: NumberText.grouped(test.count))
+        }
         outputs.append(.text(summary + words.fullStop))
 
         outputs.record("train_loss", last.trainLoss)
-        outputs.record("train_accuracy", last.trainAccuracy)
+        if !regression { outputs.record("train_accuracy", last.trainAccuracy) }
         if let loss = last.validationLoss { outputs.record("validation_loss", loss) }
         if let accuracy = last.validationAccuracy { outputs.record("validation_accuracy", accuracy) }
         if let accuracy = last.testAccuracy { outputs.record("test_accuracy", accuracy) }
+        if let fit = last.testFit {
+            outputs.record("test_rmse", fit.rootMeanSquaredError)
+            if let r2 = fit.rSquared { outputs.record("test_r2", r2) }
+        }
         if !reproducible { outputs.record("seconds", result.trainingSeconds) }
         outputs.record("epochs", Double(result.epochs.count))
         outputs.record("steps", Double(result.epochs.reduce(0) { $0 + $1.steps }))
         for (index, record) in result.epochs.enumerated() {
             outputs.record("history[\(index)].train_loss", record.trainLoss)
-            outputs.record("history[\(index)].train_accuracy", record.trainAccuracy)
+            if !regression { outputs.record("history[\(index)].train_accuracy", record.trainAccuracy) }
             if let accuracy = record.testAccuracy { outputs.record("history[\(index)].test_accuracy", accuracy) }
             if let rate = record.learningRate { outputs.record("history[\(index)].learning_rate", rate) }
             if let loss = record.validationLoss { outputs.record("history[\(index)].validation_loss", loss) }
             if let accuracy = record.validationAccuracy { outputs.record("history[\(index)].validation_accuracy", accuracy) }
+            if let fit = record.testFit {
+                outputs.record("history[\(index)].test_rmse", fit.rootMeanSquaredError)
+                if let r2 = fit.rSquared { outputs.record("history[\(index)].test_r2", r2) }
+            }
         }
         return outputs
     }
 
-    /// Loss on the left, accuracies on the right, over epochs.
-    static func chart(_ epochs: [EpochRecord], words: CellStrings = CellStrings(language: "en")) -> SVGFigure {
+    /// Loss on the left (its axis named by the kind's loss), accuracies — or for a model of
+    /// real values the test split's RMSE — on the right, over epochs.
+    static func chart(_ epochs: [EpochRecord], words: CellStrings = CellStrings(language: "en"), output: ModelOutput = .classes) -> SVGFigure {
         var loss = [LineChart.Series(name: words.trainLoss, points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")]
-        var accuracy = [LineChart.Series(name: words.train, points: epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: "#2166ac", dashed: true)]
         if epochs.contains(where: { $0.validationLoss != nil }) {
             loss.append(LineChart.Series(name: words.validationLoss, points: epochs.compactMap { e in e.validationLoss.map { (Double(e.epoch), $0) } },
                                          color: "#e08214"))
+        }
+        if output == .regression {
+            let rmse = LineChart.Series(name: words.testRMSE, points: epochs.compactMap { e in e.testFit.map { (Double(e.epoch), $0.rootMeanSquaredError) } },
+                                        color: "#1b7837")
+            let title = words.trainingCurves(epochs: epochs.count, output: output)
+            let chart = LineChart(title: title, panels: [
+                .init(title: words.loss, xLabel: words.epoch, yLabel: words.lossName(output), series: loss),
+                .init(title: words.rmsePanel, xLabel: words.epoch, yLabel: words.rmse, series: [rmse]),
+            ])
+            return SVGFigure(svg: chart.svg, title: title)
+        }
+        var accuracy = [LineChart.Series(name: words.train, points: epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: "#2166ac", dashed: true)]
+        if epochs.contains(where: { $0.validationAccuracy != nil }) {
             accuracy.append(LineChart.Series(name: words.validation, points: epochs.compactMap { e in e.validationAccuracy.map { (Double(e.epoch), $0) } },
                                              color: "#e08214"))
         }
@@ -397,9 +432,9 @@ public struct TrainDirective: Directive {
         }
         let accuracies = accuracy.flatMap(\.points).map(\.y)
         let low = max(0, ((accuracies.min() ?? 0) * 20).rounded(.down) / 20)
-        let title = words.trainingCurves(epochs: epochs.count)
+        let title = words.trainingCurves(epochs: epochs.count, output: output)
         let chart = LineChart(title: title, panels: [
-            .init(title: words.loss, xLabel: words.epoch, yLabel: words.crossEntropy, series: loss),
+            .init(title: words.loss, xLabel: words.epoch, yLabel: words.lossName(output), series: loss),
             .init(title: words.accuracyPanel, xLabel: words.epoch, yLabel: words.accuracy, series: accuracy, yRange: low...1),
         ])
         return SVGFigure(svg: chart.svg, title: title)

@@ -83,14 +83,14 @@ extension Tensor: StateValue {
 
     public static func unarchive(_ header: Data, payload: ArraySlice<UInt8>) throws -> Tensor {
         let stored = try StateValueKinds.decoder.decode(Header.self, from: header)
-        guard stored.shape.count <= 2, stored.shape.allSatisfy({ $0 >= 0 }), let count = StateArchiveError.product(stored.shape) else {
+        guard stored.shape.count <= Tensor.maxRank, stored.shape.allSatisfy({ $0 >= 0 }), let count = StateArchiveError.product(stored.shape) else {
             throw StateArchiveError(reason: "a tensor of shape \(stored.shape)")
         }
         return Tensor(shape: stored.shape, data: try PayloadNumbers.read(Double.self, count: count, at: stored.offset, in: payload))
     }
 
     public func checkRestored() throws {
-        guard shape.count <= 2, shape.allSatisfy({ $0 >= 0 }), StateArchiveError.product(shape) == data.count else {
+        guard shape.count <= Tensor.maxRank, shape.allSatisfy({ $0 >= 0 }), StateArchiveError.product(shape) == data.count else {
             throw StateArchiveError(reason: "a tensor of shape \(shape) holding \(data.count) values")
         }
     }

@@ -1,0 +1,180 @@
+import Foundation
+
+/// An operation on whole tensors — convolution, pooling, reshaping — declared once: its
+/// arguments, shape rule, Float64 value and gradient (for `{eval}`, `{derive}`,
+/// `{gradcheck}`), the training engine's Float32 kernels (forward and the gradient of each
+/// input), the scratch memory those take, how a call is typeset and the docs line.
+///
+/// Images are N×C×H×W (rows of the batch first). The Float64 side is written as the sums
+/// of the definitions (`ImageReference`); the engine's kernels are chosen for speed
+/// (`ConvolutionKernels`: im2col and `sgemm`, the batch's images over the cores), so a test
+/// comparing the two compares two implementations. A new op is one entry of `all` plus its kernels.
+public struct LayerOp: Sendable, Hashable {
+    /// Whole numbers an op reads when it is called and the engine fixes when it compiles.
+    public struct Settings: Sendable, Hashable {
+        /// A pooling window's side (`maxpool(x, 2)`).
+        public var size = 0
+        public var stride = 1
+        public var padding = 0
+        /// `reshape`'s target, one size may be -1 (the rest of the entries).
+        public var shape: [Int] = []
+
+        public init() {}
+    }
+
+    /// What a Float32 kernel reads and writes: the op's inputs, its value, and for a
+    /// gradient the upstream gradient and where the input's gradient goes.
+    struct KernelCall: @unchecked Sendable {
+        var inputs: [UnsafePointer<Float>]
+        var shapes: [[Int]]
+        var output: UnsafeMutablePointer<Float>
+        var outputShape: [Int]
+        var settings: Settings
+        /// `workspace` floats of scratch, for any use during the call.
+        var scratch: UnsafeMutablePointer<Float>
+        /// How many threads the kernel may use.
+        var threads: Int
+        /// For a gradient: ∂loss/∂value (`outputShape`), and the buffer for ∂loss/∂input.
+        var upstream: UnsafePointer<Float>? = nil
+        var result: UnsafeMutablePointer<Float>? = nil
+    }
+
+    public var name: String
+    /// Tensor arguments, in order.
+    public var tensors: [String]
+    /// Whole-number arguments after the tensors, positional (`maxpool(x, 2)`) or a shape (`reshape(x, [-1, 400])`).
+    public var constants: [String]
+    /// Keyword-only whole numbers with their defaults (`stride=1`, `padding=0`).
+    public var options: [String]
+    public var usage: String
+    /// What it computes, for the docs table.
+    public var meaning: String
+    /// The result's shape for the inputs' shapes, or what is wrong with them.
+    var shape: @Sendable (_ inputs: [[Int]], _ settings: Settings) throws -> [Int]
+    /// The value in Float64.
+    var value: @Sendable (_ inputs: [Tensor], _ settings: Settings, _ shape: [Int]) -> Tensor
+    /// The gradient of each tensor argument in Float64, from the upstream gradient `g`.
+    var gradient: @Sendable (_ g: Tensor, _ inputs: [Tensor], _ settings: Settings) -> [Tensor]
+    /// The engine's forward kernel: `call.output` from `call.inputs`.
+    var kernel: @Sendable (KernelCall) -> Void
+    /// The engine's gradient of input `which` into `call.result`.
+    var kernelGradient: @Sendable (_ call: KernelCall, _ which: Int) -> Void
+    /// Floats of scratch the kernels need for these shapes (0: none).
+    var workspace: @Sendable (_ inputs: [[Int]], _ output: [Int], _ threads: Int) -> Int
+    /// How a call is typeset, from its tensor arguments' TeX.
+    var tex: @Sendable (_ arguments: [String], _ settings: Settings) -> String
+    /// Whether it only changes the shape (the values stay in order).
+    public var reshapes: Bool
+
+    public static func == (a: LayerOp, b: LayerOp) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
+    public static func named(_ name: String) -> LayerOp? { all.first { $0.name == name } }
+
+    /// The function of the expression language that calls it.
+    var function: ExpressionFunction {
+        ExpressionFunction(name: name, parameters: tensors + constants, options: options, usage: usage)
+    }
+
+    /// Every op, in the order the docs list them.
+    public static let all: [LayerOp] = [conv2d, maxpool, avgpool, flatten, reshape, images]
+
+    static let conv2d = LayerOp(
+        name: "conv2d", tensors: ["x", "k", "b"], constants: [], options: ["stride", "padding"],
+        usage: "conv2d(x, k, b, stride=1, padding=0): images x (N×C×H×W) convolved with kernels k (OUT×C×KH×KW), plus the bias b (OUT)",
+        meaning: "the convolution of images x (N×C×H×W) with kernels k (OUT×C×KH×KW) plus a bias b (OUT): out[n,o,i,j] = b[o] + Σ_c,u,v k[o,c,u,v]·x[n,c,i·s+u−p,j·s+v−p], zeros outside the image; `stride=` s, `padding=` p",
+        shape: { shapes, settings in
+            let (x, k, b) = (shapes[0], shapes[1], shapes[2])
+            guard x.count == 4 else { throw ShapeError("conv2d takes images N×C×H×W, got \(Tensor.describe(x))", hint: "images(X) turns rows of pixels into N×1×H×W") }
+            guard k.count == 4, k[1] == x[1] else {
+                throw ShapeError("conv2d's kernels are OUT×C×KH×KW with C = \(x[1]) (the images' channels), got \(Tensor.describe(k))",
+                                 hint: "e.g. param K: 6×\(x[1])×5×5 uniform(0.2)")
+            }
+            guard b.count == 1, b[0] == k[0] else {
+                throw ShapeError("conv2d's bias has one entry per kernel (\(k[0])), got \(Tensor.describe(b))", hint: "e.g. param c: \(k[0]) zeros")
+            }
+            guard settings.stride >= 1, settings.padding >= 0 else { throw ShapeError("conv2d needs stride ≥ 1 and padding ≥ 0") }
+            let h = (x[2] + 2 * settings.padding - k[2]), w = (x[3] + 2 * settings.padding - k[3])
+            guard h >= 0, w >= 0 else {
+                throw ShapeError("conv2d: a \(k[2])×\(k[3]) kernel does not fit in \(x[2])×\(x[3]) images with padding \(settings.padding)")
+            }
+            return [x[0], k[0], h / settings.stride + 1, w / settings.stride + 1]
+        },
+        value: { inputs, settings, shape in ImageReference.convolve(inputs[0], inputs[1], inputs[2], settings, shape) },
+        gradient: { g, inputs, settings in ImageReference.convolutionGradients(g, inputs[0], inputs[1], settings) },
+        kernel: { ConvolutionKernels.forward($0) },
+        kernelGradient: { call, which in ConvolutionKernels.gradient(call, which) },
+        workspace: { inputs, output, threads in ConvolutionKernels.workspace(inputs, output, threads) },
+        tex: { arguments, _ in arguments[0] + " \\ast " + arguments[1] + " + " + arguments[2] },
+        reshapes: false)
+
+    static let maxpool = pooling("maxpool", "the largest value of each size×size window of images (N×C×H×W), windows side by side (stride = size)", isMaximum: true)
+    static let avgpool = pooling("avgpool", "the mean of each size×size window of images (N×C×H×W), windows side by side (stride = size)", isMaximum: false)
+
+    private static func pooling(_ name: String, _ meaning: String, isMaximum: Bool) -> LayerOp {
+        LayerOp(
+            name: name, tensors: ["x"], constants: ["size"], options: [],
+            usage: "\(name)(x, 2) takes the \(isMaximum ? "largest value" : "mean") of each 2×2 window of images x (N×C×H×W)",
+            meaning: meaning + (isMaximum ? "; its gradient goes to the first largest value of a window" : ""),
+            shape: { shapes, settings in
+                let x = shapes[0], size = settings.size
+                guard x.count == 4 else { throw ShapeError("\(name) takes images N×C×H×W, got \(Tensor.describe(x))", hint: "images(X) turns rows of pixels into N×1×H×W") }
+                guard size >= 1, size <= x[2], size <= x[3] else {
+                    throw ShapeError("\(name): a window of \(size)×\(size) does not fit in \(x[2])×\(x[3]) images", hint: "the window's side is 1 or more, at most the image's")
+                }
+                return [x[0], x[1], x[2] / size, x[3] / size]
+            },
+            value: { inputs, settings, shape in ImageReference.pool(inputs[0], settings.size, shape, isMaximum: isMaximum) },
+            gradient: { g, inputs, settings in [ImageReference.poolGradient(g, inputs[0], settings.size, isMaximum: isMaximum)] },
+            kernel: { ConvolutionKernels.pool($0, isMaximum: isMaximum) },
+            kernelGradient: { call, _ in ConvolutionKernels.poolGradient(call, isMaximum: isMaximum) },
+            workspace: { _, _, _ in 0 },
+            tex: { arguments, settings in "\\operatorname{\(name)}_{\(settings.size)}\\left(" + arguments[0] + "\\right)" },
+            reshapes: false)
+    }
+
+    static let flatten = reshaping(
+        "flatten", constants: [], usage: "flatten(x) makes each row (image) of x one row: N×C×H×W → N×(C·H·W)",
+        meaning: "each row of x as one row: N×C×H×W → N×(C·H·W)") { x, _ in
+            guard x.count >= 2 else { throw ShapeError("flatten keeps the first axis (the rows): it takes a matrix or images, got \(Tensor.describe(x))") }
+            return [x[0], x.dropFirst().reduce(1, *)]
+        }
+
+    static let reshape = reshaping(
+        "reshape", constants: ["shape"], usage: "reshape(x, [-1, 1, 28, 28]) gives x that shape (one size may be -1: the rest)",
+        meaning: "the same values in another shape, `reshape(x, [-1, 1, 28, 28])` (one size -1: what is left); in a model the first axis stays the rows") { x, settings in
+            let target = settings.shape, total = x.reduce(1, *)
+            guard (1...Tensor.maxRank).contains(target.count), target.allSatisfy({ $0 >= 1 || $0 == -1 }), target.filter({ $0 == -1 }).count <= 1 else {
+                throw ShapeError("reshape takes a shape of 1 to \(Tensor.maxRank) sizes, each ≥ 1 or one -1, got \(target)")
+            }
+            let known = target.filter { $0 != -1 }.reduce(1, *)
+            guard known > 0, total % known == 0, target.contains(-1) || known == total else {
+                throw ShapeError("reshape: \(Tensor.describe(x)) holds \(total) values, which \(target) cannot hold")
+            }
+            return target.map { $0 == -1 ? total / known : $0 }
+        }
+
+    static let images = reshaping(
+        "images", constants: [], usage: "images(X) turns rows of N×784 pixels into images N×1×28×28 (square, one channel)",
+        meaning: "rows of square one-channel images as images: N×(S·S) → N×1×S×S") { x, _ in
+            let side = x.count == 2 ? Int(Double(x[1]).squareRoot().rounded()) : 0
+            guard x.count == 2, side * side == x[1] else {
+                throw ShapeError("images takes rows of square images N×(S·S), got \(Tensor.describe(x))", hint: "reshape(x, [-1, C, H, W]) for other images")
+            }
+            return [x[0], 1, side, side]
+        }
+
+    private static func reshaping(_ name: String, constants: [String], usage: String, meaning: String,
+                                  shape: @escaping @Sendable ([Int], Settings) throws -> [Int]) -> LayerOp {
+        LayerOp(
+            name: name, tensors: ["x"], constants: constants, options: [], usage: usage, meaning: meaning,
+            shape: { shapes, settings in try shape(shapes[0], settings) },
+            value: { inputs, _, shape in Tensor(shape: shape, data: inputs[0].data) },
+            gradient: { g, inputs, _ in [Tensor(shape: inputs[0].shape, data: g.data)] },
+            kernel: { call in call.output.update(from: call.inputs[0], count: call.outputShape.reduce(1, *)) },
+            kernelGradient: { call, _ in call.result!.update(from: call.upstream!, count: call.outputShape.reduce(1, *)) },
+            workspace: { _, _, _ in 0 },
+            tex: { arguments, _ in "\\operatorname{\(name)}\\left(" + arguments[0] + "\\right)" },
+            reshapes: true)
+    }
+}
