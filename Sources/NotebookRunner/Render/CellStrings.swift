@@ -24,6 +24,10 @@ struct CellStrings: Sendable {
     }
     var epoch: String { pick("epoch", "轮次") }
     var trainLoss: String { pick("train loss", "训练损失") }
+    var learningRate: String { pick("learning rate", "学习率") }
+    var validationLoss: String { pick("validation loss", "验证损失") }
+    var validationAccuracy: String { pick("validation accuracy", "验证准确率") }
+    var validation: String { pick("validation", "验证集") }
     var trainAccuracy: String { pick("train accuracy", "训练准确率") }
     var testAccuracy: String { pick("test accuracy", "测试准确率") }
     var seconds: String { pick("seconds", "秒") }

@@ -22,6 +22,10 @@ public struct ModelTrainer {
         public var optimizerState: OptimizerState
         /// The step at which the loss stopped being finite (training stopped before it), if any.
         public var divergedAtStep: Int?
+        /// With early stopping: the epoch of the lowest validation loss, whose parameters (and
+        /// optimiser state) these are, and the epoch training stopped after, when it stopped early.
+        public var bestEpoch: Int? = nil
+        public var stoppedEarlyAfterEpoch: Int? = nil
     }
 
     public var definition: ModelDefinition
@@ -32,6 +36,9 @@ public struct ModelTrainer {
     public var memoryBudget: MemoryBudget
     /// The most rows a full batch computes at once.
     public var chunkRows = 4096
+    /// Early stopping: stop when the validation loss has not improved for this many epochs,
+    /// and keep the parameters of the epoch where it was lowest (nil: train to the end).
+    public var patience: Int?
 
     public init(definition: ModelDefinition, configuration: TrainingConfiguration, gradients: ModelProgramGradients,
                 shuffles: Bool, pixelScale: Double, memoryBudget: MemoryBudget = .default) {
@@ -44,8 +51,10 @@ public struct ModelTrainer {
     }
 
     /// Trains from `initial` parameter values on `train`, measuring `test` after each epoch;
-    /// the optimiser continues from `state` when it is the same method's (else it starts afresh).
-    public func train(from initial: [String: [Float]], state: OptimizerState? = nil, on train: DataSplit, test: DataSplit?, classes: Int,
+    /// the optimiser continues from `state` when it is the same method's (else it starts afresh);
+    /// `validation` (rows held out of training) is measured after each epoch too.
+    public func train(from initial: [String: [Float]], state: OptimizerState? = nil, on train: DataSplit, validation: DataSplit? = nil,
+                      test: DataSplit?, classes: Int,
                       progress: (EpochRecord) -> Void = { _ in },
                       checkCancelled: () throws -> Void = {}) throws -> Outcome {
         BLAS.setThreads(max(1, configuration.threads))
@@ -61,7 +70,12 @@ public struct ModelTrainer {
         let sizes = full ? Set([rows]) : Set([batchSize, rows % batchSize].filter { $0 > 0 })
         let batches = try BatchComputation(definition: definition, gradients: gradients, inputs: train.pixelCount, classes: classes,
                                            sizes: sizes, chunkRows: chunkRows)
-        try checkMemory(batches, batchRows: full ? rows : batchSize, full: full, test: test, classes: classes)
+        // The validation rows as one batch (in chunks), for their loss and accuracy.
+        let validating = try validation.flatMap { split in
+            split.count == 0 ? nil : try BatchComputation(definition: definition, gradients: gradients, inputs: train.pixelCount, classes: classes,
+                                                         sizes: [split.count], chunkRows: chunkRows)
+        }
+        try checkMemory(batches, batchRows: full ? rows : batchSize, full: full, validation: validating, test: test, classes: classes)
         let names = definition.parameters.map(\.name)
         // One copy of the parameters, read by every compiled size (the batch and a smaller last batch).
         let storage = Dictionary(uniqueKeysWithValues: names.map { name -> (String, UnsafeMutableBufferPointer<Float>) in
@@ -70,7 +84,10 @@ public struct ModelTrainer {
             return (name, buffer)
         })
         defer { for buffer in storage.values { buffer.deallocate() } }
-        for name in names { batches.bind(name, to: storage[name]!.baseAddress!) }
+        for name in names {
+            batches.bind(name, to: storage[name]!.baseAddress!)
+            validating?.bind(name, to: storage[name]!.baseAddress!)
+        }
         let isMatrix = Dictionary(uniqueKeysWithValues: names.map { ($0, batches.shapes[$0]!.count == 2) })
         let trained = batches.trainedParameters
         let optimizer = configuration.optimizer
@@ -102,13 +119,17 @@ public struct ModelTrainer {
         var order = [Int32](0 ..< Int32(rows))
         var history: [EpochRecord] = []
         var step = 0
+        let totalEpochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch
+        var learningRate = configuration.learningRate
         /// The optimiser's step on one parameter (λ for matrices only).
         func update(_ name: String, _ gradient: UnsafePointer<Float>) {
             optimizer.update(storage[name]!.baseAddress!, gradient: gradient, count: storage[name]!.count,
                              moments: momentStorage[name]!.baseAddress!, step: optimizerSteps,
-                             learningRate: configuration.learningRate, decay: isMatrix[name]! ? configuration.weightDecay : 0)
+                             learningRate: learningRate, decay: isMatrix[name]! ? configuration.weightDecay : 0)
         }
-        while step < totalSteps {
+        var best: (epoch: Int, loss: Double, parameters: [String: [Float]], state: OptimizerState)?
+        var stoppedEarly: Int?
+        while step < totalSteps && stoppedEarly == nil {
             try checkCancelled()
             let started = DispatchTime.now()
             if shuffles && !full { generator.shuffle(&order) }
@@ -123,6 +144,7 @@ public struct ModelTrainer {
                 lossTotal += Double(loss) * Double(count)
                 correct += hits
                 optimizerSteps += 1
+                learningRate = configuration.schedule.rate(configuration.learningRate, step: step + 1, epoch: history.count + 1, epochs: totalEpochs)
                 for name in trained { update(name, batches.gradient(name)!) }
                 seen += count
                 steps += 1
@@ -135,28 +157,53 @@ public struct ModelTrainer {
             let parameters = current()
             let regression = definition.output == .regression
             let testAccuracy = regression ? nil : try test.map { try accuracy(parameters, on: $0, classes: classes) }
+            var validationLoss: Double?, validationAccuracy: Double?
+            if let validation, let validating {
+                let (loss, hits) = validating.run(validation, order: [Int32](0 ..< Int32(validation.count)), start: 0, count: validation.count,
+                                                  scale: Float(pixelScale), classes: classes)
+                validationLoss = Double(loss)
+                validationAccuracy = regression ? nil : Double(hits) / Double(validation.count)
+            }
             var record = EpochRecord(epoch: history.count + 1, steps: steps, rows: seen, trainLoss: lossTotal / Double(max(1, seen)),
                                      trainAccuracy: Double(correct) / Double(max(1, seen)), testAccuracy: testAccuracy,
                                      seconds: seconds,
-                                     evaluationSeconds: 0)
+                                     evaluationSeconds: 0,
+                                     learningRate: configuration.schedule == .constant ? nil : learningRate)
+            record.validationLoss = validationLoss
+            record.validationAccuracy = validationAccuracy
             if regression { record.testFit = try test.map { try fit(parameters, on: $0, classes: classes) } }
             record.evaluationSeconds = Double(DispatchTime.now().uptimeNanoseconds - evaluated.uptimeNanoseconds) / 1e9
             history.append(record)
             progress(record)
+            if let patience, let loss = validationLoss {
+                if best == nil || loss < best!.loss {
+                    best = (record.epoch, loss, parameters, currentState())
+                } else if record.epoch - best!.epoch >= patience {
+                    stoppedEarly = record.epoch
+                }
+            }
+        }
+        if let best {
+            return Outcome(parameters: best.parameters, history: history, optimizerState: best.state, divergedAtStep: nil,
+                           bestEpoch: best.epoch, stoppedEarlyAfterEpoch: stoppedEarly)
         }
         return Outcome(parameters: current(), history: history, optimizerState: currentState(), divergedAtStep: nil)
     }
 
     /// Throws unless training fits in `memoryBudget`: the activations and gradients of every
     /// compiled batch size, the parameters three times over (the caller's values, the trained
-    /// copy, the outcome), the optimiser's moments twice (the trained copy, the outcome), and
-    /// the predictor that measures `test`.
-    private func checkMemory(_ batches: BatchComputation, batchRows: Int, full: Bool, test: DataSplit?, classes: Int) throws {
-        let activations = batches.bytes
+    /// copy, the outcome), the optimiser's moments twice (the trained copy, the outcome), with
+    /// early stopping one more copy of both (the best epoch's), the validation batch, and the
+    /// predictor that measures `test`.
+    private func checkMemory(_ batches: BatchComputation, batchRows: Int, full: Bool, validation: BatchComputation?,
+                             test: DataSplit?, classes: Int) throws {
+        let activations = batches.bytes + (validation?.bytes ?? 0)
         let parameters = batches.shapes.values.reduce(0) { $0 + $1.reduce(1, *) }
-        let copies = parameters * MemoryLayout<Float>.stride * 3
+        // Early stopping keeps one more copy of both: the best epoch's.
+        let kept = patience == nil ? 0 : 1
+        let copies = parameters * MemoryLayout<Float>.stride * (3 + kept)
         let method = configuration.optimizer.method
-        let state = OptimizerState.bytes(method, parameters: parameters) * 2
+        let state = OptimizerState.bytes(method, parameters: parameters) * (2 + kept)
         let evaluation = try test.map { try Self.predictionBytes(definition, on: $0, classes: classes) } ?? 0
         let total = activations + copies + state + evaluation
         guard total > memoryBudget.bytes else { return }

@@ -57,6 +57,8 @@ public struct ExpressionTrainer {
         public var initialization: TrainingConfiguration.Initialization
         /// How each step moves W and b.
         public var optimizer = Optimizer()
+        /// How the learning rate changes from epoch to epoch.
+        public var schedule = LearningRateSchedule.constant
 
         public init(learningRate: Double = 0.5, batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0,
                     maxSteps: Int? = nil, shuffles: Bool = true, inputScale: Double = 1.0 / 255,
@@ -89,6 +91,8 @@ public struct ExpressionTrainer {
         public var testAccuracy: Double?
         /// Seconds spent in the epoch's steps (not the test pass).
         public var seconds: Double
+        /// The learning rate of the epoch's last step, when a schedule changes it.
+        public var learningRate: Double? = nil
     }
 
     public struct Outcome: Sendable {
@@ -148,6 +152,8 @@ public struct ExpressionTrainer {
         var stepsDone = 0
         var lastFinite = (w, b)
         var fullBatch: [String: Tensor]?
+        let totalEpochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch
+        var learningRate = configuration.learningRate
         let optimizer = configuration.optimizer
         var moments = ["W": [Double](repeating: 0, count: max(1, w.count * optimizer.method.moments)),
                        "b": [Double](repeating: 0, count: max(1, b.count * optimizer.method.moments))]
@@ -158,7 +164,7 @@ public struct ExpressionTrainer {
                     moments[name]!.withUnsafeMutableBufferPointer { m in
                         optimizer.update(theta.baseAddress!, gradient: g.baseAddress!, count: theta.count,
                                          moments: m.baseAddress!, step: stepsDone,
-                                         learningRate: configuration.learningRate, decay: name == "W" ? configuration.weightDecay : 0)
+                                         learningRate: learningRate, decay: name == "W" ? configuration.weightDecay : 0)
                     }
                 }
             }
@@ -195,6 +201,7 @@ public struct ExpressionTrainer {
                 seen += rows.count
                 steps += 1
                 stepsDone += 1
+                learningRate = configuration.schedule.rate(configuration.learningRate, step: stepsDone, epoch: epoch, epochs: totalEpochs)
                 for definition in definitions {
                     let value = try scope.evaluate(definition)
                     if let name = definition.binding { scope.values[name] = value }
@@ -223,7 +230,8 @@ public struct ExpressionTrainer {
             let seconds = Date().timeIntervalSince(started)
             let testAccuracy = diverged ? nil : try test.map { try Self.accuracy(of: w, b, on: $0, classes: classes, scale: configuration.inputScale) }
             let record = Epoch(epoch: epoch, steps: steps, rows: seen, loss: lossSum / Double(max(seen, 1)),
-                               trainAccuracy: Double(correct) / Double(max(seen, 1)), testAccuracy: testAccuracy, seconds: seconds)
+                               trainAccuracy: Double(correct) / Double(max(seen, 1)), testAccuracy: testAccuracy, seconds: seconds,
+                               learningRate: configuration.schedule == .constant ? nil : learningRate)
             history.append(record)
             epochFinished(record)
             if diverged {

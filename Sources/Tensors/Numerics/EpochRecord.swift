@@ -16,11 +16,16 @@ public struct EpochRecord: Sendable, Hashable {
     public var seconds: Double
     /// Seconds spent measuring test accuracy.
     public var evaluationSeconds: Double
+    /// The learning rate of the epoch's last step, when a schedule changes it.
+    public var learningRate: Double?
+    /// Loss and accuracy on the rows held out for validation after the epoch, when there are some.
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
     /// A model of real values: how well it fits the test split after the epoch (RMSE, R²).
     public var testFit: RegressionFit?
 
     public init(epoch: Int, steps: Int, rows: Int, trainLoss: Double, trainAccuracy: Double,
-                testAccuracy: Double?, seconds: Double, evaluationSeconds: Double) {
+                testAccuracy: Double?, seconds: Double, evaluationSeconds: Double, learningRate: Double? = nil) {
         self.epoch = epoch
         self.steps = steps
         self.rows = rows
@@ -29,5 +34,6 @@ public struct EpochRecord: Sendable, Hashable {
         self.testAccuracy = testAccuracy
         self.seconds = seconds
         self.evaluationSeconds = evaluationSeconds
+        self.learningRate = learningRate
     }
 }

@@ -41,6 +41,8 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var weightDecay: Double
     /// How each step moves the parameters (SGD by default; the built-in fast path is SGD only).
     public var optimizer = Optimizer()
+    /// How the learning rate changes from epoch to epoch (the built-in fast path keeps it constant).
+    public var schedule = LearningRateSchedule.constant
     /// Worker threads for the kernel. Results do not depend on it.
     public var threads: Int
     /// The fewest rows of a step given to a thread of its own (`threads` is an upper bound):

@@ -108,7 +108,10 @@ extension EnginePropertyTests {
                     for (name, moved) in moves {
                         let difference = zip(outcome.parameters[name]!, exact.parameters[name]!).map { Double($0) - $1 }
                         let error = Self.norm(difference) / max(moved, 0.05 * largest, 1e-9)
-                        #expect(error < 1e-3, "\(name) relative error \(error): \(text)")
+                        // Float32 rounding of a small move over a few steps (a batch statistic, an MSE
+                        // of probabilities) reaches a few 1e-3; a wrong rule (momentum for nesterov, a
+                        // missing bias correction) is off by tens of percent.
+                        #expect(error < 1e-2, "\(name) relative error \(error): \(text)")
                     }
                     checked[method, default: 0] += 1
                 }

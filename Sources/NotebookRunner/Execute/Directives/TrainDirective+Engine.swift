@@ -8,6 +8,8 @@ extension TrainDirective {
         let dataset = try context.dataset(named: datasetName)
         var train = try context.split("train", of: dataset)
         if let samples, samples < train.count { train = train.subset(0..<samples) }
+        let validation: DataSplit?
+        (train, validation) = try holdingOut(train)
         let start = try startingModel(dataset: dataset, train: train, in: context)
         try context.checkInputs(of: start, match: train, dataset: dataset)
         let test = dataset.test.flatMap { $0.pixelCount == train.pixelCount ? $0 : nil }
@@ -20,8 +22,9 @@ extension TrainDirective {
         let gradients: ModelProgramGradients = author
             ? .formulas(definitions: program.definitions, gradients: program.gradients + optionFormulas(in: context.cell))
             : .automatic
-        let trainer = ModelTrainer(definition: start.definition, configuration: configuration, gradients: gradients,
+        var trainer = ModelTrainer(definition: start.definition, configuration: configuration, gradients: gradients,
                                    shuffles: shuffles, pixelScale: start.pixelScale, memoryBudget: context.settings.memoryBudget)
+        trainer.patience = patience
         let total: Int
         switch configuration.length {
         case .epochs(let epochs): total = epochs
@@ -32,7 +35,7 @@ extension TrainDirective {
         let continued = previousState.flatMap { $0.method == configuration.optimizer.method && $0.steps > 0 ? $0 : nil }
         let outcome: ModelTrainer.Outcome
         do {
-            outcome = try trainer.train(from: start.values, state: continued, on: train, test: test, classes: start.classes, progress: { record in
+            outcome = try trainer.train(from: start.values, state: continued, on: train, validation: validation, test: test, classes: start.classes, progress: { record in
                 var line = "epoch \(record.epoch)\(total > 0 ? "/\(total)" : "") loss \(NumberText.fixed(record.trainLoss, digits: 3))"
                 if let accuracy = record.testAccuracy { line += " test \(NumberText.fixed(accuracy, digits: 3))" }
                 if let fit = record.testFit { line += " test RMSE \(NumberText.fixed(fit.rootMeanSquaredError, digits: 3))" }
@@ -54,7 +57,7 @@ extension TrainDirective {
 
         var outputs = Self.outputs(epochs: outcome.history, configuration: configuration, model: model.summary, dataset: dataset,
                                    train: train, test: test, reproducible: context.settings.reproducible, words: context.words,
-                                   output: start.definition.output)
+                                   output: start.definition.output, kept: outcome.bestEpoch)
         var how = author ? "Trained with the cell's gradient formulas on the training engine (Float32):"
                          : "Gradients by reverse-mode automatic differentiation of the model's loss, on the training engine (Float32)."
         if author {
@@ -76,6 +79,19 @@ extension TrainDirective {
             how += "."
         }
         outputs.record("optimizer_steps", Double(outcome.optimizerState.steps))
+        if let validation {
+            how += "\n\(NumberText.grouped(validation.count)) training rows held out for validation (:validation:, drawn by :seed: \(configuration.seed)); trained on the other \(NumberText.grouped(train.count))."
+        }
+        if let best = outcome.bestEpoch {
+            let last = outcome.history.count
+            if let stopped = outcome.stoppedEarlyAfterEpoch {
+                how += "\nEarly stopping: the validation loss was lowest after epoch \(best) and did not improve for \(stopped - best) epochs, so training stopped after epoch \(stopped); the parameters of epoch \(best) are kept."
+                outputs.record("stopped_epoch", Double(stopped))
+            } else {
+                how += "\nEarly stopping: the validation loss was lowest after epoch \(best) of \(last); the parameters of epoch \(best) are kept."
+            }
+            outputs.record("best_epoch", Double(best))
+        }
         if !shuffles { how += "\nMinibatches in the rows' order (:shuffle: false)." }
         outputs.items.insert(.text(how), at: outputs.items.count - 1)
         if let step = outcome.divergedAtStep {

@@ -5,19 +5,29 @@ extension TrainDirective {
     static let optimizer = DirectiveOption<Optimizer.Method>.cases(
         "optimizer", default: .sgd, inherits: true,
         help: "How each step moves the parameters, as PyTorch's torch.optim defines it: sgd, momentum (SGD with momentum), nesterov, adam, adamw (Adam with decoupled weight decay) or rmsprop. Anything but sgd trains on the training engine; its state (moments, step count) continues with :from:.")
-    static let momentum = DirectiveOption.number("momentum", .from(0, below: 1), default: 0.9, inherits: true,
+    static let momentum = DirectiveOption.number("momentum", .from(0, below: 1), default: 0.9,
                                                  help: "μ of momentum and nesterov: b ← μ·b + g, then θ ← θ − lr·b (nesterov: θ ← θ − lr·(g + μ·b)).")
-    static let beta1 = DirectiveOption.number("beta1", .from(0, below: 1), default: 0.9, inherits: true,
+    static let beta1 = DirectiveOption.number("beta1", .from(0, below: 1), default: 0.9,
                                               help: "β₁ of adam and adamw: the first moment m ← β₁·m + (1 − β₁)·g.")
-    static let beta2 = DirectiveOption.number("beta2", .from(0, below: 1), default: 0.999, inherits: true,
+    static let beta2 = DirectiveOption.number("beta2", .from(0, below: 1), default: 0.999,
                                               help: "β₂ of adam and adamw: the second moment v ← β₂·v + (1 − β₂)·g².")
-    static let alpha = DirectiveOption.number("alpha", .from(0, below: 1), default: 0.99, inherits: true,
+    static let alpha = DirectiveOption.number("alpha", .from(0, below: 1), default: 0.99,
                                               help: "α of rmsprop (PyTorch's alpha): v ← α·v + (1 − α)·g².")
-    static let epsilon = DirectiveOption.number("eps", .positive, default: 1e-8, inherits: true,
+    static let epsilon = DirectiveOption.number("eps", .positive, default: 1e-8,
                                                 help: "ε of adam, adamw and rmsprop, added to √v in the step's denominator.")
 
+    static let schedule = DirectiveOption<LearningRateSchedule>(
+        "schedule", type: "constant|step(K, F)|exponential(G)|cosine|warmup(S[, SCHEDULE])", default: .constant, defaultText: "constant",
+        inherits: true,
+        help: "How the learning rate changes, as PyTorch's schedulers stepped once per epoch e of E: step(K, F) multiplies it by F every K epochs (StepLR), exponential(G) by G every epoch (ExponentialLR), cosine is lr·(1 + cos(π(e − 1)/E))/2 (CosineAnnealingLR), warmup(S) raises it linearly over the first S steps (lr·t/S at step t), then goes on as constant or as the SCHEDULE given, e.g. warmup(100, cosine). The rate of each epoch's last step is in the epoch table and the record (history[K].learning_rate).") { text, location in
+        do { return try LearningRateSchedule.parse(text) } catch let error as LearningRateSchedule.ParseError {
+            throw Diagnostic.error("option :schedule: \(error.message)", at: location,
+                                   hint: "e.g. :schedule: step(5, 0.1), exponential(0.9), cosine, warmup(100) or warmup(100, cosine)")
+        }
+    }
+
     static var optimizerDeclarations: [OptionDeclaration] {
-        [optimizer.declaration, momentum.declaration, beta1.declaration, beta2.declaration, alpha.declaration, epsilon.declaration]
+        [optimizer.declaration, schedule.declaration, momentum.declaration, beta1.declaration, beta2.declaration, alpha.declaration, epsilon.declaration]
     }
 
     /// The methods that read each setting.
@@ -26,8 +36,9 @@ extension TrainDirective {
         (alpha.name, [.rmsprop]), (epsilon.name, [.adam, .adamw, .rmsprop]),
     ]
 
-    /// The cell's optimiser; a setting the cell gives that its method does not read is an error
-    /// (front matter may set any of them for the cells that read it).
+    /// The cell's optimiser; a setting the cell gives that its method does not read is an error.
+    /// The settings are the cell's own (not front matter's or `-p`'s): names such as alpha and
+    /// eps are a notebook's own parameters too often to be claimed for every `{train}` cell.
     static func optimizer(_ options: OptionValues, cell: Cell) throws -> Optimizer {
         let method = try options.value(Self.optimizer)
         for (name, methods) in readers where !methods.contains(method) {

@@ -71,7 +71,7 @@ public struct TrainDirective: Directive {
         options: [learningRate.declaration, batch.declaration, epochs.declaration, steps.declaration, initialization.declaration,
                   seed.declaration, normalize.declaration, weightDecay.declaration, samples.declaration, shuffle.declaration,
                   DirectiveOption.model.declaration, from.declaration,
-                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration] + optimizerDeclarations,
+                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration] + optimizerDeclarations + validationDeclarations,
         acceptsBody: true)
 
     let configuration: TrainingConfiguration
@@ -87,6 +87,9 @@ public struct TrainDirective: Directive {
     /// The author's gradient formulas and helper definitions; empty formulas: the fast path.
     let formulas: [ExpressionTrainer.Formula]
     let definitions: [ParsedExpression]
+    /// Rows held out of the training split for validation (`:validation:`), and early stopping's patience.
+    let validationRows: Int?
+    let patience: Int?
 
     public init(cell: Cell, options: OptionValues) throws {
         location = cell.directiveLocation
@@ -99,7 +102,9 @@ public struct TrainDirective: Directive {
         configuration.normalize = try options.value(Self.normalize)
         configuration.weightDecay = try options.value(Self.weightDecay)
         configuration.optimizer = try Self.optimizer(options, cell: cell)
+        configuration.schedule = try options.value(Self.schedule)
         self.configuration = configuration
+        (validationRows, patience) = try Self.validationSettings(options, cell: cell)
         modelName = try options.given(.model)
         fromName = try options.given(Self.from)
         shuffles = try options.value(Self.shuffle)
@@ -180,7 +185,7 @@ public struct TrainDirective: Directive {
             let train = try context.split("train", of: dataset)
             try context.checkSoftmaxTrainingFits(train, classes: max(dataset.classNames.count, Int(train.labels.max() ?? 0) + 1))
         }
-        if modelName != nil || fromName != nil || !shuffles || (configuration.optimizer.method != .sgd && formulas.isEmpty) {
+        if modelName != nil || fromName != nil || !shuffles || validationRows != nil || (formulas.isEmpty && (configuration.optimizer.method != .sgd || configuration.schedule != .constant)) {
             return try runOnEngine(in: context)
         }
         let dataset = try context.dataset(named: datasetName)
@@ -238,6 +243,7 @@ public struct TrainDirective: Directive {
                                                        weightDecay: configuration.weightDecay,
                                                        initialization: configuration.initialization)
         settings.optimizer = configuration.optimizer
+        settings.schedule = configuration.schedule
         switch configuration.batchSize {
         case .full: settings.batchSize = train.count; settings.shuffles = false
         case .rows(let size): settings.batchSize = size; settings.shuffles = true
@@ -279,7 +285,7 @@ public struct TrainDirective: Directive {
     static func record(_ epoch: ExpressionTrainer.Epoch) -> EpochRecord {
         EpochRecord(epoch: epoch.epoch, steps: epoch.steps, rows: epoch.rows, trainLoss: epoch.loss,
                     trainAccuracy: epoch.trainAccuracy, testAccuracy: epoch.testAccuracy, seconds: epoch.seconds,
-                    evaluationSeconds: 0)
+                    evaluationSeconds: 0, learningRate: epoch.learningRate)
     }
 
     /// Notes on a loss that stopped being finite and on parameters that became nan or infinite.
@@ -308,20 +314,29 @@ public struct TrainDirective: Directive {
 
     /// The epoch table, the curves, a summary naming `model`, and the metrics: the last
     /// epoch's, and every epoch's as `history[K].NAME` (K from 0), so prose reads
-    /// `{eval}`train.history[3].test_accuracy``.
+    /// `{eval}`train.history[3].test_accuracy``. `kept`: the epoch whose parameters the model
+    /// keeps, when not the last (early stopping), whose numbers the summary and metrics give.
     static func outputs(epochs: [EpochRecord], configuration: TrainingConfiguration, model: String, dataset: Dataset,
                         train: DataSplit, test: DataSplit?, reproducible: Bool,
-                        words: CellStrings = CellStrings(language: "en"), output: ModelOutput = .classes) -> CellOutputs {
+                        words: CellStrings = CellStrings(language: "en"), output: ModelOutput = .classes, kept: Int? = nil) -> CellOutputs {
         let result = (epochs: epochs, trainingSeconds: epochs.reduce(0) { $0 + $1.seconds })
         let regression = output == .regression
         let hasTest = result.epochs.contains { $0.testAccuracy != nil || $0.testFit != nil }
-        var header = [words.epoch, words.trainLoss]
+        let validated = result.epochs.contains { $0.validationLoss != nil }
+        let scheduled = result.epochs.contains { $0.learningRate != nil }
+        var header = [words.epoch] + (scheduled ? [words.learningRate] : []) + [words.trainLoss]
         if !regression { header.append(words.trainAccuracy) }
+        if validated { header += [words.validationLoss] + (regression ? [] : [words.validationAccuracy]) }
         if hasTest { header += regression ? [words.testRMSE, words.testR2] : [words.testAccuracy] }
         if !reproducible { header.append(words.seconds) }
         let rows = EpochFolding.shown(count: result.epochs.count).map { result.epochs[$0] }.map { record -> [String] in
-            var row = [String(record.epoch), NumberText.fixed(record.trainLoss)]
+            var row = [String(record.epoch)] + (scheduled ? [record.learningRate.map(NumberText.significant) ?? "–"] : [])
+                + [NumberText.fixed(record.trainLoss)]
             if !regression { row.append(NumberText.fixed(record.trainAccuracy)) }
+            if validated {
+                row.append(record.validationLoss.map { NumberText.fixed($0) } ?? "–")
+                if !regression { row.append(record.validationAccuracy.map { NumberText.fixed($0) } ?? "–") }
+            }
             if hasTest && regression {
                 row.append(record.testFit.map { NumberText.fixed($0.rootMeanSquaredError) } ?? "–")
                 row.append(record.testFit?.rSquared.map { NumberText.fixed($0) } ?? "–")
@@ -338,7 +353,7 @@ public struct TrainDirective: Directive {
         outputs.append(.table(.numeric(caption: caption, header: header, rows: rows)))
         outputs.append(.svg(chart(result.epochs, words: words, output: output)))
 
-        let last = result.epochs.last!
+        let last = kept.map { result.epochs[$0 - 1] } ?? result.epochs.last!
         let method: String
         switch configuration.batchSize {
         case .full: method = words.fullBatch(configuration.optimizer)
@@ -349,7 +364,8 @@ public struct TrainDirective: Directive {
         var summary = words.trained(model: words.model(model), images: NumberText.grouped(train.count), dataset: dataset.name)
         let steps = result.epochs.reduce(0) { $0 + $1.steps }
         summary += words.schedule(epochs: result.epochs.count, steps: steps, method: method,
-                                  learningRate: NumberText.compact(configuration.learningRate))
+                                  learningRate: NumberText.compact(configuration.learningRate)
+                                      + (configuration.schedule == .constant ? "" : " (:schedule: \(configuration.schedule.text))"))
         if !reproducible { summary += words.took(NumberText.fixed(result.trainingSeconds, digits: 2)) }
         summary += words.finalLoss(NumberText.fixed(last.trainLoss))
         if let accuracy = last.testAccuracy, let test {
@@ -363,6 +379,8 @@ public struct TrainDirective: Directive {
 
         outputs.record("train_loss", last.trainLoss)
         if !regression { outputs.record("train_accuracy", last.trainAccuracy) }
+        if let loss = last.validationLoss { outputs.record("validation_loss", loss) }
+        if let accuracy = last.validationAccuracy { outputs.record("validation_accuracy", accuracy) }
         if let accuracy = last.testAccuracy { outputs.record("test_accuracy", accuracy) }
         if let fit = last.testFit {
             outputs.record("test_rmse", fit.rootMeanSquaredError)
@@ -375,6 +393,9 @@ public struct TrainDirective: Directive {
             outputs.record("history[\(index)].train_loss", record.trainLoss)
             if !regression { outputs.record("history[\(index)].train_accuracy", record.trainAccuracy) }
             if let accuracy = record.testAccuracy { outputs.record("history[\(index)].test_accuracy", accuracy) }
+            if let rate = record.learningRate { outputs.record("history[\(index)].learning_rate", rate) }
+            if let loss = record.validationLoss { outputs.record("history[\(index)].validation_loss", loss) }
+            if let accuracy = record.validationAccuracy { outputs.record("history[\(index)].validation_accuracy", accuracy) }
             if let fit = record.testFit {
                 outputs.record("history[\(index)].test_rmse", fit.rootMeanSquaredError)
                 if let r2 = fit.rSquared { outputs.record("history[\(index)].test_r2", r2) }
@@ -386,18 +407,26 @@ public struct TrainDirective: Directive {
     /// Loss on the left (its axis named by the kind's loss), accuracies — or for a model of
     /// real values the test split's RMSE — on the right, over epochs.
     static func chart(_ epochs: [EpochRecord], words: CellStrings = CellStrings(language: "en"), output: ModelOutput = .classes) -> SVGFigure {
-        let loss = LineChart.Series(name: words.trainLoss, points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")
+        var loss = [LineChart.Series(name: words.trainLoss, points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")]
+        if epochs.contains(where: { $0.validationLoss != nil }) {
+            loss.append(LineChart.Series(name: words.validationLoss, points: epochs.compactMap { e in e.validationLoss.map { (Double(e.epoch), $0) } },
+                                         color: "#e08214"))
+        }
         if output == .regression {
             let rmse = LineChart.Series(name: words.testRMSE, points: epochs.compactMap { e in e.testFit.map { (Double(e.epoch), $0.rootMeanSquaredError) } },
                                         color: "#1b7837")
             let title = words.trainingCurves(epochs: epochs.count, output: output)
             let chart = LineChart(title: title, panels: [
-                .init(title: words.loss, xLabel: words.epoch, yLabel: words.lossName(output), series: [loss]),
+                .init(title: words.loss, xLabel: words.epoch, yLabel: words.lossName(output), series: loss),
                 .init(title: words.rmsePanel, xLabel: words.epoch, yLabel: words.rmse, series: [rmse]),
             ])
             return SVGFigure(svg: chart.svg, title: title)
         }
         var accuracy = [LineChart.Series(name: words.train, points: epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: "#2166ac", dashed: true)]
+        if epochs.contains(where: { $0.validationAccuracy != nil }) {
+            accuracy.append(LineChart.Series(name: words.validation, points: epochs.compactMap { e in e.validationAccuracy.map { (Double(e.epoch), $0) } },
+                                             color: "#e08214"))
+        }
         if epochs.contains(where: { $0.testAccuracy != nil }) {
             accuracy.append(LineChart.Series(name: words.test, points: epochs.compactMap { e in e.testAccuracy.map { (Double(e.epoch), $0) } }, color: "#1b7837"))
         }
@@ -405,7 +434,7 @@ public struct TrainDirective: Directive {
         let low = max(0, ((accuracies.min() ?? 0) * 20).rounded(.down) / 20)
         let title = words.trainingCurves(epochs: epochs.count, output: output)
         let chart = LineChart(title: title, panels: [
-            .init(title: words.loss, xLabel: words.epoch, yLabel: words.lossName(output), series: [loss]),
+            .init(title: words.loss, xLabel: words.epoch, yLabel: words.lossName(output), series: loss),
             .init(title: words.accuracyPanel, xLabel: words.epoch, yLabel: words.accuracy, series: accuracy, yRange: low...1),
         ])
         return SVGFigure(svg: chart.svg, title: title)
