@@ -7,7 +7,7 @@ SWIFT      ?= swift
 NOTEBOOK   ?= notebooks/softmax-regression.md
 OUT        ?= output
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-dev zlib1g-dev libopenblas-dev libcurl4 dataset-fashion-mnist fonts-lmodern fonts-noto-cjk chromium time bc strace libzmq3-dev python3-ipykernel python3-numpy python3-matplotlib
+APT_PACKAGES := libcmark-dev zlib1g-dev libopenblas-dev libcurl4 dataset-fashion-mnist fonts-lmodern fonts-noto-cjk chromium poppler-utils time bc strace libzmq3-dev python3-ipykernel python3-numpy python3-matplotlib
 NBRUN      := .build/release/nbrun
 
 # CPU tuning for release builds, like -march=native, passed on the command line so the
@@ -41,10 +41,10 @@ else
   # arm64 has fused multiply-add in its base instruction set (Package.swift defines it there).
   TUNING :=
 endif
-RELEASE    := $(SWIFT) build -c release $(TUNING)
+RELEASE    := $(SWIFT) build -c release $(TUNING) --product nbrun
 export NBRUN_SWIFT_TUNING := $(TUNING)
 
-.PHONY: deps build release demo render test bench bench-mlp bench-lenet bench-cache bench-scale bench-quantecon math-gallery tuning-flags fuzz clean
+.PHONY: deps build release demo render test bench bench-mlp bench-lenet bench-cache bench-scale bench-quantecon bench-book math-gallery tuning-flags fuzz clean
 
 deps:
 	$(SUDO) apt-get update -qq
@@ -89,6 +89,9 @@ bench-scale: release
 # Three QuantEcon lectures executed by nbrun and by jupyter nbconvert (needs jupytext, nbconvert).
 bench-quantecon: release
 	bash bench/quantecon.sh
+
+bench-book: release
+	bash bench/book.sh
 
 # A page of every golden TeX case (and a screenshot), for review after re-recording golden.txt.
 math-gallery:

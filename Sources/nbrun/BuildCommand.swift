@@ -15,6 +15,12 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var flags: PageRunFlags
 
+    @Flag(name: .long, help: "Also write the whole course as one self-contained page, course.html in the output folder.")
+    var singleFile = false
+
+    @Flag(name: .long, help: "Also print the course to course.pdf in the output folder, with headless Chromium (apt-get install chromium).")
+    var pdf = false
+
     var output: String { runOptions.outputPath("output/site") }
 
     func validate() throws {
@@ -22,6 +28,11 @@ struct BuildCommand: ParsableCommand {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw ValidationError("\(folder) is not a folder: nbrun build takes the course folder (holding myst.yml or _toc.yml)")
+        }
+        if pdf {
+            do { _ = try ChromiumPrinter.locate() } catch let diagnostic as Diagnostic {
+                throw ValidationError(diagnostic.message + (diagnostic.hint.map { "\nhint: " + $0 } ?? ""))
+            }
         }
     }
 
@@ -37,10 +48,12 @@ struct BuildCommand: ParsableCommand {
         let signals = SignalForwarder(to: cancellation)
         defer { signals.restore() }
         let quiet = flags.quiet
-        let build = CourseBuild(settings: settings, cancellation: cancellation, cacheMode: flags.cacheMode,
+        var build = CourseBuild(settings: settings, cancellation: cancellation, cacheMode: flags.cacheMode,
                                 jobs: flags.jobs ?? ProcessInfo.processInfo.activeProcessorCount) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
+        build.singleFile = singleFile
+        if pdf { build.printer = try ChromiumPrinter.locate(cancellation: cancellation) }
         let outcome = build.build(manifest, display: folder)
         for diagnostic in Diagnostic.summarised(outcome.diagnostics) {
             FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))

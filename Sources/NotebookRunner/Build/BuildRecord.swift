@@ -19,6 +19,8 @@ public struct BuildRecord: Sendable, Encodable {
         public var chapter: Int?
         public var status: String
         public var seconds: Double?
+        /// The page was as the last build left it: not run, not rendered (absent from a reproducible record).
+        public var unchanged: Bool?
         public var cells: [Cell]
     }
 
@@ -41,9 +43,13 @@ public struct BuildRecord: Sendable, Encodable {
     public var slowestCells: [Timing]?
     /// Equations of the course: checked, failed, unchecked.
     public var equations: [String: Int]
+    /// Each data set the pages loaded: how often its files were read (once per build) and how
+    /// often its bytes were used (by `{load}` cells that ran; cached cells read nothing).
+    public var dataReads: [DataReads.Count]
 
-    init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double)], stop: StopReason,
-         seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int)) {
+    init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double, unchanged: Bool)], stop: StopReason,
+         seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int), dataReads: [DataReads.Count] = []) {
+        self.dataReads = dataReads
         course = manifest.title
         self.manifest = manifest.file
         numbering = manifest.numbering.rawValue
@@ -60,7 +66,7 @@ public struct BuildRecord: Sendable, Encodable {
             }
             return Page(file: files[index], html: paths[index], chapter: manifest.pages[index].chapter,
                         status: run?.stopReason.recordName ?? StopReason.notebookInvalid.recordName,
-                        seconds: reproducible ? nil : runs[index].seconds, cells: cells)
+                        seconds: reproducible ? nil : runs[index].seconds, unchanged: reproducible ? nil : runs[index].unchanged, cells: cells)
         }
         guard !reproducible else { return }
         slowestPages = pages.map { Timing(page: $0.file, seconds: $0.seconds ?? 0) }.sorted { $0.seconds > $1.seconds }
@@ -85,6 +91,10 @@ public struct BuildRecord: Sendable, Encodable {
         if !cells.isEmpty {
             lines.append("slowest cells:")
             for row in cells.prefix(limit) { lines.append(String(format: "  %8.2fs  %@ %@", row.seconds, row.page, row.cell ?? "")) }
+        }
+        for read in dataReads {
+            if read == dataReads.first { lines.append("data sets read:") }
+            lines.append("  \(read.files): read \(read.reads)×, used by \(read.uses) cell\(read.uses == 1 ? "" : "s")")
         }
         return lines.joined(separator: "\n") + "\n"
     }

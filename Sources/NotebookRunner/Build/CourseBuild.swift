@@ -25,6 +25,10 @@ public struct CourseBuild {
     public var jobs: Int
     /// Where diagnostics and progress lines go (the CLI: standard error), one line or block per call.
     public var log: @Sendable (String) -> Void
+    /// Also write the whole course as one page, `course.html` (`--single-file`).
+    public var singleFile = false
+    /// Also print the course to `course.pdf` with this printer (`--pdf`).
+    public var printer: ChromiumPrinter? = nil
 
     public init(settings: RunSettings, registry: DirectiveRegistry = .standard, cancellation: Cancellation = Cancellation(),
                 cacheMode: CellCache.Mode = .use, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -51,6 +55,12 @@ public struct CourseBuild {
         var run: RunResult?
         var failure: Diagnostic?
         var seconds: Double
+        /// The page's memo key (nil: the page is not kept, e.g. `--no-cache`).
+        var key: String? = nil
+        /// The page as the last build left it, when nothing it depends on changed: not run, not rendered.
+        var memo: PageMemo? = nil
+        /// The cell cache entries the page used, which the course's cache keeps.
+        var cacheKeys: [String] = []
     }
 
     /// Builds the course `manifest` describes; `display` is how diagnostics name its folder.
@@ -69,6 +79,11 @@ public struct CourseBuild {
                 var notebook = try NotebookParser.parse(contentsOf: url, file: files[index], omitSolutions: settings.omitsSolutions,
                                                         directives: registry.names)
                 notebook.warnings += notebook.frontMatter.unknownKeyWarnings(known: registry.inheritableNames)
+                // The course's BibTeX files (`bibtex_bibfiles`, `project.bibliography`) for a page that names none.
+                if notebook.frontMatter.bibliography.isEmpty {
+                    let up = String(repeating: "../", count: page.file.split(separator: "/").count - 1)
+                    notebook.frontMatter.bibliography = manifest.bibliography.map { $0.hasPrefix("/") ? $0 : up + $0 }
+                }
                 ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
                 ReferenceFiles.load(&notebook, folder: url.deletingLastPathComponent())
                 notebooks.append(notebook)
@@ -85,8 +100,15 @@ public struct CourseBuild {
         targets.number(&notebooks, numbering: manifest.numbering)
         for index in notebooks.indices { targets.link(&notebooks[index], page: index) }
 
-        // 3. Run, `jobs` pages at a time.
-        let runs = run(notebooks, manifest: manifest, skip: Set(parseFailures.keys))
+        // 3. Run, `jobs` pages at a time, sharing the data sets read and the cell cache.
+        let dataReads = DataReads()
+        let cache = CellCache.Shared()
+        let seal = CacheSeal(folder: settings.outputDirectory.appendingPathComponent(".nbrun-cache", isDirectory: true),
+                             inside: settings.outputDirectory, persistent: cacheMode != .off)
+        let runs = run(notebooks, manifest: manifest, skip: Set(parseFailures.keys), dataReads: dataReads, cache: cache, seal: seal)
+        if cancellation.stopReason == nil {
+            CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: Self.cacheFolder, shared: cache).finishCourse()
+        }
 
         // 4. Render each page's content, its links to other pages' sources resolved.
         let renderer = HTMLRenderer(reproducible: settings.reproducible)
@@ -102,8 +124,20 @@ public struct CourseBuild {
                 // Where a result came from (the cache or a run) is, like its time, not part of a reproducible page.
                 for cell in run.cells.indices where run.cells[cell].status == .cached { run.cells[cell].status = .ok }
             }
-            var content = renderer.content(run)
-            var warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
+            var content: HTMLRenderer.PageContent
+            var warnings: [Diagnostic]
+            if let memo = runs[index].memo {
+                content = memo.pageContent
+                warnings = memo.warnings
+            } else {
+                content = renderer.content(run)
+                warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
+                if let key = runs[index].key, run.stopReason == .finished, run.errors.isEmpty {
+                    let inputs = run.inputFiles + [manifest.folder.appendingPathComponent(pages[index].file)]
+                    PageMemo(key: key, content: content, warnings: warnings, run: run, inputs: inputs, cacheKeys: runs[index].cacheKeys)
+                        .store(page: pages[index].file, root: settings.outputDirectory, seal: seal)
+                }
+            }
             content.body = SiteLinks.rewrite(content.body, page: index, paths: paths, pages: pages, targets: targets,
                                              notebook: notebooks[index], folder: manifest.folder, warnings: &warnings)
             courseMath += content.math
@@ -124,15 +158,23 @@ public struct CourseBuild {
         let order = (frontIsPage ? [] : [SiteFrame.frontPage]) + paths
         var titles = Dictionary(zip(paths, titled)) { first, _ in first }
         titles[SiteFrame.frontPage] = titles[SiteFrame.frontPage] ?? manifest.title
-        let frame = SiteFrame(title: manifest.title, language: language, entries: manifest.entries,
+        let exercises = ExercisesPage.body(pages.indices.map { ExercisesPage.Page(path: paths[$0], title: titled[$0], notebook: notebooks[$0]) },
+                                           strings: strings, student: settings.omitsSolutions)
+        var frame = SiteFrame(title: manifest.title, language: language, entries: manifest.entries,
                               pages: Dictionary(uniqueKeysWithValues: pages.indices.map { (pages[$0].file, SiteFrame.Entry(path: paths[$0], title: titled[$0])) }),
                               order: order, titles: titles, version: renderer.version)
+        frame.hasExercises = exercises.count > 0
         let checked = CheckedResultsPage.body(pages.indices.compactMap { index in
             runs[index].run.map { CheckedResultsPage.Page(path: paths[index], title: titled[index], run: $0) }
         }, strings: strings)
         courseMath += checked.math
+        // The instructor's edition fails on a solution that does not hold.
+        if !settings.omitsSolutions {
+            for run in runs { if let run = run.run { diagnostics += ExercisesPage.failedSolutions(run) } }
+        }
 
         var written: [(String, String)] = []
+        var parts: [SingleFileCourse.Part] = []
         for index in pages.indices {
             let body: String
             var pageCSS = ""
@@ -147,6 +189,7 @@ public struct CourseBuild {
                 body = "<header class=\"nb-header\"><h1>\(HTML.escape(files[index]))</h1></header>\n<pre class=\"nb-error\" role=\"alert\">\(HTML.escape(failure.description))</pre>\n"
             }
             written.append((paths[index], frame.page(at: paths[index], title: titled[index], language: language, body: body, pageCSS: pageCSS)))
+            parts.append(SingleFileCourse.Part(path: paths[index], title: titled[index], body: body, imageCSS: contents[index]?.imageCSS ?? ""))
         }
         if !frontIsPage {
             written.append((SiteFrame.frontPage, frame.page(at: SiteFrame.frontPage, title: manifest.title, body: frontPage(manifest, frame: frame, first: paths.first, strings: strings))))
@@ -154,17 +197,25 @@ public struct CourseBuild {
         let search = SiteSearch.script(sections, root: "")
         written.append((SiteFrame.searchPage, frame.page(at: SiteFrame.searchPage, title: strings.search, body: SiteSearch.body(strings: strings), script: search)))
         written.append((SiteFrame.checkedPage, frame.page(at: SiteFrame.checkedPage, title: strings.checkedResults, body: checked.html)))
+        var appendices = [SingleFileCourse.Part(path: SiteFrame.checkedPage, title: strings.checkedResults, body: checked.html, imageCSS: "")]
+        if exercises.count > 0 {
+            written.append((SiteFrame.exercisesPage, frame.page(at: SiteFrame.exercisesPage, title: strings.exercises, body: exercises.html)))
+            appendices.append(SingleFileCourse.Part(path: SiteFrame.exercisesPage, title: strings.exercises, body: exercises.html, imageCSS: ""))
+        }
         let fontCSS = courseMath.isEmpty ? "" : MathRenderer.fontCSS(forMath: courseMath, embed: true)
         written.append((SiteFrame.stylesheet, SiteStyle.stylesheet(fontCSS: fontCSS)))
+        let onePage = SingleFileCourse(title: manifest.title, authors: manifest.authors, language: language, frame: frame, entries: manifest.entries,
+                                       parts: parts, appendices: appendices, fontCSS: fontCSS)
+        if singleFile { written.append((SingleFileCourse.file, onePage.html())) }
 
         // The record.
         var stop = StopReason.finished
         for run in runs {
             if let run = run.run { stop = Self.worst(stop, run.stopReason) } else { stop = Self.worst(stop, .notebookInvalid) }
         }
-        let record = BuildRecord(manifest: manifest, files: files, paths: paths, runs: runs.map { ($0.run, $0.seconds) },
+        let record = BuildRecord(manifest: manifest, files: files, paths: paths, runs: runs.map { ($0.run, $0.seconds, $0.memo != nil) },
                                  stop: stop, seconds: Date().timeIntervalSince(started), jobs: jobs, reproducible: settings.reproducible,
-                                 checked: checked.counts)
+                                 checked: checked.counts, dataReads: dataReads.all)
         written.append(("build.json", record.encoded()))
         let root = settings.outputDirectory
         for (path, text) in written {
@@ -175,17 +226,28 @@ public struct CourseBuild {
                 stop = Self.worst(stop, .outputFailed)
             }
         }
+        if let printer, cancellation.stopReason == nil {
+            do {
+                try printer.print(onePage, to: root.appendingPathComponent(CoursePDF.file), inside: root)
+            } catch {
+                diagnostics.append((error as? Diagnostic) ?? Executor.diagnostic(from: error, location: SourceLocation(file: CoursePDF.file, line: 1)))
+                stop = Self.worst(stop, .outputFailed)
+            }
+        }
         return Outcome(site: root.appendingPathComponent(order.first ?? SiteFrame.frontPage), record: record, diagnostics: diagnostics,
                        stopReason: stop)
     }
 
     /// Runs every page not in `skip`, `jobs` at a time, each with its own settings (front matter,
     /// `-p`), a child of the build's cancellation and the course's cache; in the pages' order.
-    private func run(_ notebooks: [Notebook], manifest: CourseManifest, skip: Set<Int>) -> [PageRun] {
+    private func run(_ notebooks: [Notebook], manifest: CourseManifest, skip: Set<Int>, dataReads: DataReads,
+                     cache shared: CellCache.Shared, seal: CacheSeal) -> [PageRun] {
         let results = Mutex<[Int: PageRun]>([:])
         let next = Mutex(0)
+        var buildSettings = settings
+        buildSettings.dataReads = dataReads
         // Each page's settings (front matter, `-p`) first: a page the command line does not fit does not run.
-        let pipeline = Pipeline(settings: settings, registry: registry)
+        let pipeline = Pipeline(settings: buildSettings, registry: registry)
         let pageSettings: [Result<RunSettings, Diagnostic>] = notebooks.indices.map { index in
             let url = manifest.folder.appendingPathComponent(manifest.pages[index].file)
             do {
@@ -199,6 +261,7 @@ public struct CourseBuild {
         let (settings, registry, cancellation, log) = (self.settings, self.registry, self.cancellation, self.log)
         let cacheMode: CellCache.Mode = manifest.execution == .force ? .off : self.cacheMode
         let workers = min(jobs, max(1, notebooks.count))
+        let course = Self.manifestDigest(manifest.folder)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let index = next.withLock { value -> Int in defer { value += 1 }; return value }
@@ -212,12 +275,22 @@ public struct CourseBuild {
                 let page: PageRun
                 switch pageSettings[index] {
                 case .success(let pageSettings):
+                    let source = manifest.folder.appendingPathComponent(manifest.pages[index].file)
+                    let key = cacheMode == .off ? nil
+                        : PageMemo.key(notebook, page: manifest.pages[index], source: source, settings: pageSettings, course: course)
+                    if cacheMode == .use, let key, let memo = PageMemo.load(page: manifest.pages[index].file, key: key, root: settings.outputDirectory, seal: seal),
+                       let run = memo.run(of: notebook) {
+                        for key in memo.cacheKeys { shared.use(key) }
+                        log("built \(notebook.file): unchanged (0 ran, \(run.cells.count) cached)")
+                        results.withLock { $0[index] = PageRun(run: run, seconds: 0, key: key, memo: memo) }
+                        continue
+                    }
                     let executor = Executor(registry: registry, settings: pageSettings, inlineEvaluator: InlineEvaluation.evaluate)
                     let cache = CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory,
-                                          notebookName: Self.cacheName(manifest.pages[index].file), memoryBudget: settings.memoryBudget)
+                                          notebookName: Self.cacheFolder, memoryBudget: settings.memoryBudget, shared: shared)
                     let run = executor.run(notebook, progress: ProgressReporter(mode: .silent), cancellation: Cancellation(parent: cancellation),
                                            journal: RunJournal(), cache: cache)
-                    page = PageRun(run: run, seconds: Date().timeIntervalSince(started))
+                    page = PageRun(run: run, seconds: Date().timeIntervalSince(started), key: key, cacheKeys: cache.keysUsed.sorted())
                 case .failure(let diagnostic):
                     page = PageRun(run: nil, failure: diagnostic, seconds: 0)
                 }
@@ -233,11 +306,20 @@ public struct CourseBuild {
         return results.withLock { all in notebooks.indices.map { all[$0]! } }
     }
 
-    /// The cache folder of a page: its path without the extension, `/` as `+` (`ch1+sgd`), so
-    /// pages of the same name in different folders keep apart.
-    static func cacheName(_ file: String) -> String {
-        (file as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "+")
+    /// The digest of the course's manifest files (`myst.yml`, `_toc.yml`, `_config.yml`): part of every page's memo key.
+    static func manifestDigest(_ folder: URL) -> String {
+        var hasher = SHA256()
+        for name in ["myst.yml", "_toc.yml", "_config.yml"] {
+            let bytes = AtomicFile.readRegularFile(folder.appendingPathComponent(name), limit: 16 << 20) ?? []
+            hasher.update("\(name)\u{1F}\(bytes.count)\u{1F}")
+            hasher.update(bytes)
+        }
+        return hasher.hexDigest()
     }
+
+    /// The cache folder all pages of a course share, `<out>/.nbrun-cache/+course/` (no page's
+    /// name starts with `+`).
+    static let cacheFolder = "+course"
 
     static func worst(_ a: StopReason, _ b: StopReason) -> StopReason {
         func rank(_ reason: StopReason) -> Int {

@@ -51,9 +51,27 @@ struct CourseTargets {
                 return numbering == .chapter ? "\(chapter ?? 0).\(value)" : String(value)
             }
             notebooks[index].equations.renumber { equation in equation.tagged ? nil : shown("equation", equation.number) }
+            // Exercises, figures and theorem-like boxes: the number in their title and in references to them.
+            var blockNumbers: [String: String] = [:]
+            for block in notebooks[index].blocks.indices {
+                let item = notebooks[index].blocks[block]
+                guard let number = item.number, let counter = Self.counter(of: item) else { continue }
+                guard let value = shown(counter, String(number)) else { continue }
+                notebooks[index].blocks[block].displayNumber = value
+                if item.kind == .exercise { blockNumbers[ProseBlockRenderer.anchor(item)] = value }
+                if let label = item.label { blockNumbers[label] = value }
+            }
+            for block in notebooks[index].blocks.indices where notebooks[index].blocks[block].kind == .solution {
+                if let exercise = notebooks[index].blocks[block].argument, let value = blockNumbers[exercise] {
+                    notebooks[index].blocks[block].displayNumber = value
+                }
+            }
             let equations = notebooks[index].equations
             notebooks[index].references.targets.renumber { target in
                 if target.kind == .equation { return equations.equation(target.label)?.number }
+                if case .fixed = target.numbering, [.exercise, .figure, .theorem].contains(target.kind) {
+                    return blockNumbers[target.label] ?? blockNumbers[target.anchor]
+                }
                 if target.kind == .section, numbering == .chapter, let number = target.number { return "\(chapter ?? 0).\(number)" }
                 guard target.numbering == .automatic, let number = target.number else { return nil }
                 return shown(target.kind.rawValue + "/" + target.name, number)
@@ -61,6 +79,19 @@ struct CourseTargets {
             for (counter, count) in used { offsets[scope, default: [:]][counter, default: 0] += count }
         }
         record(notebooks)
+    }
+
+    /// The counter a numbered block shares with targets of its kind ("exercise/Exercise",
+    /// "figure/Figure", "theorem/Lemma"), nil for blocks that take no number.
+    static func counter(of block: ProseBlock) -> String? {
+        switch block.kind {
+        case .exercise: return "exercise/Exercise"
+        case .figure: return "figure/Figure"
+        case .theorem:
+            let kind = block.name.split(separator: ":").last.map(String.init) ?? block.name
+            return "theorem/" + kind.prefix(1).uppercased() + kind.dropFirst()
+        default: return nil
+        }
     }
 
     private mutating func record(_ notebooks: [Notebook]) {

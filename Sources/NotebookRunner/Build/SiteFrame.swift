@@ -1,3 +1,5 @@
+import Foundation
+
 /// What every page of a course site has around its content: the head (one shared stylesheet,
 /// a policy that fetches nothing from elsewhere), the sidebar with the table of contents (the
 /// current page marked, parts folded in `<details>`), a search form, and previous/next links.
@@ -17,10 +19,13 @@ struct SiteFrame {
     let order: [String]
     let titles: [String: String]
     let version: String
+    /// Whether the course has exercises (the sidebar links their list).
+    var hasExercises = false
 
     static let stylesheet = "site.css"
     static let searchPage = "search.html"
     static let checkedPage = "checked-results.html"
+    static let exercisesPage = "exercises.html"
     static let frontPage = "index.html"
 
     /// The policy of every page: the site's own stylesheet and inline styles, data: images and
@@ -57,14 +62,21 @@ struct SiteFrame {
         return html + "</body>\n</html>\n"
     }
 
-    private func sidebar(current: String, root: String) -> String {
+    /// The sidebar of the page at `current`; `search`: with the search form (a site page).
+    func sidebar(current: String, root: String, search: Bool = true) -> String {
         var html = "<nav class=\"nb-sidebar\" aria-label=\"\(HTML.escape(strings.contents))\">\n"
         html += "<p class=\"nb-site-title\"><a href=\"\(root)\(Self.frontPage)\"\(current == Self.frontPage ? " aria-current=\"page\"" : "")>\(HTML.escape(title))</a></p>\n"
-        html += "<form class=\"nb-search\" action=\"\(root)\(Self.searchPage)\" role=\"search\">"
-        html += "<input type=\"search\" name=\"q\" placeholder=\"\(strings.search)\" aria-label=\"\(strings.searchCourse)\">"
-        html += "<button type=\"submit\">\(strings.search)</button></form>\n"
+        if search {
+            html += "<form class=\"nb-search\" action=\"\(root)\(Self.searchPage)\" role=\"search\">"
+            html += "<input type=\"search\" name=\"q\" placeholder=\"\(strings.search)\" aria-label=\"\(strings.searchCourse)\">"
+            html += "<button type=\"submit\">\(strings.search)</button></form>\n"
+        }
         html += list(entries, current: current, root: root)
-        html += "<p class=\"nb-site-links\"><a href=\"\(root)\(Self.checkedPage)\"\(current == Self.checkedPage ? " aria-current=\"page\"" : "")>\(strings.checkedResults)</a></p>\n"
+        html += "<p class=\"nb-site-links\"><a href=\"\(root)\(Self.checkedPage)\"\(current == Self.checkedPage ? " aria-current=\"page\"" : "")>\(strings.checkedResults)</a>"
+        if hasExercises {
+            html += "<br><a href=\"\(root)\(Self.exercisesPage)\"\(current == Self.exercisesPage ? " aria-current=\"page\"" : "")>\(strings.exercises)</a>"
+        }
+        html += "</p>\n"
         return html + "</nav>\n"
     }
 
@@ -119,4 +131,11 @@ struct SiteStrings {
     var next: String { chinese ? "下一页" : "Next" }
     var pages: String { chinese ? "翻页" : "Pages" }
     var start: String { chinese ? "开始阅读" : "Start reading" }
+    var exercises: String { chinese ? "练习" : "Exercises" }
+    var withSolution: String { chinese ? "附解答" : "with a solution" }
+    var noExercises: String { chinese ? "本课程没有练习。" : "The course has no exercises." }
+    func exercise(_ number: String?) -> String {
+        let n = number ?? ""
+        return (chinese ? "练习 \(n)" : "Exercise \(n)").trimmingCharacters(in: .whitespaces)
+    }
 }

@@ -24,6 +24,12 @@ final class AssetManifest {
         self.root = root
     }
 
+    /// Whether every one of `paths` (relative to the folder) is a file there: a cached cell whose
+    /// files another page of a course wrote must run again to write its own.
+    func holds(_ paths: [String]) -> Bool {
+        paths.allSatisfy { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+    }
+
     /// Adds files written (or owned by a restored cell), given relative to the folder.
     func add(_ paths: [String]) {
         files.formUnion(paths.filter(Self.isListable))

@@ -156,7 +156,7 @@ final class NotebookRun {
             let warning = Diagnostic.warning(message, at: cell.location)
             warnings.append(warning)
             progress.report(warning)
-        }) {
+        }), manifest.holds(entry.result.files ?? []) {
             entry.effect.apply(to: state)
             manifest.add(entry.result.files ?? [])
             return CellResult(cell: cell, status: .cached, outputs: entry.result.outputs, metrics: entry.result.metrics,

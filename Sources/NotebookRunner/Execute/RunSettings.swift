@@ -32,6 +32,8 @@ public struct RunSettings: Sendable {
     public var executesCode = true
     /// `-p key=value` values for the page's `parameters` code cell (set per page by the pipeline).
     public var kernelParameters = KernelParameters()
+    /// The data sets a course build shares between its pages, each read once (nil: every `{load}` reads its files).
+    public var dataReads: DataReads? = nil
 
     public init(outputDirectory: URL, dataDirectory: URL? = nil, keepGoing: Bool = false,
                 defaults: Defaults = Defaults(), reproducible: Bool = false, runTimeout: Double? = nil) {

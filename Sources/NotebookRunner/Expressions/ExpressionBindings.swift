@@ -6,7 +6,8 @@ import Synchronization
 ///   `split: .test`, `:split: test` in a cell), N×inputs: the pixel
 ///   bytes times the trained model's `inputScale` (so `X @ W + b` are the model's logits),
 ///   or / 255 without a model; the rows are drawn without replacement, deterministically from `seed`.
-/// - `y`: their labels (a vector); `Y`: the labels one-hot, N×classes; `N`: the row count.
+/// - `y`: their labels (a vector); `Y`: the labels one-hot, N×classes; `t`: the targets, N×1
+///   (the labels, or a regression's values); `N`: the row count.
 /// - the latest model's parameters by their names (`W` inputs×classes and `b` for softmax
 ///   regression) when there is one, otherwise `W` and `b` random normal with standard deviation `weightScale`, from `seed`.
 ///
@@ -40,7 +41,7 @@ public struct ExpressionBindings: Sendable {
         let chosen = state.dataset.flatMap { choice == .test ? $0.test : $0.train ?? $0.test }
         if let dataset = state.dataset, chosen == nil {
             let reason = "the data set '\(dataset.name)' has no \(choice.rawValue) split loaded"
-            for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
+            for name in ["X", "y", "Y", "t", "N"] { scope.unavailable[name] = reason }
             if let split = dataset.train ?? dataset.test { inputs = split.pixelCount }
         } else if let dataset = state.dataset, let split = chosen {
             let batch = split.tensors(samples: samples, seed: seed,
@@ -54,7 +55,7 @@ public struct ExpressionBindings: Sendable {
             if n < samples { self.clamped = descriptions.last }
         } else {
             let reason = "no data set is loaded; add a {load} cell before this one"
-            for name in ["X", "y", "Y", "N"] { scope.unavailable[name] = reason }
+            for name in ["X", "y", "Y", "t", "N"] { scope.unavailable[name] = reason }
         }
         if let model {
             let parameters = model.parameterTensors

@@ -100,11 +100,16 @@ public struct DeclaredModel: Classifier, Codable {
         return nil
     }
 
-    /// The class of highest probability for every image, from the forward pass on the
-    /// training engine (Float32, a block of rows at a time, or all of them together when
-    /// the probabilities depend on the batch as a whole).
+    /// The predicted class of every image (the most probable one, or for a binary model 1
+    /// when p ≥ ½), from the forward pass on the training engine (Float32, a block of rows at
+    /// a time, or all of them together when the output depends on the batch as a whole).
     public func predictions(on split: DataSplit) throws -> [UInt8] {
         try ModelTrainer.predictions(definition: definition, parameters: values, on: split, classes: classes, pixelScale: pixelScale)
+    }
+
+    /// The output (`P`, `p` or `yhat`) of every row of `split`, rows × width row-major.
+    public func outputs(on split: DataSplit) throws -> [Float] {
+        try ModelTrainer.outputs(definition: definition, parameters: values, on: split, classes: classes, pixelScale: pixelScale)
     }
 }
 

@@ -48,6 +48,8 @@ public struct ProseBlock: Sendable, Hashable {
     public var endLine: Int
     /// An exercise's, figure's or theorem's number (1, 2, …); for a solution, its exercise's.
     public var number: Int?
+    /// The number as shown when a course numbers it (`2.3`: exercise 3 of chapter 2); nil: `number`.
+    public var displayNumber: String?
     /// A glossary's terms (`GlossaryTerm`s).
     public var termCount = 0
 
@@ -63,6 +65,9 @@ public struct ProseBlock: Sendable, Hashable {
         self.startLine = startLine
         self.endLine = endLine
     }
+
+    /// The number shown: the course's (`2.3`) or the page's own (`3`).
+    public var shownNumber: String? { displayNumber ?? number.map(String.init) }
 
     /// Whether an option turns numbering off (`:nonumber:`, `:enumerated: false`).
     public var isUnnumbered: Bool {

@@ -9,7 +9,7 @@ struct CellStrings: Sendable {
         chinese = language.lowercased().hasPrefix("zh")
     }
 
-    private func pick(_ english: String, _ chinese: String) -> String { self.chinese ? chinese : english }
+    func pick(_ english: String, _ chinese: String) -> String { self.chinese ? chinese : english }
     private func plural(_ count: Int, _ word: String) -> String { count == 1 ? "\(count) \(word)" : "\(count) \(word)s" }
 
     // MARK: {train}
@@ -44,11 +44,30 @@ struct CellStrings: Sendable {
         chinese ? summary.replacingOccurrences(of: "softmax regression", with: "softmax 回归") : summary
     }
 
-    var fullBatch: String { pick("full-batch gradient descent", "全批量梯度下降") }
-    func minibatch(_ size: Int) -> String { pick("minibatch SGD (batch \(size))", "小批量随机梯度下降（批大小 \(size)）") }
-    func minibatchWholeSplit(rows: String, asked: String) -> String {
-        pick("minibatch SGD (batch \(rows): the whole split, as :batch: \(asked) is larger)",
-             "小批量随机梯度下降（批大小 \(rows)：:batch: \(asked) 比整个划分还大，所以用了整个划分）")
+    func fullBatch(_ optimizer: Optimizer = Optimizer()) -> String {
+        optimizer.method == .sgd ? pick("full-batch gradient descent", "全批量梯度下降")
+            : pick("full-batch ", "全批量 ") + optimizerName(optimizer)
+    }
+    func minibatch(_ size: Int, _ optimizer: Optimizer = Optimizer()) -> String {
+        optimizer.method == .sgd ? pick("minibatch SGD (batch \(size))", "小批量随机梯度下降（批大小 \(size)）")
+            : pick("minibatch \(optimizerName(optimizer)) (batch \(size))", "小批量 \(optimizerName(optimizer))（批大小 \(size)）")
+    }
+    func minibatchWholeSplit(rows: String, asked: String, _ optimizer: Optimizer = Optimizer()) -> String {
+        let name = optimizer.method == .sgd ? pick("SGD", "随机梯度下降") : optimizerName(optimizer)
+        return pick("minibatch \(name) (batch \(rows): the whole split, as :batch: \(asked) is larger)",
+                    "小批量\(name)（批大小 \(rows)：:batch: \(asked) 比整个划分还大，所以用了整个划分）")
+    }
+    /// The optimiser with its settings, e.g. `Adam (β₁ 0.9, β₂ 0.999, ε 1e-8)`.
+    func optimizerName(_ optimizer: Optimizer) -> String {
+        let n = NumberText.compact
+        switch optimizer.method {
+        case .sgd: return pick("SGD", "随机梯度下降")
+        case .momentum: return pick("SGD with momentum \(n(optimizer.momentum))", "动量 \(n(optimizer.momentum)) 的随机梯度下降")
+        case .nesterov: return pick("SGD with Nesterov momentum \(n(optimizer.momentum))", "Nesterov 动量 \(n(optimizer.momentum)) 的随机梯度下降")
+        case .adam, .adamw:
+            return (optimizer.method == .adam ? "Adam" : "AdamW") + " (β₁ \(n(optimizer.beta1)), β₂ \(n(optimizer.beta2)), ε \(n(optimizer.epsilon)))"
+        case .rmsprop: return "RMSprop (α \(n(optimizer.alpha)), ε \(n(optimizer.epsilon)))"
+        }
     }
 
     func trained(model: String, images: String, dataset: String) -> String {
@@ -123,6 +142,8 @@ struct CellStrings: Sendable {
         let zh = names.enumerated().map { "\($0.element) 记为 \($0.offset)" }.joined(separator: "，")
         return pick(" Kept the classes \(list).", "只保留这些类别：\(zh)。")
     }
+    /// The name of every class but `name` (`:positive:`).
+    func notClass(_ name: String) -> String { pick("not \(name)", "非 \(name)") }
     func replaces(_ name: String, previous: String) -> String {
         name == previous
             ? pick("\nThis replaces the data set '\(name)' loaded before: later cells use these rows.",

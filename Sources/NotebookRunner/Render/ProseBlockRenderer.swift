@@ -34,10 +34,10 @@ struct ProseBlockRenderer {
             guard opening else { return "</section>" }
             let title = block.argument.map { " <span class=\"nb-block-subtitle\">\(HTML.escape($0))</span>" } ?? ""
             let anchor = HTML.escape(Self.anchor(block))
-            return "<section class=\"nb-exercise\" id=\"\(anchor)\">\n<p class=\"nb-block-title\"><a href=\"#\(anchor)\">\(exercise(block.number))</a>\(title)</p>"
+            return "<section class=\"nb-exercise\" id=\"\(anchor)\">\n<p class=\"nb-block-title\"><a href=\"#\(anchor)\">\(exercise(block.shownNumber))</a>\(title)</p>"
         case .solution:
             guard opening else { return "</details>" }
-            let name = block.number.map { chinese ? "练习 \($0) 的解答" : "Solution to Exercise \($0)" } ?? (chinese ? "解答" : "Solution")
+            let name = block.shownNumber.map { chinese ? "练习 \($0) 的解答" : "Solution to Exercise \($0)" } ?? (chinese ? "解答" : "Solution")
             return "<details class=\"nb-solution\">\n<summary>\(HTML.escape(name))</summary>"
         case .admonition, .dropdown:
             let colour = Self.colour(of: block.name)
@@ -76,7 +76,7 @@ struct ProseBlockRenderer {
             guard opening else { return "</section>" }
             let kind = block.name.split(separator: ":").last.map(String.init) ?? block.name
             var title = kind.prefix(1).uppercased() + kind.dropFirst()
-            if kind == "proof" { title += "." } else if let number = block.number { title += " \(number)" }
+            if kind == "proof" { title += "." } else if let number = block.shownNumber { title += " \(number)" }
             let subtitle = block.argument.map { " <span class=\"nb-block-subtitle\">(\(HTML.escape($0)))</span>" } ?? ""
             return "<section class=\"nb-theorem nb-\(HTML.escape(kind))\"\(id)>\n<p class=\"nb-block-title\">\(HTML.escape(title))\(subtitle)</p>"
         case .figure, .image:
@@ -84,7 +84,7 @@ struct ProseBlockRenderer {
             let align = block.options["align"].flatMap { ["left", "center", "right"].contains($0) ? " nb-align-\($0)" : nil } ?? ""
             var html = "<figure class=\"nb-figure\(align)\"\(id)>\n" + image(block)
             if block.kind == .figure {
-                let label = block.number.map { chinese ? "图 \($0)" : "Figure \($0)" } ?? ""
+                let label = block.shownNumber.map { chinese ? "图 \($0)" : "Figure \($0)" } ?? ""
                 html += "\n<figcaption>" + (label.isEmpty ? "" : "<span class=\"nb-figure-number\">\(label)</span> ")
             }
             return html
@@ -125,8 +125,8 @@ struct ProseBlockRenderer {
         }
     }
 
-    private func exercise(_ number: Int?) -> String {
-        let n = number.map(String.init) ?? ""
+    private func exercise(_ number: String?) -> String {
+        let n = number ?? ""
         return (chinese ? "练习 \(n)" : "Exercise \(n)").trimmingTrailingWhitespace()
     }
 

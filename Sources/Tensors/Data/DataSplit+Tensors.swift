@@ -1,14 +1,15 @@
 /// The rows of a split as the tensors formulas name: `X` (the pixel bytes times a scale), `y`
-/// (labels), `Y` (one-hot labels) and `N` (the row count).
+/// (labels), `Y` (one-hot labels), `t` (the targets, N×1: real values, or the labels) and `N`
+/// (the row count).
 extension DataSplit {
-    /// `X`, `y`, `Y` and `N` for `samples` rows of this split drawn with `seed`.
+    /// `X`, `y`, `Y`, `t` and `N` for `samples` rows of this split drawn with `seed`.
     public func tensors(samples: Int, seed: UInt64, classes: Int, scale: Double = 1.0 / 255) -> [String: Tensor] {
         var generator = Xoshiro256StarStar(seed: seed)
         let rows = generator.sample(samples, from: count)
         return tensors(rows: rows, classes: classes, scale: scale)
     }
 
-    /// `X`, `y`, `Y` and `N` for the given rows of this split; `X` is the pixel bytes times `scale`.
+    /// `X`, `y`, `Y`, `t` and `N` for the given rows of this split; `X` is the pixel bytes times `scale`.
     public func tensors(rows: [Int], classes: Int, scale: Double = 1.0 / 255) -> [String: Tensor] {
         let pixels = pixelCount
         var x = [Double](repeating: 0, count: rows.count * pixels)
@@ -33,6 +34,7 @@ extension DataSplit {
             "X": Tensor(rows: rows.count, cols: pixels, data: x),
             "y": Tensor(vector: labels),
             "Y": Tensor(rows: rows.count, cols: classes, data: onehot),
+            "t": Tensor(rows: rows.count, cols: 1, data: rows.map(target)),
             "N": Tensor(scalar: Double(rows.count)),
         ]
     }

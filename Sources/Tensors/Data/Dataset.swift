@@ -45,6 +45,8 @@ public struct DataSplit: Sendable {
     public var cols: Int
     /// The files it was read from, as given or found.
     public var sources: [String]
+    /// A real-valued target per row (regression data); nil: the label is the target.
+    public var targets: [Double]?
 
     public init(name: String, images: [UInt8], labels: [UInt8], count: Int, rows: Int, cols: Int, sources: [String]) {
         precondition(images.count == count * rows * cols && labels.count == count)
@@ -60,6 +62,9 @@ public struct DataSplit: Sendable {
     /// Pixels per image.
     public var pixelCount: Int { rows * cols }
 
+    /// Row `index`'s target `t`: its real value, or its label.
+    public func target(_ index: Int) -> Double { targets?[index] ?? Double(labels[index]) }
+
     /// The bytes of image `index`.
     public func image(_ index: Int) -> ArraySlice<UInt8> {
         images[index * pixelCount ..< (index + 1) * pixelCount]
@@ -67,9 +72,11 @@ public struct DataSplit: Sendable {
 
     /// The rows `range` as a split of their own (copies the bytes).
     public func subset(_ range: Range<Int>, name: String? = nil) -> DataSplit {
-        DataSplit(name: name ?? self.name,
-                  images: Array(images[range.lowerBound * pixelCount ..< range.upperBound * pixelCount]),
-                  labels: Array(labels[range]), count: range.count, rows: rows, cols: cols, sources: sources)
+        var part = DataSplit(name: name ?? self.name,
+                             images: Array(images[range.lowerBound * pixelCount ..< range.upperBound * pixelCount]),
+                             labels: Array(labels[range]), count: range.count, rows: rows, cols: cols, sources: sources)
+        part.targets = targets.map { Array($0[range]) }
+        return part
     }
 
     /// The rows labelled one of `classes`, in their order, relabelled by position in `classes`
@@ -84,5 +91,11 @@ public struct DataSplit: Sendable {
             keptImages.append(contentsOf: images[row * pixelCount ..< (row + 1) * pixelCount])
         }
         return DataSplit(name: name, images: keptImages, labels: keptLabels, count: keptLabels.count, rows: rows, cols: cols, sources: sources)
+    }
+
+    /// Every row, labelled 1 when its label is `positive` and 0 otherwise (`:positive: 3`).
+    public func binary(positive: Int) -> DataSplit {
+        DataSplit(name: name, images: images, labels: labels.map { Int($0) == positive ? 1 : 0 }, count: count, rows: rows, cols: cols,
+                  sources: sources)
     }
 }

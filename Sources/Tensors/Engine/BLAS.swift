@@ -2,7 +2,7 @@ import COpenBLAS
 
 /// Single-precision matrix products through OpenBLAS (Debian's `libopenblas-dev`).
 ///
-/// This is the only file that imports `COpenBLAS`. Matrices are row-major.
+/// With `LAPACK.swift`, the only file that imports `COpenBLAS`. Matrices are row-major.
 enum BLAS {
     /// `c = op(a) · op(b)` (`beta` 0) or `c += …` (`beta` 1), where `op` transposes when asked;
     /// `op(a)` is m×k, `op(b)` k×n, `c` m×n.

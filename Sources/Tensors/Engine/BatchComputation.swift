@@ -79,7 +79,7 @@ final class BatchComputation {
     }
 
     /// Computes rows `order[start..<start+count]` of `split` (`count` one of the sizes) and
-    /// returns the batch's loss and how many of its rows the model classifies correctly.
+    /// returns the batch's loss and how many of its rows the model classifies correctly (0 for real values).
     func run(_ split: DataSplit, order: [Int32], start: Int, count: Int, scale: Float, classes: Int) -> (loss: Float, correct: Int) {
         let parts = plans[count]!
         var loss: Float = 0, correct = 0, offset = 0
@@ -98,8 +98,8 @@ final class BatchComputation {
             }
             program.trainer.run()
             loss += program.lossValue
-            correct += Self.correct(program.probabilities(in: program.trainer), labels: split.labels, order: order,
-                                    start: start + offset, count: part, classes: classes)
+            correct += Self.correct(program.output(in: program.trainer), program, labels: split.labels, order: order,
+                                    start: start + offset, count: part)
             if parts.count > 1 {
                 for (name, sum) in sums {
                     guard let gradient = program.gradient(name) else { continue }
@@ -119,14 +119,16 @@ final class BatchComputation {
         return sums[name].map { UnsafePointer($0.baseAddress!) }
     }
 
-    private static func correct(_ p: UnsafeMutablePointer<Float>, labels: [UInt8], order: [Int32], start: Int, count: Int, classes: Int) -> Int {
-        labels.withUnsafeBufferPointer { labels in
+    /// The rows whose predicted class is their label (none for a model of real values).
+    private static func correct(_ output: UnsafeMutablePointer<Float>, _ program: ModelProgram, labels: [UInt8], order: [Int32],
+                                start: Int, count: Int) -> Int {
+        guard program.output != .regression else { return 0 }
+        let width = program.width
+        return labels.withUnsafeBufferPointer { labels in
             order.withUnsafeBufferPointer { order in
                 var hits = 0
-                for r in 0..<count {
-                    var best = 0
-                    for c in 1..<classes where p[r * classes + c] > p[r * classes + best] { best = c }
-                    if best == Int(labels[Int(order[start + r])]) { hits += 1 }
+                for r in 0..<count where program.output.predictedClass(output + r * width, width: width) == Int(labels[Int(order[start + r])]) {
+                    hits += 1
                 }
                 return hits
             }

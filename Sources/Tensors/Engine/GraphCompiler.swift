@@ -4,7 +4,7 @@
 /// (with `.T` folded into the product), unary minus, `** 2`, comparisons, `exp log sqrt abs
 /// relu tanh sigmoid`, `softmax` (rows), `sum`/`mean` (whole, `axis=0`, `axis=1`,
 /// `keepdims=`), `maximum`, `minimum`, `clip` and `where`. `log(softmax(A))` becomes one
-/// stable log-softmax. Anything else is a located error whose hint says what to write.
+/// stable log-softmax, `log(sigmoid(a))` and `log(1 - sigmoid(a))` stable softpluses. Anything else is a located error whose hint says what to write.
 struct GraphCompiler {
     let graph: Graph
     /// Node of each name bound so far.
@@ -98,10 +98,27 @@ struct GraphCompiler {
         } else {
             b = try compile(rightNode)
         }
+        return try product(a, transposeA: transposeA, b, transposeB: transposeB, at: location)
+    }
+
+    /// `op(a) @ op(b)`; NumPy's vector rules: a vector on the right is a column, on the left a
+    /// row (the column transposed in the product), and the product's axis of size 1 is summed
+    /// away. A vector becomes a column by a transpose, whose gradient turns it back.
+    private func product(_ a: Int, transposeA: Bool, _ b: Int, transposeB: Bool, at location: SourceLocation) throws -> Int {
         let sa = graph.shape(a), sb = graph.shape(b)
+        if sa.count == 2, sb.count == 1 {
+            let column = graph.add(.transpose(b), shape: [sb[0], 1], at: location)
+            let result = try product(a, transposeA: transposeA, column, transposeB: false, at: location)
+            return graph.add(.sum(result, axis: 1, keepDimensions: false, scale: 1), shape: [graph.shape(result)[0]], at: location)
+        }
+        if sa.count == 1, sb.count == 2 {
+            let column = graph.add(.transpose(a), shape: [sa[0], 1], at: location)
+            let result = try product(column, transposeA: true, b, transposeB: transposeB, at: location)
+            return graph.add(.sum(result, axis: 0, keepDimensions: false, scale: 1), shape: [graph.shape(result)[1]], at: location)
+        }
         guard sa.count == 2, sb.count == 2 else {
-            throw Diagnostic.error("the training engine multiplies matrices with @, got \(Tensor.describe(graph.shape(left))) @ \(Tensor.describe(graph.shape(b)))",
-                                   at: location, hint: "keep X and the weights as matrices; biases are added with +")
+            throw Diagnostic.error("the training engine multiplies matrices and vectors with @, got \(Tensor.describe(sa)) @ \(Tensor.describe(sb))",
+                                   at: location, hint: "keep X and the weights as matrices or vectors; a number multiplies with *")
         }
         let (m, k1) = transposeA ? (sa[1], sa[0]) : (sa[0], sa[1])
         let (k2, n) = transposeB ? (sb[1], sb[0]) : (sb[0], sb[1])
@@ -190,6 +207,7 @@ struct GraphCompiler {
                 // log(softmax(A)) is computed as A − logsumexp(A): finite where softmax underflows.
                 return graph.add(.logSoftmax(logits), shape: graph.shape(x), at: here)
             }
+            if function == "log", let stable = logOfSigmoid(x, at: here) { return stable }
             return graph.add(.unary(.function(ElementwiseOp.named(function)!), x), shape: graph.shape(x), at: here)
         case "softmax":
             let x = try argument("x")
@@ -231,6 +249,29 @@ struct GraphCompiler {
             }
             return graph.add(.select(c, a, b), shape: shape, at: here)
         }
+    }
+
+    /// `log(sigmoid(a))` as −softplus(−a) and `log(1 - sigmoid(a))` as −softplus(a): finite
+    /// where the sigmoid rounds to 0 or 1 in Float32 (|a| above about 17), so the binary
+    /// cross-entropy of a confident model stays finite; nil for anything else.
+    private func logOfSigmoid(_ x: Int, at location: SourceLocation) -> Int? {
+        func logit(ofSigmoid node: Int) -> Int? {
+            guard case .unary(.function(let op), let a) = graph.nodes[node].op, op.name == "sigmoid" else { return nil }
+            return a
+        }
+        let softplus = Graph.Unary.function(ElementwiseOp.named("softplus")!)
+        let shape = graph.shape(x)
+        if let a = logit(ofSigmoid: x) {
+            let negated = graph.add(.unary(.negate, a), shape: graph.shape(a), at: location)
+            let value = graph.add(.unary(softplus, negated), shape: shape, at: location)
+            return graph.add(.unary(.negate, value), shape: shape, at: location)
+        }
+        if case .binary(.subtract, let one, let s) = graph.nodes[x].op, case .constant(1) = graph.nodes[one].op,
+           let a = logit(ofSigmoid: s), graph.shape(a) == shape {
+            let value = graph.add(.unary(softplus, a), shape: shape, at: location)
+            return graph.add(.unary(.negate, value), shape: shape, at: location)
+        }
+        return nil
     }
 
     /// The functions the engine computes (of `ExpressionFunction.all`).

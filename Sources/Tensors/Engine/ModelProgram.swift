@@ -17,15 +17,19 @@ package final class ModelProgram {
     let rows: Int
     let inputs: Int
     let classes: Int
+    let output: ModelOutput
+    /// Columns of the output: the classes, or 1.
+    let width: Int
     let parameterNames: [String]
     let shapes: [String: [Int]]
     private let graph: Graph
     private var inputNodes: [String: Int] = [:]
     private var parameterNodes: [String: Int] = [:]
     private(set) var loss = 0
-    private(set) var probabilities = 0
+    /// The output node: `P`, `p` or `yhat`.
+    private(set) var outputNode = 0
     private(set) var gradientNodes: [String: Int] = [:]
-    /// What the trainer computes: the loss, the probabilities and the gradients (nil: not training).
+    /// What the trainer computes: the loss, the output and the gradients (nil: not training).
     private var trainerOutputs: [Int]?
     /// Parameters read from the caller's storage (`bind`).
     private var bound: [Int: UnsafeMutablePointer<Float>] = [:]
@@ -33,10 +37,10 @@ package final class ModelProgram {
     /// at the first value that depends on the batch as a whole.
     private(set) var chunkingObstacle: Diagnostic?
 
-    /// Runs the loss, the probabilities and the gradients (made when first used).
+    /// Runs the loss, the output and the gradients (made when first used).
     private(set) lazy var trainer: GraphExecutor = GraphExecutor(graph: graph, outputs: trainerOutputs!, bound: bound)
-    /// Runs the probabilities only (made when first used).
-    private(set) lazy var predictor: GraphExecutor = GraphExecutor(graph: graph, outputs: [probabilities], bound: bound)
+    /// Runs the output only (made when first used).
+    private(set) lazy var predictor: GraphExecutor = GraphExecutor(graph: graph, outputs: [outputNode], bound: bound)
 
     /// The model for `rows` rows of a batch of `batchRows` (default: the same): with fewer,
     /// a chunk of the batch, whose means over rows divide by `batchRows` and whose `N` is it.
@@ -45,13 +49,18 @@ package final class ModelProgram {
         self.rows = rows
         self.inputs = inputs
         self.classes = classes
+        output = definition.output
+        width = output.width(classes: classes)
         graph = Graph(batchRows: batchRows ?? rows)
         parameterNames = definition.parameters.map(\.name)
         shapes = definition.shapes(inputs: inputs, classes: classes)
         let origin = definition.loss.origin
         var names: [String: Int] = [:]
         let perRow = RowDependence.perRow(axis: 0)
-        for (name, shape, rows) in [("X", [rows, inputs], perRow), ("Y", [rows, classes], perRow), ("y", [rows], perRow), ("N", [], .none)] {
+        let data: [String: ([Int], RowDependence)] = ["X": ([rows, inputs], perRow), "Y": ([rows, classes], perRow), "y": ([rows], perRow),
+                                                      "t": ([rows, 1], perRow), "N": ([], .none)]
+        for name in output.dataNames {
+            let (shape, rows) = data[name]!
             let node = graph.add(.input(name), shape: shape, at: origin, rows: rows)
             inputNodes[name] = node
             names[name] = node
@@ -67,20 +76,20 @@ package final class ModelProgram {
         for statement in definition.forward {
             _ = try GraphCompiler.compile(statement, into: graph, names: &names)
         }
-        probabilities = names[definition.probabilities]!
-        guard graph.shape(probabilities) == [rows, classes] else {
-            let statement = definition.forward.last { $0.binding == definition.probabilities }!
-            throw Diagnostic.error("P is \(Tensor.describe(graph.shape(probabilities))) but must be rows × classes (\(rows)×\(classes))",
+        outputNode = names[output.name]!
+        guard graph.shape(outputNode) == [rows, width] else {
+            let statement = definition.forward.last { $0.binding == output.name }!
+            throw Diagnostic.error("\(output.name) is \(Tensor.describe(graph.shape(outputNode))) but must be rows × \(output == .classes ? "classes" : "1") (\(rows)×\(width))",
                                    at: statement.origin)
         }
-        if graph.rows(probabilities) != perRow {
-            chunkingObstacle = obstacle(probabilities, "the probabilities P")
+        if graph.rows(outputNode) != perRow {
+            chunkingObstacle = obstacle(outputNode, "the output \(output.name)")
         }
         guard training else { return }
         loss = try GraphCompiler.compile(definition.loss, into: graph, names: &names)
         guard graph.shape(loss).isEmpty else {
             throw Diagnostic.error("the loss is \(Tensor.describe(graph.shape(loss))), not a number", at: definition.loss.origin,
-                                   hint: "average over the rows, e.g. -mean(sum(Y * log(P), axis=1))")
+                                   hint: "average over the rows, e.g. \(output.usualLoss)")
         }
         loss = shared(loss)
         if chunkingObstacle == nil, graph.rows(loss) != .additive { chunkingObstacle = obstacle(loss, "the loss") }
@@ -104,7 +113,7 @@ package final class ModelProgram {
                 gradientNodes[formula.name] = node
             }
         }
-        trainerOutputs = [loss, probabilities] + gradientNodes.values.sorted()
+        trainerOutputs = [loss, outputNode] + gradientNodes.values.sorted()
     }
 
     /// `node` weighted by the chunk's share when it does not depend on the rows, so it counts once.
@@ -123,10 +132,10 @@ package final class ModelProgram {
 
     /// The bytes the trainer (`training`) or the predictor allocates, leaving out bound parameters.
     func bytes(training: Bool) -> Int {
-        GraphExecutor.bytes(for: training ? trainerOutputs! : [probabilities], in: graph, bound: Set(bound.keys))
+        GraphExecutor.bytes(for: training ? trainerOutputs! : [outputNode], in: graph, bound: Set(bound.keys))
     }
 
-    /// The buffer of input `name` (`X`, `Y`, `y`, `N`, `share`) in `executor`, if it reads it.
+    /// The buffer of input `name` (`X`, `Y`, `y`, `t`, `N`, `share`) in `executor`, if it reads it.
     func input(_ name: String, in executor: GraphExecutor) -> UnsafeMutablePointer<Float>? {
         inputNodes[name].flatMap { executor.contains($0) ? executor.buffer(of: $0) : nil }
     }
@@ -149,9 +158,10 @@ package final class ModelProgram {
 
     var lossValue: Float { trainer.buffer(of: loss).pointee }
 
-    func probabilities(in executor: GraphExecutor) -> UnsafeMutablePointer<Float> { executor.buffer(of: probabilities) }
+    /// The output's values (rows × width) in `executor`.
+    func output(in executor: GraphExecutor) -> UnsafeMutablePointer<Float> { executor.buffer(of: outputNode) }
 
-    /// Writes rows `order[start..<start+count]` of `split` as X (pixels × scale), Y and y, the
+    /// Writes rows `order[start..<start+count]` of `split` as X (pixels × scale), Y, y and t, the
     /// batch's rows as N, and the chunk's `share` of the terms that do not depend on the rows.
     func load(_ split: DataSplit, order: UnsafePointer<Int32>, start: Int, count: Int, scale: Float, share: Float = 1,
               into executor: GraphExecutor) {
@@ -172,6 +182,9 @@ package final class ModelProgram {
         }
         if let labels = input("y", in: executor) {
             for r in 0..<count { labels[r] = Float(split.labels[Int(order[start + r])]) }
+        }
+        if let targets = input("t", in: executor) {
+            for r in 0..<count { targets[r] = Float(split.target(Int(order[start + r]))) }
         }
         input("N", in: executor)?.pointee = Float(graph.batchRows)
         input("share", in: executor)?.pointee = share

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Trains a declared model by minibatch SGD or full-batch gradient descent on the engine,
-/// in Float32, on the schedule the built-in trainer uses: rows reshuffled every epoch with
+/// Trains a declared model by minibatch or full-batch gradient steps on the engine, in
+/// Float32, each step the configuration's `Optimizer` (SGD, momentum, Adam, …), on the schedule the built-in trainer uses: rows reshuffled every epoch with
 /// `Xoshiro256StarStar` from the seed (unless `shuffles` is false), the last batch of an
 /// epoch smaller when the size does not divide the rows, the loss and accuracy of each
 /// batch measured before its step, the test accuracy after each epoch.
@@ -9,15 +9,17 @@ import Foundation
 /// A batch of more rows than `chunkRows` (a full batch of 60,000) is computed in chunks whose
 /// losses and gradients add up to the batch's exactly (`BatchComputation`, `RowDependence`:
 /// means over rows divide by the batch's rows, terms that do not depend on the rows count
-/// once), so 60,000 rows need the memory of 4,096. A model whose loss or probabilities depend on the batch as a whole (statistics over
+/// once), so 60,000 rows need the memory of 4,096. A model whose loss or output depend on the batch as a whole (statistics over
 /// its rows) is computed as one batch. Before training starts, the memory it needs —
 /// activations and gradients of every compiled batch size, the parameters and their copies,
-/// the test evaluation — is checked against `memoryBudget`. Weight decay λ subtracts lr·λ·θ
-/// from every matrix parameter (not from vectors: biases).
+/// the optimiser's state, the test evaluation — is checked against `memoryBudget`. Weight
+/// decay λ applies to every matrix parameter (not to vectors: biases), as `Optimizer` says.
 public struct ModelTrainer {
     public struct Outcome: Sendable {
         public var parameters: [String: [Float]]
         public var history: [EpochRecord]
+        /// The optimiser's moments and step count after the last step, to continue from.
+        public var optimizerState: OptimizerState
         /// The step at which the loss stopped being finite (training stopped before it), if any.
         public var divergedAtStep: Int?
     }
@@ -41,8 +43,9 @@ public struct ModelTrainer {
         self.memoryBudget = memoryBudget
     }
 
-    /// Trains from `initial` parameter values on `train`, measuring `test` after each epoch.
-    public func train(from initial: [String: [Float]], on train: DataSplit, test: DataSplit?, classes: Int,
+    /// Trains from `initial` parameter values on `train`, measuring `test` after each epoch;
+    /// the optimiser continues from `state` when it is the same method's (else it starts afresh).
+    public func train(from initial: [String: [Float]], state: OptimizerState? = nil, on train: DataSplit, test: DataSplit?, classes: Int,
                       progress: (EpochRecord) -> Void = { _ in },
                       checkCancelled: () throws -> Void = {}) throws -> Outcome {
         BLAS.setThreads(max(1, configuration.threads))
@@ -70,7 +73,25 @@ public struct ModelTrainer {
         for name in names { batches.bind(name, to: storage[name]!.baseAddress!) }
         let isMatrix = Dictionary(uniqueKeysWithValues: names.map { ($0, batches.shapes[$0]!.count == 2) })
         let trained = batches.trainedParameters
+        let optimizer = configuration.optimizer
+        let moments = optimizer.method.moments
+        let continued = state.flatMap { state in
+            state.method == optimizer.method && trained.allSatisfy({ state.moments[$0]?.count == storage[$0]!.count * moments }) ? state : nil
+        }
+        // The moments of every trained parameter, in one buffer each.
+        let momentStorage = Dictionary(uniqueKeysWithValues: trained.map { name -> (String, UnsafeMutableBufferPointer<Float>) in
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, storage[name]!.count * moments))
+            if let values = continued?.moments[name] { _ = buffer.initialize(from: values) } else { buffer.initialize(repeating: 0) }
+            return (name, buffer)
+        })
+        defer { for buffer in momentStorage.values { buffer.deallocate() } }
+        var optimizerSteps = continued?.steps ?? 0
         func current() -> [String: [Float]] { storage.mapValues { Array($0) } }
+        func currentState() -> OptimizerState {
+            OptimizerState(method: optimizer.method, steps: optimizerSteps,
+                           moments: moments == 0 ? [:] : Dictionary(uniqueKeysWithValues: momentStorage.map { name, buffer in
+                               (name, Array(buffer.prefix(storage[name]!.count * moments))) }))
+        }
         let stepsPerEpoch = full ? 1 : (rows + batchSize - 1) / batchSize
         let totalSteps: Int
         switch configuration.length {
@@ -81,12 +102,11 @@ public struct ModelTrainer {
         var order = [Int32](0 ..< Int32(rows))
         var history: [EpochRecord] = []
         var step = 0
-        let learningRate = Float(configuration.learningRate), decay = Float(configuration.weightDecay)
-        /// θ −= lr·(g + λθ) (λ for matrices only).
+        /// The optimiser's step on one parameter (λ for matrices only).
         func update(_ name: String, _ gradient: UnsafePointer<Float>) {
-            let values = storage[name]!.baseAddress!, count = storage[name]!.count
-            let lambda = isMatrix[name]! ? decay : 0
-            for i in 0..<count { values[i] -= learningRate * (gradient[i] + lambda * values[i]) }
+            optimizer.update(storage[name]!.baseAddress!, gradient: gradient, count: storage[name]!.count,
+                             moments: momentStorage[name]!.baseAddress!, step: optimizerSteps,
+                             learningRate: configuration.learningRate, decay: isMatrix[name]! ? configuration.weightDecay : 0)
         }
         while step < totalSteps {
             try checkCancelled()
@@ -98,10 +118,11 @@ public struct ModelTrainer {
                 let count = full ? rows : min(batchSize, rows - start)
                 let (loss, hits) = batches.run(train, order: order, start: start, count: count, scale: Float(pixelScale), classes: classes)
                 guard loss.isFinite else {
-                    return Outcome(parameters: current(), history: history, divergedAtStep: step + 1)
+                    return Outcome(parameters: current(), history: history, optimizerState: currentState(), divergedAtStep: step + 1)
                 }
                 lossTotal += Double(loss) * Double(count)
                 correct += hits
+                optimizerSteps += 1
                 for name in trained { update(name, batches.gradient(name)!) }
                 seen += count
                 steps += 1
@@ -112,25 +133,32 @@ public struct ModelTrainer {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             let evaluated = DispatchTime.now()
             let parameters = current()
-            let testAccuracy = try test.map { try accuracy(parameters, on: $0, classes: classes) }
-            let record = EpochRecord(epoch: history.count + 1, steps: steps, rows: seen, trainLoss: lossTotal / Double(max(1, seen)),
+            let regression = definition.output == .regression
+            let testAccuracy = regression ? nil : try test.map { try accuracy(parameters, on: $0, classes: classes) }
+            var record = EpochRecord(epoch: history.count + 1, steps: steps, rows: seen, trainLoss: lossTotal / Double(max(1, seen)),
                                      trainAccuracy: Double(correct) / Double(max(1, seen)), testAccuracy: testAccuracy,
                                      seconds: seconds,
-                                     evaluationSeconds: Double(DispatchTime.now().uptimeNanoseconds - evaluated.uptimeNanoseconds) / 1e9)
+                                     evaluationSeconds: 0)
+            if regression { record.testFit = try test.map { try fit(parameters, on: $0, classes: classes) } }
+            record.evaluationSeconds = Double(DispatchTime.now().uptimeNanoseconds - evaluated.uptimeNanoseconds) / 1e9
             history.append(record)
             progress(record)
         }
-        return Outcome(parameters: current(), history: history, divergedAtStep: nil)
+        return Outcome(parameters: current(), history: history, optimizerState: currentState(), divergedAtStep: nil)
     }
 
     /// Throws unless training fits in `memoryBudget`: the activations and gradients of every
     /// compiled batch size, the parameters three times over (the caller's values, the trained
-    /// copy, the outcome), and the predictor that measures `test`.
+    /// copy, the outcome), the optimiser's moments twice (the trained copy, the outcome), and
+    /// the predictor that measures `test`.
     private func checkMemory(_ batches: BatchComputation, batchRows: Int, full: Bool, test: DataSplit?, classes: Int) throws {
         let activations = batches.bytes
-        let copies = batches.shapes.values.reduce(0) { $0 + $1.reduce(1, *) } * MemoryLayout<Float>.stride * 3
+        let parameters = batches.shapes.values.reduce(0) { $0 + $1.reduce(1, *) }
+        let copies = parameters * MemoryLayout<Float>.stride * 3
+        let method = configuration.optimizer.method
+        let state = OptimizerState.bytes(method, parameters: parameters) * 2
         let evaluation = try test.map { try Self.predictionBytes(definition, on: $0, classes: classes) } ?? 0
-        let total = activations + copies + evaluation
+        let total = activations + copies + state + evaluation
         guard total > memoryBudget.bytes else { return }
         var what = "training on \(full ? "a full batch" : "batches") of \(NumberText.grouped(batchRows)) rows"
         if batches.largestChunk < batchRows { what += " in chunks of \(NumberText.grouped(batches.largestChunk))" }
@@ -139,9 +167,12 @@ public struct ModelTrainer {
         }
         var parts = ["activations and gradients \(MemoryBudget.describe(bytes: Double(activations)))",
                      "parameters and their copies \(MemoryBudget.describe(bytes: Double(copies)))"]
+        if state > 0 {
+            parts.append("\(method.rawValue)'s state, \(method.moments) value\(method.moments == 1 ? "" : "s") per parameter, and its copy \(MemoryBudget.describe(bytes: Double(state)))")
+        }
         if evaluation > 0 { parts.append("measuring the test split \(MemoryBudget.describe(bytes: Double(evaluation)))") }
         what += " (" + parts.joined(separator: ", ") + ")"
-        try memoryBudget.check(total, for: what, hint: "use a smaller :batch: or fewer hidden units")
+        try memoryBudget.check(total, for: what, hint: state > 0 ? "use a smaller :batch:, fewer hidden units, or an optimizer that keeps less state (sgd keeps none)" : "use a smaller :batch: or fewer hidden units")
     }
 
     /// The fraction of `split` the model with `parameters` classifies correctly.
@@ -153,12 +184,32 @@ public struct ModelTrainer {
         return split.count == 0 ? 0 : Double(hits) / Double(split.count)
     }
 
-    /// The most probable class of every image of `split`, computed in blocks of rows — or all
-    /// at once for a model whose probabilities depend on the batch as a whole (statistics over
-    /// its rows), so they are the probabilities of exactly these rows together.
+    /// How well a model of real values with `parameters` fits the targets of `split`.
+    public func fit(_ parameters: [String: [Float]], on split: DataSplit, classes: Int) throws -> RegressionFit {
+        let values = try ModelTrainer.outputs(definition: definition, parameters: parameters, on: split, classes: classes, pixelScale: pixelScale)
+        return RegressionFit(predicted: values.map(Double.init), actual: (0..<split.count).map(split.target))
+    }
+
+    /// The predicted class of every image of `split` (see `outputs`); a model of real values has none.
     public static func predictions(definition: ModelDefinition, parameters: [String: [Float]], on split: DataSplit,
                                    classes: Int, pixelScale: Double, block: Int = 1000) throws -> [UInt8] {
-        var result = [UInt8](repeating: 0, count: split.count)
+        guard definition.output != .regression else {
+            throw Diagnostic.error("the model predicts real values (yhat), not classes", hint: "measure it with {evaluate}, which shows its residuals")
+        }
+        let width = definition.output.width(classes: classes)
+        let values = try outputs(definition: definition, parameters: parameters, on: split, classes: classes, pixelScale: pixelScale, block: block)
+        return values.withUnsafeBufferPointer { values in
+            (0..<split.count).map { UInt8(definition.output.predictedClass(values.baseAddress! + $0 * width, width: width)!) }
+        }
+    }
+
+    /// The output (`P`, `p` or `yhat`) of every row of `split`, rows × width row-major, computed
+    /// in blocks of rows — or all at once for a model whose output depends on the batch as a
+    /// whole (statistics over its rows), so it is the output of exactly these rows together.
+    public static func outputs(definition: ModelDefinition, parameters: [String: [Float]], on split: DataSplit,
+                               classes: Int, pixelScale: Double, block: Int = 1000) throws -> [Float] {
+        let width = definition.output.width(classes: classes)
+        var result = [Float](repeating: 0, count: split.count * width)
         let order = [Int32](0 ..< Int32(split.count))
         var start = 0
         for (count, program) in try predictionPrograms(definition, on: split, classes: classes, block: block) {
@@ -168,25 +219,21 @@ public struct ModelTrainer {
             }
             order.withUnsafeBufferPointer { program.load(split, order: $0.baseAddress!, start: start, count: count, scale: Float(pixelScale), into: program.predictor) }
             program.predictor.run()
-            let p = program.probabilities(in: program.predictor)
-            for r in 0..<count {
-                var best = 0
-                for c in 1..<classes where p[r * classes + c] > p[r * classes + best] { best = c }
-                result[start + r] = UInt8(best)
-            }
+            let values = program.output(in: program.predictor)
+            for i in 0..<count * width { result[start * width + i] = values[i] }
             start += count
         }
         return result
     }
 
-    /// The bytes `predictions` allocates for `split`.
+    /// The bytes `outputs` allocates for `split`.
     static func predictionBytes(_ definition: ModelDefinition, on split: DataSplit, classes: Int) throws -> Int {
         var programs: [ObjectIdentifier: ModelProgram] = [:]
         for (_, program) in try predictionPrograms(definition, on: split, classes: classes) { programs[ObjectIdentifier(program)] = program }
         return programs.values.reduce(0) { $0 + $1.bytes(training: false) }
     }
 
-    /// The blocks `predictions` computes `split` in, in order: each block's rows and its program
+    /// The blocks `outputs` computes `split` in, in order: each block's rows and its program
     /// (one program for blocks of the same size).
     static func predictionPrograms(_ definition: ModelDefinition, on split: DataSplit, classes: Int,
                                    block: Int = 1000) throws -> [(count: Int, program: ModelProgram)] {

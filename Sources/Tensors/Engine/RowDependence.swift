@@ -48,6 +48,8 @@ enum RowDependence: Sendable, Hashable {
             default: return .whole
             }
         case .transpose(let a):
+            // A vector made a column for `@` (or turned back into a vector) keeps its rows on axis 0.
+            if graph.shape(a).count == 1 || shape.count == 1, case .perRow = graph.nodes[a].rows { return .perRow(axis: 0) }
             return graph.nodes[a].rows.transposed(if: true)
         case let .unary(kind, a):
             let input = graph.nodes[a].rows

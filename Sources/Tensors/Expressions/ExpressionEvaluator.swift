@@ -39,17 +39,17 @@ public struct ExpressionEvaluator {
     /// The functions the language knows, for help texts and suggestions.
     public static let functionNames = ExpressionFunction.names
 
-    private func location(_ offset: Int) -> SourceLocation { expression.location(at: offset) }
+    func location(_ offset: Int) -> SourceLocation { expression.location(at: offset) }
 
     private var limits: EvaluationLimits { scope.limits }
 
     /// A value computed from `inputs`; recorded on the tape when one of them is.
-    private func record(_ value: Tensor, _ inputs: [Traced], _ backward: @escaping GradientTape.Backward) throws -> Traced {
+    func record(_ value: Tensor, _ inputs: [Traced], _ backward: @escaping GradientTape.Backward) throws -> Traced {
         guard let tape, inputs.contains(where: { $0.id != nil }) else { return Traced(value) }
         return try tape.record(value, inputs: inputs.map(\.id), backward, budget: limits.memory)
     }
 
-    private func evaluate(_ node: ExpressionNode) throws -> Traced {
+    func evaluate(_ node: ExpressionNode) throws -> Traced {
         try limits.checkCancelled()
         let value = try evaluateNode(node)
         limits.computed?.add(value.value.count)
@@ -404,6 +404,16 @@ public struct ExpressionEvaluator {
             let condition = try evaluate(bound["condition"]!).value
             let a = try evaluate(bound["a"]!), b = try evaluate(bound["b"]!)
             return try located(at: at) { try select(condition, a, b) }
+        case "eye":
+            let sizeNode = bound["n"]!
+            let n = try integer(sizeNode, "the size")
+            // 4,096² values of Float64 are 128 MiB.
+            guard (1...4096).contains(n) else {
+                throw Diagnostic.error("eye(n) takes a size from 1 to 4096, got \(n)", at: location(sizeNode.span.lowerBound))
+            }
+            return Traced(Tensor(shape: [n, n], data: (0..<n * n).map { $0 % (n + 1) == 0 ? 1 : 0 }))
+        case "solve", "inv", "lstsq":
+            return try linearAlgebra(name, bound, node)
         default:
             let op = ElementwiseOp.named(name)!
             let x = try evaluate(bound["x"]!)

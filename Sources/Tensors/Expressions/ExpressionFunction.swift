@@ -29,6 +29,14 @@ public struct ExpressionFunction: Sendable {
                            usage: "softmax(x) normalises along the last axis; softmax(x, axis=0) down the columns"),
         ExpressionFunction(name: "onehot", parameters: ["y", "classes"], options: [],
                            usage: "onehot(y, 10) turns labels into rows with a single 1"),
+        ExpressionFunction(name: "eye", parameters: ["n"], options: [],
+                           usage: "eye(n) is the n×n identity matrix: X.T @ X + 0.01 * eye(784) for ridge regression"),
+        ExpressionFunction(name: "solve", parameters: ["A", "b"], options: [],
+                           usage: "solve(A, b) is the x with A @ x = b, for a square A and a vector (or matrix) b, by LU factorisation (LAPACK): solve(X.T @ X, X.T @ t)"),
+        ExpressionFunction(name: "inv", parameters: ["A"], options: [],
+                           usage: "inv(A) is the inverse of a square matrix A (LAPACK); solve(A, b) is more accurate than inv(A) @ b"),
+        ExpressionFunction(name: "lstsq", parameters: ["A", "b"], options: [],
+                           usage: "lstsq(A, b) is the x of least squared error ‖A @ x − b‖² (of least norm when several fit equally), by the SVD (LAPACK): lstsq(X, t)"),
     ] + LayerOp.all.map(\.function)
 
     public static let names = all.map(\.name)

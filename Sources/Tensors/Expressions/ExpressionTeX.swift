@@ -205,6 +205,10 @@ public struct ExpressionTeX {
             return (operator_ + Self.parenthesized(positional.map { write($0).tex }.joined(separator: ", ")), .atom)
         case "onehot":
             return ("\\operatorname{onehot}" + Self.parenthesized(write(x).tex), .atom)
+        case "inv":
+            return (wrap(x, below: .atom) + "^{-1}", .power)
+        case "solve" where positional.count == 2:
+            return (wrap(x, below: .atom) + "^{-1} " + wrap(positional[1], below: .power), .product)
         default:
             return ("\\operatorname{\(name)}" + Self.parenthesized(positional.map { write($0).tex }.joined(separator: ", ")), .atom)
         }

@@ -12,8 +12,9 @@ import Foundation
 /// The schedule is `SoftmaxTrainer`'s: a `Xoshiro256StarStar` seeded with `seed` draws the
 /// initial weights (biases start at zero), then one shuffle of the rows per epoch;
 /// minibatches are consecutive runs of the shuffled order. Full batches (`shuffles` false)
-/// take the rows in order. Each step is θ ← θ − lr · (formula + λ·W for W). So with the
-/// right formulas the run follows the fast path's, only in Float64 instead of Float32.
+/// take the rows in order. Each step is the optimiser's (`Optimizer`, in Float64), with the
+/// formula as the gradient and λ for W only; for SGD θ ← θ − lr · (formula + λ·W for W). So
+/// with the right formulas the run follows the engine's, only in Float64 instead of Float32.
 ///
 /// Loss and accuracy per epoch are running values over its batches, each measured before
 /// that batch's step. An infinite loss (a training image whose true class got probability
@@ -54,6 +55,8 @@ public struct ExpressionTrainer {
         public var weightDecay: Double
         /// How W starts when no initial parameters are given.
         public var initialization: TrainingConfiguration.Initialization
+        /// How each step moves W and b.
+        public var optimizer = Optimizer()
 
         public init(learningRate: Double = 0.5, batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0,
                     maxSteps: Int? = nil, shuffles: Bool = true, inputScale: Double = 1.0 / 255,
@@ -138,7 +141,6 @@ public struct ExpressionTrainer {
             throw Diagnostic.error("a batch of \(batchSize) rows of \(inputs) pixels is too large for training with formulas (Float64, \(batchSize * inputs * 8 / 1_000_000) MB)",
                                    hint: "use a smaller :batch: (at most \(Self.maxBatchElements / inputs) rows) or fewer rows with :samples:")
         }
-        let rate = configuration.learningRate, decay = configuration.weightDecay
         let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
         let totalSteps = configuration.maxSteps ?? max(1, configuration.epochs) * stepsPerEpoch
         var history: [Epoch] = []
@@ -146,6 +148,21 @@ public struct ExpressionTrainer {
         var stepsDone = 0
         var lastFinite = (w, b)
         var fullBatch: [String: Tensor]?
+        let optimizer = configuration.optimizer
+        var moments = ["W": [Double](repeating: 0, count: max(1, w.count * optimizer.method.moments)),
+                       "b": [Double](repeating: 0, count: max(1, b.count * optimizer.method.moments))]
+        /// The optimiser's step on `parameter` with `gradient` (λ for W only).
+        func update(_ parameter: inout Tensor, _ name: String, _ gradient: Tensor) {
+            parameter.data.withUnsafeMutableBufferPointer { theta in
+                gradient.data.withUnsafeBufferPointer { g in
+                    moments[name]!.withUnsafeMutableBufferPointer { m in
+                        optimizer.update(theta.baseAddress!, gradient: g.baseAddress!, count: theta.count,
+                                         moments: m.baseAddress!, step: stepsDone,
+                                         learningRate: configuration.learningRate, decay: name == "W" ? configuration.weightDecay : 0)
+                    }
+                }
+            }
+        }
         var epoch = 0
         while stepsDone < totalSteps {
             epoch += 1
@@ -193,9 +210,9 @@ public struct ExpressionTrainer {
                     }
                     gradients[formula.parameter] = gradient
                 }
-                if let g = gradients["W"] { w = try Tensor.zip(w, g, "-") { $0 - rate * ($1 + decay * $0) } }
-                else if decay != 0 { w = w.map { $0 - rate * decay * $0 } }
-                if let g = gradients["b"] { b = try Tensor.zip(b, g, "-") { $0 - rate * $1 } }
+                if let g = gradients["W"] { update(&w, "W", g) }
+                else if configuration.weightDecay != 0 { update(&w, "W", Tensor.filled(w.shape, 0)) }
+                if let g = gradients["b"] { update(&b, "b", g) }
                 if w.data.allSatisfy(\.isFinite) && b.data.allSatisfy(\.isFinite) {
                     lastFinite = (w, b)
                 } else {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A model an author declares in a `{model}` cell: parameters, the forward pass in the
-/// expression language, the probabilities it outputs and the loss it is trained on.
+/// expression language, what it predicts (`ModelOutput`) and the loss it is trained on.
 ///
 /// ```
 /// param W1: inputs×256 normal(0.01)      ← param NAME: SHAPE INITIALISER
@@ -10,7 +10,7 @@ import Foundation
 /// param b2: classes zeros
 /// Z1 = X @ W1 + b1                       ← forward statements, NAME = EXPR, in order
 /// H = relu(Z1)
-/// P = softmax(H @ W2 + b2)               ← the probabilities: the name P (N×classes)
+/// P = softmax(H @ W2 + b2)               ← the output: P (N×classes), p (N×1) or yhat (N×1)
 /// loss: -mean(sum(Y * log(P), axis=1))   ← a scalar
 /// grad W2: H.T @ (P - Y) / N             ← optional: the author's backpropagation,
 /// ```                                       with helper names (dZ2 = (P - Y) / N)
@@ -18,8 +18,9 @@ import Foundation
 /// (the pixels per image and the classes of the data it is trained on). Initialisers:
 /// `zeros`, `constant(C)`, `normal(STD)`, `uniform(A)` (U(−A, A)), `xavier`
 /// (U(±√(6/(fan_in + fan_out)))) and `he` (N(0, 2/fan_in)), drawn from the cell's seed.
-/// The forward pass may use `X` (N×inputs pixels, scaled), and the loss also `Y`
-/// (one-hot, N×classes), `y` (labels) and `N` (rows).
+/// The forward pass may use `X` (N×inputs pixels, scaled), and the loss also the targets the
+/// output's kind names (`Y` one-hot and `y` labels for `P`; `t`, N×1, for `p` and `yhat`) and
+/// `N` (rows).
 public struct ModelDefinition: Sendable {
     /// One `param` line.
     public struct Parameter: Sendable, Hashable {
@@ -78,8 +79,8 @@ public struct ModelDefinition: Sendable {
     public var parameters: [Parameter]
     /// The forward statements (`NAME = EXPR`), in order.
     public var forward: [ParsedExpression]
-    /// The name of the probabilities (N×classes) among the forward statements.
-    public var probabilities: String
+    /// What the model predicts: the forward statement called `P`, `p` or `yhat`.
+    public var output: ModelOutput
     public var loss: ParsedExpression
     /// The author's backpropagation: helper statements and one formula per parameter (may be empty).
     public var gradientDefinitions: [ParsedExpression]

@@ -35,10 +35,18 @@ public enum ModelDefinitionParser {
             throw Diagnostic.error("{model} declares no parameter", at: lines.first?.location ?? location,
                                    hint: "declare each with a line such as param W: inputs×classes normal(0.01)")
         }
-        let probabilities = "P"
-        guard forward.definitions.contains(where: { $0.binding == probabilities }) else {
-            throw Diagnostic.error("the forward pass does not define \(probabilities), the probabilities", at: forward.definitions.last?.origin ?? location,
-                                   hint: "end the forward pass with P = softmax(LOGITS)")
+        let outputs = ModelOutput.allCases.compactMap { kind in
+            forward.definitions.last(where: { $0.binding == kind.name }).map { (kind, $0) }
+        }
+        guard let (output, _) = outputs.first else {
+            throw Diagnostic.error("the forward pass defines no output: P (class probabilities), p (a binary probability) or yhat (real values)",
+                                   at: forward.definitions.last?.origin ?? location,
+                                   hint: "end the forward pass with P = softmax(LOGITS), p = sigmoid(LOGIT) or yhat = …")
+        }
+        if outputs.count > 1 {
+            throw Diagnostic.error("the forward pass defines both \(outputs[0].0.name) and \(outputs[1].0.name); a model has one output",
+                                   at: outputs[1].1.origin,
+                                   hint: "name the output \(outputs[0].0.name) (\(outputs[0].0.meaning)) and give the other value another name")
         }
         let names = Set(parameters.map(\.name))
         for gradient in backward.gradients where !names.contains(gradient.name) {
@@ -56,7 +64,7 @@ public enum ModelDefinitionParser {
         for statement in forward.definitions + [loss] + backward.definitions + backward.gradients.map(\.formula) {
             if let unsupported = EngineSupport.unsupported(in: statement) { throw unsupported }
         }
-        return ModelDefinition(parameters: parameters, forward: forward.definitions, probabilities: probabilities, loss: loss,
+        return ModelDefinition(parameters: parameters, forward: forward.definitions, output: output, loss: loss,
                                gradientDefinitions: backward.definitions, gradients: backward.gradients)
     }
 

@@ -31,4 +31,10 @@ public struct ConfusionMatrix: Sendable, Hashable {
         let n = support(label)
         return n == 0 ? nil : Double(counts[label][label]) / Double(n)
     }
+
+    /// Of the rows predicted `label`, the share that are (precision), nil when none is.
+    public func precision(ofClass label: Int) -> Double? {
+        let predicted = (0..<classes).reduce(0) { $0 + counts[$1][label] }
+        return predicted == 0 ? nil : Double(counts[label][label]) / Double(predicted)
+    }
 }

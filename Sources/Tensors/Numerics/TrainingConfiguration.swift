@@ -1,6 +1,6 @@
 import Foundation
 
-/// How `SoftmaxTrainer` trains: learning rate, batches, length, initialisation, seed.
+/// How `SoftmaxTrainer` and `ModelTrainer` train: learning rate, batches, length, initialisation, seed, optimiser.
 ///
 /// The defaults are the standard recipe: minibatch SGD, batch 256, learning rate 0.1,
 /// 10 epochs, weights drawn from N(0, 0.01²), biases zero, seed 0, pixels scaled by 1/255.
@@ -39,6 +39,8 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// L2 penalty λ: each step subtracts `learningRate · λ · W` in addition to the gradient
     /// (the biases are not decayed; reported losses are the plain cross-entropy).
     public var weightDecay: Double
+    /// How each step moves the parameters (SGD by default; the built-in fast path is SGD only).
+    public var optimizer = Optimizer()
     /// Worker threads for the kernel. Results do not depend on it.
     public var threads: Int
     /// The fewest rows of a step given to a thread of its own (`threads` is an upper bound):

@@ -14,6 +14,14 @@ public enum OpReference {
         "reshape": "when the first axis stays the batch's rows, or on values that do not depend on them",
     ]
 
+    /// The derivatives of the LAPACK functions (`ExpressionEvaluator+LinearAlgebra`).
+    static let linearAlgebra = [
+        "solve": "x = solve(A, b): ∂b = solve(A.T, G), ∂A = −∂b xᵀ",
+        "inv": "X = inv(A): ∂A = −Xᵀ G Xᵀ",
+        "lstsq": "none: an error where a derivative is taken (write solve(A.T @ A, A.T @ b))",
+        "eye": "0 (a constant)",
+    ]
+
     public static var markdown: String {
         var lines = ["| function | what it does | `{eval}` `{derive}` `{gradcheck}` (Float64) | `{model}` `{train}` (engine, Float32) | derivative |",
                      "|---|---|---|---|---|"]
@@ -28,6 +36,8 @@ public enum OpReference {
                 derivative = op.reshapes ? "the gradient in the input's shape" : "the op table's rule (`LayerOp`: Float64 `ImageReference`, engine `ConvolutionKernels`)"
             } else if ["argmax", "onehot"].contains(function.name) {
                 derivative = "0 (piecewise constant)"
+            } else if let rule = linearAlgebra[function.name] {
+                derivative = rule
             } else {
                 derivative = "built in (`GradientRules`, `GraphGradient`)"
             }

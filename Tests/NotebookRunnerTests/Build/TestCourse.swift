@@ -35,9 +35,11 @@ struct TestCourse {
     }
 
     /// Builds the course into `site` in this process.
-    func build(jobs: Int = 2, reproducible: Bool = true) throws -> CourseBuild.Outcome {
+    func build(jobs: Int = 2, reproducible: Bool = true, configure: (inout CourseBuild) -> Void = { _ in }) throws -> CourseBuild.Outcome {
         let settings = RunSettings(outputDirectory: site, reproducible: reproducible)
-        return CourseBuild(settings: settings, jobs: jobs).build(try manifest(), display: "course")
+        var build = CourseBuild(settings: settings, jobs: jobs)
+        configure(&build)
+        return build.build(try manifest(), display: "course")
     }
 
     static let standard: [String: String] = [

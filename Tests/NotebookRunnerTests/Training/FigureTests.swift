@@ -49,12 +49,30 @@ import Testing
         #expect(SVGText.ticks(from: 0.42, to: 0.81, count: 4) == [0.5, 0.6, 0.7, 0.8])
     }
 
+    /// Whole-number x values far apart (a scatter of huge predictions) once crashed choosing
+    /// the tick count; real x values get about five ticks; a scatter draws no line.
+    @Test func scattersOfAnyRangeHaveTicksAndNoLine() {
+        for points in [[(0.0, 1.0), (1e30, 2.0)], [(-1e300, 0), (1e300, 1)], [(0.1, 0.2), (0.35, 0.9), (0.8, 0.4)]] {
+            let chart = LineChart(title: "Predicted vs true", panels: [
+                .init(title: "Fit", xLabel: "true value", yLabel: "predicted value",
+                      series: [.init(name: "rows", points: points, color: "#2166ac", scatter: true)]),
+            ])
+            let svg = chart.svg
+            #expect(svg.components(separatedBy: "<circle").count - 1 == points.count + 1)  // and the legend's dot
+            #expect(!svg.contains("stroke=\"#2166ac\" stroke-width=\"2\""))
+            #expect(svg.components(separatedBy: "text-anchor=\"middle\">").count > 3, "x tick labels")
+        }
+    }
+
     @Test func confusionMatrixCounts() {
         let matrix = ConfusionMatrix(labels: [0, 0, 1, 2, 2, 2], predictions: [0, 1, 1, 2, 2, 0], classes: 3)
         #expect(matrix.counts == [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
         #expect(matrix.correct == 4 && matrix.total == 6)
         #expect(matrix.accuracy(ofClass: 2) == 2.0 / 3)
         #expect(ConfusionMatrix(labels: [], predictions: [], classes: 2).accuracy(ofClass: 0) == nil)
+        // Of the two predicted 1, one is: precision ½; of the one predicted 0 (a 2), none.
+        #expect(matrix.precision(ofClass: 1) == 0.5 && matrix.precision(ofClass: 0) == 0.5)
+        #expect(ConfusionMatrix(labels: [0], predictions: [0], classes: 2).precision(ofClass: 1) == nil)
     }
 
     @Test func confusionHeatMapWritesCountsAndShadesByRowShare() {

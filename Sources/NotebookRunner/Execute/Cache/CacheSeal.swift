@@ -12,7 +12,7 @@ import Synchronization
 /// and the machine's id (`/etc/machine-id`, else the host name). The cache trusts exactly
 /// that file: anyone who can read it as this user on this machine could sign an entry.
 /// A new key makes every older entry unverifiable; they are dropped without a warning.
-final class CacheSeal {
+final class CacheSeal: Sendable {
     static let tagSize = 32
     private static let keyCreation = Mutex(())
 

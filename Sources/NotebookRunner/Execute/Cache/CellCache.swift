@@ -5,8 +5,36 @@ import Foundation
 /// `use` reads and writes entries, `refresh` only writes (rebuilding the cache),
 /// `off` does neither. A damaged entry is reported once, removed and recomputed. Entries
 /// are sealed (`CacheSeal`): one this user did not write here counts as damaged.
+///
+/// The pages of a course (`nbrun build`) share one folder, `<out>/.nbrun-cache/course/`, and one
+/// `Shared`: a cell two pages have in common (the same text after the same cells, say the
+/// `{load}` that opens each chapter) is one entry, decoded once per build and then handed to
+/// every page from memory; entries are pruned once, after the last page.
 public final class CellCache {
     public enum Mode: String, Sendable { case use, refresh, off }
+
+    /// What the pages of one course build share: the keys they used, and the entries decoded
+    /// or stored so far (up to `memoryLimit` bytes of entries).
+    public final class Shared: @unchecked Sendable {
+        private let lock = NSLock()
+        private var used: Set<String> = []
+        private var entries: [String: CacheEntry] = [:]
+        private var bytes = 0
+        let memoryLimit: Int
+
+        public init(memoryLimit: Int = 1 << 30) { self.memoryLimit = memoryLimit }
+
+        func use(_ key: String) { lock.withLock { _ = used.insert(key) } }
+        func entry(_ key: String) -> CacheEntry? { lock.withLock { entries[key] } }
+        func keep(_ entry: CacheEntry, key: String, size: Int) {
+            lock.withLock {
+                guard entries[key] == nil, bytes + size <= memoryLimit else { return }
+                entries[key] = entry
+                bytes += size
+            }
+        }
+        var usedKeys: Set<String> { lock.withLock { used } }
+    }
 
     public let mode: Mode
     let folder: URL
@@ -17,9 +45,14 @@ public final class CellCache {
     /// The largest entry read (a data set's bytes are in its entry).
     private let memoryBudget: MemoryBudget
     private var used: Set<String> = []
+    /// The keys this page's cells read or wrote.
+    var keysUsed: Set<String> { used }
+    /// The course's shared keys and entries; nil for a page rendered on its own.
+    let shared: Shared?
 
-    public init(mode: Mode, outputDirectory: URL, notebookName: String, memoryBudget: MemoryBudget = .default) {
+    public init(mode: Mode, outputDirectory: URL, notebookName: String, memoryBudget: MemoryBudget = .default, shared: Shared? = nil) {
         self.mode = mode
+        self.shared = shared
         self.memoryBudget = memoryBudget
         root = outputDirectory
         let cacheRoot = outputDirectory.appendingPathComponent(".nbrun-cache", isDirectory: true)
@@ -37,6 +70,8 @@ public final class CellCache {
     func load(_ key: String, report: (String) -> Void) -> CacheEntry? {
         guard mode == .use else { return nil }
         used.insert(key)
+        shared?.use(key)
+        if let entry = shared?.entry(key) { return entry }
         let url = url(for: key)
         var info = stat()
         guard lstat(url.path, &info) == 0 else { return nil }
@@ -44,7 +79,9 @@ public final class CellCache {
             guard let bytes = AtomicFile.readRegularFile(url, limit: memoryBudget.bytes) else {
                 throw CacheEntry.Corrupt(reason: "not a regular file of at most \(memoryBudget)")
             }
-            return try CacheEntry.decode(bytes, key: key, seal: seal)
+            let entry = try CacheEntry.decode(bytes, key: key, seal: seal)
+            shared?.keep(entry, key: key, size: bytes.count)
+            return entry
         } catch {
             // Entries written under an earlier key cannot be checked, and are simply dropped.
             if !seal.isNew {
@@ -59,15 +96,32 @@ public final class CellCache {
     func store(_ entry: CacheEntry, key: String) {
         guard mode != .off else { return }
         used.insert(key)
-        if let data = try? entry.encoded(key: key, seal: seal) { try? AtomicFile.write(data, to: url(for: key), inside: root) }
+        shared?.use(key)
+        if let data = try? entry.encoded(key: key, seal: seal) {
+            try? AtomicFile.write(data, to: url(for: key), inside: root)
+            shared?.keep(entry, key: key, size: data.count)
+        }
     }
 
     /// Removes this notebook's entries that the run did not use, and saves the digest index.
     /// Only what the cache itself writes is removed: regular files named `<key>.entry` (a key
-    /// being 64 hex digits) in this notebook's own folder; anything else there stays.
+    /// being 64 hex digits) in this notebook's own folder; anything else there stays. A page of a
+    /// course only saves the digests: the course prunes its shared folder once (`finishCourse`).
     func finish() {
         guard mode != .off else { return }
         digests.save()
+        guard shared == nil else { return }
+        prune(keeping: used)
+    }
+
+    /// After the last page of a course: removes the entries no page used.
+    public func finishCourse() {
+        guard mode != .off, let shared else { return }
+        digests.save()
+        prune(keeping: shared.usedKeys)
+    }
+
+    private func prune(keeping used: Set<String>) {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for file in files where file.hasSuffix(".entry") {
             let key = String(file.dropLast(6))

@@ -15,6 +15,9 @@ import Foundation
 /// ```{load} mnist                  ← only the 3s and 8s, labelled 0 and 1
 /// :classes: 3,8
 /// ```
+/// ```{load} mnist                  ← every image: the 3s labelled 1, the rest 0
+/// :positive: 3
+/// ```
 /// ```{load}                        ← or explicit files, relative to the notebook
 /// :images: data/t10k-images-idx3-ubyte.gz
 /// :labels: data/t10k-labels-idx1-ubyte.gz
@@ -37,6 +40,8 @@ public struct LoadDirective: Directive {
     static let rowsOfSplit = ["train": trainRows, "test": testRows]
     static let classes = DirectiveOption.labels("classes", in: 0...255,
                                                 help: "Keeps only the images of these classes, relabelled 0, 1, … in the order given, their names kept (:classes: 3,8 for a 3-versus-8 task). Rows chosen by :limit:, :range: or :train-rows: are chosen first.")
+    static let positive = DirectiveOption.integer("positive", in: 0...255,
+                                                  help: "Makes a binary task of one class against the rest: its images labelled 1 (named after it), all others 0 (named not …). Not together with :classes:.")
 
     public static let spec = DirectiveSpec(
         name: "load",
@@ -44,7 +49,7 @@ public struct LoadDirective: Directive {
         summary: "Reads a data set's IDX files (raw or .gz) and shows its splits, pixel statistics and class counts.",
         options: [split.declaration, directory.declaration, images.declaration, labels.declaration, name.declaration,
                   limit.declaration, range.declaration, from.declaration, trainRows.declaration, testRows.declaration,
-                  classes.declaration])
+                  classes.declaration, positive.declaration])
 
     /// Where the data comes from.
     enum Source {
@@ -64,6 +69,8 @@ public struct LoadDirective: Directive {
     let from: String?
     /// The classes kept (`:classes:`), and where the option stands.
     let classes: (labels: [Int], location: SourceLocation)?
+    /// The class made positive (`:positive:`), and where the option stands.
+    let positive: (label: Int, location: SourceLocation)?
     let location: SourceLocation
 
     public init(cell: Cell, options: OptionValues) throws {
@@ -146,6 +153,14 @@ public struct LoadDirective: Directive {
         if let classes, case let .catalog(entry, _, _) = source {
             try Self.check(classes, classCount: entry.classNames.count)
         }
+        positive = try options.given(Self.positive).map { ($0, options.location(of: Self.positive)) }
+        if let positive {
+            if classes != nil {
+                throw Diagnostic.error(":positive: and :classes: both choose the classes; give one", at: positive.location,
+                                       hint: ":classes: 3,8 keeps two classes (3 as 0, 8 as 1); :positive: 3 keeps every image, 3 against the rest")
+            }
+            if case let .catalog(entry, _, _) = source { try Self.check(([positive.label], positive.location), classCount: entry.classNames.count) }
+        }
         try checkSplitRows(options: options, explicitFiles: images != nil)
     }
 
@@ -188,7 +203,8 @@ public struct LoadDirective: Directive {
                 try context.checkCancelled()
                 splits.append(try read(split, images: files.images, labels: files.labels,
                                        rows: from == nil ? splitRows[split] ?? rows : nil,
-                                       classCount: entry.classNames.count, at: location, budget: context.settings.memoryBudget))
+                                       classCount: entry.classNames.count, at: location, budget: context.settings.memoryBudget,
+                                       shared: context.settings.dataReads))
             }
             classNames = entry.classNames
             // The folder under the place it was found, never an absolute (home) path.
@@ -206,7 +222,7 @@ public struct LoadDirective: Directive {
             let data = try read(split, images: imagesURL, labels: context.resolve(labels.path),
                                 rows: splitRows.isEmpty ? rows : nil,
                                 classCount: catalogClasses?.count, at: images.location, budget: context.settings.memoryBudget,
-                                displayName: { $0 == imagesURL ? images.path : labels.path })
+                                shared: context.settings.dataReads, displayName: { $0 == imagesURL ? images.path : labels.path })
             // Unknown files: digit names, at least 0…9 so that a few rows do not shrink the classes.
             classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
             origin = context.words.readFiles(images.path, labels.path)
@@ -217,6 +233,11 @@ public struct LoadDirective: Directive {
             try Self.check(classes, classCount: classNames.count)
             splits = splits.map { $0.keeping(classes: classes.labels) }
             keptNames = classes.labels.map { classNames[$0] }
+        }
+        if let positive {
+            try Self.check(([positive.label], positive.location), classCount: classNames.count)
+            splits = splits.map { $0.binary(positive: positive.label) }
+            keptNames = [context.words.notClass(classNames[positive.label]), classNames[positive.label]]
         }
         let dataset = Dataset(name: name, classNames: keptNames,
                               train: splits.first { $0.name == "train" }, test: splits.first { $0.name == "test" })
@@ -232,7 +253,7 @@ public struct LoadDirective: Directive {
                 origin += context.words.keptRows("\(rows.lowerBound)..\(rows.upperBound - 1)", of: nil)
             }
         }
-        if classes != nil {
+        if classes != nil || positive != nil {
             origin += context.words.keptClasses(keptNames)
         }
         if let previous {
@@ -281,10 +302,17 @@ public struct LoadDirective: Directive {
     }
 
     private func read(_ split: String, images: URL, labels: URL, rows: Range<Int>?, classCount: Int?, at location: SourceLocation,
-                      budget: MemoryBudget, displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
+                      budget: MemoryBudget, shared: DataReads?, displayName: (URL) -> String = { $0.path }) throws -> DataSplit {
         do {
-            return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
-                                               classCount: classCount, displayName: displayName, budget: budget)
+            guard let shared else {
+                return try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
+                                                   classCount: classCount, displayName: displayName, budget: budget)
+            }
+            return try shared.split(split, images: images, labels: labels, rows: rows, classCount: classCount,
+                                    names: [displayName(images), displayName(labels)]) {
+                try DatasetLoader.readSplit(split, images: images, labels: labels, rows: rows,
+                                            classCount: classCount, displayName: displayName, budget: budget)
+            }
         } catch let diagnostic as Diagnostic {
             throw diagnostic.located(at: location)
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `{model}`: declares a model — parameters, forward pass, probabilities, loss — and
+/// `{model}`: declares a model — parameters, forward pass, output, loss — and
 /// stores it, with seeded initial values, under the cell's label.
 ///
 /// ````
@@ -15,7 +15,8 @@ import Foundation
 /// loss: -mean(sum(Y * log(P), axis=1))
 /// ```
 /// ````
-/// The body's grammar is `ModelDefinition`'s. `inputs` and `classes` come from the current
+/// The body's grammar is `ModelDefinition`'s; the output's name says what the model predicts
+/// (`ModelOutput`): `P`, `p` (needs labels 0 and 1) or `yhat`. `inputs` and `classes` come from the current
 /// data set (or `:dataset:`); the forward pass is run once on two rows of it, so a shape
 /// mistake is reported here, at its column. `{train} :model: mlp` trains the model,
 /// `{gradcheck} :model: mlp` checks gradient formulas against it, and `{evaluate}`,
@@ -28,7 +29,7 @@ public struct ModelDirective: Directive {
     public static let spec = DirectiveSpec(
         name: "model",
         arguments: .none,
-        summary: "Declares a model: parameters with shapes and initialisers, the forward pass, the probabilities P and the loss.",
+        summary: "Declares a model: parameters with shapes and initialisers, the forward pass, its output (class probabilities P, a binary probability p or real values yhat) and the loss.",
         options: [seed.declaration, normalize.declaration, DirectiveOption.dataset.declaration],
         acceptsBody: true)
 
@@ -60,6 +61,7 @@ public struct ModelDirective: Directive {
             throw Diagnostic.error("data set '\(dataset.name)' has no split loaded", at: context.cell.directiveLocation)
         }
         let classes = max(dataset.classNames.count, Int(split.labels.max() ?? 0) + 1)
+        try Self.checkTargets(of: definition.output, dataset: dataset, classes: classes, at: context.cell.directiveLocation)
         try context.checkParametersFit(definition.shapes(inputs: split.pixelCount, classes: classes), for: "the model '\(context.cell.label)'")
         let model = try Self.initialModel(definition, lines: lines, name: context.cell.label, inputs: split.pixelCount,
                                           classes: classes, pixelScale: normalize ? 1.0 / 255 : 1, seed: seed)
@@ -84,25 +86,42 @@ public struct ModelDirective: Directive {
                              pixelScale: pixelScale, values: values, trained: false)
     }
 
+    /// A binary model needs data of two classes, labelled 0 and 1.
+    static func checkTargets(of output: ModelOutput, dataset: Dataset, classes: Int, at location: SourceLocation) throws {
+        guard output == .binary, classes != 2 else { return }
+        throw Diagnostic.error("a binary model (p) needs data of two classes, labelled 0 and 1, but \(dataset.name) has \(classes)",
+                               at: location, hint: "load two classes with {load} :classes: 3,8, or one class against the rest with :positive: 3")
+    }
+
     /// Evaluates the forward pass and the loss on `rows`, throwing located errors.
     static func check(_ model: DeclaredModel, on rows: DataSplit) throws {
         var scope = ExpressionScope()
         for (name, value) in model.parameterTensors { scope.values[name] = value }
-        scope.values.merge(rows.tensors(rows: Array(0..<rows.count), classes: model.classes, scale: model.pixelScale)) { $1 }
+        // The data's names a model of this kind reads, as the engine binds them.
+        let data = rows.tensors(rows: Array(0..<rows.count), classes: model.classes, scale: model.pixelScale)
+        scope.values.merge(data.filter { model.definition.output.dataNames.contains($0.key) }) { $1 }
         for statement in model.definition.forward {
             let value = try scope.evaluate(statement)
             if let name = statement.binding { scope.values[name] = value }
         }
-        let p = scope.values[model.definition.probabilities]!
-        guard p.shape == [rows.count, model.classes] else {
-            let statement = model.definition.forward.last { $0.binding == model.definition.probabilities }!
-            throw Diagnostic.error("P is \(p.shapeDescription) but must be rows × classes (\(rows.count)×\(model.classes))",
-                                   at: statement.origin, hint: "P holds each image's probability for each class: softmax of N×classes logits")
+        let output = model.definition.output
+        let value = scope.values[output.name]!
+        let width = output.width(classes: model.classes)
+        guard value.shape == [rows.count, width] else {
+            let statement = model.definition.forward.last { $0.binding == output.name }!
+            let hint: String
+            switch output {
+            case .classes: hint = "P holds each image's probability for each class: softmax of N×classes logits"
+            case .binary: hint = "p holds each image's probability of the positive class: sigmoid of N×1 logits (weights inputs×1)"
+            case .regression: hint = "yhat holds one predicted value per row: N×1 (weights inputs×1)"
+            }
+            throw Diagnostic.error("\(output.name) is \(value.shapeDescription) but must be rows × \(output == .classes ? "classes" : "1") (\(rows.count)×\(width))",
+                                   at: statement.origin, hint: hint)
         }
         let loss = try scope.evaluate(model.definition.loss)
         guard loss.isScalar || loss.count == 1 else {
             throw Diagnostic.error("the loss is \(loss.shapeDescription), not a number", at: model.definition.loss.origin,
-                                   hint: "average over the rows, e.g. -mean(sum(Y * log(P), axis=1))")
+                                   hint: "average over the rows, e.g. \(output.usualLoss)")
         }
     }
 
@@ -116,7 +135,7 @@ public struct ModelDirective: Directive {
                                     rows: rows, alignments: [.left, .left, .right, .left])))
         let steps = model.definition.forward.compactMap(\.binding).joined(separator: " → ")
         outputs.append(.text("Declared \(model.name): \(NumberText.grouped(model.parameterCount)) parameters for \(model.inputs)-pixel "
-            + "\(dataset.name) images and \(model.classes) classes; forward pass \(steps); initial values drawn with seed \(seed). "
+            + "\(dataset.name) images and \(model.classes) classes; forward pass \(steps), predicting \(model.definition.output.name) (\(model.definition.output.meaning)); initial values drawn with seed \(seed). "
             + "Not trained yet: {train} :model: \(model.name) trains it."))
         outputs.record(parametersMetric, Double(model.parameterCount))
         return outputs

@@ -13,6 +13,7 @@ extension TrainDirective {
         let test = dataset.test.flatMap { $0.pixelCount == train.pixelCount ? $0 : nil }
         try SoftmaxTrainer.checkLabels(train, classes: start.classes)
         if let test { try SoftmaxTrainer.checkLabels(test, classes: start.classes) }
+        try ModelDirective.checkTargets(of: start.definition.output, dataset: dataset, classes: start.classes, at: location)
 
         let program = try GradCheckProgram.parse(context.cell.body)
         let author = !program.gradients.isEmpty || !formulas.isEmpty
@@ -26,11 +27,15 @@ extension TrainDirective {
         case .epochs(let epochs): total = epochs
         case .steps: total = 0
         }
+        // The optimiser continues from the state :from:'s cell left, when it used the same method.
+        let previousState = fromName.flatMap { context.state[.optimizerStates, $0] }
+        let continued = previousState.flatMap { $0.method == configuration.optimizer.method && $0.steps > 0 ? $0 : nil }
         let outcome: ModelTrainer.Outcome
         do {
-            outcome = try trainer.train(from: start.values, on: train, test: test, classes: start.classes, progress: { record in
+            outcome = try trainer.train(from: start.values, state: continued, on: train, test: test, classes: start.classes, progress: { record in
                 var line = "epoch \(record.epoch)\(total > 0 ? "/\(total)" : "") loss \(NumberText.fixed(record.trainLoss, digits: 3))"
                 if let accuracy = record.testAccuracy { line += " test \(NumberText.fixed(accuracy, digits: 3))" }
+                if let fit = record.testFit { line += " test RMSE \(NumberText.fixed(fit.rootMeanSquaredError, digits: 3))" }
                 context.progress(line)
             }, checkCancelled: context.checkCancelled)
         } catch let diagnostic as Diagnostic {
@@ -45,9 +50,11 @@ extension TrainDirective {
         trained.trained = true
         let model: any Classifier = modelName == nil ? trained.softmaxModel : trained
         context.state.setModel(model, named: context.cell.label)
+        context.state[.optimizerStates, context.cell.label] = outcome.optimizerState
 
         var outputs = Self.outputs(epochs: outcome.history, configuration: configuration, model: model.summary, dataset: dataset,
-                                   train: train, test: test, reproducible: context.settings.reproducible)
+                                   train: train, test: test, reproducible: context.settings.reproducible, words: context.words,
+                                   output: start.definition.output)
         var how = author ? "Trained with the cell's gradient formulas on the training engine (Float32):"
                          : "Gradients by reverse-mode automatic differentiation of the model's loss, on the training engine (Float32)."
         if author {
@@ -59,7 +66,16 @@ extension TrainDirective {
                 }
             }
         }
-        if let fromName { how += "\nContinued from the model trained by '\(fromName)'." }
+        if let fromName {
+            how += "\nContinued from the model trained by '\(fromName)'"
+            if let continued {
+                how += ", and from its \(configuration.optimizer.method.rawValue) state after \(NumberText.grouped(continued.steps)) steps"
+            } else if let previousState, configuration.optimizer.method.moments > 0 {
+                how += "; \(configuration.optimizer.method.rawValue)'s state starts afresh (that cell used \(previousState.method.rawValue))"
+            }
+            how += "."
+        }
+        outputs.record("optimizer_steps", Double(outcome.optimizerState.steps))
         if !shuffles { how += "\nMinibatches in the rows' order (:shuffle: false)." }
         outputs.items.insert(.text(how), at: outputs.items.count - 1)
         if let step = outcome.divergedAtStep {

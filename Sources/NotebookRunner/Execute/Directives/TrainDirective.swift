@@ -53,7 +53,7 @@ public struct TrainDirective: Directive {
     static let seed = DirectiveOption.seed(help: "Seeds initialisation and shuffling.")
     static let normalize = DirectiveOption.flag("normalize", default: true, inherits: true, help: "Scales pixels from 0…255 to 0…1.")
     static let weightDecay = DirectiveOption.number("weight-decay", .closed(0, 1e6), default: 0, inherits: true,
-                                           help: "L2 penalty λ: each step also subtracts lr·λ·W (biases are not decayed). Reported losses are the plain cross-entropy.")
+                                           help: "Weight decay λ on matrices (biases are not decayed): added to the gradient as λ·W, as PyTorch's weight_decay (sgd: each step also subtracts lr·λ·W); adamw instead multiplies W by 1 − lr·λ before its step. Reported losses are the plain cross-entropy.")
     static let samples = DirectiveOption.integer("samples", in: 1...Int(Int32.max),
                                         help: "Trains on the first N rows of the training split only (quick runs; the test split is untouched).")
     static let shuffle = DirectiveOption.flag("shuffle", default: true, inherits: true,
@@ -71,7 +71,7 @@ public struct TrainDirective: Directive {
         options: [learningRate.declaration, batch.declaration, epochs.declaration, steps.declaration, initialization.declaration,
                   seed.declaration, normalize.declaration, weightDecay.declaration, samples.declaration, shuffle.declaration,
                   DirectiveOption.model.declaration, from.declaration,
-                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration],
+                  gradW.declaration, gradB.declaration, DirectiveOption.dataset.declaration] + optimizerDeclarations,
         acceptsBody: true)
 
     let configuration: TrainingConfiguration
@@ -98,6 +98,7 @@ public struct TrainDirective: Directive {
         configuration.seed = UInt64(try options.value(Self.seed) as Int)
         configuration.normalize = try options.value(Self.normalize)
         configuration.weightDecay = try options.value(Self.weightDecay)
+        configuration.optimizer = try Self.optimizer(options, cell: cell)
         self.configuration = configuration
         modelName = try options.given(.model)
         fromName = try options.given(Self.from)
@@ -179,7 +180,7 @@ public struct TrainDirective: Directive {
             let train = try context.split("train", of: dataset)
             try context.checkSoftmaxTrainingFits(train, classes: max(dataset.classNames.count, Int(train.labels.max() ?? 0) + 1))
         }
-        if modelName != nil || fromName != nil || !shuffles {
+        if modelName != nil || fromName != nil || !shuffles || (configuration.optimizer.method != .sgd && formulas.isEmpty) {
             return try runOnEngine(in: context)
         }
         let dataset = try context.dataset(named: datasetName)
@@ -236,6 +237,7 @@ public struct TrainDirective: Directive {
                                                        inputScale: configuration.normalize ? 1.0 / 255 : 1,
                                                        weightDecay: configuration.weightDecay,
                                                        initialization: configuration.initialization)
+        settings.optimizer = configuration.optimizer
         switch configuration.batchSize {
         case .full: settings.batchSize = train.count; settings.shuffles = false
         case .rows(let size): settings.batchSize = size; settings.shuffles = true
@@ -309,31 +311,40 @@ public struct TrainDirective: Directive {
     /// `{eval}`train.history[3].test_accuracy``.
     static func outputs(epochs: [EpochRecord], configuration: TrainingConfiguration, model: String, dataset: Dataset,
                         train: DataSplit, test: DataSplit?, reproducible: Bool,
-                        words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
+                        words: CellStrings = CellStrings(language: "en"), output: ModelOutput = .classes) -> CellOutputs {
         let result = (epochs: epochs, trainingSeconds: epochs.reduce(0) { $0 + $1.seconds })
-        let hasTest = result.epochs.contains { $0.testAccuracy != nil }
-        var header = [words.epoch, words.trainLoss, words.trainAccuracy]
-        if hasTest { header.append(words.testAccuracy) }
+        let regression = output == .regression
+        let hasTest = result.epochs.contains { $0.testAccuracy != nil || $0.testFit != nil }
+        var header = [words.epoch, words.trainLoss]
+        if !regression { header.append(words.trainAccuracy) }
+        if hasTest { header += regression ? [words.testRMSE, words.testR2] : [words.testAccuracy] }
         if !reproducible { header.append(words.seconds) }
         let rows = EpochFolding.shown(count: result.epochs.count).map { result.epochs[$0] }.map { record -> [String] in
-            var row = [String(record.epoch), NumberText.fixed(record.trainLoss), NumberText.fixed(record.trainAccuracy)]
-            if hasTest { row.append(record.testAccuracy.map { NumberText.fixed($0) } ?? "–") }
+            var row = [String(record.epoch), NumberText.fixed(record.trainLoss)]
+            if !regression { row.append(NumberText.fixed(record.trainAccuracy)) }
+            if hasTest && regression {
+                row.append(record.testFit.map { NumberText.fixed($0.rootMeanSquaredError) } ?? "–")
+                row.append(record.testFit?.rSquared.map { NumberText.fixed($0) } ?? "–")
+            } else if hasTest {
+                row.append(record.testAccuracy.map { NumberText.fixed($0) } ?? "–")
+            }
             if !reproducible { row.append(NumberText.fixed(record.seconds, digits: 3)) }
             return row
         }
         var outputs = CellOutputs()
         let step = EpochFolding.step(count: result.epochs.count)
-        let caption = step == 1 ? words.trainingTable : words.trainingTable + words.everyKthEpoch(step, of: result.epochs.count)
+        let table = regression ? words.trainingTableOfValues : words.trainingTable
+        let caption = step == 1 ? table : table + words.everyKthEpoch(step, of: result.epochs.count)
         outputs.append(.table(.numeric(caption: caption, header: header, rows: rows)))
-        outputs.append(.svg(chart(result.epochs, words: words)))
+        outputs.append(.svg(chart(result.epochs, words: words, output: output)))
 
         let last = result.epochs.last!
         let method: String
         switch configuration.batchSize {
-        case .full: method = words.fullBatch
+        case .full: method = words.fullBatch(configuration.optimizer)
         case .rows(let size) where size > train.count:
-            method = words.minibatchWholeSplit(rows: NumberText.grouped(train.count), asked: NumberText.grouped(size))
-        case .rows(let size): method = words.minibatch(size)
+            method = words.minibatchWholeSplit(rows: NumberText.grouped(train.count), asked: NumberText.grouped(size), configuration.optimizer)
+        case .rows(let size): method = words.minibatch(size, configuration.optimizer)
         }
         var summary = words.trained(model: words.model(model), images: NumberText.grouped(train.count), dataset: dataset.name)
         let steps = result.epochs.reduce(0) { $0 + $1.steps }
@@ -344,34 +355,57 @@ public struct TrainDirective: Directive {
         if let accuracy = last.testAccuracy, let test {
             summary += words.finalTestAccuracy(NumberText.fixed(accuracy), images: NumberText.grouped(test.count))
         }
+        if let fit = last.testFit, let test {
+            summary += words.finalTestFit(rmse: NumberText.fixed(fit.rootMeanSquaredError), r2: fit.rSquared.map { NumberText.fixed($0) } ?? "–",
+                                          rows: NumberText.grouped(test.count))
+        }
         outputs.append(.text(summary + words.fullStop))
 
         outputs.record("train_loss", last.trainLoss)
-        outputs.record("train_accuracy", last.trainAccuracy)
+        if !regression { outputs.record("train_accuracy", last.trainAccuracy) }
         if let accuracy = last.testAccuracy { outputs.record("test_accuracy", accuracy) }
+        if let fit = last.testFit {
+            outputs.record("test_rmse", fit.rootMeanSquaredError)
+            if let r2 = fit.rSquared { outputs.record("test_r2", r2) }
+        }
         if !reproducible { outputs.record("seconds", result.trainingSeconds) }
         outputs.record("epochs", Double(result.epochs.count))
         outputs.record("steps", Double(result.epochs.reduce(0) { $0 + $1.steps }))
         for (index, record) in result.epochs.enumerated() {
             outputs.record("history[\(index)].train_loss", record.trainLoss)
-            outputs.record("history[\(index)].train_accuracy", record.trainAccuracy)
+            if !regression { outputs.record("history[\(index)].train_accuracy", record.trainAccuracy) }
             if let accuracy = record.testAccuracy { outputs.record("history[\(index)].test_accuracy", accuracy) }
+            if let fit = record.testFit {
+                outputs.record("history[\(index)].test_rmse", fit.rootMeanSquaredError)
+                if let r2 = fit.rSquared { outputs.record("history[\(index)].test_r2", r2) }
+            }
         }
         return outputs
     }
 
-    /// Loss on the left, accuracies on the right, over epochs.
-    static func chart(_ epochs: [EpochRecord], words: CellStrings = CellStrings(language: "en")) -> SVGFigure {
+    /// Loss on the left (its axis named by the kind's loss), accuracies — or for a model of
+    /// real values the test split's RMSE — on the right, over epochs.
+    static func chart(_ epochs: [EpochRecord], words: CellStrings = CellStrings(language: "en"), output: ModelOutput = .classes) -> SVGFigure {
         let loss = LineChart.Series(name: words.trainLoss, points: epochs.map { (Double($0.epoch), $0.trainLoss) }, color: "#b2182b")
+        if output == .regression {
+            let rmse = LineChart.Series(name: words.testRMSE, points: epochs.compactMap { e in e.testFit.map { (Double(e.epoch), $0.rootMeanSquaredError) } },
+                                        color: "#1b7837")
+            let title = words.trainingCurves(epochs: epochs.count, output: output)
+            let chart = LineChart(title: title, panels: [
+                .init(title: words.loss, xLabel: words.epoch, yLabel: words.lossName(output), series: [loss]),
+                .init(title: words.rmsePanel, xLabel: words.epoch, yLabel: words.rmse, series: [rmse]),
+            ])
+            return SVGFigure(svg: chart.svg, title: title)
+        }
         var accuracy = [LineChart.Series(name: words.train, points: epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: "#2166ac", dashed: true)]
         if epochs.contains(where: { $0.testAccuracy != nil }) {
             accuracy.append(LineChart.Series(name: words.test, points: epochs.compactMap { e in e.testAccuracy.map { (Double(e.epoch), $0) } }, color: "#1b7837"))
         }
         let accuracies = accuracy.flatMap(\.points).map(\.y)
         let low = max(0, ((accuracies.min() ?? 0) * 20).rounded(.down) / 20)
-        let title = words.trainingCurves(epochs: epochs.count)
+        let title = words.trainingCurves(epochs: epochs.count, output: output)
         let chart = LineChart(title: title, panels: [
-            .init(title: words.loss, xLabel: words.epoch, yLabel: words.crossEntropy, series: [loss]),
+            .init(title: words.loss, xLabel: words.epoch, yLabel: words.lossName(output), series: [loss]),
             .init(title: words.accuracyPanel, xLabel: words.epoch, yLabel: words.accuracy, series: accuracy, yRange: low...1),
         ])
         return SVGFigure(svg: chart.svg, title: title)

@@ -181,6 +181,7 @@ public struct NumberBounds: Sendable, Hashable, CustomStringConvertible {
     public var lower: Double?
     public var lowerInclusive = true
     public var upper: Double?
+    public var upperInclusive = true
 
     public static let any = NumberBounds()
     /// Greater than zero.
@@ -194,9 +195,14 @@ public struct NumberBounds: Sendable, Hashable, CustomStringConvertible {
         NumberBounds(lower: low, lowerInclusive: false, upper: high)
     }
 
+    /// `low` (included) up to `high` (excluded).
+    public static func from(_ low: Double, below high: Double) -> NumberBounds {
+        NumberBounds(lower: low, upper: high, upperInclusive: false)
+    }
+
     public func contains(_ value: Double) -> Bool {
         if let lower, lowerInclusive ? value < lower : value <= lower { return false }
-        if let upper, value > upper { return false }
+        if let upper, upperInclusive ? value > upper : value >= upper { return false }
         return true
     }
 
@@ -204,10 +210,11 @@ public struct NumberBounds: Sendable, Hashable, CustomStringConvertible {
         switch (lower, upper) {
         case (nil, nil): return ""
         case (let low?, nil): return lowerInclusive ? " ≥ \(NumberText.plain(low))" : " > \(NumberText.plain(low))"
-        case (nil, let high?): return " ≤ \(NumberText.plain(high))"
+        case (nil, let high?): return upperInclusive ? " ≤ \(NumberText.plain(high))" : " < \(NumberText.plain(high))"
+        case (let low?, let high?) where lowerInclusive && upperInclusive:
+            return " in \(NumberText.plain(low))…\(NumberText.plain(high))"
         case (let low?, let high?):
-            return lowerInclusive ? " in \(NumberText.plain(low))…\(NumberText.plain(high))"
-                : " > \(NumberText.plain(low)) and ≤ \(NumberText.plain(high))"
+            return (lowerInclusive ? " ≥ " : " > ") + NumberText.plain(low) + " and " + (upperInclusive ? "≤ " : "< ") + NumberText.plain(high)
         }
     }
 }

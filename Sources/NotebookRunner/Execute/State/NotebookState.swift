@@ -112,6 +112,11 @@ extension StateSlot where Value == Tensor {
     public static var bindings: StateSlot<Tensor> { StateSlot(space: "bindings") }
 }
 
+extension StateSlot where Value == OptimizerState {
+    /// The optimiser's state after a `{train}` cell, under its label (for `:from:`).
+    public static var optimizerStates: StateSlot<OptimizerState> { StateSlot(space: "optimizer-states") }
+}
+
 extension StateSlot where Value == StateReference {
     /// Which data set is current (`dataset`) and which model is the latest (`model`).
     public static var current: StateSlot<StateReference> { StateSlot(space: "current") }

@@ -34,7 +34,8 @@ extension StateValue where Self: Codable {
 
 /// Every kind of state value the cache can restore, looked up by `stateKind`.
 public enum StateValueKinds {
-    public static let all: [any StateValue.Type] = [Dataset.self, SoftmaxModel.self, DeclaredModel.self, Tensor.self, StateReference.self]
+    public static let all: [any StateValue.Type] = [Dataset.self, SoftmaxModel.self, DeclaredModel.self, Tensor.self, StateReference.self,
+                                                   OptimizerState.self]
 
     public static func kind(named name: String) -> (any StateValue.Type)? {
         all.first { $0.stateKind == name }

@@ -10,12 +10,15 @@ public struct LineChart: Sendable {
         public var points: [(x: Double, y: Double)]
         public var color: String
         public var dashed: Bool
+        /// Points only, no line through them (a scatter plot).
+        public var scatter: Bool
 
-        public init(name: String, points: [(x: Double, y: Double)], color: String, dashed: Bool = false) {
+        public init(name: String, points: [(x: Double, y: Double)], color: String, dashed: Bool = false, scatter: Bool = false) {
             self.name = name
             self.points = points
             self.color = color
             self.dashed = dashed
+            self.scatter = scatter
         }
     }
 
@@ -89,9 +92,10 @@ public struct LineChart: Sendable {
             out += "<line x1=\"\(SVGText.coordinate(left))\" x2=\"\(SVGText.coordinate(left + plotWidth))\" y1=\"\(py(tick))\" y2=\"\(py(tick))\" stroke=\"#e3e3e3\"/>"
             out += "<text x=\"\(SVGText.coordinate(left - 6))\" y=\"\(py(tick))\" dy=\"0.35em\" text-anchor=\"end\">\(SVGText.label(tick, step: yStep))</text>"
         }
-        // x ticks: whole numbers when the data are epochs.
-        var xTicks = SVGText.ticks(from: xLow, to: xHigh, count: min(8, max(1, Int(xHigh - xLow))))
-        if xs.allSatisfy({ $0 == $0.rounded() }) { xTicks = xTicks.filter { $0 == $0.rounded() } }
+        // x ticks: whole numbers when the data are epochs, about five for real values.
+        let whole = xs.allSatisfy { $0 == $0.rounded() }
+        var xTicks = SVGText.ticks(from: xLow, to: xHigh, count: whole ? Int(min(8, max(1, xHigh - xLow))) : 5)
+        if whole { xTicks = xTicks.filter { $0 == $0.rounded() } }
         let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
         for tick in xTicks {
             out += "<line x1=\"\(px(tick))\" x2=\"\(px(tick))\" y1=\"\(SVGText.coordinate(top + plotHeight))\" y2=\"\(SVGText.coordinate(top + plotHeight + 4))\" stroke=\"#333\"/>"
@@ -107,7 +111,9 @@ public struct LineChart: Sendable {
             guard !valid.isEmpty else { continue }
             let path = valid.enumerated().map { ($0.offset == 0 ? "M" : "L") + px($0.element.x) + " " + py($0.element.y) }.joined()
             let dash = series.dashed ? " stroke-dasharray=\"5 3\"" : ""
-            out += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"2\"\(dash)/>"
+            if !series.scatter {
+                out += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"2\"\(dash)/>"
+            }
             for point in valid {
                 out += "<circle cx=\"\(px(point.x))\" cy=\"\(py(point.y))\" r=\"2.5\" fill=\"\(series.color)\"/>"
             }
@@ -117,7 +123,11 @@ public struct LineChart: Sendable {
         for series in panel.series {
             let y = 31.0
             let dash = series.dashed ? " stroke-dasharray=\"5 3\"" : ""
-            out += "<line x1=\"\(SVGText.coordinate(x))\" x2=\"\(SVGText.coordinate(x + 18))\" y1=\"\(SVGText.coordinate(y))\" y2=\"\(SVGText.coordinate(y))\" stroke=\"\(series.color)\" stroke-width=\"2\"\(dash)/>"
+            if series.scatter {
+                out += "<circle cx=\"\(SVGText.coordinate(x + 9))\" cy=\"\(SVGText.coordinate(y))\" r=\"3\" fill=\"\(series.color)\"/>"
+            } else {
+                out += "<line x1=\"\(SVGText.coordinate(x))\" x2=\"\(SVGText.coordinate(x + 18))\" y1=\"\(SVGText.coordinate(y))\" y2=\"\(SVGText.coordinate(y))\" stroke=\"\(series.color)\" stroke-width=\"2\"\(dash)/>"
+            }
             out += "<text x=\"\(SVGText.coordinate(x + 23))\" y=\"\(SVGText.coordinate(y))\" dy=\"0.35em\">\(SVGText.escape(series.name))</text>"
             x += 23 + Double(series.name.count) * 6.5 + 14
         }

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import NotebookRunner
+
+/// Rebuilding a course does only what changed: an unchanged page is neither run nor rendered
+/// again (its memo), a one-word edit rebuilds that page alone, and a change to a page's numbers
+/// rebuilds the pages that refer to them too.
+@Suite struct IncrementalBuildTests {
+    static func unchanged(_ outcome: CourseBuild.Outcome) -> [String: Bool] {
+        Dictionary(uniqueKeysWithValues: outcome.record.pages.map { ($0.html, $0.unchanged ?? false) })
+    }
+
+    @Test func rebuildsOnlyThePagesAnEditReaches() throws {
+        let course = try TestCourse()
+        defer { course.remove() }
+        let first = try course.build(reproducible: false)
+        #expect(!first.failed, "\(first.diagnostics.map(\.description))")
+        #expect(Self.unchanged(first).values.allSatisfy { !$0 })
+        let beta = try course.read("beta.html"), gamma = try course.read("gamma.html")
+
+        // Nothing changed: every page as it was, no cell run, the same pages written.
+        let again = try course.build(reproducible: false)
+        #expect(Self.unchanged(again).values.allSatisfy { $0 }, "\(Self.unchanged(again))")
+        #expect(try course.read("gamma.html") == gamma)
+        #expect(again.record.pages.allSatisfy { $0.cells.allSatisfy { $0.status == "cached" } })
+
+        // One word of beta's prose: beta alone is rebuilt, and shows the word.
+        let source = try String(contentsOf: course.folder.appendingPathComponent("beta.md"), encoding: .utf8)
+        try course.write("beta.md", source.replacingOccurrences(of: "lighter than air", with: "lighter than the air"))
+        let edited = try course.build(reproducible: false)
+        #expect(Self.unchanged(edited) == ["intro.html": true, "ch/alpha.html": true, "ch/alpha-more.html": true, "beta.html": false, "gamma.html": true],
+                "\(Self.unchanged(edited))")
+        #expect(try course.read("beta.html") != beta && (try course.read("beta.html")).contains("lighter than the air"))
+
+        // A new equation before beta's lift renumbers it: gamma, which cites the lift, is rebuilt too.
+        let renumbered = source.replacingOccurrences(of: "Its lift is", with: "Its weight is\n\n$$W = m g$$ (weight)\n\nIts lift is")
+        try course.write("beta.md", renumbered)
+        let moved = try course.build(reproducible: false)
+        #expect(Self.unchanged(moved) == ["intro.html": true, "ch/alpha.html": true, "ch/alpha-more.html": true, "beta.html": false, "gamma.html": false],
+                "\(Self.unchanged(moved))")
+        #expect(try course.read("gamma.html").contains("title=\"Equation (3.2)\">(3.2)</a>"))
+    }
+
+    @Test func aChangedInputFileRebuildsThePage() throws {
+        let course = try CourseDataTests.course()
+        defer { course.remove() }
+        _ = try course.build(reproducible: false)
+        // Touching the data (new bytes, same rows) makes every page that loads it run again.
+        var images = DataFixtures.imagesFile(count: 6)
+        images[16] ^= 0xFF  // the first pixel, past the 16-byte header
+        _ = try DataFixtures.write(images, to: course.folder.appendingPathComponent("data/images.idx"))
+        let again = try course.build(reproducible: false)
+        #expect(!again.failed, "\(again.diagnostics.map(\.description))")
+        #expect(Self.unchanged(again).values.allSatisfy { !$0 }, "\(Self.unchanged(again))")
+        #expect(again.record.dataReads.first?.reads == 1)
+    }
+}
