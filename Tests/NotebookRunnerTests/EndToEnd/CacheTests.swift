@@ -278,7 +278,7 @@ import ZlibBindings
             ("tensor", "payload length Int.max", { Self.editValue(&$0) { $0["payloadLength"] = Int.max } }),
             ("tensor", "negative payload offset", { Self.editValue(&$0) { $0["payloadOffset"] = -8 } }),
             ("tensor", "300×300 with one value", { Self.editValueHeader(&$0) { $0["shape"] = [300, 300]; $0["data"] = [1.0] } }),
-            ("tensor", "rank 3", { Self.editValueHeader(&$0) { $0["shape"] = [1, 1, 2] } }),
+            ("tensor", "rank 5", { Self.editValueHeader(&$0) { $0["shape"] = [1, 1, 1, 1, 2] } }),
             ("tensor", "shape overflowing Int", { Self.editValueHeader(&$0) { $0["shape"] = [1 << 62, 4] } }),
             ("model", "weights that do not fit", { Self.editValueHeader(&$0) { $0["inputs"] = 300 } }),
             ("model", "no classes", { Self.editValueHeader(&$0) { $0["classes"] = 0; $0["bias"] = [Double]() } }),
