@@ -44,7 +44,7 @@ endif
 RELEASE    := $(SWIFT) build -c release $(TUNING) --product nbrun
 export NBRUN_SWIFT_TUNING := $(TUNING)
 
-.PHONY: deps build release demo render test bench bench-mlp bench-cache bench-scale bench-quantecon bench-book math-gallery tuning-flags fuzz clean
+.PHONY: deps build release demo render test bench bench-mlp bench-lenet bench-cache bench-scale bench-quantecon bench-book math-gallery tuning-flags fuzz clean
 
 deps:
 	$(SUDO) apt-get update -qq
@@ -79,6 +79,9 @@ bench-cache: release
 
 bench-mlp: release
 	MNIST=1 bash bench/mlp.sh
+
+bench-lenet: release
+	MNIST=1 bash bench/lenet.sh
 
 bench-scale: release
 	bash bench/scale.sh

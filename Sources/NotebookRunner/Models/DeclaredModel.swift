@@ -92,6 +92,14 @@ public struct DeclaredModel: Classifier, Codable {
         return (0, [])
     }
 
+    /// The first convolution kernels (a parameter OUT×C×KH×KW), which `{show} weights` draws.
+    public var firstKernels: (name: String, shape: [Int], values: [Float])? {
+        for parameter in definition.parameters {
+            if let shape = shapes[parameter.name], shape.count == 4 { return (parameter.name, shape, values[parameter.name] ?? []) }
+        }
+        return nil
+    }
+
     /// The predicted class of every image (the most probable one, or for a binary model 1
     /// when p ≥ ½), from the forward pass on the training engine (Float32, a block of rows at
     /// a time, or all of them together when the output depends on the batch as a whole).

@@ -38,7 +38,7 @@ import Testing
         #expect(typo?.hint?.hasPrefix("did you mean 'predictions'?") == true)
         let extra = DataFixtures.diagnostic { _ = try ShowDirective(cell: cell("show", ["predictions", "test", "now"], []), defaults: Defaults()) }
         #expect(extra?.message == "{show} takes 0 or 1 or 2 words, got 'predictions test now'")
-        #expect(ShowDirective.spec.arguments.usage == "[train|test | predictions | predictions train|test | weights]")
+        #expect(ShowDirective.spec.arguments.usage == "[train|test | predictions | predictions train|test | weights | activations | activations train|test]")
     }
 
     /// The option tables in docs/ are the declarations' own: a test compares them, and

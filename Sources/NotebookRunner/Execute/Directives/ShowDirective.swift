@@ -14,8 +14,9 @@ import Foundation
 ///
 /// What is shown is a `Mode`, chosen by the argument: images of a split (`train`,
 /// `test`), the trained model's `predictions` on a split (captioned "true → predicted",
-/// wrong ones flagged), or its `weights` (one template per class in a diverging colour
-/// map, also written as PPM files).
+/// wrong ones flagged), its `weights` (one template per class in a diverging colour
+/// map, also written as PPM files; a convolutional model's first kernels), or its
+/// `activations` (the feature maps a named step of the forward pass makes of a few images).
 public struct ShowDirective: Directive {
     static let maxImages = 1000
     static let maxPerClass = 100
@@ -31,15 +32,19 @@ public struct ShowDirective: Directive {
                                       help: "How many times larger the page shows the images (pixelated).")
     static let format = DirectiveOption<NetpbmWriter.Format>.cases("format", default: .pgm, inherits: true,
                                                           help: "The files written: P5 gray (pgm), or P6 RGB with the gray value in all three channels (ppm).")
+    static let layer = DirectiveOption.text("layer", type: "name",
+                                            help: "With activations: the forward pass's name (images N×C×H×W, e.g. A1) whose feature maps are shown.")
     static let only = DirectiveOption.choice("only", ["all", "wrong"], default: "all",
                                     help: "With predictions: every selected row, or only the first :count: the model gets wrong.")
 
     public static let spec = DirectiveSpec(
         name: "show",
-        arguments: ArgumentSyntax([], [["train", "test"]], [["predictions"]], [["predictions"], ["train", "test"]], [["weights"]]),
+        arguments: ArgumentSyntax([], [["train", "test"]], [["predictions"]], [["predictions"], ["train", "test"]], [["weights"]],
+                                 [["activations"]], [["activations"], ["train", "test"]]),
         summary: "Shows images of a loaded split in a grid, captioned, and writes them as PGM or PPM files.",
         options: [split.declaration, DirectiveOption.dataset.declaration, DirectiveOption.model.declaration, start.declaration, count.declaration,
-                  perClass.declaration, caption.declaration, scale.declaration, format.declaration, only.declaration])
+                  perClass.declaration, caption.declaration, scale.declaration, format.declaration, only.declaration,
+                  layer.declaration])
 
     /// What the cell shows.
     enum Mode: Equatable {
@@ -47,8 +52,10 @@ public struct ShowDirective: Directive {
         case samples(split: String?)
         /// A model's predictions on a split; `onlyWrong` picks mistakes only.
         case predictions(split: String?, onlyWrong: Bool)
-        /// A model's first-layer weights, one image per class or unit.
+        /// A model's first-layer weights, one image per class or unit (per kernel of a convolution).
         case weights
+        /// The feature maps of a step of a model's forward pass, for a few images of a split.
+        case activations(split: String?, layer: String)
 
         /// The mode named by the cell's arguments (already checked against the spec).
         init(arguments: [String], options: OptionValues) throws {
@@ -63,7 +70,14 @@ public struct ShowDirective: Directive {
                 throw Diagnostic.error(":only: applies to {show} predictions", at: options.location(of: ShowDirective.only),
                                        hint: "write {show} predictions with :only: wrong")
             }
+            if options.isSet(ShowDirective.layer) != (arguments.first == "activations") {
+                throw Diagnostic.error(arguments.first == "activations" ? "{show} activations needs :layer:, the name of a step of the forward pass"
+                                           : ":layer: applies to {show} activations",
+                                       at: options.location(of: ShowDirective.layer), hint: "e.g. {show} activations with :layer: A1")
+            }
             switch arguments.first {
+            case "activations":
+                self = .activations(split: split, layer: try options.given(ShowDirective.layer) ?? "")
             case "predictions":
                 self = .predictions(split: split, onlyWrong: try options.value(ShowDirective.only) == "wrong")
             case "weights":
@@ -139,7 +153,12 @@ public struct ShowDirective: Directive {
         case let .predictions(splitName, onlyWrong):
             return try showPredictions(split: splitName, onlyWrong: onlyWrong, in: context)
         case .weights:
+            if let model = try context.model(named: modelName) as? DeclaredModel, let kernels = model.firstKernels {
+                return try showKernels(kernels, of: model, in: context)
+            }
             return try showWeights(in: context)
+        case let .activations(splitName, layer):
+            return try showActivations(layer, split: splitName, in: context)
         }
     }
 
