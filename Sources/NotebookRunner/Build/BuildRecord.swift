@@ -47,7 +47,7 @@ public struct BuildRecord: Sendable, Encodable {
     /// often its bytes were used (by `{load}` cells that ran; cached cells read nothing).
     public var dataReads: [DataReads.Count]
 
-    init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double, unchanged: Bool)], stop: StopReason,
+    init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double, unchanged: Bool, notStarted: Bool)], stop: StopReason,
          seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int), dataReads: [DataReads.Count] = []) {
         self.dataReads = dataReads
         course = manifest.title
@@ -65,7 +65,7 @@ public struct BuildRecord: Sendable, Encodable {
                      seconds: reproducible ? nil : result.seconds)
             }
             return Page(file: files[index], html: paths[index], chapter: manifest.pages[index].chapter,
-                        status: run?.stopReason.recordName ?? StopReason.notebookInvalid.recordName,
+                        status: run?.stopReason.recordName ?? (runs[index].notStarted ? "not-started" : StopReason.notebookInvalid.recordName),
                         seconds: reproducible ? nil : runs[index].seconds, unchanged: reproducible ? nil : runs[index].unchanged, cells: cells)
         }
         guard !reproducible else { return }

@@ -61,6 +61,8 @@ public struct CourseBuild {
         var memo: PageMemo? = nil
         /// The cell cache entries the page used, which the course's cache keeps.
         var cacheKeys: [String] = []
+        /// The build was stopped (a signal, a time limit) before the page started.
+        var notStarted = false
     }
 
     /// Builds the course `manifest` describes; `display` is how diagnostics name its folder.
@@ -146,6 +148,11 @@ public struct CourseBuild {
             contents.append(content)
         }
         for failure in parseFailures.values.sorted(by: { $0.description < $1.description }) { diagnostics.append(failure) }
+        let notStarted = runs.filter(\.notStarted).count
+        if let reason = cancellation.reason, notStarted > 0 {
+            diagnostics.append(.error("\(reason): \(notStarted) of \(pages.count) pages not built",
+                                      hint: "the finished pages and build.json are written; build again for the rest (what finished is not run again)"))
+        }
 
         // 5. The site around the pages.
         let language = notebooks.first?.frontMatter.language ?? "en"
@@ -211,9 +218,11 @@ public struct CourseBuild {
         // The record.
         var stop = StopReason.finished
         for run in runs {
-            if let run = run.run { stop = Self.worst(stop, run.stopReason) } else { stop = Self.worst(stop, .notebookInvalid) }
+            if let run = run.run { stop = Self.worst(stop, run.stopReason) } else if !run.notStarted { stop = Self.worst(stop, .notebookInvalid) }
         }
-        let record = BuildRecord(manifest: manifest, files: files, paths: paths, runs: runs.map { ($0.run, $0.seconds, $0.memo != nil) },
+        // A stopped build says why, whether or not a page was running when it stopped.
+        if let reason = cancellation.stopReason { stop = Self.worst(stop, reason) }
+        let record = BuildRecord(manifest: manifest, files: files, paths: paths, runs: runs.map { ($0.run, $0.seconds, $0.memo != nil, $0.notStarted) },
                                  stop: stop, seconds: Date().timeIntervalSince(started), jobs: jobs, reproducible: settings.reproducible,
                                  checked: checked.counts, dataReads: dataReads.all)
         written.append(("build.json", record.encoded()))
@@ -267,8 +276,12 @@ public struct CourseBuild {
                 let index = next.withLock { value -> Int in defer { value += 1 }; return value }
                 guard index < notebooks.count else { return }
                 let notebook = notebooks[index]
-                if skip.contains(index) || cancellation.stopReason != nil {
-                    results.withLock { $0[index] = PageRun(run: nil, failure: notebook.errors.first ?? .error("the build was stopped"), seconds: 0) }
+                if skip.contains(index) {
+                    results.withLock { $0[index] = PageRun(run: nil, failure: notebook.errors.first ?? .error("the page could not be read"), seconds: 0) }
+                    continue
+                }
+                if let reason = cancellation.reason {
+                    results.withLock { $0[index] = PageRun(run: nil, failure: .error("not built: \(reason)"), seconds: 0, notStarted: true) }
                     continue
                 }
                 let started = Date()
