@@ -97,7 +97,7 @@ public struct ProseBlock: Sendable, Hashable {
         }
         if !fence.classes.isEmpty { options["class"] = ((options["class"].map { [$0] } ?? []) + fence.classes).joined(separator: " ") }
         let argument = fence.argument.isEmpty ? nil : fence.argument
-        let block = ProseBlock(kind: kind, name: fence.name, argument: argument, label: options["label"] ?? options["name"],
+        let block = ProseBlock(kind: kind, name: fence.name, argument: argument, label: options["label"] ?? options["name"] ?? fence.id,
                                options: options, location: source.location(line: startLine, column: fence.column),
                                argumentLocation: source.location(line: startLine, column: fence.argumentColumn),
                                startLine: startLine, endLine: endLine)

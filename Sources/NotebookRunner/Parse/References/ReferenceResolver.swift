@@ -189,6 +189,13 @@ enum ReferenceResolver {
                                         numbering: numbering, location: block.location), into: &warnings)
             case .table:
                 targets.register(Target(label: label, kind: .table, title: block.argument, location: block.location), into: &warnings)
+            case _ where quartoKind(label) != nil:
+                // A Quarto cross-reference div (`::: {#fig-x}`): numbered per kind, its last paragraph the caption.
+                let quarto = quartoKind(label)!
+                let (start, end) = (scanned(block.startLine), scanned(block.endLine))
+                let last = (start + 1..<max(start + 1, end)).reversed().first { !isBlank($0) }.map { lines[$0 - 1] }
+                targets.register(Target(label: label, kind: quarto.kind, name: quarto.name, title: last, location: block.location),
+                                 into: &warnings)
             case .solution:
                 let title = block.number.map { "Solution to Exercise \($0)" } ?? "Solution"
                 targets.register(Target(label: label, kind: .generic, title: title, numbering: .none, location: block.location), into: &warnings)
