@@ -66,8 +66,12 @@ struct OutputCollector {
         }
         streamBytes += kept.utf8.count
         guard !kept.isEmpty else { return }
-        if case .stream(let lastName, let lastText)? = outputs.last, lastName == name {
-            outputs[outputs.count - 1] = .stream(name, lastText + kept)
+        if case .stream(let lastName, var text)? = outputs.last, lastName == name {
+            // The array lets go of the text first, so appending grows it in place (many small
+            // messages of one stream cost their total length, not its square).
+            outputs[outputs.count - 1] = .stream(name, "")
+            text += kept
+            outputs[outputs.count - 1] = .stream(name, text)
         } else {
             outputs.append(.stream(name, kept))
         }

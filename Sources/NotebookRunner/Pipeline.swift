@@ -58,6 +58,12 @@ public struct Pipeline {
             ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
             ReferenceFiles.load(&notebook, folder: url.deletingLastPathComponent())
             let executor = Executor(registry: registry, settings: settings)
+            // On a page whose code runs in a kernel, the summary says so, as render does.
+            if settings.executesCode, let kernel = settings.kernel ?? notebook.frontMatter.kernel?.name,
+               notebook.warnings.contains(where: CodeCell.isSummary) {
+                notebook.warnings.removeAll(where: CodeCell.isSummary)
+                notebook.warnings += CodeCell.summary(notebook.codeCells, runningIn: kernel)
+            }
             let found = notebook.warnings + notebook.errors + executor.validate(notebook)
                 + StaticChecks(notebook: notebook, registry: registry, defaults: settings.defaults).diagnostics()
             return Diagnostic.summarised(found.enumerated().sorted { a, b in

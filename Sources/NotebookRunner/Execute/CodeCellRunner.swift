@@ -30,6 +30,13 @@ final class CodeCellRunner {
         ([spec.name, spec.language, spec.interruptMode.rawValue] + spec.argv
             + spec.environment.keys.sorted().map { "\($0)=\(spec.environment[$0]!)" }).joined(separator: "\u{1F}")
     }
+    /// What the code cells run so far made of the kernel, for the cache keys of what reads it
+    /// (`{gradcheck} :python:`, `:from-python:`, `{py}` values): the last code cell's key and the
+    /// kernelspec; nil when nothing can be cached.
+    var stateKey: String? {
+        guard let cache, cache.mode != .off, let kernelspec else { return nil }
+        return previousKey + "\u{1F}" + kernelspec
+    }
     /// How many kernels this page started (0 when every code cell came from the cache).
     private(set) var kernelStarts = 0
 

@@ -27,8 +27,8 @@ public protocol Directive {
     var declarations: CellDeclarations { get }
 
     /// Whether the cell reads values of the page's Jupyter kernel (`:python:`, `:from-python:`):
-    /// its result depends on the code run before it, which its cache key does not cover, so it
-    /// is never restored from the cache.
+    /// its result depends on the code cells run before it, so its cache key covers their keys
+    /// (`CodeCellRunner.stateKey`) and it is restored only when they are unchanged.
     var readsKernel: Bool { get }
 }
 

@@ -40,17 +40,19 @@ public struct Executor {
                     journal: journal, cache: cache).run()
     }
 
-    /// The cell's cache key, or nil when its input files cannot be listed or read or it reads the kernel.
+    /// The cell's cache key, or nil when its input files cannot be listed or read, or it reads the
+    /// kernel and `kernelState` (what the code cells before it made of the kernel) is not known.
     func cacheKey(for directive: any Directive, cell: Cell, previous: String, cache: CellCache,
-                          context: ExecutionContext) -> String? {
-        guard cache.mode != .off, !directive.readsKernel, let inputs = try? directive.inputFiles(in: context) else { return nil }
+                  context: ExecutionContext, kernelState: String?) -> String? {
+        guard cache.mode != .off, !directive.readsKernel || kernelState != nil,
+              let inputs = try? directive.inputFiles(in: context) else { return nil }
         var digests: [(path: String, digest: String)] = []
         for url in inputs {
             guard let digest = try? cache.digests.digest(of: url) else { return nil }
             digests.append((url.lastPathComponent, digest))
         }
         return CacheKey.compute(previous: previous, cell: cell, defaults: settings.defaults, language: context.language,
-                                inputDigests: digests)
+                                inputDigests: digests, kernelState: directive.readsKernel ? kernelState : nil)
     }
 
     /// The cell's directive, built and validated, and its `:timeout:`: what `validate` checks and `run` uses.

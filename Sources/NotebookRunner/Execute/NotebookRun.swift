@@ -92,7 +92,7 @@ final class NotebookRun {
         result.codeRuns = codeRuns
         if !codeRuns.isEmpty {
             // The parser's "code cells shown, not run" note, said again for the ones that were not run.
-            result.warnings.removeAll { $0.severity == .note && $0.message.hasSuffix("shown, not run: nbrun runs its own directives") }
+            result.warnings.removeAll(where: CodeCell.isSummary)
             let notRun = notebook.codeCells.indices.filter { codeRuns[$0] == nil && notebook.codeCells[$0].error == nil }
             if let summary = CodeCell.summary(notRun.map { notebook.codeCells[$0] }) { result.warnings.append(summary) }
         }
@@ -145,7 +145,8 @@ final class NotebookRun {
     /// The cell's outputs from the cache when its key is there, else computed (and stored).
     private func restoreOrExecute(_ cell: Cell, _ directive: any Directive, in context: ExecutionContext) -> CellResult {
         for url in (try? directive.inputFiles(in: context)) ?? [] where !inputFiles.contains(url) { inputFiles.append(url) }
-        let key = cache.flatMap { executor.cacheKey(for: directive, cell: cell, previous: previousKey, cache: $0, context: context) }
+        let key = cache.flatMap { executor.cacheKey(for: directive, cell: cell, previous: previousKey, cache: $0, context: context,
+                                                    kernelState: codeRunner?.stateKey) }
         // A cell that cannot be keyed makes every later key fresh, so nothing stale is reused.
         previousKey = key ?? UUID().uuidString
         guard let key, let cache else {
@@ -209,6 +210,21 @@ final class NotebookRun {
         }
     }
 
+    /// An inline kernel value, from the cache when the kernel's state and the role are unchanged
+    /// (an unchanged page starts no kernel for it).
+    private func kernelValue(_ role: InlineRole) throws -> String? {
+        let key = codeRunner?.stateKey.map { CacheKey.inline(role, kernelState: $0) }
+        if let key, let cache, let entry = cache.load(key, report: { progress.report(Diagnostic.warning($0, at: role.location)) }),
+           case .text(let text)? = entry.result.outputs.first {
+            return text
+        }
+        let text = try KernelInlineValue.evaluate(role, kernel: kernelAccess)
+        if let text, let key, let cache {
+            cache.store(CacheEntry(result: .init(outputs: [.text(text)], metrics: [], seconds: 0), effect: StateEffect(changes: [:])), key: key)
+        }
+        return text
+    }
+
     /// Evaluates the inline roles that come before cell `cellCount + 1` and before `line` (none
     /// after a stop, unless `keepGoing`). A kernel value (`{py}`) is asked of the kernel; nil
     /// from it leaves the role's placeholder.
@@ -220,7 +236,7 @@ final class NotebookRun {
             guard !stopped || settings.keepGoing else { continue }
             do {
                 if role.kernel != nil {
-                    if let text = try KernelInlineValue.evaluate(role, kernel: kernelAccess) { inlineValues[nextRole] = .value(text) }
+                    if let text = try kernelValue(role) { inlineValues[nextRole] = .value(text) }
                 } else if let evaluate = executor.inlineEvaluator {
                     inlineValues[nextRole] = .value(try evaluate(role, state))
                 }

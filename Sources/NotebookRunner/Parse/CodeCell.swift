@@ -41,6 +41,12 @@ public struct CodeCell: Sendable, Hashable {
         return lines
     }
 
+    /// `:label:` or `:name:` (Quarto's `#| label:`): the code's id, a target of references.
+    public var label: String? {
+        guard let value = (options["label"] ?? options["name"])?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
     /// Whether `:linenos:` (or `:number-lines:`) asks for line numbers.
     public var numbersLines: Bool { options["linenos"] != nil || options["number-lines"] != nil }
 
@@ -98,6 +104,29 @@ public struct CodeCell: Sendable, Hashable {
     /// One line for the page: "12 Python code cells shown, not run: …" (nil when there are none).
     static func summary(_ cells: [CodeCell]) -> Diagnostic? {
         guard let first = cells.first else { return nil }
+        return Diagnostic(.note, "\(counted(cells)) shown, not run: \(notRunReason)", at: first.location,
+                          hint: "docs/compatibility.md says how nbrun reads pages of MyST, Quarto and d2l")
+    }
+
+    /// Why the summary's cells did not run (the words that end its message).
+    static let notRunReason = "nbrun runs its own directives"
+
+    /// The page's summary line before its code runs in `kernel` (`nbrun check`): the cells that
+    /// will run are counted as such, the others (`{code-block}`, `skip-execution`) as shown, not run.
+    static func summary(_ cells: [CodeCell], runningIn kernel: String) -> [Diagnostic] {
+        let runs = cells.filter(\.isExecutable)
+        let shown = cells.filter { !$0.isExecutable && $0.error == nil }
+        var notes: [Diagnostic] = []
+        if let first = runs.first {
+            notes.append(Diagnostic(.note, "\(counted(runs)) will run in the Jupyter kernel \(kernel)", at: first.location,
+                                    hint: "--no-execute shows them without running them"))
+        }
+        if let note = summary(shown) { notes.append(note) }
+        return notes
+    }
+
+    /// "12 Python code cells", "3 code cells (2 Python, 1 R)".
+    private static func counted(_ cells: [CodeCell]) -> String {
         var counts: [String: Int] = [:]
         for cell in cells { counts[displayName(of: cell.language), default: 0] += 1 }
         let plural = cells.count == 1 ? "cell" : "cells"
@@ -108,8 +137,12 @@ public struct CodeCell: Sendable, Hashable {
             let parts = counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.value) \($0.key)" }
             what = "\(cells.count) code \(plural) (\(parts.joined(separator: ", ")))"
         }
-        return Diagnostic(.note, "\(what) shown, not run: nbrun runs its own directives", at: first.location,
-                          hint: "docs/compatibility.md says how nbrun reads pages of MyST, Quarto and d2l")
+        return what
+    }
+
+    /// Whether `diagnostic` is the page's summary line of code shown, not run.
+    static func isSummary(_ diagnostic: Diagnostic) -> Bool {
+        diagnostic.severity == .note && diagnostic.message.hasSuffix("shown, not run: " + notRunReason)
     }
 
     /// How a language is named in the page's summary line: `Python`, `R`, `Julia`, …

@@ -99,15 +99,17 @@ enum DialectLines {
     private static func pandocDiv(_ attributes: String) -> String {
         let classes = attributes.split(separator: " ").filter { $0.hasPrefix(".") }.map { $0.dropFirst() }
         let title = attribute("title", in: attributes) ?? ""
+        // `{#fig-table}`: the div is a target (Quarto numbers `fig-`, `tbl-`, … divs).
+        let id = attributes.split(separator: " ").first { $0.hasPrefix("#") && $0.count > 1 && !$0.contains("=") }.map { " " + $0 } ?? ""
         if let callout = classes.first(where: { $0.hasPrefix("callout-") }) {
             let collapse = switch attribute("collapse", in: attributes)?.lowercased() {
             case "true"?: " .dropdown"
             case "false"?: " .dropdown .open"
             default: ""
             }
-            return "{\(callout)\(collapse)} \(title)".trimmingTrailingWhitespace()
+            return "{\(callout)\(collapse)\(id)} \(title)".trimmingTrailingWhitespace()
         }
-        return "{div} \(classes.joined(separator: " "))".trimmingTrailingWhitespace()
+        return "{div\(id)} \(classes.joined(separator: " "))".trimmingTrailingWhitespace()
     }
 
     /// Whether `line` is a bare colon fence of at least `colons` colons.

@@ -73,11 +73,15 @@ public struct EquationTable: Sendable {
     /// The HTML id of an equation: `eq-` and its label.
     public static func anchor(_ label: String) -> String { "eq-" + label }
 
+    /// Whether `label` can name an equation: no spaces, brackets, quotes, `$`, `#` or backslash
+    /// (Sphinx takes `kf1&2` and `AMSS_lagr;a` as labels, and so do the pages written for it).
     static func isValidLabel(_ label: String) -> Bool {
         !label.isEmpty && label.unicodeScalars.allSatisfy {
-            $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_:.".unicodeScalars.contains($0)
+            !$0.properties.isWhitespace && !$0.properties.isNoncharacterCodePoint && !labelExcluded.contains($0)
         }
     }
+
+    private static let labelExcluded = Set("()[]{}<>`'\"\\$#,".unicodeScalars)
 
     /// Numbers the labelled displays of `math` in document order and resolves `references`
     /// (the `{eq}` roles of the prose) and those written in math, and the `:checks:` options of `cells`.
@@ -108,7 +112,7 @@ public struct EquationTable: Sendable {
             for (label, location, row) in labels {
                 guard isValidLabel(label) else {
                     table.diagnostics.append(.error("'\(label)' is not an equation label", at: location,
-                                                    hint: "labels are letters, digits and - _ : ., e.g. (softmax-gradient)"))
+                                                    hint: "a label has no spaces, brackets, quotes, $, # or commas, e.g. (softmax-gradient)"))
                     continue
                 }
                 if let previous = table.equation(label) {

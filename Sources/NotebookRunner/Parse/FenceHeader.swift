@@ -16,6 +16,8 @@ struct FenceHeader: Sendable, Hashable {
     var name: String
     /// Classes written after the name, `{important .dropdown}` → `dropdown`.
     var classes: [String] = []
+    /// An id written after the name, `{div #fig-table}` → `fig-table` (a pandoc div's).
+    var id: String?
     /// What follows the closing brace, trimmed.
     var argument: String
     /// 1-based columns of the fence, of the info string and of the argument.
@@ -42,11 +44,12 @@ struct FenceHeader: Sendable, Hashable {
         argumentColumn = infoColumn
         guard k < scalars.count, scalars[k] == "{", let close = scalars[k...].firstIndex(of: "}") else { return }
         name = String(String.UnicodeScalarView(scalars[(k + 1)..<close])).trimmingCharacters(in: .whitespaces)
-        // `{important .dropdown}`: a name followed by classes.
+        // `{important .dropdown}`: a name followed by classes (and an id, `#fig-table`).
         let words = name.split(separator: " ")
-        if words.count > 1, Self.isDirectiveName(String(words[0])), words.dropFirst().allSatisfy({ $0.hasPrefix(".") }) {
+        if words.count > 1, Self.isDirectiveName(String(words[0])), words.dropFirst().allSatisfy({ $0.hasPrefix(".") || $0.hasPrefix("#") }) {
             name = String(words[0])
-            classes = words.dropFirst().map { String($0.dropFirst()) }
+            classes = words.dropFirst().filter { $0.hasPrefix(".") }.map { String($0.dropFirst()) }
+            id = words.dropFirst().first { $0.hasPrefix("#") && $0.count > 1 }.map { String($0.dropFirst()) }
         }
         var a = close + 1
         while a < scalars.count, scalars[a] == " " || scalars[a] == "\t" { a += 1 }

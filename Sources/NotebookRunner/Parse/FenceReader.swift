@@ -309,6 +309,7 @@ struct FenceReader {
             if let table {
                 if var layout = table.layout {
                     layout.caption = header.argument.isEmpty ? nil : header.argument
+                    layout.location = location(fenced, header)
                     tableLayouts.append(layout)
                 }
                 for (offset, row) in table.lines.enumerated() { lines[fenced.startLine - 1 + offset] = prefix + row }

@@ -24,6 +24,12 @@ enum ListTable {
         var align: String?
         /// `:width:` of the whole table, e.g. `80%` or `400px`.
         var width: String?
+        /// `:name:` (or `:label:`): the table's id, a target of references.
+        var label: String?
+        /// Where the `{list-table}` fence starts (set by the reader).
+        var location: SourceLocation?
+        /// "3" in "Table 3", from the page's targets (set before rendering).
+        var number: String?
     }
 
     /// The table's lines and its layout, or nil when the rows do not fit in `lineCount` lines (they
@@ -75,6 +81,7 @@ enum ListTable {
         switch key {
         case "header-rows": layout.headerRows = max(0, Int(value) ?? 0)
         case "stub-columns": layout.stubColumns = max(0, Int(value) ?? 0)
+        case "name", "label": layout.label = value.isEmpty ? nil : value
         case "align": layout.align = ["left", "center", "right"].contains(value.lowercased()) ? value.lowercased() : nil
         case "width": layout.width = value.allSatisfy { $0.isNumber || $0 == "." || $0 == "%" || $0.isLetter } && !value.isEmpty ? value : nil
         case "widths":

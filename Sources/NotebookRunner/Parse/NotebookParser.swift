@@ -58,7 +58,7 @@ public enum NotebookParser {
         let blocks = reader.openBlocks(&lines)
         var errors = reader.errors
         var warnings = reader.warnings
-        let proseBlocks = ProseBlock.numbered(reader.blocks.sorted { $0.startLine < $1.startLine }, errors: &errors)
+        var proseBlocks = ProseBlock.numbered(reader.blocks.sorted { $0.startLine < $1.startLine }, errors: &errors)
 
         var cells: [Cell] = []
         var cellBlocks: [CommonMark.Block] = []
@@ -123,7 +123,13 @@ public enum NotebookParser {
         var scanner = ProseScanner()
         let tabs = ReferenceLines.markTargets(&lines, protected: protectedLines, file: source.file, anchors: &scanner.anchors)
         let cellStarts = cellBlocks.map(\.startLine)
-        var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: protectedLines,
+        // The lines a token replaces below, by their notebook line numbers — block fences and d2l
+        // tabs — end the scanner's runs of prose, so math spanning lines before them cannot move
+        // text onto them.
+        var scannedAround = protectedLines
+        for block in proseBlocks { scannedAround.formUnion([block.startLine, block.endLine]) }
+        for tab in tabs { scannedAround.insert(tab.line) }
+        var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: scannedAround,
                                     cellsBefore: { line in count(of: cellStarts, below: line) })
         let footnotes = ReferenceLines.takeFootnotes(&prose, protected: protectedLines, file: source.file)
         let scannedProse = prose
@@ -182,9 +188,18 @@ public enum NotebookParser {
         let references = ReferenceResolver.build(
             ReferenceResolver.Input(lines: scannedProse, file: source.file, inline: scanner.inline, anchors: scanner.anchors,
                                     widths: scanner.widths, tabs: tabs, footnotes: footnotes, images: images,
-                                    equations: equations, blocks: proseBlocks, cells: cells, glossary: reader.glossary,
-                                    title: titleLine.flatMap { line in headingTitle.map { (line, $0) } }),
+                                    equations: equations, blocks: proseBlocks, cells: cells, codeCells: codeCells,
+                                    tables: reader.tableLayouts, glossary: reader.glossary,
+                                    title: titleLine.flatMap { line in headingTitle.map { (line, $0) } }, shifts: scanner.shifts),
             warnings: &warnings)
+        // Labelled tables are numbered with the page's other tables (d2l, Quarto, list tables).
+        for index in proseBlocks.indices where proseBlocks[index].kind == .table {
+            proseBlocks[index].number = proseBlocks[index].label.flatMap { references.targets.target($0)?.number }.flatMap { Int($0) }
+        }
+        var tableLayouts = reader.tableLayouts
+        for index in tableLayouts.indices {
+            tableLayouts[index].number = tableLayouts[index].label.flatMap { references.targets.target($0)?.number }
+        }
         errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
         var notebook = Notebook(file: source.file, name: Self.name(of: source.file), frontMatter: frontMatter, cells: cells,
                                 math: math, roles: scanner.roles, prose: prose.joined(separator: "\n"), warnings: warnings,
@@ -195,7 +210,7 @@ public enum NotebookParser {
         notebook.inserts = reader.inserts
         notebook.headingTitle = headingTitle
         notebook.bibliographies = reader.bibliographies
-        notebook.tableLayouts = reader.tableLayouts
+        notebook.tableLayouts = tableLayouts
         notebook.includes = reader.includes
         notebook.folder = folder
         notebook.projectFolder = includedFrom?.projectFolder

@@ -50,8 +50,13 @@ struct PipeTable: Equatable {
             if let align = layout.align { classes.append("nb-align-\(align)") }
             if layout.widths != nil { classes.append("nb-colwidths-given") }
             let style = layout.width.map { " style=\"width: \(HTML.escape($0.allSatisfy(\.isNumber) ? $0 + "px" : $0))\"" } ?? ""
-            out = "<table class=\"\(classes.joined(separator: " "))\"\(style)>\n"
-            if let caption = layout.caption, !caption.isEmpty { out += "<caption>\(inline(caption))</caption>\n" }
+            let id = layout.label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
+            out = "<table class=\"\(classes.joined(separator: " "))\"\(id)\(style)>\n"
+            let number = layout.number.map { "<span class=\"nb-table-number\">Table \(HTML.escape($0))</span>" }
+            let caption = layout.caption.flatMap { $0.isEmpty ? nil : inline($0) }
+            if number != nil || caption != nil {
+                out += "<caption>" + [number, caption].compactMap { $0 }.joined(separator: " ") + "</caption>\n"
+            }
             if let widths = layout.widths {
                 out += "<colgroup>" + widths.map { "<col style=\"width: \($0)%\">" }.joined() + "</colgroup>\n"
             }

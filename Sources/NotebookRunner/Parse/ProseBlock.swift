@@ -25,7 +25,7 @@
 /// it is not run, shown or recorded.
 public struct ProseBlock: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case exercise, solution, admonition, dropdown, card, aside, epigraph, figure, image, theorem, tab, group, glossary
+        case exercise, solution, admonition, dropdown, card, aside, epigraph, figure, image, table, theorem, tab, group, glossary
         /// A directive nbrun does not know: its body in a box titled with its name.
         case unknown
     }
@@ -46,7 +46,8 @@ public struct ProseBlock: Sendable, Hashable {
     /// First and last source lines, fences included.
     public var startLine: Int
     public var endLine: Int
-    /// An exercise's, figure's or theorem's number (1, 2, …); for a solution, its exercise's.
+    /// An exercise's, figure's or theorem's number (1, 2, …); for a solution, its exercise's; for a
+    /// labelled `{table}`, its number among the page's labelled tables (from the target table).
     public var number: Int?
     /// The number as shown when a course numbers it (`2.3`: exercise 3 of chapter 2); nil: `number`.
     public var displayNumber: String?
@@ -101,7 +102,7 @@ public struct ProseBlock: Sendable, Hashable {
         }
         if !fence.classes.isEmpty { options["class"] = ((options["class"].map { [$0] } ?? []) + fence.classes).joined(separator: " ") }
         let argument = fence.argument.isEmpty ? nil : fence.argument
-        let block = ProseBlock(kind: kind, name: fence.name, argument: argument, label: options["label"] ?? options["name"],
+        let block = ProseBlock(kind: kind, name: fence.name, argument: argument, label: options["label"] ?? options["name"] ?? fence.id,
                                options: options, location: source.location(line: startLine, column: fence.column),
                                argumentLocation: source.location(line: startLine, column: fence.argumentColumn),
                                startLine: startLine, endLine: endLine)

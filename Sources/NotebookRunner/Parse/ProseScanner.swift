@@ -254,7 +254,11 @@ struct ProseScanner {
             if c == "{" || c == ":" || c == "[" || c == "@", let match = RoleSyntax.match(scalars, at: i) {
                 let content = String(String.UnicodeScalarView(scalars[match.contentStart..<match.contentEnd]))
                 let source = String(String.UnicodeScalarView(scalars[i..<match.end]))
-                let afterDisplay = lastDisplayEnd.map { isBlank(scalars[$0..<i]) && scalars[$0..<i].count { $0 == "\n" } <= 1 } ?? false
+                // d2l writes `:eqlabel:` after the display, maybe after a blank line or the `**)` that
+                // closes a highlighted passage (`(**$$ … $$**)`); `:label:` on the very next line.
+                let between = lastDisplayEnd.map { scalars[$0..<i] }
+                let onlyClosers = between?.allSatisfy { " \t\n*)".unicodeScalars.contains($0) } ?? false
+                let afterDisplay = onlyClosers && (between?.count { $0 == "\n" } ?? 2) <= 1
                 switch (match.dialect, match.name) {
                 case (.myst, "math"):
                     appendMath(scalars: scalars, from: match.contentStart, to: match.contentEnd, opening: "{math}`", closing: "`",
@@ -262,7 +266,7 @@ struct ProseScanner {
                 case (.d2l, "eqref"):
                     // d2l refers to equations of other chapters too: a link "(3)", unknown labels a warning (not {eq}'s error).
                     appendReference(.link(text: ""), content: content, at: location(i), contentAt: location(match.contentStart), source: source, into: &result.unicodeScalars)
-                case (.d2l, "eqlabel") where afterDisplay && !math.isEmpty, (.d2l, "label") where afterDisplay && !math.isEmpty:
+                case (.d2l, "eqlabel") where onlyClosers && !math.isEmpty, (.d2l, "label") where afterDisplay && !math.isEmpty:
                     let label = content.trimmingCharacters(in: .whitespaces)
                     if math[math.count - 1].label == nil, EquationTable.isValidLabel(label) {
                         math[math.count - 1].label = label

@@ -1,14 +1,15 @@
 /// A `CodeCell` as the page shows it: highlighted, its language named, not run.
 ///
-///     <figure class="nb-code-cell">
-///       <figcaption>caption</figcaption>                    -- :caption:
+///     <figure class="nb-code-cell" id="label">              -- :name: / :label:
+///       <figcaption>Listing 1 caption</figcaption>          -- :caption:, the target's number
 ///       <pre data-language="python"><code class="language-python">…</code></pre>
 ///     </figure>
 ///
 /// With `:linenos:` each line is numbered and `:emphasize-lines:` marks lines; those lines are
 /// highlighted one by one (a string spanning lines loses its colour there).
 enum CodeCellRenderer {
-    static func html(_ cell: CodeCell) -> String {
+    /// `target`: the page's target that the cell's label names (its number goes before the caption).
+    static func html(_ cell: CodeCell, target: Target? = nil) -> String {
         let language = HTML.escape(cell.language)
         let highlighter = CodeHighlighter.languages[cell.language]
         func highlighted(_ code: String) -> String {
@@ -25,9 +26,13 @@ enum CodeCellRenderer {
         } else {
             body = highlighted(cell.code)
         }
-        let caption = cell.options["caption"].map { "<figcaption>\(HTML.escape($0))</figcaption>\n" } ?? ""
+        let number = target?.numberedName.map { "<span class=\"nb-figure-number\">\(HTML.escape($0))</span>" }
+        let text = (target?.title ?? cell.options["caption"]).map(HTML.escape)
+        let captionText = [number, text].compactMap { $0 }.joined(separator: " ")
+        let caption = captionText.isEmpty ? "" : "<figcaption>\(captionText)</figcaption>\n"
+        let id = target.map { " id=\"\(HTML.escape($0.anchor))\"" } ?? ""
         let error = cell.error.map { "<pre class=\"nb-error\" role=\"alert\">\(HTML.escape($0.description))</pre>\n" } ?? ""
         let tag = cell.language.isEmpty ? "" : "<span class=\"nb-code-language\">\(language)</span>"
-        return "<figure class=\"nb-code-cell\">\n\(error)\(caption)\(tag)<pre data-language=\"\(language)\"><code class=\"language-\(language)\">\(body)</code></pre>\n</figure>"
+        return "<figure class=\"nb-code-cell\"\(id)>\n\(error)\(caption)\(tag)<pre data-language=\"\(language)\"><code class=\"language-\(language)\">\(body)</code></pre>\n</figure>"
     }
 }

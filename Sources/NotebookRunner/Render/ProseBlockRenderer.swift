@@ -38,7 +38,7 @@ struct ProseBlockRenderer {
         case .solution:
             guard opening else { return "</details>" }
             let name = block.shownNumber.map { chinese ? "练习 \($0) 的解答" : "Solution to Exercise \($0)" } ?? (chinese ? "解答" : "Solution")
-            return "<details class=\"nb-solution\">\n<summary>\(HTML.escape(name))</summary>"
+            return "<details class=\"nb-solution\"\(id)>\n<summary>\(HTML.escape(name))</summary>"
         case .admonition, .dropdown:
             let colour = Self.colour(of: block.name)
             let title = block.argument ?? block.options["title"] ?? defaultTitle(block.name)
@@ -79,6 +79,11 @@ struct ProseBlockRenderer {
             if kind == "proof" { title += "." } else if let number = block.shownNumber { title += " \(number)" }
             let subtitle = block.argument.map { " <span class=\"nb-block-subtitle\">(\(HTML.escape($0)))</span>" } ?? ""
             return "<section class=\"nb-theorem nb-\(HTML.escape(kind))\"\(id)>\n<p class=\"nb-block-title\">\(HTML.escape(title))\(subtitle)</p>"
+        case .table:
+            guard opening else { return "</figure>" }
+            let number = block.shownNumber.map { "<span class=\"nb-table-number\">\(chinese ? "表" : "Table") \($0)</span>" }
+            let caption = [number, block.argument.map(HTML.escape)].compactMap { $0 }.joined(separator: " ")
+            return "<figure class=\"nb-table-block\"\(id)>" + (caption.isEmpty ? "" : "\n<figcaption>\(caption)</figcaption>")
         case .figure, .image:
             guard opening else { return block.kind == .figure ? "</figcaption></figure>" : "</figure>" }
             let align = block.options["align"].flatMap { ["left", "center", "right"].contains($0) ? " nb-align-\($0)" : nil } ?? ""

@@ -50,7 +50,9 @@ struct ProseRenderer {
                 case .tab where allowBlocks:
                     return references.tab(index)
                 case .code where allowBlocks && index < notebook.codeCells.count:
-                    return CodeCellRenderer.html(notebook.codeCells[index]) + codeOutputHTML(index)
+                    let cell = notebook.codeCells[index]
+                    let target = cell.label.flatMap { notebook.references.targets.target($0) }.flatMap { $0.location == cell.location ? $0 : nil }
+                    return CodeCellRenderer.html(cell, target: target) + codeOutputHTML(index)
                 case .insert where allowBlocks && index < notebook.inserts.count:
                     switch notebook.inserts[index] {
                     case .html(let text): return CommonMark.renderHTML(text, smartPunctuation: false).html

@@ -23,7 +23,9 @@ extension ReportStyle {
     .nb-figure.nb-align-left { text-align: left; } .nb-figure.nb-align-right { text-align: right; }
     .nb-figure figcaption { font-size: .92em; color: var(--muted); margin-top: .4rem; }
     .nb-figure figcaption > p { display: inline; margin: 0; }
-    .nb-figure-number { font-weight: 600; color: var(--fg); }
+    .nb-figure-number, .nb-table-number { font-weight: 600; color: var(--fg); }
+    .nb-table-block { margin: 1rem 0; }
+    .nb-table-block > figcaption { font-size: .92em; color: var(--muted); margin-bottom: .3rem; }
     .nb-code-cell { margin: 1rem 0; position: relative; }
     .nb-code-cell > figcaption { font: 600 .85rem system-ui, sans-serif; color: var(--muted); margin-bottom: .2rem; }
     .nb-code-language { position: absolute; right: .5rem; font: .7rem system-ui, sans-serif; color: var(--muted); padding-top: .25rem; }

@@ -278,15 +278,16 @@ struct KernelBridgeTests {
     }
 }
 
-/// A cell that reads the kernel is never restored from the cell cache: the code before it may
-/// have changed what it reads, and its key does not cover the code.
+/// A cell that reads the kernel (`{gradcheck} :python:`, `:from-python:`, an inline `{py}` value)
+/// is cached on the code cells before it: an unchanged page re-renders without starting a
+/// kernel, and a changed code cell above runs them again.
 @Suite(.serialized, .enabled(if: (try? KernelSpec.find("python3")) != nil, "needs python3-ipykernel"))
 struct KernelBridgeCacheTests {
-    @Test(.timeLimit(.minutes(2))) func aCheckOfTheKernelsFunctionsRunsAgainWhenTheCodeChanges() throws {
+    @Test(.timeLimit(.minutes(2))) func cellsThatReadTheKernelAreCachedOnTheCodeCellsBeforeThem() throws {
         let folder = try DataFixtures.temporaryDirectory("bridge-cache")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("page.md")
-        func render(_ gradient: String) throws -> RunRecord {
+        func render(_ gradient: String) throws -> (record: RunRecord, report: String) {
             let page = KernelBridgeTests.front + """
                 ```{code-cell} python
                 import numpy as np
@@ -309,17 +310,33 @@ struct KernelBridgeCacheTests {
                 :from-python: a
                 total = sum(a * a)
                 ```
+
+                The loss at zero is {py}`loss(w, a):.3f`.
                 """
             try page.write(to: url, atomically: true, encoding: .utf8)
             let settings = RunSettings(outputDirectory: folder.appendingPathComponent("out"), keepGoing: true, reproducible: true)
             let outcome = Pipeline(settings: settings, progress: ProgressReporter(mode: .silent), cacheMode: .use).render(url, file: "page.md")
-            return try JSONDecoder().decode(RunRecord.self, from: Data(contentsOf: try #require(outcome.record)))
+            let record = try JSONDecoder().decode(RunRecord.self, from: Data(contentsOf: try #require(outcome.record)))
+            return (record, try String(contentsOf: outcome.report, encoding: .utf8))
         }
         let right = try render("w - a")
-        #expect(right.cells.map(\.status) == [.ok, .ok])
-        #expect(right.cells.first?.metrics["passed"] == 1)
+        #expect(right.record.cells.map(\.status) == [.ok, .ok])
+        #expect(right.record.cells.first?.metrics["passed"] == 1)
+        #expect(right.record.kernelStarts == 1)
+        #expect(right.report.contains(">3.684</span>"))
+
+        // Unchanged: every cell, the code cell, the check, the bound values and the inline value come from the cache.
+        let again = try render("w - a")
+        #expect(again.record.kernelStarts == 0)
+        #expect(again.record.cells.map(\.status) == [.cached, .cached])
+        #expect(again.record.cells.first?.metrics["passed"] == 1)
+        #expect(again.report.contains(">3.684</span>"))
+
+        // A changed code cell above: the check reads the new gradient, and fails.
         let wrong = try render("a - w")
-        #expect(wrong.cells.first?.status == .error && wrong.cells.first?.metrics["passed"] == 0)
-        #expect(wrong.cells.last?.status == .ok)
+        #expect(wrong.record.kernelStarts == 1)
+        #expect(wrong.record.cells.first?.status == .error && wrong.record.cells.first?.metrics["passed"] == 0)
+        #expect(wrong.record.cells.last?.status == .ok)
+        #expect(wrong.report.contains(">3.684</span>"))
     }
 }

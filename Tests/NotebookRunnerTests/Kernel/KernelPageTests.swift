@@ -84,6 +84,25 @@ struct KernelPageTests {
         #expect(!report.contains("hello from python</pre>") && report.contains("shown, not run"))
     }
 
+    /// `nbrun check` says the code cells will run in the kernel, as render runs them (and, with
+    /// --no-execute, that they are shown, not run); a `{code-block}` is shown either way.
+    @Test func checkSaysTheCodeCellsWillRunInThePagesKernel() throws {
+        let folder = try DataFixtures.temporaryDirectory("kernel-check")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("page.md")
+        try (Self.page + "\n\n```{code-block} python\nshown = True\n```\n").write(to: url, atomically: true, encoding: .utf8)
+        func notes(_ configure: (inout RunSettings) -> Void = { _ in }) -> [String] {
+            var settings = RunSettings(outputDirectory: folder)
+            configure(&settings)
+            return Pipeline(settings: settings, progress: ProgressReporter(mode: .silent)).check(url, file: "page.md")
+                .filter { $0.severity == .note }.map(\.message)
+        }
+        #expect(notes() == ["4 Python code cells will run in the Jupyter kernel python3",
+                            "1 Python code cell shown, not run: nbrun runs its own directives"])
+        #expect(notes { $0.kernel = "python3-other" }.first == "4 Python code cells will run in the Jupyter kernel python3-other")
+        #expect(notes { $0.executesCode = false } == ["5 Python code cells shown, not run: nbrun runs its own directives"])
+    }
+
     @Test func aMissingKernelIsOneClearErrorAtTheFrontMatter() throws {
         let page = Self.page.replacingOccurrences(of: "name: python3", with: "name: no-such-kernel")
         let (outcome, report, folder) = try Self.render(page)

@@ -68,25 +68,8 @@ enum KernelInlineValue {
     /// lambda keeps its colons) when one is there; what follows it must be a format.
     static func split(_ source: String, at location: SourceLocation) throws -> (String, InlineExpression.Format?) {
         let scalars = Array(source.unicodeScalars)
-        var depth = 0
-        var quote: Unicode.Scalar?
-        var colon: Int?
-        var i = 0
-        while i < scalars.count {
-            let c = scalars[i]
-            if let open = quote {
-                if c == "\\" { i += 1 } else if c == open { quote = nil }
-            } else if c == "'" || c == "\"" {
-                quote = c
-            } else if "([{".unicodeScalars.contains(c) {
-                depth += 1
-            } else if ")]}".unicodeScalars.contains(c) {
-                depth -= 1
-            } else if c == ":", depth == 0, i + 1 == scalars.count || scalars[i + 1] != "=" {
-                colon = i
-            }
-            i += 1
-        }
+        // A walrus (`:=`) is not a format's colon.
+        let colon = PythonTopLevel.offsets(of: ":", in: scalars).last { $0 + 1 == scalars.count || scalars[$0 + 1] != "=" }
         guard let colon else { return (source, nil) }
         let spec = String(String.UnicodeScalarView(scalars[(colon + 1)...])).trimmingCharacters(in: .whitespaces)
         // A lambda's colon: `lambda x: x` is an expression, not a format.

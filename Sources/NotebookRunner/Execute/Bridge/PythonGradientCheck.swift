@@ -33,44 +33,20 @@ struct PythonGradientCheck {
 
     /// The arguments of `:args:`, split at the commas outside brackets and strings.
     static func splitArguments(_ text: String, at location: SourceLocation) throws -> [KernelName] {
-        var parts: [KernelName] = []
-        var current = String.UnicodeScalarView()
-        var start = 0, depth = 0
-        var quote: Unicode.Scalar?
         let scalars = Array(text.unicodeScalars)
-        func finish(_ end: Int) throws {
-            let leading = current.prefix { $0 == " " || $0 == "\t" }.count
-            let word = String(current).trimmingCharacters(in: .whitespaces)
+        let ends = PythonTopLevel.offsets(of: ",", in: scalars) + [scalars.count]
+        var start = 0
+        return try ends.map { end in
+            defer { start = end + 1 }
+            let part = scalars[start..<end]
+            let leading = part.prefix { $0 == " " || $0 == "\t" }.count
+            let word = String(String.UnicodeScalarView(part)).trimmingCharacters(in: .whitespaces)
             guard !word.isEmpty else {
                 throw Diagnostic.error("option :args: has an empty argument", at: location.advanced(byColumns: start),
                                        hint: "Python expressions separated by commas, parameters first, e.g. :args: W, b, X[:64], y[:64]")
             }
-            parts.append(KernelName(name: word, location: location.advanced(byColumns: start + leading)))
-            current = String.UnicodeScalarView()
-            start = end + 1
+            return KernelName(name: word, location: location.advanced(byColumns: start + leading))
         }
-        var i = 0
-        while i < scalars.count {
-            let c = scalars[i]
-            if let open = quote {
-                if c == "\\" { current.append(c); i += 1; if i < scalars.count { current.append(scalars[i]) }; i += 1; continue }
-                if c == open { quote = nil }
-            } else if c == "'" || c == "\"" {
-                quote = c
-            } else if "([{".unicodeScalars.contains(c) {
-                depth += 1
-            } else if ")]}".unicodeScalars.contains(c) {
-                depth -= 1
-            } else if c == ",", depth == 0 {
-                try finish(i)
-                i += 1
-                continue
-            }
-            current.append(c)
-            i += 1
-        }
-        try finish(scalars.count)
-        return parts
     }
 
     /// A parameter at the point of the check.

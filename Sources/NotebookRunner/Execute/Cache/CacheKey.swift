@@ -11,14 +11,24 @@
 ///   (the kernel's state is what every earlier code cell of the page did, the injected `-p`
 ///   parameters among them), the kernelspec (name, command line, language, environment,
 ///   interrupt mode), the cell's text (options and tags included) and the digest of each file
-///   its code names (`CodeInputs`).
+///   its code names (`CodeInputs`);
+/// - an nbrun cell that reads the kernel (`{gradcheck} :python:`, `:from-python:`): an nbrun
+///   cell's parts and the kernel's state it reads (`kernelState`: the key of the last code cell
+///   before it, `CodeCellRunner.stateKey`);
+/// - an inline kernel value (`inline`, `` {py}`acc:.1%` ``): the nbrun build, the kernel's state
+///   and the role's form and text.
 enum CacheKey {
     static func compute(previous: String, cell: Cell, defaults: Defaults, language: String = "en",
-                        inputDigests: [(path: String, digest: String)]) -> String {
+                        inputDigests: [(path: String, digest: String)], kernelState: String? = nil) -> String {
         hash([("nbrun", build), ("previous", previous), ("source", cell.source)]
              + defaults.entries.keys.sorted().map { ("default:\($0)", defaults.entries[$0]!.value) }
              + [("language", language)]
-             + inputDigests.map { ("input:\($0.path)", $0.digest) })
+             + inputDigests.map { ("input:\($0.path)", $0.digest) }
+             + (kernelState.map { [("kernel", $0)] } ?? []))
+    }
+
+    static func inline(_ role: InlineRole, kernelState: String) -> String {
+        hash([("nbrun", build), ("kernel", kernelState), ("form", role.kernel == .quarto ? "quarto" : "py"), ("expression", role.expression)])
     }
 
     static func code(previous: String, source: String, kernelspec: String,

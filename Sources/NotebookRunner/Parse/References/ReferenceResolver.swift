@@ -20,9 +20,27 @@ enum ReferenceResolver {
         var equations: EquationTable
         var blocks: [ProseBlock]
         var cells: [Cell]
+        /// Code of other dialects: a `:name:`/`:label:` (Quarto's `#| label:`) makes it a target.
+        var codeCells: [CodeCell] = []
+        /// The `{list-table}`s' layouts: a `:name:`/`:label:` makes the table a target.
+        var tables: [ListTable.Layout] = []
         var glossary: [GlossaryTerm] = []
         /// The line of the first `# Heading` taken out of the body as the page's title, and its text.
         var title: (line: Int, text: String)? = nil
+        /// Where `lines` stop matching the notebook's (math spanning lines became one word).
+        var shifts: [ProseScanner.LineShift] = []
+    }
+
+    /// The index in the scanned lines (1-based) of the text of notebook line `line`: after math
+    /// spanning lines, up to the end of its paragraph run, the scanned text sits on earlier lines.
+    static func scannedLine(_ line: Int, shifts: [ProseScanner.LineShift]) -> Int {
+        var low = 0, high = shifts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if shifts[middle].sourceLine <= line { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return line }
+        return shifts[low - 1].line + line - shifts[low - 1].sourceLine
     }
 
     static func build(_ input: Input, warnings: inout [Diagnostic]) -> References {
@@ -33,9 +51,11 @@ enum ReferenceResolver {
         references.footnotes = input.footnotes
         references.glossary = input.glossary
         let lines = input.lines
+        func scanned(_ line: Int) -> Int { scannedLine(line, shifts: input.shifts) }
+        let titleLine = input.title.map { scanned($0.line) }
         func isBlank(_ line: Int) -> Bool {
             guard line >= 1, line <= lines.count else { return true }
-            if line == input.title?.line { return false }
+            if line == titleLine { return false }
             return Placeholder.removingTokens(from: lines[line - 1]).trimmingCharacters(in: .whitespaces).isEmpty
                 && !lines[line - 1].contains("\u{E000}MATH") && !lines[line - 1].contains("\u{E000}XREF")
         }
@@ -49,9 +69,16 @@ enum ReferenceResolver {
         // What each anchor labels.
         var headingLabels: [Int: [Int]] = [:]
         var titleLabels: [Int] = []
+        // A `(label)=` before a block or an image: the line it lands on, and the image's alt text.
+        var landing: [Int: (from: Int, to: Int)] = [:]
+        var imageTitles: [Int: String] = [:]
+        /// The block a `(label)=` lands on (its fence at or before the first line after the label).
+        func block(after range: (from: Int, to: Int)) -> ProseBlock? {
+            input.blocks.first { range.from < scanned($0.startLine) && scanned($0.startLine) <= range.to }
+        }
         for index in references.anchors.indices {
             let anchor = references.anchors[index]
-            var line = anchor.location.line
+            var line = scanned(anchor.location.line)
             switch anchor.placement {
             case .sameLine: break
             case .next:
@@ -61,16 +88,34 @@ enum ReferenceResolver {
                 line -= 1
                 while line >= 1, isBlank(line) { line -= 1 }
             }
-            let text = line >= 1 && line <= lines.count ? lines[line - 1] : ""
+            var text = line >= 1 && line <= lines.count ? lines[line - 1] : ""
+            var tableCaption: String?
+            if anchor.placement == .previous, line >= 1 {
+                // d2l labels the paragraph before: an image whose alt text spans lines, a table, or
+                // the `:caption` line of the table that follows.
+                var start = line
+                while start > 1, !isBlank(start - 1), headingAtLine[start - 1] == nil { start -= 1 }
+                text = lines[(start - 1)..<line].joined(separator: "\n")
+                let first = lines[start - 1].trimmingCharacters(in: .whitespaces)
+                if first.hasPrefix(":"), !first.hasPrefix(":label:"), !first.contains("![") {
+                    tableCaption = String(first.dropFirst()).trimmingCharacters(in: .whitespaces)
+                }
+            }
+            if anchor.placement == .next { landing[index] = (scanned(anchor.location.line), line) }
             if let heading = headingAtLine[line] {
                 references.anchors[index].kind = .section
                 headingLabels[heading, default: []].append(index)
-            } else if let title = input.title, line == title.line {
+            } else if line == titleLine {
                 references.anchors[index].kind = .section
                 titleLabels.append(index)
             } else if anchor.placement != .next, text.contains("![") {
                 references.anchors[index].kind = quartoKind(anchor.label)?.kind ?? .figure
                 references.anchors[index].showsCaption = true
+            } else if anchor.placement == .next, text.contains("![") {
+                imageTitles[index] = caption(onLine: lines, at: line, placement: .sameLine)
+            } else if let tableCaption {
+                references.anchors[index].kind = .table
+                imageTitles[index] = tableCaption.isEmpty ? nil : tableCaption
             } else if anchor.placement == .previous, text.trimmingCharacters(in: .whitespaces).hasPrefix("|") {
                 references.anchors[index].kind = .table
             } else if anchor.placement == .sameLine, let quarto = quartoKind(anchor.label) {
@@ -95,8 +140,12 @@ enum ReferenceResolver {
             targets.register(Target(label: entry.heading.anchor, kind: .section, title: entry.heading.text, numbering: numbering,
                                     location: location, implicit: true), into: &warnings)
         }
-        for anchor in references.anchors where anchor.kind != .section {
-            let title = anchor.showsCaption ? caption(onLine: lines, near: anchor) : nil
+        for (index, anchor) in references.anchors.enumerated() where anchor.kind != .section {
+            if anchor.kind == .generic, landing[index].flatMap(block(after:)) != nil {
+                continue  // it names the block: registered once the block's number is known
+            }
+            let title = anchor.showsCaption ? caption(onLine: lines, at: scanned(anchor.location.line), placement: anchor.placement)
+                : imageTitles[index]
             let quarto = quartoKind(anchor.label)
             let numbering: Target.Numbering = anchor.kind == .generic ? .none : .automatic
             targets.register(Target(label: anchor.label, kind: anchor.kind, name: anchor.kind == quarto?.kind ? quarto?.name : nil,
@@ -113,19 +162,43 @@ enum ReferenceResolver {
         }
         // The blocks of other dialects: a figure ("Figure 2", its caption the first line of its body),
         // a theorem-like box ("Lemma 1", its title the argument), any other labelled block (no number).
-        for block in input.blocks where block.kind != .exercise && block.kind != .solution {
+        for table in input.tables {
+            guard let label = table.label, let location = table.location else { continue }
+            targets.register(Target(label: label, kind: .table, title: table.caption, location: location), into: &warnings)
+        }
+        for cell in input.codeCells {
+            guard let label = cell.label else { continue }
+            let quarto = quartoKind(label)
+            let kind = quarto?.kind ?? .code
+            let title = cell.options["caption"] ?? cell.options[kind == .table ? "tbl-cap" : "fig-cap"] ?? cell.options["lst-cap"]
+            targets.register(Target(label: label, kind: kind, name: quarto?.name, title: title.map(unquoted), location: cell.location),
+                             into: &warnings)
+        }
+        for block in input.blocks where block.kind != .exercise {
             guard let label = block.label else { continue }
             let numbering: Target.Numbering = block.number.map { .fixed(String($0)) } ?? .none
             switch block.kind {
             case .figure:
-                let body = (block.startLine + 1..<max(block.startLine + 1, block.endLine)).first { !isBlank($0) }.map { lines[$0 - 1] }
+                let (start, end) = (scanned(block.startLine), scanned(block.endLine))
+                let body = (start + 1..<max(start + 1, end)).first { !isBlank($0) }.map { lines[$0 - 1] }
                 let caption = body.map { Placeholder.removingTokens(from: $0).trimmingCharacters(in: .whitespaces) }
                 targets.register(Target(label: label, kind: .figure, title: caption?.isEmpty == false ? body : block.options["alt"],
                                         numbering: numbering, location: block.location), into: &warnings)
             case .theorem:
-                let kind = block.name.split(separator: ":").last.map(String.init) ?? block.name
-                targets.register(Target(label: label, kind: .theorem, name: kind.prefix(1).uppercased() + kind.dropFirst(), title: block.argument,
+                targets.register(Target(label: label, kind: .theorem, name: theoremName(block), title: block.argument,
                                         numbering: numbering, location: block.location), into: &warnings)
+            case .table:
+                targets.register(Target(label: label, kind: .table, title: block.argument, location: block.location), into: &warnings)
+            case _ where quartoKind(label) != nil:
+                // A Quarto cross-reference div (`::: {#fig-x}`): numbered per kind, its last paragraph the caption.
+                let quarto = quartoKind(label)!
+                let (start, end) = (scanned(block.startLine), scanned(block.endLine))
+                let last = (start + 1..<max(start + 1, end)).reversed().first { !isBlank($0) }.map { lines[$0 - 1] }
+                targets.register(Target(label: label, kind: quarto.kind, name: quarto.name, title: last, location: block.location),
+                                 into: &warnings)
+            case .solution:
+                let title = block.number.map { "Solution to Exercise \($0)" } ?? "Solution"
+                targets.register(Target(label: label, kind: .generic, title: title, numbering: .none, location: block.location), into: &warnings)
             default:
                 targets.register(Target(label: label, kind: .generic, title: block.argument ?? block.options["title"], numbering: .none,
                                         location: block.location), into: &warnings)
@@ -142,6 +215,18 @@ enum ReferenceResolver {
                                     numbering: block.number.map { .fixed(String($0)) } ?? .none, location: block.location), into: &warnings)
         }
         targets.finish()
+        // `(label)=` before a block names the block: its kind, number and title, at the label's own id.
+        for (index, range) in landing.sorted(by: { $0.key < $1.key }) where references.anchors[index].kind == .generic {
+            guard let block = block(after: range) else { continue }
+            let anchor = references.anchors[index]
+            let named = block.label.flatMap { targets.target($0) }
+                ?? (block.kind == .exercise ? targets.target(ProseBlockRenderer.anchor(block)) : nil)
+            let kind = named?.kind ?? (block.kind == .theorem ? .theorem : block.kind == .figure ? .figure : .generic)
+            let number = named?.number ?? (kind == .generic ? nil : block.number.map(String.init))
+            let name = named?.name ?? (block.kind == .theorem ? theoremName(block) : nil)
+            targets.register(Target(label: anchor.label, kind: kind, name: name, title: named?.title ?? block.argument ?? block.options["title"],
+                                    numbering: number.map { .fixed($0) } ?? .none, location: anchor.location), into: &warnings)
+        }
         references.targets = targets
         warnings += check(&references, htmlIDs: htmlIDs(in: lines))
 
@@ -169,14 +254,27 @@ enum ReferenceResolver {
         }
     }
 
+    /// "Lemma" for `{prf:lemma}`.
+    private static func theoremName(_ block: ProseBlock) -> String {
+        let kind = block.name.split(separator: ":").last.map(String.init) ?? block.name
+        return kind.prefix(1).uppercased() + kind.dropFirst()
+    }
+
+    /// A Quarto option value without its quotes (`#| fig-cap: "A plot"`).
+    private static func unquoted(_ value: String) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count >= 2, let first = trimmed.first, first == "\"" || first == "'", trimmed.last == first else { return trimmed }
+        return String(trimmed.dropFirst().dropLast())
+    }
+
     static func quartoKind(_ label: String) -> (kind: Target.Kind, name: String)? {
         References.quartoPrefixes.first { label.hasPrefix($0.prefix) }.map { ($0.kind, $0.name) }
     }
 
     /// The caption of the image on the anchor's line (Quarto) or the line before it (d2l): its alt text.
-    private static func caption(onLine lines: [String], near anchor: Anchor) -> String? {
-        var line = anchor.location.line
-        if anchor.placement == .previous {
+    private static func caption(onLine lines: [String], at anchorLine: Int, placement: Anchor.Placement) -> String? {
+        var line = anchorLine
+        if placement == .previous {
             line -= 1
             while line >= 1, !lines[line - 1].contains("![") { line -= 1 }
         }
