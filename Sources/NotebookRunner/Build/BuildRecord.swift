@@ -44,12 +44,13 @@ public struct BuildRecord: Sendable, Encodable {
     /// Equations of the course: checked, failed, unchecked.
     public var equations: [String: Int]
     /// Each data set the pages loaded: how often its files were read (once per build) and how
-    /// often its bytes were used (by `{load}` cells that ran; cached cells read nothing).
-    public var dataReads: [DataReads.Count]
+    /// often its bytes were used (by `{load}` cells that ran; cached cells read nothing). Absent
+    /// from a reproducible record: like times, it says what this build had to do, not what it made.
+    public var dataReads: [DataReads.Count]?
 
     init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double, unchanged: Bool, notStarted: Bool)], stop: StopReason,
          seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int), dataReads: [DataReads.Count] = []) {
-        self.dataReads = dataReads
+        self.dataReads = reproducible ? nil : dataReads
         course = manifest.title
         self.manifest = manifest.file
         numbering = manifest.numbering.rawValue
@@ -92,8 +93,8 @@ public struct BuildRecord: Sendable, Encodable {
             lines.append("slowest cells:")
             for row in cells.prefix(limit) { lines.append(String(format: "  %8.2fs  %@ %@", row.seconds, row.page, row.cell ?? "")) }
         }
-        for read in dataReads {
-            if read == dataReads.first { lines.append("data sets read:") }
+        for read in dataReads ?? [] {
+            if read == dataReads?.first { lines.append("data sets read:") }
             lines.append("  \(read.files): read \(read.reads)×, used by \(read.uses) cell\(read.uses == 1 ? "" : "s")")
         }
         return lines.joined(separator: "\n") + "\n"
