@@ -145,7 +145,7 @@ enum ReferenceResolver {
                 continue  // it names the block: registered once the block's number is known
             }
             let title = anchor.showsCaption ? caption(onLine: lines, at: scanned(anchor.location.line), placement: anchor.placement)
-                : imageTitles[index]
+                : imageTitles[index] ?? anchor.title
             let quarto = quartoKind(anchor.label)
             let numbering: Target.Numbering = anchor.kind == .generic ? .none : .automatic
             targets.register(Target(label: anchor.label, kind: anchor.kind, name: anchor.kind == quarto?.kind ? quarto?.name : nil,

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import NotebookRunner
+
+/// Targets and references MyST pages write in less usual places: an `{index}` entry's name, a link
+/// inside a footnote, a label before a block with no title or number.
+struct ReferenceClassTests {
+    @Test func anIndexEntryWithANameIsATargetTitledByTheEntry() throws {
+        let page = try ReferencePage("""
+            # Index
+
+            ````{example}
+            ```{index} Index names
+            :name: index-names
+            ```
+            ````
+
+            - {ref}`See index names <index-names>`
+            - [See index names](index-names)
+            - {ref}`index-names`
+            """)
+        #expect(page.warnings.allSatisfy { !$0.contains("label") }, "\(page.warnings)")
+        #expect(page.main.contains("id=\"index-names\""))
+        #expect(page.main.contains("href=\"#index-names\">See index names</a>"))
+        #expect(page.main.contains("href=\"#index-names\">Index names</a>"))
+    }
+}
