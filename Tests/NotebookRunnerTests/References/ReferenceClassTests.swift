@@ -25,3 +25,26 @@ struct ReferenceClassTests {
         #expect(page.main.contains("href=\"#index-names\">Index names</a>"))
     }
 }
+
+extension ReferenceClassTests {
+    @Test func referencesInAFootnoteLinkToTheirTargets() throws {
+        let page = try ReferencePage("""
+            # Notes
+
+            Text with a note[^colon] here.
+
+            (example-fence)=
+            ::::{tab-set}
+            :::{tab-item} A
+            x
+            :::
+            ::::
+
+            [^colon]: See an [example](#example-fence), [](#example-fence) and {ref}`the tabs <example-fence>`.
+            """)
+        #expect(page.warnings.allSatisfy { !$0.contains("label") }, "\(page.warnings)")
+        let note = try #require(page.main.range(of: "<li id=\"fn-colon\">").map { String(page.main[$0.lowerBound...]) })
+        #expect(note.contains("href=\"#example-fence\">example</a>"))
+        #expect(note.contains("href=\"#example-fence\">the tabs</a>"))
+    }
+}
