@@ -48,3 +48,42 @@ extension ReferenceClassTests {
         #expect(note.contains("href=\"#example-fence\">the tabs</a>"))
     }
 }
+
+extension ReferenceClassTests {
+    /// A colon fence's title may hold code (`` `numbering` ``): the fence still closes where its
+    /// closing line is, so a code block inside it does not run on over the labels below.
+    @Test func aColonFenceTitledWithCodeKeepsTheLabelsAfterIt() throws {
+        let page = try ReferencePage("""
+            # Fences
+
+            See [](#header-numbering) and [](#field-behavior).
+
+            ::::{note} Using `jupytext` or a notebook?
+            :::{tip} How to turn on heading `numbering`
+            :class: dropdown
+
+            ````{code}
+            :linenos:
+            ---
+            title: x
+            ---
+            ````
+            :::
+            ::::
+
+            % a comment
+
+            (header-numbering)=
+
+            ## Header Numbering
+
+            (field-behavior)=
+
+            ## How fields interact
+            """)
+        #expect(page.warnings.allSatisfy { !$0.contains("label") }, "\(page.warnings)")
+        #expect(page.main.contains("href=\"#header-numbering\">Header Numbering</a>"))
+        #expect(page.main.contains("href=\"#field-behavior\">How fields interact</a>"))
+        #expect(page.main.contains("<details class=\"nb-admonition nb-tip nb-dropdown\">"))
+    }
+}
