@@ -87,3 +87,29 @@ extension ReferenceClassTests {
         #expect(page.main.contains("<details class=\"nb-admonition nb-tip nb-dropdown\">"))
     }
 }
+
+extension ReferenceClassTests {
+    /// MyST's `@label` (and `{ref}`) to a label before a block with no title or number: a link
+    /// shown by the definition list's term, else by the label.
+    @Test func aLabelBeforeADefinitionListIsShownByItsTerm() throws {
+        let page = try ReferencePage("""
+            # Roles
+
+            Use the @ref-role role, {ref}`ref-role` or @plain.
+
+            (ref-role)=
+
+            ref
+            : The ref role brings the title in line.
+
+            (plain)=
+
+            Just a paragraph.
+            """)
+        #expect(page.warnings.allSatisfy { !$0.contains("label") && !$0.contains("number") }, "\(page.warnings)")
+        #expect(page.main.contains("id=\"ref-role\""))
+        #expect(page.main.contains("href=\"#ref-role\">ref</a> role"))
+        #expect(page.main.contains("href=\"#ref-role\">ref</a> or"))
+        #expect(page.main.contains("href=\"#plain\">plain</a>."))
+    }
+}
