@@ -8,7 +8,8 @@
 ///                 -- a MyST colon fence (or a pandoc div) becomes the backtick fence of the same
 ///                 -- directive; a closing line closes the innermost open fence (MyST's longer
 ///                 -- outer fences and pandoc's nested divs alike). Six backticks and one more per
-///                 -- level nested inside keep code fences and inner blocks literal until it is opened.
+///                 -- level nested inside keep code fences and inner blocks literal until it is opened
+///                 -- (tildes when the title holds a backtick, which a backtick fence's info may not).
 ///                 -- `{.callout-note title="…"}` is `{callout-note} …` (without a title, a first
 ///                 -- `#` heading inside is the title; `collapse="true"` makes it a collapsed
 ///                 -- dropdown, `collapse="false"` an open one); any other div is `{div}`.
@@ -76,7 +77,8 @@ enum DialectLines {
         }
         while !open.isEmpty { pop(closingAt: nil) }
         for fence in fences {
-            let backticks = String(repeating: "`", count: 6 + fence.height)
+            // A backtick fence's info may not hold a backtick (a title with code): tildes then.
+            let backticks = String(repeating: fence.info.contains("`") ? "~" : "`", count: 6 + fence.height)
             lines[fence.open] = FenceHeader.containerPrefix(lines[fence.open]) + backticks + fence.info
             if let close = fence.close { lines[close] = FenceHeader.containerPrefix(lines[close]) + backticks }
         }

@@ -50,6 +50,9 @@ struct FenceReader {
     private(set) var glossary: [GlossaryTerm] = []
     /// The layouts of `{list-table}`s, by `Placeholder.Kind.table` index.
     private(set) var tableLayouts: [ListTable.Layout] = []
+    /// The `{index}` entries with a `:name:`: targets at their place, titled by the entry, by
+    /// `Placeholder.Kind.anchor` index (the page's other anchors follow them).
+    private(set) var indexAnchors: [Anchor] = []
     private(set) var errors: [Diagnostic] = []
     private(set) var warnings: [Diagnostic] = []
     private var warnedNames: Set<String> = []
@@ -318,6 +321,16 @@ struct FenceReader {
             // The reference list goes where the first `{bibliography}` stands.
             bibliographies.append(location(fenced, header))
             if bibliographies.count == 1 { insert(.bibliography) } else { blank(&lines, range) }
+        case .dropped where header.name == "index":
+            blank(&lines, range)
+            let at = source.location(line: fenced.startLine)
+            let name = body.prefix { $0.trimmingCharacters(in: .whitespaces).hasPrefix(":") }
+                .compactMap { CellParser.parseOption($0, at: at) }.first { $0.key == "name" }
+            if let name, !name.value.isEmpty {
+                indexAnchors.append(Anchor(label: name.value, placement: .sameLine, location: source.location(line: fenced.startLine, column: header.column),
+                                           title: header.argument.isEmpty ? nil : header.argument))
+                lines[fenced.startLine - 1] = prefix + Placeholder.token(.anchor, indexAnchors.count - 1)
+            }
         case .dropped:
             blank(&lines, range)
         case .block, .gated, .code, .math:

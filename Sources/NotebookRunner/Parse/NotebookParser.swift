@@ -121,6 +121,7 @@ public enum NotebookParser {
         }
 
         var scanner = ProseScanner()
+        scanner.anchors = reader.indexAnchors
         let tabs = ReferenceLines.markTargets(&lines, protected: protectedLines, file: source.file, anchors: &scanner.anchors)
         let cellStarts = cellBlocks.map(\.startLine)
         // The lines a token replaces below, by their notebook line numbers — block fences and d2l

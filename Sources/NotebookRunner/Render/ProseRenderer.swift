@@ -26,7 +26,8 @@ struct ProseRenderer {
         let html = CodeHighlighter.highlightBlocks(in: plain)
         var mathHTML: [Int: String] = [:]
         let references = ReferenceRenderer(references: notebook.references, language: notebook.frontMatter.language ?? "en")
-        func substitute(_ text: String, allowBlocks: Bool) -> String {
+        /// `linking`: references become links (not inside a link's own text or the table of contents).
+        func substitute(_ text: String, allowBlocks: Bool, linking: Bool? = nil) -> String {
             Placeholder.replaceTokens(in: text) { kind, index, wholeParagraph in
                 switch kind {
                 case .cell where allowBlocks && index < notebook.cells.count:
@@ -44,7 +45,7 @@ struct ProseRenderer {
                 case .blockEnd where allowBlocks && index < notebook.blocks.count:
                     return blockHTML(index, false)
                 case .xref:
-                    return references.reference(index, linking: allowBlocks) { substitute($0, allowBlocks: false) }
+                    return references.reference(index, linking: linking ?? allowBlocks) { substitute($0, allowBlocks: false) }
                 case .anchor:
                     return allowBlocks ? references.anchor(index) { substitute($0, allowBlocks: false) } : ""
                 case .tab where allowBlocks:
@@ -77,7 +78,8 @@ struct ProseRenderer {
         }
         let body = substitute(html, allowBlocks: true)
             + references.endMatter(listsReferences: !notebook.inserts.contains(.bibliography)) {
-                substitute(CommonMark.renderHTML($0).html, allowBlocks: false)
+                // A footnote's references link like the rest of the prose.
+                substitute(CommonMark.renderHTML($0).html, allowBlocks: false, linking: true)
             }
         let toc = headings.map { ($0.level, substitute(HTML.escape($0.text), allowBlocks: false), $0.anchor) }
         return Output(html: body, headings: toc, imageCSS: imageCSS, nextImageNumber: nextImage)

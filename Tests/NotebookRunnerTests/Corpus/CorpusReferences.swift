@@ -63,7 +63,8 @@ enum CorpusReferences {
             case .numref, .prfRef: labels = [reference.target]; needsNumber = reference.kind == .numref
             case .quarto(let bracketed):
                 labels = bracketed ? RoleSyntax.quartoKeys(reference.target) : [reference.target]
-                needsNumber = true
+                // Quarto's `@fig-x` shows a number; MyST's `@label` to an unnumbered target its title.
+                needsNumber = labels.contains { ReferenceResolver.quartoKind($0) != nil }
             default: continue
             }
             for label in labels where defined.contains(label) {

@@ -19,6 +19,8 @@ public struct Anchor: Sendable, Hashable {
     public var kind: Target.Kind = .generic
     /// An image's caption shown under it as "Figure 3: caption" (d2l and Quarto figures and tables).
     public var showsCaption = false
+    /// What `{ref}` shows when the label itself says it (an `{index}` entry's text).
+    public var title: String? = nil
 }
 
 extension InlineReference.Kind {

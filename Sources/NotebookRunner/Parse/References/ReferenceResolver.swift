@@ -120,6 +120,8 @@ enum ReferenceResolver {
                 references.anchors[index].kind = .table
             } else if anchor.placement == .sameLine, let quarto = quartoKind(anchor.label) {
                 references.anchors[index].kind = quarto.kind
+            } else if anchor.placement == .next, let term = definitionTerm(lines, at: line) {
+                imageTitles[index] = term  // a definition list: shown by its first term, as MyST does
             }
         }
 
@@ -145,7 +147,7 @@ enum ReferenceResolver {
                 continue  // it names the block: registered once the block's number is known
             }
             let title = anchor.showsCaption ? caption(onLine: lines, at: scanned(anchor.location.line), placement: anchor.placement)
-                : imageTitles[index]
+                : imageTitles[index] ?? anchor.title
             let quarto = quartoKind(anchor.label)
             let numbering: Target.Numbering = anchor.kind == .generic ? .none : .automatic
             targets.register(Target(label: anchor.label, kind: anchor.kind, name: anchor.kind == quarto?.kind ? quarto?.name : nil,
@@ -269,6 +271,15 @@ enum ReferenceResolver {
 
     static func quartoKind(_ label: String) -> (kind: Target.Kind, name: String)? {
         References.quartoPrefixes.first { label.hasPrefix($0.prefix) }.map { ($0.kind, $0.name) }
+    }
+
+    /// The term on line `line` (1-based) when a definition (`: …`) follows it: a definition list's first term.
+    private static func definitionTerm(_ lines: [String], at line: Int) -> String? {
+        guard line >= 1, line < lines.count else { return nil }
+        let term = lines[line - 1].trimmingCharacters(in: .whitespaces)
+        let next = lines[line].trimmingCharacters(in: .whitespaces)
+        guard !term.isEmpty, !term.hasPrefix(":"), !term.hasPrefix("|"), next.hasPrefix(": ") || next == ":" else { return nil }
+        return term
     }
 
     /// The caption of the image on the anchor's line (Quarto) or the line before it (d2l): its alt text.
