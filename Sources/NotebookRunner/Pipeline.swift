@@ -218,12 +218,13 @@ public struct Pipeline {
         var settings = self.settings
         var defaults = notebook.frontMatter.defaults
         let known = registry.inheritableNames
+        let readByPage = registry.inheritableNames(readBy: notebook)
         // (With --no-execute the parameters cell's names are still known: they are just not run.)
         let kernel = settings.kernel ?? notebook.frontMatter.kernel?.name
         for key in self.settings.defaults.entries.keys.sorted() {
             let entry = self.settings.defaults.entries[key]!
             if try settings.kernelParameters.claim(key, entry.value, notebook: notebook, kernel: kernel, nbrunKeys: known,
-                                                   readByPage: registry.inheritableNames(readBy: notebook)) { continue }
+                                                   readByPage: readByPage) { continue }
             guard known.contains(key) else {
                 let nearest = Suggestion.nearest(to: key, in: known).map { "did you mean '\($0)'? " } ?? ""
                 let cellOnly = registry.directives.filter { $0.spec.allOptions.contains { $0.name == key } }.map { "{\($0.spec.name)}" }
