@@ -72,10 +72,10 @@ public struct CourseBuild {
         let files = pages.map { display.isEmpty || display == "." ? $0.file : (display.hasSuffix("/") ? display : display + "/") + $0.file }
         let paths = pages.map { CourseManifest.htmlPath(of: $0.file) }
 
-        // 1. Parse.
-        var notebooks: [Notebook] = []
-        var parseFailures: [Int: Diagnostic] = [:]
-        for (index, page) in pages.enumerated() {
+        // 1. Parse, `jobs` pages at a time.
+        let (settings, registry) = (self.settings, self.registry)
+        let parsed = PageThreads.map(pages.count, jobs: jobs) { index -> Result<Notebook, Diagnostic> in
+            let page = pages[index]
             let url = manifest.folder.appendingPathComponent(page.file)
             do {
                 var notebook = try NotebookParser.parse(contentsOf: url, file: files[index], omitSolutions: settings.omitsSolutions,
@@ -86,13 +86,21 @@ public struct CourseBuild {
                     let up = String(repeating: "../", count: page.file.split(separator: "/").count - 1)
                     notebook.frontMatter.bibliography = manifest.bibliography.map { $0.hasPrefix("/") ? $0 : up + $0 }
                 }
-                ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
+                ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), root: manifest.folder, allowsRemote: settings.allowsRemoteImages)
                 ReferenceFiles.load(&notebook, folder: url.deletingLastPathComponent())
-                notebooks.append(notebook)
+                return .success(notebook)
             } catch {
-                let diagnostic = Executor.diagnostic(from: error, location: SourceLocation(file: files[index], line: 1))
+                return .failure(Executor.diagnostic(from: error, location: SourceLocation(file: files[index], line: 1)))
+            }
+        }
+        var notebooks: [Notebook] = []
+        var parseFailures: [Int: Diagnostic] = [:]
+        for (index, result) in parsed.enumerated() {
+            switch result {
+            case .success(let notebook): notebooks.append(notebook)
+            case .failure(let diagnostic):
                 parseFailures[index] = diagnostic
-                notebooks.append(Notebook(file: files[index], name: NotebookParser.name(of: page.file), frontMatter: FrontMatter(), cells: [],
+                notebooks.append(Notebook(file: files[index], name: NotebookParser.name(of: pages[index].file), frontMatter: FrontMatter(), cells: [],
                                           math: [], roles: [], prose: "", warnings: [], errors: [diagnostic]))
             }
         }
@@ -118,28 +126,31 @@ public struct CourseBuild {
         var diagnostics: [Diagnostic] = []
         var sections: [SiteSearch.Section] = []
         var courseMath = ""
-        for index in pages.indices {
-            var page = notebooks[index].title
-            if let title = pages[index].title { page = title }
-            guard var run = runs[index].run else { contents.append(nil); continue }
+        // Each page's content, `jobs` at a time: from its memo, or rendered (and kept as a memo).
+        let rendered = PageThreads.map(pages.count, jobs: jobs) { index -> (content: HTMLRenderer.PageContent, warnings: [Diagnostic])? in
+            guard var run = runs[index].run else { return nil }
+            if let memo = runs[index].memo { return (memo.pageContent, memo.warnings) }
             if settings.reproducible {
                 // Where a result came from (the cache or a run) is, like its time, not part of a reproducible page.
                 for cell in run.cells.indices where run.cells[cell].status == .cached { run.cells[cell].status = .ok }
             }
-            var content: HTMLRenderer.PageContent
-            var warnings: [Diagnostic]
-            if let memo = runs[index].memo {
-                content = memo.pageContent
-                warnings = memo.warnings
-            } else {
-                content = renderer.content(run)
-                warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
-                if let key = runs[index].key, run.stopReason == .finished, run.errors.isEmpty {
-                    let inputs = run.inputFiles + [manifest.folder.appendingPathComponent(pages[index].file)]
-                    PageMemo(key: key, content: content, warnings: warnings, run: run, inputs: inputs, cacheKeys: runs[index].cacheKeys)
-                        .store(page: pages[index].file, root: settings.outputDirectory, seal: seal)
-                }
+            let content = renderer.content(run)
+            let warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
+            if let key = runs[index].key, run.stopReason == .finished, run.errors.isEmpty {
+                let source = manifest.folder.appendingPathComponent(pages[index].file)
+                // The files cells read, and those code cells name (as the cell cache keys them).
+                let named = run.notebook.codeCells.flatMap { $0.namedFiles(relativeTo: source.deletingLastPathComponent()) }
+                let inputs = run.inputFiles + named + [source]
+                PageMemo(key: key, content: content, warnings: warnings, run: run, inputs: inputs, cacheKeys: runs[index].cacheKeys)
+                    .store(page: pages[index].file, root: settings.outputDirectory, seal: seal)
             }
+            return (content, warnings)
+        }
+        for index in pages.indices {
+            var page = notebooks[index].title
+            if let title = pages[index].title { page = title }
+            guard let pageContent = rendered[index] else { contents.append(nil); continue }
+            var (content, warnings) = pageContent
             content.body = SiteLinks.rewrite(content.body, page: index, paths: paths, pages: pages, targets: targets,
                                              notebook: notebooks[index], folder: manifest.folder, warnings: &warnings)
             courseMath += content.math

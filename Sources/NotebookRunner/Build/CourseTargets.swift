@@ -69,8 +69,9 @@ struct CourseTargets {
             let equations = notebooks[index].equations
             notebooks[index].references.targets.renumber { target in
                 if target.kind == .equation { return equations.equation(target.label)?.number }
-                if case .fixed = target.numbering, [.exercise, .figure, .theorem].contains(target.kind) {
-                    return blockNumbers[target.label] ?? blockNumbers[target.anchor]
+                if case .fixed(let number) = target.numbering, [.exercise, .figure, .theorem].contains(target.kind) {
+                    // A block's number, else (a code cell's figure) the number its counter gives.
+                    return blockNumbers[target.label] ?? blockNumbers[target.anchor] ?? shown(target.kind.rawValue + "/" + target.name, number)
                 }
                 if target.kind == .section, numbering == .chapter, let number = target.number { return "\(chapter ?? 0).\(number)" }
                 guard target.numbering == .automatic, let number = target.number else { return nil }

@@ -3,7 +3,11 @@ import Foundation
 /// Reads the images of a notebook's prose into the report: each local file becomes a `data:`
 /// URI, so the page stays one self-contained file.
 ///
-/// A relative path starts at the notebook's folder. Only regular files are read (a device or
+/// A relative path starts at the notebook's folder; an absolute one (`/_static/net.png`) at the
+/// project's folder, as in Sphinx and Jupyter Book: the course's folder in `nbrun build`, else
+/// the nearest folder above the page holding `myst.yml`, `_toc.yml`, `_config.yml` or
+/// `_quarto.yml` (a page of no project gets an error at the image). Within a project no image
+/// is read from outside its folder, symbolic links followed. Only regular files are read (a device or
 /// a FIFO is refused by its type), at most `DisplaySize.maxEmbeddedImageBytes` each; the type
 /// comes from the file's first bytes (PNG, JPEG, GIF, WebP, SVG) and must be the one its name
 /// promises. A missing, unreadable, mistyped or oversized image is an error at the image; an
@@ -14,11 +18,13 @@ enum ProseImageLoader {
     /// Each file is read once however often the prose cites it (under any of its names), and the
     /// page's distinct images together take at most `DisplaySize.maxEmbeddedPageImageBytes`:
     /// an image past that is an error at its first citation.
-    static func load(_ notebook: inout Notebook, folder: URL, allowsRemote: Bool) {
+    /// `root`: the project's folder (nil: the one above `folder`, if any).
+    static func load(_ notebook: inout Notebook, folder: URL, root: URL? = nil, allowsRemote: Bool) {
+        let root = root ?? ProjectFile.manifestFolder(above: folder)
         // An {include}d file's images start at its own folder; their problems are the page's too.
         for index in notebook.includes.indices {
             let before = notebook.includes[index]
-            load(&notebook.includes[index], folder: before.folder ?? folder, allowsRemote: allowsRemote)
+            load(&notebook.includes[index], folder: before.folder ?? folder, root: root ?? before.folder ?? folder, allowsRemote: allowsRemote)
             notebook.errors += notebook.includes[index].errors.filter { !before.errors.contains($0) }
             notebook.warnings += notebook.includes[index].warnings.filter { !before.warnings.contains($0) }
         }
@@ -28,7 +34,7 @@ enum ProseImageLoader {
         var pageBytes = 0
         for index in notebook.images.indices {
             let image = notebook.images[index]
-            var result = loaded[image.source] ?? resolve(image.source, folder: folder, allowsRemote: allowsRemote)
+            var result = loaded[image.source] ?? resolve(image.source, folder: folder, root: root, allowsRemote: allowsRemote)
             if loaded[image.source] == nil, case .embedded(let dataURI)? = result.content, let file = result.file?.path {
                 if let earlier = embeddedFiles[file] {
                     result.content = earlier
@@ -63,7 +69,7 @@ enum ProseImageLoader {
     }
 
     /// What `source` shows, and the file it names.
-    private static func resolve(_ source: String, folder: URL, allowsRemote: Bool) -> (file: URL?, content: ProseImage.Content?) {
+    private static func resolve(_ source: String, folder: URL, root: URL?, allowsRemote: Bool) -> (file: URL?, content: ProseImage.Content?) {
         let lowered = source.lowercased()
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return (nil, .remote(allowed: allowsRemote)) }
         // `data:` stays as written, and so does a MyST embed of a target (`![](#fig-label)`, `xref:…`).
@@ -77,19 +83,34 @@ enum ProseImageLoader {
                                         hint: "name the image file by its path (relative to the notebook's folder), or use an https:// address")))
         }
         let path = source.removingPercentEncoding ?? source
-        let file = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)).standardizedFileURL
+        let file: URL
+        if let root {
+            switch ProjectFile.locate(path, from: folder, root: root) {
+            case .success(let url): file = url
+            case .failure(let outside):
+                return (nil, .failed(.error("image '\(source)' is outside the project folder \(outside.root)",
+                                            hint: "a page reads images from its project only: copy the image into \(outside.root) and give its path from there (/_static/…) or from the notebook's folder")))
+            }
+        } else if path.hasPrefix("/") {
+            return (nil, .failed(.error("image '\(source)' starts at the project's folder, and the page is in no project",
+                                        hint: "a path starting with / is read from the folder holding myst.yml, _toc.yml or _config.yml (as Jupyter Book does); none is above \(folder.standardizedFileURL.path): give the path from the notebook's folder")))
+        } else {
+            file = folder.appendingPathComponent(path).standardizedFileURL
+        }
         do {
-            return (file, .embedded(dataURI: try dataURI(of: file, source: source, folder: folder)))
+            return (file, .embedded(dataURI: try dataURI(of: file, source: source, startsAt: path.hasPrefix("/") && root != nil
+                ? "a path starting with / starts at the project's folder (\(root!.standardizedFileURL.path))"
+                : "an image's path starts at the notebook's folder (\(folder.standardizedFileURL.path))")))
         } catch {
             return (file, .failed((error as? Diagnostic) ?? .error("image '\(source)' cannot be read: \(FileSystemError.cause(of: error))")))
         }
     }
 
     /// The `data:` URI of the image file at `file`, checked for type and size.
-    private static func dataURI(of file: URL, source: String, folder: URL) throws -> String {
+    private static func dataURI(of file: URL, source: String, startsAt: String) throws -> String {
         let subject = "image '\(source)'"
         let info = try FileBytes.status(of: file, subject: subject, shownPath: file.path,
-                                        notFoundHint: "an image's path starts at the notebook's folder (\(folder.standardizedFileURL.path)); check the name and its upper and lower case")
+                                        notFoundHint: startsAt + "; check the name and its upper and lower case")
         try FileBytes.requireRegular(info.st_mode, subject: subject,
                                      hint: "an image must be a regular file (PNG, JPEG, GIF, WebP or SVG)")
         let limit = DisplaySize.maxEmbeddedImageBytes

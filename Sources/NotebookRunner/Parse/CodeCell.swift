@@ -21,6 +21,8 @@ public struct CodeCell: Sendable, Hashable {
     /// Why a fence meant as one of nbrun's cells is shown as its source instead (a duplicate
     /// label, an unclosed fence, a bad name): the page shows it above the code.
     public var error: Diagnostic?
+    /// A labelled figure's number among the page's figures (`isFigure`), set by the parser.
+    public var figureNumber: Int?
 
     public init(directive: String, language: String, options: [String: String], code: String, location: SourceLocation) {
         self.directive = directive
@@ -41,11 +43,19 @@ public struct CodeCell: Sendable, Hashable {
         return lines
     }
 
-    /// `:label:` or `:name:` (Quarto's `#| label:`): the code's id, a target of references.
+    /// `:label:` or `:name:` (Quarto's `#| label:`, MyST-NB's `mystnb: figure: name:`): the code's id, a target of references.
     public var label: String? {
-        guard let value = (options["label"] ?? options["name"])?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = (options["label"] ?? options["name"] ?? options[CodeCellOptions.figureName])?.trimmingCharacters(in: .whitespaces),
+              !value.isEmpty else { return nil }
         return value
     }
+
+    /// Whether the cell's output is a figure (MyST-NB's `mystnb: figure:` with a `name:` or a
+    /// `caption:`): a numbered, captioned target like a `{figure}`, counted with the page's figures.
+    public var isFigure: Bool { options[CodeCellOptions.figureName] != nil || options[CodeCellOptions.figureCaption] != nil }
+
+    /// The figure's caption (`mystnb: figure: caption:`), else `:caption:`.
+    public var caption: String? { options[CodeCellOptions.figureCaption] ?? options["caption"] }
 
     /// Whether `:linenos:` (or `:number-lines:`) asks for line numbers.
     public var numbersLines: Bool { options["linenos"] != nil || options["number-lines"] != nil }
@@ -56,10 +66,7 @@ public struct CodeCell: Sendable, Hashable {
         var start = 0
         if body.first?.trimmingTrailingWhitespace() == "---",
            let end = body.dropFirst().firstIndex(where: { $0.trimmingTrailingWhitespace() == "---" }) {
-            for line in body[1..<end] {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                options[line[..<colon].trimmingCharacters(in: .whitespaces)] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
+            options = CodeCellOptions.read(body[1..<end].joined(separator: "\n"))
             start = end + 1
         } else {
             while start < body.count {

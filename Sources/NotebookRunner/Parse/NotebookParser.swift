@@ -186,6 +186,7 @@ public enum NotebookParser {
             warnings.append(Diagnostic(.warning, diagnostic.message, at: location,
                                        hint: "it may be on another page of the book (nbrun reads one page at a time); " + (diagnostic.hint ?? "")))
         }
+        ProseBlock.numberFigures(&proseBlocks, with: &codeCells)
         let references = ReferenceResolver.build(
             ReferenceResolver.Input(lines: scannedProse, file: source.file, inline: scanner.inline, anchors: scanner.anchors,
                                     widths: scanner.widths, tabs: tabs, footnotes: footnotes, images: images,

@@ -22,6 +22,17 @@ enum ProjectFile {
         return .success(url)
     }
 
+    /// The nearest folder above `folder` (or it) holding a book's manifest (`myst.yml`,
+    /// `_toc.yml`, `_config.yml`, `_quarto.yml`), if any.
+    static func manifestFolder(above folder: URL) -> URL? {
+        var candidate = folder.standardizedFileURL
+        while true {
+            if markers.contains(where: { $0 != ".git" && FileManager.default.fileExists(atPath: candidate.appendingPathComponent($0).path) }) { return candidate }
+            if candidate.path == "/" { return nil }
+            candidate.deleteLastPathComponent()
+        }
+    }
+
     /// The project folder of a page in `folder`.
     static func projectFolder(above folder: URL) -> URL {
         var candidate = folder.standardizedFileURL

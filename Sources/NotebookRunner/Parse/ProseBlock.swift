@@ -111,6 +111,19 @@ public struct ProseBlock: Sendable, Hashable {
 }
 
 extension ProseBlock {
+    /// Numbers the page's figures in one count, in order: the numbered `{figure}` blocks and the
+    /// labelled code cells whose output is a figure (MyST-NB's `mystnb: figure:`).
+    static func numberFigures(_ blocks: inout [ProseBlock], with codeCells: inout [CodeCell]) {
+        let figures = codeCells.indices.filter { codeCells[$0].isFigure && codeCells[$0].label != nil }
+        guard !figures.isEmpty else { return }
+        let numbered = blocks.indices.filter { blocks[$0].kind == .figure && blocks[$0].number != nil }
+        let order = (numbered.map { (line: blocks[$0].startLine, block: $0, cell: -1) } + figures.map { (line: codeCells[$0].location.line, block: -1, cell: $0) })
+            .sorted { ($0.line, $0.block) < ($1.line, $1.block) }
+        for (offset, figure) in order.enumerated() {
+            if figure.block >= 0 { blocks[figure.block].number = offset + 1 } else { codeCells[figure.cell].figureNumber = offset + 1 }
+        }
+    }
+
     /// Numbers exercises, figures and each kind of theorem in order, and gives each solution its
     /// exercise's number; a solution naming no exercise, and an exercise label used twice, are errors.
     static func numbered(_ blocks: [ProseBlock], errors: inout [Diagnostic]) -> [ProseBlock] {

@@ -140,6 +140,20 @@ import Testing
         #expect(!again.failed)
     }
 
+    @Test func coldReproducibleBuildsAreTheSameBytesWhateverTheWorkerCount() throws {
+        let course = try TestCourse()
+        defer { course.remove() }
+        var sites: [[String: Data]] = []
+        for jobs in [1, 4, 2] {
+            try? FileManager.default.removeItem(at: course.site)
+            let outcome = try course.build(jobs: jobs) { $0.cacheMode = .off }
+            #expect(!outcome.failed, "\(outcome.diagnostics.map(\.description))")
+            sites.append(try Self.files(in: course.site))
+        }
+        #expect(sites[0].count > 5)
+        #expect(sites[1] == sites[0] && sites[2] == sites[0])
+    }
+
     /// Every file below `folder` but the cache, by path.
     static func files(in folder: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]

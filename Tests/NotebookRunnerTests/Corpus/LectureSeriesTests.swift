@@ -6,7 +6,7 @@ import Testing
 /// `Tests/corpus/pages` (`Tests/corpus/fetch.sh`), built with its own `_toc.yml` and
 /// `_config.yml`: every page the table of contents names, code cells shown as code (execution
 /// off), the citations found in the series' BibTeX file, and no reference left unresolved whose
-/// label some page of the series defines. Skipped, saying so, when the pages were not fetched.
+/// label some page of the series defines (code cells' figures among them). Skipped, saying so, when the pages were not fetched.
 @Suite struct LectureSeriesTests {
     static let folder = CorpusTests.root.appendingPathComponent("pages/QuantEcon+lecture-python-intro/lectures")
 
@@ -45,8 +45,17 @@ import Testing
             return diagnostic.message.dropFirst("unknown label '".count).prefix { $0 != "'" }.description
         })
         let defined = unresolved.filter { label in
-            sources.contains { text in ["(\(label))=", ":label: \(label)\n", ":name: \(label)\n", "\\label{\(label)}"].contains { text.contains($0) } }
+            sources.contains { text in ["(\(label))=", ":label: \(label)\n", "name: \(label)\n", "\\label{\(label)}"].contains { text.contains($0) } }
         }
         #expect(defined.isEmpty, "labels defined in the series but not resolved: \(defined.sorted())")
+        // A code cell's figure (`mystnb: figure: name:`) is a numbered figure, here and from other pages.
+        let names = sources.joined().matches(of: /\n  figure:\n(?:    [a-z]+: .*\n)*?    name: ([^\n]+)\n/).map { String($0.1) }
+        #expect(names.count >= 35, "\(names.count) code-cell figures")
+        let pages = try manifest.pages.map { try String(contentsOf: site.appendingPathComponent(CourseManifest.htmlPath(of: $0.file)), encoding: .utf8) }.joined()
+        let unnumbered = names.filter { !pages.contains("<figure class=\"nb-code-cell\" id=\"\(HTML.escape($0))\">\n<figcaption><span class=\"nb-figure-number\">Figure ") }
+        #expect(unnumbered.isEmpty, "code-cell figures without their number: \(unnumbered)")
+        let growth = try String(contentsOf: site.appendingPathComponent("long_run_growth.html"), encoding: .utf8)
+        #expect(growth.contains(#"<figure class="nb-code-cell" id="gdp1">"#) && growth.contains(##"href="#gdp1">Figure "##), "gdp1")
+        #expect(!growth.contains(##"href="#gdp1">Listing"##))
     }
 }

@@ -196,11 +196,12 @@ import Testing
         let folder = try DataFixtures.temporaryDirectory("prose-images-fifo")
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(mkfifo(folder.appendingPathComponent("pipe.png").path, 0o600) == 0)
-        var notebook = try NotebookParser.parse(SourceText(file: "post.md", text: "![p](pipe.png) ![d](/dev/zero)\n"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("zero.png").path, withDestinationPath: "/dev/zero")
+        var notebook = try NotebookParser.parse(SourceText(file: "post.md", text: "![p](pipe.png) ![d](zero.png)\n"))
         ProseImageLoader.load(&notebook, folder: folder, allowsRemote: false)
         #expect(notebook.errors.map(\.description) == [
             "post.md:1:1: error: image 'pipe.png' is a FIFO (named pipe), not a regular file\n  hint: an image must be a regular file (PNG, JPEG, GIF, WebP or SVG)",
-            "post.md:1:16: error: image '/dev/zero' is a character device, not a regular file\n  hint: an image must be a regular file (PNG, JPEG, GIF, WebP or SVG)",
+            "post.md:1:16: error: image 'zero.png' is a character device, not a regular file\n  hint: an image must be a regular file (PNG, JPEG, GIF, WebP or SVG)",
         ])
     }
 

@@ -170,6 +170,12 @@ enum ReferenceResolver {
         }
         for cell in input.codeCells {
             guard let label = cell.label else { continue }
+            if cell.isFigure {
+                let numbering: Target.Numbering = cell.figureNumber.map { .fixed(String($0)) } ?? .automatic
+                targets.register(Target(label: label, kind: .figure, title: cell.caption.map(unquoted), numbering: numbering, location: cell.location),
+                                 into: &warnings)
+                continue
+            }
             let quarto = quartoKind(label)
             let kind = quarto?.kind ?? .code
             let title = cell.options["caption"] ?? cell.options[kind == .table ? "tbl-cap" : "fig-cap"] ?? cell.options["lst-cap"]
