@@ -65,13 +65,8 @@ public enum PreviewRoutes {
     ///   - nonce: the reload script's nonce for this response (`makeNonce()`).
     public static func response(to head: RequestHead, hosts: HostPolicy, page: () -> PreviewSession.Page,
                                 nonce: () -> String = makeNonce) -> PreviewResponse {
+        if let refusal = refusal(of: head, hosts: hosts) { return refusal }
         let closes = !head.keepAlive
-        guard hosts.allows(head.host) else {
-            return .plain(.misdirectedRequest, "this preview answers only to localhost, 127.0.0.1, [::1] and the address it listens on", closes: true)
-        }
-        guard head.method == "GET" || head.method == "HEAD" else {
-            return .plain(.methodNotAllowed, "only GET and HEAD", headers: ["Allow": "GET, HEAD"], closes: closes)
-        }
         var response: PreviewResponse
         switch head.path {
         case "/":
@@ -85,8 +80,26 @@ public enum PreviewRoutes {
         default:
             response = .plain(.notFound, "the preview serves / and /version", closes: closes)
         }
+        return finished(response, for: head)
+    }
+
+    /// The answer to a request from a host the policy does not allow (421) or with a method
+    /// other than GET and HEAD (405); nil for any other.
+    static func refusal(of head: RequestHead, hosts: HostPolicy) -> PreviewResponse? {
+        guard hosts.allows(head.host) else {
+            return .plain(.misdirectedRequest, "this preview answers only to localhost, 127.0.0.1, [::1] and the address it listens on", closes: true)
+        }
+        guard head.method == "GET" || head.method == "HEAD" else {
+            return .plain(.methodNotAllowed, "only GET and HEAD", headers: ["Allow": "GET, HEAD"], closes: !head.keepAlive)
+        }
+        return nil
+    }
+
+    /// `response` as the answer to `head`: no body for HEAD, keep-alive said to an HTTP/1.0 client.
+    static func finished(_ response: PreviewResponse, for head: RequestHead) -> PreviewResponse {
+        var response = response
         response.omitsBody = head.method == "HEAD"
-        if !closes && head.minorVersion == 0 { response.headers["Connection"] = "keep-alive" }
+        if !response.closes && head.minorVersion == 0 { response.headers["Connection"] = "keep-alive" }
         return response
     }
 

@@ -21,7 +21,8 @@ public final class PreviewServer: Sendable {
     /// Written once by `stop()`; every wait also watches its read end.
     private let wake: (read: Int32, write: Int32)
     private let hosts: HostPolicy
-    private let page: @Sendable () -> PreviewSession.Page
+    /// The answer to a request whose head was read, given the hosts this connection answers to.
+    private let respond: @Sendable (RequestHead, HostPolicy) -> PreviewResponse
     private let log: @Sendable (String) -> Void
     private let active = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
@@ -36,8 +37,21 @@ public final class PreviewServer: Sendable {
     }
 
     /// A server of the pages `page` gives.
+    public convenience init(host: String = "127.0.0.1", port: UInt16, limits: PreviewLimits = .standard,
+                            log: @escaping @Sendable (String) -> Void = { _ in }, page: @escaping @Sendable () -> PreviewSession.Page) throws {
+        try self.init(host: host, port: port, limits: limits, log: log) { head, hosts in PreviewRoutes.response(to: head, hosts: hosts, page: page) }
+    }
+
+    /// A server of a course's site as `site` last built it (`PreviewRoutes.response(to:hosts:site:)`).
+    public convenience init(site: CoursePreview, host: String = "127.0.0.1", port: UInt16, limits: PreviewLimits = .standard,
+                            log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        try self.init(host: host, port: port, limits: limits, log: log) { head, hosts in PreviewRoutes.response(to: head, hosts: hosts, site: site) }
+    }
+
+    /// A server whose answers `respond` gives.
     public init(host: String = "127.0.0.1", port: UInt16, limits: PreviewLimits = .standard,
-                log: @escaping @Sendable (String) -> Void = { _ in }, page: @escaping @Sendable () -> PreviewSession.Page) throws {
+                log: @escaping @Sendable (String) -> Void = { _ in },
+                respond: @escaping @Sendable (RequestHead, HostPolicy) -> PreviewResponse) throws {
         let socket = try ListeningSocket(host: host, port: port)
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else {
@@ -52,7 +66,7 @@ public final class PreviewServer: Sendable {
         wake = (pipeEnds[0], pipeEnds[1])
         for end in pipeEnds { SocketCalls.configure(end) }
         hosts = HostPolicy(listeningOn: socket.address, requested: host)
-        self.page = page
+        self.respond = respond
         self.log = log
     }
 
@@ -130,7 +144,7 @@ public final class PreviewServer: Sendable {
         var reader = RequestHeadReader(limits: limits)
         while let request = readHead(from: client, into: &reader) {
             let response = switch request {
-            case .success(let head): PreviewRoutes.response(to: head, hosts: hosts, page: page)
+            case .success(let head): respond(head, hosts)
             case .failure(let rejection): PreviewRoutes.response(to: rejection)
             }
             let deadline = Self.deadline(after: limits.writeSeconds)

@@ -38,9 +38,11 @@ enum ReloadHook {
         }
     }
 
-    /// `html` with the hook for page `version` in its head and its policy widened to allow it.
+    /// `html` with the hook for page `version` in its head and its policy widened to allow it
+    /// (and the page's own scripts, by `scriptSources` such as `'sha256-…'`: the first
+    /// `script-src` of a policy is the one that counts).
     /// A page without the renderer's policy (none could be read) gets a policy of its own.
-    static func install(in html: String, version: Int) -> Template {
+    static func install(in html: String, version: Int, scriptSources: [String] = []) -> Template {
         let script = """
             <script nonce="\u{0}">
             (() => {
@@ -64,7 +66,7 @@ enum ReloadHook {
             """
         // The nonce's places are marked by NUL in the text written here, and only there: a NUL in
         // the notebook's own text stays as it is and never becomes a nonce.
-        let widened = "\(policyTag) script-src 'nonce-\u{0}'; connect-src 'self';"
+        let widened = "\(policyTag) script-src 'nonce-\u{0}'\(scriptSources.map { " " + $0 }.joined()); connect-src 'self';"
         let before: Substring, ours: String, after: Substring
         if let policy = html.range(of: policyTag), let tagEnd = html[policy.upperBound...].range(of: ">") {
             before = html[..<policy.lowerBound]

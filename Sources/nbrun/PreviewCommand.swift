@@ -4,14 +4,15 @@ import Foundation
 import NotebookPreview
 import NotebookRunner
 
-/// `nbrun preview NOTEBOOK`: a local page that follows the notebook as it is edited.
+/// `nbrun preview NOTEBOOK`: a local page that follows the notebook as it is edited;
+/// `nbrun preview DIR`: a course's site, each page rebuilt as it is saved.
 struct PreviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
-        abstract: "Serve a notebook's report on localhost and re-render it, through the cell cache, whenever it or a file it reads changes.",
-        discussion: "The page reloads itself after each render. Reports and records are written to the output folder as by render (without the reload script). Ctrl-C stops.")
+        abstract: "Serve a notebook's report, or a course's site, on localhost and render again, through the cell cache, whenever a file changes.",
+        discussion: "The page reloads itself after each render. Reports and records are written to the output folder as by render (without the reload script). Given a course folder (holding myst.yml or _toc.yml), the site is built as by build (into -o, default output/site) and built again when a file of the course changes: only the pages a change reaches run and render again. Ctrl-C stops.")
 
-    @Argument(help: "The Markdown notebook to preview.")
+    @Argument(help: "The Markdown notebook, or the course folder (holding myst.yml or _toc.yml), to preview.")
     var notebook: String
 
     @OptionGroup var runOptions: RunOptions
@@ -25,9 +26,17 @@ struct PreviewCommand: ParsableCommand {
     @Flag(name: .long, help: "Run the remaining cells after a cell fails.")
     var keepGoing = false
 
+    /// Whether the argument is a course folder.
+    var isCourse: Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: notebook, isDirectory: &isFolder) && isFolder.boolValue
+    }
+
+    var output: String { runOptions.outputPath(isCourse ? "output/site" : "output") }
+
     func validate() throws {
-        try UsageChecks.outputFolder(runOptions.outputPath())
-        try UsageChecks.notebooks([notebook], sharingOutput: false)
+        try UsageChecks.outputFolder(output)
+        if !isCourse { try UsageChecks.notebooks([notebook], sharingOutput: false) }
         do {
             try PreviewServer.checkHost(host)
         } catch {
@@ -36,6 +45,7 @@ struct PreviewCommand: ParsableCommand {
     }
 
     func run() throws {
+        if isCourse { return try runCourse() }
         let settings = try runOptions.settings(keepGoing: keepGoing, reproducible: false)
         let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: .quiet), cacheMode: .use)
         let printLine: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
@@ -48,14 +58,37 @@ struct PreviewCommand: ParsableCommand {
             throw ExitCode(1)
         }
         Thread.detachNewThread { session.watch() }
+        serve(server, stop: session.stop)
+    }
+
+    /// `nbrun preview DIR`: the course's site, built and served; built again on every change.
+    private func runCourse() throws {
+        var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: false)
+        let site = URL(fileURLWithPath: output, isDirectory: true)
+        settings.outputDirectory = site
+        let printLine: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let build = CourseBuild(settings: settings, cacheMode: .use, log: printLine)
+        let preview = CoursePreview(folder: URL(fileURLWithPath: notebook, isDirectory: true), display: notebook, build: build, log: printLine)
+        let server: PreviewServer
+        do {
+            server = try PreviewServer(site: preview, host: host, port: port, log: printLine)
+        } catch let error as PreviewServerError {
+            printLine("error: \(error.description)")
+            throw ExitCode(1)
+        }
+        Thread.detachNewThread { preview.watch() }
+        serve(server, stop: preview.stop)
+    }
+
+    /// Serves until a signal, which ends the preview (the command line owns the process). Never returns.
+    private func serve(_ server: PreviewServer, stop: @escaping @Sendable () -> Void) -> Never {
         Thread.detachNewThread { server.run() }
         FileHandle.standardOutput.write(Data("previewing \(notebook) at \(server.url) (Ctrl-C stops)\n".utf8))
-        // The command line owns the process: a signal ends the preview.
         for number in [SIGINT, SIGTERM, SIGHUP] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
             source.setEventHandler {
-                session.stop()
+                stop()
                 server.stop()
                 Foundation.exit(0)
             }

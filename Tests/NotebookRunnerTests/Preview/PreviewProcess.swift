@@ -8,10 +8,11 @@ final class PreviewProcess {
     let url: String
     let port: UInt16
 
-    /// Starts `nbrun preview notebook.md -o out --port 0` plus `arguments` in `folder`, through
-    /// `sh -c` when `shellPrefix` is given (e.g. `ulimit -n 64;`); waits up to 30 s for its address.
-    init(in folder: URL, arguments: [String] = [], shellPrefix: String? = nil) throws {
-        let command = [NBRunProcess.binary.path, "preview", "notebook.md", "-o", "out", "--port", "0"] + arguments
+    /// Starts `nbrun preview notebook.md -o out --port 0` (`target` for `notebook.md`) plus
+    /// `arguments` in `folder`, through `sh -c` when `shellPrefix` is given (e.g. `ulimit -n 64;`);
+    /// waits up to 30 s for its address.
+    init(in folder: URL, target: String = "notebook.md", arguments: [String] = [], shellPrefix: String? = nil) throws {
+        let command = [NBRunProcess.binary.path, "preview", target, "-o", "out", "--port", "0"] + arguments
         if let shellPrefix {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", shellPrefix + " exec \"$@\"", "sh"] + command
