@@ -162,10 +162,12 @@ package final class ModelProgram {
     func output(in executor: GraphExecutor) -> UnsafeMutablePointer<Float> { executor.buffer(of: outputNode) }
 
     /// Writes rows `order[start..<start+count]` of `split` as X (pixels × scale), Y, y and t, the
-    /// batch's rows as N, and the chunk's `share` of the terms that do not depend on the rows.
+    /// batch's rows as N, and the chunk's `share` of the terms that do not depend on the rows;
+    /// with `noise` (a training step's seed and step) dropouts draw masks for these rows, else they are the identity.
     func load(_ split: DataSplit, order: UnsafePointer<Int32>, start: Int, count: Int, scale: Float, share: Float = 1,
-              into executor: GraphExecutor) {
+              noise: (seed: UInt64, step: Int)? = nil, into executor: GraphExecutor) {
         precondition(count == rows)
+        executor.noise = noise.map { TrainingNoise(seed: $0.seed, step: $0.step, rows: (0..<count).map { Int(order[start + $0]) }) }
         let pixels = split.pixelCount
         split.images.withUnsafeBufferPointer { images in
             if let x = input("X", in: executor) {
