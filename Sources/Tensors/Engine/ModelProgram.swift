@@ -169,7 +169,13 @@ package final class ModelProgram {
         precondition(count == rows)
         executor.noise = noise.map { TrainingNoise(seed: $0.seed, step: $0.step, rows: (0..<count).map { Int(order[start + $0]) }) }
         let pixels = split.pixelCount
-        split.images.withUnsafeBufferPointer { images in
+        if let features = split.features, let x = input("X", in: executor) {
+            // Real-valued features (a CSV data set) as they are.
+            for r in 0..<count {
+                let source = Int(order[start + r]) * pixels
+                for p in 0..<pixels { x[r * pixels + p] = Float(features[source + p]) }
+            }
+        } else { split.images.withUnsafeBufferPointer { images in
             if let x = input("X", in: executor) {
                 for r in 0..<count {
                     let source = images.baseAddress! + Int(order[start + r]) * pixels
@@ -177,7 +183,7 @@ package final class ModelProgram {
                     for p in 0..<pixels { target[p] = Float(source[p]) * scale }
                 }
             }
-        }
+        } }
         if let y = input("Y", in: executor) {
             y.update(repeating: 0, count: rows * classes)
             for r in 0..<count { y[r * classes + Int(split.labels[Int(order[start + r])])] = 1 }
