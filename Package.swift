@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // SHA-256 and HMAC-SHA256: cache keys and seals, data-file digests, Jupyter message signatures.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // CSV files for {load} :csv: (quoted fields, embedded commas and newlines).
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
     targets: [
         // C libraries, each wrapped by exactly one Swift file (CommonMark.swift, Zlib.swift, BLAS.swift, ZeroMQ.swift).
@@ -81,6 +83,7 @@ let package = Package(
             dependencies: [
                 "CCmark", "ZlibBindings", "TeXMath", "JupyterKernel", "Diagnostics", "Tensors",
                 .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
         // `nbrun preview`: a local HTTP server that re-renders a notebook when its files change.

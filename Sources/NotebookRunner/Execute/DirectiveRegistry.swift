@@ -16,7 +16,7 @@ public struct DirectiveRegistry: Sendable {
     public static var standard: DirectiveRegistry {
         DirectiveRegistry([LoadDirective.self, ShowDirective.self, TrainDirective.self, EvaluateDirective.self,
                            EvalDirective.self, GradCheckDirective.self, DeriveDirective.self,
-                           IDXHeaderDirective.self, ModelDirective.self])
+                           IDXHeaderDirective.self, ModelDirective.self, PlotDirective.self])
     }
 
     public var names: [String] { directives.map { $0.spec.name } }

@@ -133,6 +133,17 @@ struct CellStrings: Sendable {
     func readFrom(_ folder: String, place: String) -> String {
         pick("Read from \(folder) in the \(place) folder.", "读自 \(place) 目录下的 \(folder)。")
     }
+    func readTable(_ file: String) -> String { pick("Read \(file).", "读取了 \(file)。") }
+    var rowsWord: String { pick("rows", "行数") }
+    var featureRole: String { pick("feature (X)", "特征 (X)") }
+    var targetRole: String { pick("target (t)", "目标 (t)") }
+    var column: String { pick("column", "列") }
+    var role: String { pick("role", "作用") }
+    var mean: String { pick("mean", "均值") }
+    var minimum: String { pick("min", "最小值") }
+    var maximum: String { pick("max", "最大值") }
+    func columns(of name: String) -> String { pick("Columns of \(name)", "\(name) 的列") }
+
     func readFiles(_ images: String, _ labels: String) -> String {
         pick("Read \(images) and \(labels).", "读取了 \(images) 和 \(labels)。")
     }

@@ -9,13 +9,17 @@ extension DataSplit {
         return tensors(rows: rows, classes: classes, scale: scale)
     }
 
-    /// `X`, `y`, `Y`, `t` and `N` for the given rows of this split; `X` is the pixel bytes times `scale`.
+    /// `X`, `y`, `Y`, `t` and `N` for the given rows of this split; `X` is the pixel bytes times `scale`, or the features as they are.
     public func tensors(rows: [Int], classes: Int, scale: Double = 1.0 / 255) -> [String: Tensor] {
         let pixels = pixelCount
         var x = [Double](repeating: 0, count: rows.count * pixels)
         var labels = [Double](repeating: 0, count: rows.count)
         var onehot = [Double](repeating: 0, count: rows.count * classes)
-        self.images.withUnsafeBufferPointer { images in
+        if let features {
+            for (r, row) in rows.enumerated() {
+                for p in 0..<pixels { x[r * pixels + p] = features[row * pixels + p] }
+            }
+        } else { self.images.withUnsafeBufferPointer { images in
             for (r, row) in rows.enumerated() {
                 let base = row * pixels
                 if scale == 1.0 / 255 {
@@ -24,7 +28,7 @@ extension DataSplit {
                     for p in 0..<pixels { x[r * pixels + p] = Double(images[base + p]) * scale }
                 }
             }
-        }
+        } }
         for (r, row) in rows.enumerated() {
             let label = Int(self.labels[row])
             labels[r] = Double(label)

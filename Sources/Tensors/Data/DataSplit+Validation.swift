@@ -10,12 +10,18 @@ extension DataSplit {
         var held = [Bool](repeating: false, count: self.count)
         for row in order.prefix(count) { held[Int(row)] = true }
         func part(_ keep: Bool, _ name: String) -> DataSplit {
-            var images: [UInt8] = [], labels: [UInt8] = []
+            var images: [UInt8] = [], labels: [UInt8] = [], targets: [Double] = [], features: [Double] = []
             for row in 0 ..< self.count where held[row] == keep {
                 images.append(contentsOf: image(row))
                 labels.append(self.labels[row])
+                targets.append(target(row))
+                if let all = self.features { features.append(contentsOf: all[row * pixelCount ..< (row + 1) * pixelCount]) }
             }
-            return DataSplit(name: name, images: images, labels: labels, count: labels.count, rows: self.rows, cols: cols, sources: sources)
+            var part = DataSplit(name: name, images: images, labels: labels, count: labels.count, rows: self.rows, cols: cols, sources: sources)
+            // A regression's targets and a CSV data set's features go with their rows.
+            if self.targets != nil { part.targets = targets }
+            if self.features != nil { part.features = features }
+            return part
         }
         return (part(false, name), part(true, "validation"))
     }

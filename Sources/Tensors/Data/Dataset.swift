@@ -47,6 +47,9 @@ public struct DataSplit: Sendable {
     public var sources: [String]
     /// A real-valued target per row (regression data); nil: the label is the target.
     public var targets: [Double]?
+    /// Real-valued features, `pixelCount` per row, row-major (a CSV data set): `X` is these
+    /// values as they are, not the bytes of `images` times a scale. nil: images.
+    public var features: [Double]?
 
     public init(name: String, images: [UInt8], labels: [UInt8], count: Int, rows: Int, cols: Int, sources: [String]) {
         precondition(images.count == count * rows * cols && labels.count == count)
@@ -76,6 +79,7 @@ public struct DataSplit: Sendable {
                              images: Array(images[range.lowerBound * pixelCount ..< range.upperBound * pixelCount]),
                              labels: Array(labels[range]), count: range.count, rows: rows, cols: cols, sources: sources)
         part.targets = targets.map { Array($0[range]) }
+        part.features = features.map { Array($0[range.lowerBound * pixelCount ..< range.upperBound * pixelCount]) }
         return part
     }
 

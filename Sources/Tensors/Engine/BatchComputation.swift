@@ -79,8 +79,10 @@ final class BatchComputation {
     }
 
     /// Computes rows `order[start..<start+count]` of `split` (`count` one of the sizes) and
-    /// returns the batch's loss and how many of its rows the model classifies correctly (0 for real values).
-    func run(_ split: DataSplit, order: [Int32], start: Int, count: Int, scale: Float, classes: Int) -> (loss: Float, correct: Int) {
+    /// returns the batch's loss and how many of its rows the model classifies correctly (0 for real values);
+    /// `noise` (a training step's seed and step) turns dropouts on.
+    func run(_ split: DataSplit, order: [Int32], start: Int, count: Int, scale: Float, classes: Int,
+             noise: (seed: UInt64, step: Int)? = nil) -> (loss: Float, correct: Int) {
         let parts = plans[count]!
         var loss: Float = 0, correct = 0, offset = 0
         if parts.count > 1 {
@@ -94,7 +96,7 @@ final class BatchComputation {
             order.withUnsafeBufferPointer { o in
                 // The terms that do not depend on the rows count in the first chunk only.
                 program.load(split, order: o.baseAddress!, start: start + offset, count: part, scale: scale,
-                             share: offset == 0 ? 1 : 0, into: program.trainer)
+                             share: offset == 0 ? 1 : 0, noise: noise, into: program.trainer)
             }
             program.trainer.run()
             loss += program.lossValue

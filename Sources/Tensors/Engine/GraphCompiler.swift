@@ -194,6 +194,10 @@ struct GraphCompiler {
         if let op = LayerOp.named(function) {
             let inputs = try op.tensors.map { try argument($0) }
             let settings = try constants.layerSettings(op, bound)
+            if op.random, graph.rows(inputs[0]) != .perRow(axis: 0) {
+                throw fail("\(function) applies to values computed row by row from X (a layer's activations), each data row drawing its own mask", node,
+                           hint: "e.g. H = dropout(relu(X @ W1 + b1), 0.5)")
+            }
             do {
                 return graph.add(.layer(op, inputs, settings), shape: try op.shape(inputs.map(graph.shape), settings), at: here)
             } catch let error as ShapeError {

@@ -13,6 +13,8 @@ final class GraphExecutor {
     private let schedule: [Int]
     /// Scratch shared by the layer kernels (im2col), the largest any of them needs.
     private let scratch: UnsafeMutablePointer<Float>
+    /// The training step's random numbers, which `dropout` draws from (nil: the identity).
+    var noise: TrainingNoise?
 
     /// An executor for `outputs` whose nodes in `bound` read the caller's storage (see `bind`)
     /// instead of buffers of their own.
@@ -254,10 +256,14 @@ final class GraphExecutor {
                 let (ar, ac) = strides(graph.shape(a), as: shape)
                 for i in 0..<rows { for j in 0..<cols { out[i * cols + j] = x[i * ar + j * ac] } }
             }
-        case let .layer(op, inputs, settings):
+        case let .layer(op, inputs, fixed):
+            var settings = fixed
+            if op.random { settings.noise = noise }
             op.kernel(LayerOp.KernelCall(inputs: inputs.map { UnsafePointer(buffer(of: $0)) }, shapes: inputs.map(graph.shape),
                                          output: out, outputShape: shape, settings: settings, scratch: scratch, threads: BLAS.threads))
-        case let .layerGradient(op, which, inputs, output, upstream, settings):
+        case let .layerGradient(op, which, inputs, output, upstream, fixed):
+            var settings = fixed
+            if op.random { settings.noise = noise }
             op.kernelGradient(LayerOp.KernelCall(inputs: inputs.map { UnsafePointer(buffer(of: $0)) }, shapes: inputs.map(graph.shape),
                                                  output: buffer(of: output), outputShape: graph.shape(output), settings: settings,
                                                  scratch: scratch, threads: BLAS.threads,

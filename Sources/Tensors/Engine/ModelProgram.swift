@@ -162,12 +162,20 @@ package final class ModelProgram {
     func output(in executor: GraphExecutor) -> UnsafeMutablePointer<Float> { executor.buffer(of: outputNode) }
 
     /// Writes rows `order[start..<start+count]` of `split` as X (pixels × scale), Y, y and t, the
-    /// batch's rows as N, and the chunk's `share` of the terms that do not depend on the rows.
+    /// batch's rows as N, and the chunk's `share` of the terms that do not depend on the rows;
+    /// with `noise` (a training step's seed and step) dropouts draw masks for these rows, else they are the identity.
     func load(_ split: DataSplit, order: UnsafePointer<Int32>, start: Int, count: Int, scale: Float, share: Float = 1,
-              into executor: GraphExecutor) {
+              noise: (seed: UInt64, step: Int)? = nil, into executor: GraphExecutor) {
         precondition(count == rows)
+        executor.noise = noise.map { TrainingNoise(seed: $0.seed, step: $0.step, rows: (0..<count).map { Int(order[start + $0]) }) }
         let pixels = split.pixelCount
-        split.images.withUnsafeBufferPointer { images in
+        if let features = split.features, let x = input("X", in: executor) {
+            // Real-valued features (a CSV data set) as they are.
+            for r in 0..<count {
+                let source = Int(order[start + r]) * pixels
+                for p in 0..<pixels { x[r * pixels + p] = Float(features[source + p]) }
+            }
+        } else { split.images.withUnsafeBufferPointer { images in
             if let x = input("X", in: executor) {
                 for r in 0..<count {
                     let source = images.baseAddress! + Int(order[start + r]) * pixels
@@ -175,7 +183,7 @@ package final class ModelProgram {
                     for p in 0..<pixels { target[p] = Float(source[p]) * scale }
                 }
             }
-        }
+        } }
         if let y = input("Y", in: executor) {
             y.update(repeating: 0, count: rows * classes)
             for r in 0..<count { y[r * classes + Int(split.labels[Int(order[start + r])])] = 1 }

@@ -137,7 +137,8 @@ public struct ModelTrainer {
             var start = 0
             while start < rows && step < totalSteps {
                 let count = full ? rows : min(batchSize, rows - start)
-                let (loss, hits) = batches.run(train, order: order, start: start, count: count, scale: Float(pixelScale), classes: classes)
+                let (loss, hits) = batches.run(train, order: order, start: start, count: count, scale: Float(pixelScale), classes: classes,
+                                               noise: (configuration.seed, step))
                 guard loss.isFinite else {
                     return Outcome(parameters: current(), history: history, optimizerState: currentState(), divergedAtStep: step + 1)
                 }

@@ -318,12 +318,23 @@ public struct ExpressionEvaluator {
     /// keyword options. (Also the training engine's reading: they must not depend on data.)
     func layerSettings(_ op: LayerOp, _ bound: [String: ExpressionNode]) throws -> LayerOp.Settings {
         var settings = LayerOp.Settings()
+        if op.random, let x = bound[op.tensors[0]] {
+            let place = location(x.span.lowerBound)
+            settings.site = place.line << 20 | place.column
+            settings.noise = scope.noise
+        }
         for name in op.constants + op.options {
             guard let node = bound[name] else { continue }
             switch name {
             case "size": settings.size = try integer(node, "the window's side")
             case "stride": settings.stride = try integer(node, "stride=")
             case "padding": settings.padding = try integer(node, "padding=")
+            case "p":
+                let value = try evaluate(node).value
+                guard let rate = value.scalar else {
+                    throw Diagnostic.error("dropout's p is one number, got \(value.shapeDescription)", at: location(node.span.lowerBound))
+                }
+                settings.rate = rate
             default:
                 let value = try evaluate(node).value
                 guard value.rank == 1, value.data.allSatisfy({ $0.rounded() == $0 && Swift.abs($0) < 1e9 }) else {

@@ -8,6 +8,9 @@ public struct ExpressionScope: Sendable {
     public var unavailable: [String: String]
     /// The memory budget and cancellation check evaluations in this scope run under.
     public var limits: EvaluationLimits
+    /// The random numbers of a training step, which `dropout` draws its masks from; nil (the
+    /// default: `{eval}`, `{derive}`, `{gradcheck}`, evaluation) makes a dropout the identity.
+    public var noise: TrainingNoise?
 
     public init(values: [String: Tensor] = [:], metrics: [String: [Metric]] = [:], unavailable: [String: String] = [:],
                 limits: EvaluationLimits = EvaluationLimits()) {

@@ -18,6 +18,13 @@ public struct LayerOp: Sendable, Hashable {
         public var padding = 0
         /// `reshape`'s target, one size may be -1 (the rest of the entries).
         public var shape: [Int] = []
+        /// `dropout`'s probability of zeroing an entry.
+        public var rate = 0.0
+        /// Where the call is in the model (its line and column), so two dropouts draw different masks.
+        public var site = 0
+        /// The training step's random numbers (nil: evaluating, where a dropout is the identity);
+        /// the engine sets them for each run, the interpreter from its scope.
+        public var noise: TrainingNoise?
 
         public init() {}
     }
@@ -65,6 +72,11 @@ public struct LayerOp: Sendable, Hashable {
     var tex: @Sendable (_ arguments: [String], _ settings: Settings) -> String
     /// Whether it only changes the shape (the values stay in order).
     public var reshapes: Bool
+    /// Whether it draws from the training step's random numbers (`dropout`): its input must be
+    /// computed row by row, so each data row gets its own mask in a batch and in chunks of it.
+    public var random = false
+    /// How its derivative is computed, for the docs' table (nil: by the op table's convolution rules).
+    public var derivative: String? = nil
 
     public static func == (a: LayerOp, b: LayerOp) -> Bool { a.name == b.name }
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
@@ -77,7 +89,7 @@ public struct LayerOp: Sendable, Hashable {
     }
 
     /// Every op, in the order the docs list them.
-    public static let all: [LayerOp] = [conv2d, maxpool, avgpool, flatten, reshape, images]
+    public static let all: [LayerOp] = [conv2d, maxpool, avgpool, flatten, reshape, images, dropout]
 
     static let conv2d = LayerOp(
         name: "conv2d", tensors: ["x", "k", "b"], constants: [], options: ["stride", "padding"],
@@ -176,5 +188,51 @@ public struct LayerOp: Sendable, Hashable {
             workspace: { _, _, _ in 0 },
             tex: { arguments, _ in "\\operatorname{\(name)}\\left(" + arguments[0] + "\\right)" },
             reshapes: true)
+    }
+
+    /// Inverted dropout: while training, each entry is zeroed with probability p and the rest
+    /// are scaled by 1/(1 − p), so the expected value is unchanged; elsewhere it is the identity.
+    static let dropout = LayerOp(
+        name: "dropout", tensors: ["x"], constants: ["p"], options: [],
+        usage: "dropout(x, 0.5) zeroes each entry of x with probability 0.5 while training, scaling the rest by 1/(1 − 0.5); the identity when evaluating",
+        meaning: "inverted dropout: while `{train}` steps, each entry of x is 0 with probability p and x/(1 − p) otherwise, the mask drawn from the training seed, the step and the data row; the identity in `{evaluate}`, test and validation accuracy, `{eval}`, `{derive}` and `{gradcheck}`",
+        shape: { shapes, settings in
+            guard settings.rate >= 0, settings.rate < 1 else {
+                throw ShapeError("dropout's p is the probability of zeroing an entry, at least 0 and below 1; got \(settings.rate)", hint: "e.g. dropout(H, 0.5)")
+            }
+            return shapes[0]
+        },
+        value: { inputs, settings, shape in
+            guard let noise = settings.noise, settings.rate > 0 else { return inputs[0] }
+            let scale = 1 / (1 - settings.rate)
+            var out = inputs[0]
+            noise.forEachEntry(shape, site: settings.site, rate: settings.rate) { i, kept in out.data[i] = kept ? out.data[i] * scale : 0 }
+            return out
+        },
+        gradient: { g, inputs, settings in
+            guard let noise = settings.noise, settings.rate > 0 else { return [g] }
+            let scale = 1 / (1 - settings.rate)
+            var out = g
+            noise.forEachEntry(g.shape, site: settings.site, rate: settings.rate) { i, kept in out.data[i] = kept ? out.data[i] * scale : 0 }
+            return [out]
+        },
+        kernel: { call in dropoutKernel(call, source: call.inputs[0], into: call.output) },
+        kernelGradient: { call, _ in dropoutKernel(call, source: call.upstream!, into: call.result!) },
+        workspace: { _, _, _ in 0 },
+        tex: { arguments, _ in "\\operatorname{dropout}\\left(" + arguments[0] + "\\right)" },
+        reshapes: false, random: true,
+        derivative: "the same mask times the upstream gradient, scaled by 1/(1 − p)")
+
+    /// `source` through the call's dropout mask into `target` (a copy when there is no noise).
+    private static func dropoutKernel(_ call: KernelCall, source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+        let count = call.outputShape.reduce(1, *)
+        guard let noise = call.settings.noise, call.settings.rate > 0 else {
+            target.update(from: source, count: count)
+            return
+        }
+        let scale = Float(1 / (1 - call.settings.rate))
+        noise.forEachEntry(call.outputShape, site: call.settings.site, rate: call.settings.rate) { i, kept in
+            target[i] = kept ? source[i] * scale : 0
+        }
     }
 }

@@ -33,7 +33,7 @@ public enum OpReference {
             if let op = ElementwiseOp.named(function.name) {
                 derivative = "`\(op.derivative)`"
             } else if let op = LayerOp.named(function.name) {
-                derivative = op.reshapes ? "the gradient in the input's shape" : "the op table's rule (`LayerOp`: Float64 `ImageReference`, engine `ConvolutionKernels`)"
+                derivative = op.derivative ?? (op.reshapes ? "the gradient in the input's shape" : "the op table's rule (`LayerOp`: Float64 `ImageReference`, engine `ConvolutionKernels`)")
             } else if ["argmax", "onehot"].contains(function.name) {
                 derivative = "0 (piecewise constant)"
             } else if let rule = linearAlgebra[function.name] {

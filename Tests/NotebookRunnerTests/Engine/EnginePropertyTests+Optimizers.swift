@@ -10,7 +10,7 @@ import Testing
 extension EnginePropertyTests {
     /// The Float64 reference: the engine's schedule (rows reshuffled each epoch by the seed's
     /// generator unless full, consecutive batches), each step the interpreter's gradient of the
-    /// loss on the batch's rows and `optimizer`'s step in Float64. Nil when the loss is not finite.
+    /// loss on the batch's rows (dropout masks drawn as the engine draws them) and `optimizer`'s step in Float64. Nil when the loss is not finite.
     static func referenceTraining(_ definition: ModelDefinition, _ start: [String: [Double]], on split: DataSplit,
                                   configuration: TrainingConfiguration) throws -> (parameters: [String: [Double]], losses: [Double])? {
         let rows = split.count
@@ -33,6 +33,8 @@ extension EnginePropertyTests {
                 let count = min(batch, rows - start)
                 var scope = ExpressionScope(values: split.tensors(rows: order[start..<start + count].map(Int.init), classes: 10))
                 for name in names { scope.values[name] = Tensor(shape: shapes[name]!, data: values[name]!) }
+                // The engine's dropout masks: the seed, the steps taken before this one, the batch's data rows.
+                scope.noise = TrainingNoise(seed: configuration.seed, step: step, rows: order[start..<start + count].map(Int.init))
                 let result = try ExpressionGradient.gradient(of: definition.loss, after: definition.forward, withRespectTo: names, in: scope)
                 guard result.loss.isFinite else { return nil }
                 total += result.loss * Double(count)

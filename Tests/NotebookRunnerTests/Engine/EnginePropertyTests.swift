@@ -41,6 +41,8 @@ import Testing
                 "\(x) - mean(\(x), axis=1, keepdims=\(keep))", "\(x) / sqrt(mean(\(x) * \(x), axis=-1, keepdims=\(keep)) + 1)",
                 "\(x) * sum(\(x), axis=1, keepdims=\(keep)) / 10", "\(x) - mean(\(x), axis=1, keepdims=\(keep)).T.T + mean(g, keepdims=False)",
             ]
+            // Dropout's masks are drawn per data row, so it takes values computed row by row.
+            if chunkable { choices += ["dropout(\(x), 0.3)", "tanh(dropout(\(x), 0.5))"] }
             let batchStatistics = [
                 "\(x) - mean(\(x), axis=0)", "\(x) / sqrt(mean(\(x) * \(x), axis=0, keepdims=\(keep)) + 1)",
                 "\(x) - sum(\(x)) / N / \(units)", "\(x) * sum(\(x), axis=0) / N",
@@ -88,12 +90,14 @@ import Testing
         var correct: Int
     }
 
-    /// The interpreter's values on rows `0..<count` (nil when they are not finite), and the
+    /// The interpreter's values on rows `0..<count` in a training step (or evaluating; nil when they are not finite), and the
     /// margin of each row's best class over the next, or of p over ½ (ties are not a disagreement).
-    static func reference(_ definition: ModelDefinition, _ values: [String: [Double]], on split: DataSplit, count: Int)
-        throws -> (values: Values, margins: [Double])? {
+    static func reference(_ definition: ModelDefinition, _ values: [String: [Double]], on split: DataSplit, count: Int,
+                          training: Bool = true) throws -> (values: Values, margins: [Double])? {
         let data = split.tensors(rows: Array(0..<count), classes: 10)
         var scope = ExpressionScope(values: data.filter { definition.output.dataNames.contains($0.key) })
+        // A training step's dropout masks, or none: evaluation, where a dropout is the identity.
+        if training { scope.noise = TrainingNoise(seed: noise.seed, step: noise.step, rows: Array(0..<count)) }
         let shapes = definition.shapes(inputs: split.pixelCount, classes: 10)
         for parameter in definition.parameters {
             scope.values[parameter.name] = Tensor(shape: shapes[parameter.name]!, data: values[parameter.name]!.map { Double(Float($0)) })
@@ -136,13 +140,17 @@ import Testing
         }
         defer { for buffer in storage.values { buffer.deallocate() } }
         for (name, buffer) in storage { batches.bind(name, to: buffer.baseAddress!) }
-        let (loss, correct) = batches.run(split, order: [Int32](0..<Int32(split.count)), start: 0, count: count, scale: 1 / 255, classes: 10)
+        let (loss, correct) = batches.run(split, order: [Int32](0..<Int32(split.count)), start: 0, count: count, scale: 1 / 255, classes: 10,
+                                          noise: noise)
         var gradients: [String: [Double]] = [:]
         for name in batches.trainedParameters {
             gradients[name] = Array(UnsafeBufferPointer(start: batches.gradient(name)!, count: values[name]!.count)).map(Double.init)
         }
         return (Values(loss: Double(loss), gradients: gradients, correct: correct), batches.largestChunk < count)
     }
+
+    /// The training step whose random numbers (dropout masks) both sides draw.
+    static let noise: (seed: UInt64, step: Int) = (seed: 31, step: 4)
 
     static func norm(_ values: [Double]) -> Double { values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
@@ -204,7 +212,7 @@ import Testing
                                                       on: split, classes: 10, pixelScale: 1 / 255, block: 5)
                 let error = Self.norm(zip(engine, exact).map { Double($0) - $1 }) / max(Self.norm(exact), 1e-6)
                 #expect(engine.count == 23 && error < 1e-5, "outputs: relative error \(error)\n\(text)")
-            } else if let (exact, margins) = try Self.reference(definition, values, on: split, count: 23) {
+            } else if let (exact, margins) = try Self.reference(definition, values, on: split, count: 23, training: false) {
                 let predictions = try ModelTrainer.predictions(definition: definition, parameters: values.mapValues { $0.map(Float.init) },
                                                                on: split, classes: 10, pixelScale: 1 / 255, block: 5)
                 let correct = zip(predictions, split.labels).filter { $0 == $1 }.count

@@ -16,7 +16,7 @@ import Testing
     }
 
     /// The gradient of every parameter from the engine (Float32) and from the interpreter (Float64).
-    func gradients(_ definition: ModelDefinition, formulas: ModelProgram.Gradients = .automatic)
+    func gradients(_ definition: ModelDefinition, formulas: ModelProgram.Gradients = .automatic, noise: (seed: UInt64, step: Int)? = nil)
         throws -> (engine: [String: [Float]], exact: [String: Tensor]) {
         let split = ExpressionTestSupport.dataset(count: 12).train!
         let values = ParameterInitializer.values(of: definition, inputs: 16, classes: 10, seed: 4)
@@ -26,12 +26,13 @@ import Testing
             for (i, v) in value.enumerated() { buffer[i] = Float(v) }
         }
         let order = [Int32](0..<12)
-        order.withUnsafeBufferPointer { program.load(split, order: $0.baseAddress!, start: 0, count: 12, scale: 1 / 255, into: program.trainer) }
+        order.withUnsafeBufferPointer { program.load(split, order: $0.baseAddress!, start: 0, count: 12, scale: 1 / 255, noise: noise, into: program.trainer) }
         program.trainer.run()
         var engine: [String: [Float]] = [:]
         for name in program.parameterNames { engine[name] = Array(UnsafeBufferPointer(start: program.gradient(name)!, count: values[name]!.count)) }
 
         var scope = ExpressionScope(values: split.tensors(rows: Array(0..<12), classes: 10))
+        scope.noise = noise.map { TrainingNoise(seed: $0.seed, step: $0.step, rows: Array(0..<12)) }
         for parameter in definition.parameters {
             scope.values[parameter.name] = Tensor(shape: program.shapes[parameter.name]!, data: values[parameter.name]!)
         }

@@ -16,6 +16,7 @@ import Testing
         case "avgpool": hidden = ["Z = conv2d(images(X), K, c, padding=1)", "H = flatten(avgpool(sigmoid(Z), 2))"]
         case "flatten": hidden = ["Z = conv2d(images(X), K, c)", "H = flatten(relu(Z) + 0.1 * Z)"]
         case "reshape": hidden = ["Z = conv2d(reshape(X, [-1, 1, 4, 4]), K, c)", "H = reshape(tanh(Z), [-1, 12])"]
+        case "dropout": hidden = ["Z = conv2d(images(X), K, c, stride=2, padding=1)", "H = dropout(flatten(tanh(Z)), 0.4)"]
         default: hidden = ["Z = conv2d(\(op.name)(X), K, c, stride=2, padding=1)", "H = flatten(Z)"]
         }
         return parameters + hidden + ["P = softmax(H @ W)", "loss: -mean(sum(Y * log(P), axis=1))"]
@@ -24,7 +25,8 @@ import Testing
     @Test(arguments: LayerOp.all.map(\.name))
     func engineGradientEqualsTheFloat64Reference(_ name: String) throws {
         let op = try #require(LayerOp.named(name))
-        let (engine, exact) = try EngineTests().gradients(EngineTests.definition(Self.model(op)))
+        // With a training step's noise, so a dropout draws its masks (the same in both).
+        let (engine, exact) = try EngineTests().gradients(EngineTests.definition(Self.model(op)), noise: (seed: 9, step: 2))
         #expect(engine.count == 3)
         for (parameter, values) in engine {
             let error = GradientCheck.relativeError(values.map(Double.init), exact[parameter]!.data)
@@ -54,6 +56,9 @@ import Testing
             settings.shape = [-1, 2, 3, 3]
         case "images":
             inputs = [random([2, 9])]
+        case "dropout":
+            inputs = [random([2, 2, 3, 3])]
+            (settings.rate, settings.noise) = (0.3, TrainingNoise(seed: 3, step: 1, rows: [5, 8]))
         default:
             inputs = [random([2, 2, 3, 3])]
         }
@@ -92,6 +97,7 @@ import Testing
         case "conv2d": inputs += [random([4, 2, 3, 3]), random([4])]; settings.padding = 2
         case "maxpool", "avgpool": settings.size = 3
         case "reshape": settings.shape = [-1, 4, 9]
+        case "dropout": (settings.rate, settings.noise) = (0.5, TrainingNoise(seed: 1, step: 7, rows: Array(100..<(100 + images))))
         default: break
         }
         let shape = try op.shape(inputs.map(\.shape), settings)

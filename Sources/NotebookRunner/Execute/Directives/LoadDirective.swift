@@ -18,6 +18,12 @@ import Foundation
 /// ```{load} mnist                  ← every image: the 3s labelled 1, the rest 0
 /// :positive: 3
 /// ```
+/// ```{load}                        ← a CSV table of numbers for regression: t is :target:, X the other columns
+/// :csv: houses.csv
+/// :target: price
+/// :train-rows: 0..400
+/// :test-rows: 400..506
+/// ```
 /// ```{load}                        ← or explicit files, relative to the notebook
 /// :images: data/t10k-images-idx3-ubyte.gz
 /// :labels: data/t10k-labels-idx1-ubyte.gz
@@ -43,13 +49,17 @@ public struct LoadDirective: Directive {
     static let positive = DirectiveOption.integer("positive", in: 0...255,
                                                   help: "Makes a binary task of one class against the rest: its images labelled 1 (named after it), all others 0 (named not …). Not together with :classes:.")
 
+    static let csv = DirectiveOption.text("csv", type: "file",
+                                          help: "A CSV file of numbers with a header line (relative to the notebook): a regression data set whose :target: column is t and whose other columns are X, as they are (not scaled). All its rows are the train split unless :train-rows:/:test-rows: cut it.")
+    static let target = DirectiveOption.text("target", type: "column", help: "The column of the :csv: file to predict (t); every other column is a feature.")
+
     public static let spec = DirectiveSpec(
         name: "load",
         arguments: .optional(DatasetCatalog.names),
         summary: "Reads a data set's IDX files (raw or .gz) and shows its splits, pixel statistics and class counts.",
         options: [split.declaration, directory.declaration, images.declaration, labels.declaration, name.declaration,
                   limit.declaration, range.declaration, from.declaration, trainRows.declaration, testRows.declaration,
-                  classes.declaration, positive.declaration])
+                  classes.declaration, positive.declaration, csv.declaration, target.declaration])
 
     /// Where the data comes from.
     enum Source {
@@ -57,6 +67,8 @@ public struct LoadDirective: Directive {
         case catalog(DatasetCatalog.Entry, splits: [String], directory: (path: String, location: SourceLocation)?)
         /// One split from explicit files.
         case files(images: (path: String, location: SourceLocation), labels: (path: String, location: SourceLocation), split: String)
+        /// A CSV table of numbers (`:csv:`) and the column to predict (`:target:`).
+        case csv(file: (path: String, location: SourceLocation), target: (name: String, location: SourceLocation))
     }
 
     let source: Source
@@ -97,7 +109,26 @@ public struct LoadDirective: Directive {
         self.from = from
         self.splitRows = splitRows
 
-        if let argument = cell.arguments.first {
+        if let file = options.raw(Self.csv) {
+            let imageOptions = [cell.option(Self.images.name), cell.option(Self.labels.name), cell.option(Self.directory.name), cell.option(Self.from.name),
+                                cell.option(Self.classes.name), cell.option(Self.positive.name), cell.option(Self.split.name)].compactMap { $0 }
+            if let other = imageOptions.first {
+                throw Diagnostic.error(":csv: reads a table of numbers; :\(other.key): is for image data", at: other.location,
+                                       hint: "give :csv: and :target: (and :train-rows:/:test-rows: to cut splits from its rows)")
+            }
+            if let argument = cell.arguments.first {
+                throw Diagnostic.error("{load} \(argument) finds its own image files; :csv: is for a table of your own", at: cell.directiveLocation,
+                                       hint: "drop the argument and use :name: to name the data set")
+            }
+            guard let target = options.raw(Self.target) else {
+                throw Diagnostic.error("{load} :csv: needs :target: COLUMN, the column to predict", at: options.location(of: Self.csv),
+                                       hint: "e.g. :target: price (every other column is a feature)")
+            }
+            source = .csv(file: (try options.value(Self.csv), file.location), target: (try options.value(Self.target), target.location))
+            name = try options.given(Self.name) ?? "data"
+        } else if let target = options.raw(Self.target) {
+            throw Diagnostic.error(":target: names a column of a :csv: file", at: target.location, hint: "add :csv: FILE, or drop :target:")
+        } else if let argument = cell.arguments.first {
             let entry = DatasetCatalog.entry(named: argument)!
             if let given = images ?? labels {
                 throw Diagnostic.error("{load} \(argument) finds its own files; :images: and :labels: are for unnamed data",
@@ -161,7 +192,7 @@ public struct LoadDirective: Directive {
             }
             if case let .catalog(entry, _, _) = source { try Self.check(([positive.label], positive.location), classCount: entry.classNames.count) }
         }
-        try checkSplitRows(options: options, explicitFiles: images != nil)
+        try checkSplitRows(options: options, explicitFiles: images != nil || options.raw(Self.csv) != nil)
     }
 
     /// `:classes:` must name classes the data set has.
@@ -194,6 +225,8 @@ public struct LoadDirective: Directive {
         var splits: [DataSplit] = []
         let classNames: [String]
         var origin: String
+        /// A CSV table's feature columns and target.
+        var columns: (features: [String], target: String)?
         switch source {
         case let .catalog(entry, splitNames, directory):
             let found = try locate(entry, splits: splitNames, directory: directory, in: context)
@@ -227,6 +260,22 @@ public struct LoadDirective: Directive {
             classNames = catalogClasses ?? (0 ... max(9, Int(data.labels.max() ?? 0))).map(String.init)
             origin = context.words.readFiles(images.path, labels.path)
             splits = splitRows.isEmpty ? [data] : try cut(data, files: context.words.theseFiles, origin: &origin, words: context.words)
+        case let .csv(file, target):
+            context.progress("reading \(file.path)")
+            let read = try CSVData.read(context.resolve(file.path), displayName: file.path, target: target.name, targetLocation: target.location,
+                                        budget: context.settings.memoryBudget)
+            var data = read.split
+            if splitRows.isEmpty, let rows {
+                guard rows.upperBound <= data.count else {
+                    throw Diagnostic.error("rows \(rows.lowerBound)..\(rows.upperBound) go past the \(NumberText.grouped(data.count)) rows of \(file.path)",
+                                           at: location, hint: "the rows are 0..\(data.count) (the end is left out)")
+                }
+                data = data.subset(rows)
+            }
+            columns = (read.features, target.name)
+            classNames = []
+            origin = context.words.readTable(file.path)
+            splits = splitRows.isEmpty ? [data] : try cut(data, files: file.path, origin: &origin, words: context.words)
         }
         var keptNames = classNames
         if let classes {
@@ -259,6 +308,7 @@ public struct LoadDirective: Directive {
         if let previous {
             origin += context.words.replaces(name, previous: previous.name)
         }
+        if let columns { return Self.tableSummary(of: dataset, columns: columns, origin: origin, words: context.words) }
         return Self.summary(of: dataset, origin: origin, words: context.words)
     }
 
@@ -286,6 +336,8 @@ public struct LoadDirective: Directive {
             return splitNames.flatMap { [found.files[$0]!.images, found.files[$0]!.labels] }
         case let .files(images, labels, _):
             return [context.resolve(images.path), context.resolve(labels.path)]
+        case let .csv(file, _):
+            return [context.resolve(file.path)]
         }
     }
 
@@ -356,4 +408,30 @@ public struct LoadDirective: Directive {
         return outputs
     }
 
+    /// A CSV table's rows per split and each column's role, mean, minimum and maximum.
+    static func tableSummary(of dataset: Dataset, columns: (features: [String], target: String), origin: String,
+                             words: CellStrings = CellStrings(language: "en")) -> CellOutputs {
+        var outputs = CellOutputs()
+        var rows: [[String]] = []
+        for split in dataset.splits {
+            rows.append([words.splitName(split.name), NumberText.grouped(split.count)])
+            outputs.record("\(split.name)_count", Double(split.count))
+        }
+        outputs.record("features", Double(columns.features.count))
+        outputs.append(.table(.numeric(caption: words.splits(of: dataset.name), header: [words.split, words.rowsWord], rows: rows)))
+        func describe(_ values: [Double]) -> [String] {
+            guard let low = values.min(), let high = values.max() else { return ["–", "–", "–"] }
+            return [NumberText.significant(values.reduce(0, +) / Double(values.count)), NumberText.significant(low), NumberText.significant(high)]
+        }
+        var columnRows: [[String]] = []
+        for (index, name) in columns.features.enumerated() {
+            let values = dataset.splits.flatMap { split in (0..<split.count).map { split.features![$0 * split.pixelCount + index] } }
+            columnRows.append([name, words.featureRole] + describe(values))
+        }
+        columnRows.append([columns.target, words.targetRole] + describe(dataset.splits.flatMap { $0.targets ?? [] }))
+        outputs.append(.table(Table(caption: words.columns(of: dataset.name), header: [words.column, words.role, words.mean, words.minimum, words.maximum],
+                                    rows: columnRows, alignments: [.left, .left, .right, .right, .right])))
+        outputs.append(.text(origin))
+        return outputs
+    }
 }

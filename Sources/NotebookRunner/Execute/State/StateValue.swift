@@ -152,6 +152,9 @@ extension Dataset: StateValue {
         var sources: [String]
         var imagesOffset: Int
         var labelsOffset: Int
+        /// A regression's targets and a CSV data set's features (few values: kept in the header).
+        var targets: [Double]?
+        var features: [Double]?
     }
 
     public func archive(into payload: inout [UInt8]) throws -> Data {
@@ -162,7 +165,8 @@ extension Dataset: StateValue {
             let labelsOffset = payload.count
             payload.append(contentsOf: split.labels)
             stored.append(StoredSplit(name: split.name, count: split.count, rows: split.rows, cols: split.cols,
-                                      sources: split.sources, imagesOffset: imagesOffset, labelsOffset: labelsOffset))
+                                      sources: split.sources, imagesOffset: imagesOffset, labelsOffset: labelsOffset,
+                                      targets: split.targets, features: split.features))
         }
         return try StateValueKinds.encoder.encode(Header(name: name, classNames: classNames, splits: stored))
     }
@@ -177,8 +181,11 @@ extension Dataset: StateValue {
                   let labels = CacheEntry.slice(of: payload, offset: split.labelsOffset, length: split.count) else {
                 throw StateArchiveError(reason: "data set arrays outside the payload")
             }
-            splits[split.name] = DataSplit(name: split.name, images: Array(images), labels: Array(labels), count: split.count,
-                                           rows: split.rows, cols: split.cols, sources: split.sources)
+            var restored = DataSplit(name: split.name, images: Array(images), labels: Array(labels), count: split.count,
+                                     rows: split.rows, cols: split.cols, sources: split.sources)
+            restored.targets = split.targets
+            restored.features = split.features
+            splits[split.name] = restored
         }
         return Dataset(name: stored.name, classNames: stored.classNames, train: splits["train"], test: splits["test"])
     }
@@ -188,7 +195,8 @@ extension Dataset {
     /// Checked while unarchiving: every split's arrays are cut to its sizes there.
     public func checkRestored() throws {
         for split in splits {
-            guard StateArchiveError.product([split.count, split.rows, split.cols]) == split.images.count, split.labels.count == split.count else {
+            guard StateArchiveError.product([split.count, split.rows, split.cols]) == split.images.count, split.labels.count == split.count,
+                  split.targets.map({ $0.count == split.count }) ?? true, split.features.map({ $0.count == split.images.count }) ?? true else {
                 throw StateArchiveError(reason: "data set split \(split.name) of \(split.count) images of \(split.rows)×\(split.cols)")
             }
         }
