@@ -184,11 +184,16 @@ public final class KernelClient {
         var heardIOPub = false
         while true {
             let id = try channels.send("kernel_info_request", [:], on: .shell)
-            let retry = min(deadline, now() + 1)
-            let finished = try wait(until: retry, watchHeartbeat: false) { channel, message in
+            let sent = now()
+            var answered: Double?
+            // Without a reply, ask again after a second. With one but nothing on IOPub yet, the
+            // kernel published this request's status before the subscription reached it: ask
+            // again at once (a second's wait there would be most of a small page's run).
+            let finished = try wait(until: min(deadline, answered.map { $0 + 0.02 } ?? sent + 1), watchHeartbeat: false) { channel, message in
                 if channel == .iopub { heardIOPub = true }
                 if channel == .shell, message.type == "kernel_info_reply", message.parentID == id {
                     reply = message.content
+                    answered = now()
                 }
                 return reply != nil && heardIOPub
             }

@@ -58,13 +58,7 @@ public struct Pipeline {
             ProseImageLoader.load(&notebook, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
             ReferenceFiles.load(&notebook, folder: url.deletingLastPathComponent())
             let executor = Executor(registry: registry, settings: settings)
-            // On a page whose code runs in a kernel, the summary says so, as render does.
-            if settings.executesCode, let kernel = settings.kernel ?? notebook.frontMatter.kernel?.name,
-               notebook.warnings.contains(where: CodeCell.isSummary) {
-                notebook.warnings.removeAll(where: CodeCell.isSummary)
-                notebook.warnings += CodeCell.summary(notebook.codeCells, runningIn: kernel)
-            }
-            let found = notebook.warnings + notebook.errors + executor.validate(notebook)
+            let found = Self.warnings(of: notebook, settings: settings) + notebook.errors + executor.validate(notebook)
                 + StaticChecks(notebook: notebook, registry: registry, defaults: settings.defaults).diagnostics()
             return Diagnostic.summarised(found.enumerated().sorted { a, b in
                 let (x, y) = (a.element.location, b.element.location)
@@ -74,6 +68,14 @@ public struct Pipeline {
         } catch {
             return [Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))]
         }
+    }
+
+    /// The page's warnings as `check` and `render` print them: on a page whose code runs in a
+    /// kernel, the parser's "shown, not run" line says which cells will run instead.
+    private static func warnings(of notebook: Notebook, settings: RunSettings) -> [Diagnostic] {
+        guard settings.executesCode, let kernel = settings.kernel ?? notebook.frontMatter.kernel?.name,
+              notebook.warnings.contains(where: CodeCell.isSummary) else { return notebook.warnings }
+        return notebook.warnings.filter { !CodeCell.isSummary($0) } + CodeCell.summary(notebook.codeCells, runningIn: kernel)
     }
 
     /// The notebook at `url`, its directives read by this run's registry, with a warning for each
@@ -102,19 +104,21 @@ public struct Pipeline {
         ProseImageLoader.load(&parsed, folder: url.deletingLastPathComponent(), allowsRemote: settings.allowsRemoteImages)
         ReferenceFiles.load(&parsed, folder: url.deletingLastPathComponent())
         let notebook = parsed
-        Diagnostic.summarised(notebook.warnings).forEach(progress.report)
-        Diagnostic.summarised(notebook.errors).forEach(progress.report)
 
         let settings: RunSettings
         do {
             settings = try effectiveSettings(for: notebook, at: url)
         } catch {
+            Diagnostic.summarised(notebook.warnings).forEach(progress.report)
+            Diagnostic.summarised(notebook.errors).forEach(progress.report)
             // A command-line mistake: no notebook location applies.
             let diagnostic = (error as? Diagnostic) ?? Executor.diagnostic(from: error, location: SourceLocation(file: file, line: 1))
             progress.report(diagnostic)
             return writeFailure(diagnostic, stop: .usageError, file: file, report: reportURL, record: recordURL,
                                 title: notebook.title)
         }
+        Diagnostic.summarised(Self.warnings(of: notebook, settings: settings)).forEach(progress.report)
+        Diagnostic.summarised(notebook.errors).forEach(progress.report)
         let executor = Executor(registry: registry, settings: settings, inlineEvaluator: InlineEvaluation.evaluate)
         let journal = RunJournal()
         let cancellation = Cancellation(parent: self.cancellation)

@@ -63,6 +63,7 @@ public final class ProgressReporter {
     }
 
     private func finished(_ result: CellStatus, seconds: Double) {
+        if mode == .quiet || mode == .silent { return }
         let status: String
         switch result {
         case .ok: status = String(format: "ok %.2fs", seconds)

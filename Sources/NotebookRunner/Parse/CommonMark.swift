@@ -56,7 +56,7 @@ enum CommonMark {
 
     /// Every image of `markdown`, in document order.
     static func images(in markdown: String) -> [Image] {
-        guard markdown.contains("!") || markdown.contains("<"), let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
+        guard markdown.containsBytes(of: "!") || markdown.containsBytes(of: "<"), let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
         defer { cmark_node_free(root) }
         var images: [Image] = []
         walk(root) { node in
@@ -100,7 +100,7 @@ enum CommonMark {
 
     /// Every heading of `markdown` with its first line, its anchor the one `renderHTML` gives it.
     static func headings(in markdown: String) -> [(heading: Heading, line: Int)] {
-        guard markdown.contains("#") || markdown.contains("\n=") || markdown.contains("\n-"),
+        guard markdown.containsBytes(of: "#") || markdown.containsBytes(of: "\n=") || markdown.containsBytes(of: "\n-"),
               let root = parse(markdown, options: CMARK_OPT_DEFAULT) else { return [] }
         defer { cmark_node_free(root) }
         var slugs = SlugSet()
@@ -171,7 +171,7 @@ enum CommonMark {
     /// `html` with each embedded image's stand-in `src` replaced by its attribute.
     private static func resolvingEmbeddedImages(_ html: String) -> String {
         let opening = " src=\"" + embeddedStandIn
-        guard html.contains(opening) else { return html }
+        guard html.containsBytes(of: opening) else { return html }
         var result = ""
         var rest = html[...]
         while let found = rest.range(of: opening) {

@@ -50,8 +50,11 @@ enum DialectLines {
                 while line < lines.count, codeStart[line] == codeStart[index] { skipped[line] = false; line += 1 }
             }
             let line = lines[index]
+            // Most lines start with none of `%`, `+`, `:`: tell from one byte before copying.
+            guard let byte = line.utf8.dropFirst(FenceHeader.prefixLength(of: line)).first,
+                  byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ":") else { continue }
             let text = FenceHeader.stripContainer(line).trimmingTrailingWhitespace()
-            guard let first = text.unicodeScalars.first, first == "%" || first == "+" || first == ":" else { continue }
+            guard let first = text.unicodeScalars.first else { continue }
             let prefix = FenceHeader.containerPrefix(line)
             let pluses = text.prefix { $0 == "+" }.count
             if (first == "%" && line.hasPrefix("%"))

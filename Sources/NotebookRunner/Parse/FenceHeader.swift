@@ -26,24 +26,27 @@ struct FenceHeader: Sendable, Hashable {
     var argumentColumn: Int
 
     init?(line: String) {
-        let scalars = Array(line.unicodeScalars)
-        var k = Self.prefixLength(scalars)
-        guard k < scalars.count, scalars[k] == "`" || scalars[k] == "~" else { return nil }
-        let fence = scalars[k]
+        // Read on bytes: everything up to the info string is ASCII (so byte and scalar columns
+        // agree there), and most lines open no fence, which one byte tells.
+        var k = Self.prefixLength(of: line)
+        let backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
+        guard let first = line.utf8.dropFirst(k).first, first == backtick || first == tilde else { return nil }
+        let bytes = Array(line.utf8)
+        func isBlank(_ index: Int) -> Bool { bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") }
         column = k + 1
         var length = 0
-        while k < scalars.count, scalars[k] == fence { k += 1; length += 1 }
+        while k < bytes.count, bytes[k] == first { k += 1; length += 1 }
         guard length >= 3 else { return nil }
-        character = Character(fence)
+        character = Character(Unicode.Scalar(first))
         self.length = length
-        while k < scalars.count, scalars[k] == " " || scalars[k] == "\t" { k += 1 }
+        while k < bytes.count, isBlank(k) { k += 1 }
         infoColumn = k + 1
-        info = String(String.UnicodeScalarView(scalars[k...])).trimmingTrailingWhitespace()
+        info = String(decoding: bytes[k...], as: UTF8.self).trimmingTrailingWhitespace()
         name = ""
         argument = ""
         argumentColumn = infoColumn
-        guard k < scalars.count, scalars[k] == "{", let close = scalars[k...].firstIndex(of: "}") else { return }
-        name = String(String.UnicodeScalarView(scalars[(k + 1)..<close])).trimmingCharacters(in: .whitespaces)
+        guard k < bytes.count, bytes[k] == UInt8(ascii: "{"), let close = bytes[k...].firstIndex(of: UInt8(ascii: "}")) else { return }
+        name = String(decoding: bytes[(k + 1)..<close], as: UTF8.self).trimmingWhitespace()
         // `{important .dropdown}`: a name followed by classes (and an id, `#fig-table`).
         let words = name.split(separator: " ")
         if words.count > 1, Self.isDirectiveName(String(words[0])), words.dropFirst().allSatisfy({ $0.hasPrefix(".") || $0.hasPrefix("#") }) {
@@ -52,9 +55,10 @@ struct FenceHeader: Sendable, Hashable {
             id = words.dropFirst().first { $0.hasPrefix("#") && $0.count > 1 }.map { String($0.dropFirst()) }
         }
         var a = close + 1
-        while a < scalars.count, scalars[a] == " " || scalars[a] == "\t" { a += 1 }
-        argumentColumn = a + 1
-        argument = String(String.UnicodeScalarView(scalars[min(a, scalars.count)...])).trimmingTrailingWhitespace()
+        while a < bytes.count, isBlank(a) { a += 1 }
+        // The name may hold non-ASCII letters: the argument's column counts scalars, not bytes.
+        argumentColumn = bytes[..<a].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } + 1
+        argument = String(decoding: bytes[min(a, bytes.count)...], as: UTF8.self).trimmingTrailingWhitespace()
     }
 
     /// Whether `line` closes this fence: the same character, at least as many, nothing else.
@@ -65,15 +69,14 @@ struct FenceHeader: Sendable, Hashable {
 
     /// `line` without its container prefix: leading blanks, `>` quote markers and list markers.
     static func stripContainer(_ line: String) -> String {
-        let scalars = Array(line.unicodeScalars)
-        return String(String.UnicodeScalarView(scalars[prefixLength(scalars)...]))
+        let length = prefixLength(of: line)
+        return length == 0 ? line : String(Substring(line.utf8.dropFirst(length)))
     }
 
     /// The container prefix of `line` (indentation, `>` markers, list markers `- ` `* ` `1. `)
     /// with trailing blanks kept.
     static func containerPrefix(_ line: String) -> String {
-        let scalars = Array(line.unicodeScalars)
-        return String(String.UnicodeScalarView(scalars[..<prefixLength(scalars)]))
+        String(Substring(line.utf8.prefix(prefixLength(of: line))))
     }
 
     /// The container prefix with its list markers turned into blanks: the prefix of the lines that
@@ -82,22 +85,28 @@ struct FenceHeader: Sendable, Hashable {
         String(containerPrefix(line).map { $0 == " " || $0 == "\t" || $0 == ">" ? $0 : " " })
     }
 
-    /// How many scalars of `scalars` are container prefix: blanks, `>`, and list markers each
-    /// followed by a blank (`-`, `*`, `+`, or digits and `.` or `)`).
-    static func prefixLength(_ scalars: [Unicode.Scalar]) -> Int {
+    /// How many bytes (and scalars: they are ASCII) of `line` are container prefix: blanks, `>`,
+    /// and list markers each followed by a blank (`-`, `*`, `+`, or digits and `.` or `)`).
+    static func prefixLength(of line: String) -> Int {
+        var line = line
+        return line.withUTF8 { prefixLength($0) }
+    }
+
+    private static func prefixLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         var k = 0
-        while k < scalars.count {
-            let c = scalars[k]
-            if c == " " || c == "\t" || c == ">" { k += 1; continue }
+        while k < bytes.count {
+            let c = bytes[k]
+            if c == space || c == tab || c == UInt8(ascii: ">") { k += 1; continue }
             var marker = k
-            if c == "-" || c == "*" || c == "+" {
+            if c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || c == UInt8(ascii: "+") {
                 marker += 1
             } else {
-                while marker < scalars.count, marker - k < 9, ("0"..."9").contains(scalars[marker]) { marker += 1 }
-                guard marker > k, marker < scalars.count, scalars[marker] == "." || scalars[marker] == ")" else { break }
+                while marker < bytes.count, marker - k < 9, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[marker]) { marker += 1 }
+                guard marker > k, marker < bytes.count, bytes[marker] == UInt8(ascii: ".") || bytes[marker] == UInt8(ascii: ")") else { break }
                 marker += 1
             }
-            guard marker < scalars.count, scalars[marker] == " " || scalars[marker] == "\t" else { break }
+            guard marker < bytes.count, bytes[marker] == space || bytes[marker] == tab else { break }
             k = marker
         }
         return k

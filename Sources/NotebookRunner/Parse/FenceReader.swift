@@ -72,7 +72,7 @@ struct FenceReader {
     /// What the fence `header` opens, or nil for a plain code block (no braces).
     func role(of header: FenceHeader) -> FenceRole? {
         guard header.info.hasPrefix("{") else { return nil }
-        guard header.info.contains("}") else { return .cell }  // the cell parser says what is wrong
+        guard header.info.utf8.contains(UInt8(ascii: "}")) else { return .cell }  // the cell parser says what is wrong
         let name = header.name
         if header.isPandocAttributes {
             return name.hasPrefix("=") ? .transform(.raw) : .code(CodeCell.language(of: header))

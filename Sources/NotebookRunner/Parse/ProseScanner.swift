@@ -366,7 +366,7 @@ struct ProseScanner {
         }
         var text = result
         if text.hasSuffix("\n") { text.removeLast() }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
     /// Environments recognised without `$$` around them (MathJax's `processEnvironments`).

@@ -18,7 +18,8 @@ public struct SourceText: Sendable {
             ? text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : text
         if normalized.hasPrefix("\u{FEFF}") { normalized.removeFirst() }
         self.text = normalized
-        self.lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on bytes: a line feed is always a character of its own, and bytes are much faster.
+        self.lines = normalized.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
     /// Decodes `bytes`, or throws at the first byte that is not UTF-8.

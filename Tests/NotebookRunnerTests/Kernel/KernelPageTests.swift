@@ -103,6 +103,33 @@ struct KernelPageTests {
         #expect(notes { $0.executesCode = false } == ["5 Python code cells shown, not run: nbrun runs its own directives"])
     }
 
+    /// `nbrun render` prints the same summary as `check` before it runs the code cells: not
+    /// "shown, not run" for cells it is about to run.
+    @Test(.timeLimit(.minutes(2))) func renderSaysTheCodeCellsWillRunInThePagesKernel() throws {
+        let folder = try DataFixtures.temporaryDirectory("kernel-render-note")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = """
+            ---
+            kernelspec:
+              name: python3
+            ---
+
+            ```{code-cell} python
+            print(6 * 7)
+            ```
+
+            ```{code-block} python
+            shown = True
+            ```
+            """
+        try page.write(to: folder.appendingPathComponent("page.md"), atomically: true, encoding: .utf8)
+        let run = try NBRunProcess.run(["render", "page.md", "-o", "out", "-q"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("1 Python code cell will run in the Jupyter kernel python3"))
+        #expect(run.stderr.components(separatedBy: "shown, not run").count == 2)
+        #expect(try String(contentsOf: folder.appendingPathComponent("out/page.html"), encoding: .utf8).contains("42"))
+    }
+
     @Test func aMissingKernelIsOneClearErrorAtTheFrontMatter() throws {
         let page = Self.page.replacingOccurrences(of: "name: python3", with: "name: no-such-kernel")
         let (outcome, report, folder) = try Self.render(page)

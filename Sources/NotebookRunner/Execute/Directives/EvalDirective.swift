@@ -94,7 +94,7 @@ public struct EvalDirective: Directive {
             let value = try scope.evaluate(line)
             var label = line.expressionText
             if let name = line.binding {
-                if let hidden = Self.hidden(name, parameters: parameters, labels: Set(scope.metrics.keys), model: model?.summary) {
+                if let hidden = Self.hidden(name, parameters: parameters, isLabel: scope.metrics[name] != nil, model: model?.summary) {
                     outputs.append(.notice(Diagnostic(.warning, hidden.message, at: line.origin, hint: hidden.hint)))
                 }
                 try context.checkKept(value, as: name, at: line.origin)
@@ -124,12 +124,12 @@ public struct EvalDirective: Directive {
     }
 
     /// Why binding `name` hides something later lines may mean, or nil.
-    static func hidden(_ name: String, parameters: Set<String>, labels: Set<String>, model: String?) -> (message: String, hint: String)? {
+    static func hidden(_ name: String, parameters: Set<String>, isLabel: Bool, model: String?) -> (message: String, hint: String)? {
         if parameters.contains(name) {
             return ("\(name) = … hides the parameter \(name) of \(model ?? "the latest model") in the lines after it",
                     "give the value another name, e.g. \(name)_new")
         }
-        if labels.contains(name) {
+        if isLabel {
             return ("\(name) = … hides the cell labelled \(name): \(name).METRIC no longer reads its metrics after this line",
                     "give the value another name, e.g. \(name)_value")
         }

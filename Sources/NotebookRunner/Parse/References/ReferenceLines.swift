@@ -24,7 +24,7 @@ public enum ReferenceLines {
         var tabs: [Tab] = []
         for index in lines.indices where !protected.contains(index + 1) {
             let line = lines[index]
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingWhitespace()
             guard !trimmed.isEmpty else { continue }
             let indent = line.unicodeScalars.prefix { $0 == " " }.count
             let at = { (column: Int) in SourceLocation(file: file, line: index + 1, column: column) }
