@@ -99,8 +99,8 @@ extension ListTable.Layout {
         return html
     }
 
-    /// The HTML before row `row` of `count`: `<thead>` before the first header row, `<tbody>` before
-    /// the first body row (after closing the head), then `<tr>`.
+    /// The HTML before row `row`: `<thead>` before the first header row, `<tbody>` before the first
+    /// body row (after closing the head), then `<tr>`.
     func rowOpening(_ row: Int) -> String {
         let opening = row == 0 && headerRows > 0 ? "<thead>\n" : row == headerRows ? (row > 0 ? "</thead>\n" : "") + "<tbody>\n" : ""
         return opening + "<tr>"
