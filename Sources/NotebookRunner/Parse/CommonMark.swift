@@ -117,7 +117,7 @@ enum CommonMark {
     /// Renders `markdown` to HTML. Raw HTML passes through (the author is trusted);
     /// headings get unique `id`s, returned for the table of contents; `image(source)` says
     /// what becomes of each image (nil: it stays as written); `tableLayouts` are the layouts of
-    /// the page's `{list-table}`s, which `Placeholder.Kind.table` lines name.
+    /// the page's `{list-table}`s, whose marks (`Placeholder.Kind.table`) stand around their rows.
     static func renderHTML(_ markdown: String, smartPunctuation: Bool = true, tableLayouts: [ListTable.Layout] = [],
                            image: (String) -> ImageRewrite? = { _ in nil }) -> (html: String, headings: [Heading]) {
         let options = CMARK_OPT_UNSAFE | (smartPunctuation ? CMARK_OPT_SMART : 0)
@@ -128,6 +128,7 @@ enum CommonMark {
         var joinedBreaks: [OpaquePointer] = []
         var paragraphs: [OpaquePointer] = []
         var imageNodes: [OpaquePointer] = []
+        var tableMarks: [ListTableMark] = []
         walk(root) { node in
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_HEADING { headingNodes.append(node) }
@@ -135,6 +136,9 @@ enum CommonMark {
             if type == CMARK_NODE_PARAGRAPH, let parent = cmark_node_parent(node),
                cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT { paragraphs.append(node) }
             if type == CMARK_NODE_SOFTBREAK, isBetweenCJK(node) { joinedBreaks.append(node) }
+            if !tableLayouts.isEmpty, type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HTML_BLOCK, let mark = listTableMark(node) {
+                tableMarks.append(mark)
+            }
             filterTags(node)
         }
         // A line break inside Chinese or Japanese text is not a space: drop it.
@@ -144,7 +148,8 @@ enum CommonMark {
         }
         // Images first: a pipe table frees its paragraph (and renders its cells' images itself).
         rewriteImages(imageNodes, image)
-        replacePipeTables(in: paragraphs, source: markdown, options: options, layouts: tableLayouts, image: image)
+        replacePipeTables(in: paragraphs, source: markdown, options: options, image: image)
+        replaceListTables(tableMarks, layouts: tableLayouts) { renderInline($0, options: options, image: image) }
         var slugs = SlugSet()
         var headings: [Heading] = []
         for node in headingNodes {
@@ -190,7 +195,7 @@ enum CommonMark {
     /// Replaces each top-level paragraph whose lines form a GFM pipe table by the table's HTML
     /// (in a scrolling wrapper), rendering every cell's inline Markdown with cmark.
     private static func replacePipeTables(in paragraphs: [OpaquePointer], source: String, options: Int32,
-                                          layouts: [ListTable.Layout], image: (String) -> ImageRewrite?) {
+                                          image: (String) -> ImageRewrite?) {
         guard source.contains("|") else { return }
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         for node in paragraphs {
@@ -200,15 +205,11 @@ enum CommonMark {
             guard let table = PipeTable(lines: paragraphLines),
                   let custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
             var html = ""
-            var leading = table.leadingLines
-            let layout = leading.last.flatMap { Placeholder.index(of: .table, in: $0.trimmingCharacters(in: .whitespaces)) }
-                .flatMap { $0 < layouts.count ? layouts[$0] : nil }
-            if layout != nil { leading.removeLast() }
-            if !leading.isEmpty {
-                html += "<p>" + renderInline(leading.joined(separator: "\n"), options: options, image: image) + "</p>\n"
+            if !table.leadingLines.isEmpty {
+                html += "<p>" + renderInline(table.leadingLines.joined(separator: "\n"), options: options, image: image) + "</p>\n"
             }
             html += "<div class=\"nb-table-wrap\">\n"
-            html += table.html(layout: layout) { renderInline($0, options: options, image: image) }
+            html += table.html { renderInline($0, options: options, image: image) }
             html += "</div>\n"
             cmark_node_set_on_enter(custom, html)
             cmark_node_set_on_exit(custom, "")
@@ -216,6 +217,118 @@ enum CommonMark {
             cmark_node_unlink(node)
             cmark_node_free(node)
         }
+    }
+
+    /// A mark of a `{list-table}` in the parsed prose (`ListTable`): the opening token, the last
+    /// line of the paragraph before the rows (alone, or after a label's line), or the closing HTML block.
+    private struct ListTableMark {
+        /// The paragraph, or the closing HTML block.
+        var node: OpaquePointer
+        /// The opening token's text node; nil for the closing mark.
+        var token: OpaquePointer?
+        var index: Int
+
+        /// Takes the mark out of the tree: the token and the line break before it, and its paragraph
+        /// when nothing else is left in it.
+        func remove() {
+            if let token {
+                if let previous = cmark_node_previous(token), cmark_node_get_type(previous) != CMARK_NODE_TEXT {
+                    cmark_node_unlink(previous)
+                    cmark_node_free(previous)
+                }
+                cmark_node_unlink(token)
+                cmark_node_free(token)
+                guard cmark_node_first_child(node) == nil else { return }
+            }
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+    }
+
+    /// The list-table mark `node` (a paragraph or an HTML block) is, if it is one.
+    private static func listTableMark(_ node: OpaquePointer) -> ListTableMark? {
+        if cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK {
+            let literal = string(cmark_node_get_literal(node)).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard literal.hasPrefix("<!--\u{E000}"), literal.hasSuffix("-->"),
+                  let index = Placeholder.index(of: .table, in: String(literal.dropFirst(4).dropLast(3))) else { return nil }
+            return ListTableMark(node: node, token: nil, index: index)
+        }
+        guard let token = cmark_node_last_child(node), cmark_node_get_type(token) == CMARK_NODE_TEXT,
+              let index = Placeholder.index(of: .table, in: string(cmark_node_get_literal(token))) else { return nil }
+        if let previous = cmark_node_previous(token) {
+            let type = cmark_node_get_type(previous)
+            guard type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK else { return nil }
+        }
+        return ListTableMark(node: node, token: token, index: index)
+    }
+
+    /// Turns the bullet list after each opening list-table mark into the table its layout describes:
+    /// a row per item, a cell per item of the row's own list (any other block of a row is a cell of
+    /// its own); a cell of one paragraph holds its inlines, any other cell its blocks, rendered as
+    /// cmark renders them anywhere. `inline` renders the caption. The marks are left out. Later
+    /// marks go first, so a table in a cell is made before the table around it.
+    private static func replaceListTables(_ marks: [ListTableMark], layouts: [ListTable.Layout], inline: (String) -> String) {
+        for mark in marks.reversed() {
+            defer { mark.remove() }
+            guard mark.token != nil, mark.index < layouts.count, let list = cmark_node_next(mark.node),
+                  cmark_node_get_type(list) == CMARK_NODE_LIST, cmark_node_get_list_type(list) == CMARK_BULLET_LIST else { continue }
+            var rows: [[OpaquePointer]] = []
+            for item in children(of: list) {
+                rows.append(children(of: item).flatMap { block in
+                    cmark_node_get_type(block) == CMARK_NODE_LIST ? children(of: block) : [block]
+                })
+            }
+            var layout = layouts[mark.index]
+            layout.headerRows = min(layout.headerRows, rows.count)
+            let columns = rows.map(\.count).max() ?? 0
+            guard let table = customNode(CMARK_NODE_CUSTOM_BLOCK, layout.openingHTML(columns: columns, inline: inline),
+                                         layout.closingHTML(rows: rows.count)) else { continue }
+            for (rowIndex, cells) in rows.enumerated() {
+                guard let row = customNode(CMARK_NODE_CUSTOM_BLOCK, layout.rowOpening(rowIndex), "</tr>") else { continue }
+                for column in 0..<columns {
+                    let tag = layout.cellTag(row: rowIndex, column: column)
+                    // An item's blocks, or a block standing as a cell by itself.
+                    var content: [OpaquePointer] = []
+                    if column < cells.count {
+                        content = cmark_node_get_type(cells[column]) == CMARK_NODE_ITEM ? children(of: cells[column]) : [cells[column]]
+                    }
+                    if content.count == 1, cmark_node_get_type(content[0]) == CMARK_NODE_PARAGRAPH { content = children(of: content[0]) }
+                    let inlineOnly = content.allSatisfy { !isBlock($0) }
+                    guard let cell = inlineOnly ? customNode(CMARK_NODE_CUSTOM_INLINE, tag.open, tag.close)
+                        : customNode(CMARK_NODE_CUSTOM_BLOCK, tag.open, String(tag.close.dropLast())) else { continue }
+                    for node in content { cmark_node_append_child(cell, node) }
+                    cmark_node_append_child(row, cell)
+                }
+                cmark_node_append_child(table, row)
+            }
+            cmark_node_insert_before(list, table)
+            cmark_node_unlink(list)
+            cmark_node_free(list)
+        }
+    }
+
+    /// A custom node printing `enter` before its children and `exit` after them.
+    private static func customNode(_ type: cmark_node_type, _ enter: String, _ exit: String) -> OpaquePointer? {
+        guard let node = cmark_node_new(type) else { return nil }
+        cmark_node_set_on_enter(node, enter)
+        cmark_node_set_on_exit(node, exit)
+        return node
+    }
+
+    /// The children of `node`, in order.
+    private static func children(of node: OpaquePointer) -> [OpaquePointer] {
+        var nodes: [OpaquePointer] = []
+        var child = cmark_node_first_child(node)
+        while let next = child {
+            nodes.append(next)
+            child = cmark_node_next(next)
+        }
+        return nodes
+    }
+
+    private static func isBlock(_ node: OpaquePointer) -> Bool {
+        let type = cmark_node_get_type(node).rawValue
+        return type >= CMARK_NODE_FIRST_BLOCK.rawValue && type <= CMARK_NODE_LAST_BLOCK.rawValue
     }
 
     /// Points each image at the source `image` gives, or replaces it by the HTML it gives; in a
@@ -264,12 +377,14 @@ enum CommonMark {
         cmark_node_free(node)
     }
 
+    /// What `renderInline` and `plainText(inline:)` put before their text: a private-use character
+    /// and a space, so nothing in the text can start a block.
+    private static let inlineGuard = "\u{E000} "
+
     /// The HTML of `markdown` read as the inlines of one paragraph (no block structure).
     static func renderInline(_ markdown: String, options: Int32 = CMARK_OPT_UNSAFE | CMARK_OPT_SMART,
                              image: (String) -> ImageRewrite? = { _ in nil }) -> String {
-        // A private-use character and a space first, so nothing in the text can start a block.
-        let guardText = "\u{E000} "
-        guard let root = parse(guardText + markdown, options: options) else { return "" }
+        guard let root = parse(inlineGuard + markdown, options: options) else { return "" }
         defer { cmark_node_free(root) }
         var imageNodes: [OpaquePointer] = []
         walk(root) { node in
@@ -286,6 +401,16 @@ enum CommonMark {
         if html.hasPrefix(" ") { html = html.dropFirst() }
         if html.hasSuffix("</p>\n") { html = html.dropLast(5) }
         return String(html)
+    }
+
+    /// The text of `markdown` read as the inlines of one paragraph, without its syntax: code spans
+    /// text, emphasis's words, a link's text (what a heading's title is made of).
+    static func plainText(inline markdown: String) -> String {
+        guard markdown.contains(where: { "`*_[]<&\\!".contains($0) }),
+              let root = parse(inlineGuard + markdown, options: CMARK_OPT_DEFAULT) else { return markdown }
+        defer { cmark_node_free(root) }
+        let text = plainText(of: root)
+        return text.hasPrefix(inlineGuard) ? String(text.dropFirst(inlineGuard.count)) : markdown
     }
 
     /// Whether a soft line break sits between two CJK characters (ideographs, kana, full-width punctuation).

@@ -87,12 +87,14 @@ public enum Compatibility {
         Entry(names: ["math"], treatment: .math, rendering: "display math; blank-line-separated equations are set one by one; `:label:` numbers the first"),
         Entry(names: ["raw"], treatment: .raw, rendering: "`{raw} html`: the HTML, through the page's filter (`<meta>` shown as text); other formats left out"),
         Entry(names: ["list-table"], treatment: .listTable,
-              rendering: "a table titled with the argument (with `:name:` or `:label:` numbered \"Table N\"): `:header-rows:` (any number), `:stub-columns:` (row headings), `:widths:` (numbers or `auto`), `:align:`, `:width:`"),
+              rendering: "a table titled with the argument (with `:name:` or `:label:` numbered \"Table N\"), each cell Markdown as a list item is (code, math, lists, directives and their targets, tables): `:header-rows:` (any number), `:stub-columns:` (row headings), `:widths:` (numbers or `auto`), `:align:`, `:width:`"),
         Entry(names: ["include"], treatment: .include,
               rendering: "the file's MyST Markdown (math, roles, directives, references of its own), relative to the page (`/` starts at the project folder) and inside the project folder; its problems name the file and its own lines; nbrun cells in it are errors, not run"),
         Entry(names: ["literalinclude"], treatment: .literalInclude,
               rendering: "the file's text as highlighted code, not run (`:language:` or the extension, `:lines:`, `:start-after:`, `:end-before:`, `:start-at:`, `:end-at:`, `:dedent:`, `:caption:`, `:linenos:`, `:emphasize-lines:`); inside the project folder"),
-        Entry(names: ["index", "contents", "toctree", "tableofcontents", "bibliography", "footbibliography", "rubric-hidden"],
+        Entry(names: ["index"], treatment: .dropped,
+              rendering: "left out of the text (the page has no index); with `:name:` a target at its place, which `{ref}` shows by the entry's text"),
+        Entry(names: ["contents", "toctree", "tableofcontents", "bibliography", "footbibliography", "rubric-hidden"],
               treatment: .dropped, rendering: "left out (the page has its own table of contents); the reference list of the page's citations stands where the first `{bibliography}` is"),
     ]
 

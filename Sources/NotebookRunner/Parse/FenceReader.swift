@@ -11,7 +11,8 @@ enum FenceRole: Equatable {
     case block(ProseBlock.Kind)
     /// Half of a gated block (`{exercise-start}` / `{exercise-end}`).
     case gated(ProseBlock.Kind, opens: Bool)
-    /// A directive replaced in the lines: `{raw}`, `{include}`, `{list-table}`, left-out ones.
+    /// A directive replaced in the lines (`{raw}`, `{include}`, left-out ones), or whose fences are
+    /// (`{list-table}`).
     case transform(Compatibility.Treatment)
 }
 
@@ -257,7 +258,8 @@ struct FenceReader {
         }
     }
 
-    /// Replaces `{raw}`, `{include}`, `{list-table}` and left-out directives in the lines.
+    /// Replaces `{raw}`, `{include}` and left-out directives in the lines, and the fences of a
+    /// `{list-table}` by its marks (`ListTable`).
     private mutating func transform(_ fenced: CommonMark.Block, _ header: FenceHeader, _ treatment: Compatibility.Treatment,
                                     lines: inout [String]) {
         let range = fenced.startLine...max(fenced.startLine, fenced.endLine)
@@ -307,16 +309,18 @@ struct FenceReader {
                 blank(&lines, range)
             }
         case .listTable:
-            let table = ListTable.pipeTable(body: body, lineCount: range.count, layoutLine: Placeholder.token(.table, tableLayouts.count))
-            blank(&lines, range)
-            if let table {
-                if var layout = table.layout {
-                    layout.caption = header.argument.isEmpty ? nil : header.argument
-                    layout.location = location(fenced, header)
-                    tableLayouts.append(layout)
-                }
-                for (offset, row) in table.lines.enumerated() { lines[fenced.startLine - 1 + offset] = prefix + row }
+            // The rows stay where they are, parsed with the page; the fences become the table's marks.
+            var (layout, optionCount) = ListTable.layout(options: body)
+            layout.caption = header.argument.isEmpty ? nil : header.argument
+            layout.captionLocation = source.location(line: fenced.startLine, column: header.argumentColumn)
+            layout.location = location(fenced, header)
+            let index = tableLayouts.count
+            tableLayouts.append(layout)
+            if optionCount > 0 { blank(&lines, (fenced.startLine + 1)...(fenced.startLine + optionCount)) }
+            if fenced.endLine > fenced.startLine, header.isClosed(by: lines[fenced.endLine - 1]) {
+                lines[fenced.endLine - 1] = FenceHeader.continuationPrefix(lines[fenced.endLine - 1]) + ListTable.closingLine(index)
             }
+            lines[fenced.startLine - 1] = prefix + Placeholder.token(.table, index)
         case .dropped where header.name == "bibliography":
             // The reference list goes where the first `{bibliography}` stands.
             bibliographies.append(location(fenced, header))

@@ -1,20 +1,29 @@
-/// A MyST `{list-table}` — rows as a bullet list of bullet lists — as the lines of a GFM pipe
-/// table, which the prose's table support then renders:
+/// A MyST `{list-table}` — rows as a bullet list of bullet lists:
 ///
-///     * - header 1          | header 1 | header 2 |
-///       - header 2    →     | --- | --- |
-///     * - a                 | a | b |
-///       - b
+///     ```{list-table} Title
+///     :header-rows: 1
+///     * - header 1
+///       - header 2
+///     * - a
+///       - ```{math}
+///         :label: eq-b
+///         b
+///         ```
+///     ```
 ///
-/// A cell's continuation lines join its text with spaces; `|` in a cell is escaped. Without
-/// `:header-rows:` the header row is empty (and left out of the page). What a pipe table cannot
-/// say — `:widths:`, more than one header row, `:stub-columns:`, `:align:`, `:width:`, the title —
-/// is a `Layout`, named by a placeholder line before the table.
+/// The rows stay in the prose as the list they are, so a cell holds whatever a list item holds —
+/// paragraphs, code, math, nested lists, directives and cells, with their labels — and is parsed
+/// with the rest of the page. The reader turns only the fences into marks: the opening one into
+/// a `Placeholder.Kind.table` paragraph naming the table's `Layout`, the closing one into an HTML
+/// comment holding the same token (an HTML block ends the list, so a list after the table stays
+/// apart); the renderer turns the bullet list after the mark into the table (`CommonMark`).
 enum ListTable {
     /// How a list table is laid out beyond its cells.
     struct Layout: Sendable, Hashable {
-        /// The title after `{list-table}`, inline Markdown.
+        /// The title after `{list-table}`, inline Markdown (with the page's placeholder tokens once scanned).
         var caption: String?
+        /// Where the title starts.
+        var captionLocation: SourceLocation?
         /// Relative column widths (`:widths: 1 2 2`), as percentages; nil: `auto` or not given.
         var widths: [Int]?
         var headerRows = 0
@@ -32,48 +41,21 @@ enum ListTable {
         var number: String?
     }
 
-    /// The table's lines and its layout, or nil when the rows do not fit in `lineCount` lines (they
-    /// always do for a list table of one line per cell: each row is at least one line, and the fences
-    /// two more). `layoutLine` is the line that names the layout, written before the table when it fits.
-    static func pipeTable(body: [String], lineCount: Int, layoutLine: String) -> (lines: [String], layout: Layout?)? {
+    /// The closing mark of table `index`: an HTML block, which ends the list of rows before it.
+    static func closingLine(_ index: Int) -> String {
+        "<!--" + Placeholder.token(.table, index) + "-->"
+    }
+
+    /// The layout the option lines at the start of `body` give, and how many lines they are.
+    static func layout(options body: [String]) -> (layout: Layout, optionLines: Int) {
         var layout = Layout()
-        var rows: [[String]] = []
-        var rowIndent: Int?
-        var optionsGiven = false
+        var count = 0
         for line in body {
-            let trimmed = line.drop { $0 == " " }
-            let indent = line.count - trimmed.count
-            if rows.isEmpty, trimmed.hasPrefix(":"), let option = CellParser.parseOption(String(trimmed), at: SourceLocation(file: "", line: 1)) {
-                optionsGiven = true
-                read(option.key, option.value, into: &layout)
-                continue
-            }
-            if trimmed.isEmpty { continue }
-            if let marker = trimmed.first, marker == "*" || marker == "-", trimmed.dropFirst().first == " ",
-               rowIndent == nil || indent <= rowIndent! {
-                rowIndent = indent
-                rows.append([])
-                let rest = trimmed.dropFirst(2).drop { $0 == " " }
-                if rest.hasPrefix("- ") || rest == "-" { rows[rows.count - 1].append(String(rest.dropFirst(2))) }
-            } else if (trimmed.hasPrefix("- ") || trimmed == "-"), !rows.isEmpty {
-                rows[rows.count - 1].append(String(trimmed.dropFirst(2)))
-            } else if !rows.isEmpty, !rows[rows.count - 1].isEmpty {
-                let last = rows[rows.count - 1].count - 1
-                rows[rows.count - 1][last] += " " + trimmed
-            }
+            guard let option = CellParser.parseOption(line, at: SourceLocation(file: "", line: 1)) else { break }
+            read(option.key, option.value, into: &layout)
+            count += 1
         }
-        guard let width = rows.map(\.count).max(), width > 0 else { return ([], nil) }
-        func line(_ cells: [String]) -> String {
-            let padded = cells + Array(repeating: "", count: width - cells.count)
-            return "| " + padded.map { $0.replacingOccurrences(of: "|", with: "\\|").trimmingCharacters(in: .whitespaces) }
-                .joined(separator: " | ") + " |"
-        }
-        layout.headerRows = min(layout.headerRows, rows.count)
-        if let widths = layout.widths, widths.count != width { layout.widths = nil }
-        let header = layout.headerRows > 0 ? rows.removeFirst() : []
-        let table = [line(header), "|" + String(repeating: " --- |", count: width)] + rows.map(line)
-        if optionsGiven || layout.headerRows == 0, table.count < lineCount { return ([layoutLine] + table, layout) }
-        return table.count <= lineCount ? (table, nil) : nil
+        return (layout, count)
     }
 
     /// Reads one option of the table into `layout` (others are the block's ordinary options).
@@ -91,5 +73,48 @@ enum ListTable {
             layout.widths = numbers.map { ($0 * 100 + total / 2) / total }
         default: break
         }
+    }
+}
+
+extension ListTable.Layout {
+    /// The HTML that opens the table, up to its first row: the scrolling wrapper, `<table>` with its
+    /// id, classes and width, the caption ("Table 3" and the title, `inline` turning its Markdown into
+    /// HTML) and the column widths (ignored unless there is one per column).
+    func openingHTML(columns: Int, inline: (String) -> String) -> String {
+        var classes = ["nb-list-table"]
+        if let align { classes.append("nb-align-\(align)") }
+        let widths = widths.flatMap { $0.count == columns ? $0 : nil }
+        if widths != nil { classes.append("nb-colwidths-given") }
+        let style = width.map { " style=\"width: \(HTML.escape($0.allSatisfy(\.isNumber) ? $0 + "px" : $0))\"" } ?? ""
+        let id = label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
+        var html = "<div class=\"nb-table-wrap\">\n<table class=\"\(classes.joined(separator: " "))\"\(id)\(style)>\n"
+        let numberHTML = number.map { "<span class=\"nb-table-number\">Table \(HTML.escape($0))</span>" }
+        let captionHTML = caption.flatMap { $0.isEmpty ? nil : inline($0) }
+        if numberHTML != nil || captionHTML != nil {
+            html += "<caption>" + [numberHTML, captionHTML].compactMap { $0 }.joined(separator: " ") + "</caption>\n"
+        }
+        if let widths {
+            html += "<colgroup>" + widths.map { "<col style=\"width: \($0)%\">" }.joined() + "</colgroup>\n"
+        }
+        return html
+    }
+
+    /// The HTML before row `row`: `<thead>` before the first header row, `<tbody>` before the first
+    /// body row (after closing the head), then `<tr>`.
+    func rowOpening(_ row: Int) -> String {
+        let opening = row == 0 && headerRows > 0 ? "<thead>\n" : row == headerRows ? (row > 0 ? "</thead>\n" : "") + "<tbody>\n" : ""
+        return opening + "<tr>"
+    }
+
+    /// The HTML after the last of `count` rows: the section, the table and the wrapper closed.
+    func closingHTML(rows count: Int) -> String {
+        (count > headerRows ? "</tbody>\n" : count > 0 ? "</thead>\n" : "") + "</table>\n</div>"
+    }
+
+    /// The tag of cell `column` of row `row`: a heading in a header row or a stub column.
+    func cellTag(row: Int, column: Int) -> (open: String, close: String) {
+        if row < headerRows { return ("<th>", "</th>\n") }
+        if column < stubColumns { return ("<th scope=\"row\">", "</th>\n") }
+        return ("<td>", "</td>\n")
     }
 }

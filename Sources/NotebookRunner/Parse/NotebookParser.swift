@@ -8,8 +8,9 @@ import Foundation
 ///    parses the body to find code and HTML blocks. A fence whose info string is `{name}` is
 ///    read by what `FenceRole` says: prose-level blocks (`{exercise}`, `{note}`, `{figure}`,
 ///    `{prf:theorem}`, unknown names, …) lose their fences, so their content is parsed as
-///    notebook content, one parse per level of nesting; `{raw}`, `{include}`, `{list-table}`
-///    and left-out directives are replaced in the lines. Then nbrun's directives become cells,
+///    notebook content, one parse per level of nesting (a `{list-table}` too: its fences become
+///    marks around its rows, a list whose items hold notebook content, `ListTable`); `{raw}`,
+///    `{include}` and left-out directives are replaced in the lines. Then nbrun's directives become cells,
 ///    `{math}` blocks display math, and code of other dialects `CodeCell`s.
 /// 3. `ProseScanner` sets math, `{eval}` and `{eq}` roles aside in every other line; cmark then
 ///    finds the prose's images (`ProseImage`), located in the notebook's text.
@@ -132,6 +133,21 @@ public enum NotebookParser {
         for tab in tabs { scannedAround.insert(tab.line) }
         var prose = scanner.protect(lines: lines, firstLine: 1, file: source.file, protectedLines: scannedAround,
                                     cellsBefore: { line in count(of: cellStarts, below: line) })
+        // Titles are inline Markdown of the prose: their math and roles are scanned where they stand.
+        func scanned(title: String, at location: SourceLocation) -> String {
+            let line = String(repeating: " ", count: max(0, location.column - 1)) + title
+            return scanner.protect(lines: [line], firstLine: location.line, file: source.file, protectedLines: [],
+                                   cellsBefore: { count(of: cellStarts, below: $0) }).first?.trimmingCharacters(in: .whitespaces) ?? title
+        }
+        for index in proseBlocks.indices {
+            guard let title = proseBlocks[index].title, let location = proseBlocks[index].titleLocation else { continue }
+            proseBlocks[index].title = scanned(title: title, at: location)
+        }
+        var tableLayouts = reader.tableLayouts
+        for index in tableLayouts.indices {
+            guard let caption = tableLayouts[index].caption, let location = tableLayouts[index].captionLocation else { continue }
+            tableLayouts[index].caption = scanned(title: caption, at: location)
+        }
         let footnotes = ReferenceLines.takeFootnotes(&prose, protected: protectedLines, file: source.file)
         let scannedProse = prose
         var images = ProseImage.find(in: prose, shifts: scanner.shifts, source: source)
@@ -191,14 +207,13 @@ public enum NotebookParser {
             ReferenceResolver.Input(lines: scannedProse, file: source.file, inline: scanner.inline, anchors: scanner.anchors,
                                     widths: scanner.widths, tabs: tabs, footnotes: footnotes, images: images,
                                     equations: equations, blocks: proseBlocks, cells: cells, codeCells: codeCells,
-                                    tables: reader.tableLayouts, glossary: reader.glossary,
+                                    tables: tableLayouts, glossary: reader.glossary,
                                     title: titleLine.flatMap { line in headingTitle.map { (line, $0) } }, shifts: scanner.shifts),
             warnings: &warnings)
         // Labelled tables are numbered with the page's other tables (d2l, Quarto, list tables).
         for index in proseBlocks.indices where proseBlocks[index].kind == .table {
             proseBlocks[index].number = proseBlocks[index].label.flatMap { references.targets.target($0)?.number }.flatMap { Int($0) }
         }
-        var tableLayouts = reader.tableLayouts
         for index in tableLayouts.indices {
             tableLayouts[index].number = tableLayouts[index].label.flatMap { references.targets.target($0)?.number }
         }

@@ -38,33 +38,9 @@ struct PipeTable: Equatable {
         return nil
     }
 
-    /// The table as GFM renders it; `inline` turns a cell's Markdown into HTML. A `{list-table}`'s
-    /// `layout` adds its caption, column widths, header rows beyond the first, row headings and placement.
-    func html(layout: ListTable.Layout? = nil, inline: (String) -> String) -> String {
+    /// The table as GFM renders it; `inline` turns a cell's Markdown into HTML.
+    func html(inline: (String) -> String) -> String {
         var out = "<table>\n"
-        var headerRows = [header]
-        var bodyRows = rows
-        var stubColumns = 0
-        if let layout {
-            var classes = ["nb-list-table"]
-            if let align = layout.align { classes.append("nb-align-\(align)") }
-            if layout.widths != nil { classes.append("nb-colwidths-given") }
-            let style = layout.width.map { " style=\"width: \(HTML.escape($0.allSatisfy(\.isNumber) ? $0 + "px" : $0))\"" } ?? ""
-            let id = layout.label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
-            out = "<table class=\"\(classes.joined(separator: " "))\"\(id)\(style)>\n"
-            let number = layout.number.map { "<span class=\"nb-table-number\">Table \(HTML.escape($0))</span>" }
-            let caption = layout.caption.flatMap { $0.isEmpty ? nil : inline($0) }
-            if number != nil || caption != nil {
-                out += "<caption>" + [number, caption].compactMap { $0 }.joined(separator: " ") + "</caption>\n"
-            }
-            if let widths = layout.widths {
-                out += "<colgroup>" + widths.map { "<col style=\"width: \($0)%\">" }.joined() + "</colgroup>\n"
-            }
-            let extra = min(max(0, layout.headerRows - 1), bodyRows.count)
-            headerRows = layout.headerRows == 0 ? [] : headerRows + bodyRows.prefix(extra)
-            bodyRows.removeFirst(extra)
-            stubColumns = layout.stubColumns
-        }
         func cell(_ tag: String, _ text: String, _ column: Int) {
             switch alignments[column] {
             case .none: out += "<\(tag)>"
@@ -75,26 +51,14 @@ struct PipeTable: Equatable {
             out += inline(text)
             out += "</\(tag)>\n"
         }
-        if !headerRows.isEmpty {
-            out += "<thead>\n"
-            for row in headerRows {
-                out += "<tr>\n"
-                for (column, text) in row.enumerated() { cell("th", text, column) }
-                out += "</tr>\n"
-            }
-            out += "</thead>\n"
-        }
-        if !bodyRows.isEmpty {
+        out += "<thead>\n<tr>\n"
+        for (column, text) in header.enumerated() { cell("th", text, column) }
+        out += "</tr>\n</thead>\n"
+        if !rows.isEmpty {
             out += "<tbody>\n"
-            for row in bodyRows {
+            for row in rows {
                 out += "<tr>\n"
-                for (column, text) in row.enumerated() {
-                    if column < stubColumns {
-                        out += "<th scope=\"row\">" + inline(text) + "</th>\n"
-                    } else {
-                        cell("td", text, column)
-                    }
-                }
+                for (column, text) in row.enumerated() { cell("td", text, column) }
                 out += "</tr>\n"
             }
             out += "</tbody>\n"

@@ -15,7 +15,7 @@ enum Placeholder {
         /// An `InlineReference` (role, link, citation, footnote mark) and an `Anchor` (a label's id).
         case xref = "XREF", anchor = "ANCH", tab = "TAB"
         case code = "CODE", insert = "INSR"
-        /// The layout of the `{list-table}` whose pipe table follows (`ListTable.Layout`).
+        /// The marks around the rows of a `{list-table}`, naming its `ListTable.Layout`.
         case table = "TABL"
         /// A term of a `{glossary}` (`GlossaryTerm`), which may lead its definition's paragraph.
         case term = "TERM"

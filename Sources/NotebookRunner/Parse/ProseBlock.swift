@@ -53,6 +53,12 @@ public struct ProseBlock: Sendable, Hashable {
     public var displayNumber: String?
     /// A glossary's terms (`GlossaryTerm`s).
     public var termCount = 0
+    /// The title the author gave (the argument, or `:title:`), inline Markdown; once the prose is
+    /// scanned it holds the page's placeholder tokens for its math and roles. nil: none, or the
+    /// argument is not a title (a solution's exercise, a figure's image).
+    public var title: String?
+    /// Where the title starts in the notebook.
+    public var titleLocation: SourceLocation?
 
     public init(kind: Kind, name: String, argument: String?, label: String?, options: [String: String] = [:],
                 location: SourceLocation, argumentLocation: SourceLocation, startLine: Int, endLine: Int) {
@@ -69,6 +75,12 @@ public struct ProseBlock: Sendable, Hashable {
 
     /// The number shown: the course's (`2.3`) or the page's own (`3`).
     public var shownNumber: String? { displayNumber ?? number.map(String.init) }
+
+    /// The title as plain text (its Markdown read: `` `code` `` → `code`), tokens kept: what a
+    /// reference to the block shows.
+    public var titleText: String? {
+        title.map(CommonMark.plainText(inline:))
+    }
 
     /// Whether an option turns numbering off (`:nonumber:`, `:enumerated: false`).
     public var isUnnumbered: Bool {
@@ -92,20 +104,32 @@ public struct ProseBlock: Sendable, Hashable {
                      source: SourceText) -> (ProseBlock, optionLines: [Int]) {
         var optionLines: [Int] = []
         var options: [String: String] = [:]
+        var titleOption: SourceLocation?
         var line = startLine + 1
         while line <= lastLine, line - 1 < lines.count {
+            let prefix = FenceHeader.containerPrefix(lines[line - 1]).unicodeScalars.count
             let text = FenceHeader.stripContainer(lines[line - 1])
-            guard let option = CellParser.parseOption(text, at: source.location(line: line)) else { break }
+            guard let option = CellParser.parseOption(text, at: source.location(line: line, column: 1 + prefix)) else { break }
             options[option.key] = option.value
+            if option.key == "title" { titleOption = option.valueLocation }
             optionLines.append(line)
             line += 1
         }
         if !fence.classes.isEmpty { options["class"] = ((options["class"].map { [$0] } ?? []) + fence.classes).joined(separator: " ") }
         let argument = fence.argument.isEmpty ? nil : fence.argument
-        let block = ProseBlock(kind: kind, name: fence.name, argument: argument, label: options["label"] ?? options["name"] ?? fence.id,
+        var block = ProseBlock(kind: kind, name: fence.name, argument: argument, label: options["label"] ?? options["name"] ?? fence.id,
                                options: options, location: source.location(line: startLine, column: fence.column),
                                argumentLocation: source.location(line: startLine, column: fence.argumentColumn),
                                startLine: startLine, endLine: endLine)
+        switch kind {
+        case .solution, .figure, .image, .epigraph, .group: break
+        default:
+            if let argument {
+                (block.title, block.titleLocation) = (argument, block.argumentLocation)
+            } else if let title = options["title"], !title.isEmpty, let titleOption {
+                (block.title, block.titleLocation) = (title, titleOption)
+            }
+        }
         return (block, optionLines)
     }
 }

@@ -25,49 +25,47 @@ struct ProseBlockRenderer {
         block.label.map { "ex-" + $0 } ?? "exercise-\(block.number ?? 0)"
     }
 
-    func html(_ index: Int, opening: Bool) -> String {
+    /// The opening (or closing) HTML of block `index`; `title` is the HTML of the title the author
+    /// gave (`ProseBlock.title`, inline Markdown rendered with the page's tokens), if any.
+    func html(_ index: Int, opening: Bool, title: String?) -> String {
         let block = blocks[index]
         let id = block.label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
         switch block.kind {
         case .exercise:
             guard block.options["hidden"] == nil else { return "" }
             guard opening else { return "</section>" }
-            let title = block.argument.map { " <span class=\"nb-block-subtitle\">\(HTML.escape($0))</span>" } ?? ""
+            let subtitle = title.map { " <span class=\"nb-block-subtitle\">\($0)</span>" } ?? ""
             let anchor = HTML.escape(Self.anchor(block))
-            return "<section class=\"nb-exercise\" id=\"\(anchor)\">\n<p class=\"nb-block-title\"><a href=\"#\(anchor)\">\(exercise(block.shownNumber))</a>\(title)</p>"
+            return "<section class=\"nb-exercise\" id=\"\(anchor)\">\n<p class=\"nb-block-title\"><a href=\"#\(anchor)\">\(exercise(block.shownNumber))</a>\(subtitle)</p>"
         case .solution:
             guard opening else { return "</details>" }
             let name = block.shownNumber.map { chinese ? "练习 \($0) 的解答" : "Solution to Exercise \($0)" } ?? (chinese ? "解答" : "Solution")
             return "<details class=\"nb-solution\"\(id)>\n<summary>\(HTML.escape(name))</summary>"
         case .admonition, .dropdown:
             let colour = Self.colour(of: block.name)
-            let title = block.argument ?? block.options["title"] ?? defaultTitle(block.name)
+            let heading = title ?? HTML.escape(defaultTitle(block.name))
             if block.isCollapsed {
                 guard opening else { return "</details>" }
                 let open = block.options["open"] != nil || block.classes.contains("open") ? " open" : ""
-                return "<details class=\"nb-admonition nb-\(colour) nb-dropdown\"\(id)\(open)>\n<summary class=\"nb-block-title\">\(HTML.escape(title.isEmpty ? "Details" : title))</summary>"
+                return "<details class=\"nb-admonition nb-\(colour) nb-dropdown\"\(id)\(open)>\n<summary class=\"nb-block-title\">\(heading.isEmpty ? "Details" : heading)</summary>"
             }
             guard opening else { return "</aside>" }
-            let heading = title.isEmpty ? "" : "\n<p class=\"nb-block-title\">\(HTML.escape(title))</p>"
-            return "<aside class=\"nb-admonition nb-\(colour)\"\(id)>\(heading)"
+            return "<aside class=\"nb-admonition nb-\(colour)\"\(id)>" + titleParagraph(heading)
         case .glossary where block.termCount > 0:
             guard opening else { return "</dd>\n</dl>\n</section>" }
-            let heading = block.argument.map { "\n<p class=\"nb-block-title\">\(HTML.escape($0))</p>" } ?? ""
-            return "<section class=\"nb-glossary\"\(id)>\(heading)\n<dl>"
+            return "<section class=\"nb-glossary\"\(id)>\(titleParagraph(title ?? ""))\n<dl>"
         case .card, .tab, .glossary, .unknown:
             guard opening else { return "</section>" }
-            let title: String
+            let heading: String
             switch block.kind {
-            case .glossary: title = block.argument ?? "Glossary"
-            case .unknown: title = "{\(block.name)}" + (block.argument.map { " " + $0 } ?? "")
-            default: title = block.argument ?? block.options["title"] ?? ""
+            case .glossary: heading = title ?? "Glossary"
+            case .unknown: heading = HTML.escape("{\(block.name)}") + (title.map { " " + $0 } ?? "")
+            default: heading = title ?? ""
             }
-            let heading = title.isEmpty ? "" : "\n<p class=\"nb-block-title\">\(HTML.escape(title))</p>"
-            return "<section class=\"nb-box nb-\(block.kind.rawValue)\"\(id)>\(heading)"
+            return "<section class=\"nb-box nb-\(block.kind.rawValue)\"\(id)>" + titleParagraph(heading)
         case .aside:
             guard opening else { return "</aside>" }
-            let heading = block.argument.map { "\n<p class=\"nb-block-title\">\(HTML.escape($0))</p>" } ?? ""
-            return "<aside class=\"nb-aside\"\(id)>\(heading)"
+            return "<aside class=\"nb-aside\"\(id)>" + titleParagraph(title ?? "")
         case .epigraph:
             return opening ? "<blockquote class=\"nb-epigraph\"\(id)>" : "</blockquote>"
         case .group:
@@ -75,14 +73,14 @@ struct ProseBlockRenderer {
         case .theorem:
             guard opening else { return "</section>" }
             let kind = block.name.split(separator: ":").last.map(String.init) ?? block.name
-            var title = kind.prefix(1).uppercased() + kind.dropFirst()
-            if kind == "proof" { title += "." } else if let number = block.shownNumber { title += " \(number)" }
-            let subtitle = block.argument.map { " <span class=\"nb-block-subtitle\">(\(HTML.escape($0)))</span>" } ?? ""
-            return "<section class=\"nb-theorem nb-\(HTML.escape(kind))\"\(id)>\n<p class=\"nb-block-title\">\(HTML.escape(title))\(subtitle)</p>"
+            var name = kind.prefix(1).uppercased() + kind.dropFirst()
+            if kind == "proof" { name += "." } else if let number = block.shownNumber { name += " \(number)" }
+            let subtitle = title.map { " <span class=\"nb-block-subtitle\">(\($0))</span>" } ?? ""
+            return "<section class=\"nb-theorem nb-\(HTML.escape(kind))\"\(id)>\n<p class=\"nb-block-title\">\(HTML.escape(name))\(subtitle)</p>"
         case .table:
             guard opening else { return "</figure>" }
             let number = block.shownNumber.map { "<span class=\"nb-table-number\">\(chinese ? "表" : "Table") \($0)</span>" }
-            let caption = [number, block.argument.map(HTML.escape)].compactMap { $0 }.joined(separator: " ")
+            let caption = [number, title].compactMap { $0 }.joined(separator: " ")
             return "<figure class=\"nb-table-block\"\(id)>" + (caption.isEmpty ? "" : "\n<figcaption>\(caption)</figcaption>")
         case .figure, .image:
             guard opening else { return block.kind == .figure ? "</figcaption></figure>" : "</figure>" }
@@ -94,6 +92,11 @@ struct ProseBlockRenderer {
             }
             return html
         }
+    }
+
+    /// A block's title line, or nothing when the title is empty.
+    private func titleParagraph(_ html: String) -> String {
+        html.isEmpty ? "" : "\n<p class=\"nb-block-title\">\(html)</p>"
     }
 
     /// The `<img>` of a figure or image: its file embedded, or the error in its place.

@@ -13,10 +13,12 @@ struct ProseRenderer {
         var nextImageNumber = 0
     }
 
-    /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`; `codeOutputHTML(i)`
+    /// `cellHTML(i)` renders cell `i` (0-based); `roleHTML(i)` inline role `i`; `blockHTML(i, opening,
+    /// titleHTML)` the fence of prose block `i` with its title's HTML; `codeOutputHTML(i)`
     /// what a kernel showed for code cell `i`. Embedded images are numbered from `firstImageNumber`.
     static func render(_ notebook: Notebook, math: inout MathRenderer, equations: EquationRenderer, strings: ReportStrings = ReportStrings(language: "en"),
-                       cellHTML: (Int) -> String, roleHTML: (Int) -> String, blockHTML: (Int, _ opening: Bool) -> String,
+                       cellHTML: (Int) -> String, roleHTML: (Int) -> String,
+                       blockHTML: (Int, _ opening: Bool, _ titleHTML: String?) -> String,
                        codeOutputHTML: (Int) -> String = { _ in "" }, firstImageNumber: Int = 0) -> Output {
         let rewrites = imageRewrites(notebook.images, widths: notebook.references.imageWidths, strings: strings, firstNumber: firstImageNumber)
         let images = rewrites.rewrites
@@ -41,9 +43,11 @@ struct ProseRenderer {
                 case .reference where index < notebook.equations.roles.count:
                     return equations.renderRole(index)
                 case .blockStart where allowBlocks && index < notebook.blocks.count:
-                    return blockHTML(index, true)
+                    // A title links its references, as the prose around it does.
+                    let title = notebook.blocks[index].title.map { substitute(CommonMark.renderInline($0), allowBlocks: false, linking: true) }
+                    return blockHTML(index, true, title)
                 case .blockEnd where allowBlocks && index < notebook.blocks.count:
-                    return blockHTML(index, false)
+                    return blockHTML(index, false, nil)
                 case .xref:
                     return references.reference(index, linking: linking ?? allowBlocks) { substitute($0, allowBlocks: false) }
                 case .anchor:
@@ -68,7 +72,7 @@ struct ProseRenderer {
                     case .code(let cell): return CodeCellRenderer.html(cell)
                     }
                 case .table:
-                    return ""
+                    return ""  // a list table's mark that found no rows after it
                 case .term where allowBlocks:
                     return references.glossaryTerm(index)
                 default:

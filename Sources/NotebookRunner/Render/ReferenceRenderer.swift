@@ -198,6 +198,7 @@ struct ReferenceRenderer {
     func anchor(_ index: Int, inlineHTML: (String) -> String = { $0 }) -> String {
         guard index < references.anchors.count else { return "" }
         let anchor = references.anchors[index]
+        guard !anchor.namesLabelledBlock else { return "" }
         let id = HTML.escape(target(anchor.label)?.anchor ?? anchor.label)
         guard anchor.showsCaption, let target = target(anchor.label), let name = target.numberedName else {
             return "<span class=\"nb-target\" id=\"\(id)\"></span>"

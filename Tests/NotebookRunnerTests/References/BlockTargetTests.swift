@@ -80,6 +80,83 @@ struct BlockTargetTests {
         #expect(page.main.contains("href=\"#thm-alias\">Theorem 1</a>"))
     }
 
+    /// `(x)=` on the line above a block whose own `:label:` (or `:name:`) is `x` is one target
+    /// spelt twice: no warning, one id on the page, references reach the block with its number.
+    @Test func aLabelAboveABlockOfTheSameLabelIsOneTarget() throws {
+        let page = try ReferencePage("""
+            # Same label
+
+            (neumann_series_lemma)=
+            ```{prf:Theorem} Neumann Series Lemma
+            :label: neumann_series_lemma
+
+            True.
+            ```
+
+            (tab-same)=
+            ```{list-table} Same
+            :name: tab-same
+            * - a
+            ```
+
+            (fig-same)=
+            :::{figure} dot.svg
+            :name: fig-same
+
+            A dot.
+            :::
+
+            (code-same)=
+            ```{code-block} python
+            :name: code-same
+            :caption: Same code
+
+            x = 1
+            ```
+
+            See {prf:ref}`neumann_series_lemma`, {numref}`tab-same`, {numref}`fig-same` and {ref}`code-same`.
+            """, files: ["dot.svg": ListTableCellTests.dot])
+        #expect(page.warnings.isEmpty, "\(page.warnings)")
+        for id in ["neumann_series_lemma", "tab-same", "fig-same", "code-same"] {
+            #expect(page.main.components(separatedBy: "id=\"\(id)\"").count == 2, "one element has the id \(id)")
+        }
+        #expect(page.main.contains("href=\"#neumann_series_lemma\">Theorem 1</a>"))
+        #expect(page.main.contains("href=\"#tab-same\">Table 1</a>"))
+        #expect(page.main.contains("href=\"#fig-same\">Figure 1</a>"))
+        #expect(page.main.contains("href=\"#code-same\">Same code</a>"))
+    }
+
+    /// Two different blocks with one label, or a label above a block of another label that a second
+    /// block takes, are still a warning each.
+    @Test func twoBlocksWithOneLabelStillWarn() throws {
+        let page = try ReferencePage("""
+            # Twice
+
+            ```{prf:theorem} One
+            :label: thm-twice
+            A.
+            ```
+
+            ```{prf:lemma} Two
+            :label: thm-twice
+            B.
+            ```
+
+            (thm-other)=
+            ```{prf:theorem} Three
+            :label: thm-three
+            C.
+            ```
+
+            ```{note}
+            :name: thm-other
+            D.
+            ```
+            """)
+        #expect(page.warnings.filter { $0.contains("label 'thm-twice' is already used") }.count == 1, "\(page.warnings)")
+        #expect(page.warnings.filter { $0.contains("label 'thm-other' is already used") }.count == 1, "\(page.warnings)")
+    }
+
     /// Math spanning lines becomes one word in the scanned prose: a label after it still finds its
     /// heading, and a block fence after it no longer takes the place of the text that followed the math.
     @Test func labelsAndBlocksAfterMathSpanningLinesKeepTheirPlace() throws {

@@ -102,7 +102,7 @@ struct FigureDirective: Directive {
         let notebook = try parseNotebook("我们先读取\n数据，然后\ntrain the model\n再评估。\n")
         var math = MathRenderer()
         let html = ProseRenderer.render(notebook, math: &math, equations: EquationRenderer(notebook: notebook, checks: EquationChecks(table: notebook.equations)),
-                                         cellHTML: { _ in "" }, roleHTML: { _ in "" }, blockHTML: { _, _ in "" }).html
+                                         cellHTML: { _ in "" }, roleHTML: { _ in "" }, blockHTML: { _, _, _ in "" }).html
         #expect(html.contains("我们先读取数据，然后\ntrain the model\n再评估。"))
     }
 
@@ -110,7 +110,7 @@ struct FigureDirective: Directive {
         let notebook = try parseNotebook("```text\n中\n文\n```\n")
         var math = MathRenderer()
         let html = ProseRenderer.render(notebook, math: &math, equations: EquationRenderer(notebook: notebook, checks: EquationChecks(table: notebook.equations)),
-                                         cellHTML: { _ in "" }, roleHTML: { _ in "" }, blockHTML: { _, _ in "" }).html
+                                         cellHTML: { _ in "" }, roleHTML: { _ in "" }, blockHTML: { _, _, _ in "" }).html
         #expect(html.contains("中\n文"))
     }
 }

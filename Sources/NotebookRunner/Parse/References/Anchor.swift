@@ -21,6 +21,9 @@ public struct Anchor: Sendable, Hashable {
     public var showsCaption = false
     /// What `{ref}` shows when the label itself says it (an `{index}` entry's text).
     public var title: String? = nil
+    /// The label is also the `:label:` (`:name:`) of the block it stands before: one target, whose
+    /// id the block carries, so the anchor registers nothing and puts no id on the page.
+    public var namesLabelledBlock = false
 }
 
 extension InlineReference.Kind {

@@ -142,7 +142,18 @@ enum ReferenceResolver {
             targets.register(Target(label: entry.heading.anchor, kind: .section, title: entry.heading.text, numbering: numbering,
                                     location: location, implicit: true), into: &warnings)
         }
-        for (index, anchor) in references.anchors.enumerated() where anchor.kind != .section {
+        // What a `(label)=` may land on that carries a label of its own: blocks, list tables, code.
+        let labelled: [(line: Int, label: String)] = input.blocks.compactMap { block in block.label.map { (block.startLine, $0) } }
+            + input.tables.compactMap { table in table.label.flatMap { label in table.location.map { ($0.line, label) } } }
+            + input.codeCells.compactMap { cell in cell.label.map { (cell.location.line, $0) } }
+        for (index, anchor) in references.anchors.enumerated() where anchor.kind == .generic {
+            // `(x)=` above a block whose own label is `x`: one target spelt twice, which the block carries.
+            guard let range = landing[index] else { continue }
+            if labelled.contains(where: { $0.label == anchor.label && range.from < scanned($0.line) && scanned($0.line) <= range.to }) {
+                references.anchors[index].namesLabelledBlock = true
+            }
+        }
+        for (index, anchor) in references.anchors.enumerated() where anchor.kind != .section && !anchor.namesLabelledBlock {
             if anchor.kind == .generic, landing[index].flatMap(block(after:)) != nil {
                 continue  // it names the block: registered once the block's number is known
             }
@@ -166,7 +177,8 @@ enum ReferenceResolver {
         // a theorem-like box ("Lemma 1", its title the argument), any other labelled block (no number).
         for table in input.tables {
             guard let label = table.label, let location = table.location else { continue }
-            targets.register(Target(label: label, kind: .table, title: table.caption, location: location), into: &warnings)
+            targets.register(Target(label: label, kind: .table, title: table.caption.map(CommonMark.plainText(inline:)), location: location),
+                             into: &warnings)
         }
         for cell in input.codeCells {
             guard let label = cell.label else { continue }
@@ -190,13 +202,15 @@ enum ReferenceResolver {
                 let (start, end) = (scanned(block.startLine), scanned(block.endLine))
                 let body = (start + 1..<max(start + 1, end)).first { !isBlank($0) }.map { lines[$0 - 1] }
                 let caption = body.map { Placeholder.removingTokens(from: $0).trimmingCharacters(in: .whitespaces) }
-                targets.register(Target(label: label, kind: .figure, title: caption?.isEmpty == false ? body : block.options["alt"],
+                // The caption's first line as text (its Markdown read, its container's indentation left out).
+                let title = body.map { CommonMark.plainText(inline: FenceHeader.stripContainer($0).trimmingTrailingWhitespace()) }
+                targets.register(Target(label: label, kind: .figure, title: caption?.isEmpty == false ? title : block.options["alt"],
                                         numbering: numbering, location: block.location), into: &warnings)
             case .theorem:
-                targets.register(Target(label: label, kind: .theorem, name: theoremName(block), title: block.argument,
+                targets.register(Target(label: label, kind: .theorem, name: theoremName(block), title: block.titleText,
                                         numbering: numbering, location: block.location), into: &warnings)
             case .table:
-                targets.register(Target(label: label, kind: .table, title: block.argument, location: block.location), into: &warnings)
+                targets.register(Target(label: label, kind: .table, title: block.titleText, location: block.location), into: &warnings)
             case _ where quartoKind(label) != nil:
                 // A Quarto cross-reference div (`::: {#fig-x}`): numbered per kind, its last paragraph the caption.
                 let quarto = quartoKind(label)!
@@ -208,23 +222,24 @@ enum ReferenceResolver {
                 let title = block.number.map { "Solution to Exercise \($0)" } ?? "Solution"
                 targets.register(Target(label: label, kind: .generic, title: title, numbering: .none, location: block.location), into: &warnings)
             default:
-                targets.register(Target(label: label, kind: .generic, title: block.argument ?? block.options["title"], numbering: .none,
+                targets.register(Target(label: label, kind: .generic, title: block.titleText, numbering: .none,
                                         location: block.location), into: &warnings)
             }
         }
         for block in input.blocks where block.kind == .exercise {
             guard let label = block.label else {
-                targets.register(Target(label: ProseBlockRenderer.anchor(block), kind: .exercise, title: block.argument,
+                targets.register(Target(label: ProseBlockRenderer.anchor(block), kind: .exercise, title: block.titleText,
                                         numbering: block.number.map { .fixed(String($0)) } ?? .none, location: block.location, implicit: true),
                                  into: &warnings)
                 continue
             }
-            targets.register(Target(label: label, kind: .exercise, title: block.argument, anchor: ProseBlockRenderer.anchor(block),
+            targets.register(Target(label: label, kind: .exercise, title: block.titleText, anchor: ProseBlockRenderer.anchor(block),
                                     numbering: block.number.map { .fixed(String($0)) } ?? .none, location: block.location), into: &warnings)
         }
         targets.finish()
         // `(label)=` before a block names the block: its kind, number and title, at the label's own id.
-        for (index, range) in landing.sorted(by: { $0.key < $1.key }) where references.anchors[index].kind == .generic {
+        for (index, range) in landing.sorted(by: { $0.key < $1.key })
+        where references.anchors[index].kind == .generic && !references.anchors[index].namesLabelledBlock {
             guard let block = block(after: range) else { continue }
             let anchor = references.anchors[index]
             let named = block.label.flatMap { targets.target($0) }
@@ -232,7 +247,7 @@ enum ReferenceResolver {
             let kind = named?.kind ?? (block.kind == .theorem ? .theorem : block.kind == .figure ? .figure : .generic)
             let number = named?.number ?? (kind == .generic ? nil : block.number.map(String.init))
             let name = named?.name ?? (block.kind == .theorem ? theoremName(block) : nil)
-            targets.register(Target(label: anchor.label, kind: kind, name: name, title: named?.title ?? block.argument ?? block.options["title"],
+            targets.register(Target(label: anchor.label, kind: kind, name: name, title: named?.title ?? block.titleText,
                                     numbering: number.map { .fixed($0) } ?? .none, location: anchor.location), into: &warnings)
         }
         references.targets = targets
