@@ -2,15 +2,21 @@ import Foundation
 
 /// The engine's Float32 kernels of convolution and pooling (`LayerOp`).
 ///
-/// A convolution is im2col and one `sgemm` per image: the image's patches are laid out as a
-/// (C·KH·KW)×(Ho·Wo) matrix (`cols`), and out = K · cols, ∂K += G · colsᵀ, ∂cols = Kᵀ · G
-/// (added back into the image's pixels, col2im). Measured against direct loops for LeNet's
-/// shapes (bench/lenet.sh's profile) the products win from the second layer on and tie on
-/// the first; one code path keeps the kernels small. The batch's images are cut into groups
-/// of `groupImages`, spread over the cores; each group has its own scratch and its own
-/// partial ∂K, added up in group order, so results do not depend on the number of threads.
+/// A convolution is im2col and one `sgemm` per group of images: the group's patches are laid
+/// out side by side as a (C·KH·KW)×(G·Ho·Wo) matrix (`cols`, image n's block of columns at
+/// n·Ho·Wo), and out = K · cols, ∂K = G · colsᵀ, ∂cols = Kᵀ · G (added back into the images'
+/// pixels, col2im), with G the upstream gradient gathered as OUT×(G·Ho·Wo). A group holds as
+/// many images as keep `cols` within `groupFloats` (256 KB, so it stays in a core's L2 cache),
+/// at most `groupImages`: LeNet's first layer takes 3 images a product, its second 4, which
+/// measured faster than one product per image (bench/lenet.sh's profile). The groups are
+/// spread over the cores; each worker has its own scratch, each group its own partial ∂K,
+/// added up in group order, so results do not depend on the number of threads.
 enum ConvolutionKernels {
     static let groupImages = 16
+    /// The most floats of patches one group lays out.
+    static let groupFloats = 1 << 16
+    /// The most workers, each with its own scratch (`TrainingConfiguration` uses at most 8 threads).
+    static let workers = 8
 
     private struct Geometry {
         let images: Int, channels: Int, height: Int, width: Int
@@ -20,7 +26,17 @@ enum ConvolutionKernels {
         var patch: Int { channels * kh * kw }
         var positions: Int { outHeight * outWidth }
         var imageSize: Int { channels * height * width }
-        var groups: Int { (images + ConvolutionKernels.groupImages - 1) / ConvolutionKernels.groupImages }
+        /// Images per group: as many as fit in `groupFloats` of patches, 1 to `groupImages`.
+        var groupSize: Int { max(1, min(ConvolutionKernels.groupImages, ConvolutionKernels.groupFloats / max(1, patch * positions))) }
+        var groups: Int { (images + groupSize - 1) / groupSize }
+        var slots: Int { max(1, min(groups, ConvolutionKernels.workers)) }
+        /// One channel of an image with `padding` zeros around it, for stride 1 (where it is
+        /// (Ho + KH − 1)×(Wo + KW − 1): the shapes fix its size, as `workspace` needs).
+        var paddedWidth: Int { outWidth + kw - 1 }
+        var paddedSize: Int { (outHeight + kh - 1) * paddedWidth }
+        /// Floats of one worker's scratch: a group's patches, its outputs or upstream gradients,
+        /// and one padded channel.
+        var slotSize: Int { groupSize * positions * (patch + kernels) + paddedSize }
 
         init(_ inputs: [[Int]], _ output: [Int], _ settings: LayerOp.Settings) {
             (images, channels, height, width) = (inputs[0][0], inputs[0][1], inputs[0][2], inputs[0][3])
@@ -28,40 +44,56 @@ enum ConvolutionKernels {
             (outHeight, outWidth) = (output[2], output[3])
             (stride, padding) = (settings.stride, settings.padding)
         }
+
+        func imagesOf(_ group: Int) -> Range<Int> { group * groupSize ..< min(images, (group + 1) * groupSize) }
     }
 
-    /// Scratch: per group of images one patch matrix and one partial ∂K.
+    /// Scratch: per worker one group's patch matrix and outputs, per group one partial ∂K.
     static func workspace(_ inputs: [[Int]], _ output: [Int], _ threads: Int) -> Int {
         let g = Geometry(inputs, output, LayerOp.Settings())
-        return g.groups * (g.patch * g.positions + g.kernels * g.patch)
+        return g.slots * g.slotSize + g.groups * g.kernels * g.patch
     }
 
-    /// Runs `body(group)` for every group of images, over the cores when `threads` > 1.
-    private static func forEachGroup(_ groups: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
-        if threads > 1 && groups > 1 {
-            DispatchQueue.concurrentPerform(iterations: groups, execute: body)
-        } else {
-            for group in 0..<groups { body(group) }
+    /// Runs `body(group, scratch)` for every group of images, over the cores when `threads` > 1:
+    /// worker w takes groups w, w + workers, … with scratch slot w.
+    private static func forEachGroup(_ g: Geometry, _ call: LayerOp.KernelCall,
+                                     _ body: @Sendable (Int, UnsafeMutablePointer<Float>) -> Void) {
+        let workers = min(g.slots, max(1, call.threads))
+        guard workers > 1 else {
+            for group in 0..<g.groups { body(group, call.scratch) }
+            return
         }
-    }
-
-    private static func imagesOf(_ group: Int, _ g: Geometry) -> Range<Int> {
-        group * groupImages ..< min(g.images, (group + 1) * groupImages)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for group in stride(from: worker, to: g.groups, by: workers) { body(group, call.scratch + worker * g.slotSize) }
+        }
     }
 
     static func forward(_ call: LayerOp.KernelCall) {
         let g = Geometry(call.shapes, call.outputShape, call.settings)
-        forEachGroup(g.groups, threads: call.threads) { group in
+        forEachGroup(g, call) { group, slot in
             let (x, k, b) = (call.inputs[0], call.inputs[1], call.inputs[2])
-            let cols = call.scratch + group * g.patch * g.positions
-            for n in imagesOf(group, g) {
-                im2col(x + n * g.imageSize, g, into: cols)
-                let out = call.output + n * g.kernels * g.positions
+            let range = g.imagesOf(group), width = range.count * g.positions
+            let cols = slot, product = slot + g.patch * width, padded = product + g.kernels * width
+            for (index, n) in range.enumerated() {
+                im2col(x + n * g.imageSize, g, into: cols + index * g.positions, rowLength: width, padded: padded)
+            }
+            BLAS.gemm(k, transposeA: false, cols, transposeB: false, product, m: g.kernels, n: width, k: g.patch)
+            for (index, n) in range.enumerated() {
                 for o in 0..<g.kernels {
-                    let row = out + o * g.positions, bias = b[o]
-                    for p in 0..<g.positions { row[p] = bias }
+                    let source = product + o * width + index * g.positions
+                    let row = call.output + (n * g.kernels + o) * g.positions, bias = b[o]
+                    for p in 0..<g.positions { row[p] = source[p] + bias }
                 }
-                BLAS.gemm(k, transposeA: false, cols, transposeB: false, out, m: g.kernels, n: g.positions, k: g.patch, beta: 1)
+            }
+        }
+    }
+
+    /// The upstream gradient of a group's images as OUT×(images·positions), into `target`.
+    private static func gather(_ upstream: UnsafePointer<Float>, _ range: Range<Int>, _ g: Geometry, into target: UnsafeMutablePointer<Float>) {
+        let width = range.count * g.positions
+        for (index, n) in range.enumerated() {
+            for o in 0..<g.kernels {
+                (target + o * width + index * g.positions).update(from: upstream + (n * g.kernels + o) * g.positions, count: g.positions)
             }
         }
     }
@@ -70,30 +102,31 @@ enum ConvolutionKernels {
     static func gradient(_ call: LayerOp.KernelCall, _ which: Int) {
         let g = Geometry(call.shapes, call.outputShape, call.settings)
         let (upstream, result) = (call.upstream!, call.result!)
+        let size = g.kernels * g.patch
+        let partials = call.scratch + g.slots * g.slotSize
         switch which {
         case 0:
-            forEachGroup(g.groups, threads: call.threads) { group in
+            forEachGroup(g, call) { group, slot in
                 let (k, upstream, result) = (call.inputs[1], call.upstream!, call.result!)
-                let cols = call.scratch + group * g.patch * g.positions
-                for n in imagesOf(group, g) {
-                    BLAS.gemm(k, transposeA: true, upstream + n * g.kernels * g.positions, transposeB: false, cols,
-                              m: g.patch, n: g.positions, k: g.kernels)
-                    col2im(cols, g, into: result + n * g.imageSize)
+                let range = g.imagesOf(group), width = range.count * g.positions
+                let cols = slot, gathered = slot + g.patch * width, padded = gathered + g.kernels * width
+                gather(upstream, range, g, into: gathered)
+                BLAS.gemm(k, transposeA: true, gathered, transposeB: false, cols, m: g.patch, n: width, k: g.kernels)
+                for (index, n) in range.enumerated() {
+                    col2im(cols + index * g.positions, g, rowLength: width, into: result + n * g.imageSize, padded: padded)
                 }
             }
         case 1:
-            let partials = call.scratch + g.groups * g.patch * g.positions
-            let size = g.kernels * g.patch
-            forEachGroup(g.groups, threads: call.threads) { group in
+            forEachGroup(g, call) { group, slot in
                 let (x, upstream) = (call.inputs[0], call.upstream!)
-                let cols = call.scratch + group * g.patch * g.positions
-                let partial = call.scratch + g.groups * g.patch * g.positions + group * size
-                partial.update(repeating: 0, count: size)
-                for n in imagesOf(group, g) {
-                    im2col(x + n * g.imageSize, g, into: cols)
-                    BLAS.gemm(upstream + n * g.kernels * g.positions, transposeA: false, cols, transposeB: true, partial,
-                              m: g.kernels, n: g.patch, k: g.positions, beta: 1)
+                let range = g.imagesOf(group), width = range.count * g.positions
+                let cols = slot, gathered = slot + g.patch * width, padded = gathered + g.kernels * width
+                for (index, n) in range.enumerated() {
+                    im2col(x + n * g.imageSize, g, into: cols + index * g.positions, rowLength: width, padded: padded)
                 }
+                gather(upstream, range, g, into: gathered)
+                let partial = call.scratch + g.slots * g.slotSize + group * size
+                BLAS.gemm(gathered, transposeA: false, cols, transposeB: true, partial, m: g.kernels, n: g.patch, k: width)
             }
             result.update(from: partials, count: size)
             for group in 1..<max(1, g.groups) {
@@ -113,108 +146,187 @@ enum ConvolutionKernels {
         }
     }
 
-    /// One image's patches as a (C·KH·KW)×(Ho·Wo) matrix: row (c, u, v) holds, for every
-    /// output position, the pixel its kernel entry meets there (0 in the padding).
-    private static func im2col(_ image: UnsafePointer<Float>, _ g: Geometry, into cols: UnsafeMutablePointer<Float>) {
+    /// One image's patches as C·KH·KW rows of Ho·Wo entries, `rowLength` apart: row (c, u, v)
+    /// holds, for every output position, the pixel its kernel entry meets there (0 in the
+    /// padding). With stride 1 each channel is first copied into `padded`, inside its zeros, so
+    /// every row of the patch matrix is a copy of one row of it.
+    private static func im2col(_ image: UnsafePointer<Float>, _ g: Geometry, into cols: UnsafeMutablePointer<Float>, rowLength: Int,
+                               padded: UnsafeMutablePointer<Float>) {
+        let (outHeight, outWidth, stride, padding) = (g.outHeight, g.outWidth, g.stride, g.padding)
         var row = cols
         for c in 0..<g.channels {
             let plane = image + c * g.height * g.width
-            for u in 0..<g.kh {
-                for v in 0..<g.kw {
-                    for i in 0..<g.outHeight {
-                        let y = i * g.stride + u - g.padding
-                        let out = row + i * g.outWidth
-                        guard y >= 0, y < g.height else {
-                            out.update(repeating: 0, count: g.outWidth)
-                            continue
-                        }
-                        let line = plane + y * g.width
-                        if g.stride == 1 {
-                            // The columns whose pixel is inside the image: j + v − p in 0..<width.
-                            let first = max(0, g.padding - v), last = min(g.outWidth, g.width + g.padding - v)
-                            for j in 0..<min(first, g.outWidth) { out[j] = 0 }
-                            if first < last { (out + first).update(from: line + first + v - g.padding, count: last - first) }
-                            for j in min(max(first, last), g.outWidth)..<g.outWidth { out[j] = 0 }
-                        } else {
-                            for j in 0..<g.outWidth {
-                                let xx = j * g.stride + v - g.padding
-                                out[j] = xx >= 0 && xx < g.width ? line[xx] : 0
+            guard stride == 1 else {
+                for u in 0..<g.kh {
+                    for v in 0..<g.kw {
+                        for i in 0..<outHeight {
+                            let y = i * stride + u - padding, out = row + i * outWidth
+                            for j in 0..<outWidth {
+                                let x = j * stride + v - padding
+                                out[j] = y >= 0 && y < g.height && x >= 0 && x < g.width ? plane[y * g.width + x] : 0
                             }
                         }
+                        row += rowLength
                     }
-                    row += g.positions
+                }
+                continue
+            }
+            let pw = g.paddedWidth
+            var source = plane
+            if padding > 0 {
+                padded.update(repeating: 0, count: g.paddedSize)
+                for y in 0..<g.height { copy(plane + y * g.width, to: padded + (y + padding) * pw + padding, count: g.width) }
+                source = UnsafePointer(padded)
+            }
+            for u in 0..<g.kh {
+                for v in 0..<g.kw {
+                    for i in 0..<outHeight { copy(source + (i + u) * pw + v, to: row + i * outWidth, count: outWidth) }
+                    row += rowLength
                 }
             }
         }
     }
 
-    /// Adds the patch matrix's entries back into the pixels they came from (the image is overwritten).
-    private static func col2im(_ cols: UnsafePointer<Float>, _ g: Geometry, into image: UnsafeMutablePointer<Float>) {
+    /// Adds the patch rows (`rowLength` apart) back into the pixels they came from (the image is
+    /// overwritten); with stride 1 and padding through `padded`, whose inside is then the channel's.
+    private static func col2im(_ cols: UnsafePointer<Float>, _ g: Geometry, rowLength: Int, into image: UnsafeMutablePointer<Float>,
+                               padded: UnsafeMutablePointer<Float>) {
+        let (outHeight, outWidth, stride, padding) = (g.outHeight, g.outWidth, g.stride, g.padding)
         image.update(repeating: 0, count: g.imageSize)
         var row = cols
         for c in 0..<g.channels {
             let plane = image + c * g.height * g.width
+            guard stride == 1 else {
+                for u in 0..<g.kh {
+                    for v in 0..<g.kw {
+                        for i in 0..<outHeight {
+                            let y = i * stride + u - padding, source = row + i * outWidth
+                            guard y >= 0, y < g.height else { continue }
+                            for j in 0..<outWidth {
+                                let x = j * stride + v - padding
+                                if x >= 0 && x < g.width { plane[y * g.width + x] += source[j] }
+                            }
+                        }
+                        row += rowLength
+                    }
+                }
+                continue
+            }
+            let pw = g.paddedWidth
+            let target = padding > 0 ? padded : plane
+            if padding > 0 { padded.update(repeating: 0, count: g.paddedSize) }
             for u in 0..<g.kh {
                 for v in 0..<g.kw {
-                    for i in 0..<g.outHeight {
-                        let y = i * g.stride + u - g.padding
-                        guard y >= 0, y < g.height else { continue }
-                        let line = plane + y * g.width, source = row + i * g.outWidth
-                        for j in 0..<g.outWidth {
-                            let xx = j * g.stride + v - g.padding
-                            if xx >= 0 && xx < g.width { line[xx] += source[j] }
-                        }
-                    }
-                    row += g.positions
+                    for i in 0..<outHeight { add(row + i * outWidth, to: target + (i + u) * pw + v, count: outWidth) }
+                    row += rowLength
                 }
             }
+            if padding > 0 {
+                for y in 0..<g.height { copy(padded + (y + padding) * pw + padding, to: plane + y * g.width, count: g.width) }
+            }
         }
+    }
+
+    /// `count` floats from `source` to `target` (which do not overlap), eight at a time: the
+    /// rows of a patch matrix are short (LeNet's are 28 and 10), too short for a call to memmove.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        var j = 0
+        while j + 8 <= count {
+            UnsafeMutableRawPointer(target + j).storeBytes(of: UnsafeRawPointer(source + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count { target[j] = source[j]; j += 1 }
+    }
+
+    /// target[j] += source[j] for j in 0..<count, eight at a time.
+    @inline(__always)
+    private static func add(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        var j = 0
+        while j + 8 <= count {
+            let sum = UnsafeRawPointer(target + j).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(source + j).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(target + j).storeBytes(of: sum, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count { target[j] += source[j]; j += 1 }
     }
 
     // MARK: Pooling
 
     static func pool(_ call: LayerOp.KernelCall, isMaximum: Bool) {
-        let x = call.inputs[0], xs = call.shapes[0], os = call.outputShape, size = call.settings.size
+        let x = call.inputs[0], output = call.output, size = call.settings.size
+        let (planes, height, width) = (call.shapes[0][0] * call.shapes[0][1], call.shapes[0][2], call.shapes[0][3])
+        let (outHeight, outWidth) = (call.outputShape[2], call.outputShape[3])
         let scale = 1 / Float(size * size)
-        for plane in 0..<(os[0] * os[1]) {
-            let input = x + plane * xs[2] * xs[3], output = call.output + plane * os[2] * os[3]
-            for i in 0..<os[2] {
-                for j in 0..<os[3] {
-                    let corner = input + i * size * xs[3] + j * size
+        for plane in 0..<planes {
+            let input = x + plane * height * width, out = output + plane * outHeight * outWidth
+            for i in 0..<outHeight {
+                let top = input + i * size * width, line = out + i * outWidth
+                if size == 2 {
+                    let bottom = top + width
+                    for j in 0..<outWidth {
+                        let (a, b, c, d) = (top[2 * j], top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1])
+                        if isMaximum {
+                            // The first largest value, scanning the window's rows, as the Float64 reference.
+                            var best = a
+                            if b > best { best = b }
+                            if c > best { best = c }
+                            if d > best { best = d }
+                            line[j] = best
+                        } else {
+                            line[j] = (((a + b) + c) + d) * scale
+                        }
+                    }
+                    continue
+                }
+                for j in 0..<outWidth {
+                    let corner = top + j * size
                     var best = corner[0], total: Float = 0
                     for u in 0..<size {
                         for v in 0..<size {
-                            let value = corner[u * xs[3] + v]
+                            let value = corner[u * width + v]
                             if value > best { best = value }
                             total += value
                         }
                     }
-                    output[i * os[3] + j] = isMaximum ? best : total * scale
+                    line[j] = isMaximum ? best : total * scale
                 }
             }
         }
     }
 
     static func poolGradient(_ call: LayerOp.KernelCall, isMaximum: Bool) {
-        let x = call.inputs[0], xs = call.shapes[0], os = call.outputShape, size = call.settings.size
+        let x = call.inputs[0], size = call.settings.size
         let upstream = call.upstream!, result = call.result!
-        result.update(repeating: 0, count: xs.reduce(1, *))
+        let (planes, height, width) = (call.shapes[0][0] * call.shapes[0][1], call.shapes[0][2], call.shapes[0][3])
+        let (outHeight, outWidth) = (call.outputShape[2], call.outputShape[3])
+        result.update(repeating: 0, count: planes * height * width)
         let scale = 1 / Float(size * size)
-        for plane in 0..<(os[0] * os[1]) {
-            let input = x + plane * xs[2] * xs[3], gradient = result + plane * xs[2] * xs[3]
-            let g = upstream + plane * os[2] * os[3]
-            for i in 0..<os[2] {
-                for j in 0..<os[3] {
-                    let offset = i * size * xs[3] + j * size
-                    if isMaximum {
+        for plane in 0..<planes {
+            let input = x + plane * height * width, gradient = result + plane * height * width
+            let g = upstream + plane * outHeight * outWidth
+            for i in 0..<outHeight {
+                for j in 0..<outWidth {
+                    let offset = i * size * width + j * size, value = g[i * outWidth + j]
+                    if isMaximum && size == 2 {
                         // The first largest value, scanning the window's rows, as the Float64 reference.
-                        var best = offset
+                        var best = offset, top = input[offset]
+                        if input[offset + 1] > top { best = offset + 1; top = input[best] }
+                        if input[offset + width] > top { best = offset + width; top = input[best] }
+                        if input[offset + width + 1] > top { best = offset + width + 1 }
+                        gradient[best] += value
+                    } else if isMaximum {
+                        var best = offset, top = input[offset]
                         for u in 0..<size {
-                            for v in 0..<size where input[offset + u * xs[3] + v] > input[best] { best = offset + u * xs[3] + v }
+                            for v in 0..<size where input[offset + u * width + v] > top {
+                                best = offset + u * width + v
+                                top = input[best]
+                            }
                         }
-                        gradient[best] += g[i * os[3] + j]
+                        gradient[best] += value
                     } else {
-                        for u in 0..<size { for v in 0..<size { gradient[offset + u * xs[3] + v] += g[i * os[3] + j] * scale } }
+                        let share = value * scale
+                        for u in 0..<size { for v in 0..<size { gradient[offset + u * width + v] += share } }
                     }
                 }
             }

@@ -78,7 +78,16 @@ public struct Optimizer: Sendable, Hashable, Codable {
             let coupled = method == .adam ? lambda : 0
             let shrink = method == .adamw ? 1 - lr * lambda : 1
             let m = moments, v = moments + count
-            for i in 0..<count {
+            var done = 0
+            if T.self == Float.self {
+                done = Self.adamVectors(UnsafeMutableRawPointer(theta).assumingMemoryBound(to: Float.self),
+                                        gradient: UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self),
+                                        m: UnsafeMutableRawPointer(m).assumingMemoryBound(to: Float.self),
+                                        v: UnsafeMutableRawPointer(v).assumingMemoryBound(to: Float.self), count: count,
+                                        coupled: Float(coupled), shrink: Float(shrink), beta1: Float(b1), beta2: Float(b2),
+                                        stepSize: Float(stepSize), correction: Float(correction), epsilon: Float(eps))
+            }
+            for i in done..<count {
                 let g = gradient[i] + coupled * theta[i]
                 let first = b1 * m[i] + (1 - b1) * g
                 let second = b2 * v[i] + (1 - b2) * g * g

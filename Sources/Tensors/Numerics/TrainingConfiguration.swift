@@ -63,8 +63,12 @@ public struct TrainingConfiguration: Sendable, Hashable {
         self.threads = threads
     }
 
-    /// One thread per active processor, at most 8.
+    /// One thread per active processor, at most 8; `OPENBLAS_NUM_THREADS` (1 to 8), when set,
+    /// chooses instead (the benchmarks' one-thread comparisons set it to 1).
     public static var defaultThreads: Int {
-        min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        if let text = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"], let count = Int(text), count >= 1 {
+            return min(8, count)
+        }
+        return min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
     }
 }
