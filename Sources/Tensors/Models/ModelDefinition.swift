@@ -16,7 +16,7 @@ import Foundation
 /// ```                                       with helper names (dZ2 = (P - Y) / N)
 /// Shapes are `A×B` (or `AxB`) or `A`, each size a whole number or `inputs`/`classes`
 /// (the pixels per image and the classes of the data it is trained on). Initialisers:
-/// `zeros`, `constant(C)`, `normal(STD)`, `uniform(A)` (U(−A, A)), `xavier`
+/// `zeros`, `constant(C)`, `normal(STD)` (NumPy's `randn * STD` is the same), `uniform(A)` (U(−A, A)), `xavier`
 /// (U(±√(6/(fan_in + fan_out)))) and `he` (N(0, 2/fan_in)), drawn from the cell's seed.
 /// The forward pass may use `X` (N×inputs pixels, scaled), and the loss also the targets the
 /// output's kind names (`Y` one-hot and `y` labels for `P`; `t`, N×1, for `p` and `yhat`) and

@@ -138,10 +138,15 @@ public enum ModelDefinitionParser {
         case "he", "kaiming": return .he
         default: break
         }
+        // NumPy's spelling: randn is N(0, 1), randn * S (or S * randn) is normal(S).
+        if compact == "randn" { return .normal(standardDeviation: 1) }
+        for scaled in [compact.hasPrefix("randn*") ? compact.dropFirst(6) : nil, compact.hasSuffix("*randn") ? compact.dropLast(6) : nil] {
+            if let scaled, let deviation = Double(scaled), deviation.isFinite, deviation >= 0 { return .normal(standardDeviation: deviation) }
+        }
         if let value = argument("constant") { return .constant(value) }
         if let deviation = argument("normal"), deviation >= 0 { return .normal(standardDeviation: deviation) }
         if let limit = argument("uniform"), limit >= 0 { return .uniform(limit: limit) }
         throw Diagnostic.error(text.isEmpty ? "expected an initialiser after the shape" : "unknown initialiser '\(text)'", at: location,
-                               hint: "write zeros, constant(C), normal(STD), uniform(A), xavier or he")
+                               hint: "write zeros, constant(C), normal(STD) (or randn * STD), uniform(A), xavier or he")
     }
 }

@@ -89,7 +89,7 @@ public struct LayerOp: Sendable, Hashable {
     }
 
     /// Every op, in the order the docs list them.
-    public static let all: [LayerOp] = [conv2d, maxpool, avgpool, flatten, reshape, images, dropout]
+    public static let all: [LayerOp] = [conv2d, maxpool, avgpool, flatten, reshape, images, dropout, layernorm]
 
     static let conv2d = LayerOp(
         name: "conv2d", tensors: ["x", "k", "b"], constants: [], options: ["stride", "padding"],
@@ -235,4 +235,53 @@ public struct LayerOp: Sendable, Hashable {
             target[i] = kept ? source[i] * scale : 0
         }
     }
+
+    /// Layer normalisation: each row scaled to mean 0 and variance 1, then by g and shifted by b;
+    /// the same in training and evaluation (it uses no statistic of the batch).
+    static let layernorm = LayerOp(
+        name: "layernorm", tensors: ["x", "g", "b"], constants: [], options: [],
+        usage: "layernorm(x, g, b): each row of x (N×D) normalised to mean 0 and variance 1, times g (D) plus b (D)",
+        meaning: "layer normalisation: each row of x (N×D) as (x − mean)/√(var + 10⁻⁵) over the row, times g (D) plus b (D), as PyTorch's LayerNorm; the same while training and evaluating",
+        shape: { shapes, _ in
+            let (x, g, b) = (shapes[0], shapes[1], shapes[2])
+            guard x.count == 2 else { throw ShapeError("layernorm takes rows N×D, got \(Tensor.describe(x))", hint: "flatten(x) turns images into rows") }
+            guard g == [x[1]], b == [x[1]] else {
+                throw ShapeError("layernorm's g and b have one entry per column (\(x[1])), got \(Tensor.describe(g)) and \(Tensor.describe(b))",
+                                 hint: "e.g. param g: \(x[1]) constant(1) and param c: \(x[1]) zeros")
+            }
+            return x
+        },
+        value: { inputs, _, shape in
+            var out = [Double](repeating: 0, count: inputs[0].count)
+            inputs[0].data.withUnsafeBufferPointer { x in inputs[1].data.withUnsafeBufferPointer { g in inputs[2].data.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    LayerNormalization.forward(x.baseAddress!, g.baseAddress!, b.baseAddress!, into: o.baseAddress!, rows: shape[0], width: shape[1])
+                }
+            } } }
+            return Tensor(shape: shape, data: out)
+        },
+        gradient: { u, inputs, _ in
+            (0..<3).map { which in
+                var out = [Double](repeating: 0, count: inputs[which].count)
+                inputs[0].data.withUnsafeBufferPointer { x in inputs[1].data.withUnsafeBufferPointer { g in u.data.withUnsafeBufferPointer { up in
+                    out.withUnsafeMutableBufferPointer { o in
+                        LayerNormalization.gradient(which, x.baseAddress!, g.baseAddress!, upstream: up.baseAddress!, into: o.baseAddress!,
+                                                    rows: u.shape[0], width: u.shape[1])
+                    }
+                } } }
+                return Tensor(shape: inputs[which].shape, data: out)
+            }
+        },
+        kernel: { call in
+            LayerNormalization.forward(call.inputs[0], call.inputs[1], call.inputs[2], into: call.output,
+                                       rows: call.outputShape[0], width: call.outputShape[1])
+        },
+        kernelGradient: { call, which in
+            LayerNormalization.gradient(which, call.inputs[0], call.inputs[1], upstream: call.upstream!, into: call.result!,
+                                        rows: call.outputShape[0], width: call.outputShape[1])
+        },
+        workspace: { _, _, _ in 0 },
+        tex: { arguments, _ in "\\operatorname{LN}\\left(" + arguments[0] + "\\right) \\odot " + arguments[1] + " + " + arguments[2] },
+        reshapes: false,
+        derivative: "∂g = Σ u ⊙ x̂, ∂b = Σ u, ∂x = (d − mean d − x̂ mean(d ⊙ x̂)) / √(var + ε) with d = u ⊙ g, row by row (`LayerNormalization`, one generic code for Float64 and Float32)")
 }

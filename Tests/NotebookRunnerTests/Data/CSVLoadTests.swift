@@ -70,6 +70,19 @@ import Testing
         #expect(restored.train?.features == [1.5, 2, 4, 5] && restored.train?.targets == [3, 6.25])
     }
 
+    /// Rows held out for validation keep their targets and features (they used to be relabelled
+    /// with their class labels as targets, so a regression's validation loss measured the wrong numbers).
+    @Test func heldOutRowsKeepTheirTargets() throws {
+        let (state, _) = try Self.load("a,t\n1,10.5\n2,20.5\n3,30.5\n4,40.5\n5,50.5\n", [("target", "t")])
+        let whole = try #require(state.dataset?.train)
+        let (train, validation) = whole.holdingOut(2, seed: 3)
+        #expect(train.count == 3 && validation.count == 2)
+        for part in [train, validation] {
+            let features = try #require(part.features), targets = try #require(part.targets)
+            #expect(zip(features, targets).allSatisfy { $1 == $0 * 10 + 0.5 }, "\(features) \(targets)")
+        }
+    }
+
     /// A `yhat` model trains on the plant-growth table of notebooks/data on the engine and fits it.
     @Test func aRegressionModelTrainsOnACSVFile() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../notebooks/data").standardized

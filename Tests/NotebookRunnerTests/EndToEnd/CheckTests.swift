@@ -43,9 +43,9 @@ import Testing
             ```
 
             ```{model}
-            :label: dropped
+            :label: shifted
             param W: inputs×classes normal(0.01)
-            P = softmax(dropout(X, 0.5) @ W)
+            P = softmax(X @ W - logsumexp(X @ W, axis=1, keepdims=True))
             loss: -mean(sum(Y * log(P), axis=1))
             ```
 
@@ -59,11 +59,39 @@ import Testing
         #expect(result.status == 1)
         for expected in [
             "nb.md:9:23: error: the training engine takes ** 2 and ** 0.5 only",
-            "nb.md:16:13: error: the training engine does not compute dropout(…)",
+            "nb.md:16:21: error: the training engine does not compute logsumexp(…)",
             "nb.md:24:17: error: the training engine does not compute max(…)",
         ] {
             #expect(result.stderr.contains(expected), "missing \(expected) in \(result.stderr)")
         }
+    }
+
+    /// Dropout, layer normalisation, a CSV load and a plot are accepted; a plot with nothing to draw is not.
+    @Test func dropoutLayerNormCSVAndPlotsPassTheCheck() throws {
+        let good = try check("""
+            ```{load}
+            :csv: plants.csv
+            :target: growth
+            ```
+
+            ```{model}
+            :label: net
+            param W1: inputs×8 randn * 0.1
+            param g: 8 constant(1)
+            param c: 8 zeros
+            param w: 8×1 normal(0.1)
+            H = dropout(layernorm(relu(X @ W1), g, c), 0.2)
+            yhat = H @ w
+            loss: mean((yhat - t) ** 2)
+            ```
+
+            ```{plot}
+            :curves: fit.train_loss
+            ```
+            """)
+        #expect(good.status == 0 && good.stderr.isEmpty, "\(good.stderr)")
+        let empty = try check("```{plot}\n:title: nothing\n```\n")
+        #expect(empty.status == 1 && empty.stderr.contains("nb.md:1:4: error: {plot} needs something to plot"), "\(empty.stderr)")
     }
 
     @Test func aTypoInTheLastInlineValueFailsAtTheRole() throws {

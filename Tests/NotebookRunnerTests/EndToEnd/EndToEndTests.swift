@@ -177,7 +177,7 @@ import Testing
 
         let split = try NBRunProcess.run(["render", "show.md", "-o", "out", "-p", "split=test"], in: folder)
         #expect(split.status == 2)
-        #expect(split.stderr.contains("error: unknown parameter 'split' (-p split=test): :split: of {load}, {show}, {evaluate}, {eval}, {gradcheck}, {idx-header} is set in each cell, not by -p"))
+        #expect(split.stderr.contains("error: unknown parameter 'split' (-p split=test): :split: of {load}, {show}, {evaluate}, {eval}, {gradcheck}, {idx-header}, {plot} is set in each cell, not by -p"))
         #expect(split.stderr.contains("-p sets these: "))
         #expect(split.stderr.contains("count"))
         let samples = try NBRunProcess.run(["render", "show.md", "-o", "out", "-p", "samples=5"], in: folder)

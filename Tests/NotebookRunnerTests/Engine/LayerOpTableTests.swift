@@ -17,6 +17,9 @@ import Testing
         case "flatten": hidden = ["Z = conv2d(images(X), K, c)", "H = flatten(relu(Z) + 0.1 * Z)"]
         case "reshape": hidden = ["Z = conv2d(reshape(X, [-1, 1, 4, 4]), K, c)", "H = reshape(tanh(Z), [-1, 12])"]
         case "dropout": hidden = ["Z = conv2d(images(X), K, c, stride=2, padding=1)", "H = dropout(flatten(tanh(Z)), 0.4)"]
+        case "layernorm":
+            return parameters + ["param g: 12 uniform(0.5)", "param s: 12 uniform(0.2)", "Z = conv2d(images(X), K, c, stride=2, padding=1)",
+                                 "H = layernorm(flatten(tanh(Z)), g + 1, s)", "P = softmax(H @ W)", "loss: -mean(sum(Y * log(P), axis=1))"]
         default: hidden = ["Z = conv2d(\(op.name)(X), K, c, stride=2, padding=1)", "H = flatten(Z)"]
         }
         return parameters + hidden + ["P = softmax(H @ W)", "loss: -mean(sum(Y * log(P), axis=1))"]
@@ -27,7 +30,7 @@ import Testing
         let op = try #require(LayerOp.named(name))
         // With a training step's noise, so a dropout draws its masks (the same in both).
         let (engine, exact) = try EngineTests().gradients(EngineTests.definition(Self.model(op)), noise: (seed: 9, step: 2))
-        #expect(engine.count == 3)
+        #expect(engine.count == Self.model(op).filter { $0.hasPrefix("param ") }.count)
         for (parameter, values) in engine {
             let error = GradientCheck.relativeError(values.map(Double.init), exact[parameter]!.data)
             #expect(error < 1e-4, "\(name): ∂loss/∂\(parameter) differs by \(error)")
@@ -56,6 +59,8 @@ import Testing
             settings.shape = [-1, 2, 3, 3]
         case "images":
             inputs = [random([2, 9])]
+        case "layernorm":
+            inputs = [random([3, 5]), random([5]), random([5])]
         case "dropout":
             inputs = [random([2, 2, 3, 3])]
             (settings.rate, settings.noise) = (0.3, TrainingNoise(seed: 3, step: 1, rows: [5, 8]))
@@ -98,6 +103,7 @@ import Testing
         case "maxpool", "avgpool": settings.size = 3
         case "reshape": settings.shape = [-1, 4, 9]
         case "dropout": (settings.rate, settings.noise) = (0.5, TrainingNoise(seed: 1, step: 7, rows: Array(100..<(100 + images))))
+        case "layernorm": inputs = [random([images, 7]), random([7]), random([7])]
         default: break
         }
         let shape = try op.shape(inputs.map(\.shape), settings)
