@@ -90,6 +90,14 @@ if ! command -v jupyter-book > /dev/null; then
   echo "Jupyter Book 1: not installed (pip install \"jupyter-book<2\"); no comparison"
   exit 0
 fi
+# Jupyter Book must build the series (its _config.yml names Sphinx extensions of its own): a
+# failing build is reported, never timed.
+rm -rf "$work/intro/_build"
+if ! jupyter-book build "$work/intro" > "$work/jupyter-book.log" 2>&1; then
+  echo "Jupyter Book 1 cannot build the series here, no comparison: $(grep -m1 -E 'No module named|Extension error|Error' "$work/jupyter-book.log")"
+  echo "  (pip install the extensions _config.yml names: sphinxext-rediraffe sphinx-multitoc-numbering sphinx-exercise sphinx-togglebutton sphinx-proof sphinx-tojupyter sphinx-reredirects quantecon-book-theme)"
+  exit 0
+fi
 theirs_cold=() theirs_warm=() lt_cold=() lt_warm=()
 for _ in $(seq "$reps"); do
   rm -rf "$work/intro/_build"

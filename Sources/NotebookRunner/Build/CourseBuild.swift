@@ -126,37 +126,25 @@ public struct CourseBuild {
         var diagnostics: [Diagnostic] = []
         var sections: [SiteSearch.Section] = []
         var courseMath = ""
-        // Each page's content, `jobs` at a time: from its memo, or rendered (and kept as a memo).
-        let rendered = PageThreads.map(pages.count, jobs: jobs) { index -> (content: HTMLRenderer.PageContent, warnings: [Diagnostic])? in
-            guard var run = runs[index].run else { return nil }
-            if let memo = runs[index].memo { return (memo.pageContent, memo.warnings) }
-            if settings.reproducible {
-                // Where a result came from (the cache or a run) is, like its time, not part of a reproducible page.
-                for cell in run.cells.indices where run.cells[cell].status == .cached { run.cells[cell].status = .ok }
-            }
-            let content = renderer.content(run)
-            let warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
-            if let key = runs[index].key, run.stopReason == .finished, run.errors.isEmpty {
-                let source = manifest.folder.appendingPathComponent(pages[index].file)
-                // The files cells read, and those code cells name (as the cell cache keys them).
-                let named = run.notebook.codeCells.flatMap { $0.namedFiles(relativeTo: source.deletingLastPathComponent()) }
-                let inputs = run.inputFiles + named + [source]
-                PageMemo(key: key, content: content, warnings: warnings, run: run, inputs: inputs, cacheKeys: runs[index].cacheKeys)
-                    .store(page: pages[index].file, root: settings.outputDirectory, seal: seal)
-            }
-            return (content, warnings)
+        // Each page's content, `jobs` at a time: from its memo, or rendered (and kept as a memo);
+        // then its links to other pages resolved and its sections read for the search page.
+        let (linkedTargets, linkedNotebooks) = (targets, notebooks)
+        let rendered = PageThreads.map(pages.count, jobs: jobs) { index -> (content: HTMLRenderer.PageContent, warnings: [Diagnostic], sections: [SiteSearch.Section])? in
+            guard let (content, warnings) = Self.content(of: index, runs: runs, renderer: renderer, manifest: manifest, settings: settings, seal: seal)
+            else { return nil }
+            var linked = content
+            var linkWarnings = warnings
+            linked.body = SiteLinks.rewrite(content.body, page: index, paths: paths, pages: pages, targets: linkedTargets,
+                                            notebook: linkedNotebooks[index], folder: manifest.folder, warnings: &linkWarnings)
+            let title = pages[index].title ?? linkedNotebooks[index].title
+            return (linked, linkWarnings, SiteSearch.sections(ofBody: linked.body, path: paths[index], title: title))
         }
         for index in pages.indices {
-            var page = notebooks[index].title
-            if let title = pages[index].title { page = title }
-            guard let pageContent = rendered[index] else { contents.append(nil); continue }
-            var (content, warnings) = pageContent
-            content.body = SiteLinks.rewrite(content.body, page: index, paths: paths, pages: pages, targets: targets,
-                                             notebook: notebooks[index], folder: manifest.folder, warnings: &warnings)
-            courseMath += content.math
-            sections += SiteSearch.sections(ofBody: content.body, path: paths[index], title: page)
-            diagnostics += warnings
-            contents.append(content)
+            guard let page = rendered[index] else { contents.append(nil); continue }
+            courseMath += page.content.math
+            sections += page.sections
+            diagnostics += page.warnings
+            contents.append(page.content)
         }
         for failure in parseFailures.values.sorted(by: { $0.description < $1.description }) { diagnostics.append(failure) }
         let notStarted = runs.filter(\.notStarted).count
@@ -328,6 +316,29 @@ public struct CourseBuild {
             }
         }
         return results.withLock { all in notebooks.indices.map { all[$0]! } }
+    }
+
+    /// Page `index`'s content and warnings: from its memo, or rendered (and kept as a memo); nil when it did not run.
+    private static func content(of index: Int, runs: [PageRun], renderer: HTMLRenderer, manifest: CourseManifest, settings: RunSettings,
+                                seal: CacheSeal) -> (HTMLRenderer.PageContent, [Diagnostic])? {
+        let pages = manifest.pages
+        guard var run = runs[index].run else { return nil }
+        if let memo = runs[index].memo { return (memo.pageContent, memo.warnings) }
+        if settings.reproducible {
+            // Where a result came from (the cache or a run) is, like its time, not part of a reproducible page.
+            for cell in run.cells.indices where run.cells[cell].status == .cached { run.cells[cell].status = .ok }
+        }
+        let content = renderer.content(run)
+        let warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
+        if let key = runs[index].key, run.stopReason == .finished, run.errors.isEmpty {
+            let source = manifest.folder.appendingPathComponent(pages[index].file)
+            // The files cells read, and those code cells name (as the cell cache keys them).
+            let named = run.notebook.codeCells.flatMap { $0.namedFiles(relativeTo: source.deletingLastPathComponent()) }
+            let inputs = run.inputFiles + named + [source]
+            PageMemo(key: key, content: content, warnings: warnings, run: run, inputs: inputs, cacheKeys: runs[index].cacheKeys)
+                .store(page: pages[index].file, root: settings.outputDirectory, seal: seal)
+        }
+        return (content, warnings)
     }
 
     /// The digest of the course's manifest files (`myst.yml`, `_toc.yml`, `_config.yml`): part of every page's memo key.

@@ -41,17 +41,19 @@ enum SiteSearch {
             if skipped.contains(name), !tag.hasSuffix("/") {
                 // Leave out the element with what it holds (a formula's annotation, the page's own header).
                 var depth = 1
-                while depth > 0, let open = body[index...].range(of: "<") {
-                    let start = body[open.upperBound...].prefix(name.count + 1).lowercased()
+                // (Searched in Swift: Foundation's range(of:) copies the rest of the page on every call.)
+                while depth > 0, let open = body[index...].firstIndex(of: "<") {
+                    let after = body.index(after: open)
+                    let start = body[after...].prefix(name.count + 1).lowercased()
                     if start.hasPrefix("/" + name) { depth -= 1 } else if start.hasPrefix(name) { depth += 1 }
-                    index = body[open.upperBound...].firstIndex(of: ">").map { body.index(after: $0) } ?? body.endIndex
+                    index = body[after...].firstIndex(of: ">").map { body.index(after: $0) } ?? body.endIndex
                 }
                 text += " "
                 continue
             }
             if (name == "h2" || name == "h3"), let id = attribute("id", in: tag) {
                 flush()
-                let end = body[index...].range(of: "</\(name)>")?.lowerBound ?? index
+                let end = body[index...].firstRange(of: "</\(name)>")?.lowerBound ?? index
                 let heading = HTML.unescape(String(body[index..<end]).replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression))
                 current = Section(href: path + "#" + id, title: title + " › " + heading.split(whereSeparator: \.isWhitespace).joined(separator: " "), text: "")
             }

@@ -20,11 +20,15 @@ enum ProseImageLoader {
     /// an image past that is an error at its first citation.
     /// `root`: the project's folder (nil: the one above `folder`, if any).
     static func load(_ notebook: inout Notebook, folder: URL, root: URL? = nil, allowsRemote: Bool) {
-        let root = root ?? ProjectFile.manifestFolder(above: folder)
+        load(&notebook, folder: folder, project: root ?? ProjectFile.manifestFolder(above: folder), allowsRemote: allowsRemote)
+    }
+
+    /// `project`: the page's project folder, nil when it is in none (its included files' too).
+    private static func load(_ notebook: inout Notebook, folder: URL, project root: URL?, allowsRemote: Bool) {
         // An {include}d file's images start at its own folder; their problems are the page's too.
         for index in notebook.includes.indices {
             let before = notebook.includes[index]
-            load(&notebook.includes[index], folder: before.folder ?? folder, root: root ?? before.folder ?? folder, allowsRemote: allowsRemote)
+            load(&notebook.includes[index], folder: before.folder ?? folder, project: root, allowsRemote: allowsRemote)
             notebook.errors += notebook.includes[index].errors.filter { !before.errors.contains($0) }
             notebook.warnings += notebook.includes[index].warnings.filter { !before.warnings.contains($0) }
         }

@@ -54,7 +54,8 @@ import Testing
     }
 
     static func isMissingImage(_ diagnostic: Diagnostic) -> Bool {
-        diagnostic.message.hasPrefix("image '") && diagnostic.message.contains("not found")
+        // (A page copied without its book's manifest has no project folder for `/_static/…`.)
+        diagnostic.message.hasPrefix("image '") && (diagnostic.message.contains("not found") || diagnostic.message.contains("and the page is in no project"))
     }
 
     /// Every page of a folder rendered once: (page, what it found), in path order.
