@@ -35,6 +35,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 2
 fi
 
+# Both runners use the kernel of the Python checked above (Debian's, /usr/bin/python3): a pip
+# install elsewhere (a pyenv or virtualenv Python) can bring a "python3" kernelspec of its own,
+# which nbconvert would find first and which may lack NumPy or Matplotlib.
+export JUPYTER_PATH="/usr/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+
 source bench/common.sh
 seconds() { /usr/bin/time -f %e -o "$work/time" "$@" > /dev/null 2>> "$work/errors.log"; local status=$?; cat "$work/time" | tail -1; return $status; }
 
