@@ -26,7 +26,7 @@ enum ExercisesPage {
                 count += 1
                 let anchor = ProseBlockRenderer.anchor(exercise)
                 let name = strings.exercise(exercise.shownNumber)
-                let title = exercise.argument.map { " <span class=\"nb-block-subtitle\">\(HTML.escape($0))</span>" } ?? ""
+                let title = exercise.titleText.map { " <span class=\"nb-block-subtitle\">\(HTML.escape($0))</span>" } ?? ""
                 let solved = !student && blocks.contains { $0.kind == .solution && $0.argument == exercise.label && exercise.label != nil }
                 html += "<li><a href=\"\(HTML.escape(href))#\(HTML.escape(anchor))\">\(HTML.escape(name))</a>\(title)"
                 if solved { html += " <span class=\"nb-meta\">· \(strings.withSolution)</span>" }
