@@ -48,17 +48,23 @@ struct PreviewCommand: ParsableCommand {
         if isCourse { return try runCourse() }
         let settings = try runOptions.settings(keepGoing: keepGoing, reproducible: false)
         let pipeline = Pipeline(settings: settings, progress: ProgressReporter(mode: .quiet), cacheMode: .use)
-        let printLine: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        let session = PreviewSession(notebook: URL(fileURLWithPath: notebook), file: notebook, pipeline: pipeline, log: printLine)
-        let server: PreviewServer
+        let session = PreviewSession(notebook: URL(fileURLWithPath: notebook), file: notebook, pipeline: pipeline, log: Self.printLine)
+        let server = try Self.open { try PreviewServer(session: session, host: host, port: port, log: Self.printLine) }
+        Thread.detachNewThread { session.watch() }
+        serve(server, stop: session.stop)
+    }
+
+    /// Writes one line to stderr: the preview's log.
+    private static let printLine: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+    /// The server `make` opens, or its error printed and exit status 1 (a port in use, say).
+    private static func open(_ make: () throws -> PreviewServer) throws -> PreviewServer {
         do {
-            server = try PreviewServer(session: session, host: host, port: port, log: printLine)
+            return try make()
         } catch let error as PreviewServerError {
             printLine("error: \(error.description)")
             throw ExitCode(1)
         }
-        Thread.detachNewThread { session.watch() }
-        serve(server, stop: session.stop)
     }
 
     /// `nbrun preview DIR`: the course's site, built and served; built again on every change.
@@ -66,16 +72,9 @@ struct PreviewCommand: ParsableCommand {
         var settings = try runOptions.settings(keepGoing: keepGoing, reproducible: false)
         let site = URL(fileURLWithPath: output, isDirectory: true)
         settings.outputDirectory = site
-        let printLine: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        let build = CourseBuild(settings: settings, cacheMode: .use, log: printLine)
-        let preview = CoursePreview(folder: URL(fileURLWithPath: notebook, isDirectory: true), display: notebook, build: build, log: printLine)
-        let server: PreviewServer
-        do {
-            server = try PreviewServer(site: preview, host: host, port: port, log: printLine)
-        } catch let error as PreviewServerError {
-            printLine("error: \(error.description)")
-            throw ExitCode(1)
-        }
+        let build = CourseBuild(settings: settings, cacheMode: .use, log: Self.printLine)
+        let preview = CoursePreview(folder: URL(fileURLWithPath: notebook, isDirectory: true), display: notebook, build: build, log: Self.printLine)
+        let server = try Self.open { try PreviewServer(site: preview, host: host, port: port, log: Self.printLine) }
         Thread.detachNewThread { preview.watch() }
         serve(server, stop: preview.stop)
     }
