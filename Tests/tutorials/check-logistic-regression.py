@@ -9,35 +9,19 @@ The render this expects (the 3s and 8s of the full MNIST, 11,982 training and 1,
 
 Prints one line per check and a final line "N passed, M failed"; exits 1 when a check fails.
 """
-import json
 import os
 import sys
 
+from record_checks import RecordChecks
+
 
 def main(argv):
-    if len(argv) != 2:
-        print("usage: check-logistic-regression.py RECORD.json", file=sys.stderr)
+    checks = RecordChecks.from_arguments(argv)
+    if checks is None:
         return 2
-    with open(argv[1], encoding="utf-8") as handle:
-        record = json.load(handle)
-    cells = {cell.get("label"): cell for cell in record.get("cells", [])}
-    results = []
-
-    def metric(label, name):
-        return cells.get(label, {}).get("metrics", {}).get(name)
-
-    def check(description, condition, detail=""):
-        results.append(bool(condition))
-        print(f"{'PASS' if condition else 'FAIL'}  {description}: {detail}")
-
-    def in_range(label, name, low, high):
-        value = metric(label, name)
-        check(f"{label}.{name} in [{low}, {high}]", value is not None and low <= value <= high, value)
-        return value
-
-    check("run status ok", record.get("status") == "ok", record.get("status"))
-    failed = [label for label, cell in cells.items() if cell.get("status") != "ok"]
-    check("every cell ok", not failed, failed or "all ok")
+    cells = checks.cells
+    metric, check, in_range = checks.metric, checks.check, checks.in_range
+    checks.check_every_cell_ran()
 
     # Two classes: the 3s and 8s of MNIST's splits.
     in_range("data", "classes", 2, 2)
@@ -82,10 +66,7 @@ def main(argv):
     check("precision and recall in the page", "Positive class 8: precision" in html)
     check("predicted against true values and residuals", "Predicted vs true" in html and "residual (predicted − true)" in html)
 
-    passed = sum(results)
-    failed_count = len(results) - passed
-    print(f"{passed} passed, {failed_count} failed")
-    return 1 if failed_count else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":

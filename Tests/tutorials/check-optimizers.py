@@ -9,34 +9,17 @@ The render this expects (3,000 training and 3,000 test images of Debian's Fashio
 
 Prints one line per check and a final line "N passed, M failed"; exits 1 when a check fails.
 """
-import json
 import sys
+
+from record_checks import RecordChecks
 
 
 def main(argv):
-    if len(argv) != 2:
-        print("usage: check-optimizers.py RECORD.json", file=sys.stderr)
+    checks = RecordChecks.from_arguments(argv)
+    if checks is None:
         return 2
-    with open(argv[1], encoding="utf-8") as handle:
-        record = json.load(handle)
-    cells = {cell.get("label"): cell for cell in record.get("cells", [])}
-    results = []
-
-    def metric(label, name):
-        return cells.get(label, {}).get("metrics", {}).get(name)
-
-    def check(description, condition, detail=""):
-        results.append(bool(condition))
-        print(f"{'PASS' if condition else 'FAIL'}  {description}: {detail}")
-
-    def in_range(label, name, low, high):
-        value = metric(label, name)
-        check(f"{label}.{name} in [{low}, {high}]", value is not None and low <= value <= high, value)
-        return value
-
-    check("run status ok", record.get("status") == "ok", record.get("status"))
-    failed = [label for label, cell in cells.items() if cell.get("status") != "ok"]
-    check("every cell ok", not failed, failed or "all ok")
+    metric, check, in_range = checks.metric, checks.check, checks.in_range
+    checks.check_every_cell_ran()
 
     in_range("data", "train_count", 3000, 3000)
     in_range("data", "test_count", 3000, 3000)
@@ -74,9 +57,7 @@ def main(argv):
         check("dropout narrows the train-test gap", gap_dropout[0] - gap_dropout[1] < gap[0] - gap[1],
               f"{gap_dropout[0] - gap_dropout[1]:.4f} vs {gap[0] - gap[1]:.4f}")
 
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    return 0 if passed == len(results) else 1
+    return checks.summary()
 
 
 if __name__ == "__main__":

@@ -10,37 +10,21 @@ The render this expects (the first 8,000 test images train, the last 2,000 evalu
 
 Prints one line per check and a final line "N passed, M failed"; exits 1 when a check fails.
 """
-import json
 import os
 import sys
+
+from record_checks import RecordChecks
 
 from equation_marks import check_equation_marks, check_forward_reference
 
 
 def main(argv):
-    if len(argv) != 2:
-        print("usage: check-softmax-mnist-zh.py RECORD.json", file=sys.stderr)
+    checks = RecordChecks.from_arguments(argv)
+    if checks is None:
         return 2
-    with open(argv[1], encoding="utf-8") as handle:
-        record = json.load(handle)
-    cells = {cell.get("label"): cell for cell in record.get("cells", [])}
-    results = []
-
-    def metric(label, name):
-        return cells.get(label, {}).get("metrics", {}).get(name)
-
-    def check(description, condition, detail=""):
-        results.append(bool(condition))
-        print(f"{'PASS' if condition else 'FAIL'}  {description}: {detail}")
-
-    def in_range(label, name, low, high):
-        value = metric(label, name)
-        check(f"{label}.{name} in [{low}, {high}]", value is not None and low <= value <= high, value)
-        return value
-
-    check("run status ok", record.get("status") == "ok", record.get("status"))
-    failed = [label for label, cell in cells.items() if cell.get("status") != "ok"]
-    check("every cell ok", not failed, failed or "all ok")
+    record = checks.record
+    check, in_range = checks.check, checks.in_range
+    checks.check_every_cell_ran()
 
     # The data: both splits cut from the 10,000 test images.
     in_range("data", "train_count", 8000, 8000)
@@ -96,10 +80,7 @@ def main(argv):
     check_equation_marks(check, record, html, total=9, checked=8, summary="9 个公式，8 个已核对，0 个未通过")
     check_forward_reference(check, html, "weight-gradient", "6")
 
-    passed = sum(results)
-    failed_count = len(results) - passed
-    print(f"{passed} passed, {failed_count} failed")
-    return 1 if failed_count else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":
