@@ -14,12 +14,7 @@ import sys
 from record_checks import RecordChecks
 
 
-def main(argv):
-    checks = RecordChecks.from_arguments(argv)
-    if checks is None:
-        return 2
-    if not checks.readable:
-        return checks.summary()
+def run_checks(checks):
     check, cells = checks.check, checks.cells
     metrics = {label: cell.get("metrics", {}) for label, cell in cells.items()}
 
@@ -42,8 +37,7 @@ def main(argv):
     check("the six kernels of the first layer are shown", kernels == 6, str(kernels))
     maps = html.count('alt="A1, map ')
     check("six feature maps of three images are shown", maps == 18, str(maps))
-    return checks.summary()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

@@ -12,12 +12,7 @@ import sys
 from record_checks import RecordChecks
 
 
-def main(argv):
-    checks = RecordChecks.from_arguments(argv)
-    if checks is None:
-        return 2
-    if not checks.readable:
-        return checks.summary()
+def run_checks(checks):
     check, cells = checks.check, checks.cells
     metrics = {label: cell.get("metrics", {}) for label, cell in cells.items()}
 
@@ -41,8 +36,7 @@ def main(argv):
     linear = metrics["linear"].get("test_accuracy", 0)
     check("the network beats softmax regression", accuracy > linear, f"{accuracy:.4f} vs {linear:.4f}")
     check("history is recorded per epoch", "history[9].test_accuracy" in metrics["train"])
-    return checks.summary()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

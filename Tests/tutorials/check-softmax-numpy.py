@@ -89,12 +89,7 @@ def shown(text, value):
     return abs(number - value) <= 0.5 * 10 ** -digits + 1e-12
 
 
-def main(argv):
-    checks = RecordChecks.from_arguments(argv)
-    if checks is None:
-        return 2
-    if not checks.readable:
-        return checks.summary()
+def run_checks(checks):
     check, record = checks.check, checks.record
     metrics = {label: cell.get("metrics", {}) for label, cell in checks.cells.items()}
     checks.check_every_cell_ran()
@@ -128,8 +123,7 @@ def main(argv):
         text = values.get(expression, {}).get("value", "")
         ok = bool(text) and shown(text, numbers[what])
         check(f"{what} matches the recipe", ok, f"page {text}, recipe {numbers[what]:.6f}")
-    return checks.summary()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

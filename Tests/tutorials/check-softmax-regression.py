@@ -15,12 +15,7 @@ from equation_marks import check_equation_marks, check_forward_reference
 from record_checks import RecordChecks
 
 
-def main(argv):
-    checks = RecordChecks.from_arguments(argv)
-    if checks is None:
-        return 2
-    if not checks.readable:
-        return checks.summary()
+def run_checks(checks):
     check, metric, status_ok, record = checks.check, checks.metric, checks.status_ok, checks.record
 
     def in_range(name, label, key, low, high):
@@ -97,8 +92,6 @@ def main(argv):
     in_range("mistakes shown are all wrong predictions", "mistakes", "wrong_shown", 12, 12)
     status_ok("templates")
 
-    return checks.summary()
-
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

@@ -30,9 +30,17 @@ class RecordChecks:
             checks.check("read the run record", False, error)
             return checks
 
-    @property
-    def readable(self):
-        return bool(self.record)
+    @classmethod
+    def main(cls, argv, run_checks):
+        """A checker's whole run: `run_checks(checks)` on the record named by argv[1] (unless it
+        cannot be read), then the closing line. The exit status: 0, 1 when a check failed, 2
+        for a bad command line."""
+        checks = cls.from_arguments(argv)
+        if checks is None:
+            return 2
+        if checks.record:
+            run_checks(checks)
+        return checks.summary()
 
     def metric(self, label, name):
         return self.cells.get(label, {}).get("metrics", {}).get(name)
