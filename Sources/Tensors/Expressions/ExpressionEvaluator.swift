@@ -392,8 +392,20 @@ public struct ExpressionEvaluator {
         }
         if let op = LayerOp.named(name) {
             let inputs = try op.tensors.map { try evaluate(bound[$0]!) }
-            let settings = try layerSettings(op, bound)
-            let values = inputs.map(\.value)
+            var settings = try layerSettings(op, bound)
+            var values = inputs.map(\.value)
+            if !op.state.isEmpty {
+                // batchnorm: the running statistics kept under the statement's name, read when
+                // evaluating; a training step normalises with the batch's and logs its input.
+                let names = expression.binding.map { [BatchNormalization.meanName($0), BatchNormalization.varianceName($0)] } ?? []
+                let running = names.compactMap { scope.values[$0] }
+                if scope.noise == nil, running.count == 2 {
+                    settings.batchStatistics = false
+                    values += running
+                } else if scope.noise != nil, let name = expression.binding {
+                    scope.batchStatistics?.record(name, values[0])
+                }
+            }
             let shape = try located(at: at) { try op.shape(values.map(\.shape), settings) }
             try located(at: at) { try Tensor.checkAllocation(shape, within: limits.memory, by: "\(name)()") }
             let out = op.value(values, settings, shape)

@@ -11,6 +11,8 @@ public struct ExpressionScope: Sendable {
     /// The random numbers of a training step, which `dropout` draws its masks from; nil (the
     /// default: `{eval}`, `{derive}`, `{gradcheck}`, evaluation) makes a dropout the identity.
     public var noise: TrainingNoise?
+    /// Where a training step's `batchnorm` calls log the batches they normalise (nil: not kept).
+    public var batchStatistics: BatchStatisticsLog?
 
     public init(values: [String: Tensor] = [:], metrics: [String: [Metric]] = [:], unavailable: [String: String] = [:],
                 limits: EvaluationLimits = EvaluationLimits()) {

@@ -85,6 +85,33 @@ public struct ModelDefinition: Sendable {
     /// The author's backpropagation: helper statements and one formula per parameter (may be empty).
     public var gradientDefinitions: [ParsedExpression]
     public var gradients: [GradCheckProgram.Gradient]
+    /// The running statistics of each `batchnorm` of the forward pass: state beyond the parameters.
+    public var statistics: [RunningStatistic] = []
+
+    /// The names of the running statistics, each batchnorm's mean then variance.
+    public var stateNames: [String] { statistics.flatMap { [$0.meanName, $0.varianceName] } }
+
+    /// The running statistics' shapes (one entry per column) for data with `inputs` pixels and `classes` classes.
+    public func stateShapes(inputs: Int, classes: Int) -> [String: [Int]] {
+        var shapes: [String: [Int]] = [:]
+        for statistic in statistics {
+            let width = statistic.width.resolve(inputs: inputs, classes: classes)
+            shapes[statistic.meanName] = [width]
+            shapes[statistic.varianceName] = [width]
+        }
+        return shapes
+    }
+
+    /// The running statistics before any training step: means 0, variances 1 (as PyTorch starts them).
+    public func initialState<T: BinaryFloatingPoint>(inputs: Int, classes: Int, as type: T.Type) -> [String: [T]] {
+        var values: [String: [T]] = [:]
+        for statistic in statistics {
+            let width = statistic.width.resolve(inputs: inputs, classes: classes)
+            values[statistic.meanName] = [T](repeating: 0, count: width)
+            values[statistic.varianceName] = [T](repeating: 1, count: width)
+        }
+        return values
+    }
 
     /// The parameters' shapes for data with `inputs` pixels and `classes` classes.
     public func shapes(inputs: Int, classes: Int) -> [String: [Int]] {

@@ -64,8 +64,16 @@ public enum ModelDefinitionParser {
         for statement in forward.definitions + [loss] + backward.definitions + backward.gradients.map(\.formula) {
             if let unsupported = EngineSupport.unsupported(in: statement) { throw unsupported }
         }
+        // batchnorm keeps running statistics named by its forward statement: not in the loss or the gradient formulas.
+        for statement in [loss] + backward.definitions + backward.gradients.map(\.formula) {
+            if let call = RunningStatistic.firstCall(in: statement) {
+                throw Diagnostic.error("batchnorm belongs to the forward pass, where its running statistics are kept", at: call,
+                                       hint: "normalise in a forward statement, e.g. H = batchnorm(Z, g, c), and use H here")
+            }
+        }
+        let statistics = try RunningStatistic.find(in: forward.definitions, parameters: parameters)
         return ModelDefinition(parameters: parameters, forward: forward.definitions, output: output, loss: loss,
-                               gradientDefinitions: backward.definitions, gradients: backward.gradients)
+                               gradientDefinitions: backward.definitions, gradients: backward.gradients, statistics: statistics)
     }
 
     /// `param NAME: SHAPE INITIALISER`.

@@ -7,7 +7,8 @@ import Foundation
 /// matrices as tables (large ones as their top-left corner). A scalar binding is also
 /// recorded as a metric of the cell, so `label.name` reads it later. `:model: LABEL` binds that
 /// model's parameters (default: the latest model's) and, for a model declared with `{model}`,
-/// the names of its forward pass on the bound rows (`Z1`, `H`, `P`, …), in evaluation mode. A
+/// the names of its forward pass on the bound rows (`Z1`, `H`, `P`, …), in evaluation mode (a
+/// batchnorm with its running statistics). A
 /// line that binds the name of one of the model's parameters or a cell's label hides it from
 /// the lines after it: a warning says so.
 public struct EvalDirective: Directive {
@@ -112,6 +113,8 @@ public struct EvalDirective: Directive {
     /// The values of a declared model's forward statements on the bound rows (its data names).
     static func forwardNames(of model: DeclaredModel, in scope: ExpressionScope) throws -> [String: Tensor] {
         var local = scope
+        // batchnorms evaluate with the running statistics training kept.
+        local.values.merge(model.stateTensors) { $1 }
         var names: [String: Tensor] = [:]
         for statement in model.definition.forward {
             let value = try local.evaluate(statement)
