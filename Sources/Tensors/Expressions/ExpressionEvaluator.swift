@@ -435,6 +435,16 @@ public struct ExpressionEvaluator {
                 throw Diagnostic.error("eye(n) takes a size from 1 to 4096, got \(n)", at: location(sizeNode.span.lowerBound))
             }
             return Traced(Tensor(shape: [n, n], data: (0..<n * n).map { $0 % (n + 1) == 0 ? 1 : 0 }))
+        case "rand", "randn":
+            let shapeNode = bound["shape"]!
+            let value = try evaluate(shapeNode).value
+            let sizes = value.data.map { $0.rounded() == $0 && $0 >= 1 && $0 < 1e9 ? Int($0) : 0 }
+            guard value.rank <= 1, (1...Tensor.maxRank).contains(sizes.count), !sizes.contains(0) else {
+                throw Diagnostic.error("\(name) takes a size or a list of 1 to \(Tensor.maxRank) sizes, each a whole number ≥ 1, got \(value.scalar.map { TensorFormatter.significant($0, 6) } ?? value.shapeDescription)",
+                                       at: location(shapeNode.span.lowerBound), hint: "e.g. \(name)([3, 4]) or \(name)(5)")
+            }
+            try located(at: at) { try Tensor.checkAllocation(sizes, within: limits.memory, by: "\(name)()") }
+            return Traced(Tensor(shape: sizes, data: scope.random.draw(sizes.reduce(1, *), normal: name == "randn")))
         case "solve", "inv", "lstsq":
             return try linearAlgebra(name, bound, node)
         default:

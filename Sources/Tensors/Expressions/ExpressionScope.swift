@@ -13,6 +13,9 @@ public struct ExpressionScope: Sendable {
     public var noise: TrainingNoise?
     /// Where a training step's `batchnorm` calls log the batches they normalise (nil: not kept).
     public var batchStatistics: BatchStatisticsLog?
+    /// The numbers `rand` and `randn` draw, in order: a cell's lines share it (`{eval}` seeds it
+    /// from the cell's `:seed:`); copies of the scope share it too.
+    public var random = RandomStream(seed: 0)
 
     public init(values: [String: Tensor] = [:], metrics: [String: [Metric]] = [:], unavailable: [String: String] = [:],
                 limits: EvaluationLimits = EvaluationLimits()) {

@@ -146,15 +146,19 @@ public enum ModelDefinitionParser {
         case "he", "kaiming": return .he
         default: break
         }
-        // NumPy's spelling: randn is N(0, 1), randn * S (or S * randn) is normal(S).
-        if compact == "randn" { return .normal(standardDeviation: 1) }
-        for scaled in [compact.hasPrefix("randn*") ? compact.dropFirst(6) : nil, compact.hasSuffix("*randn") ? compact.dropLast(6) : nil] {
-            if let scaled, let deviation = Double(scaled), deviation.isFinite, deviation >= 0 { return .normal(standardDeviation: deviation) }
+        // NumPy's spelling: randn is N(0, 1), randn * S (or S * randn) is normal(S); rand is U[0, 1), rand * S is U[0, S).
+        for (word, initializer) in [("randn", { ModelDefinition.Initializer.normal(standardDeviation: $0) }),
+                                    ("rand", { ModelDefinition.Initializer.rand(scale: $0) })] {
+            if compact == word { return initializer(1) }
+            let prefix = word + "*", suffix = "*" + word
+            for scaled in [compact.hasPrefix(prefix) ? compact.dropFirst(prefix.count) : nil, compact.hasSuffix(suffix) ? compact.dropLast(suffix.count) : nil] {
+                if let scaled, let scale = Double(scaled), scale.isFinite, scale >= 0 { return initializer(scale) }
+            }
         }
         if let value = argument("constant") { return .constant(value) }
         if let deviation = argument("normal"), deviation >= 0 { return .normal(standardDeviation: deviation) }
         if let limit = argument("uniform"), limit >= 0 { return .uniform(limit: limit) }
         throw Diagnostic.error(text.isEmpty ? "expected an initialiser after the shape" : "unknown initialiser '\(text)'", at: location,
-                               hint: "write zeros, constant(C), normal(STD) (or randn * STD), uniform(A), xavier or he")
+                               hint: "write zeros, constant(C), normal(STD) (or randn * STD), uniform(A), rand * S (uniform in [0, S)), xavier or he")
     }
 }

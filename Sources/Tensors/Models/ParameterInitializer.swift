@@ -28,6 +28,8 @@ public enum ParameterInitializer {
                 values[parameter.name] = (0..<count).map { _ in T(generator.normal() * deviation) }
             case .uniform(let limit):
                 values[parameter.name] = (0..<count).map { _ in T((generator.unit() * 2 - 1) * limit) }
+            case .rand(let scale):
+                values[parameter.name] = (0..<count).map { _ in T(generator.unit() * scale) }
             case .xavier:
                 let limit = (6 / (fanIn + fanOut)).squareRoot()
                 values[parameter.name] = (0..<count).map { _ in T((generator.unit() * 2 - 1) * limit) }

@@ -15,7 +15,7 @@ public struct EvalDirective: Directive {
     static let digits = DirectiveOption.integer("digits", in: 0...12, default: 3, inherits: true, help: "Decimals shown.")
     static let samples = DirectiveOption.integer("samples", in: 1...100_000, default: 32,
                                         help: "Rows of the split (:split:) bound to X, y, Y (N = samples).")
-    static let seed = DirectiveOption.seed(help: "Seed for the rows drawn and random weights.")
+    static let seed = DirectiveOption.seed(help: "Seed for the rows drawn, random weights, and rand and randn (drawn in order, line after line).")
 
     public static let spec = DirectiveSpec(
         name: "eval",
