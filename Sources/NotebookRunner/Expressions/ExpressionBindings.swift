@@ -35,6 +35,8 @@ public struct ExpressionBindings: Sendable {
          words: CellStrings = CellStrings(language: "en")) {
         let model = model ?? state.model
         var scope = ExpressionScope(metrics: state.metrics)
+        // rand and randn draw from the cell's seed, line after line.
+        scope.random = RandomStream(seed: seed)
         var descriptions: [String] = []
         var inputs = 784, classes = 10
         let scale = model?.pixelScale ?? 1.0 / 255

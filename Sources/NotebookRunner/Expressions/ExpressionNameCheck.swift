@@ -66,7 +66,8 @@ public struct ExpressionNameCheck: Sendable {
             }
         case .postfix(let base, let steps):
             var rest = steps[...]
-            if case .name(let label) = base.kind, !values.contains(label), case .member(let first, let offset, _) = steps.first {
+            if case .name(let label) = base.kind, !values.contains(label), case .member(let first, let offset, _) = steps.first,
+               !(Self.tensorMembers.contains(first) && mayBeBound(label)) {
                 if let problem = problem(withLabel: label) {
                     found.append(.error(problem.message, at: at(base.span.lowerBound), hint: problem.hint))
                 } else if let problem = problem(withMetric: first, of: label) {
@@ -85,7 +86,7 @@ public struct ExpressionNameCheck: Sendable {
             }
             for step in rest {
                 switch step {
-                case .member(let name, let offset, _) where name != "T" && name != "shape":
+                case .member(let name, let offset, _) where !Self.tensorMembers.contains(name):
                     found.append(.error("a tensor has no member '\(name)'", at: at(offset),
                                         hint: "tensors have .T (transpose) and .shape; label.metric reads a cell's metric"))
                 case .member:
@@ -105,10 +106,17 @@ public struct ExpressionNameCheck: Sendable {
     }
 
     private static let flagWords: Set<String> = ["True", "False", "true", "false"]
+    /// The members a tensor has.
+    private static let tensorMembers: Set<String> = ["T", "shape"]
+
+    /// Whether `name` may be bound to a value when the expression runs though it is not known
+    /// statically: as the evaluator does, `name.T` then reads the value, not a cell's metric.
+    private func mayBeBound(_ name: String) -> Bool {
+        !valuesAreComplete && !labelsBefore.contains(name) && !labelsAfter.contains(name)
+    }
 
     private func problem(withValue name: String) -> (message: String, hint: String)? {
-        if values.contains(name) { return nil }
-        if !valuesAreComplete && !labelsBefore.contains(name) && !labelsAfter.contains(name) { return nil }
+        if values.contains(name) || mayBeBound(name) { return nil }
         if ExpressionEvaluator.functionNames.contains(name) { return ("'\(name)' is a function", "call it, e.g. \(name)(x)") }
         if labelsBefore.contains(name) || labelsAfter.contains(name) {
             return ("'\(name)' is a cell label, not a value", "read one of its metrics, e.g. \(name).test_accuracy")

@@ -13,7 +13,8 @@ public struct DeclaredModel: Classifier, Codable {
     public var inputs: Int
     public var classes: Int
     public var pixelScale: Double
-    /// Parameter values (row-major, Float32 as training keeps them) and shapes, by name.
+    /// Parameter values (row-major, Float32 as training keeps them) and shapes, by name; `values`
+    /// also holds the running statistics of the model's batchnorms (`H.running_mean`, …).
     public var values: [String: [Float]]
     public var shapes: [String: [Int]]
     /// Whether a `{train}` cell has trained it.
@@ -60,8 +61,9 @@ public struct DeclaredModel: Classifier, Codable {
 
     public func checkRestored() throws {
         let expected = definition.shapes(inputs: inputs, classes: classes)
-        guard inputs > 0, classes > 0, pixelScale.isFinite, shapes == expected, Set(values.keys) == Set(expected.keys),
-              expected.allSatisfy({ StateArchiveError.product($0.value) == values[$0.key]?.count }) else {
+        let stored = expected.merging(definition.stateShapes(inputs: inputs, classes: classes)) { $1 }
+        guard inputs > 0, classes > 0, pixelScale.isFinite, shapes == expected, Set(values.keys) == Set(stored.keys),
+              stored.allSatisfy({ StateArchiveError.product($0.value) == values[$0.key]?.count }) else {
             throw StateArchiveError(reason: "model '\(name)' with parameters that do not fit its definition")
         }
     }
@@ -70,7 +72,15 @@ public struct DeclaredModel: Classifier, Codable {
         source.map { SourceLine(text: $0.text, location: SourceLocation(file: $0.file, line: $0.line, column: $0.column)) }
     }
 
-    public var parameterCount: Int { values.values.reduce(0) { $0 + $1.count } }
+    /// The parameters' values (not the running statistics, which training does not learn by gradient).
+    public var parameterCount: Int { shapes.values.reduce(0) { $0 + $1.reduce(1, *) } }
+
+    /// The running statistics of the model's batchnorms by name (`H.running_mean`, `H.running_var`), in Float64.
+    public var stateTensors: [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: definition.stateNames.compactMap { name in
+            values[name].map { (name, Tensor(vector: $0.map(Double.init))) }
+        })
+    }
 
     public var summary: String {
         "model '\(name)' (\(definition.parameters.map { "\($0.name) \(Tensor.describe(shapes[$0.name] ?? []))" }.joined(separator: ", ")))"

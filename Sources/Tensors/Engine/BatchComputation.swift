@@ -73,7 +73,7 @@ final class BatchComputation {
         return parameterNames.filter(any.hasGradient)
     }
 
-    /// Makes every program read parameter `name` from `storage`.
+    /// Makes every program read parameter (or running statistic) `name` from `storage`.
     func bind(_ name: String, to storage: UnsafeMutablePointer<Float>) {
         for program in programs.values { program.bind(name, to: storage) }
     }
@@ -99,6 +99,8 @@ final class BatchComputation {
                              share: offset == 0 ? 1 : 0, noise: noise, into: program.trainer)
             }
             program.trainer.run()
+            // A training step moves batchnorms' running statistics (a batch with them is never chunked).
+            if noise != nil { program.updateRunningStatistics(in: program.trainer) }
             loss += program.lossValue
             correct += Self.correct(program.output(in: program.trainer), program, labels: split.labels, order: order,
                                     start: start + offset, count: part)

@@ -192,8 +192,17 @@ struct GraphCompiler {
             }
         }
         if let op = LayerOp.named(function) {
-            let inputs = try op.tensors.map { try argument($0) }
+            var inputs = try op.tensors.map { try argument($0) }
             let settings = try constants.layerSettings(op, bound)
+            if !op.state.isEmpty {
+                // batchnorm's running statistics, which the model keeps under the statement's name.
+                guard let binding = expression.binding, let mean = names[BatchNormalization.meanName(binding)],
+                      let variance = names[BatchNormalization.varianceName(binding)] else {
+                    throw fail("\(function) keeps running statistics, so it belongs to a {model}'s forward pass, one call per line, with gamma a parameter", node,
+                               hint: "e.g. H = relu(batchnorm(X @ W1 + b1, g1, c1)) with param g1: 64 constant(1)")
+                }
+                inputs += [mean, variance]
+            }
             if op.random, graph.rows(inputs[0]) != .perRow(axis: 0) {
                 throw fail("\(function) applies to values computed row by row from X (a layer's activations), each data row drawing its own mask", node,
                            hint: "e.g. H = dropout(relu(X @ W1 + b1), 0.5)")

@@ -259,11 +259,13 @@ final class GraphExecutor {
         case let .layer(op, inputs, fixed):
             var settings = fixed
             if op.random { settings.noise = noise }
+            if !op.state.isEmpty { settings.batchStatistics = noise != nil }
             op.kernel(LayerOp.KernelCall(inputs: inputs.map { UnsafePointer(buffer(of: $0)) }, shapes: inputs.map(graph.shape),
                                          output: out, outputShape: shape, settings: settings, scratch: scratch, threads: BLAS.threads))
         case let .layerGradient(op, which, inputs, output, upstream, fixed):
             var settings = fixed
             if op.random { settings.noise = noise }
+            if !op.state.isEmpty { settings.batchStatistics = noise != nil }
             op.kernelGradient(LayerOp.KernelCall(inputs: inputs.map { UnsafePointer(buffer(of: $0)) }, shapes: inputs.map(graph.shape),
                                                  output: buffer(of: output), outputShape: graph.shape(output), settings: settings,
                                                  scratch: scratch, threads: BLAS.threads,

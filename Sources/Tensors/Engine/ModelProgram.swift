@@ -21,10 +21,16 @@ package final class ModelProgram {
     /// Columns of the output: the classes, or 1.
     let width: Int
     let parameterNames: [String]
+    /// The names of the running statistics (`H.running_mean`, …), bound like parameters.
+    let stateNames: [String]
     let shapes: [String: [Int]]
     private let graph: Graph
     private var inputNodes: [String: Int] = [:]
     private var parameterNodes: [String: Int] = [:]
+    /// The running statistics of the batchnorms (model state the caller binds like parameters).
+    private var stateNodes: [String: Int] = [:]
+    /// Each batchnorm's input and running mean and variance, which a training step updates.
+    private var normalisations: [(input: Int, mean: Int, variance: Int)] = []
     private(set) var loss = 0
     /// The output node: `P`, `p` or `yhat`.
     private(set) var outputNode = 0
@@ -53,6 +59,7 @@ package final class ModelProgram {
         width = output.width(classes: classes)
         graph = Graph(batchRows: batchRows ?? rows)
         parameterNames = definition.parameters.map(\.name)
+        stateNames = definition.stateNames
         shapes = definition.shapes(inputs: inputs, classes: classes)
         let origin = definition.loss.origin
         var names: [String: Int] = [:]
@@ -73,8 +80,22 @@ package final class ModelProgram {
             parameterNodes[parameter.name] = node
             names[parameter.name] = node
         }
+        for (name, shape) in definition.stateShapes(inputs: inputs, classes: classes) {
+            let node = graph.add(.input(name), shape: shape, at: origin, rows: RowDependence.none)
+            stateNodes[name] = node
+            names[name] = node
+        }
         for statement in definition.forward {
             _ = try GraphCompiler.compile(statement, into: graph, names: &names)
+        }
+        for (index, node) in graph.nodes.enumerated() {
+            guard case let .layer(op, operands, _) = node.op, !op.state.isEmpty else { continue }
+            normalisations.append((operands[0], operands[3], operands[4]))
+            // While training it normalises with the batch's statistics: the rows of a batch are computed together.
+            if training, chunkingObstacle == nil {
+                chunkingObstacle = Diagnostic.error("\(op.name) normalises with the statistics of the whole batch while training, so the batch is computed at once, not in chunks of rows",
+                                                    at: graph.nodes[index].location)
+            }
         }
         outputNode = names[output.name]!
         guard graph.shape(outputNode) == [rows, width] else {
@@ -140,14 +161,25 @@ package final class ModelProgram {
         inputNodes[name].flatMap { executor.contains($0) ? executor.buffer(of: $0) : nil }
     }
 
+    /// The buffer of parameter or running statistic `name` in `executor`, if it reads it.
     func parameter(_ name: String, in executor: GraphExecutor) -> UnsafeMutablePointer<Float>? {
-        parameterNodes[name].flatMap { executor.contains($0) ? executor.buffer(of: $0) : nil }
+        (parameterNodes[name] ?? stateNodes[name]).flatMap { executor.contains($0) ? executor.buffer(of: $0) : nil }
     }
 
-    /// Makes every executor read parameter `name` from `storage` (before they are first used).
+    /// Makes every executor read parameter or running statistic `name` from `storage` (before they are first used).
     func bind(_ name: String, to storage: UnsafeMutablePointer<Float>) {
-        guard let node = parameterNodes[name] else { return }
+        guard let node = parameterNodes[name] ?? stateNodes[name] else { return }
         bound[node] = storage
+    }
+
+    /// Moves each batchnorm's running statistics towards the batch `executor` has just
+    /// computed in a training step (`BatchNormalization.update`).
+    func updateRunningStatistics(in executor: GraphExecutor) {
+        for (input, mean, variance) in normalisations where executor.contains(input) && executor.contains(mean) {
+            let shape = graph.shape(input)
+            BatchNormalization.update(mean: executor.buffer(of: mean), variance: executor.buffer(of: variance),
+                                      from: executor.buffer(of: input), rows: shape[0], width: shape[1])
+        }
     }
 
     func hasGradient(_ name: String) -> Bool { gradientNodes[name] != nil }

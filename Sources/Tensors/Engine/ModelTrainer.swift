@@ -76,11 +76,14 @@ public struct ModelTrainer {
                                                          sizes: [split.count], chunkRows: chunkRows)
         }
         try checkMemory(batches, batchRows: full ? rows : batchSize, full: full, validation: validating, test: test, classes: classes)
-        let names = definition.parameters.map(\.name)
+        // The running statistics of batchnorms are kept with the parameters (from their first values when `initial` has none).
+        let names = definition.parameters.map(\.name) + definition.stateNames
+        let firstState = definition.initialState(inputs: train.pixelCount, classes: classes, as: Float.self)
         // One copy of the parameters, read by every compiled size (the batch and a smaller last batch).
         let storage = Dictionary(uniqueKeysWithValues: names.map { name -> (String, UnsafeMutableBufferPointer<Float>) in
-            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: initial[name]!.count)
-            _ = buffer.initialize(from: initial[name]!)
+            let values = initial[name] ?? firstState[name]!
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: values.count)
+            _ = buffer.initialize(from: values)
             return (name, buffer)
         })
         defer { for buffer in storage.values { buffer.deallocate() } }
@@ -88,7 +91,7 @@ public struct ModelTrainer {
             batches.bind(name, to: storage[name]!.baseAddress!)
             validating?.bind(name, to: storage[name]!.baseAddress!)
         }
-        let isMatrix = Dictionary(uniqueKeysWithValues: names.map { ($0, batches.shapes[$0]!.count == 2) })
+        let isMatrix = Dictionary(uniqueKeysWithValues: batches.parameterNames.map { ($0, batches.shapes[$0]!.count == 2) })
         let trained = batches.trainedParameters
         let optimizer = configuration.optimizer
         let moments = optimizer.method.moments
@@ -261,9 +264,11 @@ public struct ModelTrainer {
         let order = [Int32](0 ..< Int32(split.count))
         var start = 0
         for (count, program) in try predictionPrograms(definition, on: split, classes: classes, block: block) {
-            for name in program.parameterNames {
-                guard let buffer = program.parameter(name, in: program.predictor) else { continue }
-                parameters[name]!.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: $0.count) }
+            // The parameters, and the running statistics batchnorms evaluate with.
+            let firstState = definition.initialState(inputs: split.pixelCount, classes: classes, as: Float.self)
+            for name in program.parameterNames + program.stateNames {
+                guard let buffer = program.parameter(name, in: program.predictor), let values = parameters[name] ?? firstState[name] else { continue }
+                values.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: $0.count) }
             }
             order.withUnsafeBufferPointer { program.load(split, order: $0.baseAddress!, start: start, count: count, scale: Float(pixelScale), into: program.predictor) }
             program.predictor.run()

@@ -392,8 +392,20 @@ public struct ExpressionEvaluator {
         }
         if let op = LayerOp.named(name) {
             let inputs = try op.tensors.map { try evaluate(bound[$0]!) }
-            let settings = try layerSettings(op, bound)
-            let values = inputs.map(\.value)
+            var settings = try layerSettings(op, bound)
+            var values = inputs.map(\.value)
+            if !op.state.isEmpty {
+                // batchnorm: the running statistics kept under the statement's name, read when
+                // evaluating; a training step normalises with the batch's and logs its input.
+                let names = expression.binding.map { [BatchNormalization.meanName($0), BatchNormalization.varianceName($0)] } ?? []
+                let running = names.compactMap { scope.values[$0] }
+                if scope.noise == nil, running.count == 2 {
+                    settings.batchStatistics = false
+                    values += running
+                } else if scope.noise != nil, let name = expression.binding {
+                    scope.batchStatistics?.record(name, values[0])
+                }
+            }
             let shape = try located(at: at) { try op.shape(values.map(\.shape), settings) }
             try located(at: at) { try Tensor.checkAllocation(shape, within: limits.memory, by: "\(name)()") }
             let out = op.value(values, settings, shape)
@@ -423,6 +435,16 @@ public struct ExpressionEvaluator {
                 throw Diagnostic.error("eye(n) takes a size from 1 to 4096, got \(n)", at: location(sizeNode.span.lowerBound))
             }
             return Traced(Tensor(shape: [n, n], data: (0..<n * n).map { $0 % (n + 1) == 0 ? 1 : 0 }))
+        case "rand", "randn":
+            let shapeNode = bound["shape"]!
+            let value = try evaluate(shapeNode).value
+            let sizes = value.data.map { $0.rounded() == $0 && $0 >= 1 && $0 < 1e9 ? Int($0) : 0 }
+            guard value.rank <= 1, (1...Tensor.maxRank).contains(sizes.count), !sizes.contains(0) else {
+                throw Diagnostic.error("\(name) takes a size or a list of 1 to \(Tensor.maxRank) sizes, each a whole number ≥ 1, got \(value.scalar.map { TensorFormatter.significant($0, 6) } ?? value.shapeDescription)",
+                                       at: location(shapeNode.span.lowerBound), hint: "e.g. \(name)([3, 4]) or \(name)(5)")
+            }
+            try located(at: at) { try Tensor.checkAllocation(sizes, within: limits.memory, by: "\(name)()") }
+            return Traced(Tensor(shape: sizes, data: scope.random.draw(sizes.reduce(1, *), normal: name == "randn")))
         case "solve", "inv", "lstsq":
             return try linearAlgebra(name, bound, node)
         default:

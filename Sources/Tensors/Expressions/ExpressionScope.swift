@@ -11,6 +11,11 @@ public struct ExpressionScope: Sendable {
     /// The random numbers of a training step, which `dropout` draws its masks from; nil (the
     /// default: `{eval}`, `{derive}`, `{gradcheck}`, evaluation) makes a dropout the identity.
     public var noise: TrainingNoise?
+    /// Where a training step's `batchnorm` calls log the batches they normalise (nil: not kept).
+    public var batchStatistics: BatchStatisticsLog?
+    /// The numbers `rand` and `randn` draw, in order: a cell's lines share it (`{eval}` seeds it
+    /// from the cell's `:seed:`); copies of the scope share it too.
+    public var random = RandomStream(seed: 0)
 
     public init(values: [String: Tensor] = [:], metrics: [String: [Metric]] = [:], unavailable: [String: String] = [:],
                 limits: EvaluationLimits = EvaluationLimits()) {

@@ -16,7 +16,7 @@ import Foundation
 /// ```                                       with helper names (dZ2 = (P - Y) / N)
 /// Shapes are `A×B` (or `AxB`) or `A`, each size a whole number or `inputs`/`classes`
 /// (the pixels per image and the classes of the data it is trained on). Initialisers:
-/// `zeros`, `constant(C)`, `normal(STD)` (NumPy's `randn * STD` is the same), `uniform(A)` (U(−A, A)), `xavier`
+/// `zeros`, `constant(C)`, `normal(STD)` (NumPy's `randn * STD` is the same), `uniform(A)` (U(−A, A)), `rand * S` (U[0, S), NumPy's spelling), `xavier`
 /// (U(±√(6/(fan_in + fan_out)))) and `he` (N(0, 2/fan_in)), drawn from the cell's seed.
 /// The forward pass may use `X` (N×inputs pixels, scaled), and the loss also the targets the
 /// output's kind names (`Y` one-hot and `y` labels for `P`; `t`, N×1, for `p` and `yhat`) and
@@ -61,6 +61,8 @@ public struct ModelDefinition: Sendable {
         case constant(Double)
         case normal(standardDeviation: Double)
         case uniform(limit: Double)
+        /// NumPy's `rand * S`: uniform in [0, S).
+        case rand(scale: Double)
         case xavier
         case he
 
@@ -70,6 +72,7 @@ public struct ModelDefinition: Sendable {
             case .constant(let value): return "constant(\(NumberText.plain(value)))"
             case .normal(let deviation): return "normal(\(NumberText.plain(deviation)))"
             case .uniform(let limit): return "uniform(\(NumberText.plain(limit)))"
+            case .rand(let scale): return scale == 1 ? "rand" : "rand * \(NumberText.plain(scale))"
             case .xavier: return "xavier"
             case .he: return "he"
             }
@@ -85,6 +88,33 @@ public struct ModelDefinition: Sendable {
     /// The author's backpropagation: helper statements and one formula per parameter (may be empty).
     public var gradientDefinitions: [ParsedExpression]
     public var gradients: [GradCheckProgram.Gradient]
+    /// The running statistics of each `batchnorm` of the forward pass: state beyond the parameters.
+    public var statistics: [RunningStatistic] = []
+
+    /// The names of the running statistics, each batchnorm's mean then variance.
+    public var stateNames: [String] { statistics.flatMap { [$0.meanName, $0.varianceName] } }
+
+    /// The running statistics' shapes (one entry per column) for data with `inputs` pixels and `classes` classes.
+    public func stateShapes(inputs: Int, classes: Int) -> [String: [Int]] {
+        var shapes: [String: [Int]] = [:]
+        for statistic in statistics {
+            let width = statistic.width.resolve(inputs: inputs, classes: classes)
+            shapes[statistic.meanName] = [width]
+            shapes[statistic.varianceName] = [width]
+        }
+        return shapes
+    }
+
+    /// The running statistics before any training step: means 0, variances 1 (as PyTorch starts them).
+    public func initialState<T: BinaryFloatingPoint>(inputs: Int, classes: Int, as type: T.Type) -> [String: [T]] {
+        var values: [String: [T]] = [:]
+        for statistic in statistics {
+            let width = statistic.width.resolve(inputs: inputs, classes: classes)
+            values[statistic.meanName] = [T](repeating: 0, count: width)
+            values[statistic.varianceName] = [T](repeating: 1, count: width)
+        }
+        return values
+    }
 
     /// The parameters' shapes for data with `inputs` pixels and `classes` classes.
     public func shapes(inputs: Int, classes: Int) -> [String: [Int]] {

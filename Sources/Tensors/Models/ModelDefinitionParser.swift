@@ -64,8 +64,16 @@ public enum ModelDefinitionParser {
         for statement in forward.definitions + [loss] + backward.definitions + backward.gradients.map(\.formula) {
             if let unsupported = EngineSupport.unsupported(in: statement) { throw unsupported }
         }
+        // batchnorm keeps running statistics named by its forward statement: not in the loss or the gradient formulas.
+        for statement in [loss] + backward.definitions + backward.gradients.map(\.formula) {
+            if let call = RunningStatistic.firstCall(in: statement) {
+                throw Diagnostic.error("batchnorm belongs to the forward pass, where its running statistics are kept", at: call,
+                                       hint: "normalise in a forward statement, e.g. H = batchnorm(Z, g, c), and use H here")
+            }
+        }
+        let statistics = try RunningStatistic.find(in: forward.definitions, parameters: parameters)
         return ModelDefinition(parameters: parameters, forward: forward.definitions, output: output, loss: loss,
-                               gradientDefinitions: backward.definitions, gradients: backward.gradients)
+                               gradientDefinitions: backward.definitions, gradients: backward.gradients, statistics: statistics)
     }
 
     /// `param NAME: SHAPE INITIALISER`.
@@ -138,15 +146,19 @@ public enum ModelDefinitionParser {
         case "he", "kaiming": return .he
         default: break
         }
-        // NumPy's spelling: randn is N(0, 1), randn * S (or S * randn) is normal(S).
-        if compact == "randn" { return .normal(standardDeviation: 1) }
-        for scaled in [compact.hasPrefix("randn*") ? compact.dropFirst(6) : nil, compact.hasSuffix("*randn") ? compact.dropLast(6) : nil] {
-            if let scaled, let deviation = Double(scaled), deviation.isFinite, deviation >= 0 { return .normal(standardDeviation: deviation) }
+        // NumPy's spelling: randn is N(0, 1), randn * S (or S * randn) is normal(S); rand is U[0, 1), rand * S is U[0, S).
+        for (word, initializer) in [("randn", { ModelDefinition.Initializer.normal(standardDeviation: $0) }),
+                                    ("rand", { ModelDefinition.Initializer.rand(scale: $0) })] {
+            if compact == word { return initializer(1) }
+            let prefix = word + "*", suffix = "*" + word
+            for scaled in [compact.hasPrefix(prefix) ? compact.dropFirst(prefix.count) : nil, compact.hasSuffix(suffix) ? compact.dropLast(suffix.count) : nil] {
+                if let scaled, let scale = Double(scaled), scale.isFinite, scale >= 0 { return initializer(scale) }
+            }
         }
         if let value = argument("constant") { return .constant(value) }
         if let deviation = argument("normal"), deviation >= 0 { return .normal(standardDeviation: deviation) }
         if let limit = argument("uniform"), limit >= 0 { return .uniform(limit: limit) }
         throw Diagnostic.error(text.isEmpty ? "expected an initialiser after the shape" : "unknown initialiser '\(text)'", at: location,
-                               hint: "write zeros, constant(C), normal(STD) (or randn * STD), uniform(A), xavier or he")
+                               hint: "write zeros, constant(C), normal(STD) (or randn * STD), uniform(A), rand * S (uniform in [0, S)), xavier or he")
     }
 }

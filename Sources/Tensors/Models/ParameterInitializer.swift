@@ -1,6 +1,6 @@
 /// Draws a declared model's first parameter values, deterministically from a seed.
 public enum ParameterInitializer {
-    /// Values of every parameter (row-major), in declaration order, for data with
+    /// Values of every parameter (row-major), and the running statistics of its batchnorms, for data with
     /// `inputs` pixels and `classes` classes. Each parameter draws from its own stream
     /// (the seed and its position), so adding a parameter does not change the others.
     public static func values(of definition: ModelDefinition, inputs: Int, classes: Int, seed: UInt64) -> [String: [Double]] {
@@ -28,6 +28,8 @@ public enum ParameterInitializer {
                 values[parameter.name] = (0..<count).map { _ in T(generator.normal() * deviation) }
             case .uniform(let limit):
                 values[parameter.name] = (0..<count).map { _ in T((generator.unit() * 2 - 1) * limit) }
+            case .rand(let scale):
+                values[parameter.name] = (0..<count).map { _ in T(generator.unit() * scale) }
             case .xavier:
                 let limit = (6 / (fanIn + fanOut)).squareRoot()
                 values[parameter.name] = (0..<count).map { _ in T((generator.unit() * 2 - 1) * limit) }
@@ -36,6 +38,8 @@ public enum ParameterInitializer {
                 values[parameter.name] = (0..<count).map { _ in T(generator.normal() * deviation) }
             }
         }
+        // The running statistics of batchnorms start at mean 0 and variance 1.
+        values.merge(definition.initialState(inputs: inputs, classes: classes, as: T.self)) { $1 }
         return values
     }
 }

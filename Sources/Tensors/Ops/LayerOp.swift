@@ -25,6 +25,9 @@ public struct LayerOp: Sendable, Hashable {
         /// The training step's random numbers (nil: evaluating, where a dropout is the identity);
         /// the engine sets them for each run, the interpreter from its scope.
         public var noise: TrainingNoise?
+        /// `batchnorm`: normalise with the batch's statistics (training, or no running ones
+        /// known) rather than the running statistics; the engine sets it for each run.
+        public var batchStatistics = true
 
         public init() {}
     }
@@ -75,6 +78,9 @@ public struct LayerOp: Sendable, Hashable {
     /// Whether it draws from the training step's random numbers (`dropout`): its input must be
     /// computed row by row, so each data row gets its own mask in a batch and in chunks of it.
     public var random = false
+    /// Values the op reads after its tensor arguments that the model keeps rather than the
+    /// caller writes (`batchnorm`'s running mean and variance, named by the statement binding it).
+    public var state: [String] = []
     /// How its derivative is computed, for the docs' table (nil: by the op table's convolution rules).
     public var derivative: String? = nil
 
@@ -89,7 +95,7 @@ public struct LayerOp: Sendable, Hashable {
     }
 
     /// Every op, in the order the docs list them.
-    public static let all: [LayerOp] = [conv2d, maxpool, avgpool, flatten, reshape, images, dropout, layernorm]
+    public static let all: [LayerOp] = [conv2d, maxpool, avgpool, flatten, reshape, images, dropout, layernorm, batchnorm]
 
     static let conv2d = LayerOp(
         name: "conv2d", tensors: ["x", "k", "b"], constants: [], options: ["stride", "padding"],
@@ -284,4 +290,72 @@ public struct LayerOp: Sendable, Hashable {
         tex: { arguments, _ in "\\operatorname{LN}\\left(" + arguments[0] + "\\right) \\odot " + arguments[1] + " + " + arguments[2] },
         reshapes: false,
         derivative: "∂g = Σ u ⊙ x̂, ∂b = Σ u, ∂x = (d − mean d − x̂ mean(d ⊙ x̂)) / √(var + ε) with d = u ⊙ g, row by row (`LayerNormalization`, one generic code for Float64 and Float32)")
+
+    /// Batch normalisation (`BatchNormalization`): each column normalised with the batch's
+    /// statistics while training, with the running statistics the training kept when evaluating.
+    static let batchnorm = LayerOp(
+        name: "batchnorm", tensors: ["x", "gamma", "beta"], constants: [], options: [],
+        usage: "batchnorm(x, gamma, beta): each column of x (N×D) normalised by the batch's mean and variance while training (the running ones when evaluating), times gamma (D) plus beta (D)",
+        meaning: "batch normalisation, as PyTorch's BatchNorm1d: each column of x (N×D) as (x − mean)/√(var + 10⁻⁵), times gamma (D) plus beta (D); while `{train}` steps, the batch's mean and variance (over N), and each step moves the running mean and variance 0.1 of the way to the batch's (its variance over N − 1); in `{evaluate}`, test and validation accuracy, `{show}` and `{eval} :model:` the running statistics. In a `{model}`, gamma is a parameter of D entries and the statement binding the call names the running statistics (`H.running_mean`, `H.running_var`, starting at 0 and 1); outside a model, the batch's statistics",
+        shape: { shapes, _ in
+            let (x, g, b) = (shapes[0], shapes[1], shapes[2])
+            guard x.count == 2 else { throw ShapeError("batchnorm takes rows N×D, got \(Tensor.describe(x))", hint: "flatten(x) turns images into rows") }
+            guard g == [x[1]], b == [x[1]] else {
+                throw ShapeError("batchnorm's gamma and beta have one entry per column (\(x[1])), got \(Tensor.describe(g)) and \(Tensor.describe(b))",
+                                 hint: "e.g. param g: \(x[1]) constant(1) and param c: \(x[1]) zeros")
+            }
+            guard shapes.count < 5 || (shapes[3] == [x[1]] && shapes[4] == [x[1]]) else {
+                throw ShapeError("batchnorm's running mean and variance have one entry per column (\(x[1])), got \(Tensor.describe(shapes[3])) and \(Tensor.describe(shapes[4]))",
+                                 hint: "gamma's parameter fixes their width: declare it with \(x[1]) entries")
+            }
+            return x
+        },
+        value: { inputs, settings, shape in
+            var out = [Double](repeating: 0, count: inputs[0].count)
+            let (mean, variance) = runningStatistics(inputs, settings)
+            inputs[0].data.withUnsafeBufferPointer { x in inputs[1].data.withUnsafeBufferPointer { g in inputs[2].data.withUnsafeBufferPointer { b in
+                mean.withUnsafeBufferPointer { m in variance.withUnsafeBufferPointer { v in out.withUnsafeMutableBufferPointer { o in
+                    BatchNormalization.forward(x.baseAddress!, g.baseAddress!, b.baseAddress!, mean: m.baseAddress!, variance: v.baseAddress!,
+                                               batch: settings.batchStatistics, into: o.baseAddress!, rows: shape[0], width: shape[1])
+                } } }
+            } } }
+            return Tensor(shape: shape, data: out)
+        },
+        gradient: { u, inputs, settings in
+            let (mean, variance) = runningStatistics(inputs, settings)
+            return (0..<3).map { which in
+                var out = [Double](repeating: 0, count: inputs[which].count)
+                inputs[0].data.withUnsafeBufferPointer { x in inputs[1].data.withUnsafeBufferPointer { g in u.data.withUnsafeBufferPointer { up in
+                    mean.withUnsafeBufferPointer { m in variance.withUnsafeBufferPointer { v in out.withUnsafeMutableBufferPointer { o in
+                        BatchNormalization.gradient(which, x.baseAddress!, g.baseAddress!, mean: m.baseAddress!, variance: v.baseAddress!,
+                                                    batch: settings.batchStatistics, upstream: up.baseAddress!, into: o.baseAddress!,
+                                                    rows: u.shape[0], width: u.shape[1])
+                    } } }
+                } } }
+                return Tensor(shape: inputs[which].shape, data: out)
+            }
+        },
+        kernel: { call in
+            BatchNormalization.forward(call.inputs[0], call.inputs[1], call.inputs[2], mean: call.inputs[3], variance: call.inputs[4],
+                                       batch: call.settings.batchStatistics, into: call.output,
+                                       rows: call.outputShape[0], width: call.outputShape[1])
+        },
+        kernelGradient: { call, which in
+            BatchNormalization.gradient(which, call.inputs[0], call.inputs[1], mean: call.inputs[3], variance: call.inputs[4],
+                                        batch: call.settings.batchStatistics, upstream: call.upstream!, into: call.result!,
+                                        rows: call.outputShape[0], width: call.outputShape[1])
+        },
+        workspace: { _, _, _ in 0 },
+        tex: { arguments, _ in "\\operatorname{BN}\\left(" + arguments[0] + "\\right) \\odot " + arguments[1] + " + " + arguments[2] },
+        reshapes: false, state: ["running_mean", "running_var"],
+        derivative: "∂gamma = Σ u ⊙ x̂, ∂beta = Σ u, ∂x = gamma (u − mean u − x̂ mean(u ⊙ x̂)) / √(var + ε) with the means over the rows, column by column; with running statistics ∂x = gamma u / √(var + ε) (`BatchNormalization`, one generic code for Float64 and Float32)")
+
+    /// `batchnorm`'s running mean and variance among `inputs`, or placeholders when it uses the batch's.
+    private static func runningStatistics(_ inputs: [Tensor], _ settings: Settings) -> (mean: [Double], variance: [Double]) {
+        guard inputs.count == 5, !settings.batchStatistics else {
+            let width = inputs[1].count
+            return ([Double](repeating: 0, count: width), [Double](repeating: 1, count: width))
+        }
+        return (inputs[3].data, inputs[4].data)
+    }
 }

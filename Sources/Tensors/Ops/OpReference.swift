@@ -20,6 +20,8 @@ public enum OpReference {
         "inv": "X = inv(A): ∂A = −Xᵀ G Xᵀ",
         "lstsq": "none: an error where a derivative is taken (write solve(A.T @ A, A.T @ b))",
         "eye": "0 (a constant)",
+        "rand": "0 (a constant once drawn)",
+        "randn": "0 (a constant once drawn)",
     ]
 
     public static var markdown: String {

@@ -94,6 +94,54 @@ import Testing
         #expect(empty.status == 1 && empty.stderr.contains("nb.md:1:4: error: {plot} needs something to plot"), "\(empty.stderr)")
     }
 
+    /// The names a model binds in `{eval}` (its parameters; with `:model:` its forward pass's too)
+    /// are values in check as at render: `H.T` is a transpose, not the metric T of a cell labelled H.
+    @Test func namesAModelBindsAreValuesNotCellLabels() throws {
+        let model = """
+            ```{load}
+            :csv: plants.csv
+            :target: growth
+            ```
+
+            ```{model}
+            :label: net
+            param W1: inputs×8 randn * 0.1
+            param b1: 8 zeros
+            param w: 8×1 normal(0.1)
+            H = relu(X @ W1 + b1)
+            yhat = H @ w
+            loss: mean((yhat - t) ** 2)
+            ```
+
+            """
+        let good = try check(model + """
+            ```{eval}
+            :model: net
+            G = H.T @ H
+            W1.T.shape
+            yhat.shape[0]
+            ```
+
+            ```{train}
+            :label: fit
+            :model: net
+            ```
+
+            ```{eval}
+            :model: fit
+            Z = H.T @ yhat
+            ```
+
+            Inline {eval}`W1.shape[0]`, {eval}`b1.T.shape[0]` and {eval}`fit.train_loss`.
+            """)
+        #expect(good.status == 0 && good.stderr.isEmpty, "\(good.stderr)")
+        // What would fail at render still fails: a member a tensor does not have, a cell label that does not exist.
+        let bad = try check(model + "```{eval}\n:model: net\nH.test_accuracy\nnett.loss\n```\n")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("nb.md:17:3: error: a tensor has no member 'test_accuracy'"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("nb.md:18:1: error: no cell labelled 'nett'"), "\(bad.stderr)")
+    }
+
     @Test func aTypoInTheLastInlineValueFailsAtTheRole() throws {
         let result = try check(Self.training + "The model reaches {eval}`trian.test_accuracy:.1%` on the test set.\n")
         #expect(result.status == 1)

@@ -10,7 +10,8 @@ import Testing
 extension EnginePropertyTests {
     /// The Float64 reference: the engine's schedule (rows reshuffled each epoch by the seed's
     /// generator unless full, consecutive batches), each step the interpreter's gradient of the
-    /// loss on the batch's rows (dropout masks drawn as the engine draws them) and `optimizer`'s step in Float64. Nil when the loss is not finite.
+    /// loss on the batch's rows (dropout masks drawn as the engine draws them) and `optimizer`'s step in Float64, and the
+    /// running statistics of batchnorms moved towards each batch's. Nil when the loss is not finite.
     static func referenceTraining(_ definition: ModelDefinition, _ start: [String: [Double]], on split: DataSplit,
                                   configuration: TrainingConfiguration) throws -> (parameters: [String: [Double]], losses: [Double])? {
         let rows = split.count
@@ -33,12 +34,21 @@ extension EnginePropertyTests {
                 let count = min(batch, rows - start)
                 var scope = ExpressionScope(values: split.tensors(rows: order[start..<start + count].map(Int.init), classes: 10))
                 for name in names { scope.values[name] = Tensor(shape: shapes[name]!, data: values[name]!) }
+                // batchnorms log the batches they normalise, which move their running statistics.
+                scope.batchStatistics = BatchStatisticsLog()
                 // The engine's dropout masks: the seed, the steps taken before this one, the batch's data rows.
                 scope.noise = TrainingNoise(seed: configuration.seed, step: step, rows: order[start..<start + count].map(Int.init))
                 let result = try ExpressionGradient.gradient(of: definition.loss, after: definition.forward, withRespectTo: names, in: scope)
                 guard result.loss.isFinite else { return nil }
                 total += result.loss * Double(count)
                 step += 1
+                for (name, x) in scope.batchStatistics!.inputs {
+                    let (meanName, varianceName) = (BatchNormalization.meanName(name), BatchNormalization.varianceName(name))
+                    var mean = values[meanName]!, variance = values[varianceName]!
+                    BatchNormalization.update(mean: &mean, variance: &variance, from: x.data, rows: x.shape[0], width: x.shape[1])
+                    values[meanName] = mean
+                    values[varianceName] = variance
+                }
                 for name in names {
                     guard let gradient = result.gradients[name] else { continue }
                     values[name]!.withUnsafeMutableBufferPointer { theta in
@@ -77,10 +87,13 @@ extension EnginePropertyTests {
         let split = ExpressionTestSupport.dataset(count: 23).train!
         var generator = Xoshiro256StarStar(seed: 21)
         var checked: [Optimizer.Method: Int] = [:]
+        var normalised = 0
         for index in 0..<36 {
             let model = Self.draw(&generator)
             let definition = try EngineTests.definition(model.lines)
             let start = ParameterInitializer.values(of: definition, inputs: 16, classes: 10, seed: UInt64(index))
+            // Its running statistics are compared with the parameters (they are in `start` and the outcome).
+            if !definition.statistics.isEmpty { normalised += 1 }
             for method in Optimizer.Method.allCases {
                 let (optimizer, learningRate) = Self.drawOptimizer(method, &generator)
                 let decay = generator.unit() < 0.5 ? 0 : 0.01
@@ -120,5 +133,6 @@ extension EnginePropertyTests {
             }
         }
         for method in Optimizer.Method.allCases { #expect(checked[method, default: 0] > 60, "\(method): \(checked[method, default: 0]) runs") }
+        #expect(normalised > 0, "no model with a batchnorm")
     }
 }

@@ -20,6 +20,10 @@ import Testing
         case "layernorm":
             return parameters + ["param g: 12 uniform(0.5)", "param s: 12 uniform(0.2)", "Z = conv2d(images(X), K, c, stride=2, padding=1)",
                                  "H = layernorm(flatten(tanh(Z)), g + 1, s)", "P = softmax(H @ W)", "loss: -mean(sum(Y * log(P), axis=1))"]
+        case "batchnorm":
+            // A training step (the test's noise): the batch's statistics, in both.
+            return parameters + ["param g: 12 uniform(0.5)", "param s: 12 uniform(0.2)", "Z = conv2d(images(X), K, c, stride=2, padding=1)",
+                                 "H = batchnorm(flatten(tanh(Z)), g, s)", "P = softmax(H @ W)", "loss: -mean(sum(Y * log(P), axis=1))"]
         default: hidden = ["Z = conv2d(\(op.name)(X), K, c, stride=2, padding=1)", "H = flatten(Z)"]
         }
         return parameters + hidden + ["P = softmax(H @ W)", "loss: -mean(sum(Y * log(P), axis=1))"]
@@ -61,6 +65,8 @@ import Testing
             inputs = [random([2, 9])]
         case "layernorm":
             inputs = [random([3, 5]), random([5]), random([5])]
+        case "batchnorm":
+            inputs = [random([4, 5]), random([5]), random([5])]
         case "dropout":
             inputs = [random([2, 2, 3, 3])]
             (settings.rate, settings.noise) = (0.3, TrainingNoise(seed: 3, step: 1, rows: [5, 8]))
@@ -104,6 +110,10 @@ import Testing
         case "reshape": settings.shape = [-1, 4, 9]
         case "dropout": (settings.rate, settings.noise) = (0.5, TrainingNoise(seed: 1, step: 7, rows: Array(100..<(100 + images))))
         case "layernorm": inputs = [random([images, 7]), random([7]), random([7])]
+        case "batchnorm":
+            // Evaluating: with running means and variances (the batch's statistics are checked against the interpreter in a model).
+            inputs = [random([images, 7]), random([7]), random([7]), random([7]), Tensor(vector: (0..<7).map { Double(Float(0.5 + Double($0) / 4)) })]
+            settings.batchStatistics = false
         default: break
         }
         let shape = try op.shape(inputs.map(\.shape), settings)

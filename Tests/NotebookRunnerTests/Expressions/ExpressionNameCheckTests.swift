@@ -28,4 +28,16 @@ import Testing
         #expect(try problems("X.size", check) == ["nb.md:1:3: error: a tensor has no member 'size'"])
         #expect(try problems("[q, X[r:s]]", check).count == 3)
     }
+
+    /// A name bound only when the cell runs (a model's, when values are not all known) is read
+    /// as the evaluator reads it: `H.T` and `H.shape` are its members, `H.loss` a cell's metric.
+    @Test func aNameBoundAtRunTimeKeepsItsTensorMembers() throws {
+        var check = ExpressionNameCheck(labelsBefore: ["train"], labelsAfter: ["later"])
+        #expect(try problems("H.T", check) == ["nb.md:1:1: error: no cell labelled 'H'"])
+        check.valuesAreComplete = false
+        #expect(try problems("H.T @ H + H.shape[0] + H.T.T.shape[1]", check).isEmpty)
+        #expect(try problems("H.loss", check) == ["nb.md:1:1: error: no cell labelled 'H'"])
+        #expect(try problems("later.T", check) == ["nb.md:1:1: error: cell 'later' comes later in the notebook, so its metrics are not known here"])
+        #expect(try problems("H.T.size", check) == ["nb.md:1:5: error: a tensor has no member 'size'"])
+    }
 }

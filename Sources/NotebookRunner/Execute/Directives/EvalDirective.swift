@@ -7,14 +7,15 @@ import Foundation
 /// matrices as tables (large ones as their top-left corner). A scalar binding is also
 /// recorded as a metric of the cell, so `label.name` reads it later. `:model: LABEL` binds that
 /// model's parameters (default: the latest model's) and, for a model declared with `{model}`,
-/// the names of its forward pass on the bound rows (`Z1`, `H`, `P`, …), in evaluation mode. A
+/// the names of its forward pass on the bound rows (`Z1`, `H`, `P`, …), in evaluation mode (a
+/// batchnorm with its running statistics). A
 /// line that binds the name of one of the model's parameters or a cell's label hides it from
 /// the lines after it: a warning says so.
 public struct EvalDirective: Directive {
     static let digits = DirectiveOption.integer("digits", in: 0...12, default: 3, inherits: true, help: "Decimals shown.")
     static let samples = DirectiveOption.integer("samples", in: 1...100_000, default: 32,
                                         help: "Rows of the split (:split:) bound to X, y, Y (N = samples).")
-    static let seed = DirectiveOption.seed(help: "Seed for the rows drawn and random weights.")
+    static let seed = DirectiveOption.seed(help: "Seed for the rows drawn, random weights, and rand and randn (drawn in order, line after line).")
 
     public static let spec = DirectiveSpec(
         name: "eval",
@@ -112,6 +113,8 @@ public struct EvalDirective: Directive {
     /// The values of a declared model's forward statements on the bound rows (its data names).
     static func forwardNames(of model: DeclaredModel, in scope: ExpressionScope) throws -> [String: Tensor] {
         var local = scope
+        // batchnorms evaluate with the running statistics training kept.
+        local.values.merge(model.stateTensors) { $1 }
         var names: [String: Tensor] = [:]
         for statement in model.definition.forward {
             let value = try local.evaluate(statement)

@@ -97,6 +97,7 @@ public struct ModelDirective: Directive {
     static func check(_ model: DeclaredModel, on rows: DataSplit) throws {
         var scope = ExpressionScope()
         for (name, value) in model.parameterTensors { scope.values[name] = value }
+        scope.values.merge(model.stateTensors) { $1 }
         // The data's names a model of this kind reads, as the engine binds them.
         let data = rows.tensors(rows: Array(0..<rows.count), classes: model.classes, scale: model.pixelScale)
         scope.values.merge(data.filter { model.definition.output.dataNames.contains($0.key) }) { $1 }

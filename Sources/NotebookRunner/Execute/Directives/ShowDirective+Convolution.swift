@@ -45,6 +45,8 @@ extension ShowDirective {
         var scope = ExpressionScope(values: split.tensors(rows: indices, classes: model.classes, scale: model.pixelScale))
         scope.limits.memory = context.settings.memoryBudget
         for (name, value) in model.parameterTensors { scope.values[name] = value }
+        // Evaluation mode: batchnorms with their running statistics.
+        scope.values.merge(model.stateTensors) { $1 }
         var value = Tensor(scalar: 0)
         for statement in model.definition.forward[...position] {
             try context.checkCancelled()
