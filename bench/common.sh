@@ -1,5 +1,5 @@
 # Sourced by the bench scripts (with $root set to the repository): the nbrun to measure, a
-# scratch folder removed on exit, and the median of numbers read one per line.
+# scratch folder removed on exit, and the median and mean of numbers read one per line.
 
 # $NBRUN if set (e.g. an older build, to compare), else a release build with the Makefile's CPU
 # tuning (exported by make; asked of make when a script is run directly).
@@ -16,3 +16,4 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mean() { awk '{ total += $1 } END { if (NR) printf "%.4f\n", total / NR }'; }

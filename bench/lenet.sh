@@ -6,10 +6,11 @@
 #
 # Renders bench/lenet-recipe.md (conv 6@5×5 padding 2 → relu → max-pool 2 → conv 16@5×5 →
 # relu → max-pool 2 → 400 → 120 relu → 84 relu → 10, PyTorch's initialisation, Adam lr 0.001,
-# batch 128, 5 epochs, seed 0, Fashion-MNIST) REPS times with a release build and runs
-# ../shared/bench/torch_lenet.py REPS times, and prints the median training-loop seconds of
-# each, their ratio, the test accuracies and nbrun's peak memory, each time with the load
-# average it was measured under. Then both again on one core each (`taskset -c 1`, one
+# batch 128, 5 epochs, Fashion-MNIST) REPS times with a release build and runs
+# ../shared/bench/torch_lenet.py REPS times, run i of each with seed i − 1, and prints the
+# median training-loop seconds of each, their ratio, the mean test accuracy over the seeds
+# (and each seed's) and nbrun's peak memory, each time with the load average it was measured
+# under. Then both again on one core each (`taskset -c 1`, one
 # thread each: OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1), which other jobs on the machine
 # flatter less. MNIST=1 also trains the recipe on MNIST (../shared/data/mnist) for the CNN
 # accuracy target (≥ 0.985). DATA_DIR, PYTHON as in bench/mlp.sh.

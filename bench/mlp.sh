@@ -7,9 +7,10 @@
 # Renders bench/mlp-recipe.md (784 → 256 relu → 10, N(0, 0.01²) weights, zero biases,
 # minibatch SGD with batch 256, lr 0.1, 10 epochs, seed 0, Fashion-MNIST) and
 # bench/mlp-adam-recipe.md (the same with Adam, lr 0.001) REPS times each with a release
-# build, runs ../shared/bench/torch_mlp.py (and with --adam) REPS times each, and prints the
-# median training-loop seconds of each pair, their ratio, the test accuracies and nbrun's
-# peak memory for the whole render, each with the load average it was measured under. Then
+# build, runs ../shared/bench/torch_mlp.py (and with --adam) REPS times each, run i with seed
+# i − 1, and prints the median training-loop seconds of each pair, their ratio, the mean test
+# accuracy over the seeds (and each seed's) and nbrun's peak memory for the whole render, each
+# with the load average it was measured under. Then
 # both pairs again on one core each (`taskset -c 1`, one thread each), which other jobs on
 # the machine flatter less. NumPy (../shared/bench/numpy_mlp.py) runs the SGD recipe on all
 # cores. DATA_DIR, PYTHON as in bench/run.sh; MNIST=1 also trains on MNIST
