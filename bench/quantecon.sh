@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Three real QuantEcon lectures that need only NumPy, SciPy and Matplotlib, executed by nbrun
-# and by `jupyter nbconvert --execute` (after jupytext's conversion to .ipynb): both times
-# (medians), their ratio, two lectures rendered in one call against one after the other, the
-# numbers each printed compared cell by cell, the figures each embedded, and the load average.
+# Real QuantEcon lectures that need only NumPy, SciPy and Matplotlib, executed by nbrun and by
+# `jupyter nbconvert --execute` (after jupytext's conversion to .ipynb): both times (medians),
+# their ratio, the two lectures closest in length rendered in one call against one after the
+# other (and all of them), the numbers each printed compared cell by cell, the figures each
+# embedded, and the load average.
 # Every figure is printed with the load average beside it; the script exits 1 when a lecture's
 # printed numbers or its figures differ from nbconvert's (or a render fails).
 # Usage: bench/quantecon.sh [REPS]   (make bench-quantecon; NBRUN=path measures another build)
@@ -14,9 +15,10 @@ reps=${1:-3}
 # lln_clt, measured before, is left out: it draws over 2e9 random numbers and holds two 2 GB
 # arrays (250 × 1,000,000 draws, twice): minutes of NumPy/SciPy work in either runner, so its
 # ratio measures NumPy, not the runner. linear_equations (NumPy and Matplotlib, deterministic)
-# takes its place.
+# takes its place; greek_square (deterministic, numbers printed in 9 of its 13 cells) gives the
+# pair of lectures in one call a partner of about the same length.
 # LECTURES="a b c" measures others of the series.
-read -r -a lectures <<< "${LECTURES:-cobweb eigen_I linear_equations}"
+read -r -a lectures <<< "${LECTURES:-cobweb eigen_I linear_equations greek_square}"
 folder=""
 for candidate in Tests/corpus/pages/QuantEcon+lecture-python-intro/lectures Tests/corpus/sample/QuantEcon+lecture-python-intro/lectures; do
   found=1
