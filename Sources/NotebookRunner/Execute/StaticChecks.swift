@@ -24,7 +24,7 @@ struct StaticChecks {
     private struct ModelNames {
         /// Bound in every later `{eval}` while it is the latest model.
         var parameters: Set<String>
-        /// The forward pass's names, bound by `{eval} :model:`.
+        /// The forward pass's names and its batchnorms' running statistics (`H.running_mean`), bound by `{eval} :model:`.
         var forward: Set<String>
         /// What it predicts (nil: not known before it runs).
         var output: ModelOutput?
@@ -86,7 +86,8 @@ struct StaticChecks {
         // A model's parameters are bound in the {eval} cells and inline values after it.
         if let model = directive as? ModelDirective {
             models[cell.label] = ModelNames(parameters: Set(model.definition.parameters.map(\.name)),
-                                            forward: Set(model.definition.forward.compactMap(\.binding)), output: model.definition.output)
+                                            forward: Set(model.definition.forward.compactMap(\.binding) + model.definition.stateNames),
+                                            output: model.definition.output)
         } else if let train = directive as? TrainDirective {
             // The model it trains (softmax regression's W and b without :model:).
             if let name = train.modelName {
