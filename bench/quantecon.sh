@@ -15,10 +15,13 @@ reps=${1:-3}
 # arrays (250 × 1,000,000 draws, twice): minutes of NumPy/SciPy work in either runner, so its
 # ratio measures NumPy, not the runner. linear_equations (NumPy and Matplotlib, deterministic)
 # takes its place.
-lectures=(cobweb eigen_I linear_equations)
+# LECTURES="a b c" measures others of the series.
+read -r -a lectures <<< "${LECTURES:-cobweb eigen_I linear_equations}"
 folder=""
 for candidate in Tests/corpus/pages/QuantEcon+lecture-python-intro/lectures Tests/corpus/sample/QuantEcon+lecture-python-intro/lectures; do
-  if [ -f "$candidate/cobweb.md" ] && [ -f "$candidate/eigen_I.md" ] && [ -f "$candidate/linear_equations.md" ]; then folder=$candidate; break; fi
+  found=1
+  for lecture in "${lectures[@]}"; do [ -f "$candidate/$lecture.md" ] || found=0; done
+  if [ "$found" = 1 ]; then folder=$candidate; break; fi
 done
 [ -n "$folder" ] || { echo "no QuantEcon lectures: run Tests/corpus/fetch.sh"; exit 2; }
 
@@ -47,6 +50,7 @@ echo "== lectures from $folder; $reps runs each; load average: $(cut -d' ' -f1-3
 load() { cut -d' ' -f1 /proc/loadavg; }
 printf '%-16s %10s %12s %8s %6s  %s\n' lecture "nbrun s" "nbconvert s" ratio load "printed numbers; figures"
 total_nbrun=0
+alone_seconds=()
 differ=0
 for lecture in "${lectures[@]}"; do
   mkdir -p "$work/$lecture"
@@ -62,6 +66,7 @@ for lecture in "${lectures[@]}"; do
   a=$(printf '%s\n' "${ours[@]}" | median)
   b=$(printf '%s\n' "${theirs[@]}" | median)
   total_nbrun=$(echo "$total_nbrun + $a" | bc -l)
+  alone_seconds+=("$a")
   comparison=$(python3 - "$work/$lecture/out/$lecture.html" "$work/$lecture/$lecture.executed.ipynb" <<'PY'
 import html, json, re, sys
 page, notebook = open(sys.argv[1], encoding="utf-8").read(), json.load(open(sys.argv[2], encoding="utf-8"))
@@ -103,27 +108,29 @@ PY
 done
 
 # Lectures in one call (nbrun renders pages concurrently, one worker per core) against the sum of
-# each alone: the two closest in length (cobweb and linear_equations), then all of them. A call
-# cannot end before its longest page, so the best ratio is that page's share of the sum ("at best").
-together_line() {
+# each one's median alone (above): the two closest in length, then all of them. A call cannot end
+# before its longest page, so the best ratio is that page's share of the sum ("at best").
+together_line() {  # together_line LABEL INDEX…: the lectures at those places of $lectures
   local label=$1; shift
-  local alone=0 longest=0 s
-  for page in "$@"; do
-    s=$(seconds "$nbrun" render "$page" -o "$work/alone" --no-cache -q)
+  local alone=0 longest=0 s pages=() together=() t
+  for index in "$@"; do
+    s=${alone_seconds[$index]}
     alone=$(echo "$alone + $s" | bc -l)
     longest=$(echo "if ($s > $longest) $s else $longest" | bc -l)
+    pages+=("$work/${lectures[$index]}/${lectures[$index]}.md")
   done
-  local together=()
-  for _ in $(seq "$reps"); do together+=("$(seconds "$nbrun" render "$@" -o "$work/together" --no-cache -q)"); done
-  local t
+  for _ in $(seq "$reps"); do together+=("$(seconds "$nbrun" render "${pages[@]}" -o "$work/together" --no-cache -q)"); done
   t=$(printf '%s\n' "${together[@]}" | median)
   printf '%s: one after the other %.2f s, in one call %.2f s (%.2f x; at best %.2f x), load %s\n' "$label" "$alone" "$t" \
     "$(echo "$t / $alone" | bc -l)" "$(echo "$longest / $alone" | bc -l)" "$(load)"
 }
-pages=()
-for lecture in "${lectures[@]}"; do pages+=("$work/$lecture/$lecture.md"); done
-together_line "${lectures[0]} and ${lectures[2]}" "${pages[0]}" "${pages[2]}"
-together_line "all ${#lectures[@]} lectures" "${pages[@]}"
+if [ ${#alone_seconds[@]} -eq ${#lectures[@]} ] && [ ${#lectures[@]} -ge 2 ]; then
+  pair=$(for i in "${!lectures[@]}"; do for j in "${!lectures[@]}"; do [ "$i" -lt "$j" ] && \
+    echo "$(echo "d = ${alone_seconds[$i]} - ${alone_seconds[$j]}; if (d < 0) -d else d" | bc -l) $i $j"; done; done | sort -g | head -1)
+  read -r _ first second <<< "$pair"
+  together_line "${lectures[$first]} and ${lectures[$second]} (closest in length)" "$first" "$second"
+  together_line "all ${#lectures[@]} lectures" "${!lectures[@]}"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -s "$work/errors.log" ]; then echo "== stderr of the runs (last lines)"; tail -5 "$work/errors.log"; fi
 [ "$differ" -eq 0 ] || { echo "the lectures' printed numbers or figures differ from nbconvert's (or a render failed)"; exit 1; }

@@ -11,24 +11,14 @@ import json
 import os
 import sys
 
-passed = 0
-failed = 0
+from record_checks import RecordChecks
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
-
-
-def main():
-    path = sys.argv[1]
-    record = json.load(open(path, encoding="utf-8"))
-    cells = {cell["label"]: cell for cell in record["cells"]}
+def run_checks(checks):
+    check, cells = checks.check, checks.cells
     metrics = {label: cell.get("metrics", {}) for label, cell in cells.items()}
 
-    bad = [label for label, cell in cells.items() if cell["status"] not in ("ok", "cached")]
-    check("every cell ran", not bad, ", ".join(bad))
+    checks.check_every_cell_ran(accepted=("ok", "cached"))
     check("LeNet-5 has 61,706 parameters", metrics["lenet"].get("parameters") == 61706, str(metrics["lenet"].get("parameters")))
     for label in ("conv-gradient", "pool-gradient"):
         cell = cells.get(label, {})
@@ -42,15 +32,12 @@ def main():
     check("LeNet-5 reaches 0.75 on the test images", lenet >= 0.75, f"{lenet:.4f}")
     check("LeNet-5 beats the hidden-layer network on the same data", lenet > dense, f"{lenet:.4f} vs {dense:.4f}")
     check("{evaluate} agrees with training", abs(metrics["test"].get("accuracy", 0) - lenet) < 1e-9)
-    html_path = os.path.splitext(path)[0] + ".html"
-    html = open(html_path, encoding="utf-8").read() if os.path.exists(html_path) else ""
+    html = checks.report_html() or ""
     kernels = html.count('alt="K1 kernel ')
     check("the six kernels of the first layer are shown", kernels == 6, str(kernels))
     maps = html.count('alt="A1, map ')
     check("six feature maps of three images are shown", maps == 18, str(maps))
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

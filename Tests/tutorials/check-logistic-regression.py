@@ -15,10 +15,7 @@ import sys
 from record_checks import RecordChecks
 
 
-def main(argv):
-    checks = RecordChecks.from_arguments(argv)
-    if checks is None:
-        return 2
+def run_checks(checks):
     cells = checks.cells
     metric, check, in_range = checks.metric, checks.check, checks.in_range
     checks.check_every_cell_ran()
@@ -66,8 +63,6 @@ def main(argv):
     check("precision and recall in the page", "Positive class 8: precision" in html)
     check("predicted against true values and residuals", "Predicted vs true" in html and "residual (predicted − true)" in html)
 
-    return checks.summary()
-
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

@@ -7,28 +7,16 @@ One line per check, then `N passed, M failed`; exits 1 when a check failed. The 
 RECORD.html next to the record is read for the hint that names the slip.
 """
 
-import json
-import os
 import sys
 
-passed = 0
-failed = 0
+from record_checks import RecordChecks
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
-
-
-def main():
-    path = sys.argv[1]
-    record = json.load(open(path, encoding="utf-8"))
-    cells = {cell["label"]: cell for cell in record["cells"]}
+def run_checks(checks):
+    check, cells = checks.check, checks.cells
     metrics = {label: cell.get("metrics", {}) for label, cell in cells.items()}
 
-    bad = [label for label, cell in cells.items() if cell["status"] not in ("ok", "cached")]
-    check("every cell ran", not bad, ", ".join(bad))
+    checks.check_every_cell_ran(accepted=("ok", "cached"))
     check("the model has 203,530 parameters", metrics["mlp"].get("parameters") == 203530, str(metrics["mlp"].get("parameters")))
     untrained = metrics["untrained"].get("accuracy", 0)
     check("the untrained network is at chance", 0.03 < untrained < 0.2, f"{untrained:.4f}")
@@ -38,8 +26,7 @@ def main():
             check(f"{label}: the right {name} formula passes (< 1e-6)", error < 1e-6, f"{error:.2e}")
     slip = metrics["slip"].get("W1_relative_error", 0)
     check("the slip is caught (W1 relative error > 1e-2)", slip > 1e-2, f"{slip:.3f}")
-    html_path = os.path.splitext(path)[0] + ".html"
-    html = open(html_path, encoding="utf-8").read() if os.path.exists(html_path) else ""
+    html = checks.report_html() or ""
     check("the hint names the missing relu derivative", "leaves out the derivative of relu in H = relu(Z1)" in html)
     for label in ("right", "wrong"):
         check(f"{label}: trained 3 epochs", metrics[label].get("epochs") == 3)
@@ -49,9 +36,7 @@ def main():
     linear = metrics["linear"].get("test_accuracy", 0)
     check("the network beats softmax regression", accuracy > linear, f"{accuracy:.4f} vs {linear:.4f}")
     check("history is recorded per epoch", "history[9].test_accuracy" in metrics["train"])
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

@@ -14,10 +14,7 @@ import sys
 from record_checks import RecordChecks
 
 
-def main(argv):
-    checks = RecordChecks.from_arguments(argv)
-    if checks is None:
-        return 2
+def run_checks(checks):
     metric, check, in_range = checks.metric, checks.check, checks.in_range
     checks.check_every_cell_ran()
 
@@ -57,8 +54,6 @@ def main(argv):
         check("dropout narrows the train-test gap", gap_dropout[0] - gap_dropout[1] < gap[0] - gap[1],
               f"{gap_dropout[0] - gap_dropout[1]:.4f} vs {gap[0] - gap[1]:.4f}")
 
-    return checks.summary()
-
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

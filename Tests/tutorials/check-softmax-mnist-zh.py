@@ -18,10 +18,7 @@ from record_checks import RecordChecks
 from equation_marks import check_equation_marks, check_forward_reference
 
 
-def main(argv):
-    checks = RecordChecks.from_arguments(argv)
-    if checks is None:
-        return 2
+def run_checks(checks):
     record = checks.record
     check, in_range = checks.check, checks.in_range
     checks.check_every_cell_ran()
@@ -80,8 +77,6 @@ def main(argv):
     check_equation_marks(check, record, html, total=9, checked=8, summary="9 个公式，8 个已核对，0 个未通过")
     check_forward_reference(check, html, "weight-gradient", "6")
 
-    return checks.summary()
-
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

@@ -13,20 +13,12 @@ One line per check, then `N passed, M failed`; exits 1 when a check failed.
 """
 
 import gzip
-import json
 import os
 import sys
 
 import numpy as np
 
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
+from record_checks import RecordChecks
 
 
 def read_idx(path):
@@ -97,23 +89,17 @@ def shown(text, value):
     return abs(number - value) <= 0.5 * 10 ** -digits + 1e-12
 
 
-def main():
-    path = sys.argv[1]
-    record = json.load(open(path, encoding="utf-8"))
-    cells = {cell["label"]: cell for cell in record["cells"]}
-    metrics = {label: cell.get("metrics", {}) for label, cell in cells.items()}
-    check("the page ran without an error (code cells, nbrun's cells and inline values)",
-          record["status"] == "ok" and not record["errors"], "; ".join(record["errors"])[:300])
-    bad = [label for label, cell in cells.items() if cell["status"] != "ok"]
-    check("every nbrun cell is ok", not bad, ", ".join(bad))
+def run_checks(checks):
+    check, record = checks.check, checks.record
+    metrics = {label: cell.get("metrics", {}) for label, cell in checks.cells.items()}
+    checks.check_every_cell_ran()
     values = {entry["expression"]: entry for entry in record.get("inline_values", [])}
     check("every inline value has a value", values and all("value" in e for e in values.values()))
 
     wrong = metrics.get("true-class-only", {})
     check("the true-class-only gradient is caught", wrong.get("passed") == 0 and wrong.get("W_relative_error", 0) > 0.1,
           f"W relative error {wrong.get('W_relative_error')}")
-    html_path = os.path.splitext(path)[0] + ".html"
-    html = open(html_path, encoding="utf-8").read() if os.path.exists(html_path) else ""
+    html = checks.report_html() or ""
     check("the hint names the true-class-only mistake", "it keeps only the true-class term" in html)
     right = metrics.get("right", {})
     check("the right gradient passes", right.get("passed") == 1 and right.get("W_relative_error", 1) < 1e-6
@@ -137,9 +123,7 @@ def main():
         text = values.get(expression, {}).get("value", "")
         ok = bool(text) and shown(text, numbers[what])
         check(f"{what} matches the recipe", ok, f"page {text}, recipe {numbers[what]:.6f}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

@@ -9,74 +9,23 @@ record, the gradient-check hint on the wrong derivation, the ✔ next to every e
 check proves and the header's equation count are checked in it as well.
 """
 
-import json
-import math
-import os
 import sys
 
 from equation_marks import check_equation_marks, check_forward_reference
-
-passed = 0
-failed = 0
+from record_checks import RecordChecks
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
-
-
-def main():
-    if len(sys.argv) != 2:
-        print("usage: check-softmax-regression.py RECORD.json", file=sys.stderr)
-        return 2
-    path = sys.argv[1]
-    try:
-        with open(path, encoding="utf-8") as f:
-            record = json.load(f)
-    except (OSError, ValueError) as error:
-        check("read the run record", False, str(error))
-        print(f"{passed} passed, {failed} failed")
-        return 1
-
-    cells = {cell.get("label"): cell for cell in record.get("cells", [])}
-
-    def cell(label):
-        return cells.get(label)
-
-    def metric(label, name):
-        """The metric, or None when the cell or the metric is missing."""
-        c = cell(label)
-        if c is None:
-            return None
-        value = c.get("metrics", {}).get(name)
-        return value if isinstance(value, (int, float)) else None
+def run_checks(checks):
+    check, metric, status_ok, record = checks.check, checks.metric, checks.status_ok, checks.record
 
     def in_range(name, label, key, low, high):
-        value = metric(label, key)
-        ok = value is not None and math.isfinite(value) and low <= value <= high
-        check(name, ok, f"{label}.{key} = {value} (expected {low} … {high})")
+        checks.in_range(label, key, low, high, description=name)
 
     def below(name, label, key, limit):
-        value = metric(label, key)
-        ok = value is not None and math.isfinite(value) and value < limit
-        check(name, ok, f"{label}.{key} = {value} (expected < {limit:g})")
-
-    def status_ok(label):
-        c = cell(label)
-        status = None if c is None else c.get("status")
-        detail = "no cell labelled " + label if c is None else f"status {status}"
-        if c is not None and c.get("error"):
-            detail += ": " + c["error"].splitlines()[0]
-        check(f"cell {label} ran", status == "ok", detail)
+        checks.below(label, key, limit, description=name)
 
     # The run as a whole.
-    errors = record.get("errors", [])
-    check("every cell ran without error", record.get("status") == "ok" and not errors,
-          f"status {record.get('status')}" + (f", first error: {errors[0].splitlines()[0]}" if errors else ""))
+    checks.check_every_cell_ran()
 
     # The data.
     in_range("Fashion-MNIST training split is whole", "data", "train_count", 60000, 60000)
@@ -99,14 +48,11 @@ def main():
     status_ok("wrong")
     in_range("wrong derivation fails its check", "wrong", "passed", 0, 0)
     in_range("wrong derivation is far off", "wrong", "W_relative_error", 0.1, 10)
-    html_path = os.path.splitext(path)[0] + ".html"
-    html = None
-    if os.path.exists(html_path):
-        with open(html_path, encoding="utf-8") as f:
-            html = f.read()
+    html = checks.report_html()
+    if html is not None:
         check("the hint names the pattern 'zero wherever Y is 0'", "zero wherever Y is 0" in html)
     else:
-        print(f"skip the hint on the wrong derivation and the equation marks: no report at {html_path}")
+        print("skip the hint on the wrong derivation and the equation marks: no report next to the record")
 
     # Every equation a check proves shows ✔ next to its number; the header counts them.
     if html is not None:
@@ -146,9 +92,6 @@ def main():
     in_range("mistakes shown are all wrong predictions", "mistakes", "wrong_shown", 12, 12)
     status_ok("templates")
 
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(RecordChecks.main(sys.argv, run_checks))

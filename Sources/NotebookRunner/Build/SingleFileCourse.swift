@@ -63,23 +63,9 @@ struct SingleFileCourse {
         css += "\n@page { @top-left { content: \(Self.cssString(title)); } }"
         if let cjk = CJKFont.fontFaceCSS(forText: allText) { css = cjk + "\n" + css }
 
-        var html = """
-        <!DOCTYPE html>
-        <html lang="\(HTML.escape(language))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="\(SiteFrame.policy(scriptHashes: []))">
-        <meta name="generator" content="nbrun \(HTML.escape(frame.version))">
-        <title>\(HTML.escape(title))</title>
-        <style>
-        \(css)
-        </style>
-        </head>
-        <body>
-        <div class="nb-site">
-
-        """
+        var html = DocumentHead(language: language, policy: SiteFrame.policy(scriptHashes: []), version: frame.version,
+                                title: title, css: css + "\n").html
+        html += "<div class=\"nb-site\">\n"
         html += AnchorScope(path: SiteFrame.frontPage, sections: sections).scope(frame.sidebar(current: SiteFrame.frontPage, root: "", search: false))
         html += "<div class=\"nb-site-main\">\n"
         html += "<section class=\"nb-page nb-course-front\" id=\"\(Self.contentsID)\">\n<header class=\"nb-header\">\n<h1>\(HTML.escape(title))</h1>\n"

@@ -40,20 +40,10 @@ struct SiteFrame {
               script: String? = nil) -> String {
         let root = CourseTargets.relative(from: path, to: "")
         let hashes = script.map { [SiteSearch.hash($0)] } ?? []
-        var html = """
-        <!DOCTYPE html>
-        <html lang="\(HTML.escape(language ?? self.language))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="\(Self.policy(scriptHashes: hashes))">
-        <meta name="generator" content="nbrun \(HTML.escape(version))">
-        <title>\(HTML.escape(pageTitle == title ? title : pageTitle + " · " + title))</title>
-        <link rel="stylesheet" href="\(root)\(Self.stylesheet)">
-
-        """
-        if !pageCSS.isEmpty { html += "<style>\n\(pageCSS)</style>\n" }
-        html += "</head>\n<body>\n<div class=\"nb-site\">\n"
+        var html = DocumentHead(language: language ?? self.language, policy: Self.policy(scriptHashes: hashes), version: version,
+                                title: pageTitle == title ? title : pageTitle + " · " + title,
+                                stylesheetLinks: [root + Self.stylesheet], css: pageCSS).html
+        html += "<div class=\"nb-site\">\n"
         html += sidebar(current: path, root: root)
         html += "<div class=\"nb-site-main\">\n<div class=\"nb-page\">\n\(body)</div>\n"
         html += pager(current: path, root: root)

@@ -134,7 +134,7 @@ enum CommonMark {
             if type == CMARK_NODE_HEADING { headingNodes.append(node) }
             if type == CMARK_NODE_IMAGE || type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE { imageNodes.append(node) }
             if type == CMARK_NODE_PARAGRAPH, let parent = cmark_node_parent(node),
-               cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT { paragraphs.append(node) }
+               cmark_node_get_type(parent) != CMARK_NODE_CUSTOM_BLOCK { paragraphs.append(node) }
             if type == CMARK_NODE_SOFTBREAK, isBetweenCJK(node) { joinedBreaks.append(node) }
             if !tableLayouts.isEmpty, type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HTML_BLOCK, let mark = listTableMark(node) {
                 tableMarks.append(mark)
@@ -192,8 +192,10 @@ enum CommonMark {
         return result + rest
     }
 
-    /// Replaces each top-level paragraph whose lines form a GFM pipe table by the table's HTML
-    /// (in a scrolling wrapper), rendering every cell's inline Markdown with cmark.
+    /// Replaces each paragraph whose lines form a GFM pipe table by the table's HTML (in a
+    /// scrolling wrapper), rendering every cell's inline Markdown with cmark. A paragraph in a
+    /// list item, a block quote or a list-table cell is read from its source lines without the
+    /// containers' indentation and `>` markers.
     private static func replacePipeTables(in paragraphs: [OpaquePointer], source: String, options: Int32,
                                           image: (String) -> ImageRewrite?) {
         guard source.contains("|") else { return }
@@ -201,7 +203,11 @@ enum CommonMark {
         for node in paragraphs {
             let first = Int(cmark_node_get_start_line(node)), last = Int(cmark_node_get_end_line(node))
             guard first >= 1, last >= first + 1, last <= lines.count else { continue }
-            let paragraphLines = lines[(first - 1)...(last - 1)].map { String($0.drop { $0 == " " }) }
+            let quotes = blockQuoteDepth(of: node)
+            // The first line starts at the paragraph's column (after a list marker or `>`).
+            let firstLine = lines[first - 1].utf8.dropFirst(max(0, Int(cmark_node_get_start_column(node)) - 1))
+            let paragraphLines = [String(Substring(firstLine))]
+                + lines[first..<last].map { withoutContainerPrefix($0, quotes: quotes) }
             guard let table = PipeTable(lines: paragraphLines),
                   let custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
             var html = ""
@@ -217,6 +223,27 @@ enum CommonMark {
             cmark_node_unlink(node)
             cmark_node_free(node)
         }
+    }
+
+    /// How many block quotes hold `node`.
+    private static func blockQuoteDepth(of node: OpaquePointer) -> Int {
+        var depth = 0
+        var parent = cmark_node_parent(node)
+        while let container = parent {
+            if cmark_node_get_type(container) == CMARK_NODE_BLOCK_QUOTE { depth += 1 }
+            parent = cmark_node_parent(container)
+        }
+        return depth
+    }
+
+    /// A paragraph's source line without the indentation of the list items around it and the
+    /// `>` markers of its `quotes` block quotes (a marker takes one space after it with it).
+    static func withoutContainerPrefix(_ line: Substring, quotes: Int) -> String {
+        var rest = line.drop { $0 == " " || $0 == "\t" }
+        for _ in 0..<quotes where rest.first == ">" {
+            rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
+        }
+        return String(rest)
     }
 
     /// A mark of a `{list-table}` in the parsed prose (`ListTable`): the opening token, the last

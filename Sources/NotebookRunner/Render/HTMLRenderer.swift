@@ -96,23 +96,12 @@ public struct HTMLRenderer: Sendable {
     /// fetch (but of https images, when `allowsRemoteImages`).
     private func shell(language: String, title: String, extraCSS: String, body: String) -> String {
         let images = allowsRemoteImages ? "data: https:" : "data:"
-        return """
-        <!DOCTYPE html>
-        <html lang="\(HTML.escape(language))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src \(images); style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'">
-        <meta name="generator" content="nbrun \(HTML.escape(version))">
-        <title>\(HTML.escape(title))</title>
-        <style>
-        \(ReportStyle.css)
-        \(ReportStyle.teachingCSS)
-        \(ReportStyle.referencesCSS)
-        \(ReportStyle.blocksCSS)
-        \(extraCSS)</style>
-        </head>
-        <body>
+        let head = DocumentHead(
+            language: language,
+            policy: "default-src 'none'; img-src \(images); style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'",
+            version: version, title: title,
+            css: [ReportStyle.css, ReportStyle.teachingCSS, ReportStyle.referencesCSS, ReportStyle.blocksCSS, extraCSS].joined(separator: "\n"))
+        return head.html + """
         <div class="nb-page">
         \(body)</div>
         </body>

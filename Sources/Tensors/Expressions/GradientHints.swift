@@ -50,24 +50,41 @@ public enum GradientHints {
         return []
     }
 
-    /// The classic backpropagation slip: the error passed back through an activation
-    /// (`relu`, `tanh`, `sigmoid` in the definitions) without multiplying by its derivative.
-    /// One pattern per activation used: the gradient with that derivative taken as 1.
+    /// The classic backpropagation slip: the error passed back through an activation (a
+    /// definition `H = f(Z)` with `f` an elementwise function of the op table: `relu`, `tanh`,
+    /// `sigmoid`, …) without multiplying by its derivative. One pattern per such definition:
+    /// the gradient with that derivative taken as 1.
     public static func activationPatterns(of parameter: String, loss: ParsedExpression, after definitions: [ParsedExpression],
                                           in scope: ExpressionScope) -> [Pattern] {
-        let derivatives = ["relu": "(Z > 0)", "tanh": "(1 - tanh(Z)**2)", "sigmoid": "sigmoid(Z) * (1 - sigmoid(Z))"]
         var patterns: [Pattern] = []
         for definition in definitions {
-            guard case .call(let function, let arguments) = definition.root.kind, let derivative = derivatives[function],
+            guard case .call(let function, let arguments) = definition.root.kind, let op = ElementwiseOp.named(function),
                   let output = definition.binding, arguments.count == 1 else { continue }
             let input = definition.text(of: arguments[0].value.span)
             guard let values = try? ExpressionGradient.gradient(of: loss, after: definitions, withRespectTo: [parameter], in: scope,
                                                                 passingThrough: [function]).gradients[parameter] else { continue }
             patterns.append(Pattern(
-                description: "leaves out the derivative of \(function) in \(output) = \(function)(\(input)): the error coming back through \(output) must be multiplied by \(derivative.replacingOccurrences(of: "Z", with: input)) before it reaches the layer below",
+                description: "leaves out the derivative of \(function) in \(output) = \(function)(\(input)): the error coming back through \(output) must be multiplied by \(derivativeText(op, at: input)) before it reaches the layer below",
                 values: values))
         }
         return patterns
+    }
+
+    /// The op table's derivative of `op` written at `input`: `x` becomes the input, `out` the
+    /// call (`1 - out * out` of tanh at `Z1` → `(1 - tanh(Z1) * tanh(Z1))`).
+    static func derivativeText(_ op: ElementwiseOp, at input: String) -> String {
+        let argument = input.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? input : "(\(input))"
+        var text = ""
+        var word = ""
+        func flush() {
+            text += word == "x" ? argument : word == "out" ? "\(op.name)(\(input))" : word
+            word = ""
+        }
+        for character in op.derivative {
+            if character.isLetter || character.isNumber || character == "_" { word.append(character) } else { flush(); text.append(character) }
+        }
+        flush()
+        return "(" + text + ")"
     }
 
     /// The least-squares factor c with a ≈ c·p, and the relative residual ‖a − c·p‖ / ‖a‖.

@@ -210,4 +210,25 @@ import Testing
         #expect(page.main.contains("<li>\n<p>An item holding a table:</p>\n<div class=\"nb-table-wrap\">\n<table class=\"nb-list-table\">\n<tbody>\n<tr>\n<th scope=\"row\">row</th>\n<td><math"))
         #expect(page.main.contains("<blockquote>\n<div class=\"nb-table-wrap\">\n<table class=\"nb-list-table\">\n<tbody>\n<tr>\n<td>quoted</td>"))
     }
+    @Test func aPipeTableInACellIsATable() throws {
+        let page = try ReferencePage("""
+            ````{list-table}
+            :header-rows: 1
+
+            * - Name
+              - Values
+            * - squares
+              - | n | n² |
+                |---|---:|
+                | 2 | 4 |
+                | 3 | 9 |
+            ````
+            """)
+        #expect(page.warnings.isEmpty, "\(page.warnings)")
+        let outer = try table(in: page.main)
+        #expect(outer.contains("<td><table>\n<thead>\n<tr>\n<th>n</th>\n<th align=\"right\">n²</th>")
+                || outer.contains("<td>\n<div class=\"nb-table-wrap\">\n<table>\n<thead>\n<tr>\n<th>n</th>\n<th align=\"right\">n²</th>"), "\(outer)")
+        #expect(outer.contains("<td>3</td>\n<td align=\"right\">9</td>"))
+        #expect(!outer.contains("|---"))
+    }
 }

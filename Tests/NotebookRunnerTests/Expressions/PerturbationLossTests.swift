@@ -95,14 +95,28 @@ import Testing
     }
 }
 
-/// A backpropagation that forgets the relu's derivative is named as such.
-@Test func forgottenReluDerivativeIsNamed() throws {
+/// A backpropagation that forgets an activation's derivative is named as such, with the
+/// derivative written from the op table at the activation's input.
+@Test(arguments: [
+    ("relu", "(Z1 > 0)"),
+    ("tanh", "(1 - tanh(Z1) * tanh(Z1))"),
+    ("sigmoid", "(sigmoid(Z1) * (1 - sigmoid(Z1)))"),
+    ("softplus", "(sigmoid(Z1))"),
+])
+func forgottenActivationDerivativeIsNamed(activation: String, derivative: String) throws {
     let state = ExpressionTestSupport.state()
     let body = ["param W1: inputs×6 normal(0.5)", "param b1: 6 constant(0.1)", "param W2: 6×classes normal(0.5)", "param b2: classes zeros",
-                "Z1 = X @ W1 + b1", "H = relu(Z1)", "P = softmax(H @ W2 + b2)", "loss: -mean(sum(Y * log(P), axis=1))"]
+                "Z1 = X @ W1 + b1", "H = \(activation)(Z1)", "P = softmax(H @ W2 + b2)", "loss: -mean(sum(Y * log(P), axis=1))"]
     _ = try ExpressionTestSupport.run(ModelDirective.self, ExpressionTestSupport.cell("model", body: body, label: "mlp"), state: state)
     let check = ExpressionTestSupport.cell("gradcheck", options: [("model", "mlp"), ("expect", "fail")],
                                            body: ["dH = (P - Y) / N @ W2.T", "grad W1: X.T @ dH"])
     let result = try ExpressionTestSupport.run(GradCheckDirective.self, check, state: state)
-    #expect("\(result.outputs)".contains("leaves out the derivative of relu in H = relu(Z1)"))
+    #expect("\(result.outputs)".contains("leaves out the derivative of \(activation) in H = \(activation)(Z1): the error coming back through H must be multiplied by \(derivative) before"),
+            "\(result.outputs)")
+}
+
+@Test func anActivationsDerivativeIsWrittenAtItsInput() throws {
+    let tanh = try #require(ElementwiseOp.named("tanh")), log = try #require(ElementwiseOp.named("log"))
+    #expect(GradientHints.derivativeText(tanh, at: "Z") == "(1 - tanh(Z) * tanh(Z))")
+    #expect(GradientHints.derivativeText(log, at: "X @ W") == "(1 / (X @ W))")
 }

@@ -70,4 +70,24 @@ import Testing
         #expect(rendered.contains("<p>正文。</p>"))
         #expect(!rendered.contains("| ---"))
     }
+    static let smallTable = "<table>\n<thead>\n<tr>\n<th>a</th>\n<th align=\"right\">b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td><em>1</em></td>\n<td align=\"right\">2</td>\n</tr>\n</tbody>\n</table>\n"
+
+    @Test(arguments: [
+        // In a list item, below its first paragraph and as its first line.
+        ("- Results:\n\n  | a | b |\n  |---|--:|\n  | *1* | 2 |\n", "<ul>\n<li>\n<p>Results:</p>\n"),
+        ("1. | a | b |\n   |---|--:|\n   | *1* | 2 |\n", "<ol>\n<li>\n"),
+        // In a block quote, in a list in a block quote, in a block quote in a list.
+        ("> | a | b |\n> |---|--:|\n> | *1* | 2 |\n", "<blockquote>\n"),
+        ("> - x\n>\n>   | a | b |\n>   |---|--:|\n>   | *1* | 2 |\n", "<blockquote>\n<ul>\n<li>\n<p>x</p>\n"),
+        ("* > | a | b |\n  > |---|--:|\n  > | *1* | 2 |\n", "<ul>\n<li>\n<blockquote>\n"),
+    ])
+    func aTableInsideContainersIsATable(markdown: String, before: String) {
+        let rendered = html(markdown)
+        #expect(rendered.contains(before + Self.smallTable), "\(rendered)")
+        #expect(!rendered.contains("|"))
+    }
+
+    @Test func aQuotedParagraphWithPipesButNoDelimiterStaysText() {
+        #expect(html("> a | b\n> c | d\n") == "<blockquote>\n<p>a | b\nc | d</p>\n</blockquote>\n")
+    }
 }
