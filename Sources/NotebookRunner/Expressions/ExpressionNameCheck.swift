@@ -66,7 +66,11 @@ public struct ExpressionNameCheck: Sendable {
             }
         case .postfix(let base, let steps):
             var rest = steps[...]
-            if case .name(let label) = base.kind, !values.contains(label), case .member(let first, let offset, _) = steps.first,
+            if case .name(let owner) = base.kind, case .member(let first, _, _) = steps.first,
+               values.contains(owner + "." + first) || Self.stateMembers.contains(first) && mayBeBound(owner) {
+                // A batchnorm's running statistics, read as the evaluator reads them when the model binds them.
+                rest = steps.dropFirst()
+            } else if case .name(let label) = base.kind, !values.contains(label), case .member(let first, let offset, _) = steps.first,
                !(Self.tensorMembers.contains(first) && mayBeBound(label)) {
                 if let problem = problem(withLabel: label) {
                     found.append(.error(problem.message, at: at(base.span.lowerBound), hint: problem.hint))
@@ -108,6 +112,8 @@ public struct ExpressionNameCheck: Sendable {
     private static let flagWords: Set<String> = ["True", "False", "true", "false"]
     /// The members a tensor has.
     private static let tensorMembers: Set<String> = ["T", "shape"]
+    /// The state a model may keep under one of its forward names (`H.running_mean`), bound as `H.running_mean`.
+    private static let stateMembers: Set<String> = ["running_mean", "running_var"]
 
     /// Whether `name` may be bound to a value when the expression runs though it is not known
     /// statically: as the evaluator does, `name.T` then reads the value, not a cell's metric.

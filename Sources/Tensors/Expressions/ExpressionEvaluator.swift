@@ -145,6 +145,10 @@ public struct ExpressionEvaluator {
             let index = k < 0 ? Int(k) + epochs : Int(k)
             value = Traced(Tensor(scalar: try metric(label, "history[\(index)].\(field)", base, offset)))
             remaining = steps.dropFirst(3)
+        } else if case .name(let owner) = base.kind, case .member(let name, _, _) = steps[0], let state = scope.values[owner + "." + name] {
+            // A model's state under the name of the value it belongs to: H.running_mean, H.running_var.
+            value = Traced(state)
+            remaining = steps.dropFirst()
         } else if case .name(let label) = base.kind, !isBound(label), case .member(let name, let offset, _) = steps[0] {
             value = Traced(Tensor(scalar: try metric(label, name, base, offset)))
             remaining = steps.dropFirst()

@@ -85,6 +85,11 @@ import Testing
             loss: mean((yhat - t) ** 2)
             ```
 
+            ```{train}
+            :label: fit
+            :model: net
+            ```
+
             ```{plot}
             :curves: fit.train_loss
             ```
@@ -140,6 +145,44 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("nb.md:17:3: error: a tensor has no member 'test_accuracy'"), "\(bad.stderr)")
         #expect(bad.stderr.contains("nb.md:18:1: error: no cell labelled 'nett'"), "\(bad.stderr)")
+    }
+
+    /// `{plot} :curves:` names are checked where render would fail on them, at the name's column,
+    /// with the valid names in the hint.
+    @Test func plotCurvesNameEpochsOfTrainingCellsBefore() throws {
+        let result = try check(Self.training + """
+            ```{plot}
+            :curves: train.train_loss, train.train_los,  trian.test_accuracy
+            ```
+
+            ```{plot}
+            :curves: data.train_loss, train.validation_loss, later.train_loss
+            ```
+
+            ```{train} softmax
+            :label: later
+            :validation: 100
+            ```
+
+            ```{plot}
+            :curves: later.validation_accuracy, later.test_accuracy, later.learning_rate
+            ```
+            """)
+        #expect(result.status == 1)
+        for expected in [
+            "nb.md:12:28: error: the cell 'train' records no epochs of train_los",
+            "hint: did you mean 'train.train_loss'? curves here: train.train_loss, train.train_accuracy, train.test_accuracy\n",
+            "nb.md:12:46: error: no cell labelled 'trian' comes before this plot",
+            "hint: did you mean 'train.test_accuracy'? curves here:",
+            "nb.md:16:10: error: the cell 'data' records no epochs: :curves: names {train} cells",
+            "nb.md:16:27: error: the cell 'train' records no epochs of validation_loss",
+            "nb.md:16:50: error: cell 'later' comes later in the notebook, so its epochs are not recorded here",
+            "nb.md:25:58: error: the cell 'later' records no epochs of learning_rate",
+        ] {
+            #expect(result.stderr.contains(expected), "missing \(expected) in \(result.stderr)")
+        }
+        #expect(!result.stderr.contains("nb.md:12:10:") && !result.stderr.contains("nb.md:25:10:") && !result.stderr.contains("nb.md:25:37:"),
+                "\(result.stderr)")
     }
 
     @Test func aTypoInTheLastInlineValueFailsAtTheRole() throws {

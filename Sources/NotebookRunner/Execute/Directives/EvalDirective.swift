@@ -86,6 +86,8 @@ public struct EvalDirective: Directive {
         if let declared = model as? DeclaredModel {
             let names = try Self.forwardNames(of: declared, in: scope)
             scope.values.merge(names) { $1 }
+            // batchnorms' running statistics, read as H.running_mean and H.running_var.
+            scope.values.merge(declared.stateTensors) { $1 }
             outputs.append(.text(context.words.forwardBinding(names.keys.sorted(by: { a, b in
                 declared.definition.forward.firstIndex { $0.binding == a }! < declared.definition.forward.firstIndex { $0.binding == b }!
             }).joined(separator: ", "), model: declared.name)))

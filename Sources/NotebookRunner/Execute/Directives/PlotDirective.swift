@@ -82,14 +82,18 @@ public struct PlotDirective: Directive {
         }
         var curves: [Curve] = []
         if let raw = options.raw(Self.curves) {
-            for part in raw.value.split(separator: ",") {
+            var column = 0
+            for part in raw.value.split(separator: ",", omittingEmptySubsequences: false) {
                 let name = part.trimmingCharacters(in: .whitespaces)
+                // Each name located at its own column, for the errors about it.
+                let at = raw.location.advanced(byColumns: column + part.unicodeScalars.prefix { $0 == " " || $0 == "\t" }.count)
+                column += part.unicodeScalars.count + 1
                 let pieces = name.split(separator: ".", maxSplits: 1).map(String.init)
                 guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty else {
-                    throw Diagnostic.error(":curves: takes LABEL.METRIC names separated by commas, got '\(name)'", at: raw.location,
+                    throw Diagnostic.error(":curves: takes LABEL.METRIC names separated by commas, got '\(name)'", at: at,
                                            hint: "e.g. :curves: sgd.train_loss, adam.train_loss")
                 }
-                curves.append(Curve(label: pieces[0], metric: pieces[1], location: raw.location))
+                curves.append(Curve(label: pieces[0], metric: pieces[1], location: at))
             }
         }
         self.curves = curves

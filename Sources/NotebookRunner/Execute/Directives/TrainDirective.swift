@@ -390,18 +390,40 @@ public struct TrainDirective: Directive {
         outputs.record("epochs", Double(result.epochs.count))
         outputs.record("steps", Double(result.epochs.reduce(0) { $0 + $1.steps }))
         for (index, record) in result.epochs.enumerated() {
-            outputs.record("history[\(index)].train_loss", record.trainLoss)
-            if !regression { outputs.record("history[\(index)].train_accuracy", record.trainAccuracy) }
-            if let accuracy = record.testAccuracy { outputs.record("history[\(index)].test_accuracy", accuracy) }
-            if let rate = record.learningRate { outputs.record("history[\(index)].learning_rate", rate) }
-            if let loss = record.validationLoss { outputs.record("history[\(index)].validation_loss", loss) }
-            if let accuracy = record.validationAccuracy { outputs.record("history[\(index)].validation_accuracy", accuracy) }
-            if let fit = record.testFit {
-                outputs.record("history[\(index)].test_rmse", fit.rootMeanSquaredError)
-                if let r2 = fit.rSquared { outputs.record("history[\(index)].test_r2", r2) }
+            for metric in Self.epochMetrics {
+                if let value = metric.value(record, regression) { outputs.record("history[\(index)].\(metric.name)", value) }
             }
         }
         return outputs
+    }
+
+    /// What each epoch records (`history[K].NAME`), in order, read from its record (nil: not
+    /// recorded; `regression`: a model of real values). Recording, `{plot} :curves:` in
+    /// `nbrun check` and its hints read this one list.
+    static let epochMetrics: [(name: String, value: @Sendable (EpochRecord, _ regression: Bool) -> Double?)] = [
+        ("train_loss", { record, _ in record.trainLoss }),
+        ("train_accuracy", { record, regression in regression ? nil : record.trainAccuracy }),
+        ("test_accuracy", { record, _ in record.testAccuracy }),
+        ("learning_rate", { record, _ in record.learningRate }),
+        ("validation_loss", { record, _ in record.validationLoss }),
+        ("validation_accuracy", { record, _ in record.validationAccuracy }),
+        ("test_rmse", { record, _ in record.testFit?.rootMeanSquaredError }),
+        ("test_r2", { record, _ in record.testFit?.rSquared }),
+    ]
+
+    /// The epoch metrics this cell may record, as far as its options and the kind of model it
+    /// trains (`output`, nil: not known before it runs) tell: a learning rate with a :schedule:,
+    /// validation with :validation:, train accuracy for classes, a fit for real values.
+    func possibleEpochMetrics(output: ModelOutput?) -> [String] {
+        Self.epochMetrics.map(\.name).filter { name in
+            switch name {
+            case "validation_loss", "validation_accuracy": return validationRows != nil
+            case "learning_rate": return configuration.schedule != .constant
+            case "train_accuracy", "test_accuracy": return output != .regression
+            case "test_rmse", "test_r2": return output == nil || output == .regression
+            default: return true
+            }
+        }
     }
 
     /// Loss on the left (its axis named by the kind's loss), accuracies — or for a model of
