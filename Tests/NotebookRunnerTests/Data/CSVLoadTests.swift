@@ -92,6 +92,9 @@ import Testing
         let body = ["param w: inputs×1 zeros", "param c: 1 zeros", "yhat = X @ w + c", "loss: mean((yhat - t) ** 2)"]
         let model = try ExpressionTestSupport.run(ModelDirective.self, ExpressionTestSupport.cell("model", body: body, label: "linear"), state: state)
         #expect(model.status == .ok, "\(model.outputs)")
+        let declared = "\(model.outputs)"
+        #expect(declared.contains("parameters for 4 input columns of plant-growth.csv; forward pass yhat, predicting yhat (the predicted values)"), "\(declared)")
+        #expect(!declared.contains("pixel") && !declared.contains("classes"))
         let train = try ExpressionTestSupport.run(TrainDirective.self, ExpressionTestSupport.cell("train", options: [
             ("model", "linear"), ("optimizer", "adam"), ("lr", "0.05"), ("batch", "16"), ("epochs", "60"),
         ], label: "fit"), state: state)

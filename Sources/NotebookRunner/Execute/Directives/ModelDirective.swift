@@ -135,8 +135,14 @@ public struct ModelDirective: Directive {
         outputs.append(.table(Table(caption: "Parameters of \(model.name)", header: ["parameter", "shape", "values", "initial values"],
                                     rows: rows, alignments: [.left, .left, .right, .left])))
         let steps = model.definition.forward.compactMap(\.binding).joined(separator: " → ")
-        outputs.append(.text("Declared \(model.name): \(NumberText.grouped(model.parameterCount)) parameters for \(model.inputs)-pixel "
-            + "\(dataset.name) images and \(model.classes) classes; forward pass \(steps), predicting \(model.definition.output.name) (\(model.definition.output.meaning)); initial values drawn with seed \(seed). "
+        let table = dataset.splits.first { $0.features != nil }
+        let inputs = table.map { split in
+            let file = split.sources.first.map { ($0 as NSString).lastPathComponent } ?? dataset.name
+            return "\(model.inputs) input \(model.inputs == 1 ? "column" : "columns") of \(file)"
+        } ?? "\(model.inputs)-pixel \(dataset.name) images"
+        let classes = model.definition.output == .classes ? " and \(model.classes) classes" : ""
+        outputs.append(.text("Declared \(model.name): \(NumberText.grouped(model.parameterCount)) parameters for \(inputs)"
+            + "\(classes); forward pass \(steps), predicting \(model.definition.output.name) (\(model.definition.output.meaning)); initial values drawn with seed \(seed). "
             + "Not trained yet: {train} :model: \(model.name) trains it."))
         outputs.record(parametersMetric, Double(model.parameterCount))
         return outputs
