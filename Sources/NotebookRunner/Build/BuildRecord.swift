@@ -5,15 +5,15 @@ import Foundation
 /// first in `slowest` — the same table `nbrun build` prints on standard error. A reproducible
 /// build leaves out times, the number of workers and where results came from, so its record is
 /// the same bytes every time.
-public struct BuildRecord: Sendable, Encodable {
-    public struct Cell: Sendable, Encodable {
+public struct BuildRecord: Sendable, Codable {
+    public struct Cell: Sendable, Codable {
         public var label: String
         public var directive: String
         public var status: String
         public var seconds: Double?
     }
 
-    public struct Page: Sendable, Encodable {
+    public struct Page: Sendable, Codable {
         public var file: String
         public var html: String
         public var chapter: Int?
@@ -25,7 +25,7 @@ public struct BuildRecord: Sendable, Encodable {
     }
 
     /// A row of the timing table.
-    public struct Timing: Sendable, Encodable {
+    public struct Timing: Sendable, Codable {
         public var page: String
         public var cell: String?
         public var seconds: Double
@@ -47,10 +47,15 @@ public struct BuildRecord: Sendable, Encodable {
     /// often its bytes were used (by `{load}` cells that ran; cached cells read nothing). Absent
     /// from a reproducible record: like times, it says what this build had to do, not what it made.
     public var dataReads: [DataReads.Count]?
+    /// How many pages this build parsed: none when nothing changed since the last build (absent
+    /// from a reproducible record).
+    public var pagesParsed: Int?
 
     init(manifest: CourseManifest, files: [String], paths: [String], runs: [(run: RunResult?, seconds: Double, unchanged: Bool, notStarted: Bool)], stop: StopReason,
-         seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int), dataReads: [DataReads.Count] = []) {
+         seconds: Double, jobs: Int, reproducible: Bool, checked: (checked: Int, failed: Int, unchecked: Int), dataReads: [DataReads.Count] = [],
+         pagesParsed: Int = 0) {
         self.dataReads = reproducible ? nil : dataReads
+        self.pagesParsed = reproducible ? nil : pagesParsed
         course = manifest.title
         self.manifest = manifest.file
         numbering = manifest.numbering.rawValue
@@ -70,6 +75,31 @@ public struct BuildRecord: Sendable, Encodable {
                         seconds: reproducible ? nil : runs[index].seconds, unchanged: reproducible ? nil : runs[index].unchanged, cells: cells)
         }
         guard !reproducible else { return }
+        sortTimings()
+    }
+
+    /// The record of a rebuild that found nothing changed since the build this record is of, which
+    /// took `seconds` with `jobs` workers: every page unchanged, every cell that ran or came from
+    /// the cache now cached, nothing parsed or read. A reproducible record stays as it is.
+    func unchanged(seconds: Double, jobs: Int) -> BuildRecord {
+        guard self.seconds != nil else { return self }
+        var record = self
+        record.seconds = seconds
+        record.jobs = jobs
+        record.dataReads = []
+        record.pagesParsed = 0
+        for index in record.pages.indices {
+            record.pages[index].unchanged = true
+            record.pages[index].seconds = 0
+            for cell in record.pages[index].cells.indices where record.pages[index].cells[cell].status == CellStatus.ok.rawValue {
+                record.pages[index].cells[cell].status = CellStatus.cached.rawValue
+            }
+        }
+        record.sortTimings()
+        return record
+    }
+
+    private mutating func sortTimings() {
         slowestPages = pages.map { Timing(page: $0.file, seconds: $0.seconds ?? 0) }.sorted { $0.seconds > $1.seconds }
         slowestCells = pages.flatMap { page in page.cells.map { Timing(page: page.file, cell: $0.label, seconds: $0.seconds ?? 0) } }
             .sorted { $0.seconds > $1.seconds }

@@ -71,6 +71,28 @@ public struct CourseBuild {
         let pages = manifest.pages
         let files = pages.map { display.isEmpty || display == "." ? $0.file : (display.hasSuffix("/") ? display : display + "/") + $0.file }
         let paths = pages.map { CourseManifest.htmlPath(of: $0.file) }
+        let root = settings.outputDirectory
+
+        // 0. Nothing changed since the last build: nothing to do but say so in the record.
+        let seal = CacheSeal(folder: root.appendingPathComponent(".nbrun-cache", isDirectory: true), inside: root, persistent: cacheMode != .off)
+        let memoKey = cacheMode == .off || manifest.execution == .force ? nil
+            : BuildMemo.key(manifest, display: display, settings: settings, singleFile: singleFile, printed: printer != nil)
+        let folderInputs = memoKey == nil ? [] : BuildMemo.folderInputs(manifest.folder, ignoring: [root])
+        if cacheMode == .use, let memoKey, let memo = BuildMemo.load(key: memoKey, root: root, seal: seal, folder: folderInputs) {
+            let record = memo.record.unchanged(seconds: Date().timeIntervalSince(started), jobs: jobs)
+            var diagnostics = memo.warnings
+            var stop = StopReason.finished
+            if record.seconds != nil {
+                do {
+                    try AtomicFile.write(record.encoded(), to: root.appendingPathComponent("build.json"), inside: root)
+                } catch {
+                    diagnostics.append(Executor.diagnostic(from: error, location: SourceLocation(file: "build.json", line: 1)))
+                    stop = .outputFailed
+                }
+            }
+            log("\(pages.count) pages unchanged since the last build: nothing parsed, run or written")
+            return Outcome(site: root.appendingPathComponent(memo.site), record: record, diagnostics: diagnostics, stopReason: stop)
+        }
 
         // 1. Parse, `jobs` pages at a time.
         let (settings, registry) = (self.settings, self.registry)
@@ -113,8 +135,6 @@ public struct CourseBuild {
         // 3. Run, `jobs` pages at a time, sharing the data sets read and the cell cache.
         let dataReads = DataReads()
         let cache = CellCache.Shared()
-        let seal = CacheSeal(folder: settings.outputDirectory.appendingPathComponent(".nbrun-cache", isDirectory: true),
-                             inside: settings.outputDirectory, persistent: cacheMode != .off)
         let runs = run(notebooks, manifest: manifest, skip: Set(parseFailures.keys), dataReads: dataReads, cache: cache, seal: seal)
         if cancellation.stopReason == nil {
             CellCache(mode: cacheMode, outputDirectory: settings.outputDirectory, notebookName: Self.cacheFolder, shared: cache).finishCourse()
@@ -129,15 +149,15 @@ public struct CourseBuild {
         // Each page's content, `jobs` at a time: from its memo, or rendered (and kept as a memo);
         // then its links to other pages resolved and its sections read for the search page.
         let (linkedTargets, linkedNotebooks) = (targets, notebooks)
-        let rendered = PageThreads.map(pages.count, jobs: jobs) { index -> (content: HTMLRenderer.PageContent, warnings: [Diagnostic], sections: [SiteSearch.Section])? in
-            guard let (content, warnings) = Self.content(of: index, runs: runs, renderer: renderer, manifest: manifest, settings: settings, seal: seal)
+        let rendered = PageThreads.map(pages.count, jobs: jobs) { index -> (content: HTMLRenderer.PageContent, warnings: [Diagnostic], sections: [SiteSearch.Section], inputs: [URL])? in
+            guard let (content, warnings, inputs) = Self.content(of: index, runs: runs, renderer: renderer, manifest: manifest, settings: settings, seal: seal)
             else { return nil }
             var linked = content
             var linkWarnings = warnings
             linked.body = SiteLinks.rewrite(content.body, page: index, paths: paths, pages: pages, targets: linkedTargets,
                                             notebook: linkedNotebooks[index], folder: manifest.folder, warnings: &linkWarnings)
             let title = pages[index].title ?? linkedNotebooks[index].title
-            return (linked, linkWarnings, SiteSearch.sections(ofBody: linked.body, path: paths[index], title: title))
+            return (linked, linkWarnings, SiteSearch.sections(ofBody: linked.body, path: paths[index], title: title), inputs)
         }
         for index in pages.indices {
             guard let page = rendered[index] else { contents.append(nil); continue }
@@ -179,24 +199,26 @@ public struct CourseBuild {
             for run in runs { if let run = run.run { diagnostics += ExercisesPage.failedSolutions(run) } }
         }
 
-        var written: [(String, String)] = []
-        var parts: [SingleFileCourse.Part] = []
-        for index in pages.indices {
+        // Each page framed by the site, `jobs` at a time (every frame lists the whole course).
+        let (framed, runFailures, pageContents, unparsed) = (frame, runs.map(\.failure), contents, parseFailures)
+        let pageFiles = PageThreads.map(pages.count, jobs: jobs) { index -> (html: String, part: SingleFileCourse.Part) in
             let body: String
             var pageCSS = ""
             var language: String? = nil
-            if let content = contents[index] {
+            if let content = pageContents[index] {
                 body = content.body
                 pageCSS = content.imageCSS
                 language = content.language
                 if let cjk = CJKFont.fontFaceCSS(forText: content.title + content.body) { pageCSS = cjk + "\n" + pageCSS }
             } else {
-                let failure = runs[index].failure ?? parseFailures[index] ?? .error("the page did not run")
+                let failure = runFailures[index] ?? unparsed[index] ?? .error("the page did not run")
                 body = "<header class=\"nb-header\"><h1>\(HTML.escape(files[index]))</h1></header>\n<pre class=\"nb-error\" role=\"alert\">\(HTML.escape(failure.description))</pre>\n"
             }
-            written.append((paths[index], frame.page(at: paths[index], title: titled[index], language: language, body: body, pageCSS: pageCSS)))
-            parts.append(SingleFileCourse.Part(path: paths[index], title: titled[index], body: body, imageCSS: contents[index]?.imageCSS ?? ""))
+            return (framed.page(at: paths[index], title: titled[index], language: language, body: body, pageCSS: pageCSS),
+                    SingleFileCourse.Part(path: paths[index], title: titled[index], body: body, imageCSS: pageContents[index]?.imageCSS ?? ""))
         }
+        var written: [(String, String)] = zip(paths, pageFiles.map(\.html)).map { ($0, $1) }
+        let parts = pageFiles.map(\.part)
         if !frontIsPage {
             written.append((SiteFrame.frontPage, frame.page(at: SiteFrame.frontPage, title: manifest.title, body: frontPage(manifest, frame: frame, first: paths.first, strings: strings))))
         }
@@ -223,16 +245,21 @@ public struct CourseBuild {
         if let reason = cancellation.stopReason { stop = Self.worst(stop, reason) }
         let record = BuildRecord(manifest: manifest, files: files, paths: paths, runs: runs.map { ($0.run, $0.seconds, $0.memo != nil, $0.notStarted) },
                                  stop: stop, seconds: Date().timeIntervalSince(started), jobs: jobs, reproducible: settings.reproducible,
-                                 checked: checked.counts, dataReads: dataReads.all)
+                                 checked: checked.counts, dataReads: dataReads.all, pagesParsed: pages.count)
         written.append(("build.json", record.encoded()))
-        let root = settings.outputDirectory
-        for (path, text) in written {
+        let outputFiles = written
+        let failures = PageThreads.map(outputFiles.count, jobs: jobs) { index -> Diagnostic? in
+            let (path, text) = outputFiles[index]
             do {
                 try AtomicFile.write(text, to: root.appendingPathComponent(path), inside: root)
+                return nil
             } catch {
-                diagnostics.append(Executor.diagnostic(from: error, location: SourceLocation(file: path, line: 1)))
-                stop = Self.worst(stop, .outputFailed)
+                return Executor.diagnostic(from: error, location: SourceLocation(file: path, line: 1))
             }
+        }
+        for failure in failures.compactMap({ $0 }) {
+            diagnostics.append(failure)
+            stop = Self.worst(stop, .outputFailed)
         }
         if let printer, cancellation.stopReason == nil {
             do {
@@ -242,12 +269,28 @@ public struct CourseBuild {
                 stop = Self.worst(stop, .outputFailed)
             }
         }
+
+        // The build's memo, when every page was kept as a memo and nothing failed or was stopped.
+        let kept = runs.allSatisfy { $0.key != nil && $0.run.map { $0.stopReason == .finished && $0.errors.isEmpty } == true }
+        if let memoKey, kept, parseFailures.isEmpty, stop == .finished, cancellation.stopReason == nil,
+           !diagnostics.contains(where: { $0.severity == .error }) {
+            var outputs: [String] = written.map { $0.0 }.filter { $0 != "build.json" }
+            if printer != nil { outputs.append(CoursePDF.file) }
+            let walked = Set(folderInputs.map { $0.path })
+            let read: [URL] = rendered.flatMap { page -> [URL] in page?.inputs ?? [] } + notebooks.flatMap { Self.filesRead($0) }
+            let outside: [URL] = Set(read.map { $0.standardizedFileURL }).filter { !walked.contains($0.path) }.sorted { $0.path < $1.path }
+            BuildMemo(key: memoKey, folder: folderInputs, outside: outside.map { PageMemo.input($0) },
+                      outputs: outputs.map { PageMemo.input(root.appendingPathComponent($0)) }, record: record, warnings: diagnostics,
+                      site: order.first ?? SiteFrame.frontPage).store(root: root, seal: seal)
+        } else {
+            BuildMemo.remove(root: root)
+        }
         return Outcome(site: root.appendingPathComponent(order.first ?? SiteFrame.frontPage), record: record, diagnostics: diagnostics,
                        stopReason: stop)
     }
 
     /// Runs every page not in `skip`, `jobs` at a time, each with its own settings (front matter,
-    /// `-p`), a child of the build's cancellation and the course's cache; in the pages' order.
+    /// `-p`), a child of the build's cancellation and the course's cache; the results in the pages' order.
     private func run(_ notebooks: [Notebook], manifest: CourseManifest, skip: Set<Int>, dataReads: DataReads,
                      cache shared: CellCache.Shared, seal: CacheSeal) -> [PageRun] {
         let results = Mutex<[Int: PageRun]>([:])
@@ -270,10 +313,13 @@ public struct CourseBuild {
         let cacheMode: CellCache.Mode = manifest.execution == .force ? .off : self.cacheMode
         let workers = min(jobs, max(1, notebooks.count))
         let course = Self.manifestDigest(manifest.folder)
+        // The pages with the most cells first, so that no worker is left with a long page at the end.
+        let order = notebooks.indices.sorted { (notebooks[$0].cells.count + notebooks[$0].codeCells.count, $1) > (notebooks[$1].cells.count + notebooks[$1].codeCells.count, $0) }
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
-                let index = next.withLock { value -> Int in defer { value += 1 }; return value }
-                guard index < notebooks.count else { return }
+                let position = next.withLock { value -> Int in defer { value += 1 }; return value }
+                guard position < notebooks.count else { return }
+                let index = order[position]
                 let notebook = notebooks[index]
                 if skip.contains(index) {
                     results.withLock { $0[index] = PageRun(run: nil, failure: notebook.errors.first ?? .error("the page could not be read"), seconds: 0) }
@@ -318,27 +364,42 @@ public struct CourseBuild {
         return results.withLock { all in notebooks.indices.map { all[$0]! } }
     }
 
-    /// Page `index`'s content and warnings: from its memo, or rendered (and kept as a memo); nil when it did not run.
+    /// Page `index`'s content, warnings and the files it was made of (the page, the files its cells read):
+    /// from its memo, or rendered (and kept as a memo); nil when it did not run.
     private static func content(of index: Int, runs: [PageRun], renderer: HTMLRenderer, manifest: CourseManifest, settings: RunSettings,
-                                seal: CacheSeal) -> (HTMLRenderer.PageContent, [Diagnostic])? {
+                                seal: CacheSeal) -> (HTMLRenderer.PageContent, [Diagnostic], [URL])? {
         let pages = manifest.pages
         guard var run = runs[index].run else { return nil }
-        if let memo = runs[index].memo { return (memo.pageContent, memo.warnings) }
+        if let memo = runs[index].memo { return (memo.pageContent, memo.warnings, memo.inputs.map { URL(fileURLWithPath: $0.path) }) }
         if settings.reproducible {
             // Where a result came from (the cache or a run) is, like its time, not part of a reproducible page.
             for cell in run.cells.indices where run.cells[cell].status == .cached { run.cells[cell].status = .ok }
         }
         let content = renderer.content(run)
         let warnings = run.warnings + run.errors + Diagnostic.summarised(content.warnings)
+        let source = manifest.folder.appendingPathComponent(pages[index].file)
+        // The files cells read, and those code cells name (as the cell cache keys them).
+        let named = run.notebook.codeCells.flatMap { $0.namedFiles(relativeTo: source.deletingLastPathComponent()) }
+        let inputs = run.inputFiles + named + [source]
         if let key = runs[index].key, run.stopReason == .finished, run.errors.isEmpty {
-            let source = manifest.folder.appendingPathComponent(pages[index].file)
-            // The files cells read, and those code cells name (as the cell cache keys them).
-            let named = run.notebook.codeCells.flatMap { $0.namedFiles(relativeTo: source.deletingLastPathComponent()) }
-            let inputs = run.inputFiles + named + [source]
             PageMemo(key: key, content: content, warnings: warnings, run: run, inputs: inputs, cacheKeys: runs[index].cacheKeys)
                 .store(page: pages[index].file, root: settings.outputDirectory, seal: seal)
         }
-        return (content, warnings)
+        return (content, warnings, inputs)
+    }
+
+    /// The files parsing `notebook` read besides the page: its images, `{include}`d files (and
+    /// theirs) and BibTeX files.
+    static func filesRead(_ notebook: Notebook) -> [URL] {
+        var files = notebook.images.compactMap(\.file)
+        if let folder = notebook.folder {
+            files += notebook.frontMatter.bibliography.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : folder.appendingPathComponent($0) }
+        }
+        for include in notebook.includes {
+            if let folder = include.folder { files.append(folder.appendingPathComponent((include.file as NSString).lastPathComponent)) }
+            files += filesRead(include)
+        }
+        return files
     }
 
     /// The digest of the course's manifest files (`myst.yml`, `_toc.yml`, `_config.yml`): part of every page's memo key.

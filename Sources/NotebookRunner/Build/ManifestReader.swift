@@ -55,24 +55,33 @@ public enum ManifestReader {
         return Result(manifest: failed ? nil : manifest, diagnostics: diagnostics)
     }
 
-    /// Every page below `folder` (relative paths, sorted), leaving out hidden folders, `_build`,
-    /// `node_modules` and the `ignoring` folders.
+    /// Every page below `folder` (relative paths, sorted), of the files `filesOnDisk` finds.
     static func pagesOnDisk(in folder: URL, ignoring: [URL]) -> [String] {
+        let root = folder.standardizedFileURL.resolvingSymlinksInPath().path
+        return filesOnDisk(in: folder, ignoring: ignoring).compactMap { url -> String? in
+            guard pageExtensions.contains(url.pathExtension.lowercased()), url.path.hasPrefix(root + "/") else { return nil }
+            return String(url.path.dropFirst(root.count + 1))
+        }.sorted()
+    }
+
+    /// Every file and folder below `folder` (links resolved), leaving out hidden ones, `_build`,
+    /// `node_modules` and the `ignoring` folders.
+    static func filesOnDisk(in folder: URL, ignoring: [URL]) -> [URL] {
         let root = folder.standardizedFileURL.resolvingSymlinksInPath().path
         let skipped = Set(ignoring.map { $0.standardizedFileURL.resolvingSymlinksInPath().path })
         guard let walker = FileManager.default.enumerator(at: URL(fileURLWithPath: root), includingPropertiesForKeys: [.isDirectoryKey],
                                                           options: [.skipsHiddenFiles]) else { return [] }
-        var pages: [String] = []
+        var files: [URL] = []
         for case let url as URL in walker {
-            let path = url.standardizedFileURL.resolvingSymlinksInPath().path
-            if (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true {
-                if skipped.contains(path) || ["_build", "node_modules"].contains(url.lastPathComponent) { walker.skipDescendants() }
+            let resolved = url.standardizedFileURL.resolvingSymlinksInPath()
+            if (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true,
+               skipped.contains(resolved.path) || ["_build", "node_modules"].contains(url.lastPathComponent) {
+                walker.skipDescendants()
                 continue
             }
-            guard pageExtensions.contains(url.pathExtension.lowercased()), path.hasPrefix(root + "/") else { continue }
-            pages.append(String(path.dropFirst(root.count + 1)))
+            files.append(resolved)
         }
-        return pages.sorted()
+        return files
     }
 }
 

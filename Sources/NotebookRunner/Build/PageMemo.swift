@@ -136,7 +136,7 @@ struct PageMemo: Codable {
     }
 
     /// The settings a page's content depends on, as text.
-    private static func fingerprint(_ settings: RunSettings) -> String {
+    static func fingerprint(_ settings: RunSettings) -> String {
         var parts = [
             "keep-going:\(settings.keepGoing)", "reproducible:\(settings.reproducible)", "student:\(settings.omitsSolutions)",
             "data:\(settings.dataDirectory?.path ?? "")", "memory:\(settings.memoryBudget.bytes)", "kernel:\(settings.kernel ?? "")",

@@ -24,7 +24,7 @@ public final class DataReads: Sendable {
     }
 
     /// How often a data set's files were read and how often its bytes were used.
-    public struct Count: Sendable, Encodable, Equatable {
+    public struct Count: Sendable, Codable, Equatable {
         /// The files, each as its folder and name (`fashion-mnist/train-images-idx3-ubyte.gz`).
         public var files: String
         public var reads: Int

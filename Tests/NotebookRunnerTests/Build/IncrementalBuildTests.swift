@@ -41,6 +41,74 @@ import Testing
         #expect(try course.read("gamma.html").contains("title=\"Equation (3.2)\">(3.2)</a>"))
     }
 
+    static func modified(_ url: URL) throws -> Date {
+        try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
+    }
+
+    @Test func aRebuildWithNothingChangedParsesRunsAndWritesNothing() throws {
+        let course = try TestCourse()
+        defer { course.remove() }
+        let first = try course.build(reproducible: false)
+        #expect(!first.failed, "\(first.diagnostics.map(\.description))")
+        #expect(first.record.pagesParsed == 5)
+        let gamma = course.site.appendingPathComponent("gamma.html")
+        let written = try Self.modified(gamma), css = try Self.modified(course.site.appendingPathComponent("site.css"))
+
+        // Nothing changed: no page parsed, no cell run, no page of the site written; the record says so.
+        let again = try course.build(reproducible: false)
+        #expect(!again.failed && again.diagnostics == first.diagnostics, "\(again.diagnostics.map(\.description))")
+        #expect(again.record.pagesParsed == 0)
+        #expect(Self.unchanged(again).values.allSatisfy { $0 })
+        #expect(again.record.pages.allSatisfy { $0.cells.allSatisfy { $0.status == "cached" || $0.status == "skipped" } })
+        #expect(again.record.dataReads == [])
+        #expect(try Self.modified(gamma) == written && (try Self.modified(course.site.appendingPathComponent("site.css"))) == css)
+        let record = try String(contentsOf: course.site.appendingPathComponent("build.json"), encoding: .utf8)
+        #expect(record.contains("\"pages_parsed\" : 0") && !record.contains("\"status\" : \"ok\""))
+
+        // A new title for beta: every page is parsed again, and each page's table of contents names it.
+        let source = try String(contentsOf: course.folder.appendingPathComponent("beta.md"), encoding: .utf8)
+        try course.write("beta.md", source.replacingOccurrences(of: "title: Beta", with: "title: Airships"))
+        let retitled = try course.build(reproducible: false)
+        #expect(retitled.record.pagesParsed == 5)
+        #expect(try course.read("gamma.html").contains("Airships") && course.read("intro.html").contains("Airships"))
+
+        // A removed output file is written again.
+        try FileManager.default.removeItem(at: gamma)
+        #expect(try course.build(reproducible: false).record.pagesParsed == 5)
+        #expect(FileManager.default.fileExists(atPath: gamma.path))
+        #expect(try course.build(reproducible: false).record.pagesParsed == 0)
+
+        // A new file in the course folder (a page the manifest may list, a file a page may read) rebuilds.
+        try course.write("notes.txt", "new")
+        #expect(try course.build(reproducible: false).record.pagesParsed == 5)
+    }
+
+    /// A data set outside the course folder is one of the build's inputs too.
+    @Test func aChangedDataSetOutsideTheCourseRebuilds() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("nbrun-data-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let course = try CourseDataTests.course()
+        defer { course.remove() }
+        // The course's data, moved out of its folder and named by an absolute path.
+        let inside = course.folder.appendingPathComponent("data/images.idx")
+        let outside = data.appendingPathComponent("images.idx")
+        try FileManager.default.copyItem(at: inside, to: outside)
+        for page in try FileManager.default.contentsOfDirectory(atPath: course.folder.path) where page.hasSuffix(".md") {
+            let text = try String(contentsOf: course.folder.appendingPathComponent(page), encoding: .utf8)
+            try course.write(page, text.replacingOccurrences(of: "data/images.idx", with: outside.path))
+        }
+        let first = try course.build(reproducible: false)
+        #expect(!first.failed, "\(first.diagnostics.map(\.description))")
+        #expect(try course.build(reproducible: false).record.pagesParsed == 0)
+        var images = DataFixtures.imagesFile(count: 6)
+        images[16] ^= 0xFF
+        _ = try DataFixtures.write(images, to: outside)
+        let again = try course.build(reproducible: false)
+        #expect(again.record.pagesParsed == 3)
+        #expect(Self.unchanged(again).values.allSatisfy { !$0 }, "\(Self.unchanged(again))")
+    }
+
     @Test func aChangedInputFileRebuildsThePage() throws {
         let course = try CourseDataTests.course()
         defer { course.remove() }
