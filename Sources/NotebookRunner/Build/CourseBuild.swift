@@ -313,8 +313,11 @@ public struct CourseBuild {
         let cacheMode: CellCache.Mode = manifest.execution == .force ? .off : self.cacheMode
         let workers = min(jobs, max(1, notebooks.count))
         let course = Self.manifestDigest(manifest.folder)
-        // The pages with the most cells first, so that no worker is left with a long page at the end.
-        let order = notebooks.indices.sorted { (notebooks[$0].cells.count + notebooks[$0].codeCells.count, $1) > (notebooks[$1].cells.count + notebooks[$1].codeCells.count, $0) }
+        // With several workers the pages with the most cells first, so that no worker is left with
+        // a long page at the end; with one, the course's order (its progress lines read in order,
+        // and a stopped build has finished the first pages).
+        let order = workers == 1 ? Array(notebooks.indices)
+            : notebooks.indices.sorted { (notebooks[$0].cells.count + notebooks[$0].codeCells.count, $1) > (notebooks[$1].cells.count + notebooks[$1].codeCells.count, $0) }
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let position = next.withLock { value -> Int in defer { value += 1 }; return value }

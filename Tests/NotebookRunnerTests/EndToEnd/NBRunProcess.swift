@@ -59,7 +59,10 @@ struct NBRunProcess {
         reader.start()
         var errData = Data()
         var sent = false
-        let started = Date()
+        // Past `limit` seconds the process is killed, whether or not it is printing anything.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
         while true {
             let chunk = err.fileHandleForReading.availableData
             if chunk.isEmpty { break }
@@ -72,9 +75,9 @@ struct NBRunProcess {
                     kill(process.processIdentifier, signal)
                 }
             }
-            if Date().timeIntervalSince(started) > limit { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
+        watchdog.cancel()
         while !reader.isFinished { usleep(1000) }
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
