@@ -1,23 +1,12 @@
-import Foundation
-
 /// The loss, the correct predictions and the gradients of a batch of rows on the engine: a
 /// batch of more than `chunkRows` rows is computed in chunks whose losses and gradients add up
 /// to the batch's exactly (see `RowDependence`), so its memory is that of a chunk; a model
 /// that depends on the batch as a whole is computed as one batch.
 ///
-/// With several `workers`, chunks run side by side, each on a program of its own whose matrix
-/// products call OpenBLAS with one thread (OpenBLAS's own threads gained 3 % on a minibatch's
-/// products for 1.7 cores): a full batch's chunks in rounds of `workers`, and a minibatch of at
-/// least `rowsPerWorker` rows per worker cut into that many chunks. The chunks' losses and
-/// gradients are added in chunk order, so a batch gives the same numbers for a given number
-/// of workers.
-///
 /// Every size of batch the caller computes is compiled when this is made, before any buffer is
 /// allocated, so `bytes` can be checked against the memory budget first.
 final class BatchComputation {
-    /// The fewest rows of a minibatch given to a worker: the MLP recipe's 256 rows go to two.
-    static let rowsPerWorker = 64
-    /// The programs by (rows, batch rows, worker).
+    /// The programs by (rows, batch rows).
     private var programs: [Key: ModelProgram] = [:]
     /// How each batch size is computed: its chunks' sizes.
     private var plans: [Int: [Int]] = [:]
@@ -25,8 +14,6 @@ final class BatchComputation {
     private(set) var obstacle: Diagnostic?
     let parameterNames: [String]
     let shapes: [String: [Int]]
-    /// How many chunks run at once.
-    let workers: Int
     /// The gradients summed over the chunks of a batch.
     private var sums: [String: UnsafeMutableBufferPointer<Float>] = [:]
     /// The programs that computed the last batch (its one program, when it was not chunked).
@@ -35,50 +22,34 @@ final class BatchComputation {
     private struct Key: Hashable {
         var rows: Int
         var batch: Int
-        var worker: Int
     }
 
     /// Compiles `definition` for batches of each of `sizes` rows.
-    init(definition: ModelDefinition, gradients: ModelProgramGradients, inputs: Int, classes: Int, sizes: Set<Int>, chunkRows: Int,
-         workers: Int = 1, rowsPerWorker: Int = BatchComputation.rowsPerWorker) throws {
+    init(definition: ModelDefinition, gradients: ModelProgramGradients, inputs: Int, classes: Int, sizes: Set<Int>, chunkRows: Int) throws {
         parameterNames = definition.parameters.map(\.name)
         shapes = definition.shapes(inputs: inputs, classes: classes)
-        self.workers = max(1, workers)
-        func program(_ rows: Int, batch: Int, worker: Int = 0) throws -> ModelProgram {
-            if let existing = programs[Key(rows: rows, batch: batch, worker: worker)] { return existing }
+        func program(_ rows: Int, batch: Int) throws -> ModelProgram {
+            if let existing = programs[Key(rows: rows, batch: batch)] { return existing }
             let made = try ModelProgram(definition: definition, inputs: inputs, classes: classes, rows: rows, batchRows: batch,
                                         gradients: gradients.program, training: true)
-            programs[Key(rows: rows, batch: batch, worker: worker)] = made
+            programs[Key(rows: rows, batch: batch)] = made
             return made
         }
         let chunk = max(1, chunkRows)
         for size in sizes.sorted() {
-            let parts = Self.parts(size, chunkRows: chunk, workers: self.workers, rowsPerWorker: rowsPerWorker)
-            guard parts.count > 1 else { _ = try program(size, batch: size); plans[size] = [size]; continue }
-            let keys = parts.indices.map { Key(rows: parts[$0], batch: size, worker: $0 % self.workers) }
-            let chunks = try keys.map { try program($0.rows, batch: size, worker: $0.worker) }
+            guard size > chunk else { _ = try program(size, batch: size); plans[size] = [size]; continue }
+            var parts = [Int](repeating: chunk, count: size / chunk)
+            if size % chunk > 0 { parts.append(size % chunk) }
+            let chunks = try Set(parts).map { try program($0, batch: size) }
             if let reason = chunks.lazy.compactMap(\.chunkingObstacle).first {
-                // A minibatch cut only for the workers says nothing about memory.
-                if size > chunk { obstacle = obstacle ?? reason }
-                for key in keys { programs[key] = nil }
+                obstacle = obstacle ?? reason
+                for part in Set(parts) { programs[Key(rows: part, batch: size)] = nil }
                 _ = try program(size, batch: size)
                 plans[size] = [size]
             } else {
                 plans[size] = parts
             }
         }
-    }
-
-    /// The chunks a batch of `size` rows is computed in: of `chunkRows` rows (the last fewer)
-    /// when it has more, else one per worker of at least `rowsPerWorker` rows, as even as can be.
-    static func parts(_ size: Int, chunkRows: Int, workers: Int, rowsPerWorker: Int = rowsPerWorker) -> [Int] {
-        if size > chunkRows {
-            var parts = [Int](repeating: chunkRows, count: size / chunkRows)
-            if size % chunkRows > 0 { parts.append(size % chunkRows) }
-            return parts
-        }
-        let count = max(1, min(workers, size / max(1, rowsPerWorker)))
-        return (0..<count).map { size * ($0 + 1) / count - size * $0 / count }
     }
 
     deinit {
@@ -113,87 +84,37 @@ final class BatchComputation {
     func run(_ split: DataSplit, order: [Int32], start: Int, count: Int, scale: Float, classes: Int,
              noise: (seed: UInt64, step: Int)? = nil) -> (loss: Float, correct: Int) {
         let parts = plans[count]!
-        var loss: Float = 0, correct = 0
+        var loss: Float = 0, correct = 0, offset = 0
         if parts.count > 1 {
             for name in trainedParameters where sums[name] == nil {
                 sums[name] = UnsafeMutableBufferPointer<Float>.allocate(capacity: shapes[name]!.reduce(1, *))
             }
+            for sum in sums.values { sum.update(repeating: 0) }
         }
-        // Where each chunk's rows start in the batch.
-        let offsets = Array(parts.reduce(into: [0]) { $0.append($0.last! + $1) }.dropLast())
-        for round in stride(from: 0, to: parts.count, by: workers) {
-            let members = round ..< min(parts.count, round + workers)
-            let programs = members.map { self.programs[Key(rows: parts[$0], batch: count, worker: $0 % workers)]! }
+        for part in parts {
+            let program = programs[Key(rows: part, batch: count)]!
             order.withUnsafeBufferPointer { o in
-                let rows = Shared(order: o.baseAddress!, programs: programs)
-                Self.withOneBLASThread(if: parts.count > 1 && workers > 1) { Self.parallel(members.count) { index in
-                    let part = members.lowerBound + index, program = rows.programs[index]
-                    // The terms that do not depend on the rows count in the first chunk only.
-                    program.load(split, order: rows.order, start: start + offsets[part], count: parts[part], scale: scale,
-                                 share: part == 0 ? 1 : 0, noise: noise, into: program.trainer)
-                    program.trainer.run()
-                } }
+                // The terms that do not depend on the rows count in the first chunk only.
+                program.load(split, order: o.baseAddress!, start: start + offset, count: part, scale: scale,
+                             share: offset == 0 ? 1 : 0, noise: noise, into: program.trainer)
             }
-            for (index, part) in members.enumerated() {
-                let program = programs[index]
-                // A training step moves batchnorms' running statistics (a batch with them is never chunked).
-                if noise != nil { program.updateRunningStatistics(in: program.trainer) }
-                loss += program.lossValue
-                correct += Self.correct(program.output(in: program.trainer), program, labels: split.labels, order: order,
-                                        start: start + offsets[part], count: parts[part])
-                last = program
+            program.trainer.run()
+            // A training step moves batchnorms' running statistics (a batch with them is never chunked).
+            if noise != nil { program.updateRunningStatistics(in: program.trainer) }
+            loss += program.lossValue
+            correct += Self.correct(program.output(in: program.trainer), program, labels: split.labels, order: order,
+                                    start: start + offset, count: part)
+            if parts.count > 1 {
+                for (name, sum) in sums {
+                    guard let gradient = program.gradient(name) else { continue }
+                    for i in 0..<sum.count { sum[i] += gradient[i] }
+                }
             }
-            if parts.count > 1 { addGradients(of: programs, first: round == 0) }
+            offset += part
+            last = program
         }
         if parts.count > 1 { last = nil }
         return (loss, correct)
-    }
-
-    /// What the workers of a round share: the rows' order and their programs, each worker
-    /// writing only its own program's buffers.
-    private struct Shared: @unchecked Sendable {
-        let order: UnsafePointer<Int32>
-        let programs: [ModelProgram]
-    }
-
-    /// Adds the gradients of a round's `programs` (in chunk order) to `sums` (from 0 in the
-    /// `first` round), the values split over the workers; each value's terms are added in
-    /// chunk order, whatever the split.
-    private func addGradients(of programs: [ModelProgram], first: Bool) {
-        let terms = Terms(sums: sums.map { name, sum in
-            (sum.baseAddress!, sum.count, programs.compactMap { $0.gradient(name).map { UnsafePointer($0) } })
-        })
-        let total = sums.values.reduce(0) { $0 + $1.count }
-        let parts = max(1, min(workers, total / ParameterStep.valuesPerWorker))
-        Self.parallel(parts) { part in
-            for (sum, count, gradients) in terms.sums {
-                let range = ParameterStep.range(part, of: parts, count: count)
-                if first { for i in range { sum[i] = 0 } }
-                for gradient in gradients { for i in range { sum[i] += gradient[i] } }
-            }
-        }
-    }
-
-    /// Each gradient sum with its length and the terms a round adds to it.
-    private struct Terms: @unchecked Sendable {
-        let sums: [(UnsafeMutablePointer<Float>, Int, [UnsafePointer<Float>])]
-    }
-
-    /// Runs `body(i)` for i in 0 ..< `count`, side by side when `count` > 1.
-    private static func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        guard count > 1 else { body(0); return }
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
-    }
-
-    /// Runs `body` with OpenBLAS at one thread when `condition` holds: the workers are the
-    /// parallelism, OpenBLAS's threads would compete with them for the cores, and a round of
-    /// one chunk (the last) computes it as one worker does.
-    private static func withOneBLASThread(if condition: Bool, _ body: () -> Void) {
-        let threads = BLAS.threads
-        guard condition, threads > 1 else { body(); return }
-        BLAS.setThreads(1)
-        defer { BLAS.setThreads(threads) }
-        body()
     }
 
     /// The gradient of parameter `name` for the batch `run` computed last, or nil when it has none.

@@ -9,9 +9,7 @@ import Foundation
 /// A batch of more rows than `chunkRows` (a full batch of 60,000) is computed in chunks whose
 /// losses and gradients add up to the batch's exactly (`BatchComputation`, `RowDependence`:
 /// means over rows divide by the batch's rows, terms that do not depend on the rows count
-/// once), so 60,000 rows need the memory of 512 per worker; with several threads, chunks
-/// run side by side (a minibatch of the MLP recipe's 256 rows in two of 128), each worker's
-/// products on one OpenBLAS thread, and the optimiser's step is split over the workers. A model whose loss or output depend on the batch as a whole (statistics over
+/// once), so 60,000 rows need the memory of 4,096. A model whose loss or output depend on the batch as a whole (statistics over
 /// its rows) is computed as one batch. Before training starts, the memory it needs —
 /// activations and gradients of every compiled batch size, the parameters and their copies,
 /// the optimiser's state, the test evaluation — is checked against `memoryBudget`. Weight
@@ -36,11 +34,8 @@ public struct ModelTrainer {
     public var shuffles = true
     public var pixelScale: Double
     public var memoryBudget: MemoryBudget
-    /// The most rows a full batch computes at once in a worker: 512 rows of 784 pixels (1.6 MB)
-    /// stay in the cache between being loaded and the products that read them, where 4,096
-    /// (12.8 MB) went to memory and back for each (a full-batch step of softmax regression by
-    /// the author's formulas took 1.4× as long).
-    public var chunkRows = 512
+    /// The most rows a full batch computes at once.
+    public var chunkRows = 4096
     /// Early stopping: stop when the validation loss has not improved for this many epochs,
     /// and keep the parameters of the epoch where it was lowest (nil: train to the end).
     public var patience: Int?
@@ -74,11 +69,11 @@ public struct ModelTrainer {
         // Every size a step computes, compiled before any memory is taken.
         let sizes = full ? Set([rows]) : Set([batchSize, rows % batchSize].filter { $0 > 0 })
         let batches = try BatchComputation(definition: definition, gradients: gradients, inputs: train.pixelCount, classes: classes,
-                                           sizes: sizes, chunkRows: chunkRows, workers: configuration.threads)
+                                           sizes: sizes, chunkRows: chunkRows)
         // The validation rows as one batch (in chunks), for their loss and accuracy.
         let validating = try validation.flatMap { split in
             split.count == 0 ? nil : try BatchComputation(definition: definition, gradients: gradients, inputs: train.pixelCount, classes: classes,
-                                                         sizes: [split.count], chunkRows: chunkRows, workers: configuration.threads)
+                                                         sizes: [split.count], chunkRows: chunkRows)
         }
         try checkMemory(batches, batchRows: full ? rows : batchSize, full: full, validation: validating, test: test, classes: classes)
         // The running statistics of batchnorms are kept with the parameters (from their first values when `initial` has none).
@@ -129,14 +124,11 @@ public struct ModelTrainer {
         var step = 0
         let totalEpochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch
         var learningRate = configuration.learningRate
-        /// The optimiser's step on every trained parameter (λ for matrices only), over the workers.
-        func update() {
-            let targets = trained.map { name in
-                ParameterStep.Target(values: storage[name]!.baseAddress!, gradient: batches.gradient(name)!, count: storage[name]!.count,
-                                     moments: momentStorage[name]!.baseAddress!, decay: isMatrix[name]! ? configuration.weightDecay : 0)
-            }
-            ParameterStep(optimizer: optimizer, targets: targets).run(step: optimizerSteps, learningRate: learningRate,
-                                                                      workers: configuration.threads)
+        /// The optimiser's step on one parameter (λ for matrices only).
+        func update(_ name: String, _ gradient: UnsafePointer<Float>) {
+            optimizer.update(storage[name]!.baseAddress!, gradient: gradient, count: storage[name]!.count,
+                             moments: momentStorage[name]!.baseAddress!, step: optimizerSteps,
+                             learningRate: learningRate, decay: isMatrix[name]! ? configuration.weightDecay : 0)
         }
         var best: (epoch: Int, loss: Double, parameters: [String: [Float]], state: OptimizerState)?
         var stoppedEarly: Int?
@@ -157,7 +149,7 @@ public struct ModelTrainer {
                 correct += hits
                 optimizerSteps += 1
                 learningRate = configuration.schedule.rate(configuration.learningRate, step: step + 1, epoch: history.count + 1, epochs: totalEpochs)
-                update()
+                for name in trained { update(name, batches.gradient(name)!) }
                 seen += count
                 steps += 1
                 step += 1
@@ -220,8 +212,7 @@ public struct ModelTrainer {
         let total = activations + copies + state + evaluation
         guard total > memoryBudget.bytes else { return }
         var what = "training on \(full ? "a full batch" : "batches") of \(NumberText.grouped(batchRows)) rows"
-        // (A minibatch cut into one chunk per thread takes the memory of every chunk.)
-        if batchRows > chunkRows { what += " in chunks of \(NumberText.grouped(batches.largestChunk))" }
+        if batches.largestChunk < batchRows { what += " in chunks of \(NumberText.grouped(batches.largestChunk))" }
         if let obstacle = batches.obstacle {
             what += " at once (\(obstacle.message)\(obstacle.location.map { ", at \($0)" } ?? ""))"
         }

@@ -58,19 +58,6 @@ public struct Optimizer: Sendable, Hashable, Codable {
     @inlinable
     public func update<T: BinaryFloatingPoint>(_ theta: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>, count: Int,
                                                moments: UnsafeMutablePointer<T>, step: Int, learningRate: Double, decay: Double) {
-        update(theta, gradient: gradient, count: count, moments: moments, of: 0..<count, step: step, learningRate: learningRate, decay: decay)
-    }
-
-    /// The same step on the values of `range` only (of the `count` that `moments` holds the
-    /// moments of): each value's arithmetic is the same, so the parts of a split give the same
-    /// bits as one pass.
-    @inlinable
-    public func update<T: BinaryFloatingPoint>(_ allTheta: UnsafeMutablePointer<T>, gradient allGradients: UnsafePointer<T>, count total: Int,
-                                               moments allMoments: UnsafeMutablePointer<T>, of range: Range<Int>, step: Int,
-                                               learningRate: Double, decay: Double) {
-        let theta = allTheta + range.lowerBound, gradient = allGradients + range.lowerBound, count = range.count
-        // The first moment of value i at i, the second (Adam's) at total + i.
-        let moments = allMoments + range.lowerBound
         let lr = T(learningRate), lambda = T(decay)
         switch method {
         case .sgd:
@@ -90,7 +77,7 @@ public struct Optimizer: Sendable, Hashable, Codable {
             let b1 = T(beta1), b2 = T(beta2), eps = T(epsilon)
             let coupled = method == .adam ? lambda : 0
             let shrink = method == .adamw ? 1 - lr * lambda : 1
-            let m = moments, v = moments + total
+            let m = moments, v = moments + count
             var done = 0
             if T.self == Float.self {
                 done = Self.adamVectors(UnsafeMutableRawPointer(theta).assumingMemoryBound(to: Float.self),

@@ -96,9 +96,8 @@ import Testing
                                                      "H = relu(X @ W1)", "P = softmax(H @ W2)", "loss: -mean(sum(Y * log(P), axis=1))"])
         let initial = ParameterInitializer.values(of: definition, inputs: 16, classes: 10, seed: 1, as: Float.self)
         func train(_ batch: TrainingConfiguration.BatchSize, budget: Int) throws {
-            var trainer = ModelTrainer(definition: definition, configuration: TrainingConfiguration(batchSize: batch, length: .steps(1), threads: 1),
+            let trainer = ModelTrainer(definition: definition, configuration: TrainingConfiguration(batchSize: batch, length: .steps(1)),
                                        gradients: .automatic, shuffles: false, pixelScale: 1 / 255, memoryBudget: MemoryBudget(bytes: budget))
-            trainer.chunkRows = 4096
             _ = try trainer.train(from: initial, on: Self.split, test: nil, classes: 10)
         }
         let error = try #require(throws: Diagnostic.self) { try train(.rows(5000), budget: 64_000_000) }

@@ -103,7 +103,7 @@ import Testing
         #expect(first.parameters == second.parameters)
         #expect(first.history.map(\.trainLoss) == second.history.map(\.trainLoss))
         #expect(first.history.last!.trainLoss < first.history.first!.trainLoss)
-        // 5,000 rows run as chunks of 512 (the last 392): the step is the mean gradient over all rows.
+        // 5,000 rows run as chunks of 4,096 and 904: the step is the mean gradient over all rows.
         let full = try train(.full)
         #expect(full.history.map(\.steps) == [1, 1])
         var scope = ExpressionScope(values: split.tensors(rows: Array(0..<5000), classes: 10))
