@@ -10,7 +10,6 @@ The render this expects (the first 8,000 test images train, the last 2,000 evalu
 
 Prints one line per check and a final line "N passed, M failed"; exits 1 when a check fails.
 """
-import os
 import sys
 
 from record_checks import RecordChecks
@@ -71,9 +70,7 @@ def run_checks(checks):
     in_range("smoothing", "W_relative_error", 0, 1e-6)
 
     # Every equation a check proves shows ✔ next to its number; the header counts them in Chinese.
-    html_path = os.path.splitext(argv[1])[0] + ".html"
-    with open(html_path, encoding="utf-8") as handle:
-        html = handle.read()
+    html = checks.report_html() or ""
     check_equation_marks(check, record, html, total=9, checked=8, summary="9 个公式，8 个已核对，0 个未通过")
     check_forward_reference(check, html, "weight-gradient", "6")
 
