@@ -86,7 +86,7 @@ bench-lenet: release
 bench-scale: release
 	bash bench/scale.sh
 
-# Three QuantEcon lectures executed by nbrun and by jupyter nbconvert (needs jupytext, nbconvert).
+# Four QuantEcon lectures executed by nbrun and by jupyter nbconvert (needs jupytext, nbconvert).
 bench-quantecon: release
 	bash bench/quantecon.sh
 
