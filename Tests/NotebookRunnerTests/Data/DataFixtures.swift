@@ -28,6 +28,14 @@ enum DataFixtures {
         return url
     }
 
+    /// `count` small images and their labels (0, 1, …, 9, 0, …) as IDX files `d/images` and
+    /// `d/labels` in `folder`, for a notebook's `{load} :images: d/images :labels: d/labels`.
+    static func writeImagesAndLabels(count: Int, in folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("d"), withIntermediateDirectories: true)
+        _ = try write(imagesFile(count: count), to: folder.appendingPathComponent("d/images"))
+        _ = try write(labelsFile((0..<count).map { UInt8($0 % 10) }), to: folder.appendingPathComponent("d/labels"))
+    }
+
     /// An IDX file: magic 0x0000_08_<dims>, big-endian sizes, then the values.
     static func idx(dimensions: [UInt32], values: [UInt8], type: UInt8 = 0x08) -> [UInt8] {
         var bytes: [UInt8] = [0, 0, type, UInt8(dimensions.count)]

@@ -138,9 +138,7 @@ import Testing
         let folder = try workspace()
         _ = try write("---\ncount: 2\n---\n\n```{echo-free}\n```\n", "unused.md", in: folder)
         _ = try write("---\nlimit: 5\n---\n\n```{load}\n:images: d/images\n:labels: d/labels\n```\n", "params.md", in: folder)
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("d"), withIntermediateDirectories: true)
-        _ = try DataFixtures.write(DataFixtures.imagesFile(count: 20), to: folder.appendingPathComponent("d/images"))
-        _ = try DataFixtures.write(DataFixtures.labelsFile((0..<20).map { UInt8($0 % 10) }), to: folder.appendingPathComponent("d/labels"))
+        try DataFixtures.writeImagesAndLabels(count: 20, in: folder)
 
         let unknown = try NBRunProcess.run(["render", "params.md", "-o", "out", "-p", "limt=3"], in: folder)
         #expect(unknown.status == 2)
@@ -163,9 +161,7 @@ import Testing
         let folder = try workspace()
         _ = try write("```{load}\n:images: d/images\n:labels: d/labels\n```\n\n```{show}\n:label: shown\n```\n\n```{show}\n:count: 2\n```\n",
                       "show.md", in: folder)
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("d"), withIntermediateDirectories: true)
-        _ = try DataFixtures.write(DataFixtures.imagesFile(count: 20), to: folder.appendingPathComponent("d/images"))
-        _ = try DataFixtures.write(DataFixtures.labelsFile((0..<20).map { UInt8($0 % 10) }), to: folder.appendingPathComponent("d/labels"))
+        try DataFixtures.writeImagesAndLabels(count: 20, in: folder)
 
         let seven = try NBRunProcess.run(["render", "show.md", "-o", "out", "-p", "count=7"], in: folder)
         #expect(seven.status == 0, "\(seven.stderr)")

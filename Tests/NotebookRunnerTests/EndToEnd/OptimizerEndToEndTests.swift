@@ -65,9 +65,7 @@ import Testing
 
     @Test func adamContinuesFromItsStateAlsoFromTheCache() throws {
         let folder = try DataFixtures.temporaryDirectory("optimizer")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("d"), withIntermediateDirectories: true)
-        _ = try DataFixtures.write(DataFixtures.imagesFile(count: 40), to: folder.appendingPathComponent("d/images"))
-        _ = try DataFixtures.write(DataFixtures.labelsFile((0..<40).map { UInt8($0 % 10) }), to: folder.appendingPathComponent("d/labels"))
+        try DataFixtures.writeImagesAndLabels(count: 40, in: folder)
         let page = folder.appendingPathComponent("nb.md")
         try Self.notebook(continuedEpochs: 1).write(to: page, atomically: true, encoding: .utf8)
         let first = try NBRunProcess.run(["render", "nb.md", "-o", "out", "-q"], in: folder)
