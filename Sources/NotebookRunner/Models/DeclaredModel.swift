@@ -114,12 +114,14 @@ public struct DeclaredModel: Classifier, Codable {
     /// when p ≥ ½), from the forward pass on the training engine (Float32, a block of rows at
     /// a time, or all of them together when the output depends on the batch as a whole).
     public func predictions(on split: DataSplit) throws -> [UInt8] {
-        try ModelTrainer.predictions(definition: definition, parameters: values, on: split, classes: classes, pixelScale: pixelScale)
+        try ModelTrainer.predictions(definition: definition, parameters: values, on: split, classes: classes, pixelScale: pixelScale,
+                                 threads: TrainingConfiguration.defaultThreads)
     }
 
     /// The output (`P`, `p` or `yhat`) of every row of `split`, rows × width row-major.
     public func outputs(on split: DataSplit) throws -> [Float] {
-        try ModelTrainer.outputs(definition: definition, parameters: values, on: split, classes: classes, pixelScale: pixelScale)
+        try ModelTrainer.outputs(definition: definition, parameters: values, on: split, classes: classes, pixelScale: pixelScale,
+                                 threads: TrainingConfiguration.defaultThreads)
     }
 }
 

@@ -24,14 +24,15 @@ final class BatchComputation {
         var batch: Int
     }
 
-    /// Compiles `definition` for batches of each of `sizes` rows.
-    init(definition: ModelDefinition, gradients: ModelProgramGradients, inputs: Int, classes: Int, sizes: Set<Int>, chunkRows: Int) throws {
+    /// Compiles `definition` for batches of each of `sizes` rows, run on `threads` threads.
+    init(definition: ModelDefinition, gradients: ModelProgramGradients, inputs: Int, classes: Int, sizes: Set<Int>, chunkRows: Int,
+         threads: Int = 1) throws {
         parameterNames = definition.parameters.map(\.name)
         shapes = definition.shapes(inputs: inputs, classes: classes)
         func program(_ rows: Int, batch: Int) throws -> ModelProgram {
             if let existing = programs[Key(rows: rows, batch: batch)] { return existing }
             let made = try ModelProgram(definition: definition, inputs: inputs, classes: classes, rows: rows, batchRows: batch,
-                                        gradients: gradients.program, training: true)
+                                        gradients: gradients.program, training: true, threads: threads)
             programs[Key(rows: rows, batch: batch)] = made
             return made
         }

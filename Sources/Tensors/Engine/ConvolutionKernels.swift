@@ -63,12 +63,7 @@ enum ConvolutionKernels {
             for group in 0..<g.groups { body(group, call.scratch) }
             return
         }
-        // The workers are the parallelism: each one's sgemm runs on its own thread. Left at
-        // several threads, OpenBLAS serialises calls from concurrent threads and its own threads
-        // compete with the workers for the cores (two cores trained slower than one).
-        let blasThreads = BLAS.threads
-        BLAS.setThreads(1)
-        defer { BLAS.setThreads(blasThreads) }
+        // The workers are the parallelism: each one's sgemm runs on its own thread.
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for group in stride(from: worker, to: g.groups, by: workers) { body(group, call.scratch + worker * g.slotSize) }
         }

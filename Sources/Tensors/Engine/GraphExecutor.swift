@@ -15,11 +15,14 @@ final class GraphExecutor {
     private let scratch: UnsafeMutablePointer<Float>
     /// The training step's random numbers, which `dropout` draws from (nil: the identity).
     var noise: TrainingNoise?
+    /// The threads a matrix product or a layer kernel is split over.
+    let threads: Int
 
     /// An executor for `outputs` whose nodes in `bound` read the caller's storage (see `bind`)
     /// instead of buffers of their own.
-    init(graph: Graph, outputs: [Int], bound: [Int: UnsafeMutablePointer<Float>] = [:]) {
+    init(graph: Graph, outputs: [Int], bound: [Int: UnsafeMutablePointer<Float>] = [:], threads: Int = 1) {
         self.graph = graph
+        self.threads = max(1, threads)
         schedule = Self.schedule(of: outputs, in: graph)
         for node in schedule {
             if let storage = bound[node] { external[node] = storage; continue }
@@ -29,19 +32,19 @@ final class GraphExecutor {
             buffers[node] = buffer
             if case .constant(let value) = graph.nodes[node].op { buffer.pointee = value }
         }
-        let scratchCount = Self.scratchCount(schedule, in: graph)
+        let scratchCount = Self.scratchCount(schedule, in: graph, threads: self.threads)
         scratch = .allocate(capacity: max(1, scratchCount))
         scratch.initialize(repeating: 0, count: max(1, scratchCount))
     }
 
-    /// Floats of scratch the layer kernels of `nodes` need at most.
-    private static func scratchCount(_ nodes: [Int], in graph: Graph) -> Int {
+    /// Floats of scratch the layer kernels of `nodes` need at most on `threads` threads.
+    private static func scratchCount(_ nodes: [Int], in graph: Graph, threads: Int) -> Int {
         nodes.reduce(0) { most, node in
             switch graph.nodes[node].op {
             case let .layer(op, inputs, _):
-                return max(most, op.workspace(inputs.map(graph.shape), graph.shape(node), BLAS.threads))
+                return max(most, op.workspace(inputs.map(graph.shape), graph.shape(node), threads))
             case let .layerGradient(op, _, inputs, output, _, _):
-                return max(most, op.workspace(inputs.map(graph.shape), graph.shape(output), BLAS.threads))
+                return max(most, op.workspace(inputs.map(graph.shape), graph.shape(output), threads))
             default:
                 return most
             }
@@ -59,15 +62,15 @@ final class GraphExecutor {
         return needed.sorted()
     }
 
-    /// The bytes an executor for `outputs` allocates, leaving out the nodes in `bound`. (Shapes
-    /// are at most 2³¹ × 10⁶ entries, so the sum does not overflow.)
-    static func bytes(for outputs: [Int], in graph: Graph, bound: Set<Int> = []) -> Int {
+    /// The bytes an executor for `outputs` on `threads` threads allocates, leaving out the nodes
+    /// in `bound`. (Shapes are at most 2³¹ × 10⁶ entries, so the sum does not overflow.)
+    static func bytes(for outputs: [Int], in graph: Graph, bound: Set<Int> = [], threads: Int = 1) -> Int {
         var total = 0
         let nodes = schedule(of: outputs, in: graph)
         for node in nodes where !bound.contains(node) {
             total += max(1, graph.count(node)) * MemoryLayout<Float>.stride
         }
-        return total + scratchCount(nodes, in: graph) * MemoryLayout<Float>.stride
+        return total + scratchCount(nodes, in: graph, threads: max(1, threads)) * MemoryLayout<Float>.stride
     }
 
     deinit {
@@ -127,7 +130,7 @@ final class GraphExecutor {
         case let .matmul(a, transposeA, b, transposeB):
             let sa = graph.shape(a)
             let k = transposeA ? sa[0] : sa[1]
-            BLAS.gemm(buffer(of: a), transposeA: transposeA, buffer(of: b), transposeB: transposeB, out, m: rows, n: cols, k: k)
+            BLAS.gemm(buffer(of: a), transposeA: transposeA, buffer(of: b), transposeB: transposeB, out, m: rows, n: cols, k: k, threads: threads)
         case .transpose(let a):
             let x = buffer(of: a)
             let (r, c) = dimensions(graph.shape(a))
@@ -261,14 +264,14 @@ final class GraphExecutor {
             if op.random { settings.noise = noise }
             if !op.state.isEmpty { settings.batchStatistics = noise != nil }
             op.kernel(LayerOp.KernelCall(inputs: inputs.map { UnsafePointer(buffer(of: $0)) }, shapes: inputs.map(graph.shape),
-                                         output: out, outputShape: shape, settings: settings, scratch: scratch, threads: BLAS.threads))
+                                         output: out, outputShape: shape, settings: settings, scratch: scratch, threads: threads))
         case let .layerGradient(op, which, inputs, output, upstream, fixed):
             var settings = fixed
             if op.random { settings.noise = noise }
             if !op.state.isEmpty { settings.batchStatistics = noise != nil }
             op.kernelGradient(LayerOp.KernelCall(inputs: inputs.map { UnsafePointer(buffer(of: $0)) }, shapes: inputs.map(graph.shape),
                                                  output: buffer(of: output), outputShape: graph.shape(output), settings: settings,
-                                                 scratch: scratch, threads: BLAS.threads,
+                                                 scratch: scratch, threads: threads,
                                                  upstream: UnsafePointer(buffer(of: upstream)), result: out), which)
         case .reduceTo(let a):
             // Sum `a` (the broadcast shape) down to this node's shape.

@@ -42,17 +42,21 @@ package final class ModelProgram {
     /// Why chunks of this program's rows do not add up to the batch (nil: they do), located
     /// at the first value that depends on the batch as a whole.
     private(set) var chunkingObstacle: Diagnostic?
+    /// The threads the executors split a matrix product or a layer kernel over.
+    let threads: Int
 
     /// Runs the loss, the output and the gradients (made when first used).
-    private(set) lazy var trainer: GraphExecutor = GraphExecutor(graph: graph, outputs: trainerOutputs!, bound: bound)
+    private(set) lazy var trainer: GraphExecutor = GraphExecutor(graph: graph, outputs: trainerOutputs!, bound: bound, threads: threads)
     /// Runs the output only (made when first used).
-    private(set) lazy var predictor: GraphExecutor = GraphExecutor(graph: graph, outputs: [outputNode], bound: bound)
+    private(set) lazy var predictor: GraphExecutor = GraphExecutor(graph: graph, outputs: [outputNode], bound: bound, threads: threads)
 
     /// The model for `rows` rows of a batch of `batchRows` (default: the same): with fewer,
-    /// a chunk of the batch, whose means over rows divide by `batchRows` and whose `N` is it.
+    /// a chunk of the batch, whose means over rows divide by `batchRows` and whose `N` is it;
+    /// its products and layer kernels split over `threads` threads.
     package init(definition: ModelDefinition, inputs: Int, classes: Int, rows: Int, batchRows: Int? = nil,
-         gradients: Gradients, training: Bool) throws {
+         gradients: Gradients, training: Bool, threads: Int = 1) throws {
         self.rows = rows
+        self.threads = max(1, threads)
         self.inputs = inputs
         self.classes = classes
         output = definition.output
@@ -153,7 +157,7 @@ package final class ModelProgram {
 
     /// The bytes the trainer (`training`) or the predictor allocates, leaving out bound parameters.
     func bytes(training: Bool) -> Int {
-        GraphExecutor.bytes(for: training ? trainerOutputs! : [outputNode], in: graph, bound: Set(bound.keys))
+        GraphExecutor.bytes(for: training ? trainerOutputs! : [outputNode], in: graph, bound: Set(bound.keys), threads: threads)
     }
 
     /// The buffer of input `name` (`X`, `Y`, `y`, `t`, `N`, `share`) in `executor`, if it reads it.

@@ -54,17 +54,20 @@ public struct Optimizer: Sendable, Hashable, Codable {
     /// holds `method.moments × count` values (the first moment, then the second), updated in
     /// place; `step` is t, the 1-based count of steps taken including this one; `decay` is λ
     /// (0 for a bias). One pass over the values, the same in Float32 (the engine) and Float64
-    /// (the interpreter).
+    /// (the interpreter). `range` (default all) steps only those values: each value's step
+    /// reads nothing but its own, so ranges stepped side by side give the same bits.
     @inlinable
     public func update<T: BinaryFloatingPoint>(_ theta: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>, count: Int,
-                                               moments: UnsafeMutablePointer<T>, step: Int, learningRate: Double, decay: Double) {
+                                               moments: UnsafeMutablePointer<T>, step: Int, learningRate: Double, decay: Double,
+                                               range: Range<Int>? = nil) {
         let lr = T(learningRate), lambda = T(decay)
+        let values = range ?? 0..<count
         switch method {
         case .sgd:
-            for i in 0..<count { theta[i] -= lr * (gradient[i] + lambda * theta[i]) }
+            for i in values { theta[i] -= lr * (gradient[i] + lambda * theta[i]) }
         case .momentum, .nesterov:
             let mu = T(momentum), nesterov = method == .nesterov
-            for i in 0..<count {
+            for i in values {
                 let g = gradient[i] + lambda * theta[i]
                 let b = mu * moments[i] + g
                 moments[i] = b
@@ -78,16 +81,17 @@ public struct Optimizer: Sendable, Hashable, Codable {
             let coupled = method == .adam ? lambda : 0
             let shrink = method == .adamw ? 1 - lr * lambda : 1
             let m = moments, v = moments + count
-            var done = 0
+            var done = values.lowerBound
             if T.self == Float.self {
-                done = Self.adamVectors(UnsafeMutableRawPointer(theta).assumingMemoryBound(to: Float.self),
-                                        gradient: UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self),
-                                        m: UnsafeMutableRawPointer(m).assumingMemoryBound(to: Float.self),
-                                        v: UnsafeMutableRawPointer(v).assumingMemoryBound(to: Float.self), count: count,
-                                        coupled: Float(coupled), shrink: Float(shrink), beta1: Float(b1), beta2: Float(b2),
-                                        stepSize: Float(stepSize), correction: Float(correction), epsilon: Float(eps))
+                let first = values.lowerBound
+                done += Self.adamVectors(UnsafeMutableRawPointer(theta + first).assumingMemoryBound(to: Float.self),
+                                         gradient: UnsafeRawPointer(gradient + first).assumingMemoryBound(to: Float.self),
+                                         m: UnsafeMutableRawPointer(m + first).assumingMemoryBound(to: Float.self),
+                                         v: UnsafeMutableRawPointer(v + first).assumingMemoryBound(to: Float.self), count: values.count,
+                                         coupled: Float(coupled), shrink: Float(shrink), beta1: Float(b1), beta2: Float(b2),
+                                         stepSize: Float(stepSize), correction: Float(correction), epsilon: Float(eps))
             }
-            for i in done..<count {
+            for i in done..<values.upperBound {
                 let g = gradient[i] + coupled * theta[i]
                 let first = b1 * m[i] + (1 - b1) * g
                 let second = b2 * v[i] + (1 - b2) * g * g
@@ -97,7 +101,7 @@ public struct Optimizer: Sendable, Hashable, Codable {
             }
         case .rmsprop:
             let a = T(alpha), eps = T(epsilon)
-            for i in 0..<count {
+            for i in values {
                 let g = gradient[i] + lambda * theta[i]
                 let square = a * moments[i] + (1 - a) * g * g
                 moments[i] = square

@@ -101,7 +101,7 @@ import Testing
             _ = try trainer.train(from: initial, on: Self.split, test: nil, classes: 10)
         }
         let error = try #require(throws: Diagnostic.self) { try train(.rows(5000), budget: 64_000_000) }
-        #expect(error.message.hasPrefix("training on batches of 5,000 rows in chunks of 4,096 (activations and gradients "), "\(error.message)")
+        #expect(error.message.hasPrefix("training on batches of 5,000 rows in chunks of 512 (activations and gradients "), "\(error.message)")
         #expect(error.message.contains("more than the memory budget of 64.0 MB"), "\(error.message)")
         #expect(error.hint?.hasPrefix("use a smaller :batch: or fewer hidden units") == true)
         // The estimate: a chunk of 4,096 rows holds X @ W1, relu's output, its step and their
