@@ -115,7 +115,7 @@ public struct DeclaredModel: Classifier, Codable {
     /// a time, or all of them together when the output depends on the batch as a whole).
     public func predictions(on split: DataSplit) throws -> [UInt8] {
         try ModelTrainer.predictions(definition: definition, parameters: values, on: split, classes: classes, pixelScale: pixelScale,
-                                 threads: TrainingConfiguration.defaultThreads)
+                                     threads: TrainingConfiguration.defaultThreads)
     }
 
     /// The output (`P`, `p` or `yhat`) of every row of `split`, rows × width row-major.

@@ -11,8 +11,8 @@ import COpenBLAS
 /// calls from concurrent threads, and its thread count is one setting for the whole process,
 /// which trainings running side by side (a course's pages, the tests) would change under each other.
 enum BLAS {
-    /// Set once, before the first product: OpenBLAS computes on the calling thread.
-    private static let onCallingThread: Void = openblas_set_num_threads(1)
+    /// Set once, before the first product or LAPACK call: OpenBLAS computes on the calling thread.
+    static let onCallingThread: Void = openblas_set_num_threads(1)
 
     /// Products of fewer multiply-adds run as one call (splitting costs more than it saves).
     static let smallestSplitWork = 1 << 20

@@ -23,6 +23,7 @@ package enum LAPACK {
     /// The LU factorisation of the square row-major `a` (n×n), column-major, with its pivots;
     /// throws when `a` is singular or too ill-conditioned to solve with in Float64.
     static func factor(_ a: [Double], n: Int) throws -> (lu: [Double], pivots: [Int32]) {
+        _ = BLAS.onCallingThread
         var lu = transposed(a, rows: n, cols: n)
         // The 1-norm (largest column sum of |a|), which dgecon needs.
         var norm = 0.0
@@ -65,6 +66,7 @@ package enum LAPACK {
     /// m×columns, row-major; the result n×columns row-major and the rank of A (singular values
     /// below machine precision times the largest count as zero).
     package static func leastSquares(_ a: [Double], rows m: Int, cols n: Int, _ b: [Double], columns: Int) -> (x: [Double], rank: Int) {
+        _ = BLAS.onCallingThread
         var matrix = transposed(a, rows: m, cols: n)
         let leading = max(1, m, n)
         // B in a leading×columns column-major block: LAPACK writes X (n rows) into it.
