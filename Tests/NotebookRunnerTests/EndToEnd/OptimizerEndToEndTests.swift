@@ -76,6 +76,8 @@ import Testing
         #expect(metrics["rest"]?["train_loss"] as? Double == whole)
         #expect(metrics["rest"]?["optimizer_steps"] as? Double == 3)
         #expect(metrics["whole"]?["optimizer_steps"] as? Double == 3)
+        // How many threads the products were cut for: part of how the numbers came about.
+        #expect(metrics["whole"]?["threads"] as? Double == Double(TrainingConfiguration.defaultThreads))
         let html = try String(contentsOf: folder.appendingPathComponent("out/nb.html"), encoding: .utf8)
         #expect(html.contains("and from its adam state after 2 steps"))
         #expect(html.contains("full-batch Adam (β₁ 0.9, β₂ 0.999, ε 1e-08)"))

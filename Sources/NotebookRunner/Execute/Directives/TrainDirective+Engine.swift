@@ -79,6 +79,8 @@ extension TrainDirective {
             how += "."
         }
         outputs.record("optimizer_steps", Double(outcome.optimizerState.steps))
+        // Products are cut into one band per thread, so the thread count is part of how the numbers came about.
+        outputs.record("threads", Double(configuration.threads))
         if let validation {
             how += "\n\(NumberText.grouped(validation.count)) training rows held out for validation (:validation:, drawn by :seed: \(configuration.seed)); trained on the other \(NumberText.grouped(train.count))."
         }
