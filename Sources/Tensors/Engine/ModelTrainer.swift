@@ -214,7 +214,7 @@ public struct ModelTrainer {
         let copies = parameters * MemoryLayout<Float>.stride * (3 + kept)
         let method = configuration.optimizer.method
         let state = OptimizerState.bytes(method, parameters: parameters) * (2 + kept)
-        let evaluation = try test.map { try Self.predictionBytes(definition, on: $0, classes: classes) } ?? 0
+        let evaluation = try test.map { try Self.predictionBytes(definition, on: $0, classes: classes, threads: configuration.threads) } ?? 0
         let total = activations + copies + state + evaluation
         guard total > memoryBudget.bytes else { return }
         var what = "training on \(full ? "a full batch" : "batches") of \(NumberText.grouped(batchRows)) rows"
@@ -287,10 +287,10 @@ public struct ModelTrainer {
         return result
     }
 
-    /// The bytes `outputs` allocates for `split`.
-    static func predictionBytes(_ definition: ModelDefinition, on split: DataSplit, classes: Int) throws -> Int {
+    /// The bytes `outputs` allocates for `split` on `threads` threads (a layer kernel's scratch has a slot per thread).
+    static func predictionBytes(_ definition: ModelDefinition, on split: DataSplit, classes: Int, threads: Int) throws -> Int {
         var programs: [ObjectIdentifier: ModelProgram] = [:]
-        for (_, program) in try predictionPrograms(definition, on: split, classes: classes) { programs[ObjectIdentifier(program)] = program }
+        for (_, program) in try predictionPrograms(definition, on: split, classes: classes, threads: threads) { programs[ObjectIdentifier(program)] = program }
         return programs.values.reduce(0) { $0 + $1.bytes(training: false) }
     }
 
